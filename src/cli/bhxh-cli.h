@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit codes of bhxh-deskctl: a contract other tools depend on. */
+enum
+{
+  BHXH_EXIT_OK    = 0,
+  BHXH_EXIT_INPUT = 1,   /* bad input, or something needs a person */
+  BHXH_EXIT_USAGE = 2,
+};
+
+typedef int (*BhxhCommandFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char      *name;
+  BhxhCommandFunc  run;
+  const char      *usage;   /* one line, after "bhxh-deskctl " */
+} BhxhCommand;
+
+int   bhxh_cli_fail          (int             exit_code,
+                              const char     *format,
+                              ...) G_GNUC_PRINTF (2, 3);
+int   bhxh_cli_fail_error    (const GError   *error);
+int   bhxh_cli_usage         (const char     *usage);
+void  bhxh_cli_print_json    (JsonNode       *node);
+void  bhxh_cli_print_json_line (JsonNode     *node);
+int   bhxh_cli_parse_options (GOptionEntry   *entries,
+                              const char     *usage,
+                              int            *argc,
+                              char         ***argv);
+char *bhxh_cli_read_stdin    (gsize          *len,
+                              GError        **error);
+
+/* One function per command group, each in its own file. */
+int bhxh_cmd_qr           (int argc, char **argv);
+int bhxh_cmd_compare      (int argc, char **argv);
+int bhxh_cmd_demo         (int argc, char **argv);
+int bhxh_cmd_mirror       (int argc, char **argv);
+int bhxh_cmd_declarations (int argc, char **argv);
+int bhxh_cmd_queue        (int argc, char **argv);
+int bhxh_cmd_verify       (int argc, char **argv);
+int bhxh_cmd_decide       (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "bhxh-cli.h"
+
+/* Each command's own file parses the rest of the command line. */
+static const BhxhCommand commands[] = {
+  { "qr",           bhxh_cmd_qr,           "qr parse [PAYLOAD]" },
+  { "compare",      bhxh_cmd_compare,      "compare name|date A B" },
+  { "demo",         bhxh_cmd_demo,         "demo DB" },
+  { "mirror",       bhxh_cmd_mirror,       "mirror import DB FILE" },
+  { "declarations", bhxh_cmd_declarations, "declarations import DB FILE" },
+  { "queue",        bhxh_cmd_queue,        "queue DB [--status STATUS]" },
+  { "verify",       bhxh_cmd_verify,       "verify DB PAYLOAD" },
+  { "decide",       bhxh_cmd_decide,
+    "decide DB DECLARATION-ID approve|reject [--reason CODE]… [--note TEXT] --clerk USER" },
+};
+
+static int
+print_help (FILE *out)
+{
+  fputs ("Usage:\n", out);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  bhxh-deskctl %s\n", commands[i].usage);
+  return out == stdout ? BHXH_EXIT_OK : BHXH_EXIT_USAGE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    return print_help (stderr);
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "help"))
+    return print_help (stdout);
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("bhxh-deskctl %s\n", PACKAGE_VERSION);
+      return BHXH_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  bhxh_cli_fail (BHXH_EXIT_USAGE, "unknown command '%s'", argv[1]);
+  return print_help (stderr);
+}

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "core/bhxh-date.h"
+#include "core/bhxh-declaration.h"
+#include "core/bhxh-document.h"
+#include "core/bhxh-verdict.h"
+
+G_BEGIN_DECLS
+
+#define BHXH_STORE_ERROR (bhxh_store_error_quark ())
+
+/**
+ * BhxhStoreError:
+ * @BHXH_STORE_ERROR_IO: the database could not be read or written
+ * @BHXH_STORE_ERROR_CORRUPT: the database file is damaged or not ours
+ * @BHXH_STORE_ERROR_TOO_NEW: made by a newer version of the program
+ * @BHXH_STORE_ERROR_NOT_FOUND: no such declaration, decision or user
+ * @BHXH_STORE_ERROR_BAD_INPUT: an import file or a request is malformed
+ * @BHXH_STORE_ERROR_ALREADY_DECIDED: the declaration is no longer open
+ * @BHXH_STORE_ERROR_NOT_ALLOWED: the rules forbid it (e.g. override without a note)
+ * @BHXH_STORE_ERROR_CANCELLED: the operation was cancelled
+ * @BHXH_STORE_ERROR_READ_ONLY: the database cannot be written
+ * @BHXH_STORE_ERROR_FULL: the disk is full
+ */
+typedef enum
+{
+  BHXH_STORE_ERROR_IO,
+  BHXH_STORE_ERROR_CORRUPT,
+  BHXH_STORE_ERROR_TOO_NEW,
+  BHXH_STORE_ERROR_NOT_FOUND,
+  BHXH_STORE_ERROR_BAD_INPUT,
+  BHXH_STORE_ERROR_ALREADY_DECIDED,
+  BHXH_STORE_ERROR_NOT_ALLOWED,
+  BHXH_STORE_ERROR_CANCELLED,
+  BHXH_STORE_ERROR_READ_ONLY,
+  BHXH_STORE_ERROR_FULL,
+} BhxhStoreError;
+
+GQuark bhxh_store_error_quark (void);
+
+typedef enum
+{
+  BHXH_MIRROR_FORMAT_AUTO,
+  BHXH_MIRROR_FORMAT_CSV,
+  BHXH_MIRROR_FORMAT_JSONL,
+} BhxhMirrorFormat;
+
+typedef enum
+{
+  BHXH_OUTCOME_APPROVE,
+  BHXH_OUTCOME_REJECT,
+  BHXH_OUTCOME_ESCALATE,
+} BhxhOutcome;
+
+typedef enum
+{
+  BHXH_OUTBOX_PENDING,
+  BHXH_OUTBOX_SENDING,
+  BHXH_OUTBOX_ACKNOWLEDGED,
+  BHXH_OUTBOX_REFUSED,
+  BHXH_OUTBOX_CONFLICT,
+} BhxhOutboxState;
+
+typedef struct
+{
+  char *code;
+  char *parent_code;   /* NULL for a root */
+  char *name;
+} BhxhOffice;
+
+typedef struct
+{
+  char *code;          /* stable, e.g. "name-mismatch" */
+  char *label;         /* Vietnamese text shown and printed */
+} BhxhReasonCode;
+
+/* What the clerk asks for. */
+typedef struct
+{
+  const char          *declaration_id;
+  BhxhOutcome          outcome;
+  const char          *clerk;
+  const char * const  *reason_codes;   /* NULL-terminated; reject needs ≥ 1 */
+  const char          *note;
+  gboolean             override;       /* approve despite a blocking reason: note required */
+  const BhxhDocument  *document;       /* what was scanned, or NULL */
+  const BhxhDate      *today;          /* NULL: bhxh_date_today () */
+} BhxhDecisionRequest;
+
+/* A recorded decision, as stored and as sent to the portal. */
+typedef struct
+{
+  char         *uuid;
+  char         *declaration_id;
+  BhxhOutcome   outcome;
+  char         *clerk;
+  GDateTime    *decided_at;
+  GStrv         reason_codes;
+  char         *note;
+  gboolean      override;
+  char         *countersigned_by;   /* supervisor, for overrides */
+  char         *mirror_version;
+  BhxhVerdict   verdict;            /* what the rules said when deciding */
+  BhxhOutboxState outbox_state;
+  char         *outbox_detail;      /* the portal's reason for a refusal or conflict */
+} BhxhDecision;
+
+typedef struct
+{
+  int          status;       /* -1 any, else a BhxhDeclarationStatus */
+  int          kind;         /* -1 any, else a BhxhDeclarationKind */
+  const char  *office_code;  /* NULL any; else this office and its subtree */
+  const char  *search;       /* NULL; else name (with or without marks), mã số BHXH or ID */
+  guint        limit;        /* 0: no limit */
+} BhxhQueueFilter;
+
+#define BHXH_QUEUE_FILTER_INIT { -1, -1, NULL, NULL, 0 }
+
+typedef void (*BhxhProgressFunc) (guint64  done_bytes,
+                                  guint64  total_bytes,
+                                  guint64  rows,
+                                  gpointer user_data);
+
+#define BHXH_TYPE_STORE (bhxh_store_get_type ())
+G_DECLARE_FINAL_TYPE (BhxhStore, bhxh_store, BHXH, STORE, GObject)
+
+BhxhStore       *bhxh_store_open                   (const char           *path,
+                                                    GError              **error);
+const char      *bhxh_store_get_path               (BhxhStore            *self);
+
+/* Registry mirror: a sibling file "<path>-mirror", replaced atomically. */
+gboolean         bhxh_store_import_mirror          (BhxhStore            *self,
+                                                    const char           *file,
+                                                    BhxhMirrorFormat      format,
+                                                    const char           *version,
+                                                    BhxhProgressFunc      progress,
+                                                    gpointer              user_data,
+                                                    GCancellable         *cancellable,
+                                                    guint64              *n_rows,
+                                                    GError              **error);
+char            *bhxh_store_dup_mirror_version     (BhxhStore            *self);
+GDateTime       *bhxh_store_dup_mirror_imported_at (BhxhStore            *self);
+guint64          bhxh_store_count_persons          (BhxhStore            *self);
+BhxhPerson      *bhxh_store_find_person            (BhxhStore            *self,
+                                                    const char           *bhxh_code,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_find_persons_by_id     (BhxhStore            *self,
+                                                    const char           *id_number,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_search_persons         (BhxhStore            *self,
+                                                    const char           *query,
+                                                    guint                 limit,
+                                                    GError              **error);
+
+/* Offices and reference data. */
+gboolean         bhxh_store_replace_offices        (BhxhStore            *self,
+                                                    GPtrArray            *offices,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_list_offices           (BhxhStore            *self,
+                                                    GError              **error);
+BhxhOffice      *bhxh_store_get_office             (BhxhStore            *self,
+                                                    const char           *code,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_list_reason_codes      (BhxhStore            *self,
+                                                    GError              **error);
+
+/* Declarations. */
+gboolean         bhxh_store_import_declarations    (BhxhStore            *self,
+                                                    const char           *file,
+                                                    guint                *n_imported,
+                                                    GError              **error);
+gboolean         bhxh_store_import_declarations_json (BhxhStore          *self,
+                                                    JsonNode             *root,
+                                                    guint                *n_imported,
+                                                    GError              **error);
+BhxhDeclaration *bhxh_store_get_declaration        (BhxhStore            *self,
+                                                    const char           *id,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_list_declarations      (BhxhStore            *self,
+                                                    const BhxhQueueFilter *filter,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_find_open_declarations (BhxhStore            *self,
+                                                    const char           *id_number,
+                                                    GError              **error);
+BhxhCheck       *bhxh_store_check_declaration      (BhxhStore            *self,
+                                                    const BhxhDeclaration *declaration,
+                                                    const BhxhDocument   *document,
+                                                    const BhxhDate       *today,
+                                                    GError              **error);
+
+/* Decisions: committed (fsync'd) before bhxh_store_decide() returns, together
+ * with the declaration's new status, the outbox entry and the audit entry. */
+BhxhDecision    *bhxh_store_decide                 (BhxhStore            *self,
+                                                    const BhxhDecisionRequest *request,
+                                                    GError              **error);
+BhxhDecision    *bhxh_store_get_decision           (BhxhStore            *self,
+                                                    const char           *uuid,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_list_decisions_on      (BhxhStore            *self,
+                                                    const BhxhDate       *day,
+                                                    GError              **error);
+
+/* Outbox, for the sync layer. */
+GPtrArray       *bhxh_store_outbox_claim           (BhxhStore            *self,
+                                                    guint                 limit,
+                                                    GError              **error);
+gboolean         bhxh_store_outbox_set_state       (BhxhStore            *self,
+                                                    const char           *uuid,
+                                                    BhxhOutboxState       state,
+                                                    const char           *detail,
+                                                    GError              **error);
+gboolean         bhxh_store_outbox_requeue_sending (BhxhStore            *self,
+                                                    GError              **error);
+guint            bhxh_store_outbox_count           (BhxhStore            *self,
+                                                    BhxhOutboxState       state);
+
+/* Audit trail, hash-chained. */
+gboolean         bhxh_store_audit                  (BhxhStore            *self,
+                                                    const char           *actor,
+                                                    const char           *action,
+                                                    const char           *object,
+                                                    const char           *detail,
+                                                    GError              **error);
+
+/* Users. */
+gboolean         bhxh_store_add_user               (BhxhStore            *self,
+                                                    const char           *login,
+                                                    const char           *display_name,
+                                                    const char           *role,
+                                                    GError              **error);
+
+char            *bhxh_store_dup_meta               (BhxhStore            *self,
+                                                    const char           *key);
+gboolean         bhxh_store_set_meta               (BhxhStore            *self,
+                                                    const char           *key,
+                                                    const char           *value,
+                                                    GError              **error);
+
+const char      *bhxh_outcome_to_string            (BhxhOutcome           outcome);
+gboolean         bhxh_outcome_parse                (const char           *text,
+                                                    BhxhOutcome          *out);
+const char      *bhxh_outbox_state_to_string       (BhxhOutboxState       state);
+void             bhxh_office_free                  (BhxhOffice           *office);
+void             bhxh_reason_code_free             (BhxhReasonCode       *code);
+void             bhxh_decision_free                (BhxhDecision         *decision);
+JsonNode        *bhxh_decision_to_json             (const BhxhDecision   *decision);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhOffice, bhxh_office_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDecision, bhxh_decision_free)
+
+G_END_DECLS
