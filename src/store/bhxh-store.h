@@ -72,6 +72,14 @@ typedef struct
   char *name;
 } BhxhOffice;
 
+/* A local user; role is "clerk" or "supervisor". */
+typedef struct
+{
+  char *login;
+  char *display_name;
+  char *role;
+} BhxhUser;
+
 typedef struct
 {
   char *code;          /* stable, e.g. "name-mismatch" */
@@ -232,6 +240,9 @@ gboolean         bhxh_store_add_user               (BhxhStore            *self,
                                                     const char           *display_name,
                                                     const char           *role,
                                                     GError              **error);
+/* Added for the GUI's sign-in (gui engineer): every user, sorted by login. */
+GPtrArray       *bhxh_store_list_users             (BhxhStore            *self,
+                                                    GError              **error);
 
 char            *bhxh_store_dup_meta               (BhxhStore            *self,
                                                     const char           *key);
@@ -246,10 +257,12 @@ gboolean         bhxh_outcome_parse                (const char           *text,
 const char      *bhxh_outbox_state_to_string       (BhxhOutboxState       state);
 void             bhxh_office_free                  (BhxhOffice           *office);
 void             bhxh_reason_code_free             (BhxhReasonCode       *code);
+void             bhxh_user_free                    (BhxhUser             *user);
 void             bhxh_decision_free                (BhxhDecision         *decision);
 JsonNode        *bhxh_decision_to_json             (const BhxhDecision   *decision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhOffice, bhxh_office_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDecision, bhxh_decision_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhUser, bhxh_user_free)
 
 G_END_DECLS
