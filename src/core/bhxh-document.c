@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "bhxh-document.h"
+#include "bhxh-error.h"
+#include "bhxh-json.h"
+#include "bhxh-text.h"
+
+/* id | old id | name | birth | sex | address [| issue date [| extra…]] */
+#define CCCD_MIN_FIELDS 6
+
+G_DEFINE_BOXED_TYPE (BhxhDocument, bhxh_document, bhxh_document_copy, bhxh_document_free)
+
+BhxhDocument *
+bhxh_document_new (BhxhDocumentKind kind)
+{
+  BhxhDocument *self = g_new0 (BhxhDocument, 1);
+
+  self->kind = kind;
+  self->extra = g_ptr_array_new_with_free_func (g_free);
+  return self;
+}
+
+BhxhDocument *
+bhxh_document_copy (const BhxhDocument *self)
+{
+  BhxhDocument *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = bhxh_document_new (self->kind);
+  copy->id_number = g_strdup (self->id_number);
+  copy->old_id_number = g_strdup (self->old_id_number);
+  copy->full_name = g_strdup (self->full_name);
+  copy->birth_date = self->birth_date;
+  copy->sex = self->sex;
+  copy->address = g_strdup (self->address);
+  copy->issue_date = self->issue_date;
+  copy->father_name = g_strdup (self->father_name);
+  copy->mother_name = g_strdup (self->mother_name);
+  for (guint i = 0; i < self->extra->len; i++)
+    g_ptr_array_add (copy->extra, g_strdup (g_ptr_array_index (self->extra, i)));
+  copy->warnings = self->warnings;
+  copy->raw = g_strdup (self->raw);
+  return copy;
+}
+
+void
+bhxh_document_free (BhxhDocument *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->id_number);
+  g_free (self->old_id_number);
+  g_free (self->full_name);
+  g_free (self->address);
+  g_free (self->father_name);
+  g_free (self->mother_name);
+  g_ptr_array_unref (self->extra);
+  g_free (self->raw);
+  g_free (self);
+}
+
+const char *
+bhxh_document_kind_to_string (BhxhDocumentKind kind)
+{
+  switch (kind)
+    {
+    case BHXH_DOCUMENT_CCCD:              return "cccd";
+    case BHXH_DOCUMENT_ID_CARD_OTHER:     return "id-card";
+    case BHXH_DOCUMENT_BIRTH_CERTIFICATE: return "birth-certificate";
+    default:                              g_return_val_if_reached ("id-card");
+    }
+}
+
+/**
+ * bhxh_document_recheck:
+ * @self: a document
+ *
+ * Recomputes the structure warnings from the document's fields, e.g.
+ * after the clerk typed in a birth certificate by hand.
+ */
+void
+bhxh_document_recheck (BhxhDocument *self)
+{
+  BhxhDate today = bhxh_date_today ();
+
+  g_return_if_fail (self != NULL);
+
+  self->warnings = BHXH_ID_WARNING_NONE;
+  if (bhxh_id_number_is_valid (self->id_number))
+    self->warnings |= bhxh_id_number_check (self->id_number, &self->birth_date, self->sex);
+  if (self->old_id_number != NULL && !bhxh_cmnd_is_valid (self->old_id_number))
+    self->warnings |= BHXH_ID_WARNING_OLD_ID_MALFORMED;
+  if (bhxh_date_is_set (&self->issue_date) && bhxh_date_is_set (&self->birth_date)
+      && bhxh_date_compare (&self->issue_date, &self->birth_date) < 0)
+    self->warnings |= BHXH_ID_WARNING_ISSUED_BEFORE_BIRTH;
+  if (bhxh_date_is_set (&self->birth_date) && bhxh_date_compare (&self->birth_date, &today) > 0
+      && !bhxh_date_contains (&self->birth_date, &today))
+    self->warnings |= BHXH_ID_WARNING_BIRTH_IN_FUTURE;
+}
+
+/* Each field trimmed of white space; the name and address collapsed. */
+static char *
+field_text (const char *field,
+            gboolean    collapse)
+{
+  if (collapse)
+    return bhxh_text_collapse (field);
+
+  return g_strstrip (g_strdup (field));
+}
+
+static gboolean
+parse_cccd_fields (BhxhDocument  *doc,
+                   char         **fields,
+                   guint          n_fields,
+                   GError       **error)
+{
+  g_autofree char *id = field_text (fields[0], FALSE);
+  g_autofree char *old_id = field_text (fields[1], FALSE);
+  g_autofree char *birth = field_text (fields[3], FALSE);
+  g_autofree char *sex = field_text (fields[4], FALSE);
+  g_autofree char *issue = n_fields > 6 ? field_text (fields[6], FALSE) : NULL;
+  guint last_extra = n_fields;
+
+  if (!bhxh_id_number_is_valid (id))
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_ID,
+                   _("The ID number “%s” is not 12 digits."), id);
+      return FALSE;
+    }
+  doc->id_number = g_steal_pointer (&id);
+  doc->old_id_number = *old_id ? g_steal_pointer (&old_id) : NULL;
+
+  doc->full_name = field_text (fields[2], TRUE);
+  if (*doc->full_name == '\0')
+    {
+      g_set_error_literal (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_EMPTY_NAME,
+                           _("The name on the card is empty."));
+      return FALSE;
+    }
+
+  if (!bhxh_date_parse (birth, &doc->birth_date, error))
+    return FALSE;
+  if (!bhxh_sex_parse (sex, &doc->sex))
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_SEX,
+                   _("“%s” is not a sex (expected Nam or Nữ)."), sex);
+      return FALSE;
+    }
+  doc->address = field_text (fields[5], TRUE);
+  if (issue != NULL && *issue && !bhxh_date_parse (issue, &doc->issue_date, error))
+    return FALSE;
+
+  /* A trailing separator is not data: keep extras up to the last non-empty. */
+  while (last_extra > 7 && *fields[last_extra - 1] == '\0')
+    last_extra--;
+  for (guint i = 7; i < last_extra; i++)
+    g_ptr_array_add (doc->extra, g_strdup (fields[i]));
+
+  return TRUE;
+}
+
+static char *
+text_from_payload (const char  *data,
+                   gssize       len,
+                   GError     **error)
+{
+  g_autofree char *text = bhxh_text_from_bytes (data, len, error);
+
+  if (text == NULL)
+    return NULL;
+
+  g_strchomp (text);   /* the scanner's CR/LF */
+  g_strchug (text);
+  if (*text == '\0')
+    {
+      g_set_error_literal (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_EMPTY,
+                           _("The scanned data is empty."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&text);
+}
+
+/**
+ * bhxh_document_parse_cccd:
+ * @data: the QR payload of a chip ID card, as raw bytes
+ * @len: length of @data, or -1 if nul-terminated
+ * @error: return location for a #BhxhCoreError
+ *
+ * Parses the CCCD layout of DOMAIN.md §2. Lenient where real cards and
+ * scanners vary (byte order mark, CR/LF, NFD text, spaces around fields,
+ * extra or trailing fields, an empty old-ID field, partial birth dates,
+ * sex in any case); strict where the input cannot be a card.
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set
+ */
+BhxhDocument *
+bhxh_document_parse_cccd (const char  *data,
+                          gssize       len,
+                          GError     **error)
+{
+  g_autoptr(BhxhDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  guint n_fields;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  text = text_from_payload (data, len, error);
+  if (text == NULL)
+    return NULL;
+
+  fields = g_strsplit (text, "|", -1);
+  n_fields = g_strv_length (fields);
+  if (n_fields < CCCD_MIN_FIELDS)
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_TOO_FEW_FIELDS,
+                   _("This is not an ID card code: it has %u fields separated by “|”, "
+                     "a card has at least %u."), n_fields, CCCD_MIN_FIELDS);
+      return NULL;
+    }
+
+  doc = bhxh_document_new (BHXH_DOCUMENT_CCCD);
+  if (!parse_cccd_fields (doc, fields, n_fields, error))
+    return NULL;
+
+  doc->raw = g_steal_pointer (&text);
+  bhxh_document_recheck (doc);
+  return g_steal_pointer (&doc);
+}
+
+/**
+ * bhxh_document_parse_scan:
+ * @data: any scanned payload, as raw bytes
+ * @len: length of @data, or -1 if nul-terminated
+ * @error: return location for a #BhxhCoreError
+ *
+ * What a scan at the counter gives: the CCCD layout where it fits;
+ * otherwise (the new căn cước card, other codes) the first 12-digit
+ * number in the text, with the raw text kept for the clerk.
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set when
+ *   the payload is not text or holds no identification number
+ */
+BhxhDocument *
+bhxh_document_parse_scan (const char  *data,
+                          gssize       len,
+                          GError     **error)
+{
+  g_autoptr(GError) cccd_error = NULL;
+  g_autoptr(BhxhDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *number = NULL;
+
+  g_return_val_if_fail (data != NULL, NULL);
+
+  doc = bhxh_document_parse_cccd (data, len, &cccd_error);
+  if (doc != NULL)
+    return g_steal_pointer (&doc);
+  if (g_error_matches (cccd_error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_NUL_BYTE)
+      || g_error_matches (cccd_error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_INVALID_UTF8)
+      || g_error_matches (cccd_error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_EMPTY))
+    {
+      g_propagate_error (error, g_steal_pointer (&cccd_error));
+      return NULL;
+    }
+
+  text = text_from_payload (data, len, error);
+  if (text == NULL)
+    return NULL;
+  number = bhxh_text_find_digits (text, 12);
+  if (number == NULL)
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_ID,
+                   _("No 12-digit identification number in the scanned code (%s)."),
+                   cccd_error->message);
+      return NULL;
+    }
+
+  doc = bhxh_document_new (BHXH_DOCUMENT_ID_CARD_OTHER);
+  doc->id_number = g_steal_pointer (&number);
+  doc->raw = g_steal_pointer (&text);
+  bhxh_document_recheck (doc);
+  return g_steal_pointer (&doc);
+}
+
+/**
+ * bhxh_document_to_json:
+ * @self: a document
+ *
+ * The object `bhxh-deskctl qr parse` prints (a contract: extend, never
+ * change): document, id_number, old_id_number, full_name, birth_date,
+ * sex, address, issue_date, extra, warnings.
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+bhxh_document_to_json (const BhxhDocument *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) codes = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  bhxh_json_add_string (builder, "document", bhxh_document_kind_to_string (self->kind));
+  bhxh_json_add_string (builder, "id_number", self->id_number);
+  bhxh_json_add_string (builder, "old_id_number", self->old_id_number);
+  bhxh_json_add_string (builder, "full_name", self->full_name);
+  bhxh_json_add_date (builder, "birth_date", &self->birth_date);
+  bhxh_json_add_string (builder, "sex", bhxh_sex_to_string (self->sex));
+  bhxh_json_add_string (builder, "address", self->address);
+  bhxh_json_add_date (builder, "issue_date", &self->issue_date);
+  if (self->kind == BHXH_DOCUMENT_BIRTH_CERTIFICATE)
+    {
+      bhxh_json_add_string (builder, "father_name", self->father_name);
+      bhxh_json_add_string (builder, "mother_name", self->mother_name);
+    }
+  json_builder_set_member_name (builder, "extra");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->extra->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (self->extra, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  codes = bhxh_id_warnings_to_codes (self->warnings);
+  for (guint i = 0; i < codes->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (codes, i));
+  json_builder_end_array (builder);
+  if (self->kind != BHXH_DOCUMENT_CCCD)
+    bhxh_json_add_string (builder, "raw", self->raw);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bhxh-json.h"
+#include "bhxh-text.h"
+#include "bhxh-verdict.h"
+
+G_DEFINE_BOXED_TYPE (BhxhCheck, bhxh_check, bhxh_check_copy, bhxh_check_free)
+
+/* Days left at which the clerk is told a declaration is about to expire. */
+#define EXPIRES_SOON_DAYS 2
+
+static void
+reason_free (gpointer data)
+{
+  BhxhReason *reason = data;
+
+  g_free (reason->code);
+  g_free (reason->message);
+  g_free (reason);
+}
+
+static void
+field_free (gpointer data)
+{
+  BhxhFieldCheck *field = data;
+
+  g_free (field->declared);
+  g_free (field->document);
+  g_free (field->mirror);
+  g_free (field);
+}
+
+static BhxhCheck *
+check_new (void)
+{
+  BhxhCheck *self = g_new0 (BhxhCheck, 1);
+
+  self->fields = g_ptr_array_new_with_free_func (field_free);
+  self->reasons = g_ptr_array_new_with_free_func (reason_free);
+  return self;
+}
+
+void
+bhxh_check_free (BhxhCheck *self)
+{
+  if (self == NULL)
+    return;
+
+  g_ptr_array_unref (self->fields);
+  g_ptr_array_unref (self->reasons);
+  g_free (self);
+}
+
+BhxhCheck *
+bhxh_check_copy (const BhxhCheck *self)
+{
+  BhxhCheck *copy = check_new ();
+
+  copy->verdict = self->verdict;
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      const BhxhFieldCheck *f = g_ptr_array_index (self->fields, i);
+      BhxhFieldCheck *c = g_memdup2 (f, sizeof *f);
+
+      c->declared = g_strdup (f->declared);
+      c->document = g_strdup (f->document);
+      c->mirror = g_strdup (f->mirror);
+      g_ptr_array_add (copy->fields, c);
+    }
+  for (guint i = 0; i < self->reasons->len; i++)
+    {
+      const BhxhReason *r = g_ptr_array_index (self->reasons, i);
+      BhxhReason *c = g_new0 (BhxhReason, 1);
+
+      c->code = g_strdup (r->code);
+      c->severity = r->severity;
+      c->message = g_strdup (r->message);
+      g_ptr_array_add (copy->reasons, c);
+    }
+  return copy;
+}
+
+static void
+add_reason (BhxhCheck    *self,
+            const char   *code,
+            BhxhSeverity  severity,
+            const char   *message)
+{
+  BhxhReason *reason = g_new0 (BhxhReason, 1);
+
+  reason->code = g_strdup (code);
+  reason->severity = severity;
+  reason->message = g_strdup (message);
+  g_ptr_array_add (self->reasons, reason);
+}
+
+gboolean
+bhxh_check_has_reason (const BhxhCheck *self,
+                       const char      *code)
+{
+  for (guint i = 0; i < self->reasons->len; i++)
+    if (g_str_equal (((BhxhReason *) g_ptr_array_index (self->reasons, i))->code, code))
+      return TRUE;
+  return FALSE;
+}
+
+typedef BhxhLevel (*CompareFunc) (const char *a, const char *b);
+
+/* The worst level among the pairs of sources that both have a value. */
+static BhxhLevel
+three_way (const char  *declared,
+           const char  *document,
+           const char  *mirror,
+           CompareFunc  compare)
+{
+  const char *values[] = { declared, document, mirror };
+  BhxhLevel level = BHXH_LEVEL_MATCH;
+  guint present = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      if (values[i] == NULL || *values[i] == '\0')
+        continue;
+      present++;
+      for (guint j = i + 1; j < 3; j++)
+        if (values[j] != NULL && *values[j] != '\0')
+          level = bhxh_level_worst (level, compare (values[i], values[j]));
+    }
+
+  return present < 2 ? BHXH_LEVEL_MISSING : level;
+}
+
+static BhxhLevel
+compare_iso_dates (const char *a,
+                   const char *b)
+{
+  BhxhDate da, db;
+
+  if (!bhxh_date_parse (a, &da, NULL) || !bhxh_date_parse (b, &db, NULL))
+    return BHXH_LEVEL_MISMATCH;
+  return bhxh_compare_dates (&da, &db);
+}
+
+static BhxhLevel
+compare_equal (const char *a,
+               const char *b)
+{
+  return g_str_equal (a, b) ? BHXH_LEVEL_MATCH : BHXH_LEVEL_MISMATCH;
+}
+
+static BhxhFieldCheck *
+add_field (BhxhCheck   *self,
+           const char  *field,
+           char        *declared,
+           char        *document,
+           char        *mirror,
+           CompareFunc  compare,
+           gboolean     advisory)
+{
+  BhxhFieldCheck *check = g_new0 (BhxhFieldCheck, 1);
+
+  check->field = field;
+  check->declared = declared;
+  check->document = document;
+  check->mirror = mirror;
+  check->level = three_way (declared, document, mirror, compare);
+  check->advisory = advisory;
+  g_ptr_array_add (self->fields, check);
+  return check;
+}
+
+static void
+compare_fields (BhxhCheck            *self,
+                const BhxhCheckInput *in)
+{
+  const BhxhDeclaration *d = in->declaration;
+  const BhxhDocument *doc = in->document;
+  const BhxhPerson *p = in->person;
+
+  add_field (self, "full_name", g_strdup (d->full_name),
+             doc ? g_strdup (doc->full_name) : NULL,
+             p ? g_strdup (p->full_name) : NULL, bhxh_compare_name, FALSE);
+  add_field (self, "id_number", g_strdup (d->id_number),
+             doc ? g_strdup (doc->id_number) : NULL,
+             p ? g_strdup (p->id_number) : NULL, bhxh_compare_exact, FALSE);
+  add_field (self, "birth_date", bhxh_date_to_iso (&d->birth_date),
+             doc ? bhxh_date_to_iso (&doc->birth_date) : NULL,
+             p ? bhxh_date_to_iso (&p->birth_date) : NULL, compare_iso_dates, FALSE);
+  add_field (self, "sex", g_strdup (bhxh_sex_to_string (d->sex)),
+             doc ? g_strdup (bhxh_sex_to_string (doc->sex)) : NULL,
+             p ? g_strdup (bhxh_sex_to_string (p->sex)) : NULL, compare_equal, FALSE);
+  add_field (self, "bhxh_code", g_strdup (d->bhxh_code), NULL,
+             p ? g_strdup (p->bhxh_code) : NULL, bhxh_compare_exact, FALSE);
+  add_field (self, "address", g_strdup (d->address),
+             doc ? g_strdup (doc->address) : NULL,
+             p ? g_strdup (p->address) : NULL, bhxh_compare_name, TRUE);
+}
+
+static const BhxhFieldCheck *
+find_field (const BhxhCheck *self,
+            const char      *field)
+{
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      const BhxhFieldCheck *f = g_ptr_array_index (self->fields, i);
+
+      if (g_str_equal (f->field, field))
+        return f;
+    }
+  g_return_val_if_reached (NULL);
+}
+
+static void
+judge_fields (BhxhCheck *self)
+{
+  static const struct
+  {
+    const char *field;
+    const char *mismatch_code;
+    const char *mismatch_message;
+    const char *diacritics_code;
+    const char *partial_code;
+  } rules[] = {
+    { "full_name", "name-mismatch",
+      N_("The name differs between the declaration, the document and the registry."),
+      "name-diacritics", NULL },
+    { "id_number", "id-mismatch",
+      N_("The ID number differs between the declaration, the document and the registry."),
+      NULL, NULL },
+    { "birth_date", "birth-date-mismatch",
+      N_("The birth date differs between the declaration, the document and the registry."),
+      NULL, "birth-date-partial" },
+    { "sex", "sex-mismatch",
+      N_("The sex differs between the declaration, the document and the registry."),
+      NULL, NULL },
+    { "bhxh_code", "bhxh-code-mismatch",
+      N_("The declared BHXH code is not the one the registry holds for this ID number."),
+      NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      const BhxhFieldCheck *f = find_field (self, rules[i].field);
+
+      if (f->level == BHXH_LEVEL_MISMATCH)
+        add_reason (self, rules[i].mismatch_code, BHXH_SEVERITY_BLOCK,
+                    _(rules[i].mismatch_message));
+      else if (f->level == BHXH_LEVEL_DIACRITICS && rules[i].diacritics_code)
+        add_reason (self, rules[i].diacritics_code, BHXH_SEVERITY_ATTENTION,
+                    _("The name differs only in its diacritics (marks or đ). "
+                      "Compare it letter by letter with the document."));
+      else if (f->level == BHXH_LEVEL_PARTIAL && rules[i].partial_code)
+        add_reason (self, rules[i].partial_code, BHXH_SEVERITY_ATTENTION,
+                    _("The registry knows only the year or month of birth; the full "
+                      "date falls within it. Check the document."));
+    }
+
+  if (find_field (self, "address")->level >= BHXH_LEVEL_DIACRITICS)
+    add_reason (self, "address-differs", BHXH_SEVERITY_INFO,
+                _("The address differs. This is advisory only: units were renamed "
+                  "and merged in 2025."));
+}
+
+static void
+judge_document (BhxhCheck            *self,
+                const BhxhCheckInput *in)
+{
+  const BhxhDocument *doc = in->document;
+
+  if (doc == NULL)
+    {
+      if (!bhxh_declaration_is_minor (in->declaration, &in->today))
+        add_reason (self, "no-document", BHXH_SEVERITY_ATTENTION,
+                    _("No ID document has been scanned yet."));
+      return;
+    }
+
+  for (BhxhIdWarnings w = 1; w <= BHXH_ID_WARNING_LAST; w <<= 1)
+    if (doc->warnings & w)
+      add_reason (self, bhxh_id_warning_code (w), BHXH_SEVERITY_ATTENTION,
+                  bhxh_id_warning_describe (w));
+  if (doc->kind == BHXH_DOCUMENT_ID_CARD_OTHER)
+    add_reason (self, "document-raw", BHXH_SEVERITY_ATTENTION,
+                _("The card's code is not in the known layout: only its ID number "
+                  "was read. Check name and birth date on the card itself."));
+}
+
+static void
+judge_person (BhxhCheck            *self,
+              const BhxhCheckInput *in)
+{
+  const BhxhDeclaration *d = in->declaration;
+
+  if (in->person == NULL)
+    {
+      add_reason (self, "not-in-registry", BHXH_SEVERITY_BLOCK,
+                  _("Neither this BHXH code nor this ID number is in the registry mirror. "
+                    "The person may be managed by BHXH Bộ Quốc phòng (armed forces): "
+                    "search the household database and switch the code before deciding."));
+      return;
+    }
+
+  if (d->kind == BHXH_KIND_REGISTER && in->person_has_account)
+    add_reason (self, "already-registered", BHXH_SEVERITY_BLOCK,
+                _("This person already has an active e-transaction account. "
+                  "A change needs an adjust declaration instead."));
+  else if (d->kind != BHXH_KIND_REGISTER && !in->person_has_account)
+    add_reason (self, "no-account", BHXH_SEVERITY_BLOCK,
+                _("This person has no active e-transaction account to adjust or stop."));
+}
+
+static void
+judge_minor (BhxhCheck            *self,
+             const BhxhCheckInput *in)
+{
+  const BhxhDeclaration *d = in->declaration;
+  gboolean has_id_card = in->document && in->document->kind != BHXH_DOCUMENT_BIRTH_CERTIFICATE;
+
+  if (!bhxh_declaration_is_minor (d, &in->today))
+    return;
+
+  if (d->guardian_bhxh_code == NULL && d->guardian_id_number == NULL)
+    {
+      if (!has_id_card)
+        add_reason (self, "no-guardian", BHXH_SEVERITY_BLOCK,
+                    _("The person is under 18 and has no ID card: the declaration must "
+                      "name a parent or guardian."));
+      return;
+    }
+
+  add_reason (self, "minor", BHXH_SEVERITY_INFO,
+              _("Under 18: approve online against the birth certificate and the "
+                "guardian's approved account; the child need not come in."));
+  if (in->guardian == NULL)
+    add_reason (self, "guardian-not-found", BHXH_SEVERITY_BLOCK,
+                _("The parent or guardian named in the declaration is not in the registry mirror."));
+  else if (d->guardian_id_number != NULL && in->guardian->id_number != NULL
+           && bhxh_compare_exact (d->guardian_id_number, in->guardian->id_number)
+              == BHXH_LEVEL_MISMATCH)
+    add_reason (self, "guardian-mismatch", BHXH_SEVERITY_BLOCK,
+                _("The guardian's ID number does not match the registry."));
+  else if (!in->guardian_has_account)
+    add_reason (self, "guardian-no-account", BHXH_SEVERITY_BLOCK,
+                _("The parent or guardian has no approved e-transaction account yet: "
+                  "their own declaration must be approved first."));
+}
+
+static void
+judge_declaration (BhxhCheck            *self,
+                   const BhxhCheckInput *in)
+{
+  const BhxhDeclaration *d = in->declaration;
+  int days_left;
+
+  if (d->status != BHXH_STATUS_PENDING && d->status != BHXH_STATUS_ESCALATED)
+    {
+      add_reason (self, "not-open", BHXH_SEVERITY_BLOCK,
+                  _("This declaration is no longer open: it was decided or cancelled."));
+      return;
+    }
+
+  days_left = bhxh_declaration_days_left (d, &in->today);
+  if (days_left < 0)
+    add_reason (self, "expired", BHXH_SEVERITY_BLOCK,
+                _("More than 10 days have passed since the declaration was confirmed: "
+                  "it is cancelled and the person must declare again."));
+  else if (days_left <= EXPIRES_SOON_DAYS)
+    add_reason (self, "expires-soon", BHXH_SEVERITY_INFO,
+                _("The declaration expires within two days."));
+
+  if (in->other_open_declarations > 0)
+    add_reason (self, "duplicate", BHXH_SEVERITY_ATTENTION,
+                _("The same person has another open declaration. Decide which one stands "
+                  "and reject the other as a duplicate."));
+}
+
+/**
+ * bhxh_check_run:
+ * @input: the declaration, what was scanned, the mirror's data
+ *
+ * Compares declaration, document and mirror field by field and applies
+ * the rules of DOMAIN.md: the verdict is blocked if any reason blocks,
+ * needs-attention if any asks for attention, else can-approve.
+ *
+ * Returns: (transfer full): the fields, the reasons and the verdict
+ */
+BhxhCheck *
+bhxh_check_run (const BhxhCheckInput *input)
+{
+  BhxhCheck *self;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (input->declaration != NULL, NULL);
+
+  self = check_new ();
+  compare_fields (self, input);
+  judge_declaration (self, input);
+  judge_person (self, input);
+  judge_fields (self);
+  judge_document (self, input);
+  judge_minor (self, input);
+
+  self->verdict = BHXH_VERDICT_CAN_APPROVE;
+  for (guint i = 0; i < self->reasons->len; i++)
+    {
+      const BhxhReason *r = g_ptr_array_index (self->reasons, i);
+
+      if (r->severity == BHXH_SEVERITY_BLOCK)
+        self->verdict = BHXH_VERDICT_BLOCKED;
+      else if (r->severity == BHXH_SEVERITY_ATTENTION && self->verdict != BHXH_VERDICT_BLOCKED)
+        self->verdict = BHXH_VERDICT_NEEDS_ATTENTION;
+    }
+
+  return self;
+}
+
+const char *
+bhxh_verdict_to_string (BhxhVerdict verdict)
+{
+  switch (verdict)
+    {
+    case BHXH_VERDICT_CAN_APPROVE:     return "can-approve";
+    case BHXH_VERDICT_NEEDS_ATTENTION: return "needs-attention";
+    case BHXH_VERDICT_BLOCKED:         return "blocked";
+    default:                           g_return_val_if_reached ("blocked");
+    }
+}
+
+const char *
+bhxh_verdict_to_display (BhxhVerdict verdict)
+{
+  switch (verdict)
+    {
+    case BHXH_VERDICT_CAN_APPROVE:     return _("Can be approved");
+    case BHXH_VERDICT_NEEDS_ATTENTION: return _("Needs attention");
+    case BHXH_VERDICT_BLOCKED:         return _("Blocked");
+    default:                           g_return_val_if_reached ("");
+    }
+}
+
+const char *
+bhxh_severity_to_string (BhxhSeverity severity)
+{
+  switch (severity)
+    {
+    case BHXH_SEVERITY_INFO:      return "info";
+    case BHXH_SEVERITY_ATTENTION: return "attention";
+    case BHXH_SEVERITY_BLOCK:     return "block";
+    default:                      g_return_val_if_reached ("block");
+    }
+}
+
+/**
+ * bhxh_check_to_json:
+ * @self: a check
+ *
+ * Returns: (transfer full): `{"fields": [{field, declared, document,
+ *   mirror, level, advisory}], "verdict": …, "reasons": [{code,
+ *   severity, message}]}`
+ */
+JsonNode *
+bhxh_check_to_json (const BhxhCheck *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "fields");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      const BhxhFieldCheck *f = g_ptr_array_index (self->fields, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "field", f->field);
+      bhxh_json_add_string (b, "declared", f->declared);
+      bhxh_json_add_string (b, "document", f->document);
+      bhxh_json_add_string (b, "mirror", f->mirror);
+      bhxh_json_add_string (b, "level", bhxh_level_to_string (f->level));
+      json_builder_set_member_name (b, "advisory");
+      json_builder_add_boolean_value (b, f->advisory);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (self->verdict));
+  json_builder_set_member_name (b, "reasons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->reasons->len; i++)
+    {
+      const BhxhReason *r = g_ptr_array_index (self->reasons, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "code", r->code);
+      bhxh_json_add_string (b, "severity", bhxh_severity_to_string (r->severity));
+      bhxh_json_add_string (b, "message", r->message);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
