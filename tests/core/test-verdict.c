@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "core/bhxh-verdict.h"
+
+#define AN "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Số 12 Thái Hà, Hà Nội|20042021"
+
+typedef struct
+{
+  BhxhDeclaration *declaration;
+  BhxhPerson      *person;
+  BhxhPerson      *guardian;
+  BhxhDocument    *document;
+  BhxhCheckInput   input;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+07:00");
+  BhxhDeclaration *d = bhxh_declaration_new ();
+  BhxhPerson *p = bhxh_person_new ();
+
+  d->id = g_strdup ("TK-1");
+  d->kind = BHXH_KIND_REGISTER;
+  d->submitted_at = g_date_time_new (tz, 2026, 11, 20, 8, 0, 0);
+  d->confirmed_at = g_date_time_new (tz, 2026, 11, 20, 8, 5, 0);
+  d->full_name = g_strdup ("Nguyễn Văn An");
+  d->bhxh_code = g_strdup ("0112345678");
+  d->id_number = g_strdup ("001090012345");
+  d->birth_date = (BhxhDate) { 1990, 3, 15 };
+  d->sex = BHXH_SEX_MALE;
+  d->address = g_strdup ("Số 12 Thái Hà, Hà Nội");
+
+  p->bhxh_code = g_strdup ("0112345678");
+  p->id_number = g_strdup ("001090012345");
+  p->full_name = g_strdup ("Nguyễn Văn An");
+  p->birth_date = (BhxhDate) { 1990, 3, 15 };
+  p->sex = BHXH_SEX_MALE;
+  p->address = g_strdup ("Số 12 Thái Hà, Hà Nội");
+
+  f->declaration = d;
+  f->person = p;
+  f->document = bhxh_document_parse_cccd (AN, -1, NULL);
+  f->input.declaration = d;
+  f->input.person = p;
+  f->input.document = f->document;
+  f->input.today = (BhxhDate) { 2026, 11, 23 };
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  bhxh_declaration_free (f->declaration);
+  bhxh_person_free (f->person);
+  bhxh_person_free (f->guardian);
+  bhxh_document_free (f->document);
+}
+
+static BhxhCheck *
+run (Fixture     *f,
+     BhxhVerdict  expected)
+{
+  BhxhCheck *check = bhxh_check_run (&f->input);
+
+  if (check->verdict != expected)
+    {
+      g_autoptr(JsonNode) node = bhxh_check_to_json (check);
+      g_autofree char *text = json_to_string (node, TRUE);
+
+      g_error ("verdict %s, expected %s:\n%s", bhxh_verdict_to_string (check->verdict),
+               bhxh_verdict_to_string (expected), text);
+    }
+  return check;
+}
+
+static BhxhLevel
+field_level (BhxhCheck  *check,
+             const char *name)
+{
+  for (guint i = 0; i < check->fields->len; i++)
+    {
+      BhxhFieldCheck *field = g_ptr_array_index (check->fields, i);
+
+      if (g_str_equal (field->field, name))
+        return field->level;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_clean (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = run (f, BHXH_VERDICT_CAN_APPROVE);
+
+  g_assert_cmpint (field_level (check, "full_name"), ==, BHXH_LEVEL_MATCH);
+  g_assert_cmpint (field_level (check, "bhxh_code"), ==, BHXH_LEVEL_MATCH);
+  g_assert_cmpuint (check->reasons->len, ==, 0);
+}
+
+static void
+test_case_difference (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+
+  g_free (f->declaration->full_name);
+  f->declaration->full_name = g_strdup ("NGUYỄN VĂN AN");
+  check = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (check, "full_name"), ==, BHXH_LEVEL_EQUIVALENT);
+}
+
+static void
+test_diacritics (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+
+  g_free (f->declaration->full_name);
+  f->declaration->full_name = g_strdup ("Nguyen Van An");
+  check = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_cmpint (field_level (check, "full_name"), ==, BHXH_LEVEL_DIACRITICS);
+  g_assert_true (bhxh_check_has_reason (check, "name-diacritics"));
+}
+
+static void
+test_birth_mismatch_and_partial (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) blocked = NULL;
+  g_autoptr(BhxhCheck) partial = NULL;
+
+  f->person->birth_date = (BhxhDate) { 1990, 0, 0 };
+  partial = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_true (bhxh_check_has_reason (partial, "birth-date-partial"));
+
+  f->declaration->birth_date = (BhxhDate) { 1991, 3, 15 };
+  blocked = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (blocked, "birth-date-mismatch"));
+}
+
+static void
+test_id_warnings (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+
+  f->document->warnings = BHXH_ID_WARNING_SEX_MISMATCH;
+  check = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_true (bhxh_check_has_reason (check, "id-sex-mismatch"));
+}
+
+static void
+test_expired (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+
+  f->input.today = (BhxhDate) { 2026, 12, 1 };
+  check = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (check, "expired"));
+}
+
+static void
+test_not_in_registry (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+
+  f->input.person = NULL;
+  check = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (check, "not-in-registry"));
+  g_assert_cmpint (field_level (check, "bhxh_code"), ==, BHXH_LEVEL_MISSING);
+}
+
+static void
+test_minor (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) no_account = NULL;
+  g_autoptr(BhxhCheck) ok = NULL;
+  g_autoptr(BhxhCheck) no_guardian = NULL;
+
+  f->declaration->birth_date = (BhxhDate) { 2015, 6, 1 };
+  f->person->birth_date = (BhxhDate) { 2015, 6, 1 };
+  g_clear_pointer (&f->person->id_number, g_free);
+  g_clear_pointer (&f->declaration->id_number, g_free);
+  f->input.document = NULL;
+
+  no_guardian = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (no_guardian, "no-guardian"));
+
+  f->declaration->guardian_bhxh_code = g_strdup ("0100000001");
+  f->declaration->guardian_id_number = g_strdup ("001085000001");
+  f->guardian = bhxh_person_new ();
+  f->guardian->bhxh_code = g_strdup ("0100000001");
+  f->guardian->id_number = g_strdup ("001085000001");
+  f->input.guardian = f->guardian;
+  no_account = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (no_account, "guardian-no-account"));
+
+  f->input.guardian_has_account = TRUE;
+  ok = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_true (bhxh_check_has_reason (ok, "minor"));
+}
+
+static void
+test_kinds_and_duplicates (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) already = NULL;
+  g_autoptr(BhxhCheck) adjust = NULL;
+  g_autoptr(BhxhCheck) no_account = NULL;
+  g_autoptr(BhxhCheck) duplicate = NULL;
+
+  f->input.person_has_account = TRUE;
+  already = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (already, "already-registered"));
+
+  f->declaration->kind = BHXH_KIND_ADJUST;
+  adjust = run (f, BHXH_VERDICT_CAN_APPROVE);
+
+  f->declaration->kind = BHXH_KIND_STOP;
+  f->input.person_has_account = FALSE;
+  no_account = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (no_account, "no-account"));
+
+  f->declaration->kind = BHXH_KIND_REGISTER;
+  f->input.other_open_declarations = 1;
+  duplicate = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_true (bhxh_check_has_reason (duplicate, "duplicate"));
+}
+
+static void
+test_json (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+  g_autoptr(BhxhCheck) copy = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+  JsonObject *first;
+
+  g_free (f->person->address);
+  f->person->address = g_strdup ("Phường Láng, Hà Nội");
+  check = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_true (bhxh_check_has_reason (check, "address-differs"));
+  copy = bhxh_check_copy (check);
+  node = bhxh_check_to_json (copy);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "verdict"), ==, "can-approve");
+  first = json_array_get_object_element (json_object_get_array_member (o, "fields"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "field"), ==, "full_name");
+  g_assert_cmpstr (json_object_get_string_member (first, "level"), ==, "match");
+  g_assert_cmpstr (json_object_get_string_member (first, "document"), ==, "Nguyễn Văn An");
+  g_assert_true (json_object_has_member (first, "advisory"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/verdict/clean", test_clean);
+  ADD ("/verdict/case-difference", test_case_difference);
+  ADD ("/verdict/diacritics", test_diacritics);
+  ADD ("/verdict/birth-date", test_birth_mismatch_and_partial);
+  ADD ("/verdict/id-warnings", test_id_warnings);
+  ADD ("/verdict/expired", test_expired);
+  ADD ("/verdict/not-in-registry", test_not_in_registry);
+  ADD ("/verdict/minor", test_minor);
+  ADD ("/verdict/kinds-duplicates", test_kinds_and_duplicates);
+  ADD ("/verdict/json", test_json);
+#undef ADD
+
+  return g_test_run ();
+}
