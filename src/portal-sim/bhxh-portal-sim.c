@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "sim-seed.h"
+#include "sim-server.h"
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_and_seed (SimStore   **out,
+               const char  *db,
+               const char  *token,
+               const char  *workstation,
+               const char  *office,
+               int          n_demo,
+               int          n_persons,
+               const char  *declarations_file,
+               const char  *mirror_file,
+               const char  *mirror_version,
+               GError     **error)
+{
+  SimStore *store = sim_store_open (db, error);
+  gboolean fresh;
+
+  if (store == NULL)
+    return FALSE;
+  fresh = sim_store_is_empty (store);
+  if (!sim_store_add_token (store, token, workstation, office, error))
+    goto fail;
+  if (fresh && (declarations_file || mirror_file))
+    {
+      if (!sim_seed_from_files (store, declarations_file, mirror_file, mirror_version, error))
+        goto fail;
+    }
+  else if (fresh && !sim_seed_demo (store, n_demo, n_persons, error))
+    goto fail;
+  *out = store;
+  return TRUE;
+
+fail:
+  sim_store_free (store);
+  return FALSE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int port = 0, n_demo = 40, n_persons = 200, seed = 1, latency = 0;
+  double fail_rate = 0, drop_rate = 0, truncate_rate = 0, conflict_rate = 0;
+  g_autofree char *db = NULL, *token = NULL, *workstation = NULL, *office = NULL;
+  g_autofree char *declarations_file = NULL, *mirror_file = NULL, *mirror_version = NULL;
+  g_autofree char *tls_cert = NULL, *tls_key = NULL, *tmpdir = NULL, *url = NULL;
+  gboolean verbose = FALSE;
+  GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: any free port)", "N" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The simulator's sqlite file (default: temporary)",
+      "FILE" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, "Accepted workstation token", "TOKEN" },
+    { "workstation", 0, 0, G_OPTION_ARG_STRING, &workstation, "Workstation of the token", "ID" },
+    { "office", 0, 0, G_OPTION_ARG_STRING, &office, "Office (subtree) of the token", "CODE" },
+    { "demo", 0, 0, G_OPTION_ARG_INT, &n_demo, "Synthetic declarations to seed", "N" },
+    { "persons", 0, 0, G_OPTION_ARG_INT, &n_persons, "Synthetic mirror persons to seed", "N" },
+    { "seed-declarations", 0, 0, G_OPTION_ARG_FILENAME, &declarations_file,
+      "Seed declarations from a bhxh-declarations/1 file", "FILE" },
+    { "seed-mirror", 0, 0, G_OPTION_ARG_FILENAME, &mirror_file,
+      "Seed the mirror from a JSON Lines file", "FILE" },
+    { "mirror-version", 0, 0, G_OPTION_ARG_STRING, &mirror_version, "Its version", "V" },
+    { "fail-rate", 0, 0, G_OPTION_ARG_DOUBLE, &fail_rate, "Share of requests answered 503", "R" },
+    { "drop-rate", 0, 0, G_OPTION_ARG_DOUBLE, &drop_rate,
+      "Share of requests done but never answered", "R" },
+    { "truncate-rate", 0, 0, G_OPTION_ARG_DOUBLE, &truncate_rate,
+      "Share of requests done but answered with half a body", "R" },
+    { "conflict-rate", 0, 0, G_OPTION_ARG_DOUBLE, &conflict_rate,
+      "Share of new decisions answered conflict", "R" },
+    { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency, "Delay of every answer", "MS" },
+    { "fault-seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the fault dice", "N" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this PEM", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Its private key", "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every request on stderr", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- BHXH portal simulator");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  SimStore *store = NULL;
+  SimServer *server;
+  SimFaults faults = { 0 };
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("bhxh-portal-sim: %s\n", error->message);
+      return 2;
+    }
+  if (db == NULL)
+    {
+      tmpdir = g_dir_make_tmp ("bhxh-portal-sim-XXXXXX", &error);
+      if (tmpdir == NULL)
+        {
+          g_printerr ("bhxh-portal-sim: %s\n", error->message);
+          return 1;
+        }
+      db = g_build_filename (tmpdir, "portal.db", NULL);
+    }
+  if (!open_and_seed (&store, db, token ? token : "demo-token",
+                      workstation ? workstation : "WS-00106-01", office ? office : "001",
+                      MAX (n_demo, 0), MAX (n_persons, 0), declarations_file, mirror_file,
+                      mirror_version, &error))
+    {
+      g_printerr ("bhxh-portal-sim: %s\n", error->message);
+      return 1;
+    }
+  if (tls_cert)
+    {
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key ? tls_key : tls_cert,
+                                                      &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("bhxh-portal-sim: %s\n", error->message);
+          return 1;
+        }
+    }
+
+  faults.fail_rate = fail_rate;
+  faults.drop_rate = drop_rate;
+  faults.truncate_rate = truncate_rate;
+  faults.conflict_rate = conflict_rate;
+  faults.latency_ms = MAX (latency, 0);
+  server = sim_server_new (store, &faults, (guint32) seed, verbose);
+  if (!sim_server_listen (server, CLAMP (port, 0, 65535), certificate, &url, &error))
+    {
+      g_printerr ("bhxh-portal-sim: %s\n", error->message);
+      return 1;
+    }
+  printf ("listening on %s\n", url);
+  fflush (stdout);
+
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  sim_server_free (server);
+  sim_store_free (store);
+  if (tmpdir)
+    {
+      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+      g_remove (db);
+      g_remove (wal);
+      g_remove (shm);
+      g_rmdir (tmpdir);
+    }
+  return 0;
+}

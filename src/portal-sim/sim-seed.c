@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "sim-seed.h"
+
+static const char * const family[] = {
+  "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+  "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý",
+};
+static const char * const middle[] = {
+  "Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quốc",
+};
+static const char * const given[] = {
+  "An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Khánh",
+  "Lan", "Linh", "Long", "Mai", "Nam", "Phương", "Quân", "Sơn", "Thảo", "Thủy",
+  "Trang", "Tuấn", "Yến",
+};
+static const char * const streets[] = {
+  "Thái Hà", "Tây Sơn", "Chùa Bộc", "Nguyễn Lương Bằng", "Kim Mã", "Đội Cấn", "Láng Hạ",
+};
+static const struct { const char *code; const char *name; } offices[] = {
+  { "001", "BHXH Thành phố Hà Nội" },
+  { "00101", "BHXH quận Ba Đình" }, { "00102", "BHXH quận Hoàn Kiếm" },
+  { "00103", "BHXH quận Tây Hồ" }, { "00104", "BHXH quận Long Biên" },
+  { "00105", "BHXH quận Cầu Giấy" }, { "00106", "BHXH quận Đống Đa" },
+  { "00107", "BHXH quận Hai Bà Trưng" }, { "00108", "BHXH quận Hoàng Mai" },
+  { "00109", "BHXH quận Thanh Xuân" }, { "00110", "BHXH huyện Sóc Sơn" },
+  { "00111", "BHXH huyện Đông Anh" }, { "00112", "BHXH huyện Gia Lâm" },
+  { "00113", "BHXH quận Nam Từ Liêm" }, { "00114", "BHXH huyện Thanh Trì" },
+  { "00115", "BHXH quận Hà Đông" },
+  { "079", "BHXH Thành phố Hồ Chí Minh" }, { "07901", "BHXH Quận 1" },
+};
+static const struct { const char *code; const char *label; } reasons[] = {
+  { "name-mismatch", "Họ tên không khớp với giấy tờ tùy thân" },
+  { "id-mismatch", "Số định danh cá nhân không khớp" },
+  { "birth-date-mismatch", "Ngày sinh không khớp" },
+  { "not-in-registry", "Không có trong dữ liệu quản lý của BHXH" },
+  { "document-expired", "Giấy tờ tùy thân đã hết hạn" },
+  { "not-present", "Người khai không đến nộp hồ sơ" },
+  { "other", "Lý do khác" },
+};
+static const struct { const char *key; const char *value; } rules[] = {
+  { "mirror_warn_days", "3" }, { "mirror_block_days", "7" },
+  { "unsynced_warn_days", "1" }, { "unsynced_block_days", "3" },
+  { "claim_ttl_minutes", "30" }, { "declaration_expiry_days", "10" },
+};
+
+typedef struct
+{
+  char  bhxh_code[11];
+  char  id_number[13];
+  char *full_name;
+  char  birth_date[11];
+  char  office_code[6];
+  char *address;
+  gboolean female;
+} SeedPerson;
+
+static void
+seed_person (guint       i,
+             guint       variant,
+             SeedPerson *p)
+{
+  guint year = 1960 + (i * 7) % 50;
+  guint month = 1 + (i * 5) % 12;
+  guint day = 1 + (i * 11) % 28;
+
+  p->female = (i % 2) == 1;
+  g_snprintf (p->bhxh_code, sizeof p->bhxh_code, "01%08u", i + 1);
+  g_snprintf (p->id_number, sizeof p->id_number, "001%u%02u%06u",
+              (year >= 2000 ? 2 : 0) + (p->female ? 1 : 0), year % 100, (i * 37) % 1000000);
+  p->full_name = g_strdup_printf ("%s %s %s", family[i % G_N_ELEMENTS (family)],
+                                  p->female ? "Thị" : middle[(i / 3) % G_N_ELEMENTS (middle)],
+                                  given[(i / 5 + variant) % G_N_ELEMENTS (given)]);
+  g_snprintf (p->birth_date, sizeof p->birth_date, "%04u-%02u-%02u", year, month, day);
+  g_snprintf (p->office_code, sizeof p->office_code, "001%02u", 1 + i % 15);
+  p->address = g_strdup_printf ("Số %u phố %s, Hà Nội", 1 + i % 200,
+                                streets[i % G_N_ELEMENTS (streets)]);
+}
+
+static void
+seed_person_clear (SeedPerson *p)
+{
+  g_free (p->full_name);
+  g_free (p->address);
+}
+
+/* @variant renames a few people, so two variants differ by a delta. */
+GBytes *
+sim_seed_mirror_jsonl (guint n_persons,
+                       guint variant)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < n_persons; i++)
+    {
+      SeedPerson p;
+      guint shift = (i % 10 == 0) ? variant : 0;
+
+      seed_person (i, shift, &p);
+      g_string_append_printf (out,
+        "{\"bhxh_code\":\"%s\",\"id_number\":\"%s\",\"full_name\":\"%s\","
+        "\"birth_date\":\"%s\",\"sex\":\"%s\",\"address\":\"%s\",\"office_code\":\"%s\","
+        "\"account_status\":%s}\n",
+        p.bhxh_code, p.id_number, p.full_name, p.birth_date, p.female ? "female" : "male",
+        p.address, p.office_code, i % 4 == 0 ? "\"active\"" : "null");
+      seed_person_clear (&p);
+    }
+  return g_string_free_to_bytes (out);
+}
+
+static JsonObject *
+seed_declaration (guint      i,
+                  GDateTime *now)
+{
+  static const char * const kinds[] = { "register", "register", "register", "adjust", "stop" };
+  JsonObject *d = json_object_new ();
+  SeedPerson p;
+  g_autoptr(GDateTime) submitted = g_date_time_add_hours (now, -24 * (gint) (i % 9) - 2);
+  g_autoptr(GDateTime) confirmed = g_date_time_add_minutes (submitted, 5);
+  g_autofree char *id = NULL;
+  g_autofree char *sub = g_date_time_format (submitted, "%FT%T%:z");
+  g_autofree char *conf = g_date_time_format (confirmed, "%FT%T%:z");
+  g_autofree char *email = g_strdup_printf ("nguoikhai%u@example.vn", i + 1);
+  g_autofree char *phone = g_strdup_printf ("09%08u", (i * 7919) % 100000000);
+  const char *kind = kinds[i % G_N_ELEMENTS (kinds)];
+
+  seed_person (i, 0, &p);
+  id = g_strdup_printf ("TK01-%s-%06u", p.office_code, i + 1);
+  json_object_set_string_member (d, "id", id);
+  json_object_set_string_member (d, "kind", kind);
+  json_object_set_string_member (d, "status", "pending");
+  json_object_set_string_member (d, "office_code", p.office_code);
+  json_object_set_string_member (d, "submitted_at", sub);
+  json_object_set_string_member (d, "confirmed_at", conf);
+  json_object_set_string_member (d, "full_name", p.full_name);
+  json_object_set_string_member (d, "bhxh_code", p.bhxh_code);
+  json_object_set_string_member (d, "id_number", p.id_number);
+  json_object_set_string_member (d, "birth_date", p.birth_date);
+  json_object_set_string_member (d, "sex", p.female ? "female" : "male");
+  json_object_set_string_member (d, "address", p.address);
+  json_object_set_string_member (d, "email", email);
+  json_object_set_string_member (d, "phone", phone);
+  json_object_set_string_member (d, "handin", i % 3 == 2 ? "post" : "office");
+  json_object_set_null_member (d, "certificate");
+  json_object_set_null_member (d, "guardian");
+  if (!g_str_equal (kind, "adjust"))
+    json_object_set_string_member (d, "start_date", "2026-12-01");
+  if (g_str_equal (kind, "register"))
+    json_object_set_string_member (d, "channel", "portal");
+  if (g_str_equal (kind, "stop"))
+    json_object_set_string_member (d, "stop_reason", "Không còn nhu cầu giao dịch điện tử");
+  seed_person_clear (&p);
+  return d;
+}
+
+static gboolean
+seed_reference (SimStore  *store,
+                GError   **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (offices); i++)
+    {
+      g_autofree char *parent = strlen (offices[i].code) == 5
+                                ? g_strndup (offices[i].code, 3) : NULL;
+
+      if (!sim_store_put_office (store, offices[i].code, parent, offices[i].name, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+    if (!sim_store_put_reason (store, reasons[i].code, reasons[i].label, error))
+      return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (!sim_store_put_rule (store, rules[i].key, rules[i].value, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+sim_seed_demo (SimStore  *store,
+               guint      n_declarations,
+               guint      n_persons,
+               GError   **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) mirror = sim_seed_mirror_jsonl (MAX (n_persons, n_declarations), 0);
+
+  if (!seed_reference (store, error))
+    return FALSE;
+  for (guint i = 0; i < n_declarations; i++)
+    json_array_add_object_element (array, seed_declaration (i, now));
+  root = json_node_init_array (json_node_alloc (), array);
+  if (!sim_store_put_declarations (store, root, NULL, error))
+    return FALSE;
+  return sim_store_publish_mirror (store, "demo-1", mirror, error);
+}
+
+gboolean
+sim_seed_from_files (SimStore    *store,
+                     const char  *declarations_file,
+                     const char  *mirror_file,
+                     const char  *mirror_version,
+                     GError     **error)
+{
+  if (!seed_reference (store, error))
+    return FALSE;
+  if (declarations_file)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (!json_parser_load_from_file (parser, declarations_file, error)
+          || !sim_store_put_declarations (store, json_parser_get_root (parser), NULL, error))
+        return FALSE;
+    }
+  if (mirror_file)
+    {
+      g_autofree char *contents = NULL;
+      gsize len;
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (!g_file_get_contents (mirror_file, &contents, &len, error))
+        return FALSE;
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      return sim_store_publish_mirror (store, mirror_version ? mirror_version : "seed-1",
+                                       bytes, error);
+    }
+  return TRUE;
+}

@@ -1,0 +1,1017 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "sync/bhxh-bundle.h"
+
+#include "sim-server.h"
+
+#define MAX_BATCH 1000
+#define PAGE_DEFAULT 100
+#define PAGE_MAX 1000
+
+struct _SimServer
+{
+  SoupServer *server;
+  SimStore   *store;
+  SimFaults   faults;
+  GRand      *rand;
+  gboolean    verbose;
+
+  /* Counters for /admin/stats. */
+  guint64     requests;
+  guint64     batch_requests;
+  guint64     single_requests;
+  guint64     decision_items;
+  guint64     injected_5xx;
+  guint64     injected_drops;
+  guint64     injected_truncations;
+  guint64     injected_conflicts;
+  guint64     range_requests;
+};
+
+typedef struct
+{
+  guint        status;
+  const char  *content_type;
+  GBytes      *body;
+  char        *content_range;
+  char        *etag;
+  gboolean     compressible;
+} SimResponse;
+
+static void
+sim_response_clear (SimResponse *r)
+{
+  g_clear_pointer (&r->body, g_bytes_unref);
+  g_clear_pointer (&r->content_range, g_free);
+  g_clear_pointer (&r->etag, g_free);
+}
+
+static void
+respond_json (SimResponse *r,
+              guint        status,
+              JsonNode    *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len;
+  char *text;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &len);
+  r->status = status;
+  r->content_type = "application/json";
+  r->body = g_bytes_new_take (text, len);
+  r->compressible = TRUE;
+}
+
+static void
+respond_object (SimResponse *r,
+                guint        status,
+                JsonObject  *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  respond_json (r, status, node);
+}
+
+static void
+respond_error (SimResponse *r,
+               guint        status,
+               const char  *code,
+               const char  *message)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "error", code);
+  json_object_set_string_member (object, "message", message);
+  respond_object (r, status, object);
+  json_object_unref (object);
+}
+
+static JsonNode *
+parse_body (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  if (len == 0 || !json_parser_load_from_data (parser, data, len, NULL))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static const char *
+query_get (GHashTable *query,
+           const char *key)
+{
+  return query ? g_hash_table_lookup (query, key) : NULL;
+}
+
+/* ---- faults ------------------------------------------------------------ */
+
+static gboolean
+roll (SimServer *self,
+      guint     *next,
+      double     rate)
+{
+  if (*next > 0)
+    {
+      (*next)--;
+      return TRUE;
+    }
+  return rate > 0 && g_rand_double (self->rand) < rate;
+}
+
+/* ---- delivery ---------------------------------------------------------- */
+
+typedef struct
+{
+  SimServer         *self;
+  SoupServerMessage *msg;
+  SimResponse        response;
+  gboolean           drop;
+  gboolean           truncate;
+} Delivery;
+
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP,
+                                                                  -1);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory,
+                                                                G_CONVERTER (compressor));
+  gsize len;
+  const void *data = g_bytes_get_data (bytes, &len);
+
+  g_output_stream_write_all (out, data, len, NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+static gboolean
+wants_gzip (SoupServerMessage *msg)
+{
+  const char *accept = soup_message_headers_get_list (
+    soup_server_message_get_request_headers (msg), "Accept-Encoding");
+
+  return accept && strstr (accept, "gzip") != NULL;
+}
+
+/* A lost answer: the request was carried out but the reply never arrives
+ * whole. The client must not take that as "not done". */
+static void
+deliver_broken (Delivery *d)
+{
+  g_autoptr(GIOStream) io = soup_server_message_steal_connection (d->msg);
+
+  if (io == NULL)
+    return;
+  if (d->truncate)
+    {
+      GOutputStream *out = g_io_stream_get_output_stream (io);
+      gsize len;
+      const char *data = g_bytes_get_data (d->response.body, &len);
+      g_autofree char *head = g_strdup_printf (
+        "HTTP/1.1 %u %s\r\nContent-Type: %s\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
+        "Connection: close\r\n\r\n",
+        d->response.status, soup_status_get_phrase (d->response.status),
+        d->response.content_type, len);
+
+      g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+      g_output_stream_write_all (out, data, len / 2, NULL, NULL, NULL);
+      g_output_stream_flush (out, NULL, NULL);
+    }
+  g_io_stream_close (io, NULL, NULL);
+}
+
+static void
+deliver (Delivery *d)
+{
+  SimResponse *r = &d->response;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (d->msg);
+  g_autoptr(GBytes) body = NULL;
+
+  if (d->drop || d->truncate)
+    {
+      deliver_broken (d);
+      return;
+    }
+  body = g_bytes_ref (r->body);
+  if (r->compressible && g_bytes_get_size (body) >= 512 && wants_gzip (d->msg))
+    {
+      g_autoptr(GBytes) compressed = gzip_bytes (body);
+
+      g_bytes_unref (body);
+      body = g_steal_pointer (&compressed);
+      soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+    }
+  if (r->content_range)
+    soup_message_headers_replace (headers, "Content-Range", r->content_range);
+  if (r->etag)
+    soup_message_headers_replace (headers, "ETag", r->etag);
+  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  soup_server_message_set_status (d->msg, r->status, NULL);
+  soup_server_message_set_response (d->msg, r->content_type, SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+static void
+delivery_free (Delivery *d)
+{
+  sim_response_clear (&d->response);
+  g_object_unref (d->msg);
+  g_free (d);
+}
+
+static gboolean
+delayed_deliver_cb (gpointer user_data)
+{
+  Delivery *d = user_data;
+
+  if (d->drop || d->truncate)
+    deliver (d);
+  else
+    {
+      deliver (d);
+      soup_server_message_unpause (d->msg);
+    }
+  delivery_free (d);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- handlers ---------------------------------------------------------- */
+
+static void
+handle_account (SimServer   *self,
+                SimAccount  *account,
+                SimResponse *r)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "workstation", account->workstation);
+  json_object_set_string_member (object, "office_code", account->office_code);
+  json_object_set_string_member (object, "status", account->status);
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+static void
+handle_list (SimResponse *r,
+             const char  *member,
+             JsonNode    *list)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_member (object, member, list);
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+static gboolean
+parse_cursor (const char *text,
+              gint64     *seq)
+{
+  guint64 value = 0;
+
+  if (text == NULL || *text == '\0')
+    {
+      *seq = 0;
+      return TRUE;
+    }
+  if (!g_str_has_prefix (text, "s") || !g_ascii_string_to_unsigned (text + 1, 10, 0, G_MAXINT64,
+                                                                    &value, NULL))
+    return FALSE;
+  *seq = (gint64) value;
+  return TRUE;
+}
+
+static void
+handle_declarations (SimServer   *self,
+                     SimAccount  *account,
+                     GHashTable  *query,
+                     SimResponse *r)
+{
+  const char *office = query_get (query, "office");
+  const char *limit_text = query_get (query, "limit");
+  guint64 limit = PAGE_DEFAULT;
+  gint64 after, next;
+  gboolean has_more;
+  g_autofree char *cursor = NULL;
+  JsonObject *object;
+
+  if (!parse_cursor (query_get (query, "cursor"), &after)
+      || (limit_text && !g_ascii_string_to_unsigned (limit_text, 10, 1, PAGE_MAX, &limit, NULL)))
+    {
+      respond_error (r, 400, "bad-request", "Tham số cursor hoặc limit không hợp lệ.");
+      return;
+    }
+  object = json_object_new ();
+  json_object_set_string_member (object, "format", "bhxh-declarations/1");
+  json_object_set_member (object, "declarations",
+                          sim_store_list_declarations (self->store,
+                                                       office ? office : account->office_code,
+                                                       after, limit, &next, &has_more));
+  cursor = g_strdup_printf ("s%" G_GINT64_FORMAT, next);
+  json_object_set_string_member (object, "next_cursor", cursor);
+  json_object_set_boolean_member (object, "has_more", has_more);
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+static void
+handle_snapshot (SimServer         *self,
+                 SoupServerMessage *msg,
+                 const char        *version,
+                 SimResponse       *r)
+{
+  g_autofree char *sha = NULL;
+  g_autoptr(GBytes) bytes = sim_store_mirror_snapshot (self->store, version, &sha);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupRange *ranges = NULL;
+  int n_ranges = 0;
+  gsize total;
+
+  if (bytes == NULL)
+    {
+      respond_error (r, 404, "not-found", "Không có phiên bản dữ liệu này.");
+      return;
+    }
+  total = g_bytes_get_size (bytes);
+  r->status = 200;
+  r->content_type = "application/x-ndjson";
+  r->etag = g_strdup_printf ("\"%s\"", sha);
+  if (soup_message_headers_get_ranges (headers, total, &ranges, &n_ranges))
+    {
+      goffset start = ranges[0].start, end = ranges[0].end;
+
+      soup_message_headers_free_ranges (headers, ranges);
+      if (start >= (goffset) total || end < start)
+        {
+          respond_error (r, 416, "bad-range", "Khoảng byte yêu cầu không hợp lệ.");
+          return;
+        }
+      self->range_requests++;
+      r->status = 206;
+      r->content_range = g_strdup_printf ("bytes %" G_GOFFSET_FORMAT "-%" G_GOFFSET_FORMAT
+                                          "/%" G_GSIZE_FORMAT, start, end, total);
+      r->body = g_bytes_new_from_bytes (bytes, start, end - start + 1);
+      return;
+    }
+  r->body = g_steal_pointer (&bytes);
+}
+
+static void
+handle_delta (SimServer   *self,
+              GHashTable  *query,
+              SimResponse *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) delta = NULL;
+  const char *since = query_get (query, "since");
+
+  if (since == NULL)
+    {
+      respond_error (r, 400, "bad-request", "Thiếu tham số since.");
+      return;
+    }
+  delta = sim_store_mirror_delta (self->store, since, &error);
+  if (delta == NULL)
+    respond_error (r, 410, "delta-unavailable",
+                   "Không có dữ liệu thay đổi từ phiên bản này; hãy tải bản đầy đủ.");
+  else
+    respond_json (r, 200, delta);
+}
+
+static JsonObject *
+submit_one (SimServer  *self,
+            SimAccount *account,
+            JsonNode   *decision)
+{
+  gboolean conflict = self->faults.conflict_rate > 0
+                      && g_rand_double (self->rand) < self->faults.conflict_rate;
+  JsonObject *result;
+
+  result = sim_store_submit_decision (self->store, account->workstation, decision, conflict);
+  if (conflict && !json_object_get_boolean_member_with_default (result, "replayed", FALSE))
+    self->injected_conflicts++;
+  self->decision_items++;
+  return result;
+}
+
+static JsonArray *
+submit_array (SimServer  *self,
+              SimAccount *account,
+              JsonArray  *decisions)
+{
+  JsonArray *results = json_array_new ();
+
+  sim_store_begin (self->store, NULL);
+  for (guint i = 0; i < json_array_get_length (decisions); i++)
+    json_array_add_object_element (results,
+                                   submit_one (self, account,
+                                               json_array_get_element (decisions, i)));
+  sim_store_commit (self->store, NULL);
+  return results;
+}
+
+static void
+handle_batch (SimServer         *self,
+              SimAccount        *account,
+              SoupServerMessage *msg,
+              SimResponse       *r)
+{
+  g_autoptr(JsonNode) body = parse_body (msg);
+  JsonArray *decisions = NULL;
+  JsonObject *object;
+
+  self->batch_requests++;
+  if (body && JSON_NODE_HOLDS_OBJECT (body)
+      && json_object_has_member (json_node_get_object (body), "decisions")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (body),
+                                                        "decisions")))
+    decisions = json_object_get_array_member (json_node_get_object (body), "decisions");
+  if (decisions == NULL)
+    {
+      respond_error (r, 400, "bad-request", "Nội dung yêu cầu không phải một lô quyết định.");
+      return;
+    }
+  if (json_array_get_length (decisions) > MAX_BATCH)
+    {
+      respond_error (r, 413, "batch-too-large", "Một lô không được quá 1000 quyết định.");
+      return;
+    }
+  object = json_object_new ();
+  json_object_set_array_member (object, "results", submit_array (self, account, decisions));
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+static void
+handle_single (SimServer         *self,
+               SimAccount        *account,
+               SoupServerMessage *msg,
+               const char        *uuid,
+               SimResponse       *r)
+{
+  g_autoptr(JsonNode) body = parse_body (msg);
+  JsonObject *result;
+  const char *status;
+  guint code;
+
+  self->single_requests++;
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body)
+      || g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (body),
+                                                                "uuid", NULL), uuid) != 0)
+    {
+      respond_error (r, 400, "bad-request", "UUID trong đường dẫn và trong nội dung khác nhau.");
+      return;
+    }
+  result = submit_one (self, account, body);
+  status = json_object_get_string_member (result, "status");
+  if (g_str_equal (status, "accepted"))
+    code = json_object_get_boolean_member (result, "replayed") ? 200 : 201;
+  else if (g_str_equal (status, "conflict"))
+    code = 409;
+  else
+    code = 422;
+  respond_object (r, code, result);
+  json_object_unref (result);
+}
+
+static void
+handle_claim (SimServer         *self,
+              SimAccount        *account,
+              SoupServerMessage *msg,
+              const char        *id,
+              gboolean           release,
+              GHashTable        *query,
+              SimResponse       *r)
+{
+  g_autoptr(JsonNode) body = release ? NULL : parse_body (msg);
+  const char *clerk = release ? query_get (query, "clerk")
+    : (body && JSON_NODE_HOLDS_OBJECT (body))
+      ? json_object_get_string_member_with_default (json_node_get_object (body), "clerk", NULL)
+      : NULL;
+  g_autofree char *holder = NULL;
+  g_autoptr(GDateTime) until = NULL;
+  g_autofree char *until_text = NULL;
+  gint64 expires = 0;
+  gboolean ok;
+  JsonObject *object;
+
+  if (clerk == NULL || *clerk == '\0')
+    {
+      respond_error (r, 400, "bad-request", "Thiếu tên cán bộ (clerk).");
+      return;
+    }
+  if (!sim_store_has_declaration (self->store, id))
+    {
+      respond_error (r, 404, "not-found", "Không tìm thấy tờ khai này trên Cổng dịch vụ công.");
+      return;
+    }
+  if (release)
+    {
+      sim_store_release (self->store, id, clerk, NULL);
+      r->status = 204;
+      r->content_type = "application/json";
+      r->body = g_bytes_new (NULL, 0);
+      return;
+    }
+  ok = sim_store_claim (self->store, id, clerk, account->workstation,
+                        g_get_real_time () / G_USEC_PER_SEC, 30 * 60, &holder, &expires, NULL);
+  until = g_date_time_new_from_unix_local (expires);
+  until_text = g_date_time_format (until, "%FT%T%:z");
+  object = json_object_new ();
+  json_object_set_string_member (object, "declaration_id", id);
+  json_object_set_string_member (object, "claimed_by", holder);
+  json_object_set_string_member (object, "expires_at", until_text);
+  if (!ok)
+    json_object_set_string_member (object, "message",
+                                   "Tờ khai đang được một cán bộ khác xử lý.");
+  respond_object (r, ok ? 200 : 409, object);
+  json_object_unref (object);
+}
+
+static GBytes *
+token_key (SoupServerMessage *msg)
+{
+  const char *auth = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (msg), "Authorization");
+
+  return g_bytes_new (auth + strlen ("Bearer "), strlen (auth) - strlen ("Bearer "));
+}
+
+static void
+handle_bundle_upload (SimServer         *self,
+                      SimAccount        *account,
+                      SoupServerMessage *msg,
+                      SimResponse       *r)
+{
+  g_autoptr(GBytes) file = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(GBytes) key = token_key (msg);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *workstation = NULL;
+  g_autoptr(GBytes) payload = bhxh_bundle_decode (file, key, &kind, &workstation, &error);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+  JsonObject *object;
+
+  if (payload == NULL || !g_str_equal (kind, BHXH_BUNDLE_KIND_DECISIONS)
+      || !g_str_equal (workstation, account->workstation))
+    {
+      respond_error (r, 422, "bad-bundle", "Tệp gói quyết định không hợp lệ hoặc sai chữ ký.");
+      return;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
+                                   g_bytes_get_size (payload), NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+      || !json_object_has_member (json_node_get_object (json_parser_get_root (parser)),
+                                  "decisions"))
+    {
+      respond_error (r, 422, "bad-bundle", "Tệp gói quyết định không hợp lệ hoặc sai chữ ký.");
+      return;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  object = json_object_new ();
+  json_object_set_array_member (object, "results",
+                                submit_array (self, account,
+                                              json_object_get_array_member (root, "decisions")));
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+static JsonNode *
+inbound_mirror (SimServer  *self,
+                const char *since)
+{
+  g_autoptr(JsonNode) info = sim_store_mirror_info (self->store);
+  JsonObject *mirror;
+  const char *latest;
+  g_autofree char *sha = NULL;
+  g_autoptr(GBytes) snapshot = NULL;
+
+  if (info == NULL)
+    return json_node_init_null (json_node_alloc ());
+  latest = json_object_get_string_member (json_node_get_object (info), "version");
+  if (since)
+    {
+      JsonNode *delta = sim_store_mirror_delta (self->store, since, NULL);
+
+      if (delta)
+        {
+          mirror = json_object_new ();
+          json_object_set_member (mirror, "delta", delta);
+          return json_node_init_object (json_node_alloc (), mirror);
+        }
+    }
+  snapshot = sim_store_mirror_snapshot (self->store, latest, &sha);
+  mirror = json_object_new ();
+  {
+    JsonObject *snap = json_object_new ();
+    g_autofree char *text = g_strndup (g_bytes_get_data (snapshot, NULL),
+                                       g_bytes_get_size (snapshot));
+
+    json_object_set_string_member (snap, "version", latest);
+    json_object_set_string_member (snap, "jsonl", text);
+    json_object_set_object_member (mirror, "snapshot", snap);
+  }
+  return json_node_init_object (json_node_alloc (), mirror);
+}
+
+static void
+handle_bundle_inbound (SimServer         *self,
+                       SimAccount        *account,
+                       SoupServerMessage *msg,
+                       GHashTable        *query,
+                       SimResponse       *r)
+{
+  g_autoptr(GBytes) key = token_key (msg);
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *created = g_date_time_format (now, "%FT%T%:z");
+  g_autofree char *cursor = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  JsonObject *object = json_object_new ();
+  JsonObject *declarations = json_object_new ();
+  gint64 after, next;
+  gboolean has_more;
+
+  if (!parse_cursor (query_get (query, "cursor"), &after))
+    after = 0;
+  json_object_set_string_member (object, "format", "bhxh-inbound/1");
+  json_object_set_string_member (object, "created_at", created);
+  json_object_set_string_member (object, "office_code", account->office_code);
+  json_object_set_string_member (declarations, "format", "bhxh-declarations/1");
+  json_object_set_member (declarations, "declarations",
+                          sim_store_list_declarations (self->store, account->office_code, after,
+                                                       G_MAXINT32, &next, &has_more));
+  json_object_set_object_member (object, "declarations", declarations);
+  cursor = g_strdup_printf ("s%" G_GINT64_FORMAT, next);
+  json_object_set_string_member (object, "next_cursor", cursor);
+  json_object_set_member (object, "offices", sim_store_list_offices (self->store));
+  json_object_set_member (object, "reason_codes", sim_store_list_reasons (self->store));
+  json_object_set_member (object, "mirror", inbound_mirror (self, query_get (query,
+                                                                            "mirror_since")));
+  payload = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  {
+    g_autoptr(JsonGenerator) generator = json_generator_new ();
+    gsize len;
+
+    json_generator_set_root (generator, payload);
+    text = json_generator_to_data (generator, &len);
+    bytes = g_bytes_new (text, len);
+  }
+  r->status = 200;
+  r->content_type = "application/vnd.bhxh.bundle";
+  r->body = bhxh_bundle_encode (BHXH_BUNDLE_KIND_INBOUND, account->workstation, bytes, key);
+}
+
+static gboolean
+route_v1 (SimServer         *self,
+          SimAccount        *account,
+          SoupServerMessage *msg,
+          const char        *method,
+          char             **parts,
+          GHashTable        *query,
+          SimResponse       *r)
+{
+  guint n = g_strv_length (parts);
+  gboolean get = g_str_equal (method, "GET");
+
+  if (n == 1 && get && g_str_equal (parts[0], "account"))
+    handle_account (self, account, r);
+  else if (n == 1 && get && g_str_equal (parts[0], "offices"))
+    handle_list (r, "offices", sim_store_list_offices (self->store));
+  else if (n == 1 && get && g_str_equal (parts[0], "reason-codes"))
+    handle_list (r, "reason_codes", sim_store_list_reasons (self->store));
+  else if (n == 1 && get && g_str_equal (parts[0], "rules"))
+    handle_list (r, "rules", sim_store_list_rules (self->store));
+  else if (n == 1 && get && g_str_equal (parts[0], "declarations"))
+    handle_declarations (self, account, query, r);
+  else if (n == 3 && g_str_equal (parts[0], "declarations") && g_str_equal (parts[2], "claim")
+           && (g_str_equal (method, "POST") || g_str_equal (method, "DELETE")))
+    handle_claim (self, account, msg, parts[1], g_str_equal (method, "DELETE"), query, r);
+  else if (n == 1 && get && g_str_equal (parts[0], "mirror"))
+    {
+      g_autoptr(JsonNode) info = sim_store_mirror_info (self->store);
+
+      if (info)
+        respond_json (r, 200, info);
+      else
+        respond_error (r, 404, "not-found", "Chưa có dữ liệu quản lý nào được phát hành.");
+    }
+  else if (n == 3 && get && g_str_equal (parts[0], "mirror")
+           && g_str_equal (parts[1], "snapshots"))
+    handle_snapshot (self, msg, parts[2], r);
+  else if (n == 2 && get && g_str_equal (parts[0], "mirror") && g_str_equal (parts[1], "deltas"))
+    handle_delta (self, query, r);
+  else if (n == 2 && g_str_equal (method, "POST") && g_str_equal (parts[0], "decisions")
+           && g_str_equal (parts[1], "batch"))
+    handle_batch (self, account, msg, r);
+  else if (n == 2 && g_str_equal (method, "PUT") && g_str_equal (parts[0], "decisions"))
+    handle_single (self, account, msg, parts[1], r);
+  else if (n == 1 && g_str_equal (method, "POST") && g_str_equal (parts[0], "bundles"))
+    handle_bundle_upload (self, account, msg, r);
+  else if (n == 2 && get && g_str_equal (parts[0], "bundles") && g_str_equal (parts[1], "inbound"))
+    handle_bundle_inbound (self, account, msg, query, r);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* ---- admin ------------------------------------------------------------- */
+
+static void
+read_rate (JsonObject *object,
+           const char *name,
+           double     *rate)
+{
+  if (json_object_has_member (object, name))
+    *rate = CLAMP (json_object_get_double_member (object, name), 0.0, 1.0);
+}
+
+static void
+read_count (JsonObject *object,
+            const char *name,
+            guint      *count)
+{
+  if (json_object_has_member (object, name))
+    *count = (guint) MAX (json_object_get_int_member (object, name), 0);
+}
+
+static JsonObject *
+faults_to_json (SimFaults *f)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_double_member (object, "fail_rate", f->fail_rate);
+  json_object_set_double_member (object, "drop_rate", f->drop_rate);
+  json_object_set_double_member (object, "truncate_rate", f->truncate_rate);
+  json_object_set_double_member (object, "conflict_rate", f->conflict_rate);
+  json_object_set_int_member (object, "latency_ms", f->latency_ms);
+  json_object_set_int_member (object, "fail_next", f->fail_next);
+  json_object_set_int_member (object, "drop_next", f->drop_next);
+  json_object_set_int_member (object, "truncate_next", f->truncate_next);
+  return object;
+}
+
+static void
+admin_faults (SimServer         *self,
+              SoupServerMessage *msg,
+              SimResponse       *r)
+{
+  g_autoptr(JsonNode) body = parse_body (msg);
+  JsonObject *object;
+
+  if (body && JSON_NODE_HOLDS_OBJECT (body))
+    {
+      object = json_node_get_object (body);
+      read_rate (object, "fail_rate", &self->faults.fail_rate);
+      read_rate (object, "drop_rate", &self->faults.drop_rate);
+      read_rate (object, "truncate_rate", &self->faults.truncate_rate);
+      read_rate (object, "conflict_rate", &self->faults.conflict_rate);
+      read_count (object, "latency_ms", &self->faults.latency_ms);
+      read_count (object, "fail_next", &self->faults.fail_next);
+      read_count (object, "drop_next", &self->faults.drop_next);
+      read_count (object, "truncate_next", &self->faults.truncate_next);
+      if (json_object_has_member (object, "seed"))
+        g_rand_set_seed (self->rand, (guint32) json_object_get_int_member (object, "seed"));
+    }
+  object = faults_to_json (&self->faults);
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+static void
+admin_stats (SimServer   *self,
+             SimResponse *r)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_int_member (object, "requests", self->requests);
+  json_object_set_int_member (object, "batch_requests", self->batch_requests);
+  json_object_set_int_member (object, "single_requests", self->single_requests);
+  json_object_set_int_member (object, "decision_items", self->decision_items);
+  json_object_set_int_member (object, "decisions_stored",
+                              sim_store_count_decisions (self->store));
+  json_object_set_int_member (object, "injected_5xx", self->injected_5xx);
+  json_object_set_int_member (object, "injected_drops", self->injected_drops);
+  json_object_set_int_member (object, "injected_truncations", self->injected_truncations);
+  json_object_set_int_member (object, "injected_conflicts", self->injected_conflicts);
+  json_object_set_int_member (object, "range_requests", self->range_requests);
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+static void
+admin_put (SimServer         *self,
+           SoupServerMessage *msg,
+           const char        *what,
+           GHashTable        *query,
+           SimResponse       *r)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = FALSE;
+
+  if (g_str_equal (what, "declarations"))
+    {
+      g_autoptr(JsonNode) body = parse_body (msg);
+
+      ok = body && sim_store_put_declarations (self->store, body, NULL, &error);
+    }
+  else if (g_str_equal (what, "mirror") && query_get (query, "version"))
+    {
+      g_autoptr(GBytes) body = soup_message_body_flatten (
+        soup_server_message_get_request_body (msg));
+
+      ok = sim_store_publish_mirror (self->store, query_get (query, "version"), body, &error);
+    }
+  else if (g_str_equal (what, "account"))
+    {
+      g_autoptr(JsonNode) body = parse_body (msg);
+      const char *status = body && JSON_NODE_HOLDS_OBJECT (body)
+        ? json_object_get_string_member_with_default (json_node_get_object (body), "status", NULL)
+        : NULL;
+
+      ok = status && sim_store_set_account_status (self->store, NULL, status, &error);
+    }
+  if (ok)
+    respond_error (r, 200, "ok", "ok");
+  else
+    respond_error (r, 400, "bad-request", error ? error->message : "bad admin request");
+}
+
+static void
+route_admin (SimServer         *self,
+             SoupServerMessage *msg,
+             const char        *method,
+             const char        *what,
+             GHashTable        *query,
+             SimResponse       *r)
+{
+  if (g_str_equal (what, "faults"))
+    admin_faults (self, msg, r);
+  else if (g_str_equal (what, "stats"))
+    admin_stats (self, r);
+  else if (g_str_equal (what, "decisions"))
+    {
+      g_autoptr(JsonNode) list = sim_store_list_decisions (self->store);
+
+      respond_json (r, 200, list);
+    }
+  else if (g_str_equal (method, "POST"))
+    admin_put (self, msg, what, query, r);
+  else
+    respond_error (r, 404, "not-found", "no such admin endpoint");
+}
+
+/* ---- entry ------------------------------------------------------------- */
+
+static SimAccount *
+authenticate (SimServer         *self,
+              SoupServerMessage *msg)
+{
+  const char *auth = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (msg), "Authorization");
+
+  if (auth == NULL || !g_str_has_prefix (auth, "Bearer "))
+    return NULL;
+  return sim_store_lookup_token (self->store, auth + strlen ("Bearer "));
+}
+
+static void
+handle_v1 (SimServer         *self,
+           SoupServerMessage *msg,
+           const char        *method,
+           const char        *path,
+           GHashTable        *query,
+           Delivery          *d)
+{
+  g_autoptr(SimAccount) account = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (roll (self, &self->faults.fail_next, self->faults.fail_rate))
+    {
+      self->injected_5xx++;
+      respond_error (&d->response, 503, "unavailable", "Cổng dịch vụ công đang bận, thử lại sau.");
+      return;
+    }
+  account = authenticate (self, msg);
+  if (account == NULL)
+    {
+      respond_error (&d->response, 401, "unauthorized", "Mã truy cập của máy trạm không hợp lệ.");
+      return;
+    }
+  parts = g_strsplit (path + strlen ("/v1/"), "/", -1);
+  if (g_str_equal (account->status, "suspended") && !g_str_equal (path, "/v1/account"))
+    {
+      respond_error (&d->response, 403, "account-suspended",
+                     "Tài khoản máy trạm đang bị tạm khóa.");
+      return;
+    }
+  if (!route_v1 (self, account, msg, method, parts, query, &d->response))
+    {
+      respond_error (&d->response, 404, "not-found", "Không có tài nguyên này.");
+      return;
+    }
+  d->drop = roll (self, &self->faults.drop_next, self->faults.drop_rate);
+  d->truncate = !d->drop && roll (self, &self->faults.truncate_next,
+                                  self->faults.truncate_rate);
+  self->injected_drops += d->drop;
+  self->injected_truncations += d->truncate;
+}
+
+static void
+server_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  SimServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  Delivery *d = g_new0 (Delivery, 1);
+
+  d->self = self;
+  d->msg = g_object_ref (msg);
+  if (g_str_has_prefix (path, "/admin/"))
+    route_admin (self, msg, method, path + strlen ("/admin/"), query, &d->response);
+  else if (g_str_has_prefix (path, "/v1/"))
+    {
+      self->requests++;
+      handle_v1 (self, msg, method, path, query, d);
+    }
+  else
+    respond_error (&d->response, 404, "not-found", "Không có tài nguyên này.");
+
+  if (self->verbose)
+    g_printerr ("sim: %s %s → %u%s%s\n", method, path, d->response.status,
+                d->drop ? " (dropped)" : "", d->truncate ? " (truncated)" : "");
+
+  if (self->faults.latency_ms > 0 && g_str_has_prefix (path, "/v1/"))
+    {
+      if (!d->drop && !d->truncate)
+        soup_server_message_pause (msg);
+      g_timeout_add (self->faults.latency_ms, delayed_deliver_cb, d);
+      return;
+    }
+  deliver (d);
+  delivery_free (d);
+}
+
+SimServer *
+sim_server_new (SimStore        *store,
+                const SimFaults *faults,
+                guint32          seed,
+                gboolean         verbose)
+{
+  SimServer *self = g_new0 (SimServer, 1);
+
+  self->store = store;
+  self->faults = *faults;
+  self->rand = g_rand_new_with_seed (seed);
+  self->verbose = verbose;
+  return self;
+}
+
+gboolean
+sim_server_listen (SimServer        *self,
+                   guint             port,
+                   GTlsCertificate  *certificate,
+                   char            **url,
+                   GError          **error)
+{
+  GSList *uris;
+  SoupServerListenOptions options = SOUP_SERVER_LISTEN_IPV4_ONLY;
+
+  self->server = soup_server_new ("server-header", "bhxh-portal-sim ",
+                                  "tls-certificate", certificate, NULL);
+  if (certificate)
+    options |= SOUP_SERVER_LISTEN_HTTPS;
+  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
+  if (!soup_server_listen_local (self->server, port, options, error))
+    return FALSE;
+  uris = soup_server_get_uris (self->server);
+  *url = g_strdup_printf ("%s://127.0.0.1:%d", certificate ? "https" : "http",
+                          g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+void
+sim_server_free (SimServer *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->server);
+  g_rand_free (self->rand);
+  g_free (self);
+}

@@ -1,0 +1,1029 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "sim-store.h"
+
+G_DEFINE_QUARK (sim-error-quark, sim_error)
+
+struct _SimStore
+{
+  sqlite3 *db;
+};
+
+static const char schema[] =
+  "PRAGMA journal_mode=WAL;"
+  "PRAGMA synchronous=NORMAL;"
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+  "CREATE TABLE IF NOT EXISTS tokens (token TEXT PRIMARY KEY, workstation TEXT NOT NULL,"
+  "  office_code TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'active');"
+  "CREATE TABLE IF NOT EXISTS offices (code TEXT PRIMARY KEY, parent_code TEXT, name TEXT);"
+  "CREATE TABLE IF NOT EXISTS reasons (code TEXT PRIMARY KEY, label TEXT);"
+  "CREATE TABLE IF NOT EXISTS rules (key TEXT PRIMARY KEY, value TEXT);"
+  "CREATE TABLE IF NOT EXISTS declarations (id TEXT PRIMARY KEY, office_code TEXT,"
+  "  seq INTEGER NOT NULL, status TEXT, decided_uuid TEXT, body TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS declarations_seq ON declarations (seq);"
+  "CREATE TABLE IF NOT EXISTS mirror_versions (n INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  version TEXT UNIQUE NOT NULL, published_at TEXT, rows INTEGER, sha256 TEXT, body BLOB);"
+  "CREATE TABLE IF NOT EXISTS mirror_deltas (to_n INTEGER PRIMARY KEY, changes TEXT);"
+  "CREATE TABLE IF NOT EXISTS decisions (uuid TEXT PRIMARY KEY, declaration_id TEXT,"
+  "  workstation TEXT, fingerprint TEXT, body TEXT, status TEXT, reason_code TEXT,"
+  "  message TEXT, ack_id TEXT, acknowledged_at TEXT, received INTEGER NOT NULL DEFAULT 1);"
+  "CREATE TABLE IF NOT EXISTS claims (declaration_id TEXT PRIMARY KEY, clerk TEXT,"
+  "  workstation TEXT, expires_at INTEGER);";
+
+static gboolean
+exec (SimStore    *self,
+      const char  *sql,
+      GError     **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, SIM_ERROR, SIM_ERROR_DB, "sqlite: %s", message);
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (SimStore   *self,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("sim: bad SQL %s: %s", sql, sqlite3_errmsg (self->db));
+  return stmt;
+}
+
+static gboolean
+step_done (SimStore      *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      g_set_error (error, SIM_ERROR, SIM_ERROR_DB, "sqlite: %s", sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           i,
+           const char   *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt,
+            int           i)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
+}
+
+SimStore *
+sim_store_open (const char  *path,
+                GError     **error)
+{
+  SimStore *self = g_new0 (SimStore, 1);
+
+  if (sqlite3_open (path, &self->db) != SQLITE_OK)
+    {
+      g_set_error (error, SIM_ERROR, SIM_ERROR_DB, "cannot open %s: %s",
+                   path, sqlite3_errmsg (self->db));
+      sim_store_free (self);
+      return NULL;
+    }
+  sqlite3_busy_timeout (self->db, 5000);
+  if (!exec (self, schema, error))
+    {
+      sim_store_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+void
+sim_store_free (SimStore *self)
+{
+  if (self == NULL)
+    return;
+  sqlite3_close (self->db);
+  g_free (self);
+}
+
+gboolean
+sim_store_begin (SimStore  *self,
+                 GError   **error)
+{
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+sim_store_commit (SimStore  *self,
+                  GError   **error)
+{
+  return exec (self, "COMMIT", error);
+}
+
+void
+sim_store_rollback (SimStore *self)
+{
+  exec (self, "ROLLBACK", NULL);
+}
+
+static gint64
+query_int (SimStore   *self,
+           const char *sql,
+           const char *arg)
+{
+  sqlite3_stmt *stmt = prepare (self, sql);
+  gint64 value = -1;
+
+  bind_text (stmt, 1, arg);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+gboolean
+sim_store_is_empty (SimStore *self)
+{
+  return query_int (self, "SELECT count(*) FROM tokens", NULL) == 0;
+}
+
+static gint64
+next_seq (SimStore *self)
+{
+  gint64 seq = query_int (self, "SELECT coalesce(max(seq), 0) + 1 FROM declarations", NULL);
+
+  return seq;
+}
+
+static char *
+now_iso (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%FT%T%:z");
+}
+
+/* ---- accounts ---------------------------------------------------------- */
+
+gboolean
+sim_store_add_token (SimStore    *self,
+                     const char  *token,
+                     const char  *workstation,
+                     const char  *office_code,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT OR REPLACE INTO tokens (token, workstation, office_code) VALUES (?, ?, ?)");
+
+  bind_text (stmt, 1, token);
+  bind_text (stmt, 2, workstation);
+  bind_text (stmt, 3, office_code);
+  return step_done (self, stmt, error);
+}
+
+SimAccount *
+sim_store_lookup_token (SimStore   *self,
+                        const char *token)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT workstation, office_code, status FROM tokens WHERE token = ?");
+  SimAccount *account = NULL;
+
+  bind_text (stmt, 1, token);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      account = g_new0 (SimAccount, 1);
+      account->workstation = column_dup (stmt, 0);
+      account->office_code = column_dup (stmt, 1);
+      account->status = column_dup (stmt, 2);
+    }
+  sqlite3_finalize (stmt);
+  return account;
+}
+
+gboolean
+sim_store_set_account_status (SimStore    *self,
+                              const char  *workstation,
+                              const char  *status,
+                              GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "UPDATE tokens SET status = ? WHERE workstation = ? OR ? IS NULL");
+
+  bind_text (stmt, 1, status);
+  bind_text (stmt, 2, workstation);
+  bind_text (stmt, 3, workstation);
+  return step_done (self, stmt, error);
+}
+
+void
+sim_account_free (SimAccount *account)
+{
+  if (account == NULL)
+    return;
+  g_free (account->workstation);
+  g_free (account->office_code);
+  g_free (account->status);
+  g_free (account);
+}
+
+/* ---- reference data ---------------------------------------------------- */
+
+gboolean
+sim_store_put_office (SimStore    *self,
+                      const char  *code,
+                      const char  *parent_code,
+                      const char  *name,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT OR REPLACE INTO offices (code, parent_code, name) VALUES (?, ?, ?)");
+
+  bind_text (stmt, 1, code);
+  bind_text (stmt, 2, parent_code);
+  bind_text (stmt, 3, name);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+sim_store_put_reason (SimStore    *self,
+                      const char  *code,
+                      const char  *label,
+                      GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT OR REPLACE INTO reasons (code, label) VALUES (?, ?)");
+
+  bind_text (stmt, 1, code);
+  bind_text (stmt, 2, label);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+sim_store_put_rule (SimStore    *self,
+                    const char  *key,
+                    const char  *value,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT OR REPLACE INTO rules (key, value) VALUES (?, ?)");
+
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+/* Rows of two or three text columns become objects with these keys. */
+static JsonNode *
+list_rows (SimStore           *self,
+           const char         *sql,
+           const char * const *keys)
+{
+  sqlite3_stmt *stmt = prepare (self, sql);
+  JsonArray *array = json_array_new ();
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *object = json_object_new ();
+
+      for (int i = 0; keys[i] != NULL; i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          if (text)
+            json_object_set_string_member (object, keys[i], text);
+          else
+            json_object_set_null_member (object, keys[i]);
+        }
+      json_array_add_object_element (array, object);
+    }
+  sqlite3_finalize (stmt);
+  return json_node_init_array (json_node_alloc (), array);
+}
+
+JsonNode *
+sim_store_list_offices (SimStore *self)
+{
+  static const char * const keys[] = { "code", "parent_code", "name", NULL };
+
+  return list_rows (self, "SELECT code, parent_code, name FROM offices ORDER BY code", keys);
+}
+
+JsonNode *
+sim_store_list_reasons (SimStore *self)
+{
+  static const char * const keys[] = { "code", "label", NULL };
+
+  return list_rows (self, "SELECT code, label FROM reasons ORDER BY code", keys);
+}
+
+JsonNode *
+sim_store_list_rules (SimStore *self)
+{
+  static const char * const keys[] = { "key", "value", NULL };
+
+  return list_rows (self, "SELECT key, value FROM rules ORDER BY key", keys);
+}
+
+/* ---- declarations ------------------------------------------------------ */
+
+static char *
+node_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+static gboolean
+put_declaration (SimStore    *self,
+                 JsonObject  *object,
+                 GError     **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *body = NULL;
+  const char *id = json_object_get_string_member_with_default (object, "id", NULL);
+  sqlite3_stmt *stmt;
+
+  if (id == NULL || *id == '\0')
+    {
+      g_set_error (error, SIM_ERROR, SIM_ERROR_BAD_REQUEST, "declaration without id");
+      return FALSE;
+    }
+  body = node_to_string (node);
+  stmt = prepare (self,
+    "INSERT INTO declarations (id, office_code, seq, status, body) VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT (id) DO UPDATE SET office_code = ?2, seq = ?3, status = ?4, body = ?5");
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, json_object_get_string_member_with_default (object, "office_code", NULL));
+  sqlite3_bind_int64 (stmt, 3, next_seq (self));
+  bind_text (stmt, 4, json_object_get_string_member_with_default (object, "status",
+                                                                  "pending"));
+  bind_text (stmt, 5, body);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+sim_store_put_declarations (SimStore    *self,
+                            JsonNode    *root,
+                            guint       *n_put,
+                            GError     **error)
+{
+  JsonArray *array = NULL;
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    array = json_node_get_array (root);
+  else if (JSON_NODE_HOLDS_OBJECT (root)
+           && json_object_has_member (json_node_get_object (root), "declarations"))
+    array = json_object_get_array_member (json_node_get_object (root), "declarations");
+  if (array == NULL)
+    {
+      g_set_error (error, SIM_ERROR, SIM_ERROR_BAD_REQUEST, "no declarations array");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (element)
+          || !put_declaration (self, json_node_get_object (element), error))
+        {
+          if (error && *error == NULL)
+            g_set_error (error, SIM_ERROR, SIM_ERROR_BAD_REQUEST, "element %u not an object", i);
+          return FALSE;
+        }
+    }
+  if (n_put)
+    *n_put = json_array_get_length (array);
+  return TRUE;
+}
+
+/* The office subtree comes from the office table, which is data: codes
+ * are not assumed to nest by prefix. */
+JsonNode *
+sim_store_list_declarations (SimStore   *self,
+                             const char *office_code,
+                             gint64      after_seq,
+                             guint       limit,
+                             gint64     *next,
+                             gboolean   *has_more)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "WITH RECURSIVE sub (code) AS (SELECT ?1 UNION"
+    "  SELECT o.code FROM offices o JOIN sub ON o.parent_code = sub.code)"
+    " SELECT seq, body FROM declarations"
+    " WHERE seq > ?2 AND (?1 IS NULL OR office_code IN (SELECT code FROM sub))"
+    " ORDER BY seq LIMIT ?3");
+  JsonArray *array = json_array_new ();
+  guint n = 0;
+
+  *next = after_seq;
+  bind_text (stmt, 1, office_code);
+  sqlite3_bind_int64 (stmt, 2, after_seq);
+  sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonNode *node;
+
+      if (n == limit)
+        break;
+      node = json_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      if (node)
+        json_array_add_element (array, node);
+      *next = sqlite3_column_int64 (stmt, 0);
+      n++;
+    }
+  *has_more = sqlite3_stmt_busy (stmt) && n == limit;
+  sqlite3_finalize (stmt);
+  return json_node_init_array (json_node_alloc (), array);
+}
+
+gboolean
+sim_store_has_declaration (SimStore   *self,
+                           const char *declaration_id)
+{
+  return query_int (self, "SELECT count(*) FROM declarations WHERE id = ?",
+                    declaration_id) > 0;
+}
+
+/* ---- mirror ------------------------------------------------------------ */
+
+/* bhxh_code → the line's text, for one JSONL snapshot. */
+static GHashTable *
+index_jsonl (GBytes *jsonl)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gsize len;
+  const char *data = g_bytes_get_data (jsonl, &len);
+  g_autofree char *copy = g_strndup (data, len);
+  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      const char *code;
+
+      g_strstrip (lines[i]);
+      if (*lines[i] == '\0')
+        continue;
+      node = json_from_string (lines[i], NULL);
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      code = json_object_get_string_member_with_default (json_node_get_object (node),
+                                                         "bhxh_code", NULL);
+      if (code)
+        g_hash_table_replace (table, g_strdup (code), g_strdup (lines[i]));
+    }
+  return table;
+}
+
+static JsonArray *
+diff_snapshots (GBytes *old_body,
+                GBytes *new_body)
+{
+  g_autoptr(GHashTable) old_rows = index_jsonl (old_body);
+  g_autoptr(GHashTable) new_rows = index_jsonl (new_body);
+  JsonArray *changes = json_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, new_rows);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const char *before = g_hash_table_lookup (old_rows, key);
+      JsonObject *change;
+
+      if (before && g_str_equal (before, value))
+        continue;
+      change = json_object_new ();
+      json_object_set_string_member (change, "op", "upsert");
+      json_object_set_member (change, "person", json_from_string (value, NULL));
+      json_array_add_object_element (changes, change);
+    }
+  g_hash_table_iter_init (&iter, old_rows);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      JsonObject *change;
+
+      if (g_hash_table_contains (new_rows, key))
+        continue;
+      change = json_object_new ();
+      json_object_set_string_member (change, "op", "delete");
+      json_object_set_string_member (change, "bhxh_code", key);
+      json_array_add_object_element (changes, change);
+    }
+  return changes;
+}
+
+static guint
+count_lines (GBytes *jsonl)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (jsonl, &len);
+  guint n = 0;
+
+  for (gsize i = 0; i < len; i++)
+    if (data[i] == '\n' || (i + 1 == len && data[i] != '\n'))
+      n++;
+  return n;
+}
+
+gboolean
+sim_store_publish_mirror (SimStore    *self,
+                          const char  *version,
+                          GBytes      *jsonl,
+                          GError     **error)
+{
+  g_autoptr(GBytes) previous = NULL;
+  g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, jsonl);
+  g_autofree char *published = now_iso ();
+  sqlite3_stmt *stmt = prepare (self, "SELECT body FROM mirror_versions ORDER BY n DESC LIMIT 1");
+  gsize len;
+  const void *data;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    previous = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  stmt = prepare (self, "INSERT INTO mirror_versions (version, published_at, rows, sha256, body)"
+                        " VALUES (?, ?, ?, ?, ?)");
+  data = g_bytes_get_data (jsonl, &len);
+  bind_text (stmt, 1, version);
+  bind_text (stmt, 2, published);
+  sqlite3_bind_int64 (stmt, 3, count_lines (jsonl));
+  bind_text (stmt, 4, sha);
+  sqlite3_bind_blob64 (stmt, 5, data, len, SQLITE_TRANSIENT);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if (previous)
+    {
+      g_autoptr(JsonArray) changes = diff_snapshots (previous, jsonl);
+      g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), changes);
+      g_autofree char *text = node_to_string (node);
+
+      stmt = prepare (self, "INSERT INTO mirror_deltas (to_n, changes) VALUES (?, ?)");
+      sqlite3_bind_int64 (stmt, 1, sqlite3_last_insert_rowid (self->db));
+      bind_text (stmt, 2, text);
+      return step_done (self, stmt, error);
+    }
+  return TRUE;
+}
+
+JsonNode *
+sim_store_mirror_info (SimStore *self)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT version, published_at, rows, sha256, length(body) FROM mirror_versions"
+    " ORDER BY n DESC LIMIT 1");
+  JsonObject *object = NULL;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *snapshot = json_object_new ();
+      const char *version = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *href = g_strdup_printf ("/v1/mirror/snapshots/%s", version);
+
+      object = json_object_new ();
+      json_object_set_string_member (object, "version", version);
+      json_object_set_string_member (object, "published_at",
+                                     (const char *) sqlite3_column_text (stmt, 1));
+      json_object_set_int_member (object, "rows", sqlite3_column_int64 (stmt, 2));
+      json_object_set_string_member (snapshot, "href", href);
+      json_object_set_string_member (snapshot, "format", "jsonl");
+      json_object_set_string_member (snapshot, "sha256",
+                                     (const char *) sqlite3_column_text (stmt, 3));
+      json_object_set_int_member (snapshot, "size", sqlite3_column_int64 (stmt, 4));
+      json_object_set_object_member (object, "snapshot", snapshot);
+    }
+  sqlite3_finalize (stmt);
+  return object ? json_node_init_object (json_node_alloc (), object) : NULL;
+}
+
+GBytes *
+sim_store_mirror_snapshot (SimStore    *self,
+                           const char  *version,
+                           char       **sha256)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT body, sha256 FROM mirror_versions WHERE version = ?");
+  GBytes *bytes = NULL;
+
+  bind_text (stmt, 1, version);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+      *sha256 = column_dup (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  return bytes;
+}
+
+/* All deltas after @since, merged so the last change of a person wins. */
+JsonNode *
+sim_store_mirror_delta (SimStore    *self,
+                        const char  *since,
+                        GError     **error)
+{
+  gint64 since_n = query_int (self, "SELECT n FROM mirror_versions WHERE version = ?", since);
+  g_autoptr(GHashTable) merged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) json_node_unref);
+  g_autofree char *to = NULL;
+  JsonObject *object;
+  JsonArray *changes = json_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+  sqlite3_stmt *stmt;
+
+  if (since_n < 0)
+    {
+      json_array_unref (changes);
+      g_set_error (error, SIM_ERROR, SIM_ERROR_GONE, "no delta from version %s", since);
+      return NULL;
+    }
+  stmt = prepare (self, "SELECT changes FROM mirror_deltas WHERE to_n > ? ORDER BY to_n");
+  sqlite3_bind_int64 (stmt, 1, since_n);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (stmt, 0),
+                                                   NULL);
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonObject *change = json_array_get_object_element (array, i);
+          const char *code = json_object_has_member (change, "person")
+            ? json_object_get_string_member (json_object_get_object_member (change, "person"),
+                                             "bhxh_code")
+            : json_object_get_string_member (change, "bhxh_code");
+
+          g_hash_table_replace (merged, g_strdup (code),
+                                json_node_copy (json_array_get_element (array, i)));
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  stmt = prepare (self, "SELECT version FROM mirror_versions ORDER BY n DESC LIMIT 1");
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    to = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  g_hash_table_iter_init (&iter, merged);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    json_array_add_element (changes, json_node_copy (value));
+  object = json_object_new ();
+  json_object_set_string_member (object, "from", since);
+  json_object_set_string_member (object, "to", to);
+  json_object_set_array_member (object, "changes", changes);
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* ---- decisions --------------------------------------------------------- */
+
+/* What "the same content" means: every field the clerk decided, in a
+ * fixed order, whatever the JSON's member order or spacing. */
+static char *
+fingerprint (JsonObject *d)
+{
+  g_autoptr(GString) canon = g_string_new (NULL);
+  static const char * const fields[] = {
+    "declaration_id", "outcome", "clerk", "decided_at", "note", NULL
+  };
+  JsonArray *reasons;
+
+  for (guint i = 0; fields[i] != NULL; i++)
+    g_string_append_printf (canon, "%s=%s\x1f", fields[i],
+                            json_object_get_string_member_with_default (d, fields[i], ""));
+  g_string_append_printf (canon, "override=%d\x1f",
+                          json_object_get_boolean_member_with_default (d, "override", FALSE));
+  reasons = json_object_has_member (d, "reason_codes")
+            && JSON_NODE_HOLDS_ARRAY (json_object_get_member (d, "reason_codes"))
+            ? json_object_get_array_member (d, "reason_codes") : NULL;
+  for (guint i = 0; reasons && i < json_array_get_length (reasons); i++)
+    g_string_append_printf (canon, "reason=%s\x1f", json_array_get_string_element (reasons, i));
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canon->str, canon->len);
+}
+
+static JsonObject *
+result_new (const char *uuid,
+            const char *status,
+            const char *reason_code,
+            const char *message)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "uuid", uuid ? uuid : "");
+  json_object_set_string_member (result, "status", status);
+  if (reason_code)
+    json_object_set_string_member (result, "reason_code", reason_code);
+  if (message)
+    json_object_set_string_member (result, "message", message);
+  return result;
+}
+
+static JsonObject *
+replay (SimStore     *self,
+        sqlite3_stmt *stmt,
+        const char   *uuid,
+        const char   *print)
+{
+  JsonObject *result;
+
+  if (!g_str_equal ((const char *) sqlite3_column_text (stmt, 0), print))
+    return result_new (uuid, "conflict", "uuid-reused",
+                       "Mã UUID này đã được dùng cho một quyết định có nội dung khác.");
+
+  result = result_new (uuid, (const char *) sqlite3_column_text (stmt, 1),
+                       (const char *) sqlite3_column_text (stmt, 2),
+                       (const char *) sqlite3_column_text (stmt, 3));
+  if (sqlite3_column_text (stmt, 4))
+    {
+      json_object_set_string_member (result, "ack_id", (const char *) sqlite3_column_text (stmt, 4));
+      json_object_set_string_member (result, "acknowledged_at",
+                                     (const char *) sqlite3_column_text (stmt, 5));
+    }
+  json_object_set_boolean_member (result, "replayed", TRUE);
+  return result;
+}
+
+static JsonObject *
+check_declaration (SimStore   *self,
+                   JsonObject *d,
+                   const char *uuid)
+{
+  const char *id = json_object_get_string_member_with_default (d, "declaration_id", NULL);
+  const char *outcome = json_object_get_string_member_with_default (d, "outcome", "");
+  sqlite3_stmt *stmt = prepare (self, "SELECT status, decided_uuid FROM declarations WHERE id = ?");
+  JsonObject *result = NULL;
+  JsonArray *reasons;
+
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    result = result_new (uuid, "refused", "unknown-declaration",
+                         "Không tìm thấy tờ khai này trên Cổng dịch vụ công.");
+  else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "cancelled") == 0)
+    result = result_new (uuid, "refused", "declaration-cancelled",
+                         "Tờ khai đã bị hủy vì quá 10 ngày người khai không đến nộp hồ sơ.");
+  else if (sqlite3_column_text (stmt, 1) != NULL)
+    result = result_new (uuid, "conflict", "already-decided",
+                         "Tờ khai đã được một quầy khác quyết định trước.");
+  sqlite3_finalize (stmt);
+  if (result)
+    return result;
+
+  reasons = json_object_has_member (d, "reason_codes")
+            && JSON_NODE_HOLDS_ARRAY (json_object_get_member (d, "reason_codes"))
+            ? json_object_get_array_member (d, "reason_codes") : NULL;
+  if (g_str_equal (outcome, "reject") && (reasons == NULL || json_array_get_length (reasons) == 0))
+    return result_new (uuid, "refused", "missing-reason",
+                       "Quyết định từ chối phải nêu ít nhất một lý do.");
+  return NULL;
+}
+
+static void
+apply_to_declaration (SimStore   *self,
+                      JsonObject *d,
+                      const char *uuid)
+{
+  const char *id = json_object_get_string_member (d, "declaration_id");
+  const char *outcome = json_object_get_string_member (d, "outcome");
+  const char *status = g_str_equal (outcome, "approve") ? "approved"
+                     : g_str_equal (outcome, "reject") ? "rejected" : "escalated";
+  sqlite3_stmt *stmt = prepare (self, "SELECT body FROM declarations WHERE id = ?");
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *text = NULL;
+
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    body = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  sqlite3_finalize (stmt);
+  if (body == NULL)
+    return;
+  json_object_set_string_member (json_node_get_object (body), "status", status);
+  text = node_to_string (body);
+
+  /* An escalation keeps the declaration open for the supervisor. */
+  stmt = prepare (self, "UPDATE declarations SET status = ?, body = ?, seq = ?,"
+                        " decided_uuid = CASE WHEN ? = 'escalated' THEN NULL ELSE ? END"
+                        " WHERE id = ?");
+  bind_text (stmt, 1, status);
+  bind_text (stmt, 2, text);
+  sqlite3_bind_int64 (stmt, 3, next_seq (self));
+  bind_text (stmt, 4, status);
+  bind_text (stmt, 5, uuid);
+  bind_text (stmt, 6, id);
+  step_done (self, stmt, NULL);
+}
+
+static gboolean
+is_valid_decision (JsonObject *d)
+{
+  static const char * const required[] = {
+    "uuid", "declaration_id", "outcome", "clerk", "decided_at", NULL
+  };
+  const char *outcome;
+
+  for (guint i = 0; required[i] != NULL; i++)
+    {
+      JsonNode *member = json_object_get_member (d, required[i]);
+
+      if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING
+          || *json_node_get_string (member) == '\0')
+        return FALSE;
+    }
+  outcome = json_object_get_string_member (d, "outcome");
+  return g_str_equal (outcome, "approve") || g_str_equal (outcome, "reject")
+         || g_str_equal (outcome, "escalate");
+}
+
+static void
+record (SimStore   *self,
+        JsonObject *d,
+        const char *workstation,
+        const char *print,
+        JsonObject *result)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), d);
+  g_autofree char *body = node_to_string (node);
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO decisions (uuid, declaration_id, workstation, fingerprint, body, status,"
+    " reason_code, message, ack_id, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+  bind_text (stmt, 1, json_object_get_string_member (d, "uuid"));
+  bind_text (stmt, 2, json_object_get_string_member (d, "declaration_id"));
+  bind_text (stmt, 3, workstation);
+  bind_text (stmt, 4, print);
+  bind_text (stmt, 5, body);
+  bind_text (stmt, 6, json_object_get_string_member (result, "status"));
+  bind_text (stmt, 7, json_object_get_string_member_with_default (result, "reason_code", NULL));
+  bind_text (stmt, 8, json_object_get_string_member_with_default (result, "message", NULL));
+  bind_text (stmt, 9, json_object_get_string_member_with_default (result, "ack_id", NULL));
+  bind_text (stmt, 10, json_object_get_string_member_with_default (result, "acknowledged_at",
+                                                                   NULL));
+  step_done (self, stmt, NULL);
+}
+
+JsonObject *
+sim_store_submit_decision (SimStore   *self,
+                           const char *workstation,
+                           JsonNode   *decision,
+                           gboolean    force_conflict)
+{
+  JsonObject *d = JSON_NODE_HOLDS_OBJECT (decision) ? json_node_get_object (decision) : NULL;
+  const char *uuid;
+  g_autofree char *print = NULL;
+  JsonObject *result;
+  sqlite3_stmt *stmt;
+
+  if (d == NULL || !is_valid_decision (d))
+    {
+      uuid = d ? json_object_get_string_member_with_default (d, "uuid", NULL) : NULL;
+      return result_new (uuid, "refused", "invalid",
+                         "Quyết định thiếu thông tin bắt buộc hoặc sai định dạng.");
+    }
+
+  uuid = json_object_get_string_member (d, "uuid");
+  print = fingerprint (d);
+  stmt = prepare (self, "SELECT fingerprint, status, reason_code, message, ack_id,"
+                        " acknowledged_at FROM decisions WHERE uuid = ?");
+  bind_text (stmt, 1, uuid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      result = replay (self, stmt, uuid, print);
+      sqlite3_finalize (stmt);
+      if (json_object_get_boolean_member_with_default (result, "replayed", FALSE))
+        {
+          stmt = prepare (self, "UPDATE decisions SET received = received + 1 WHERE uuid = ?");
+          bind_text (stmt, 1, uuid);
+          step_done (self, stmt, NULL);
+        }
+      return result;
+    }
+  sqlite3_finalize (stmt);
+
+  if (force_conflict)
+    result = result_new (uuid, "conflict", "already-decided",
+                         "Tờ khai đã được một quầy khác quyết định trước.");
+  else
+    result = check_declaration (self, d, uuid);
+  if (result == NULL)
+    {
+      g_autofree char *ack = g_strdup_printf ("ACK-%08" G_GINT64_FORMAT,
+                                              sim_store_count_decisions (self) + 1);
+      g_autofree char *at = now_iso ();
+
+      result = result_new (uuid, "accepted", NULL, NULL);
+      json_object_set_string_member (result, "ack_id", ack);
+      json_object_set_string_member (result, "acknowledged_at", at);
+      apply_to_declaration (self, d, uuid);
+    }
+  record (self, d, workstation, print, result);
+  json_object_set_boolean_member (result, "replayed", FALSE);
+  return result;
+}
+
+gint64
+sim_store_count_decisions (SimStore *self)
+{
+  return query_int (self, "SELECT count(*) FROM decisions", NULL);
+}
+
+JsonNode *
+sim_store_list_decisions (SimStore *self)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT uuid, declaration_id, status, reason_code, received FROM decisions ORDER BY rowid");
+  JsonArray *array = json_array_new ();
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "uuid", (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (object, "declaration_id",
+                                     (const char *) sqlite3_column_text (stmt, 1));
+      json_object_set_string_member (object, "status",
+                                     (const char *) sqlite3_column_text (stmt, 2));
+      if (sqlite3_column_text (stmt, 3))
+        json_object_set_string_member (object, "reason_code",
+                                       (const char *) sqlite3_column_text (stmt, 3));
+      json_object_set_int_member (object, "received", sqlite3_column_int64 (stmt, 4));
+      json_array_add_object_element (array, object);
+    }
+  sqlite3_finalize (stmt);
+  return json_node_init_array (json_node_alloc (), array);
+}
+
+/* ---- claims ------------------------------------------------------------ */
+
+gboolean
+sim_store_claim (SimStore    *self,
+                 const char  *declaration_id,
+                 const char  *clerk,
+                 const char  *workstation,
+                 gint64       now,
+                 gint64       ttl,
+                 char       **holder,
+                 gint64      *expires_at,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT clerk, expires_at FROM claims WHERE declaration_id = ? AND expires_at > ?");
+
+  bind_text (stmt, 1, declaration_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) == SQLITE_ROW
+      && !g_str_equal ((const char *) sqlite3_column_text (stmt, 0), clerk))
+    {
+      *holder = column_dup (stmt, 0);
+      *expires_at = sqlite3_column_int64 (stmt, 1);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  sqlite3_finalize (stmt);
+
+  stmt = prepare (self, "INSERT OR REPLACE INTO claims (declaration_id, clerk, workstation,"
+                        " expires_at) VALUES (?, ?, ?, ?)");
+  bind_text (stmt, 1, declaration_id);
+  bind_text (stmt, 2, clerk);
+  bind_text (stmt, 3, workstation);
+  sqlite3_bind_int64 (stmt, 4, now + ttl);
+  *holder = g_strdup (clerk);
+  *expires_at = now + ttl;
+  return step_done (self, stmt, error);
+}
+
+gboolean
+sim_store_release (SimStore    *self,
+                   const char  *declaration_id,
+                   const char  *clerk,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "DELETE FROM claims WHERE declaration_id = ? AND clerk = ?");
+
+  bind_text (stmt, 1, declaration_id);
+  bind_text (stmt, 2, clerk);
+  return step_done (self, stmt, error);
+}

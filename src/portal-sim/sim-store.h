@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SIM_ERROR (sim_error_quark ())
+
+/**
+ * SimError:
+ * @SIM_ERROR_DB: the simulator's own database failed
+ * @SIM_ERROR_BAD_REQUEST: a request body is malformed
+ * @SIM_ERROR_NOT_FOUND: no such object
+ * @SIM_ERROR_GONE: a mirror version is too old for a delta
+ */
+typedef enum
+{
+  SIM_ERROR_DB,
+  SIM_ERROR_BAD_REQUEST,
+  SIM_ERROR_NOT_FOUND,
+  SIM_ERROR_GONE,
+} SimError;
+
+GQuark sim_error_quark (void);
+
+typedef struct _SimStore SimStore;
+
+typedef struct
+{
+  char *workstation;
+  char *office_code;
+  char *status;       /* "active" | "suspended" */
+} SimAccount;
+
+SimStore   *sim_store_open               (const char  *path,
+                                          GError     **error);
+void        sim_store_free               (SimStore    *self);
+gboolean    sim_store_begin              (SimStore    *self,
+                                          GError     **error);
+gboolean    sim_store_commit             (SimStore    *self,
+                                          GError     **error);
+void        sim_store_rollback           (SimStore    *self);
+
+gboolean    sim_store_is_empty           (SimStore    *self);
+gboolean    sim_store_add_token          (SimStore    *self,
+                                          const char  *token,
+                                          const char  *workstation,
+                                          const char  *office_code,
+                                          GError     **error);
+SimAccount *sim_store_lookup_token       (SimStore    *self,
+                                          const char  *token);
+gboolean    sim_store_set_account_status (SimStore    *self,
+                                          const char  *workstation,
+                                          const char  *status,
+                                          GError     **error);
+void        sim_account_free             (SimAccount  *account);
+
+/* Reference data. */
+gboolean    sim_store_put_office         (SimStore    *self,
+                                          const char  *code,
+                                          const char  *parent_code,
+                                          const char  *name,
+                                          GError     **error);
+gboolean    sim_store_put_reason         (SimStore    *self,
+                                          const char  *code,
+                                          const char  *label,
+                                          GError     **error);
+gboolean    sim_store_put_rule           (SimStore    *self,
+                                          const char  *key,
+                                          const char  *value,
+                                          GError     **error);
+JsonNode   *sim_store_list_offices       (SimStore    *self);
+JsonNode   *sim_store_list_reasons       (SimStore    *self);
+JsonNode   *sim_store_list_rules         (SimStore    *self);
+
+/* Declarations: every change gets a new sequence number, which is what
+ * the cursor of the incremental feed counts. */
+gboolean    sim_store_put_declarations   (SimStore    *self,
+                                          JsonNode    *root,
+                                          guint       *n_put,
+                                          GError     **error);
+JsonNode   *sim_store_list_declarations  (SimStore    *self,
+                                          const char  *office_code,
+                                          gint64       after_seq,
+                                          guint        limit,
+                                          gint64      *next_seq,
+                                          gboolean    *has_more);
+
+/* Registry mirror: snapshots and the deltas between consecutive ones. */
+gboolean    sim_store_publish_mirror     (SimStore    *self,
+                                          const char  *version,
+                                          GBytes      *jsonl,
+                                          GError     **error);
+JsonNode   *sim_store_mirror_info        (SimStore    *self);
+GBytes     *sim_store_mirror_snapshot    (SimStore    *self,
+                                          const char  *version,
+                                          char       **sha256);
+JsonNode   *sim_store_mirror_delta       (SimStore    *self,
+                                          const char  *since,
+                                          GError     **error);
+
+/* Decisions, deduplicated by UUID. Returns the per-item result object. */
+JsonObject *sim_store_submit_decision    (SimStore    *self,
+                                          const char  *workstation,
+                                          JsonNode    *decision,
+                                          gboolean     force_conflict);
+JsonNode   *sim_store_list_decisions     (SimStore    *self);
+gint64      sim_store_count_decisions    (SimStore    *self);
+
+/* Claims: one clerk at a time, expiring after a while. */
+gboolean    sim_store_claim              (SimStore    *self,
+                                          const char  *declaration_id,
+                                          const char  *clerk,
+                                          const char  *workstation,
+                                          gint64       now,
+                                          gint64       ttl,
+                                          char       **holder,
+                                          gint64      *expires_at,
+                                          GError     **error);
+gboolean    sim_store_release            (SimStore    *self,
+                                          const char  *declaration_id,
+                                          const char  *clerk,
+                                          GError     **error);
+gboolean    sim_store_has_declaration    (SimStore    *self,
+                                          const char  *declaration_id);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimAccount, sim_account_free)
+
+G_END_DECLS
