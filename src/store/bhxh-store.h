@@ -234,6 +234,12 @@ gboolean         bhxh_store_audit                  (BhxhStore            *self,
                                                     const char           *detail,
                                                     GError              **error);
 
+/* Added by store: recomputes the audit hash chain; CORRUPT names the
+ * first altered entry. */
+gboolean         bhxh_store_audit_verify           (BhxhStore            *self,
+                                                    guint64              *n_entries,
+                                                    GError              **error);
+
 /* Users. */
 gboolean         bhxh_store_add_user               (BhxhStore            *self,
                                                     const char           *login,

@@ -1,0 +1,20 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+-- The registry mirror, a file of its own ("<db>-mirror"), replaced whole by
+-- each import. rowid is the line of the record in the imported file.
+CREATE TABLE IF NOT EXISTS persons (
+  bhxh_code      TEXT NOT NULL,
+  id_number      TEXT,
+  old_id_number  TEXT,
+  full_name      TEXT NOT NULL,
+  name_folded    TEXT NOT NULL,
+  birth_date     TEXT NOT NULL,
+  sex            TEXT,
+  address        TEXT,
+  office_code    TEXT,
+  account_status TEXT,
+  account_since  TEXT
+);
+CREATE TABLE IF NOT EXISTS mirror_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT
+);

@@ -1,0 +1,1063 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "bhxh-store-private.h"
+
+/* Importing the registry mirror.
+ *
+ * The new mirror is built in "<db>-mirror.new" on its own connection with
+ * no journal and no syncs (a crash only loses that file), indexed after the
+ * load, fsync'd, and renamed over the old mirror: readers see either the
+ * old file or the complete new one. */
+
+#define READ_BUFFER_SIZE (4 << 20)
+#define MAX_FIELDS 256
+#define PROGRESS_ROWS 65536
+#define CANCEL_CHECK_ROWS 4096
+
+enum
+{
+  COL_BHXH_CODE,
+  COL_ID_NUMBER,
+  COL_OLD_ID_NUMBER,
+  COL_FULL_NAME,
+  COL_BIRTH_DATE,
+  COL_SEX,
+  COL_ADDRESS,
+  COL_OFFICE_CODE,
+  COL_ACCOUNT_STATUS,
+  COL_ACCOUNT_SINCE,
+  N_COLS
+};
+
+static const char * const column_names[N_COLS] = {
+  "bhxh_code", "id_number", "old_id_number", "full_name", "birth_date",
+  "sex", "address", "office_code", "account_status", "account_since",
+};
+
+typedef struct
+{
+  const char *ptr[N_COLS];   /* NULL: column absent */
+  gsize       len[N_COLS];
+} Row;
+
+typedef struct
+{
+  BhxhProgressFunc  progress;
+  gpointer          user_data;
+  GCancellable     *cancellable;
+  guint64           total_bytes;
+
+  sqlite3          *db;
+  sqlite3_stmt     *insert;
+  guint64           rows;
+  GString          *folded;
+  GString          *name;
+  GString          *address;
+} Import;
+
+static void
+import_clear (Import *import)
+{
+  if (import->insert != NULL)
+    sqlite3_finalize (import->insert);
+  if (import->db != NULL)
+    sqlite3_close_v2 (import->db);
+  import->insert = NULL;
+  import->db = NULL;
+  g_string_free (import->folded, TRUE);
+  g_string_free (import->name, TRUE);
+  g_string_free (import->address, TRUE);
+}
+
+static gboolean G_GNUC_PRINTF (3, 4)
+line_error (GError     **error,
+            guint64      line,
+            const char  *format,
+            ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, format);
+  detail = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+               _("Line %llu of the mirror file: %s"), (unsigned long long) line, detail);
+
+  return FALSE;
+}
+
+static gboolean
+is_digits (const char *p,
+           gsize       len,
+           gsize       wanted)
+{
+  if (len != wanted)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (p[i] < '0' || p[i] > '9')
+      return FALSE;
+
+  return TRUE;
+}
+
+static guint
+parse_uint (const char *p,
+            gsize       len)
+{
+  guint value = 0;
+
+  for (gsize i = 0; i < len; i++)
+    value = value * 10 + (p[i] - '0');
+
+  return value;
+}
+
+/* YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date. */
+static gboolean
+is_valid_date (const char *p,
+               gsize       len)
+{
+  guint year, month, day;
+
+  if (len != 4 && len != 7 && len != 10)
+    return FALSE;
+  if (!is_digits (p, 4, 4) || (year = parse_uint (p, 4)) == 0)
+    return FALSE;
+  if (len == 4)
+    return TRUE;
+  if (p[4] != '-' || !is_digits (p + 5, 2, 2))
+    return FALSE;
+  month = parse_uint (p + 5, 2);
+  if (month < 1 || month > 12)
+    return FALSE;
+  if (len == 7)
+    return TRUE;
+  if (p[7] != '-' || !is_digits (p + 8, 2, 2))
+    return FALSE;
+  day = parse_uint (p + 8, 2);
+
+  return day >= 1 && day <= g_date_get_days_in_month (month, year);
+}
+
+static gboolean
+text_equal (const char *p,
+            gsize       len,
+            const char *literal)
+{
+  return len == strlen (literal) && memcmp (p, literal, len) == 0;
+}
+
+static gboolean
+has_combining_marks (const char *p,
+                     gsize       len)
+{
+  /* U+0300..U+036F start with 0xCC or 0xCD: NFD or stray marks. */
+  return memchr (p, 0xCC, len) != NULL || memchr (p, 0xCD, len) != NULL;
+}
+
+/* Binds a text column, normalised to NFC where it needs it. */
+static gboolean
+bind_text (Import      *import,
+           int          index,
+           const char  *p,
+           gsize        len,
+           GString     *scratch,
+           guint64      line,
+           const char  *column,
+           GError     **error)
+{
+  if (p == NULL || len == 0)
+    {
+      sqlite3_bind_null (import->insert, index);
+      return TRUE;
+    }
+  if (!g_utf8_validate_len (p, len, NULL))
+    return line_error (error, line, _("the column “%s” is not valid UTF-8"), column);
+  if (scratch != NULL && has_combining_marks (p, len))
+    {
+      g_autofree char *nfc = g_utf8_normalize (p, len, G_NORMALIZE_NFC);
+
+      g_string_assign (scratch, nfc);
+      p = scratch->str;
+      len = scratch->len;
+    }
+  sqlite3_bind_text (import->insert, index, p, len, SQLITE_STATIC);
+
+  return TRUE;
+}
+
+static const char *
+parse_sex (const char *p,
+           gsize       len)
+{
+  if (len == 0)
+    return "";
+  if (text_equal (p, len, "male") || text_equal (p, len, "Nam") || text_equal (p, len, "nam"))
+    return "male";
+  if (text_equal (p, len, "female") || text_equal (p, len, "Nữ") || text_equal (p, len, "nữ"))
+    return "female";
+
+  return NULL;
+}
+
+static gboolean
+insert_row (Import      *import,
+            const Row   *row,
+            guint64      line,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = import->insert;
+  const char *sex;
+  const char *status;
+  int rc;
+
+#define LEN(col) (row->ptr[col] != NULL ? row->len[col] : 0)
+  if (!is_digits (row->ptr[COL_BHXH_CODE], LEN (COL_BHXH_CODE), 10))
+    return line_error (error, line, _("the mã số BHXH “%.*s” is not 10 digits"),
+                       (int) MIN (LEN (COL_BHXH_CODE), 40), row->ptr[COL_BHXH_CODE]);
+  if (LEN (COL_ID_NUMBER) != 0 && !is_digits (row->ptr[COL_ID_NUMBER], LEN (COL_ID_NUMBER), 12))
+    return line_error (error, line, _("the ID number “%.*s” is not 12 digits"),
+                       (int) MIN (LEN (COL_ID_NUMBER), 40), row->ptr[COL_ID_NUMBER]);
+  if (LEN (COL_FULL_NAME) == 0)
+    return line_error (error, line, _("the full name is empty"));
+  if (!is_valid_date (row->ptr[COL_BIRTH_DATE], LEN (COL_BIRTH_DATE)))
+    return line_error (error, line, _("the birth date “%.*s” is not a real date "
+                                      "(YYYY-MM-DD, YYYY-MM or YYYY)"),
+                       (int) MIN (LEN (COL_BIRTH_DATE), 40), row->ptr[COL_BIRTH_DATE]);
+  if ((sex = parse_sex (row->ptr[COL_SEX], LEN (COL_SEX))) == NULL)
+    return line_error (error, line, _("the sex “%.*s” is neither male nor female"),
+                       (int) MIN (LEN (COL_SEX), 40), row->ptr[COL_SEX]);
+  status = row->ptr[COL_ACCOUNT_STATUS];
+  if (LEN (COL_ACCOUNT_STATUS) != 0 &&
+      !text_equal (status, LEN (COL_ACCOUNT_STATUS), "active") &&
+      !text_equal (status, LEN (COL_ACCOUNT_STATUS), "suspended") &&
+      !text_equal (status, LEN (COL_ACCOUNT_STATUS), "stopped"))
+    return line_error (error, line, _("the account status “%.*s” is not active, "
+                                      "suspended or stopped"),
+                       (int) MIN (LEN (COL_ACCOUNT_STATUS), 40), status);
+  if (LEN (COL_ACCOUNT_SINCE) != 0 &&
+      !is_valid_date (row->ptr[COL_ACCOUNT_SINCE], LEN (COL_ACCOUNT_SINCE)))
+    return line_error (error, line, _("the account date “%.*s” is not a real date"),
+                       (int) MIN (LEN (COL_ACCOUNT_SINCE), 40), row->ptr[COL_ACCOUNT_SINCE]);
+
+  sqlite3_bind_int64 (stmt, 1, line);
+  sqlite3_bind_text (stmt, 2, row->ptr[COL_BHXH_CODE], 10, SQLITE_STATIC);
+  if (LEN (COL_ID_NUMBER) != 0)
+    sqlite3_bind_text (stmt, 3, row->ptr[COL_ID_NUMBER], 12, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 3);
+  if (!bind_text (import, 4, row->ptr[COL_OLD_ID_NUMBER], LEN (COL_OLD_ID_NUMBER), NULL,
+                  line, "old_id_number", error) ||
+      !bind_text (import, 5, row->ptr[COL_FULL_NAME], LEN (COL_FULL_NAME), import->name,
+                  line, "full_name", error) ||
+      !bind_text (import, 8, row->ptr[COL_ADDRESS], LEN (COL_ADDRESS), import->address,
+                  line, "address", error) ||
+      !bind_text (import, 9, row->ptr[COL_OFFICE_CODE], LEN (COL_OFFICE_CODE), NULL,
+                  line, "office_code", error))
+    return FALSE;
+  /* Fold the name as bound: the NFC copy if one was made. */
+  if (has_combining_marks (row->ptr[COL_FULL_NAME], LEN (COL_FULL_NAME)))
+    _bhxh_store_fold_into (import->folded, import->name->str, import->name->len);
+  else
+    _bhxh_store_fold_into (import->folded, row->ptr[COL_FULL_NAME], LEN (COL_FULL_NAME));
+  if (import->folded->len == 0)
+    return line_error (error, line, _("the full name is empty"));
+  sqlite3_bind_text (stmt, 6, import->folded->str, import->folded->len, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, row->ptr[COL_BIRTH_DATE], LEN (COL_BIRTH_DATE), SQLITE_STATIC);
+  if (*sex != '\0')
+    sqlite3_bind_text (stmt, 10, sex, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 10);
+  if (LEN (COL_ACCOUNT_STATUS) != 0)
+    sqlite3_bind_text (stmt, 11, status, LEN (COL_ACCOUNT_STATUS), SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 11);
+  if (LEN (COL_ACCOUNT_SINCE) != 0)
+    sqlite3_bind_text (stmt, 12, row->ptr[COL_ACCOUNT_SINCE], LEN (COL_ACCOUNT_SINCE),
+                       SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 12);
+#undef LEN
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _bhxh_store_set_error (error, import->db, rc, _("cannot write the new registry mirror"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+row_done (Import   *import,
+          guint64   done_bytes,
+          GError  **error)
+{
+  import->rows++;
+  if (import->rows % CANCEL_CHECK_ROWS == 0 &&
+      g_cancellable_set_error_if_cancelled (import->cancellable, error))
+    return FALSE;
+  if (import->rows % PROGRESS_ROWS == 0 && import->progress != NULL)
+    {
+      import->progress (done_bytes, import->total_bytes, import->rows, import->user_data);
+      /* The callback may have cancelled. */
+      if (g_cancellable_set_error_if_cancelled (import->cancellable, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* CSV (RFC 4180) over one large buffer: fields point into the buffer,
+ * quoted fields are unescaped in place. */
+
+typedef struct
+{
+  int         fd;
+  char       *buf;
+  gsize       cap;
+  gsize       pos;
+  gsize       end;
+  gboolean    eof;
+  guint64     consumed;     /* bytes before buf[0] */
+  guint64     next_line;    /* line the next record starts on */
+  const char *field[MAX_FIELDS];
+  gsize       len[MAX_FIELDS];
+  guint       n_fields;
+} CsvReader;
+
+static gboolean
+csv_fill (CsvReader  *r,
+          GError    **error)
+{
+  gssize n;
+
+  if (r->pos > 0)
+    {
+      memmove (r->buf, r->buf + r->pos, r->end - r->pos);
+      r->end -= r->pos;
+      r->consumed += r->pos;
+      r->pos = 0;
+    }
+  if (r->end + 1 >= r->cap)
+    {
+      r->cap *= 2;
+      r->buf = g_realloc (r->buf, r->cap);
+    }
+
+  do
+    n = read (r->fd, r->buf + r->end, r->cap - 1 - r->end);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                   _("Cannot read the mirror file: %s"), g_strerror (saved));
+      return FALSE;
+    }
+  if (n == 0)
+    r->eof = TRUE;
+  r->end += n;
+
+  return TRUE;
+}
+
+static gboolean
+csv_add_field (CsvReader   *r,
+               const char  *start,
+               gsize        len,
+               guint64      line,
+               GError     **error)
+{
+  if (r->n_fields == MAX_FIELDS)
+    return line_error (error, line, _("more than %d columns"), MAX_FIELDS);
+  r->field[r->n_fields] = start;
+  r->len[r->n_fields] = len;
+  r->n_fields++;
+
+  return TRUE;
+}
+
+/* Splits [start, stop) that has no quotes. */
+static gboolean
+csv_split_plain (CsvReader   *r,
+                 char        *start,
+                 char        *stop,
+                 guint64      line,
+                 GError     **error)
+{
+  char *p = start;
+
+  for (;;)
+    {
+      char *comma = memchr (p, ',', stop - p);
+
+      if (comma == NULL)
+        return csv_add_field (r, p, stop - p, line, error);
+      if (!csv_add_field (r, p, comma - p, line, error))
+        return FALSE;
+      p = comma + 1;
+    }
+}
+
+/* Splits [start, stop) with quoted fields, unescaping them in place. */
+static gboolean
+csv_split_quoted (CsvReader   *r,
+                  char        *start,
+                  char        *stop,
+                  guint64      line,
+                  GError     **error)
+{
+  char *p = start;
+
+  for (;;)
+    {
+      char *field_start = p;
+
+      if (p < stop && *p == '"')
+        {
+          char *w = p;
+
+          p++;
+          for (;;)
+            {
+              if (p >= stop)
+                return line_error (error, line, _("a quoted field is not closed"));
+              if (*p == '"')
+                {
+                  if (p + 1 < stop && p[1] == '"')
+                    {
+                      *w++ = '"';
+                      p += 2;
+                      continue;
+                    }
+                  p++;
+                  break;
+                }
+              *w++ = *p++;
+            }
+          if (p < stop && *p != ',')
+            return line_error (error, line, _("text after the closing quote of a field"));
+          if (!csv_add_field (r, field_start, w - field_start, line, error))
+            return FALSE;
+        }
+      else
+        {
+          char *comma = memchr (p, ',', stop - p);
+          char *field_end = comma != NULL ? comma : stop;
+
+          if (!csv_add_field (r, p, field_end - p, line, error))
+            return FALSE;
+          p = field_end;
+        }
+      if (p >= stop)
+        return TRUE;
+      p++;   /* the comma */
+      if (p == stop)
+        return csv_add_field (r, p, 0, line, error);
+    }
+}
+
+/* Finds the end of a quoted record: the first newline outside quotes.
+ * Returns 1 found, 0 needs more data, -1 unterminated at end of file. */
+static int
+csv_find_quoted_end (CsvReader  *r,
+                     char       *start,
+                     char      **newline,
+                     guint      *n_lines)
+{
+  char *limit = r->buf + r->end;
+  gboolean in_quotes = FALSE;
+
+  *n_lines = 1;
+  for (char *p = start; p < limit; p++)
+    {
+      if (*p == '"')
+        in_quotes = !in_quotes;   /* "" toggles twice */
+      else if (*p == '\n')
+        {
+          if (!in_quotes)
+            {
+              *newline = p;
+              return 1;
+            }
+          (*n_lines)++;
+        }
+    }
+  *newline = NULL;
+  if (!r->eof)
+    return 0;
+
+  return in_quotes ? -1 : 1;
+}
+
+/* Returns 1 with a record in r->field, 0 at the end, -1 on error. */
+static int
+csv_next (CsvReader  *r,
+          guint64    *line,
+          GError    **error)
+{
+  for (;;)
+    {
+      char *start = r->buf + r->pos;
+      char *limit = r->buf + r->end;
+      char *newline;
+      char *stop;
+      char *quote;
+      guint n_lines = 1;
+
+      if (start == limit)
+        {
+          if (r->eof)
+            return 0;
+          if (!csv_fill (r, error))
+            return -1;
+          continue;
+        }
+
+      newline = memchr (start, '\n', limit - start);
+      quote = memchr (start, '"', (newline != NULL ? newline : limit) - start);
+      if (quote != NULL)
+        {
+          int found = csv_find_quoted_end (r, start, &newline, &n_lines);
+
+          if (found < 0)
+            {
+              line_error (error, r->next_line, _("a quoted field is not closed"));
+              return -1;
+            }
+          if (found == 0)
+            {
+              if (!csv_fill (r, error))
+                return -1;
+              continue;
+            }
+        }
+      else if (newline == NULL && !r->eof)
+        {
+          if (!csv_fill (r, error))
+            return -1;
+          continue;
+        }
+
+      stop = newline != NULL ? newline : limit;
+      r->pos = (newline != NULL ? newline + 1 : limit) - r->buf;
+      *line = r->next_line;
+      r->next_line += n_lines;
+      if (stop > start && stop[-1] == '\r')
+        stop--;
+      if (stop == start)
+        continue;   /* a blank line */
+
+      r->n_fields = 0;
+      if (!(quote != NULL ? csv_split_quoted (r, start, stop, *line, error)
+                          : csv_split_plain (r, start, stop, *line, error)))
+        return -1;
+      return 1;
+    }
+}
+
+static gboolean
+map_header (const char * const *names,
+            const gsize        *lens,
+            guint               n,
+            int                *map,
+            GError            **error)
+{
+  gboolean seen[N_COLS] = { FALSE };
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = names[i];
+      gsize len = lens[i];
+
+      if (i == 0 && len >= 3 && memcmp (name, "\xEF\xBB\xBF", 3) == 0)
+        {
+          name += 3;
+          len -= 3;
+        }
+      map[i] = -1;
+      for (int c = 0; c < N_COLS; c++)
+        if (text_equal (name, len, column_names[c]))
+          {
+            if (seen[c])
+              {
+                g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                             _("The mirror file has the column “%s” twice"), column_names[c]);
+                return FALSE;
+              }
+            seen[c] = TRUE;
+            map[i] = c;
+          }
+    }
+
+  for (int c = COL_BHXH_CODE; c <= COL_BIRTH_DATE; c++)
+    if ((c == COL_BHXH_CODE || c == COL_FULL_NAME || c == COL_BIRTH_DATE) && !seen[c])
+      {
+        g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                     _("The mirror file has no column “%s” in its header line"),
+                     column_names[c]);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static gboolean
+load_csv (Import   *import,
+          int       fd,
+          GError  **error)
+{
+  CsvReader r = { .fd = fd, .cap = READ_BUFFER_SIZE, .next_line = 1 };
+  int map[MAX_FIELDS];
+  guint n_columns;
+  guint64 line;
+  int got;
+  gboolean ok = FALSE;
+
+  r.buf = g_malloc (r.cap);
+  got = csv_next (&r, &line, error);
+  if (got == 0)
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                 _("The mirror file is empty: it has no header line"));
+  if (got <= 0 || !map_header (r.field, r.len, r.n_fields, map, error))
+    goto out;
+  n_columns = r.n_fields;
+
+  while ((got = csv_next (&r, &line, error)) > 0)
+    {
+      Row row = { { NULL } };
+
+      if (r.n_fields != n_columns)
+        {
+          line_error (error, line, _("%u fields where the header has %u"),
+                      r.n_fields, n_columns);
+          goto out;
+        }
+      for (guint i = 0; i < n_columns; i++)
+        if (map[i] >= 0)
+          {
+            row.ptr[map[i]] = r.field[i];
+            row.len[map[i]] = r.len[i];
+          }
+      if (!insert_row (import, &row, line, error) ||
+          !row_done (import, r.consumed + r.pos, error))
+        goto out;
+    }
+  ok = got == 0;
+
+out:
+  g_free (r.buf);
+  return ok;
+}
+
+/* JSON Lines: one object per line, the same keys as the CSV columns. */
+
+static gboolean
+jsonl_row (JsonParser  *parser,
+           const char  *text,
+           gsize        len,
+           guint64      line,
+           Row         *row,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+  JsonObject *object;
+
+  if (!json_parser_load_from_data (parser, text, len, &local_error))
+    return line_error (error, line, "%s", local_error->message);
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return line_error (error, line, _("not a JSON object"));
+  object = json_node_get_object (root);
+
+  for (int c = 0; c < N_COLS; c++)
+    {
+      JsonNode *member = json_object_get_member (object, column_names[c]);
+
+      if (member == NULL || JSON_NODE_HOLDS_NULL (member))
+        continue;
+      if (json_node_get_value_type (member) != G_TYPE_STRING)
+        return line_error (error, line, _("the key “%s” is not a string"), column_names[c]);
+      row->ptr[c] = json_node_get_string (member);
+      row->len[c] = strlen (row->ptr[c]);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+load_jsonl (Import   *import,
+            int       fd,
+            GError  **error)
+{
+  CsvReader r = { .fd = fd, .cap = READ_BUFFER_SIZE, .next_line = 1 };
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gboolean ok = FALSE;
+
+  r.buf = g_malloc (r.cap);
+  for (;;)
+    {
+      char *start = r.buf + r.pos;
+      char *newline = memchr (start, '\n', r.end - r.pos);
+      char *stop;
+      guint64 line = r.next_line;
+      Row row = { { NULL } };
+
+      if (newline == NULL && !r.eof)
+        {
+          if (!csv_fill (&r, error))
+            goto out;
+          continue;
+        }
+      if (newline == NULL && r.pos == r.end)
+        break;
+      stop = newline != NULL ? newline : r.buf + r.end;
+      r.pos = (newline != NULL ? newline + 1 : stop) - r.buf;
+      r.next_line++;
+      if (line == 1 && stop - start >= 3 && memcmp (start, "\xEF\xBB\xBF", 3) == 0)
+        start += 3;
+      while (stop > start && g_ascii_isspace (stop[-1]))
+        stop--;
+      if (stop == start)
+        continue;
+      if (!jsonl_row (parser, start, stop - start, line, &row, error) ||
+          !insert_row (import, &row, line, error) ||
+          !row_done (import, r.consumed + r.pos, error))
+        goto out;
+    }
+  ok = TRUE;
+
+out:
+  g_free (r.buf);
+  return ok;
+}
+
+/* Building and swapping the file. */
+
+static int
+cancel_handler_cb (void *user_data)
+{
+  return g_cancellable_is_cancelled (user_data);
+}
+
+static void
+remove_with_journals (const char *path)
+{
+  static const char * const suffixes[] = { "", "-journal", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (name);
+    }
+}
+
+static gboolean
+set_db_error (Import      *import,
+              int          rc,
+              GError     **error)
+{
+  if (rc == SQLITE_INTERRUPT &&
+      g_cancellable_set_error_if_cancelled (import->cancellable, error))
+    return FALSE;
+  _bhxh_store_set_error (error, import->db, rc, _("cannot build the new registry mirror"));
+  return FALSE;
+}
+
+static gboolean
+open_new_mirror (Import      *import,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GBytes) schema = _bhxh_store_lookup_sql ("mirror-schema.sql");
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &import->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (import->db,
+                       "PRAGMA journal_mode = OFF;"
+                       "PRAGMA synchronous = OFF;"
+                       "PRAGMA locking_mode = EXCLUSIVE;"
+                       "PRAGMA cache_size = -262144;"
+                       "PRAGMA threads = 2;",
+                       NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (import->db, g_bytes_get_data (schema, NULL), NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (import->db, "BEGIN", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (import->db,
+                             "INSERT INTO persons (rowid, bhxh_code, id_number, old_id_number, "
+                             "full_name, name_folded, birth_date, address, office_code, sex, "
+                             "account_status, account_since) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                             -1, &import->insert, NULL);
+  if (rc != SQLITE_OK)
+    return set_db_error (import, rc, error);
+  if (import->cancellable != NULL)
+    sqlite3_progress_handler (import->db, 100000, cancel_handler_cb, import->cancellable);
+
+  return TRUE;
+}
+
+static gboolean
+report_duplicate (Import  *import,
+                  GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  sqlite3_progress_handler (import->db, 0, NULL, NULL);
+  if (sqlite3_prepare_v2 (import->db,
+                          "SELECT bhxh_code, min(rowid), max(rowid) FROM persons "
+                          "GROUP BY bhxh_code HAVING count(*) > 1 ORDER BY 3 LIMIT 1",
+                          -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      line_error (error, sqlite3_column_int64 (stmt, 2),
+                  _("the mã số BHXH %s is already on line %lld"),
+                  (const char *) sqlite3_column_text (stmt, 0),
+                  (long long) sqlite3_column_int64 (stmt, 1));
+      found = TRUE;
+    }
+  sqlite3_finalize (stmt);
+
+  return found;
+}
+
+static gboolean
+finish_new_mirror (Import      *import,
+                   const char  *version,
+                   GError     **error)
+{
+  g_autoptr(GBytes) indexes = _bhxh_store_lookup_sql ("mirror-indexes.sql");
+  g_autofree char *now = _bhxh_now_string ();
+  g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, import->rows);
+  sqlite3_stmt *meta = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (import->db,
+                           "INSERT INTO mirror_meta (key, value) VALUES "
+                           "('version', ?1), ('imported_at', ?2), ('rows', ?3)",
+                           -1, &meta, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (meta, 1, version, -1, SQLITE_STATIC);
+      sqlite3_bind_text (meta, 2, now, -1, SQLITE_STATIC);
+      sqlite3_bind_text (meta, 3, rows, -1, SQLITE_STATIC);
+      rc = sqlite3_step (meta);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  sqlite3_finalize (meta);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (import->db, g_bytes_get_data (indexes, NULL), NULL, NULL, NULL);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT && report_duplicate (import, error))
+    return FALSE;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (import->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return set_db_error (import, rc, error);
+
+  sqlite3_finalize (import->insert);
+  import->insert = NULL;
+  rc = sqlite3_close (import->db);
+  import->db = NULL;
+  if (rc != SQLITE_OK)
+    {
+      _bhxh_store_set_error (error, NULL, rc, _("cannot close the new registry mirror"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+fsync_path (const char  *path,
+            gboolean     directory,
+            GError     **error)
+{
+  int fd = open (path, (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+  int saved = 0;
+
+  if (fd < 0 || fsync (fd) != 0)
+    saved = errno;
+  if (fd >= 0)
+    close (fd);
+  if (saved != 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR,
+                   saved == ENOSPC ? BHXH_STORE_ERROR_FULL : BHXH_STORE_ERROR_IO,
+                   _("Cannot write %s to disk: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+swap_mirror (BhxhStore   *self,
+             const char  *new_path,
+             GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->mirror_path);
+  g_autofree char *old_journal = g_strconcat (self->mirror_path, "-journal", NULL);
+  int saved;
+
+  if (!fsync_path (new_path, FALSE, error) ||
+      !_bhxh_store_detach_mirror (self, error))
+    return FALSE;
+
+  /* A journal left by the old file must never be replayed into the new one. */
+  g_unlink (old_journal);
+  if (g_rename (new_path, self->mirror_path) != 0)
+    {
+      saved = errno;
+      g_set_error (error, BHXH_STORE_ERROR,
+                   saved == EROFS || saved == EACCES ? BHXH_STORE_ERROR_READ_ONLY
+                                                     : BHXH_STORE_ERROR_IO,
+                   _("Cannot replace the registry mirror %s: %s"),
+                   self->mirror_path, g_strerror (saved));
+      _bhxh_store_attach_mirror (self, NULL);
+      return FALSE;
+    }
+  if (!fsync_path (dir, TRUE, error))
+    {
+      _bhxh_store_attach_mirror (self, NULL);
+      return FALSE;
+    }
+
+  return _bhxh_store_attach_mirror (self, error);
+}
+
+static char *
+default_version (const char *file)
+{
+  g_autofree char *base = g_path_get_basename (file);
+  char *dot = strrchr (base, '.');
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  return g_steal_pointer (&base);
+}
+
+static BhxhMirrorFormat
+guess_format (const char *file)
+{
+  if (g_str_has_suffix (file, ".jsonl") || g_str_has_suffix (file, ".ndjson") ||
+      g_str_has_suffix (file, ".json"))
+    return BHXH_MIRROR_FORMAT_JSONL;
+
+  return BHXH_MIRROR_FORMAT_CSV;
+}
+
+/**
+ * bhxh_store_import_mirror:
+ * @file: a CSV or JSON Lines file (docs/formats.md)
+ * @format: its format, or %BHXH_MIRROR_FORMAT_AUTO to go by the file name
+ * @version: (nullable): the mirror's version; %NULL: the file's base name
+ * @progress: (nullable): called every 65536 rows
+ * @cancellable: (nullable): cancels the import, also from @progress
+ * @n_rows: (out) (optional): the number of persons imported
+ *
+ * Replaces the registry mirror with the file's content, all or nothing:
+ * on any error, cancellation or crash the previous mirror stays in use.
+ */
+gboolean
+bhxh_store_import_mirror (BhxhStore         *self,
+                          const char        *file,
+                          BhxhMirrorFormat   format,
+                          const char        *version,
+                          BhxhProgressFunc   progress,
+                          gpointer           user_data,
+                          GCancellable      *cancellable,
+                          guint64           *n_rows,
+                          GError           **error)
+{
+  g_autofree char *new_path = NULL;
+  g_autofree char *fallback_version = NULL;
+  g_autofree char *detail = NULL;
+  Import import = { progress, user_data, cancellable };
+  struct stat st;
+  gboolean ok;
+  int fd;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
+
+  new_path = g_strconcat (self->mirror_path, ".new", NULL);
+  remove_with_journals (new_path);   /* stale, from an interrupted import */
+
+  fd = open (file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                   _("Cannot open the mirror file %s: %s"), file, g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  import.total_bytes = st.st_size;
+  import.folded = g_string_sized_new (256);
+  import.name = g_string_sized_new (256);
+  import.address = g_string_sized_new (512);
+  if (format == BHXH_MIRROR_FORMAT_AUTO)
+    format = guess_format (file);
+  if (version == NULL || *version == '\0')
+    version = fallback_version = default_version (file);
+
+  ok = open_new_mirror (&import, new_path, error) &&
+       (format == BHXH_MIRROR_FORMAT_JSONL ? load_jsonl (&import, fd, error)
+                                           : load_csv (&import, fd, error)) &&
+       !g_cancellable_set_error_if_cancelled (cancellable, error);
+  close (fd);
+  if (ok && progress != NULL)
+    progress (import.total_bytes, import.total_bytes, import.rows, user_data);
+  ok = ok && finish_new_mirror (&import, version, error) &&
+       !g_cancellable_set_error_if_cancelled (cancellable, error) &&
+       swap_mirror (self, new_path, error);
+  import_clear (&import);
+  if (!ok)
+    {
+      remove_with_journals (new_path);
+      if (error != NULL && *error != NULL && (*error)->domain == G_IO_ERROR &&
+          (*error)->code == G_IO_ERROR_CANCELLED)
+        {
+          g_clear_error (error);
+          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CANCELLED,
+                       _("The mirror import was cancelled; the previous mirror is kept"));
+        }
+      return FALSE;
+    }
+
+  if (n_rows != NULL)
+    *n_rows = import.rows;
+  detail = g_strdup_printf ("version=%s rows=%" G_GUINT64_FORMAT, version, import.rows);
+  if (_bhxh_store_begin (self, NULL))
+    {
+      if (_bhxh_store_audit_append (self, "system", "mirror.import", file, detail, NULL))
+        _bhxh_store_commit (self, NULL);
+      else
+        _bhxh_store_rollback (self);
+    }
+
+  return TRUE;
+}

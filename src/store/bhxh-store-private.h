@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "bhxh-store.h"
+
+G_BEGIN_DECLS
+
+#define BHXH_STORE_RESOURCE_PREFIX "/vn/bhxh/Desk/store/migrations/"
+
+struct _BhxhStore
+{
+  GObject     parent_instance;
+
+  char       *path;
+  char       *mirror_path;
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+};
+
+/* Statements: prepared once per SQL text, handed out reset and unbound. */
+sqlite3_stmt *_bhxh_store_prepare          (BhxhStore     *self,
+                                            const char    *sql,
+                                            GError       **error);
+void          _bhxh_store_forget_statements (BhxhStore    *self);
+gboolean      _bhxh_store_exec             (BhxhStore     *self,
+                                            const char    *sql,
+                                            GError       **error);
+gboolean      _bhxh_store_step_done        (BhxhStore     *self,
+                                            sqlite3_stmt  *stmt,
+                                            GError       **error);
+
+/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK (never fails). */
+gboolean      _bhxh_store_begin            (BhxhStore     *self,
+                                            GError       **error);
+gboolean      _bhxh_store_commit           (BhxhStore     *self,
+                                            GError       **error);
+void          _bhxh_store_rollback         (BhxhStore     *self);
+
+/* Maps an sqlite result code to a BhxhStoreError and sets @error. */
+void          _bhxh_store_set_error        (GError       **error,
+                                            sqlite3       *db,
+                                            int            rc,
+                                            const char    *what);
+int           _bhxh_store_error_code       (int            rc);
+
+GBytes       *_bhxh_store_lookup_sql       (const char    *name);
+
+/* Binding helpers: NULL or "" bind SQL NULL. */
+void          _bhxh_bind_text              (sqlite3_stmt  *stmt,
+                                            int            index,
+                                            const char    *text);
+void          _bhxh_bind_date              (sqlite3_stmt  *stmt,
+                                            int            index,
+                                            const BhxhDate *date);
+void          _bhxh_bind_time              (sqlite3_stmt  *stmt,
+                                            int            index,
+                                            GDateTime     *time);
+char         *_bhxh_column_dup             (sqlite3_stmt  *stmt,
+                                            int            column);
+BhxhDate      _bhxh_column_date            (sqlite3_stmt  *stmt,
+                                            int            column);
+GDateTime    *_bhxh_column_time            (sqlite3_stmt  *stmt,
+                                            int            column);
+char         *_bhxh_time_to_string         (GDateTime     *time);
+char         *_bhxh_now_string             (void);
+
+/* Mirror. */
+gboolean      _bhxh_store_attach_mirror    (BhxhStore     *self,
+                                            GError       **error);
+gboolean      _bhxh_store_detach_mirror    (BhxhStore     *self,
+                                            GError       **error);
+BhxhPerson   *_bhxh_person_from_row        (sqlite3_stmt  *stmt,
+                                            int            first);
+char         *_bhxh_store_fold             (const char    *text,
+                                            gssize         len);
+const char   *_bhxh_store_fold_into        (GString       *out,
+                                            const char    *text,
+                                            gsize          len);
+#define BHXH_PERSON_COLUMNS \
+  "p.bhxh_code, p.id_number, p.old_id_number, p.full_name, p.birth_date, p.sex, " \
+  "p.address, p.office_code, p.account_status, p.account_since"
+
+/* Local accounts: status approved at this counter, else NULL. */
+char         *_bhxh_store_dup_local_account (BhxhStore    *self,
+                                             const char   *bhxh_code);
+
+/* Audit, inside the caller's transaction. */
+gboolean      _bhxh_store_audit_append     (BhxhStore     *self,
+                                            const char    *actor,
+                                            const char    *action,
+                                            const char    *object,
+                                            const char    *detail,
+                                            GError       **error);
+
+gboolean      _bhxh_outbox_state_parse     (const char    *text,
+                                            BhxhOutboxState *out);
+
+/* Declarations. */
+#define BHXH_DECLARATION_COLUMNS \
+  "d.id, d.kind, d.status, d.office_code, d.submitted_at, d.confirmed_at, " \
+  "d.full_name, d.bhxh_code, d.id_number, d.birth_date, d.sex, d.address, " \
+  "d.province_code, d.district_code, d.commune_code, d.contact_person, d.email, " \
+  "d.phone, d.cert_number, d.cert_issuer, d.cert_valid_from, d.cert_valid_to, " \
+  "d.start_date, d.channel, d.ivan_name, d.stop_reason, d.handin, " \
+  "d.guardian_bhxh_code, d.guardian_id_number, d.employer"
+BhxhDeclaration *_bhxh_declaration_from_row (sqlite3_stmt *stmt);
+
+G_END_DECLS
