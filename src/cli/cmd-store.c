@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "core/bhxh-document.h"
+#include "core/bhxh-json.h"
+#include "store/bhxh-store.h"
+#include "bhxh-cli.h"
+
+/* The commands over the local database: mirror import, declarations
+ * import, queue, verify, decide. */
+
+#define MIRROR_USAGE "mirror import DB FILE [--format csv|jsonl] [--version V]"
+#define DECLARATIONS_USAGE "declarations import DB FILE"
+#define QUEUE_USAGE \
+  "queue DB [--status STATUS] [--kind K] [--office CODE] [--search TEXT] [--limit N]"
+#define VERIFY_USAGE "verify DB PAYLOAD|-"
+#define DECIDE_USAGE \
+  "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] " \
+  "[--override] [--payload PAYLOAD] --clerk USER"
+
+static BhxhStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  BhxhStore *store = bhxh_store_open (path, &error);
+
+  if (store == NULL)
+    bhxh_cli_fail_error (error);
+  return store;
+}
+
+static char *
+read_payload (const char  *arg,
+              gsize       *len,
+              GError     **error)
+{
+  if (g_str_equal (arg, "-"))
+    return bhxh_cli_read_stdin (len, error);
+
+  *len = strlen (arg);
+  return g_strdup (arg);
+}
+
+/* mirror import */
+
+int
+bhxh_cmd_mirror (int    argc,
+                 char **argv)
+{
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *stored_version = NULL;
+  BhxhMirrorFormat mirror_format = BHXH_MIRROR_FORMAT_AUTO;
+  guint64 rows = 0;
+  GOptionEntry entries[] = {
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, "csv|jsonl" },
+    { "version", 0, 0, G_OPTION_ARG_STRING, &version, NULL, "V" },
+    { NULL }
+  };
+  int rc = bhxh_cli_parse_options (entries, MIRROR_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  if (argc != 4 || !g_str_equal (argv[1], "import"))
+    return bhxh_cli_usage (MIRROR_USAGE);
+  if (format != NULL && g_str_equal (format, "csv"))
+    mirror_format = BHXH_MIRROR_FORMAT_CSV;
+  else if (format != NULL && g_str_equal (format, "jsonl"))
+    mirror_format = BHXH_MIRROR_FORMAT_JSONL;
+  else if (format != NULL)
+    return bhxh_cli_usage (MIRROR_USAGE);
+
+  if ((store = open_store (argv[2])) == NULL)
+    return BHXH_EXIT_INPUT;
+  timer = g_timer_new ();
+  if (!bhxh_store_import_mirror (store, argv[3], mirror_format, version,
+                                 NULL, NULL, NULL, &rows, &error))
+    return bhxh_cli_fail_error (error);
+  stored_version = bhxh_store_dup_mirror_version (store);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rows");
+  json_builder_add_int_value (b, rows);
+  bhxh_json_add_string (b, "version", stored_version);
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, g_timer_elapsed (timer, NULL));
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+
+  return BHXH_EXIT_OK;
+}
+
+/* declarations import */
+
+int
+bhxh_cmd_declarations (int    argc,
+                       char **argv)
+{
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  guint imported = 0;
+
+  if (argc != 4 || !g_str_equal (argv[1], "import"))
+    return bhxh_cli_usage (DECLARATIONS_USAGE);
+  if ((store = open_store (argv[2])) == NULL)
+    return BHXH_EXIT_INPUT;
+  if (!bhxh_store_import_declarations (store, argv[3], &imported, &error))
+    return bhxh_cli_fail_error (error);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "imported");
+  json_builder_add_int_value (b, imported);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+
+  return BHXH_EXIT_OK;
+}
+
+/* queue */
+
+static JsonNode *
+queue_entry_to_json (const BhxhDeclaration *d,
+                     const BhxhDate        *today)
+{
+  JsonNode *node = bhxh_declaration_to_json (d);
+  JsonObject *object = json_node_get_object (node);
+
+  json_object_set_int_member (object, "days_left", bhxh_declaration_days_left (d, today));
+  json_object_set_boolean_member (object, "minor", bhxh_declaration_is_minor (d, today));
+
+  return node;
+}
+
+int
+bhxh_cmd_queue (int    argc,
+                char **argv)
+{
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *kind = NULL;
+  g_autofree char *office = NULL;
+  g_autofree char *search = NULL;
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  BhxhDate today = bhxh_date_today ();
+  JsonArray *array;
+  int limit = 0;
+  GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status, NULL, "STATUS" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind, NULL, "K" },
+    { "office", 0, 0, G_OPTION_ARG_STRING, &office, NULL, "CODE" },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, NULL, "TEXT" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, NULL, "N" },
+    { NULL }
+  };
+  int rc = bhxh_cli_parse_options (entries, QUEUE_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  if (argc != 2 || limit < 0)
+    return bhxh_cli_usage (QUEUE_USAGE);
+  if (status != NULL)
+    {
+      BhxhDeclarationStatus value;
+
+      if (!bhxh_status_parse (status, &value))
+        return bhxh_cli_fail (BHXH_EXIT_USAGE, _("“%s” is not a status (pending, approved, "
+                                                 "rejected, escalated, cancelled)"), status);
+      filter.status = value;
+    }
+  if (kind != NULL)
+    {
+      BhxhDeclarationKind value;
+
+      if (!bhxh_kind_parse (kind, &value))
+        return bhxh_cli_fail (BHXH_EXIT_USAGE,
+                              _("“%s” is not a kind (register, adjust, stop)"), kind);
+      filter.kind = value;
+    }
+  if (search != NULL && !g_utf8_validate (search, -1, NULL))
+    return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The search text is not valid UTF-8"));
+  filter.office_code = office;
+  filter.search = search;
+  filter.limit = limit;
+
+  if ((store = open_store (argv[1])) == NULL)
+    return BHXH_EXIT_INPUT;
+  list = bhxh_store_list_declarations (store, &filter, &error);
+  if (list == NULL)
+    return bhxh_cli_fail_error (error);
+
+  array = json_array_sized_new (list->len);
+  for (guint i = 0; i < list->len; i++)
+    json_array_add_element (array, queue_entry_to_json (g_ptr_array_index (list, i), &today));
+  node = json_node_init_array (json_node_alloc (), array);
+  json_array_unref (array);
+  bhxh_cli_print_json (node);
+
+  return BHXH_EXIT_OK;
+}
+
+/* verify */
+
+static BhxhPerson *
+find_declared_person (BhxhStore             *store,
+                      const BhxhDeclaration *d)
+{
+  g_autoptr(GPtrArray) persons = NULL;
+  BhxhPerson *person = NULL;
+
+  if (d->bhxh_code != NULL)
+    person = bhxh_store_find_person (store, d->bhxh_code, NULL);
+  if (person == NULL && d->id_number != NULL)
+    {
+      persons = bhxh_store_find_persons_by_id (store, d->id_number, NULL);
+      if (persons != NULL && persons->len > 0)
+        person = g_ptr_array_steal_index (persons, 0);
+    }
+
+  return person;
+}
+
+static JsonNode *
+candidate_to_json (BhxhStore              *store,
+                   const BhxhDeclaration  *d,
+                   const BhxhDocument     *document,
+                   GError                **error)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+  g_autoptr(BhxhPerson) person = NULL;
+  g_autoptr(JsonNode) check_node = NULL;
+  JsonObject *object;
+  JsonObject *check_object;
+
+  check = bhxh_store_check_declaration (store, d, document, NULL, error);
+  if (check == NULL)
+    return NULL;
+  person = find_declared_person (store, d);
+  check_node = bhxh_check_to_json (check);
+  check_object = json_node_get_object (check_node);
+
+  object = json_object_new ();
+  json_object_set_member (object, "declaration", bhxh_declaration_to_json (d));
+  if (person != NULL)
+    json_object_set_member (object, "person", bhxh_person_to_json (person));
+  else
+    json_object_set_null_member (object, "person");
+  json_object_set_member (object, "fields",
+                          json_node_copy (json_object_get_member (check_object, "fields")));
+  json_object_set_member (object, "verdict",
+                          json_node_copy (json_object_get_member (check_object, "verdict")));
+  json_object_set_member (object, "reasons",
+                          json_node_copy (json_object_get_member (check_object, "reasons")));
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* What to tell the clerk when no open declaration matches the card. */
+static char *
+no_candidate_message (BhxhStore          *store,
+                      const BhxhDocument *document)
+{
+  g_autoptr(GPtrArray) persons = NULL;
+
+  if (document->id_number == NULL)
+    return g_strdup (_("The document carries no 12-digit ID number: search the queue by "
+                       "name or type the number in."));
+  persons = bhxh_store_find_persons_by_id (store, document->id_number, NULL);
+  if (persons == NULL || persons->len == 0)
+    return g_strdup (_("No open declaration for this ID number, and the number is not in "
+                       "the registry mirror either. The person may be managed by BHXH "
+                       "Bộ Quốc phòng (armed forces): search the household database and "
+                       "switch the code before going on."));
+
+  return g_strdup_printf (_("No open declaration for this ID number. The person is in the "
+                            "registry mirror (mã số BHXH %s): they may need to declare on "
+                            "the portal first."),
+                          ((BhxhPerson *) g_ptr_array_index (persons, 0))->bhxh_code);
+}
+
+int
+bhxh_cmd_verify (int    argc,
+                 char **argv)
+{
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *payload = NULL;
+  JsonObject *object;
+  JsonArray *array;
+  gsize len;
+
+  if (argc != 3)
+    return bhxh_cli_usage (VERIFY_USAGE);
+  if ((payload = read_payload (argv[2], &len, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
+  document = bhxh_document_parse_scan (payload, len, &error);
+  if (document == NULL)
+    return bhxh_cli_fail_error (error);
+  if ((store = open_store (argv[1])) == NULL)
+    return BHXH_EXIT_INPUT;
+
+  if (document->id_number != NULL)
+    candidates = bhxh_store_find_open_declarations (store, document->id_number, &error);
+  else
+    candidates = g_ptr_array_new ();
+  if (candidates == NULL)
+    return bhxh_cli_fail_error (error);
+
+  object = json_object_new ();
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_set_member (object, "document", bhxh_document_to_json (document));
+  array = json_array_new ();
+  json_object_set_array_member (object, "candidates", array);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      JsonNode *candidate = candidate_to_json (store, g_ptr_array_index (candidates, i),
+                                               document, &error);
+
+      if (candidate == NULL)
+        return bhxh_cli_fail_error (error);
+      json_array_add_element (array, candidate);
+    }
+  if (candidates->len == 0)
+    {
+      g_autofree char *message = no_candidate_message (store, document);
+
+      json_object_set_string_member (object, "message", message);
+    }
+  json_object_unref (object);
+  bhxh_cli_print_json (node);
+
+  return BHXH_EXIT_OK;
+}
+
+/* decide */
+
+int
+bhxh_cmd_decide (int    argc,
+                 char **argv)
+{
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  g_autoptr(BhxhDeclaration) declaration = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(GStrv) reasons = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *payload_arg = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *clerk = NULL;
+  BhxhDecisionRequest request = { 0 };
+  gboolean override = FALSE;
+  gsize len;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reasons, NULL, "CODE" },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, NULL, "TEXT" },
+    { "override", 0, 0, G_OPTION_ARG_NONE, &override, NULL, NULL },
+    { "payload", 0, 0, G_OPTION_ARG_STRING, &payload_arg, NULL, "PAYLOAD" },
+    { "clerk", 0, 0, G_OPTION_ARG_STRING, &clerk, NULL, "USER" },
+    { NULL }
+  };
+  int rc = bhxh_cli_parse_options (entries, DECIDE_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  if (argc != 4 || clerk == NULL || *clerk == '\0' ||
+      !bhxh_outcome_parse (argv[3], &request.outcome))
+    return bhxh_cli_usage (DECIDE_USAGE);
+  if (payload_arg != NULL)
+    {
+      if ((payload = read_payload (payload_arg, &len, &error)) == NULL ||
+          (document = bhxh_document_parse_scan (payload, len, &error)) == NULL)
+        return bhxh_cli_fail_error (error);
+    }
+  if (note != NULL && !g_utf8_validate (note, -1, NULL))
+    return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The note is not valid UTF-8"));
+
+  if ((store = open_store (argv[1])) == NULL)
+    return BHXH_EXIT_INPUT;
+  request.declaration_id = argv[2];
+  request.clerk = clerk;
+  request.reason_codes = (const char * const *) reasons;
+  request.note = note;
+  request.override = override;
+  request.document = document;
+  decision = bhxh_store_decide (store, &request, &error);
+  if (decision == NULL)
+    return bhxh_cli_fail_error (error);
+  declaration = bhxh_store_get_declaration (store, decision->declaration_id, &error);
+  if (declaration == NULL)
+    return bhxh_cli_fail_error (error);
+
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "uuid", decision->uuid);
+  bhxh_json_add_string (b, "declaration_id", decision->declaration_id);
+  bhxh_json_add_string (b, "outcome", bhxh_outcome_to_string (decision->outcome));
+  bhxh_json_add_string (b, "status", bhxh_status_to_string (declaration->status));
+  bhxh_json_add_date_time (b, "decided_at", decision->decided_at);
+  bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+
+  return BHXH_EXIT_OK;
+}
