@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <zbar.h>
+
+#include "bhxh-scan-decoder.h"
+#include "bhxh-scan-error.h"
+#include "bhxh-scan-locate.h"
+#ifdef BHXH_SCAN_HAVE_ZXING
+# include "bhxh-scan-zxing.h"
+#endif
+
+/* The pipeline, cheapest first; the first pass that reads anything wins:
+ *  1. the whole frame as it is (zxing-cpp when built, else zbar);
+ *  2. locate code-like regions on a sparse grid, crop each with a margin,
+ *     stretch its contrast and upscale it to about 5 px per module;
+ *  3. THOROUGH only: on those crops, a sharpened and an adaptively
+ *     thresholded version, then the other engine on the whole frame, and
+ *     the whole frame at half and double scale.
+ * Step 2 is what wins the small, faint and blurred codes back: both engines
+ * lose codes under ~3 px per module, and zbar loses low-contrast ones. */
+
+#define TARGET_CROP_SIDE 600
+#define MAX_REGIONS 3
+
+struct _BhxhScanDecoder
+{
+  BhxhScanEngine          engine;
+  BhxhScanEffort          effort;
+  zbar_image_scanner_t   *zbar;
+  const char             *last_pass;
+};
+
+G_DEFINE_BOXED_TYPE (BhxhScanResult, bhxh_scan_result,
+                     bhxh_scan_result_copy, bhxh_scan_result_free)
+
+static const char * const format_names[] = {
+  [BHXH_SCAN_FORMAT_UNKNOWN] = "unknown",
+  [BHXH_SCAN_FORMAT_QRCODE] = "qrcode",
+  [BHXH_SCAN_FORMAT_CODE128] = "code128",
+  [BHXH_SCAN_FORMAT_CODE39] = "code39",
+  [BHXH_SCAN_FORMAT_CODE93] = "code93",
+  [BHXH_SCAN_FORMAT_PDF417] = "pdf417",
+  [BHXH_SCAN_FORMAT_DATAMATRIX] = "datamatrix",
+  [BHXH_SCAN_FORMAT_AZTEC] = "aztec",
+  [BHXH_SCAN_FORMAT_EAN13] = "ean13",
+  [BHXH_SCAN_FORMAT_EAN8] = "ean8",
+  [BHXH_SCAN_FORMAT_UPCA] = "upca",
+  [BHXH_SCAN_FORMAT_UPCE] = "upce",
+  [BHXH_SCAN_FORMAT_I25] = "i25",
+  [BHXH_SCAN_FORMAT_CODABAR] = "codabar",
+  [BHXH_SCAN_FORMAT_DATABAR] = "databar",
+};
+
+const char *
+bhxh_scan_format_to_string (BhxhScanFormat format)
+{
+  if ((guint) format >= G_N_ELEMENTS (format_names))
+    return format_names[BHXH_SCAN_FORMAT_UNKNOWN];
+  return format_names[format];
+}
+
+gboolean
+bhxh_scan_have_zxing (void)
+{
+#ifdef BHXH_SCAN_HAVE_ZXING
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+/* Bytes are text only if they are valid UTF-8 without NUL; never a
+ * charset guess (that is how zbar turns "Nữ" into "N盻ｯ"). */
+char *
+bhxh_scan_bytes_to_text (const guint8  *data,
+                         gsize          len,
+                         GError       **error)
+{
+  const char *end = NULL;
+
+  if (!g_utf8_validate ((const char *) data, len, &end))
+    {
+      g_set_error (error, BHXH_SCAN_ERROR, BHXH_SCAN_ERROR_INVALID_UTF8,
+                   _("The code was read but is not UTF-8 text (bad byte at offset %u); "
+                     "it was not made for this application"),
+                   (guint) (end - (const char *) data));
+      return NULL;
+    }
+  return g_utf8_normalize ((const char *) data, len, G_NORMALIZE_NFC);
+}
+
+BhxhScanResult *
+bhxh_scan_result_new (BhxhScanFormat  format,
+                      const guint8   *data,
+                      gsize           len)
+{
+  BhxhScanResult *self = g_new0 (BhxhScanResult, 1);
+
+  self->format = format;
+  self->bytes = g_bytes_new (data, len);
+  self->text = bhxh_scan_bytes_to_text (data, len, &self->error);
+  return self;
+}
+
+BhxhScanResult *
+bhxh_scan_result_copy (const BhxhScanResult *self)
+{
+  BhxhScanResult *copy = g_new0 (BhxhScanResult, 1);
+
+  copy->format = self->format;
+  copy->bytes = g_bytes_ref (self->bytes);
+  copy->text = g_strdup (self->text);
+  copy->error = self->error ? g_error_copy (self->error) : NULL;
+  copy->x = self->x;
+  copy->y = self->y;
+  return copy;
+}
+
+void
+bhxh_scan_result_free (BhxhScanResult *self)
+{
+  if (self == NULL)
+    return;
+  g_bytes_unref (self->bytes);
+  g_free (self->text);
+  g_clear_error (&self->error);
+  g_free (self);
+}
+
+static const zbar_symbol_type_t zbar_symbologies[] = {
+  ZBAR_QRCODE, ZBAR_CODE128, ZBAR_CODE39, ZBAR_EAN13,
+};
+
+BhxhScanDecoder *
+bhxh_scan_decoder_new (BhxhScanEngine   engine,
+                       GError         **error)
+{
+  BhxhScanDecoder *self;
+
+  if (engine == BHXH_SCAN_ENGINE_ZXING && !bhxh_scan_have_zxing ())
+    {
+      g_set_error (error, BHXH_SCAN_ERROR, BHXH_SCAN_ERROR_UNSUPPORTED,
+                   _("This build has no zxing-cpp decoder"));
+      return NULL;
+    }
+
+  self = g_new0 (BhxhScanDecoder, 1);
+  self->engine = engine;
+  self->effort = BHXH_SCAN_EFFORT_THOROUGH;
+  self->zbar = zbar_image_scanner_create ();
+  /* Only what papers carry: each enabled 1-D decoder costs time on every
+   * scan line, zbar's DataBar decoder asserts on noise, and its PDF417
+   * decoder is unfinished (zxing-cpp reads PDF417 and DataMatrix). */
+  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_ENABLE, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (zbar_symbologies); i++)
+    zbar_image_scanner_set_config (self->zbar, zbar_symbologies[i], ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (self->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_POSITION, 1);
+  self->last_pass = "none";
+  return self;
+}
+
+void
+bhxh_scan_decoder_free (BhxhScanDecoder *self)
+{
+  if (self == NULL)
+    return;
+  zbar_image_scanner_destroy (self->zbar);
+  g_free (self);
+}
+
+void
+bhxh_scan_decoder_set_effort (BhxhScanDecoder *self,
+                              BhxhScanEffort   effort)
+{
+  g_return_if_fail (self != NULL);
+
+  self->effort = effort;
+}
+
+/* Which pass read the last frame: for the benchmark and the debug log. */
+const char *
+bhxh_scan_decoder_get_last_pass (BhxhScanDecoder *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->last_pass;
+}
+
+/* Results found on a crop are mapped back to frame coordinates. */
+typedef struct
+{
+  GPtrArray *results;
+  double     scale;
+  int        dx;
+  int        dy;
+} Collector;
+
+static void
+collect (Collector      *collector,
+         BhxhScanFormat  format,
+         const guint8   *data,
+         gsize           len,
+         int             x,
+         int             y)
+{
+  BhxhScanResult *result;
+
+  for (guint i = 0; i < collector->results->len; i++)
+    {
+      BhxhScanResult *seen = g_ptr_array_index (collector->results, i);
+
+      if (seen->format == format && g_bytes_get_size (seen->bytes) == len
+          && memcmp (g_bytes_get_data (seen->bytes, NULL), data, len) == 0)
+        return;
+    }
+
+  result = bhxh_scan_result_new (format, data, len);
+  result->x = collector->dx + (int) (x / collector->scale);
+  result->y = collector->dy + (int) (y / collector->scale);
+  g_ptr_array_add (collector->results, result);
+}
+
+static BhxhScanFormat
+map_zbar_format (zbar_symbol_type_t type)
+{
+  switch ((int) type)
+    {
+    case ZBAR_QRCODE: return BHXH_SCAN_FORMAT_QRCODE;
+    case ZBAR_CODE128: return BHXH_SCAN_FORMAT_CODE128;
+    case ZBAR_CODE39: return BHXH_SCAN_FORMAT_CODE39;
+    case ZBAR_CODE93: return BHXH_SCAN_FORMAT_CODE93;
+    case ZBAR_PDF417: return BHXH_SCAN_FORMAT_PDF417;
+    case ZBAR_EAN13: return BHXH_SCAN_FORMAT_EAN13;
+    case ZBAR_EAN8: return BHXH_SCAN_FORMAT_EAN8;
+    case ZBAR_UPCA: return BHXH_SCAN_FORMAT_UPCA;
+    case ZBAR_UPCE: return BHXH_SCAN_FORMAT_UPCE;
+    case ZBAR_I25: return BHXH_SCAN_FORMAT_I25;
+    case ZBAR_CODABAR: return BHXH_SCAN_FORMAT_CODABAR;
+    case ZBAR_DATABAR: return BHXH_SCAN_FORMAT_DATABAR;
+    default: return BHXH_SCAN_FORMAT_UNKNOWN;
+    }
+}
+
+static int
+run_zbar (BhxhScanDecoder     *self,
+          const BhxhScanFrame *frame,
+          Collector           *collector)
+{
+  zbar_image_t *image = zbar_image_create ();
+  g_autoptr(BhxhScanFrame) packed = NULL;
+  const zbar_symbol_t *symbol;
+  int found = 0;
+
+  /* zbar wants rows without padding. */
+  if (frame->stride != frame->width)
+    frame = packed = bhxh_scan_frame_copy (frame);
+
+  zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
+  zbar_image_set_size (image, frame->width, frame->height);
+  zbar_image_set_data (image, frame->data, (unsigned long) frame->width * frame->height, NULL);
+  if (zbar_scan_image (self->zbar, image) > 0)
+    for (symbol = zbar_image_first_symbol (image); symbol;
+         symbol = zbar_symbol_next (symbol))
+      {
+        unsigned n = zbar_symbol_get_loc_size (symbol);
+        int x = 0;
+        int y = 0;
+
+        for (unsigned i = 0; i < n; i++)
+          {
+            x += zbar_symbol_get_loc_x (symbol, i);
+            y += zbar_symbol_get_loc_y (symbol, i);
+          }
+        collect (collector, map_zbar_format (zbar_symbol_get_type (symbol)),
+                 (const guint8 *) zbar_symbol_get_data (symbol),
+                 zbar_symbol_get_data_length (symbol),
+                 n ? x / (int) n : 0, n ? y / (int) n : 0);
+        found++;
+      }
+  zbar_image_destroy (image);
+  return found;
+}
+
+#ifdef BHXH_SCAN_HAVE_ZXING
+static void
+zxing_found_cb (BhxhScanFormat  format,
+                const guint8   *data,
+                gsize           len,
+                int             x,
+                int             y,
+                gpointer        user_data)
+{
+  collect (user_data, format, data, len, x, y);
+}
+#endif
+
+static int
+run_zxing (BhxhScanDecoder     *self,
+           const BhxhScanFrame *frame,
+           Collector           *collector,
+           gboolean             try_harder)
+{
+#ifdef BHXH_SCAN_HAVE_ZXING
+  return _bhxh_scan_zxing_decode (frame->data, frame->width, frame->height, frame->stride,
+                                  try_harder, zxing_found_cb, collector);
+#else
+  return 0;
+#endif
+}
+
+static gboolean
+uses_zxing (BhxhScanDecoder *self)
+{
+  return bhxh_scan_have_zxing () && self->engine != BHXH_SCAN_ENGINE_ZBAR;
+}
+
+static gboolean
+uses_zbar (BhxhScanDecoder *self)
+{
+  return self->engine != BHXH_SCAN_ENGINE_ZXING;
+}
+
+/* Both engines, for the crops that are worth the time. */
+static int
+run_all (BhxhScanDecoder     *self,
+         const BhxhScanFrame *frame,
+         Collector           *collector)
+{
+  int found = 0;
+
+  if (uses_zxing (self))
+    found = run_zxing (self, frame, collector, self->effort == BHXH_SCAN_EFFORT_THOROUGH);
+  if (found == 0 && uses_zbar (self))
+    found = run_zbar (self, frame, collector);
+  return found;
+}
+
+typedef BhxhScanFrame *(*Filter) (const BhxhScanFrame *frame);
+
+static BhxhScanFrame *
+threshold_filter (const BhxhScanFrame *frame)
+{
+  g_autoptr(BhxhScanFrame) smooth = bhxh_scan_frame_smooth (frame);
+
+  return bhxh_scan_frame_threshold (smooth, MAX (15, frame->width / 12));
+}
+
+static int
+decode_region (BhxhScanDecoder      *self,
+               const BhxhScanFrame  *frame,
+               const BhxhScanRegion *region,
+               GPtrArray            *results)
+{
+  int margin = MAX (region->width, region->height) / 4 + 16;
+  int side = MAX (region->width, region->height) + 2 * margin;
+  int cx = region->x + region->width / 2;
+  int cy = region->y + region->height / 2;
+  double scale = CLAMP ((double) TARGET_CROP_SIDE / side, 1.0, 4.0);
+  g_autoptr(BhxhScanFrame) crop = NULL;
+  g_autoptr(BhxhScanFrame) scaled = NULL;
+  Collector collector = { results, scale, 0, 0 };
+  const Filter filters[] = { bhxh_scan_frame_smooth, bhxh_scan_frame_sharpen, threshold_filter };
+  const char * const filter_names[] = { "region-smooth", "region-sharpen", "region-threshold" };
+
+  crop = bhxh_scan_frame_crop (frame, cx - side / 2, cy - side / 2, side, side);
+  if (crop == NULL)
+    return 0;
+  collector.dx = MAX (0, cx - side / 2);
+  collector.dy = MAX (0, cy - side / 2);
+  bhxh_scan_frame_stretch_contrast (crop);
+  scaled = scale > 1.05 ? bhxh_scan_frame_scale (crop, scale) : bhxh_scan_frame_copy (crop);
+  self->last_pass = "region";
+  if (run_all (self, scaled, &collector) > 0)
+    return 1;
+  if (self->effort == BHXH_SCAN_EFFORT_QUICK)
+    return 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    {
+      g_autoptr(BhxhScanFrame) filtered = filters[i] (scaled);
+
+      self->last_pass = filter_names[i];
+      if (run_all (self, filtered, &collector) > 0)
+        return 1;
+    }
+  return 0;
+}
+
+static gboolean
+decode_regions (BhxhScanDecoder     *self,
+                const BhxhScanFrame *frame,
+                GPtrArray           *results)
+{
+  g_autoptr(GArray) regions = _bhxh_scan_locate (frame, MAX_REGIONS);
+  int found = 0;
+
+  for (guint i = 0; i < regions->len; i++)
+    found += decode_region (self, frame, &g_array_index (regions, BhxhScanRegion, i), results);
+  return found > 0;
+}
+
+static gboolean
+decode_rescaled (BhxhScanDecoder     *self,
+                 const BhxhScanFrame *frame,
+                 GPtrArray           *results)
+{
+  const double scales[] = { 0.5, 2.0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    {
+      g_autoptr(BhxhScanFrame) scaled = NULL;
+      Collector collector = { results, scales[i], 0, 0 };
+
+      /* Doubling a large frame costs more than it could find. */
+      if (scales[i] > 1 && (gsize) frame->width * frame->height > 1500 * 1500)
+        continue;
+      scaled = bhxh_scan_frame_scale (frame, scales[i]);
+      self->last_pass = scales[i] < 1 ? "half" : "double";
+      if (run_all (self, scaled, &collector) > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+decode_thorough (BhxhScanDecoder     *self,
+                 const BhxhScanFrame *frame,
+                 GPtrArray           *results)
+{
+  Collector collector = { results, 1.0, 0, 0 };
+
+  self->last_pass = "frame-harder";
+  if (uses_zxing (self) && run_zxing (self, frame, &collector, TRUE) > 0)
+    return TRUE;
+  self->last_pass = "frame-zbar";
+  if (uses_zxing (self) && uses_zbar (self) && run_zbar (self, frame, &collector) > 0)
+    return TRUE;
+  return decode_rescaled (self, frame, results);
+}
+
+/* zxing-cpp reads a whole frame in a few ms, so it goes first; zbar takes
+ * 5–10× longer on a whole frame than on the few crops the locator finds,
+ * so zbar alone looks at the crops first. */
+static gboolean
+decode_fast (BhxhScanDecoder     *self,
+             const BhxhScanFrame *frame,
+             GPtrArray           *results)
+{
+  Collector collector = { results, 1.0, 0, 0 };
+
+  if (uses_zxing (self))
+    {
+      self->last_pass = "frame";
+      return run_zxing (self, frame, &collector, FALSE) > 0
+             || decode_regions (self, frame, results);
+    }
+  if (decode_regions (self, frame, results))
+    return TRUE;
+  self->last_pass = "frame";
+  return run_zbar (self, frame, &collector) > 0;
+}
+
+GPtrArray *
+bhxh_scan_decoder_decode (BhxhScanDecoder      *self,
+                          const BhxhScanFrame  *frame,
+                          GError              **error)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) bhxh_scan_result_free);
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (frame != NULL && frame->data != NULL, NULL);
+
+  if (decode_fast (self, frame, results)
+      || (self->effort == BHXH_SCAN_EFFORT_THOROUGH && decode_thorough (self, frame, results)))
+    return g_steal_pointer (&results);
+
+  self->last_pass = "none";
+  g_set_error (error, BHXH_SCAN_ERROR, BHXH_SCAN_ERROR_NOT_FOUND,
+               _("No code found in the image"));
+  return NULL;
+}
