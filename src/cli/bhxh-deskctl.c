@@ -11,7 +11,8 @@
 static const BhxhCommand commands[] = {
   { "qr",           bhxh_cmd_qr,           "qr parse [PAYLOAD]" },
   { "compare",      bhxh_cmd_compare,      "compare name|date A B" },
-  { "demo",         bhxh_cmd_demo,         "demo DB" },
+  { "demo",         bhxh_cmd_demo,
+    "demo DB [--today YYYY-MM-DD] [--persons N] [--payloads FILE] [--force]" },
   { "mirror",       bhxh_cmd_mirror,       "mirror import DB FILE" },
   { "declarations", bhxh_cmd_declarations, "declarations import DB FILE" },
   { "queue",        bhxh_cmd_queue,        "queue DB [--status STATUS]" },

@@ -26,7 +26,7 @@ GQuark bhxh_demo_error_quark (void);
 
 #define BHXH_DEMO_DEFAULT_PERSONS 100000
 #define BHXH_DEMO_MIN_PERSONS     1000
-#define BHXH_DEMO_MAX_PERSONS     10000000
+#define BHXH_DEMO_MAX_PERSONS     900000   /* ID numbers stay unique */
 #define BHXH_DEMO_DEFAULT_SEED    G_GUINT64_CONSTANT (0x0B4C4D01DE5C0001)
 
 /* The demo cases, in the order docs/demo.md describes them. The string of
