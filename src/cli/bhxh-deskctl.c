@@ -10,6 +10,7 @@
 /* Each command's own file parses the rest of the command line. */
 static const BhxhCommand commands[] = {
   { "qr",           bhxh_cmd_qr,           "qr parse [PAYLOAD]" },
+  { "scan",         bhxh_cmd_scan,         "scan [--parse] [--engine auto|zbar|zxing] FILE…" },
   { "compare",      bhxh_cmd_compare,      "compare name|date A B" },
   { "demo",         bhxh_cmd_demo,
     "demo DB [--today YYYY-MM-DD] [--persons N] [--payloads FILE] [--force]" },
@@ -19,6 +20,9 @@ static const BhxhCommand commands[] = {
   { "verify",       bhxh_cmd_verify,       "verify DB PAYLOAD" },
   { "decide",       bhxh_cmd_decide,
     "decide DB DECLARATION-ID approve|reject [--reason CODE]… [--note TEXT] --clerk USER" },
+  { "print",        bhxh_cmd_print,
+    "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf | "
+    "print daily-report DB --date YYYY-MM-DD --output FILE.pdf" },
 };
 
 static int
