@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "core/bhxh-text.h"
+#include "bhxh-paper-private.h"
+
+/* The supervisor's daily report: summary, by reason, by clerk, and the
+ * day's decisions as a list laid out like Phụ lục 02 (landscape, the table
+ * header repeated on every page, "Trang X/Y"). */
+
+#define REPORT_SIZE 9.0
+
+typedef struct
+{
+  char  *name;
+  guint  n[3];      /* by BhxhOutcome */
+} ClerkCount;
+
+typedef struct
+{
+  const char *code;
+  guint       n;
+} ReasonCount;
+
+static int
+compare_rows (gconstpointer a,
+              gconstpointer b)
+{
+  const BhxhReportRow *ra = *(const BhxhReportRow * const *) a;
+  const BhxhReportRow *rb = *(const BhxhReportRow * const *) b;
+
+  if (ra->decision->decided_at == NULL || rb->decision->decided_at == NULL)
+    return (ra->decision->decided_at == NULL) - (rb->decision->decided_at == NULL);
+  return g_date_time_compare (ra->decision->decided_at, rb->decision->decided_at);
+}
+
+static int
+compare_reasons (gconstpointer a,
+                 gconstpointer b)
+{
+  const ReasonCount *ra = a, *rb = b;
+
+  if (ra->n != rb->n)
+    return ra->n < rb->n ? 1 : -1;
+  return g_strcmp0 (ra->code, rb->code);
+}
+
+static int
+compare_clerks (gconstpointer a,
+                gconstpointer b)
+{
+  const ClerkCount *ca = a, *cb = b;
+
+  return g_strcmp0 (ca->name, cb->name);
+}
+
+static void
+clear_clerk (gpointer data)
+{
+  g_free (((ClerkCount *) data)->name);
+}
+
+static void
+section_title (BhxhPaper  *self,
+               const char *title)
+{
+  bhxh_pdf_skip (&self->pdf, 8);
+  bhxh_pdf_ensure (&self->pdf, 60);
+  _bhxh_paper_text (self, BHXH_PDF_BOLD, BHXH_PDF_LEFT, 0, title);
+  bhxh_pdf_skip (&self->pdf, 2);
+}
+
+static void
+summary (BhxhPaper            *self,
+         const BhxhReportRow  *rows,
+         guint                 n_rows)
+{
+  BhxhPdfColumn cols[] = {
+    { "Tổng số quyết định", 1, BHXH_PDF_CENTER },
+    { "Chấp thuận", 1, BHXH_PDF_CENTER },
+    { "Không chấp thuận", 1, BHXH_PDF_CENTER },
+    { "Chuyển lãnh đạo xem xét", 1, BHXH_PDF_CENTER },
+    { "Chấp thuận vượt cảnh báo", 1, BHXH_PDF_CENTER },
+    { "Đã gửi lên Cổng", 1, BHXH_PDF_CENTER },
+    { "Chưa gửi lên Cổng", 1, BHXH_PDF_CENTER },
+    { "Cổng từ chối hoặc xung đột", 1, BHXH_PDF_CENTER },
+  };
+  BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE + 1, -1, NULL, NULL };
+  guint n[8] = { n_rows, 0, };
+  char *cells[G_N_ELEMENTS (cols) + 1] = { NULL, };
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const BhxhDecision *d = rows[i].decision;
+
+      n[1] += d->outcome == BHXH_OUTCOME_APPROVE;
+      n[2] += d->outcome == BHXH_OUTCOME_REJECT;
+      n[3] += d->outcome == BHXH_OUTCOME_ESCALATE;
+      n[4] += d->override;
+      n[5] += d->outbox_state == BHXH_OUTBOX_ACKNOWLEDGED;
+      n[6] += d->outbox_state == BHXH_OUTBOX_PENDING || d->outbox_state == BHXH_OUTBOX_SENDING;
+      n[7] += d->outbox_state == BHXH_OUTBOX_REFUSED || d->outbox_state == BHXH_OUTBOX_CONFLICT;
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+    cells[c] = g_strdup_printf ("%u", n[c]);
+
+  section_title (self, "I. TỔNG HỢP");
+  bhxh_pdf_table_begin (&self->pdf, &table);
+  bhxh_pdf_table_row (&self->pdf, &table, (const char * const *) cells, 0.0);
+  bhxh_pdf_table_end (&self->pdf, &table);
+  for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+    g_free (cells[c]);
+}
+
+static void
+by_reason (BhxhPaper           *self,
+           const BhxhReportRow *rows,
+           guint                n_rows,
+           GPtrArray           *reason_codes)
+{
+  BhxhPdfColumn cols[] = {
+    { "STT", 4, BHXH_PDF_CENTER },
+    { "Lý do không chấp thuận", 46, BHXH_PDF_LEFT },
+    { "Số lượt", 8, BHXH_PDF_CENTER },
+    { "Tỷ lệ trên số tờ khai không chấp thuận", 42, BHXH_PDF_LEFT },
+  };
+  BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, 3, NULL, NULL };
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (ReasonCount));
+  GHashTableIter iter;
+  gpointer key, value;
+  guint rejected = 0;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const BhxhDecision *d = rows[i].decision;
+
+      if (d->outcome != BHXH_OUTCOME_REJECT)
+        continue;
+      rejected++;
+      for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, d->reason_codes[r]));
+
+          g_hash_table_insert (counts, d->reason_codes[r], GUINT_TO_POINTER (n + 1));
+        }
+    }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      ReasonCount rc = { key, GPOINTER_TO_UINT (value) };
+
+      g_array_append_val (list, rc);
+    }
+  g_array_sort (list, compare_reasons);
+
+  section_title (self, "II. THEO LÝ DO KHÔNG CHẤP THUẬN");
+  if (list->len == 0)
+    {
+      _bhxh_paper_text (self, BHXH_PDF_REGULAR, BHXH_PDF_LEFT, 0,
+                        "Trong ngày không có tờ khai nào bị từ chối.");
+      return;
+    }
+  bhxh_pdf_table_begin (&self->pdf, &table);
+  for (guint i = 0; i < list->len; i++)
+    {
+      ReasonCount *rc = &g_array_index (list, ReasonCount, i);
+      g_autofree char *stt = g_strdup_printf ("%u", i + 1);
+      g_autofree char *n = g_strdup_printf ("%u", rc->n);
+      g_autofree char *pct = g_strdup_printf ("%u%%", (rc->n * 100 + rejected / 2) / rejected);
+      const char *cells[] = { stt, _bhxh_paper_reason_label (reason_codes, rc->code), n, pct };
+
+      bhxh_pdf_table_row (&self->pdf, &table, cells, (double) rc->n / rejected);
+    }
+  bhxh_pdf_table_end (&self->pdf, &table);
+}
+
+static void
+by_clerk (BhxhPaper           *self,
+          const BhxhReportRow *rows,
+          guint                n_rows)
+{
+  BhxhPdfColumn cols[] = {
+    { "STT", 4, BHXH_PDF_CENTER },
+    { "Cán bộ tiếp nhận", 24, BHXH_PDF_LEFT },
+    { "Chấp thuận", 10, BHXH_PDF_CENTER },
+    { "Không chấp thuận", 10, BHXH_PDF_CENTER },
+    { "Chuyển lãnh đạo", 10, BHXH_PDF_CENTER },
+    { "Tổng", 8, BHXH_PDF_CENTER },
+    { "Tỷ lệ trên tổng số quyết định", 34, BHXH_PDF_LEFT },
+  };
+  BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, 6, NULL, NULL };
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) list = g_array_new (FALSE, TRUE, sizeof (ClerkCount));
+
+  g_array_set_clear_func (list, clear_clerk);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const BhxhDecision *d = rows[i].decision;
+      const char *clerk = d->clerk != NULL ? d->clerk : "";
+      gpointer pos;
+
+      if (!g_hash_table_lookup_extended (index, clerk, NULL, &pos))
+        {
+          ClerkCount cc = { g_strdup (clerk), { 0, 0, 0 } };
+
+          pos = GUINT_TO_POINTER (list->len);
+          g_array_append_val (list, cc);
+          g_hash_table_insert (index, (gpointer) clerk, pos);
+        }
+      if (d->outcome <= BHXH_OUTCOME_ESCALATE)
+        g_array_index (list, ClerkCount, GPOINTER_TO_UINT (pos)).n[d->outcome]++;
+    }
+  g_hash_table_remove_all (index);
+  g_array_sort (list, compare_clerks);
+
+  section_title (self, "III. THEO CÁN BỘ TIẾP NHẬN");
+  if (list->len == 0)
+    {
+      _bhxh_paper_text (self, BHXH_PDF_REGULAR, BHXH_PDF_LEFT, 0,
+                        "Trong ngày chưa có quyết định nào.");
+      return;
+    }
+  bhxh_pdf_table_begin (&self->pdf, &table);
+  for (guint i = 0; i < list->len; i++)
+    {
+      ClerkCount *cc = &g_array_index (list, ClerkCount, i);
+      guint total = cc->n[0] + cc->n[1] + cc->n[2];
+      char *cells[7];
+
+      cells[0] = g_strdup_printf ("%u", i + 1);
+      cells[1] = bhxh_pdf_nfc (cc->name);
+      cells[2] = g_strdup_printf ("%u", cc->n[BHXH_OUTCOME_APPROVE]);
+      cells[3] = g_strdup_printf ("%u", cc->n[BHXH_OUTCOME_REJECT]);
+      cells[4] = g_strdup_printf ("%u", cc->n[BHXH_OUTCOME_ESCALATE]);
+      cells[5] = g_strdup_printf ("%u", total);
+      cells[6] = g_strdup_printf ("%u%%", (total * 100 + n_rows / 2) / n_rows);
+      bhxh_pdf_table_row (&self->pdf, &table, (const char * const *) cells,
+                          (double) total / n_rows);
+      for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
+        g_free (cells[c]);
+    }
+  bhxh_pdf_table_end (&self->pdf, &table);
+}
+
+static const char *
+kind_short (BhxhDeclarationKind kind)
+{
+  return kind == BHXH_KIND_REGISTER ? "Đăng ký" : kind == BHXH_KIND_ADJUST ? "Điều chỉnh"
+                                                                          : "Ngừng";
+}
+
+static char *
+remarks (const BhxhDecision *d,
+         GPtrArray          *reason_codes)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
+    g_string_append_printf (s, "%s%s", r > 0 ? "; " : "",
+                            _bhxh_paper_reason_label (reason_codes, d->reason_codes[r]));
+  if (d->override)
+    g_string_append_printf (s, "%sChấp thuận vượt cảnh báo", s->len > 0 ? ". " : "");
+  if (d->countersigned_by != NULL)
+    g_string_append_printf (s, " (xác nhận: %s)", d->countersigned_by);
+  if (d->note != NULL && *d->note != '\0')
+    g_string_append_printf (s, "%sGhi chú: %s", s->len > 0 ? ". " : "", d->note);
+  return g_string_free (s, FALSE);
+}
+
+static void
+decision_list (BhxhPaper           *self,
+               const BhxhReportRow *rows,
+               guint                n_rows,
+               GPtrArray           *reason_codes)
+{
+  BhxhPdfColumn cols[] = {
+    { "STT", 4, BHXH_PDF_CENTER },
+    { "Giờ", 4.5, BHXH_PDF_CENTER },
+    { "Mã tờ khai", 13.5, BHXH_PDF_LEFT },
+    { "Họ và tên", 16, BHXH_PDF_LEFT },
+    { "Số CMND/HC/CC", 9.5, BHXH_PDF_CENTER },
+    { "Yêu cầu", 7, BHXH_PDF_LEFT },
+    { "Kết quả", 13, BHXH_PDF_LEFT },
+    { "Lý do, ghi chú", 23.5, BHXH_PDF_LEFT },
+    { "Cán bộ", 9, BHXH_PDF_LEFT },
+  };
+  BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, -1, NULL, NULL };
+  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    g_ptr_array_add (sorted, (gpointer) &rows[i]);
+  g_ptr_array_sort (sorted, compare_rows);
+
+  section_title (self, "IV. DANH SÁCH QUYẾT ĐỊNH TRONG NGÀY");
+  if (n_rows == 0)
+    return;
+  bhxh_pdf_table_begin (&self->pdf, &table);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const BhxhReportRow *row = g_ptr_array_index (sorted, i);
+      const BhxhDecision *d = row->decision;
+      const BhxhDeclaration *decl = row->declaration;
+      g_autofree char *stt = g_strdup_printf ("%u", i + 1);
+      g_autofree char *time = d->decided_at != NULL ? g_date_time_format (d->decided_at, "%H:%M")
+                                                    : g_strdup ("");
+      g_autofree char *masked = decl != NULL ? bhxh_text_mask_id (decl->id_number) : NULL;
+      g_autofree char *notes = remarks (d, reason_codes);
+      const char *cells[] = {
+        stt, time, d->declaration_id,
+        decl != NULL ? decl->full_name : "",
+        masked != NULL ? masked : "",
+        decl != NULL ? kind_short (decl->kind) : "",
+        _bhxh_paper_outcome_words (d->outcome),
+        notes,
+        d->clerk,
+      };
+
+      /* Keep the signatures with the last rows rather than alone on a page. */
+      if (i + 1 == n_rows)
+        bhxh_pdf_ensure (&self->pdf, 150 + 3 * 1.25 * REPORT_SIZE);
+      bhxh_pdf_table_row (&self->pdf, &table, cells, 0.0);
+    }
+  bhxh_pdf_table_end (&self->pdf, &table);
+}
+
+gboolean
+bhxh_paper_add_daily_report (BhxhPaper              *self,
+                             const BhxhPaperContext *context,
+                             const BhxhDate         *day,
+                             const BhxhReportRow    *rows,
+                             guint                   n_rows,
+                             GPtrArray              *reason_codes,
+                             GError                **error)
+{
+  BhxhPdf *pdf;
+  g_autoptr(GDateTime) now = _bhxh_paper_now (context);
+  g_autofree char *footer = NULL, *subtitle = NULL, *printed = NULL;
+  BhxhPdfPara para = { PAPER_SIZE, 0, BHXH_PDF_CENTER, 0, 0, 0 };
+  BhxhPdfRun run = { BHXH_PDF_REGULAR, NULL };
+  double y;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (day != NULL && bhxh_date_is_full (day), FALSE);
+  g_return_val_if_fail (rows != NULL || n_rows == 0, FALSE);
+
+  pdf = &self->pdf;
+  subtitle = g_strdup_printf ("Ngày %02u/%02u/%04u", day->day, day->month, day->year);
+  footer = g_strdup_printf ("Báo cáo tiếp nhận tờ khai mẫu 01 — %s — %s", subtitle,
+                            _bhxh_paper_office_name (context));
+  _bhxh_paper_begin (self, TRUE, TRUE, footer);
+  y = _bhxh_paper_office_heading (self, context, pdf->left - 10, pdf->left + 95 * BHXH_PDF_MM,
+                                  pdf->top);
+  pdf->y = y - 10;
+  _bhxh_paper_title (self, "BÁO CÁO KẾT QUẢ TIẾP NHẬN TỜ KHAI MẪU 01", subtitle);
+  printed = g_date_time_format (now, "(Lập lúc %H:%M ngày %d/%m/%Y)");
+  run.text = printed;
+  pdf->y += 6;
+  bhxh_pdf_paragraph (pdf, &para, &run, 1);
+
+  summary (self, rows, n_rows);
+  by_reason (self, rows, n_rows, reason_codes);
+  by_clerk (self, rows, n_rows);
+  decision_list (self, rows, n_rows, reason_codes);
+  _bhxh_paper_signatures (self, "NGƯỜI LẬP BÁO CÁO", NULL, "LÃNH ĐẠO ĐƠN VỊ", NULL);
+
+  return _bhxh_paper_check (self, error);
+}

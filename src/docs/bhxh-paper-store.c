@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bhxh-papers.h"
+
+/* Gathers what a paper needs from the store; shared by the CLI and the GUI. */
+
+/* How far back to look for the decision on a declaration: declarations
+ * expire after 10 days, escalations take longer, a year is plenty. */
+#define DECISION_LOOKBACK_DAYS 400
+
+typedef struct
+{
+  BhxhOffice *office;
+  BhxhOffice *parent;
+  BhxhPaperContext context;
+} Offices;
+
+static void
+offices_load (Offices    *offices,
+              BhxhStore  *store,
+              const char *office_code)
+{
+  offices->office = office_code != NULL ? bhxh_store_get_office (store, office_code, NULL)
+                                        : NULL;
+  offices->parent = NULL;
+  if (offices->office != NULL && offices->office->parent_code != NULL)
+    offices->parent = bhxh_store_get_office (store, offices->office->parent_code, NULL);
+  offices->context.office = offices->office;
+  offices->context.parent_office = offices->parent;
+  offices->context.place = NULL;
+  offices->context.printed_at = NULL;
+}
+
+static void
+offices_clear (Offices *offices)
+{
+  g_clear_pointer (&offices->office, bhxh_office_free);
+  g_clear_pointer (&offices->parent, bhxh_office_free);
+}
+
+static gboolean
+later (const BhxhDecision *a,
+       const BhxhDecision *b)
+{
+  if (b == NULL)
+    return TRUE;
+  if (a->decided_at == NULL || b->decided_at == NULL)
+    return a->decided_at != NULL;
+  return g_date_time_compare (a->decided_at, b->decided_at) >= 0;
+}
+
+/* The store lists decisions by day only, so walk back from today to the
+ * day the declaration was submitted. @holder keeps the decision alive. */
+static const BhxhDecision *
+find_latest_decision (BhxhStore              *store,
+                      const BhxhDeclaration  *declaration,
+                      GPtrArray             **holder,
+                      GError                **error)
+{
+  BhxhDate today = bhxh_date_today ();
+  BhxhDate first = declaration->submitted_at != NULL
+                   ? bhxh_date_from_gdate_time (declaration->submitted_at) : BHXH_DATE_NONE;
+  g_autoptr(GDate) day = g_date_new_dmy (today.day, today.month, today.year);
+
+  for (guint n = 0; n < DECISION_LOOKBACK_DAYS; n++)
+    {
+      BhxhDate d = { g_date_get_year (day), g_date_get_month (day), g_date_get_day (day) };
+      g_autoptr(GPtrArray) list = bhxh_store_list_decisions_on (store, &d, error);
+      const BhxhDecision *best = NULL;
+
+      if (list == NULL)
+        return NULL;
+      for (guint i = 0; i < list->len; i++)
+        {
+          const BhxhDecision *decision = g_ptr_array_index (list, i);
+
+          if (g_strcmp0 (decision->declaration_id, declaration->id) == 0 && later (decision, best))
+            best = decision;
+        }
+      if (best != NULL)
+        {
+          *holder = g_steal_pointer (&list);
+          return best;
+        }
+      if (bhxh_date_is_set (&first) && bhxh_date_compare (&d, &first) <= 0)
+        break;
+      g_date_subtract_days (day, 1);
+    }
+  return NULL;
+}
+
+static gboolean
+add_for_declaration (BhxhPaper      *paper,
+                     BhxhStore      *store,
+                     BhxhPaperKind   kind,
+                     const char     *id,
+                     GError        **error)
+{
+  g_autoptr(BhxhDeclaration) declaration = NULL;
+  g_autoptr(GPtrArray) holder = NULL;
+  g_autoptr(GPtrArray) reasons = NULL;
+  g_autoptr(GError) local = NULL;
+  const BhxhDecision *decision = NULL;
+  Offices offices;
+  gboolean ok = FALSE;
+
+  declaration = bhxh_store_get_declaration (store, id, error);
+  if (declaration == NULL)
+    return FALSE;
+  if (kind != BHXH_PAPER_FORM01)
+    {
+      decision = find_latest_decision (store, declaration, &holder, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  if (kind == BHXH_PAPER_REJECTION)
+    {
+      reasons = bhxh_store_list_reason_codes (store, error);
+      if (reasons == NULL)
+        return FALSE;
+    }
+
+  offices_load (&offices, store, declaration->office_code);
+  switch (kind)
+    {
+    case BHXH_PAPER_FORM01:
+      ok = bhxh_paper_add_form01 (paper, &offices.context, declaration, error);
+      break;
+    case BHXH_PAPER_RECEIPT:
+      ok = bhxh_paper_add_receipt (paper, &offices.context, declaration, decision, NULL, error);
+      break;
+    case BHXH_PAPER_REJECTION:
+      ok = bhxh_paper_add_rejection (paper, &offices.context, declaration, decision, reasons,
+                                     error);
+      break;
+    case BHXH_PAPER_DAILY_REPORT:
+    default:
+      g_assert_not_reached ();
+    }
+  offices_clear (&offices);
+  return ok;
+}
+
+/* The office a day's report is about: the one most of its declarations went to. */
+static const char *
+main_office (GPtrArray *declarations)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *best = NULL;
+  guint best_n = 0;
+
+  for (guint i = 0; i < declarations->len; i++)
+    {
+      const BhxhDeclaration *d = g_ptr_array_index (declarations, i);
+      guint n;
+
+      if (d == NULL || d->office_code == NULL)
+        continue;
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, d->office_code)) + 1;
+      g_hash_table_insert (counts, d->office_code, GUINT_TO_POINTER (n));
+      if (n > best_n)
+        {
+          best = d->office_code;
+          best_n = n;
+        }
+    }
+  return best;
+}
+
+static gboolean
+add_daily_report (BhxhPaper   *paper,
+                  BhxhStore   *store,
+                  const char  *date,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) decisions = NULL, reasons = NULL;
+  g_autoptr(GPtrArray) declarations = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) bhxh_declaration_free);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree BhxhReportRow *rows = NULL;
+  g_autofree char *meta_office = NULL;
+  BhxhDate day;
+  Offices offices;
+  gboolean ok;
+
+  if (!bhxh_date_parse (date, &day, NULL) || !bhxh_date_is_full (&day))
+    {
+      g_set_error (error, BHXH_PAPER_ERROR, BHXH_PAPER_ERROR_BAD_INPUT,
+                   _("'%s' is not a date: use YYYY-MM-DD"), date);
+      return FALSE;
+    }
+  decisions = bhxh_store_list_decisions_on (store, &day, error);
+  if (decisions == NULL)
+    return FALSE;
+  reasons = bhxh_store_list_reason_codes (store, error);
+  if (reasons == NULL)
+    return FALSE;
+
+  rows = g_new0 (BhxhReportRow, MAX (decisions->len, 1));
+  for (guint i = 0; i < decisions->len; i++)
+    {
+      const BhxhDecision *decision = g_ptr_array_index (decisions, i);
+      BhxhDeclaration *declaration = g_hash_table_lookup (by_id, decision->declaration_id);
+
+      if (declaration == NULL)
+        {
+          declaration = bhxh_store_get_declaration (store, decision->declaration_id, NULL);
+          if (declaration != NULL)
+            {
+              g_ptr_array_add (declarations, declaration);
+              g_hash_table_insert (by_id, declaration->id, declaration);
+            }
+        }
+      rows[i].decision = decision;
+      rows[i].declaration = declaration;
+    }
+
+  meta_office = bhxh_store_dup_meta (store, "office_code");
+  offices_load (&offices, store,
+                declarations->len > 0 ? main_office (declarations) : meta_office);
+  ok = bhxh_paper_add_daily_report (paper, &offices.context, &day, rows, decisions->len,
+                                    reasons, error);
+  offices_clear (&offices);
+  return ok;
+}
+
+/**
+ * bhxh_paper_print_from_store:
+ * @store: an open store
+ * @kind: which paper
+ * @key: the declaration id, or the day (YYYY-MM-DD) for the daily report
+ * @output: the PDF file to write; written only when everything succeeded
+ * @n_pages: (out) (optional): the number of pages written
+ * @error: return location for a #BhxhPaperError or #BhxhStoreError
+ *
+ * Receipts and rejection notices use the declaration's latest decision.
+ *
+ * Returns: %TRUE when @output was written
+ */
+gboolean
+bhxh_paper_print_from_store (BhxhStore      *store,
+                             BhxhPaperKind   kind,
+                             const char     *key,
+                             const char     *output,
+                             guint          *n_pages,
+                             GError        **error)
+{
+  g_autoptr(BhxhPaper) paper = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BHXH_IS_STORE (store), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (output != NULL, FALSE);
+
+  paper = bhxh_paper_new (error);
+  if (paper == NULL)
+    return FALSE;
+  if (kind == BHXH_PAPER_DAILY_REPORT)
+    ok = add_daily_report (paper, store, key, error);
+  else
+    ok = add_for_declaration (paper, store, kind, key, error);
+  if (!ok || !bhxh_paper_save (paper, output, error))
+    return FALSE;
+  if (n_pages != NULL)
+    *n_pages = bhxh_paper_get_n_pages (paper);
+  return TRUE;
+}
