@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/bhxh-text.h"
+#include "store/bhxh-store.h"
+#include "store/bhxh-store-private.h"
+#include "store-fixtures.h"
+
+/* The registry mirror: CSV and JSON Lines import, lookups, and the promise
+ * that a failed, cancelled or killed import leaves the old mirror in use. */
+
+#define BIG_ROWS 150000
+
+typedef struct
+{
+  char      *dir;
+  char      *path;
+  char      *csv;
+  BhxhStore *store;
+} Fixture;
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 rows = 0;
+
+  f->dir = fixture_tmpdir ();
+  f->path = g_build_filename (f->dir, "desk.db", NULL);
+  f->csv = fixture_write (f->dir, "mirror.csv", FIXTURE_MIRROR_CSV);
+  f->store = bhxh_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_mirror (f->store, f->csv, BHXH_MIRROR_FORMAT_CSV, "v1",
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, FIXTURE_MIRROR_ROWS);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  fixture_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+  g_free (f->csv);
+}
+
+/* The old mirror is still the one in use, and no half-built file remains. */
+static void
+assert_mirror_v1 (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = bhxh_store_dup_mirror_version (f->store);
+  g_autofree char *new_path = g_strconcat (f->path, "-mirror.new", NULL);
+  g_autoptr(BhxhPerson) an = bhxh_store_find_person (f->store, "0112345678", &error);
+
+  g_assert_cmpstr (version, ==, "v1");
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, FIXTURE_MIRROR_ROWS);
+  g_assert_no_error (error);
+  g_assert_cmpstr (an->full_name, ==, "Nguyễn Văn An");
+  g_assert_false (g_file_test (new_path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_csv (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhPerson) ngoc = bhxh_store_find_person (f->store, "7912345678", &error);
+  g_autoptr(BhxhPerson) hoa = bhxh_store_find_person (f->store, "0112340001", &error);
+  g_autoptr(BhxhPerson) binh = bhxh_store_find_person (f->store, "0112340003", &error);
+  g_autoptr(GPtrArray) by_id = bhxh_store_find_persons_by_id (f->store, "001090012345", &error);
+  g_autoptr(GPtrArray) plain = bhxh_store_search_persons (f->store, "nguyen van", 0, &error);
+  g_autoptr(GPtrArray) dd = bhxh_store_search_persons (f->store, "PHAM VAN BINH", 0, &error);
+  g_autoptr(GPtrArray) le = bhxh_store_search_persons (f->store, "Lê", 0, &error);
+  g_autoptr(GPtrArray) code = bhxh_store_search_persons (f->store, "0112340002", 0, &error);
+  g_autoptr(GDateTime) imported_at = bhxh_store_dup_mirror_imported_at (f->store);
+  g_autoptr(BhxhPerson) nobody = NULL;
+
+  g_assert_no_error (error);
+  /* Quoted field with a line break, "Nữ", a year-only birth date. */
+  g_assert_cmpstr (ngoc->address, ==, "Ấp Phước Lộc, Phước Kiển,\nNhà Bè");
+  g_assert_cmpint (ngoc->sex, ==, BHXH_SEX_FEMALE);
+  g_assert_cmpstr (hoa->address, ==, "Nhà \"B\", Hoàn Kiếm");
+  g_assert_true (bhxh_person_has_active_account (hoa));
+  g_assert_cmpint (hoa->birth_date.year, ==, 1985);
+  g_assert_cmpint (hoa->birth_date.month, ==, 0);
+  /* An NFD name is stored NFC. */
+  g_assert_cmpstr (binh->full_name, ==, "Phạm Văn Bình");
+  g_assert_cmpint (binh->birth_date.month, ==, 7);
+  g_assert_cmpuint (by_id->len, ==, 1);
+  g_assert_cmpstr (((BhxhPerson *) by_id->pdata[0])->old_id_number, ==, "123456789");
+  g_assert_cmpuint (plain->len, ==, 1);
+  g_assert_cmpuint (dd->len, ==, 1);
+  g_assert_cmpuint (le->len, ==, 2);
+  g_assert_cmpuint (code->len, ==, 1);
+  g_assert_nonnull (imported_at);
+
+  nobody = bhxh_store_find_person (f->store, "0100000000", &error);
+  g_assert_null (nobody);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_jsonl (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jsonl = fixture_write (f->dir, "mirror-2.jsonl", FIXTURE_MIRROR_JSONL);
+  g_autofree char *version = NULL;
+  g_autoptr(BhxhPerson) thu = NULL;
+  g_autoptr(GPtrArray) duc = NULL;
+  guint64 rows = 0;
+
+  g_assert_true (bhxh_store_import_mirror (f->store, jsonl, BHXH_MIRROR_FORMAT_AUTO, NULL,
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  version = bhxh_store_dup_mirror_version (f->store);
+  g_assert_cmpstr (version, ==, "mirror-2");
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 2);
+  thu = bhxh_store_find_person (f->store, "0199999992", &error);
+  g_assert_no_error (error);
+  g_assert_null (thu->id_number);
+  g_assert_cmpint (thu->sex, ==, BHXH_SEX_FEMALE);
+  g_assert_true (bhxh_person_has_active_account (thu));
+  /* Đ folds to d. */
+  duc = bhxh_store_search_persons (f->store, "do van duc", 0, &error);
+  g_assert_cmpuint (duc->len, ==, 1);
+  /* The old mirror is gone. */
+  g_assert_null (bhxh_store_find_person (f->store, "0112345678", NULL));
+}
+
+static void
+assert_refused (Fixture    *f,
+                const char *name,
+                const char *content,
+                const char *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = fixture_write (f->dir, name, content);
+
+  g_assert_false (bhxh_store_import_mirror (f->store, path, BHXH_MIRROR_FORMAT_AUTO, "v2",
+                                            NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  if (strstr (error->message, expected) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, expected);
+  assert_mirror_v1 (f);
+}
+
+#define HEAD "bhxh_code,id_number,full_name,birth_date,sex\n"
+#define GOOD "0100000001,,Ngô Văn Một,1970-01-01,male\n"
+
+static void
+test_bad_rows (Fixture       *f,
+               gconstpointer  data)
+{
+  assert_refused (f, "date.csv", HEAD GOOD GOOD "0100000002,,Hai,1970-02-30,male\n",
+                  "Line 4");
+  assert_refused (f, "code.csv", HEAD "010000001,,Một,1970,male\n", "Line 2");
+  assert_refused (f, "id.csv", HEAD GOOD "0100000002,12345,Hai,1970,male\n", "Line 3");
+  assert_refused (f, "name.csv", HEAD GOOD "0100000002,,,1970,male\n", "Line 3");
+  assert_refused (f, "sex.csv", HEAD GOOD "0100000002,,Hai,1970,X\n", "Line 3");
+  assert_refused (f, "fields.csv", HEAD GOOD "0100000002,,Hai,1970\n", "Line 3");
+  assert_refused (f, "quote.csv", HEAD GOOD "0100000002,,\"Hai,1970,male\n", "Line 3");
+  assert_refused (f, "utf8.csv", HEAD GOOD "0100000002,,Hai \xC3\x28,1970,male\n", "Line 3");
+  assert_refused (f, "dup.csv", HEAD GOOD "0100000002,,\"Hai\nHai\",1970,male\n" GOOD,
+                  "Line 5");
+  assert_refused (f, "header.csv", "bhxh_code,full_name\n0100000001,Một\n", "birth_date");
+  assert_refused (f, "empty.csv", "", "empty");
+  assert_refused (f, "bad.jsonl", "{\"bhxh_code\": \"0100000001\", \"full_name\": \"A\", "
+                                  "\"birth_date\": \"1970\"}\n{\"bhxh_code\": 100}\n", "Line 2");
+}
+
+static void
+cancel_progress_cb (guint64  done_bytes,
+                    guint64  total_bytes,
+                    guint64  rows,
+                    gpointer user_data)
+{
+  g_assert_cmpuint (rows, >, 0);
+  g_assert_cmpuint (done_bytes, <=, total_bytes);
+  g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancel (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *big = fixture_write_big_csv (f->dir, BIG_ROWS);
+
+  g_assert_false (bhxh_store_import_mirror (f->store, big, BHXH_MIRROR_FORMAT_CSV, "v2",
+                                            cancel_progress_cb, cancellable, cancellable,
+                                            NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CANCELLED);
+  assert_mirror_v1 (f);
+}
+
+typedef struct
+{
+  int    fd;
+  guint  calls;
+} KillState;
+
+/* In the child: tell the parent we are halfway, then wait to be killed. */
+static void
+halfway_progress_cb (guint64  done_bytes,
+                     guint64  total_bytes,
+                     guint64  rows,
+                     gpointer user_data)
+{
+  KillState *state = user_data;
+
+  if (++state->calls < 2)
+    return;
+  if (write (state->fd, "k", 1) != 1)
+    _exit (3);
+  for (;;)
+    pause ();
+}
+
+static void
+test_killed (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = fixture_write_big_csv (f->dir, BIG_ROWS);
+  g_autofree char *new_path = g_strconcat (f->path, "-mirror.new", NULL);
+  guint64 rows = 0;
+  int fds[2];
+  char byte;
+  int status;
+  pid_t pid;
+
+  /* The child gets its own connection: none open here while it runs. */
+  g_clear_object (&f->store);
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      KillState state = { fds[1], 0 };
+      BhxhStore *store = bhxh_store_open (f->path, NULL);
+
+      close (fds[0]);
+      if (store == NULL)
+        _exit (2);
+      bhxh_store_import_mirror (store, big, BHXH_MIRROR_FORMAT_CSV, "v2",
+                                halfway_progress_cb, &state, NULL, NULL, NULL);
+      _exit (4);   /* never reached: killed halfway */
+    }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &byte, 1), ==, 1);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status));
+  close (fds[0]);
+
+  /* Killed with 131072 rows in the half-built file. */
+  g_assert_true (g_file_test (new_path, G_FILE_TEST_EXISTS));
+  f->store = bhxh_store_open (f->path, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *version = bhxh_store_dup_mirror_version (f->store);
+    g_autoptr(BhxhPerson) an = bhxh_store_find_person (f->store, "0112345678", &error);
+
+    g_assert_cmpstr (version, ==, "v1");
+    g_assert_no_error (error);
+    g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, FIXTURE_MIRROR_ROWS);
+  }
+
+  /* The next import clears the stale file and succeeds. */
+  g_assert_true (bhxh_store_import_mirror (f->store, big, BHXH_MIRROR_FORMAT_CSV, "v2",
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, BIG_ROWS);
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, BIG_ROWS);
+  g_assert_false (g_file_test (new_path, G_FILE_TEST_EXISTS));
+}
+
+/* The fast fold of the import and bhxh_text_fold() agree. */
+static void
+test_fold (void)
+{
+  const char *names[] = {
+    "Nguyễn Văn An", "ĐỖ THỊ ĐÀO", "  Trần   Thị\tBích  Ngọc ", "Phạm Thuỷ Hoà",
+    "Lê Thị Khoẻ", "Ông Ích Khiêm", "Ưng Hoàng Phúc", "Ðặng Văn Ơn", "Hồ Thị Thu",
+    "Zoë Đan", "Nguyễn Ngọc Ánh\u00A0Dương", "Y Moan Ênuôl", "Kpă Y Lê", "ĐẶNG THỊ ẨN",
+  };
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *expected = bhxh_text_fold (names[i]);
+
+      g_assert_cmpstr (_bhxh_store_fold_into (out, names[i], strlen (names[i])), ==, expected);
+    }
+  /* Every precomposed Vietnamese letter, one by one. */
+  for (gunichar c = 0x00C0; c < 0x1EFA; c++)
+    {
+      char utf8[8] = { 0 };
+      g_autofree char *expected = NULL;
+
+      if (c >= 0x0250 && c < 0x1E00)
+        continue;
+      g_unichar_to_utf8 (c, utf8);
+      expected = bhxh_text_fold (utf8);
+      g_assert_cmpstr (_bhxh_store_fold_into (out, utf8, strlen (utf8)), ==, expected);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/mirror/fold", test_fold);
+  g_test_add ("/mirror/csv", Fixture, NULL, setup, test_csv, teardown);
+  g_test_add ("/mirror/jsonl", Fixture, NULL, setup, test_jsonl, teardown);
+  g_test_add ("/mirror/bad-rows", Fixture, NULL, setup, test_bad_rows, teardown);
+  g_test_add ("/mirror/cancel", Fixture, NULL, setup, test_cancel, teardown);
+  g_test_add ("/mirror/killed", Fixture, NULL, setup, test_killed, teardown);
+
+  return g_test_run ();
+}
