@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bhxh-bundle.h"
+#include "bhxh-sync-log.h"
+#include "bhxh-sync-offline.h"
+#include "bhxh-sync-private.h"
+
+#define CLAIM_CHUNK 1000
+
+static GBytes *
+node_to_bytes (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize len;
+  char *text;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (text, len);
+}
+
+/* Every waiting decision, read through the outbox (claim) and put back
+ * at once: the caller holds the sync lock, so nobody else is sending. */
+static JsonNode *
+collect_waiting (BhxhStore  *store,
+                 guint      *n,
+                 GError    **error)
+{
+  JsonArray *array = json_array_new ();
+  gboolean ok = TRUE;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) chunk = bhxh_store_outbox_claim (store, CLAIM_CHUNK, error);
+
+      if (chunk == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      if (chunk->len == 0)
+        break;
+      for (guint i = 0; i < chunk->len; i++)
+        json_array_add_element (array, bhxh_sync_decision_to_wire (g_ptr_array_index (chunk,
+                                                                                       i)));
+    }
+  if (!bhxh_store_outbox_requeue_sending (store, ok ? error : NULL) || !ok)
+    {
+      json_array_unref (array);
+      return NULL;
+    }
+  *n = json_array_get_length (array);
+  return json_node_init_array (json_node_alloc (), array);
+}
+
+gboolean
+bhxh_sync_export_decisions (BhxhStore   *store,
+                            const char  *file,
+                            const char  *workstation,
+                            GBytes      *key,
+                            guint       *n_exported,
+                            GError     **error)
+{
+  g_autofree char *ws = workstation ? g_strdup (workstation)
+                                    : bhxh_store_dup_meta (store, "sync.workstation");
+  g_autoptr(JsonNode) decisions = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *created = g_date_time_format (now, "%FT%T%:z");
+  const char *db_path = bhxh_store_get_path (store);
+  JsonObject *object;
+  guint n = 0;
+  int lock;
+
+  if (ws == NULL || *ws == '\0')
+    {
+      g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE,
+                           _("The workstation identifier is unknown: synchronise once online, "
+                             "or give it explicitly."));
+      return FALSE;
+    }
+  lock = _bhxh_sync_lock (db_path, error);
+  if (lock < 0)
+    return FALSE;
+  decisions = collect_waiting (store, &n, error);
+  _bhxh_sync_unlock (lock);
+  if (decisions == NULL)
+    return FALSE;
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "format", "bhxh-decisions/1");
+  json_object_set_string_member (object, "workstation", ws);
+  json_object_set_string_member (object, "created_at", created);
+  json_object_set_member (object, "decisions", json_node_ref (decisions));
+  payload = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  bytes = node_to_bytes (payload);
+  bundle = bhxh_bundle_encode (BHXH_BUNDLE_KIND_DECISIONS, ws, bytes, key);
+  if (bundle == NULL)
+    {
+      g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE,
+                           _("The workstation identifier cannot be used in a bundle."));
+      return FALSE;
+    }
+  if (!g_file_set_contents_full (file, g_bytes_get_data (bundle, NULL),
+                                 g_bytes_get_size (bundle),
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, error))
+    return FALSE;
+  if (n_exported)
+    *n_exported = n;
+  bhxh_sync_log_append (db_path, BHXH_SYNC_LOG_INFO, "bundle-export",
+                        _("Exported %u decisions to %s."), n, file);
+  return TRUE;
+}
+
+static gboolean
+import_mirror_part (BhxhStore       *store,
+                    JsonObject      *mirror,
+                    BhxhSyncReport  *report,
+                    GCancellable    *cancellable,
+                    GError         **error)
+{
+  const char *db_path = bhxh_store_get_path (store);
+  g_autofree char *local = bhxh_store_dup_mirror_version (store);
+  g_autofree char *out = NULL;
+  const char *version;
+
+  if (json_object_has_member (mirror, "delta"))
+    {
+      JsonObject *delta = json_object_get_object_member (mirror, "delta");
+      const char *from = json_object_get_string_member_with_default (delta, "from", "");
+      g_autofree char *base = NULL;
+
+      version = json_object_get_string_member_with_default (delta, "to", NULL);
+      if (version == NULL || g_strcmp0 (local, version) == 0)
+        return TRUE;
+      base = _bhxh_sync_snapshot_path (db_path, from);
+      if (g_strcmp0 (local, from) != 0 || !g_file_test (base, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE,
+                       _("The bundle's mirror delta starts from version %s, but this counter "
+                         "has version %s."), from, local ? local : "—");
+          return FALSE;
+        }
+      out = _bhxh_sync_snapshot_path (db_path, version);
+      if (!_bhxh_sync_apply_delta (base, json_object_get_array_member (delta, "changes"), out,
+                                   NULL, error))
+        return FALSE;
+      report->mirror_from_delta = TRUE;
+    }
+  else if (json_object_has_member (mirror, "snapshot"))
+    {
+      JsonObject *snapshot = json_object_get_object_member (mirror, "snapshot");
+      const char *jsonl = json_object_get_string_member_with_default (snapshot, "jsonl", "");
+
+      version = json_object_get_string_member_with_default (snapshot, "version", NULL);
+      if (version == NULL || g_strcmp0 (local, version) == 0)
+        return TRUE;
+      out = _bhxh_sync_snapshot_path (db_path, version);
+      if (!g_file_set_contents_full (out, jsonl, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+        return FALSE;
+    }
+  else
+    return TRUE;
+
+  if (!bhxh_store_import_mirror (store, out, BHXH_MIRROR_FORMAT_JSONL, version, NULL, NULL,
+                                 cancellable, &report->mirror_rows, error))
+    return FALSE;
+  report->mirror_version = g_strdup (version);
+  _bhxh_sync_prune_snapshots (db_path, version);
+  return TRUE;
+}
+
+static gboolean
+import_payload (BhxhStore       *store,
+                JsonObject      *root,
+                BhxhSyncReport  *report,
+                GCancellable    *cancellable,
+                GError         **error)
+{
+  JsonNode *declarations = json_object_get_member (root, "declarations");
+  JsonNode *mirror = json_object_get_member (root, "mirror");
+  const char *cursor = json_object_get_string_member_with_default (root, "next_cursor", NULL);
+  const char *office = json_object_get_string_member_with_default (root, "office_code", NULL);
+
+  if (json_object_has_member (root, "offices")
+      && !_bhxh_sync_save_offices (store, json_object_get_array_member (root, "offices"),
+                                   &report->offices, error))
+    return FALSE;
+  if (json_object_has_member (root, "reason_codes")
+      && !_bhxh_sync_save_reasons (store, json_object_get_array_member (root, "reason_codes"),
+                                   &report->reason_codes, error))
+    return FALSE;
+  if (declarations && !bhxh_store_import_declarations_json (store, declarations,
+                                                            &report->declarations, error))
+    return FALSE;
+  if (cursor && office
+      && (!bhxh_store_set_meta (store, "sync.declarations_cursor", cursor, error)
+          || !bhxh_store_set_meta (store, "sync.declarations_office", office, error)))
+    return FALSE;
+  if (mirror && JSON_NODE_HOLDS_OBJECT (mirror))
+    return import_mirror_part (store, json_node_get_object (mirror), report, cancellable,
+                               error);
+  return TRUE;
+}
+
+BhxhSyncReport *
+bhxh_sync_import_bundle (BhxhStore     *store,
+                         const char    *file,
+                         GBytes        *key,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autofree char *kind = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BhxhSyncReport) report = _bhxh_sync_report_new ();
+  JsonObject *root;
+  gboolean ok;
+  int lock;
+
+  if (!g_file_get_contents (file, &contents, &len, error))
+    return NULL;
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+  payload = bhxh_bundle_decode (bytes, key, &kind, NULL, error);
+  if (payload == NULL)
+    return NULL;
+  if (!g_str_equal (kind, BHXH_BUNDLE_KIND_INBOUND)
+      || !json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
+                                      g_bytes_get_size (payload), NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+      || g_strcmp0 (json_object_get_string_member_with_default (
+                      json_node_get_object (json_parser_get_root (parser)), "format", NULL),
+                    "bhxh-inbound/1") != 0)
+    {
+      g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE,
+                           _("This bundle is not a portal bundle for this counter."));
+      return NULL;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  lock = _bhxh_sync_lock (bhxh_store_get_path (store), error);
+  if (lock < 0)
+    return NULL;
+  ok = import_payload (store, root, report, cancellable, error);
+  _bhxh_sync_unlock (lock);
+  if (!ok)
+    return NULL;
+  report->pending = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING);
+  bhxh_sync_log_append (bhxh_store_get_path (store), BHXH_SYNC_LOG_INFO, "bundle-import",
+                        _("Imported a portal bundle: %u declarations, mirror %s."),
+                        report->declarations,
+                        report->mirror_version ? report->mirror_version : _("unchanged"));
+  return g_steal_pointer (&report);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bhxh-sync.h"
+
+G_BEGIN_DECLS
+
+/* Where the sync keeps the last mirror snapshot (to apply deltas to). */
+char     *_bhxh_sync_cache_dir         (const char      *db_path);
+char     *_bhxh_sync_snapshot_path     (const char      *db_path,
+                                        const char      *version);
+void      _bhxh_sync_prune_snapshots   (const char      *db_path,
+                                        const char      *keep_version);
+
+/* Writes @out: the JSON Lines snapshot @base with @changes applied
+ * (upsert: a person object; delete: a bhxh_code). */
+gboolean  _bhxh_sync_apply_delta       (const char      *base,
+                                        JsonArray       *changes,
+                                        const char      *out,
+                                        guint64         *n_rows,
+                                        GError         **error);
+
+gboolean  _bhxh_sync_save_offices      (BhxhStore       *store,
+                                        JsonArray       *offices,
+                                        guint           *n,
+                                        GError         **error);
+gboolean  _bhxh_sync_save_reasons      (BhxhStore       *store,
+                                        JsonArray       *reasons,
+                                        guint           *n,
+                                        GError         **error);
+
+/* One sync of a database at a time, across processes (flock). */
+int       _bhxh_sync_lock              (const char      *db_path,
+                                        GError         **error);
+void      _bhxh_sync_unlock            (int              fd);
+
+BhxhSyncReport *_bhxh_sync_report_new  (void);
+
+G_END_DECLS

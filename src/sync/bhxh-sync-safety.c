@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bhxh-sync-error.h"
+#include "bhxh-sync-safety.h"
+
+/* How far back to look for the oldest decision still waiting. */
+#define SCAN_DAYS 62
+
+static guint
+limit (BhxhStore  *store,
+       const char *name,
+       guint       fallback)
+{
+  g_autofree char *local_key = g_strconcat ("safety.", name, NULL);
+  g_autofree char *rule_key = g_strconcat ("sync.rule.", name, NULL);
+  g_autofree char *value = bhxh_store_dup_meta (store, local_key);
+  guint64 n;
+
+  if (value == NULL)
+    value = bhxh_store_dup_meta (store, rule_key);
+  if (value && g_ascii_string_to_unsigned (value, 10, 0, 3650, &n, NULL))
+    return (guint) n;
+  return fallback;
+}
+
+static gboolean
+is_waiting (BhxhOutboxState state)
+{
+  return state == BHXH_OUTBOX_PENDING || state == BHXH_OUTBOX_SENDING;
+}
+
+/* The outbox API counts but does not date: walk back day by day over the
+ * decisions (cheap: one indexed query a day, and only when something waits). */
+static int
+oldest_waiting_days (BhxhStore *store,
+                     GDateTime *now)
+{
+  int oldest = -1;
+
+  for (int back = 0; back <= SCAN_DAYS; back++)
+    {
+      g_autoptr(GDateTime) then = g_date_time_add_days (now, -back);
+      BhxhDate day = bhxh_date_from_gdate_time (then);
+      g_autoptr(GPtrArray) decisions = bhxh_store_list_decisions_on (store, &day, NULL);
+
+      for (guint i = 0; decisions && i < decisions->len; i++)
+        {
+          BhxhDecision *d = g_ptr_array_index (decisions, i);
+
+          if (is_waiting (d->outbox_state))
+            oldest = back;
+        }
+    }
+  return oldest;
+}
+
+static void
+raise_level (BhxhSafety      *safety,
+             BhxhSafetyLevel  level,
+             char            *message)
+{
+  safety->level = MAX (safety->level, level);
+  g_ptr_array_add (safety->messages, message);
+}
+
+static void
+check_mirror (BhxhStore  *store,
+              GDateTime  *now,
+              BhxhSafety *s)
+{
+  g_autoptr(GDateTime) imported = bhxh_store_dup_mirror_imported_at (store);
+
+  if (imported == NULL)
+    {
+      s->mirror_age_days = -1;
+      raise_level (s, BHXH_SAFETY_BLOCK,
+                   g_strdup (_("There is no registry mirror yet: synchronise before approving.")));
+      return;
+    }
+  s->mirror_age_days = (int) MAX (g_date_time_difference (now, imported) / G_TIME_SPAN_DAY, 0);
+  if (s->mirror_age_days >= (int) s->mirror_block_days)
+    raise_level (s, BHXH_SAFETY_BLOCK,
+                 g_strdup_printf (_("The registry mirror is %d days old (limit %u): approvals "
+                                    "are blocked until it is updated."),
+                                  s->mirror_age_days, s->mirror_block_days));
+  else if (s->mirror_age_days >= (int) s->mirror_warn_days)
+    raise_level (s, BHXH_SAFETY_WARN,
+                 g_strdup_printf (_("The registry mirror is %d days old."), s->mirror_age_days));
+}
+
+static void
+check_outbox (BhxhStore  *store,
+              GDateTime  *now,
+              BhxhSafety *s)
+{
+  s->unsynced = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING)
+                + bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING);
+  s->unsynced_days = s->unsynced ? oldest_waiting_days (store, now) : -1;
+  if (s->unsynced && s->unsynced_days < 0)
+    s->unsynced_days = SCAN_DAYS;
+  if (s->unsynced_days < 0)
+    return;
+  if (s->unsynced_days >= (int) s->unsynced_block_days)
+    raise_level (s, BHXH_SAFETY_BLOCK,
+                 g_strdup_printf (_("%u decisions have waited %d days to reach the portal "
+                                    "(limit %u): approvals are blocked until they are sent."),
+                                  s->unsynced, s->unsynced_days, s->unsynced_block_days));
+  else if (s->unsynced_days >= (int) s->unsynced_warn_days)
+    raise_level (s, BHXH_SAFETY_WARN,
+                 g_strdup_printf (_("%u decisions have waited %d days to reach the portal."),
+                                  s->unsynced, s->unsynced_days));
+}
+
+BhxhSafety *
+bhxh_sync_safety_check (BhxhStore *store,
+                        GDateTime *now)
+{
+  BhxhSafety *s = g_new0 (BhxhSafety, 1);
+  g_autoptr(GDateTime) local_now = now ? g_date_time_ref (now) : g_date_time_new_now_local ();
+
+  g_return_val_if_fail (BHXH_IS_STORE (store), NULL);
+
+  s->messages = g_ptr_array_new_with_free_func (g_free);
+  s->mirror_warn_days = limit (store, "mirror_warn_days", 3);
+  s->mirror_block_days = limit (store, "mirror_block_days", 7);
+  s->unsynced_warn_days = limit (store, "unsynced_warn_days", 1);
+  s->unsynced_block_days = limit (store, "unsynced_block_days", 3);
+  check_mirror (store, local_now, s);
+  check_outbox (store, local_now, s);
+  return s;
+}
+
+gboolean
+bhxh_sync_safety_allows_approval (BhxhStore  *store,
+                                  GDateTime  *now,
+                                  GError    **error)
+{
+  g_autoptr(BhxhSafety) s = bhxh_sync_safety_check (store, now);
+  g_autoptr(GString) message = NULL;
+
+  if (s->level < BHXH_SAFETY_BLOCK)
+    return TRUE;
+  message = g_string_new (NULL);
+  for (guint i = 0; i < s->messages->len; i++)
+    g_string_append_printf (message, "%s%s", i ? " " : "",
+                            (const char *) g_ptr_array_index (s->messages, i));
+  g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_SAFETY_STOP, message->str);
+  return FALSE;
+}
+
+const char *
+bhxh_safety_level_to_string (BhxhSafetyLevel level)
+{
+  switch (level)
+    {
+    case BHXH_SAFETY_OK:
+      return "ok";
+    case BHXH_SAFETY_WARN:
+      return "warn";
+    case BHXH_SAFETY_BLOCK:
+    default:
+      return "block";
+    }
+}
+
+JsonNode *
+bhxh_sync_safety_to_json (const BhxhSafety *s)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "level");
+  json_builder_add_string_value (b, bhxh_safety_level_to_string (s->level));
+  json_builder_set_member_name (b, "mirror_age_days");
+  json_builder_add_int_value (b, s->mirror_age_days);
+  json_builder_set_member_name (b, "unsynced");
+  json_builder_add_int_value (b, s->unsynced);
+  json_builder_set_member_name (b, "unsynced_days");
+  json_builder_add_int_value (b, s->unsynced_days);
+  json_builder_set_member_name (b, "limits");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mirror_warn_days");
+  json_builder_add_int_value (b, s->mirror_warn_days);
+  json_builder_set_member_name (b, "mirror_block_days");
+  json_builder_add_int_value (b, s->mirror_block_days);
+  json_builder_set_member_name (b, "unsynced_warn_days");
+  json_builder_add_int_value (b, s->unsynced_warn_days);
+  json_builder_set_member_name (b, "unsynced_block_days");
+  json_builder_add_int_value (b, s->unsynced_block_days);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "messages");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < s->messages->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (s->messages, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+void
+bhxh_sync_safety_free (BhxhSafety *safety)
+{
+  if (safety == NULL)
+    return;
+  g_ptr_array_unref (safety->messages);
+  g_free (safety);
+}

@@ -1,0 +1,1071 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "bhxh-sync-log.h"
+#include "bhxh-sync-private.h"
+
+#define DEFAULT_BATCH 200
+#define DEFAULT_PAGE 200
+#define META_CURSOR "sync.declarations_cursor"
+#define META_CURSOR_OFFICE "sync.declarations_office"
+
+typedef struct
+{
+  BhxhStore             *store;
+  const BhxhSyncOptions *options;
+  BhxhPortal            *portal;
+  BhxhSyncReport        *report;
+  const char            *db_path;
+  char                  *office_code;
+  BhxhSyncProgressFunc   progress;
+  gpointer               progress_data;
+  GCancellable          *cancellable;
+  gboolean               offline;      /* the portal is out of reach: stop trying */
+} Run;
+
+/* ---- options and report ------------------------------------------------ */
+
+BhxhSyncOptions *
+bhxh_sync_options_new (void)
+{
+  BhxhSyncOptions *options = g_new0 (BhxhSyncOptions, 1);
+
+  options->portal = bhxh_portal_config_new ();
+  options->pull = TRUE;
+  options->push = TRUE;
+  options->pull_mirror = TRUE;
+  return options;
+}
+
+BhxhSyncOptions *
+bhxh_sync_options_copy (const BhxhSyncOptions *options)
+{
+  BhxhSyncOptions *copy = g_memdup2 (options, sizeof *options);
+
+  copy->portal = bhxh_portal_config_copy (options->portal);
+  copy->office_code = g_strdup (options->office_code);
+  return copy;
+}
+
+void
+bhxh_sync_options_free (BhxhSyncOptions *options)
+{
+  if (options == NULL)
+    return;
+  bhxh_portal_config_free (options->portal);
+  g_free (options->office_code);
+  g_free (options);
+}
+
+BhxhSyncReport *
+_bhxh_sync_report_new (void)
+{
+  BhxhSyncReport *report = g_new0 (BhxhSyncReport, 1);
+
+  report->errors = g_ptr_array_new_with_free_func (g_free);
+  return report;
+}
+
+void
+bhxh_sync_report_free (BhxhSyncReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->mirror_version);
+  g_ptr_array_unref (report->errors);
+  g_free (report);
+}
+
+gboolean
+bhxh_sync_report_needs_person (const BhxhSyncReport *report)
+{
+  return report->refused > 0 || report->conflict > 0 || report->errors->len > 0;
+}
+
+JsonNode *
+bhxh_sync_report_to_json (const BhxhSyncReport *report)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "pulled");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "declarations");
+  json_builder_add_int_value (b, report->declarations);
+  json_builder_set_member_name (b, "offices");
+  json_builder_add_int_value (b, report->offices);
+  json_builder_set_member_name (b, "reason_codes");
+  json_builder_add_int_value (b, report->reason_codes);
+  json_builder_set_member_name (b, "mirror_version");
+  if (report->mirror_version)
+    json_builder_add_string_value (b, report->mirror_version);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "mirror_rows");
+  json_builder_add_int_value (b, (gint64) report->mirror_rows);
+  json_builder_set_member_name (b, "mirror_from_delta");
+  json_builder_add_boolean_value (b, report->mirror_from_delta);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "pushed");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "acknowledged");
+  json_builder_add_int_value (b, report->acknowledged);
+  json_builder_set_member_name (b, "refused");
+  json_builder_add_int_value (b, report->refused);
+  json_builder_set_member_name (b, "conflict");
+  json_builder_add_int_value (b, report->conflict);
+  json_builder_set_member_name (b, "pending");
+  json_builder_add_int_value (b, report->pending);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "errors");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < report->errors->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (report->errors, i));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "requests");
+  json_builder_add_int_value (b, (gint64) report->requests);
+  json_builder_set_member_name (b, "retries");
+  json_builder_add_int_value (b, (gint64) report->retries);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+const char *
+bhxh_sync_stage_to_string (BhxhSyncStage stage)
+{
+  static const char * const names[] = {
+    "account", "push", "reference", "declarations", "mirror-download", "mirror-import",
+  };
+
+  g_return_val_if_fail (stage < G_N_ELEMENTS (names), "unknown");
+  return names[stage];
+}
+
+static void
+report_progress (Run           *run,
+                 BhxhSyncStage  stage,
+                 guint64        done,
+                 guint64        total)
+{
+  if (run->progress)
+    run->progress (stage, done, total, run->progress_data);
+}
+
+static void
+run_error (Run          *run,
+           const GError *error)
+{
+  g_ptr_array_add (run->report->errors, g_strdup (error->message));
+  if (error->domain == BHXH_SYNC_ERROR
+      && (error->code == BHXH_SYNC_ERROR_UNREACHABLE || error->code == BHXH_SYNC_ERROR_TLS
+          || error->code == BHXH_SYNC_ERROR_UNAUTHORIZED
+          || error->code == BHXH_SYNC_ERROR_SUSPENDED))
+    run->offline = TRUE;
+  bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_ERROR, "error", "%s", error->message);
+}
+
+/* ---- lock -------------------------------------------------------------- */
+
+int
+_bhxh_sync_lock (const char  *db_path,
+                 GError     **error)
+{
+  g_autofree char *path = g_strconcat (db_path, "-sync.lock", NULL);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot write %s: %s"),
+                   path, g_strerror (errno));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BUSY,
+                           _("Another synchronisation of this database is running."));
+      return -1;
+    }
+  return fd;
+}
+
+void
+_bhxh_sync_unlock (int fd)
+{
+  if (fd >= 0)
+    close (fd);
+}
+
+/* ---- push -------------------------------------------------------------- */
+
+static const char *
+outcome_to_wire (BhxhOutcome outcome)
+{
+  switch (outcome)
+    {
+    case BHXH_OUTCOME_APPROVE:
+      return "approve";
+    case BHXH_OUTCOME_REJECT:
+      return "reject";
+    case BHXH_OUTCOME_ESCALATE:
+    default:
+      return "escalate";
+    }
+}
+
+static const char *
+verdict_to_wire (BhxhVerdict verdict)
+{
+  switch (verdict)
+    {
+    case BHXH_VERDICT_CAN_APPROVE:
+      return "can-approve";
+    case BHXH_VERDICT_NEEDS_ATTENTION:
+      return "needs-attention";
+    case BHXH_VERDICT_BLOCKED:
+    default:
+      return "blocked";
+    }
+}
+
+static void
+add_optional_string (JsonBuilder *b,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+JsonNode *
+bhxh_sync_decision_to_wire (const BhxhDecision *d)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *decided_at = NULL;
+
+  g_return_val_if_fail (d != NULL && d->uuid != NULL, NULL);
+
+  /* Second precision with an offset: what RFC 3339 and the portal expect,
+   * and stable across resends, so the portal sees the same content. */
+  decided_at = d->decided_at ? g_date_time_format (d->decided_at, "%FT%T%:z") : NULL;
+  json_builder_begin_object (b);
+  add_optional_string (b, "uuid", d->uuid);
+  add_optional_string (b, "declaration_id", d->declaration_id);
+  add_optional_string (b, "outcome", outcome_to_wire (d->outcome));
+  add_optional_string (b, "clerk", d->clerk);
+  add_optional_string (b, "decided_at", decided_at);
+  json_builder_set_member_name (b, "reason_codes");
+  json_builder_begin_array (b);
+  for (guint i = 0; d->reason_codes && d->reason_codes[i]; i++)
+    json_builder_add_string_value (b, d->reason_codes[i]);
+  json_builder_end_array (b);
+  add_optional_string (b, "note", d->note);
+  json_builder_set_member_name (b, "override");
+  json_builder_add_boolean_value (b, d->override);
+  add_optional_string (b, "countersigned_by", d->countersigned_by);
+  add_optional_string (b, "mirror_version", d->mirror_version);
+  add_optional_string (b, "verdict", verdict_to_wire (d->verdict));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static char *
+result_detail (JsonObject *result)
+{
+  const char *message = json_object_get_string_member_with_default (result, "message", NULL);
+  const char *code = json_object_get_string_member_with_default (result, "reason_code", NULL);
+
+  if (message && code)
+    return g_strdup_printf ("%s (%s)", message, code);
+  return g_strdup (message ? message : code);
+}
+
+/* Applies one per-item result. Returns FALSE when the item stays pending. */
+static gboolean
+apply_result (Run        *run,
+              const char *uuid,
+              JsonObject *result)
+{
+  const char *status = json_object_get_string_member_with_default (result, "status", "");
+  g_autofree char *detail = result_detail (result);
+  g_autoptr(GError) error = NULL;
+  BhxhOutboxState state;
+
+  if (g_str_equal (status, "accepted"))
+    {
+      state = BHXH_OUTBOX_ACKNOWLEDGED;
+      g_free (detail);
+      detail = g_strdup (json_object_get_string_member_with_default (result, "ack_id", NULL));
+      run->report->acknowledged++;
+    }
+  else if (g_str_equal (status, "refused"))
+    {
+      state = BHXH_OUTBOX_REFUSED;
+      run->report->refused++;
+      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "refused",
+                            _("Decision %s refused by the portal: %s"), uuid, detail);
+    }
+  else if (g_str_equal (status, "conflict"))
+    {
+      state = BHXH_OUTBOX_CONFLICT;
+      run->report->conflict++;
+      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "conflict",
+                            _("Decision %s conflicts on the portal: %s"), uuid, detail);
+    }
+  else
+    return FALSE;
+
+  if (!bhxh_store_outbox_set_state (run->store, uuid, state, detail, &error))
+    {
+      run_error (run, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+find_result (JsonArray  *results,
+             const char *uuid)
+{
+  for (guint i = 0; results && i < json_array_get_length (results); i++)
+    {
+      JsonNode *node = json_array_get_element (results, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node)
+          && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                                    "uuid", NULL), uuid) == 0)
+        return json_node_get_object (node);
+    }
+  return NULL;
+}
+
+/* The batch as a whole was refused (malformed, too big): send one by one,
+ * so one bad decision never holds back the others. */
+static gboolean
+push_singly (Run       *run,
+             GPtrArray *batch)
+{
+  for (guint i = 0; i < batch->len; i++)
+    {
+      BhxhDecision *d = g_ptr_array_index (batch, i);
+      g_autofree char *path = g_strdup_printf ("/v1/decisions/%s", d->uuid);
+      g_autoptr(JsonNode) wire = bhxh_sync_decision_to_wire (d);
+      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(GError) error = NULL;
+      guint status = 0;
+
+      answer = bhxh_portal_call (run->portal, "PUT", path, wire, &status, run->cancellable,
+                                 &error);
+      if (answer == NULL)
+        {
+          run_error (run, error);
+          return FALSE;
+        }
+      if (JSON_NODE_HOLDS_OBJECT (answer)
+          && json_object_has_member (json_node_get_object (answer), "status"))
+        apply_result (run, d->uuid, json_node_get_object (answer));
+      else
+        {
+          JsonObject *refusal = json_object_new ();
+          g_autofree char *message = g_strdup_printf (_("The portal refused it (HTTP %u)."),
+                                                      status);
+
+          json_object_set_string_member (refusal, "status", "refused");
+          json_object_set_string_member (refusal, "message", message);
+          apply_result (run, d->uuid, refusal);
+          json_object_unref (refusal);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+push_batch (Run       *run,
+            GPtrArray *batch)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *results = NULL;
+  guint status = 0;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "decisions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < batch->len; i++)
+    json_builder_add_value (b, bhxh_sync_decision_to_wire (g_ptr_array_index (batch, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+
+  answer = bhxh_portal_call (run->portal, "POST", "/v1/decisions/batch", body, &status,
+                             run->cancellable, &error);
+  if (answer == NULL)
+    {
+      run_error (run, error);
+      return FALSE;
+    }
+  if (status == 400 || status == 413 || status == 422)
+    return push_singly (run, batch);
+  if (status != 200 || !JSON_NODE_HOLDS_OBJECT (answer)
+      || !json_object_has_member (json_node_get_object (answer), "results"))
+    {
+      g_set_error (&error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP,
+                   _("The portal did not take the decisions (HTTP %u)."), status);
+      run_error (run, error);
+      return FALSE;
+    }
+  results = json_object_get_array_member (json_node_get_object (answer), "results");
+  for (guint i = 0; i < batch->len; i++)
+    {
+      BhxhDecision *d = g_ptr_array_index (batch, i);
+      JsonObject *result = find_result (results, d->uuid);
+
+      if (result == NULL || !apply_result (run, d->uuid, result))
+        bhxh_store_outbox_set_state (run->store, d->uuid, BHXH_OUTBOX_PENDING, NULL, NULL);
+    }
+  return TRUE;
+}
+
+static void
+push (Run *run)
+{
+  guint batch_size = run->options->batch_size ? run->options->batch_size : DEFAULT_BATCH;
+  guint total = bhxh_store_outbox_count (run->store, BHXH_OUTBOX_PENDING);
+  guint done = 0;
+
+  report_progress (run, BHXH_SYNC_STAGE_PUSH, 0, total);
+  while (done < total)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) batch = bhxh_store_outbox_claim (run->store, batch_size, &error);
+      guint before = run->report->acknowledged + run->report->refused + run->report->conflict;
+      gboolean ok;
+
+      if (batch == NULL)
+        {
+          run_error (run, error);
+          break;
+        }
+      if (batch->len == 0)
+        break;
+      ok = push_batch (run, batch);
+      /* Whatever was claimed and not settled goes back to pending now:
+       * nothing stays "sending" once this function returns. */
+      bhxh_store_outbox_requeue_sending (run->store, NULL);
+      if (!ok || run->report->acknowledged + run->report->refused + run->report->conflict
+                 == before)
+        break;
+      done += batch->len;
+      report_progress (run, BHXH_SYNC_STAGE_PUSH, MIN (done, total), total);
+    }
+  if (run->report->acknowledged + run->report->refused + run->report->conflict > 0)
+    bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "push",
+                          _("Sent decisions: %u acknowledged, %u refused, %u in conflict."),
+                          run->report->acknowledged, run->report->refused,
+                          run->report->conflict);
+}
+
+/* ---- pull -------------------------------------------------------------- */
+
+static JsonArray *
+get_list (Run         *run,
+          const char  *path,
+          const char  *member,
+          JsonNode   **keep,
+          GError     **error)
+{
+  guint status = 0;
+  JsonNode *answer = bhxh_portal_call (run->portal, "GET", path, NULL, &status,
+                                       run->cancellable, error);
+
+  if (answer == NULL)
+    return NULL;
+  *keep = answer;
+  if (status != 200 || !JSON_NODE_HOLDS_OBJECT (answer)
+      || !json_object_has_member (json_node_get_object (answer), member)
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (answer), member)))
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The portal's answer to %s does not follow the contract (HTTP %u)."),
+                   path, status);
+      return NULL;
+    }
+  return json_object_get_array_member (json_node_get_object (answer), member);
+}
+
+static gboolean
+pull_reference (Run     *run,
+                GError **error)
+{
+  g_autoptr(JsonNode) offices_node = NULL;
+  g_autoptr(JsonNode) reasons_node = NULL;
+  g_autoptr(JsonNode) rules_node = NULL;
+  JsonArray *offices, *reasons, *rules;
+
+  report_progress (run, BHXH_SYNC_STAGE_REFERENCE, 0, 3);
+  if (!(offices = get_list (run, "/v1/offices", "offices", &offices_node, error))
+      || !_bhxh_sync_save_offices (run->store, offices, &run->report->offices, error))
+    return FALSE;
+  if (!(reasons = get_list (run, "/v1/reason-codes", "reason_codes", &reasons_node, error))
+      || !_bhxh_sync_save_reasons (run->store, reasons, &run->report->reason_codes, error))
+    return FALSE;
+  if (!(rules = get_list (run, "/v1/rules", "rules", &rules_node, error)))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (rules); i++)
+    {
+      JsonObject *rule = json_array_get_object_element (rules, i);
+      const char *key = json_object_get_string_member_with_default (rule, "key", NULL);
+      const char *value = json_object_get_string_member_with_default (rule, "value", NULL);
+      g_autofree char *meta = NULL;
+
+      if (key == NULL || value == NULL)
+        continue;
+      meta = g_strconcat ("sync.rule.", key, NULL);
+      if (!bhxh_store_set_meta (run->store, meta, value, error))
+        return FALSE;
+    }
+  report_progress (run, BHXH_SYNC_STAGE_REFERENCE, 3, 3);
+  return TRUE;
+}
+
+static gboolean
+pull_declarations (Run     *run,
+                   GError **error)
+{
+  guint page = run->options->page_size ? run->options->page_size : DEFAULT_PAGE;
+  g_autofree char *cursor = bhxh_store_dup_meta (run->store, META_CURSOR);
+  g_autofree char *cursor_office = bhxh_store_dup_meta (run->store, META_CURSOR_OFFICE);
+  g_autofree char *office_escaped = g_uri_escape_string (run->office_code, NULL, FALSE);
+  gboolean more = TRUE;
+
+  /* A cursor is only valid for the subtree it was made for. */
+  if (g_strcmp0 (cursor_office, run->office_code) != 0)
+    g_clear_pointer (&cursor, g_free);
+
+  while (more)
+    {
+      g_autofree char *escaped = g_uri_escape_string (cursor ? cursor : "", NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("/v1/declarations?office=%s&limit=%u&cursor=%s",
+                                               office_escaped, page, escaped);
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *object;
+      guint status = 0, n = 0;
+      const char *next;
+
+      answer = bhxh_portal_call (run->portal, "GET", path, NULL, &status, run->cancellable,
+                                 error);
+      if (answer == NULL)
+        return FALSE;
+      object = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+      next = object ? json_object_get_string_member_with_default (object, "next_cursor", NULL)
+                    : NULL;
+      if (status != 200 || next == NULL || !json_object_has_member (object, "declarations"))
+        {
+          g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                       _("The portal's answer to %s does not follow the contract (HTTP %u)."),
+                       "/v1/declarations", status);
+          return FALSE;
+        }
+      if (!bhxh_store_import_declarations_json (run->store, answer, &n, error))
+        return FALSE;
+      /* The cursor moves only once the page is stored: a crash in between
+       * fetches the same page again, and the import is idempotent. */
+      if (!bhxh_store_set_meta (run->store, META_CURSOR, next, error)
+          || !bhxh_store_set_meta (run->store, META_CURSOR_OFFICE, run->office_code, error))
+        return FALSE;
+      run->report->declarations += json_array_get_length (
+        json_object_get_array_member (object, "declarations"));
+      g_free (cursor);
+      cursor = g_strdup (next);
+      more = json_object_get_boolean_member_with_default (object, "has_more", FALSE);
+      report_progress (run, BHXH_SYNC_STAGE_DECLARATIONS, run->report->declarations, 0);
+    }
+  if (run->report->declarations > 0)
+    bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "declarations",
+                          _("Received %u new or changed declarations."),
+                          run->report->declarations);
+  return TRUE;
+}
+
+static void
+import_progress_cb (guint64  done_bytes,
+                    guint64  total_bytes,
+                    guint64  rows,
+                    gpointer user_data)
+{
+  report_progress (user_data, BHXH_SYNC_STAGE_MIRROR_IMPORT, done_bytes, total_bytes);
+}
+
+static void
+download_progress_cb (guint64  done,
+                      guint64  total,
+                      gpointer user_data)
+{
+  report_progress (user_data, BHXH_SYNC_STAGE_MIRROR_DOWNLOAD, done, total);
+}
+
+static gboolean
+import_snapshot (Run         *run,
+                 const char  *file,
+                 const char  *version,
+                 GError     **error)
+{
+  guint64 rows = 0;
+
+  if (!bhxh_store_import_mirror (run->store, file, BHXH_MIRROR_FORMAT_JSONL, version,
+                                 import_progress_cb, run, run->cancellable, &rows, error))
+    return FALSE;
+  run->report->mirror_version = g_strdup (version);
+  run->report->mirror_rows = rows;
+  _bhxh_sync_prune_snapshots (run->db_path, version);
+  bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "mirror",
+                        _("Registry mirror updated to version %s (%" G_GUINT64_FORMAT
+                          " people)."), version, rows);
+  return TRUE;
+}
+
+/* Returns TRUE when a delta brought the mirror up to @latest; FALSE (no
+ * error) when a full download is needed instead. */
+static gboolean
+try_delta (Run         *run,
+           const char  *local,
+           const char  *latest,
+           GError     **error)
+{
+  g_autofree char *base = _bhxh_sync_snapshot_path (run->db_path, local);
+  g_autofree char *escaped = g_uri_escape_string (local, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/v1/mirror/deltas?since=%s", escaped);
+  g_autofree char *out = _bhxh_sync_snapshot_path (run->db_path, latest);
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *delta;
+  guint status = 0;
+  guint64 rows = 0;
+
+  if (!g_file_test (base, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  answer = bhxh_portal_call (run->portal, "GET", path, NULL, &status, run->cancellable, error);
+  if (answer == NULL || status != 200 || !JSON_NODE_HOLDS_OBJECT (answer))
+    return FALSE;
+  delta = json_node_get_object (answer);
+  if (g_strcmp0 (json_object_get_string_member_with_default (delta, "to", NULL), latest) != 0
+      || !json_object_has_member (delta, "changes"))
+    return FALSE;
+  if (!_bhxh_sync_apply_delta (base, json_object_get_array_member (delta, "changes"), out,
+                               &rows, error))
+    return FALSE;
+  if (!import_snapshot (run, out, latest, error))
+    return FALSE;
+  run->report->mirror_from_delta = TRUE;
+  return TRUE;
+}
+
+static gboolean
+pull_mirror (Run     *run,
+             GError **error)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *local = bhxh_store_dup_mirror_version (run->store);
+  g_autofree char *dest = NULL;
+  JsonObject *info, *snapshot;
+  const char *latest, *href;
+  guint status = 0;
+
+  answer = bhxh_portal_call (run->portal, "GET", "/v1/mirror", NULL, &status, run->cancellable,
+                             error);
+  if (answer == NULL)
+    return FALSE;
+  if (status == 404)
+    return TRUE;
+  info = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  latest = info ? json_object_get_string_member_with_default (info, "version", NULL) : NULL;
+  snapshot = info && json_object_has_member (info, "snapshot")
+             ? json_object_get_object_member (info, "snapshot") : NULL;
+  href = snapshot ? json_object_get_string_member_with_default (snapshot, "href", NULL) : NULL;
+  if (status != 200 || latest == NULL || href == NULL || !g_str_has_prefix (href, "/"))
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The portal's answer to %s does not follow the contract (HTTP %u)."),
+                   "/v1/mirror", status);
+      return FALSE;
+    }
+  if (g_strcmp0 (local, latest) == 0)
+    return TRUE;
+  if (local && try_delta (run, local, latest, error))
+    return TRUE;
+  if (error && *error)
+    return FALSE;
+
+  dest = _bhxh_sync_snapshot_path (run->db_path, latest);
+  if (!bhxh_portal_download (run->portal, href, dest,
+                             (guint64) json_object_get_int_member_with_default (snapshot, "size",
+                                                                                0),
+                             json_object_get_string_member_with_default (snapshot, "sha256",
+                                                                         NULL),
+                             download_progress_cb, run, run->cancellable, error))
+    return FALSE;
+  return import_snapshot (run, dest, latest, error);
+}
+
+static gboolean
+pull_account (Run     *run,
+              GError **error)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *account;
+  const char *status_text, *office;
+  guint status = 0;
+
+  report_progress (run, BHXH_SYNC_STAGE_ACCOUNT, 0, 1);
+  answer = bhxh_portal_call (run->portal, "GET", "/v1/account", NULL, &status, run->cancellable,
+                             error);
+  if (answer == NULL)
+    return FALSE;
+  account = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  status_text = account ? json_object_get_string_member_with_default (account, "status", NULL)
+                        : NULL;
+  office = account ? json_object_get_string_member_with_default (account, "office_code", NULL)
+                   : NULL;
+  if (status != 200 || status_text == NULL || office == NULL)
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The portal's answer to %s does not follow the contract (HTTP %u)."),
+                   "/v1/account", status);
+      return FALSE;
+    }
+  bhxh_store_set_meta (run->store, "sync.account_status", status_text, NULL);
+  bhxh_store_set_meta (run->store, "sync.workstation",
+                       json_object_get_string_member_with_default (account, "workstation", ""),
+                       NULL);
+  bhxh_store_set_meta (run->store, "sync.office_code", office, NULL);
+  if (!g_str_equal (status_text, "active"))
+    {
+      g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_SUSPENDED,
+                           _("The portal has suspended this workstation's account."));
+      return FALSE;
+    }
+  run->office_code = g_strdup (run->options->office_code ? run->options->office_code : office);
+  report_progress (run, BHXH_SYNC_STAGE_ACCOUNT, 1, 1);
+  return TRUE;
+}
+
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CANCELLED)
+         || g_error_matches (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CANCELLED);
+}
+
+/* The steps, in order of what matters at close of day: decisions out
+ * first, then what comes in. A failed step is reported and the rest that
+ * can still work goes on. */
+static gboolean
+run_steps (Run     *run,
+           GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!pull_account (run, &local))
+    goto failed;
+  if (run->options->push)
+    push (run);
+  if (g_cancellable_set_error_if_cancelled (run->cancellable, &local))
+    goto failed;
+  if (run->options->pull && !run->offline)
+    {
+      if (!pull_reference (run, &local) && is_cancelled (local))
+        goto failed;
+      if (local)
+        run_error (run, local);
+      g_clear_error (&local);
+      if (!run->offline && !pull_declarations (run, &local) && is_cancelled (local))
+        goto failed;
+      if (local)
+        run_error (run, local);
+      g_clear_error (&local);
+      if (!run->offline && run->options->pull_mirror && !pull_mirror (run, &local))
+        goto failed;
+    }
+  return TRUE;
+
+failed:
+  if (local && (is_cancelled (local) || local->domain == G_IO_ERROR))
+    {
+      g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CANCELLED,
+                           _("Synchronisation was cancelled."));
+      return FALSE;
+    }
+  if (local)
+    run_error (run, local);
+  return TRUE;
+}
+
+BhxhSyncReport *
+bhxh_sync_run (BhxhStore             *store,
+               const BhxhSyncOptions *options,
+               BhxhSyncProgressFunc   progress,
+               gpointer               user_data,
+               GCancellable          *cancellable,
+               GError               **error)
+{
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autoptr(BhxhPortal) portal = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *now_text = NULL;
+  Run run = { 0 };
+  gboolean ok;
+  int lock;
+
+  g_return_val_if_fail (BHXH_IS_STORE (store), NULL);
+  g_return_val_if_fail (options != NULL && options->portal != NULL, NULL);
+
+  lock = _bhxh_sync_lock (bhxh_store_get_path (store), error);
+  if (lock < 0)
+    return NULL;
+  /* Anything left "sending" was cut off by a crash: send it again, the
+   * portal recognises it by its UUID. */
+  if (!bhxh_store_outbox_requeue_sending (store, error))
+    {
+      _bhxh_sync_unlock (lock);
+      return NULL;
+    }
+
+  report = _bhxh_sync_report_new ();
+  portal = bhxh_portal_new (options->portal);
+  run.store = store;
+  run.options = options;
+  run.portal = portal;
+  run.report = report;
+  run.db_path = bhxh_store_get_path (store);
+  run.progress = progress;
+  run.progress_data = user_data;
+  run.cancellable = cancellable;
+
+  bhxh_sync_log_append (run.db_path, BHXH_SYNC_LOG_INFO, "start",
+                        _("Synchronisation with %s started."), options->portal->portal_url);
+  ok = run_steps (&run, error);
+  bhxh_store_outbox_requeue_sending (store, NULL);
+  report->pending = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING);
+  report->requests = bhxh_portal_get_stats (portal)->requests;
+  report->retries = bhxh_portal_get_stats (portal)->retries;
+  g_free (run.office_code);
+
+  now = g_date_time_new_now_local ();
+  now_text = g_date_time_format (now, "%FT%T%:z");
+  if (ok && report->errors->len == 0)
+    bhxh_store_set_meta (store, "sync.last_success_at", now_text, NULL);
+  bhxh_store_set_meta (store, "sync.last_attempt_at", now_text, NULL);
+  bhxh_sync_log_append (run.db_path, report->errors->len ? BHXH_SYNC_LOG_WARNING
+                                                         : BHXH_SYNC_LOG_INFO, "end",
+                        ok ? _("Synchronisation finished: %u decisions still waiting.")
+                           : _("Synchronisation cancelled: %u decisions still waiting."),
+                        report->pending);
+  _bhxh_sync_unlock (lock);
+  return ok ? g_steal_pointer (&report) : NULL;
+}
+
+/* ---- async ------------------------------------------------------------- */
+
+typedef struct
+{
+  char                 *db_path;
+  BhxhSyncOptions      *options;
+  BhxhSyncProgressFunc  progress;
+  gpointer              progress_data;
+  GDestroyNotify        progress_notify;
+  GMainContext         *context;
+} AsyncData;
+
+typedef struct
+{
+  GTask         *task;
+  BhxhSyncStage  stage;
+  guint64        done;
+  guint64        total;
+} ProgressEvent;
+
+static void
+async_data_free (AsyncData *data)
+{
+  if (data->progress_notify)
+    data->progress_notify (data->progress_data);
+  g_main_context_unref (data->context);
+  bhxh_sync_options_free (data->options);
+  g_free (data->db_path);
+  g_free (data);
+}
+
+static gboolean
+progress_idle_cb (gpointer user_data)
+{
+  ProgressEvent *event = user_data;
+  AsyncData *data = g_task_get_task_data (event->task);
+
+  data->progress (event->stage, event->done, event->total, data->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_event_free (ProgressEvent *event)
+{
+  g_object_unref (event->task);
+  g_free (event);
+}
+
+static void
+thread_progress_cb (BhxhSyncStage stage,
+                    guint64       done,
+                    guint64       total,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  AsyncData *data = g_task_get_task_data (task);
+  ProgressEvent *event;
+
+  if (data->progress == NULL)
+    return;
+  event = g_new0 (ProgressEvent, 1);
+  event->task = g_object_ref (task);
+  event->stage = stage;
+  event->done = done;
+  event->total = total;
+  /* The event holds the task, so the data outlives every pending event. */
+  g_main_context_invoke_full (data->context, G_PRIORITY_DEFAULT, progress_idle_cb, event,
+                              (GDestroyNotify) progress_event_free);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhSyncReport *report;
+
+  store = bhxh_store_open (data->db_path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  report = bhxh_sync_run (store, data->options, thread_progress_cb, task, cancellable, &error);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) bhxh_sync_report_free);
+}
+
+void
+bhxh_sync_run_async (BhxhStore             *store,
+                     const BhxhSyncOptions *options,
+                     BhxhSyncProgressFunc   progress,
+                     gpointer               progress_data,
+                     GDestroyNotify         progress_notify,
+                     GCancellable          *cancellable,
+                     GAsyncReadyCallback    callback,
+                     gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  AsyncData *data;
+
+  g_return_if_fail (BHXH_IS_STORE (store));
+  g_return_if_fail (options != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bhxh_sync_run_async);
+  data = g_new0 (AsyncData, 1);
+  data->db_path = g_strdup (bhxh_store_get_path (store));
+  data->options = bhxh_sync_options_copy (options);
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->progress_notify = progress_notify;
+  data->context = g_main_context_ref_thread_default ();
+  g_task_set_task_data (task, data, (GDestroyNotify) async_data_free);
+  g_task_run_in_thread (task, sync_thread);
+}
+
+BhxhSyncReport *
+bhxh_sync_run_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == bhxh_sync_run_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- claims ------------------------------------------------------------ */
+
+gboolean
+bhxh_sync_claim (BhxhPortal    *portal,
+                 const char    *declaration_id,
+                 const char    *clerk,
+                 char         **holder,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autofree char *escaped = g_uri_escape_string (declaration_id, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/v1/declarations/%s/claim", escaped);
+  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) answer = NULL;
+  const char *by = NULL;
+  guint status = 0;
+
+  json_object_set_string_member (json_node_get_object (body), "clerk", clerk);
+  answer = bhxh_portal_call (portal, "POST", path, body, &status, cancellable, error);
+  if (answer == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_OBJECT (answer))
+    by = json_object_get_string_member_with_default (json_node_get_object (answer),
+                                                     "claimed_by", NULL);
+  if (holder)
+    *holder = g_strdup (by);
+  if (status == 200)
+    return TRUE;
+  if (status == 409)
+    g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CLAIMED,
+                 _("Clerk %s is already handling this declaration."), by ? by : "?");
+  else
+    g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP,
+                 _("The portal refused the claim (HTTP %u)."), status);
+  return FALSE;
+}
+
+gboolean
+bhxh_sync_release (BhxhPortal    *portal,
+                   const char    *declaration_id,
+                   const char    *clerk,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autofree char *id = g_uri_escape_string (declaration_id, NULL, FALSE);
+  g_autofree char *who = g_uri_escape_string (clerk, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/v1/declarations/%s/claim?clerk=%s", id, who);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = bhxh_portal_call (portal, "DELETE", path, NULL, &status, cancellable, error);
+  if (answer == NULL)
+    return FALSE;
+  if (status == 204 || status == 200)
+    return TRUE;
+  g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP,
+               _("The portal refused to release the claim (HTTP %u)."), status);
+  return FALSE;
+}

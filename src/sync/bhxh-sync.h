@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "store/bhxh-store.h"
+#include "bhxh-portal.h"
+#include "bhxh-sync-error.h"
+
+G_BEGIN_DECLS
+
+/* What one synchronisation does. */
+typedef struct
+{
+  BhxhPortalConfig *portal;
+  gboolean          pull;         /* reference data, declarations, mirror */
+  gboolean          push;         /* the outbox */
+  gboolean          pull_mirror;  /* with pull: the registry mirror too */
+  char             *office_code;  /* NULL: the workstation's office (from the portal) */
+  guint             batch_size;   /* decisions per request; 0: 200 */
+  guint             page_size;    /* declarations per page; 0: 200 */
+} BhxhSyncOptions;
+
+/* What it did. Counts are for this run, except @pending (what is left). */
+typedef struct
+{
+  guint     declarations;
+  guint     offices;
+  guint     reason_codes;
+  char     *mirror_version;     /* NULL: unchanged */
+  guint64   mirror_rows;
+  gboolean  mirror_from_delta;
+  guint     acknowledged;
+  guint     refused;
+  guint     conflict;
+  guint     pending;
+  GPtrArray *errors;            /* (element-type utf8): translated, one line each */
+  guint64   requests;
+  guint64   retries;
+} BhxhSyncReport;
+
+typedef enum
+{
+  BHXH_SYNC_STAGE_ACCOUNT,
+  BHXH_SYNC_STAGE_PUSH,
+  BHXH_SYNC_STAGE_REFERENCE,
+  BHXH_SYNC_STAGE_DECLARATIONS,
+  BHXH_SYNC_STAGE_MIRROR_DOWNLOAD,
+  BHXH_SYNC_STAGE_MIRROR_IMPORT,
+} BhxhSyncStage;
+
+/* Called in the thread that runs the sync (the blocking variant) or in
+ * the caller's main context (the async one). */
+typedef void (*BhxhSyncProgressFunc) (BhxhSyncStage stage,
+                                      guint64       done,
+                                      guint64       total,
+                                      gpointer      user_data);
+
+BhxhSyncOptions *bhxh_sync_options_new          (void);
+BhxhSyncOptions *bhxh_sync_options_copy         (const BhxhSyncOptions *options);
+void             bhxh_sync_options_free         (BhxhSyncOptions       *options);
+
+void             bhxh_sync_report_free          (BhxhSyncReport        *report);
+gboolean         bhxh_sync_report_needs_person  (const BhxhSyncReport  *report);
+JsonNode        *bhxh_sync_report_to_json       (const BhxhSyncReport  *report);
+const char      *bhxh_sync_stage_to_string      (BhxhSyncStage          stage);
+
+/* Blocking: for the CLI and the timer. Only one synchronisation of a
+ * database runs at a time (BUSY otherwise). Failures to reach the portal
+ * are in the report, not in @error: the outbox is left as it was. */
+BhxhSyncReport  *bhxh_sync_run                  (BhxhStore             *store,
+                                                 const BhxhSyncOptions *options,
+                                                 BhxhSyncProgressFunc   progress,
+                                                 gpointer               user_data,
+                                                 GCancellable          *cancellable,
+                                                 GError               **error);
+/* For the GUI: runs in a worker thread on its own connection to the
+ * store's file; never blocks the main loop. */
+void             bhxh_sync_run_async            (BhxhStore             *store,
+                                                 const BhxhSyncOptions *options,
+                                                 BhxhSyncProgressFunc   progress,
+                                                 gpointer               progress_data,
+                                                 GDestroyNotify         progress_notify,
+                                                 GCancellable          *cancellable,
+                                                 GAsyncReadyCallback    callback,
+                                                 gpointer               user_data);
+BhxhSyncReport  *bhxh_sync_run_finish           (GAsyncResult          *result,
+                                                 GError               **error);
+
+/* The decision as the portal receives it (docs/portal-api.yaml, Decision). */
+JsonNode        *bhxh_sync_decision_to_wire     (const BhxhDecision    *decision);
+
+/* One clerk at a time on a declaration while online. */
+gboolean         bhxh_sync_claim                (BhxhPortal            *portal,
+                                                 const char            *declaration_id,
+                                                 const char            *clerk,
+                                                 char                 **holder,
+                                                 GCancellable          *cancellable,
+                                                 GError               **error);
+gboolean         bhxh_sync_release              (BhxhPortal            *portal,
+                                                 const char            *declaration_id,
+                                                 const char            *clerk,
+                                                 GCancellable          *cancellable,
+                                                 GError               **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhSyncOptions, bhxh_sync_options_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhSyncReport, bhxh_sync_report_free)
+
+G_END_DECLS
