@@ -216,7 +216,13 @@ build_name (guint64            *state,
       old_style = FALSE;
     }
   else
-    given = demo_table_pick (given_table, state);
+    {
+      /* "Phương Phương" or "Văn Văn" does not happen: draw again. */
+      do
+        given = demo_table_pick (given_table, state);
+      while (g_str_equal (given->text, middle->text)
+             || (middle2 && g_str_equal (given->text, middle2->text)));
+    }
 
   p->family = override && override->family ? override->family : family->text;
   given_text = (old_style && given->alt) ? given->alt : given->text;

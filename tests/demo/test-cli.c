@@ -131,6 +131,41 @@ assert_verify (const char  *db,
   g_assert_not_reached ();
 }
 
+/* Every case's card as a real QR image (qrencode), read back in zbar's
+ * binary mode (zbarimg): the payloads survive being printed and scanned. */
+static void
+assert_scannable (const char *dir,
+                  GStrv       lines)
+{
+  g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *png = g_build_filename (dir, "card.png", NULL);
+
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], "\t", 3);
+      const char *encode[] = { "qrencode", "-8", "-o", png, f[2], NULL };
+      const char *decode[] = { "zbarimg", "--raw", "-q", "-Sbinary", "--nodbus", png, NULL };
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+      int status;
+
+      if (!g_hash_table_add (done, g_strdup (f[1])))
+        continue;
+      g_spawn_sync (NULL, (char **) encode, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                    NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_spawn_sync (NULL, (char **) decode, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                    &out, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_strchomp (out);
+      g_assert_cmpstr (out, ==, f[2]);
+    }
+  g_assert_cmpuint (g_hash_table_size (done), >=, 20);
+  g_assert_cmpint (g_unlink (png), ==, 0);
+}
+
 static void
 test_demo_command (void)
 {
@@ -172,6 +207,7 @@ test_demo_command (void)
   assert_verify (db, lines, "clean", "can-approve");
   assert_verify (db, lines, "name-diacritics", "needs-attention");
   assert_verify (db, lines, "not-in-mirror", "blocked");
+  assert_scannable (dir, lines);
 
   /* Exists: refused, the database untouched; --force replaces it. */
   run_clear (&run);

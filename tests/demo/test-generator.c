@@ -370,6 +370,53 @@ test_cases (void)
   g_assert_cmpuint (employer, ==, per_case[BHXH_DEMO_CASE_EMPLOYER_BATCH]);
 }
 
+/* The example ids docs/demo.md gives are that case in the default demo. */
+static void
+test_docs_examples (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "docs",
+                                            "demo.md", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDemo) demo = demo_new (&today, BHXH_DEMO_DEFAULT_PERSONS,
+                                       BHXH_DEMO_DEFAULT_SEED);
+  GPtrArray *payloads = bhxh_demo_get_payloads (demo);
+  g_autoptr(GHashTable) case_of = g_hash_table_new (g_str_hash, g_str_equal);
+  g_auto(GStrv) lines = NULL;
+  guint rows = 0;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < payloads->len; i++)
+    {
+      BhxhDemoPayload *p = payloads->pdata[i];
+
+      g_hash_table_insert (case_of, p->declaration_id,
+                           (gpointer) bhxh_demo_case_to_string (p->demo_case));
+    }
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cells = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *id = NULL;
+      guint n;
+
+      if (!g_str_has_prefix (lines[i], "| `"))
+        continue;
+      cells = g_strsplit (lines[i], "|", -1);
+      n = g_strv_length (cells);
+      g_assert_cmpuint (n, ==, 7);
+      name = g_strdup (g_strstrip (cells[1]));
+      id = g_strdup (g_strstrip (cells[5]));
+      g_strdelimit (name, "`", ' ');
+      g_strdelimit (id, "`", ' ');
+      g_assert_cmpstr (g_hash_table_lookup (case_of, g_strstrip (id)), ==, g_strstrip (name));
+      rows++;
+    }
+  g_assert_cmpuint (rows, ==, BHXH_DEMO_N_CASES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,6 +427,7 @@ main (int   argc,
   g_test_add_func ("/demo/generator/bad-values", test_bad_values);
   g_test_add_func ("/demo/generator/mirror", test_mirror);
   g_test_add_func ("/demo/generator/cases", test_cases);
+  g_test_add_func ("/demo/generator/docs-examples", test_docs_examples);
 
   return g_test_run ();
 }

@@ -15,6 +15,9 @@
 #define N_PERSONS 3000
 
 static const BhxhDate today = { 2026, 11, 23 };
+/* Around year ends and a leap day: the demo is relative to its date. */
+static const BhxhDate leap_day = { 2028, 2, 29 };
+static const BhxhDate new_year = { 2027, 1, 2 };
 
 typedef struct
 {
@@ -67,6 +70,7 @@ typedef struct
   char      *db;
   BhxhStore *store;
   BhxhDemo  *demo;
+  BhxhDate   today;
 } Fixture;
 
 static void
@@ -91,12 +95,13 @@ fixture_set_up (Fixture       *f,
   g_autoptr(GError) error = NULL;
   BhxhDemoSummary summary;
 
+  f->today = data ? *(const BhxhDate *) data : today;
   f->dir = g_dir_make_tmp ("bhxh-demo-XXXXXX", &error);
   g_assert_no_error (error);
   f->db = g_build_filename (f->dir, "demo.db", NULL);
   f->store = bhxh_store_open (f->db, &error);
   g_assert_no_error (error);
-  f->demo = bhxh_demo_new (&today, N_PERSONS, BHXH_DEMO_DEFAULT_SEED, &error);
+  f->demo = bhxh_demo_new (&f->today, N_PERSONS, BHXH_DEMO_DEFAULT_SEED, &error);
   g_assert_no_error (error);
   g_assert_true (bhxh_demo_populate (f->demo, f->store, &summary, NULL, &error));
   g_assert_no_error (error);
@@ -219,7 +224,7 @@ test_verdicts (Fixture       *f,
       g_autoptr(BhxhCheck) check = NULL;
 
       g_assert_no_error (error);
-      check = bhxh_store_check_declaration (f->store, decl, doc, &today, &error);
+      check = bhxh_store_check_declaration (f->store, decl, doc, &f->today, &error);
       g_assert_no_error (error);
       assert_check (p, check);
       seen[p->demo_case]++;
@@ -260,6 +265,10 @@ main (int   argc,
   g_test_add ("/demo/store/contents", Fixture, NULL,
               fixture_set_up, test_contents, fixture_tear_down);
   g_test_add ("/demo/store/verdicts", Fixture, NULL,
+              fixture_set_up, test_verdicts, fixture_tear_down);
+  g_test_add ("/demo/store/verdicts-leap-day", Fixture, &leap_day,
+              fixture_set_up, test_verdicts, fixture_tear_down);
+  g_test_add ("/demo/store/verdicts-new-year", Fixture, &new_year,
               fixture_set_up, test_verdicts, fixture_tear_down);
   g_test_add ("/demo/store/not-in-mirror", Fixture, NULL,
               fixture_set_up, test_not_in_mirror, fixture_tear_down);
