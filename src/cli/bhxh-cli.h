@@ -48,5 +48,7 @@ int bhxh_cmd_verify       (int argc, char **argv);
 int bhxh_cmd_decide       (int argc, char **argv);
 int bhxh_cmd_print        (int argc, char **argv);
 int bhxh_cmd_scan         (int argc, char **argv);
+int bhxh_cmd_sync         (int argc, char **argv);
+int bhxh_cmd_bundle       (int argc, char **argv);
 
 G_END_DECLS

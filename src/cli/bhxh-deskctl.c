@@ -23,6 +23,10 @@ static const BhxhCommand commands[] = {
   { "print",        bhxh_cmd_print,
     "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf | "
     "print daily-report DB --date YYYY-MM-DD --output FILE.pdf" },
+  { "sync",         bhxh_cmd_sync,
+    "sync DB --portal URL [--token-file FILE] [--pull] [--push] | sync DB --status|--log" },
+  { "bundle",       bhxh_cmd_bundle,
+    "bundle export|import DB FILE --token-file FILE" },
 };
 
 static int

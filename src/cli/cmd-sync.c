@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "store/bhxh-store.h"
+#include "sync/bhxh-sync.h"
+#include "sync/bhxh-sync-log.h"
+#include "sync/bhxh-sync-offline.h"
+#include "sync/bhxh-sync-safety.h"
+#include "bhxh-cli.h"
+
+/* Portal synchronisation, headless: "sync" (run, --status, --log) and
+ * "bundle" (export / import for hand-carried days). */
+
+#define SYNC_USAGE \
+  "sync DB --portal URL [--token-file FILE] [--pull] [--push] [--no-mirror] [--ca-file FILE] " \
+  "[--client-cert FILE] [--client-key FILE] [--proxy URL] [--office CODE] [--timeout SEC] " \
+  "[--retries N] [--batch N] | sync DB --status | sync DB --log [--since ISO] [--csv]"
+#define BUNDLE_USAGE \
+  "bundle export DB FILE --token-file FILE [--workstation ID] | " \
+  "bundle import DB FILE --token-file FILE"
+
+static GBytes *
+read_token (const char  *file,
+            GError     **error)
+{
+  g_autofree char *contents = NULL;
+
+  if (file == NULL)
+    return g_bytes_new (NULL, 0);
+  if (!g_file_get_contents (file, &contents, NULL, error))
+    return NULL;
+  g_strstrip (contents);
+  return g_bytes_new_take (g_steal_pointer (&contents), strlen (contents));
+}
+
+static BhxhStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  BhxhStore *store = bhxh_store_open (path, &error);
+
+  if (store == NULL)
+    bhxh_cli_fail_error (error);
+  return store;
+}
+
+static int
+sync_status (BhxhStore *store)
+{
+  g_autoptr(BhxhSafety) safety = bhxh_sync_safety_check (store, NULL);
+  g_autoptr(JsonNode) node = bhxh_sync_safety_to_json (safety);
+
+  bhxh_cli_print_json (node);
+  return safety->level == BHXH_SAFETY_BLOCK ? BHXH_EXIT_INPUT : BHXH_EXIT_OK;
+}
+
+static int
+sync_log (BhxhStore  *store,
+          const char *since_text,
+          gboolean    csv)
+{
+  g_autoptr(GDateTime) since = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) entries = NULL;
+  g_autofree char *text = NULL;
+
+  if (since_text)
+    {
+      since = g_date_time_new_from_iso8601 (since_text, NULL);
+      if (since == NULL)
+        return bhxh_cli_fail (BHXH_EXIT_USAGE, "--since: not an RFC 3339 timestamp");
+    }
+  entries = bhxh_sync_log_read (bhxh_store_get_path (store), since, &error);
+  if (entries == NULL)
+    return bhxh_cli_fail_error (error);
+  text = csv ? bhxh_sync_log_to_csv (entries) : bhxh_sync_log_to_text (entries);
+  fputs (text, stdout);
+  return BHXH_EXIT_OK;
+}
+
+static void
+print_report (const BhxhSyncReport *report,
+              BhxhStore            *store)
+{
+  g_autoptr(JsonNode) node = bhxh_sync_report_to_json (report);
+  g_autoptr(BhxhSafety) safety = bhxh_sync_safety_check (store, NULL);
+
+  json_object_set_member (json_node_get_object (node), "safety",
+                          bhxh_sync_safety_to_json (safety));
+  bhxh_cli_print_json (node);
+}
+
+static void
+progress_cb (BhxhSyncStage stage,
+             guint64       done,
+             guint64       total,
+             gpointer      user_data)
+{
+  /* Only for a person at a terminal; the JSON on stdout stays clean. */
+  if (total > 0)
+    g_printerr ("\r%s: %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "   ",
+                bhxh_sync_stage_to_string (stage), done, total);
+}
+
+int
+bhxh_cmd_sync (int    argc,
+               char **argv)
+{
+  g_autofree char *portal = NULL, *token_file = NULL, *ca_file = NULL, *proxy = NULL;
+  g_autofree char *client_cert = NULL, *client_key = NULL, *office = NULL, *since = NULL;
+  gboolean pull = FALSE, push = FALSE, no_mirror = FALSE, status = FALSE, log = FALSE;
+  gboolean csv = FALSE, verbose = FALSE;
+  int timeout = 60, retries = 5, batch = 200;
+  GOptionEntry entries[] = {
+    { "portal", 0, 0, G_OPTION_ARG_STRING, &portal, NULL, "URL" },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, NULL, "FILE" },
+    { "pull", 0, 0, G_OPTION_ARG_NONE, &pull, NULL, NULL },
+    { "push", 0, 0, G_OPTION_ARG_NONE, &push, NULL, NULL },
+    { "no-mirror", 0, 0, G_OPTION_ARG_NONE, &no_mirror, NULL, NULL },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, NULL, "FILE" },
+    { "client-cert", 0, 0, G_OPTION_ARG_FILENAME, &client_cert, NULL, "FILE" },
+    { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &client_key, NULL, "FILE" },
+    { "proxy", 0, 0, G_OPTION_ARG_STRING, &proxy, NULL, "URL" },
+    { "office", 0, 0, G_OPTION_ARG_STRING, &office, NULL, "CODE" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, NULL, "SEC" },
+    { "retries", 0, 0, G_OPTION_ARG_INT, &retries, NULL, "N" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, NULL, "N" },
+    { "status", 0, 0, G_OPTION_ARG_NONE, &status, NULL, NULL },
+    { "log", 0, 0, G_OPTION_ARG_NONE, &log, NULL, NULL },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &since, NULL, "ISO" },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, NULL, NULL },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &verbose, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(BhxhSyncOptions) options = NULL;
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) token = NULL;
+  int rc = bhxh_cli_parse_options (entries, SYNC_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  if (argc != 2 || (!status && !log && portal == NULL) || timeout <= 0 || retries < 0
+      || batch <= 0 || batch > 1000)
+    return bhxh_cli_usage (SYNC_USAGE);
+  store = open_store (argv[1]);
+  if (store == NULL)
+    return BHXH_EXIT_INPUT;
+  if (status)
+    return sync_status (store);
+  if (log)
+    return sync_log (store, since, csv);
+
+  token = read_token (token_file, &error);
+  if (token == NULL)
+    return bhxh_cli_fail_error (error);
+  options = bhxh_sync_options_new ();
+  options->pull = pull || !push;
+  options->push = push || !pull;
+  options->pull_mirror = !no_mirror;
+  options->batch_size = (guint) batch;
+  options->office_code = g_strdup (office);
+  options->portal->portal_url = g_strdup (portal);
+  options->portal->token = g_strndup (g_bytes_get_data (token, NULL), g_bytes_get_size (token));
+  options->portal->ca_file = g_strdup (ca_file);
+  options->portal->client_cert = g_strdup (client_cert);
+  options->portal->client_key = g_strdup (client_key);
+  options->portal->proxy = g_strdup (proxy);
+  options->portal->timeout_ms = (guint) timeout * 1000;
+  options->portal->max_retries = (guint) retries;
+
+  report = bhxh_sync_run (store, options, verbose ? progress_cb : NULL, NULL, NULL, &error);
+  if (verbose)
+    g_printerr ("\n");
+  if (report == NULL)
+    return bhxh_cli_fail_error (error);
+  print_report (report, store);
+  if (bhxh_sync_report_needs_person (report))
+    {
+      for (guint i = 0; i < report->errors->len; i++)
+        bhxh_cli_fail (BHXH_EXIT_INPUT, "%s", (const char *) g_ptr_array_index (report->errors,
+                                                                                i));
+      return BHXH_EXIT_INPUT;
+    }
+  return BHXH_EXIT_OK;
+}
+
+static int
+bundle_export (BhxhStore  *store,
+               const char *file,
+               GBytes     *key,
+               const char *workstation)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
+  guint n = 0;
+
+  if (!bhxh_sync_export_decisions (store, file, workstation, key, &n, &error))
+    return bhxh_cli_fail_error (error);
+  json_object_set_int_member (json_node_get_object (node), "exported", n);
+  json_object_set_string_member (json_node_get_object (node), "file", file);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
+static int
+bundle_import (BhxhStore  *store,
+               const char *file,
+               GBytes     *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhSyncReport) report = bhxh_sync_import_bundle (store, file, key, NULL, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (report == NULL)
+    return bhxh_cli_fail_error (error);
+  node = bhxh_sync_report_to_json (report);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
+int
+bhxh_cmd_bundle (int    argc,
+                 char **argv)
+{
+  g_autofree char *token_file = NULL, *workstation = NULL;
+  GOptionEntry entries[] = {
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, NULL, "FILE" },
+    { "workstation", 0, 0, G_OPTION_ARG_STRING, &workstation, NULL, "ID" },
+    { NULL }
+  };
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(GError) error = NULL;
+  int rc = bhxh_cli_parse_options (entries, BUNDLE_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  if (argc != 4 || token_file == NULL
+      || (!g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "import")))
+    return bhxh_cli_usage (BUNDLE_USAGE);
+  key = read_token (token_file, &error);
+  if (key == NULL)
+    return bhxh_cli_fail_error (error);
+  store = open_store (argv[2]);
+  if (store == NULL)
+    return BHXH_EXIT_INPUT;
+  if (g_str_equal (argv[1], "export"))
+    return bundle_export (store, argv[3], key, workstation);
+  return bundle_import (store, argv[3], key);
+}
