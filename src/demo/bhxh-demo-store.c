@@ -73,6 +73,26 @@ import_mirror (BhxhDemo      *demo,
   return ok;
 }
 
+/* Skips the users already there, so the demo can be laid over itself. */
+static gboolean
+add_users (BhxhStore  *store,
+           GError    **error)
+{
+  g_autoptr(GPtrArray) existing = bhxh_store_list_users (store, error);
+  g_autoptr(GHashTable) logins = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (existing == NULL)
+    return FALSE;
+  for (guint i = 0; i < existing->len; i++)
+    g_hash_table_add (logins, ((BhxhUser *) existing->pdata[i])->login);
+  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
+    if (!g_hash_table_contains (logins, demo_users[i].login)
+        && !bhxh_store_add_user (store, demo_users[i].login, demo_users[i].display_name,
+                                 demo_users[i].role, error))
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 bhxh_demo_populate (BhxhDemo         *demo,
                     BhxhStore        *store,
@@ -96,10 +116,8 @@ bhxh_demo_populate (BhxhDemo         *demo,
   declarations = bhxh_demo_build_declarations (demo);
   if (!bhxh_store_import_declarations_json (store, declarations, &result.declarations, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (demo_users); i++)
-    if (!bhxh_store_add_user (store, demo_users[i].login, demo_users[i].display_name,
-                              demo_users[i].role, error))
-      return FALSE;
+  if (!add_users (store, error))
+    return FALSE;
   result.users = G_N_ELEMENTS (demo_users);
 
   today = demo_date_iso (bhxh_demo_get_today (demo));

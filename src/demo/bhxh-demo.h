@@ -105,7 +105,9 @@ gboolean      bhxh_demo_write_payloads      (BhxhDemo         *demo,
 GPtrArray    *bhxh_demo_build_offices       (void);
 
 /* Fills an open (normally new, empty) store: offices, mirror (through the
- * real CSV import), declarations (through the JSON import) and users. */
+ * real CSV import), declarations (through the JSON import) and users. On a
+ * store that already holds the demo it lays the demo over it again: the
+ * mirror is replaced, open declarations reset, local decisions kept. */
 gboolean      bhxh_demo_populate            (BhxhDemo         *demo,
                                              BhxhStore        *store,
                                              BhxhDemoSummary  *summary,

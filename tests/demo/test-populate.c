@@ -256,6 +256,27 @@ test_not_in_mirror (Fixture       *f,
     }
 }
 
+/* Laying the demo over itself (a "reset demo"): works, nothing doubles. */
+static void
+test_again (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  BhxhQueueFilter any = BHXH_QUEUE_FILTER_INIT;
+  BhxhDemoSummary summary;
+
+  g_assert_true (bhxh_demo_populate (f->demo, f->store, &summary, NULL, &error));
+  g_assert_no_error (error);
+  users = bhxh_store_list_users (f->store, &error);
+  all = bhxh_store_list_declarations (f->store, &any, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (users->len, ==, 4);
+  g_assert_cmpuint (all->len, ==, summary.declarations);
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, N_PERSONS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +291,8 @@ main (int   argc,
               fixture_set_up, test_verdicts, fixture_tear_down);
   g_test_add ("/demo/store/verdicts-new-year", Fixture, &new_year,
               fixture_set_up, test_verdicts, fixture_tear_down);
+  g_test_add ("/demo/store/again", Fixture, NULL,
+              fixture_set_up, test_again, fixture_tear_down);
   g_test_add ("/demo/store/not-in-mirror", Fixture, NULL,
               fixture_set_up, test_not_in_mirror, fixture_tear_down);
 
