@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds the Debian package from a clean export of the tree and proves it:
+# dpkg-buildpackage succeeds, lintian reports no errors, the package installs,
+# bhxh-deskctl and bhxh-desk run from it, its desktop files validate and the
+# close-of-day timer is shipped as a systemd user unit.
+#
+# Usage: packaging/build-deb.sh [OPTIONS]
+#   --worktree        package the working tree's files (tracked and new, not
+#                     ignored) instead of the last commit (git archive HEAD)
+#   --outdir DIR      where the .deb, .changes and logs go (default: _build-deb)
+#   --no-install      never install into the system; unpack with dpkg -x into
+#                     a private root and run the programs from there
+#   --keep-installed  leave the package installed at the end
+# Environment: BHXH_DEB_JOBS  build jobs (default 1: the build machine is shared)
+#
+# Exit status 0 when every check passed, 1 on the first failed check.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+
+mode=head
+outdir=$top/_build-deb
+install=auto
+keep_installed=0
+jobs=${BHXH_DEB_JOBS:-1}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --worktree) mode=worktree ;;
+    --outdir) outdir=$2; shift ;;
+    --outdir=*) outdir=${1#--outdir=} ;;
+    --no-install) install=no ;;
+    --keep-installed) keep_installed=1 ;;
+    -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "build-deb: unknown option '$1'" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+step () { printf '\n== %s\n' "$*"; }
+ok () { printf 'ok   %s\n' "$*"; }
+fail () { printf 'FAIL %s\n' "$*" >&2; exit 1; }
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo="sudo -n"
+  else
+    sudo=none
+  fi
+fi
+[ "$install" = auto ] && { [ "$sudo" = none ] && install=no || install=yes; }
+
+apt_install () {
+  [ "$sudo" = none ] && fail "missing packages and no root to install them: $*"
+  echo "build-deb: installing $*"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" \
+    || { DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq &&
+         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"; }
+}
+
+# ---------------------------------------------------------------------------
+step "tools"
+tools=(dpkg-dev debhelper lintian xvfb xauth desktop-file-utils appstream
+       libglib2.0-bin libglib2.0-dev-bin gettext)
+missing=()
+for p in "${tools[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+ok "$(dpkg-query -W -f='dpkg-dev ${Version}' dpkg-dev), $(dpkg-query -W -f='debhelper ${Version}' debhelper), $(lintian --version)"
+
+# ---------------------------------------------------------------------------
+step "clean export ($mode)"
+version=$(dpkg-parsechangelog -l "$here/debian/changelog" -S Version)
+upstream=${version%-*}
+meson_version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$top/meson.build" | head -n 1)
+[ "$upstream" = "$meson_version" ] \
+  || fail "debian/changelog says $upstream but meson.build says $meson_version"
+
+rm -rf "$outdir"
+mkdir -p "$outdir/work"
+outdir=$(cd "$outdir" && pwd)
+src=$outdir/work/bhxh-desk-$upstream
+
+if [ "$mode" = head ]; then
+  git -C "$top" rev-parse --verify -q HEAD >/dev/null || fail "no git commit to export (try --worktree)"
+  git -C "$top" archive --format=tar --prefix="bhxh-desk-$upstream/" HEAD | tar -x -C "$outdir/work"
+  echo "exported $(git -C "$top" rev-parse --short HEAD)"
+elif git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+  mkdir -p "$src"
+  # tracked and new files, never ignored ones (build dirs, _install, caches)
+  (cd "$top" && git ls-files -z --cached --others --exclude-standard \
+     | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+     | tar --null -T - -c) | tar -x -C "$src"
+  echo "exported the working tree of $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '(no commit)')"
+else
+  mkdir -p "$src"
+  (cd "$top" && tar -c --exclude='./build*' --exclude='./_build*' --exclude='./_install' \
+     --exclude='./.git' .) | tar -x -C "$src"
+  echo "exported a copy without build directories"
+fi
+[ -d "$src/packaging/debian" ] || fail "packaging/debian is not in the exported tree"
+cp -a "$src/packaging/debian" "$src/debian"
+ok "source tree $src ($(find "$src" -type f | wc -l) files)"
+
+# ---------------------------------------------------------------------------
+step "build dependencies"
+if ! (cd "$src" && dpkg-checkbuilddeps -P nocheck) 2>"$outdir/builddeps.log"; then
+  cat "$outdir/builddeps.log"
+  [ "$sudo" = none ] && fail "build dependencies missing"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get build-dep -y -qq --no-install-recommends \
+    -P nocheck "$src" || fail "could not install the build dependencies"
+fi
+ok "all Build-Depends present"
+
+# ---------------------------------------------------------------------------
+step "dpkg-buildpackage -b -us -uc (nocheck, $jobs job(s))"
+start=$(date +%s)
+if ! (cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=$jobs" \
+      dpkg-buildpackage -b -us -uc -Pnocheck) >"$outdir/build.log" 2>&1; then
+  tail -n 40 "$outdir/build.log"
+  fail "dpkg-buildpackage failed (full log: $outdir/build.log)"
+fi
+build_s=$(( $(date +%s) - start ))
+mv "$outdir"/work/*.deb "$outdir"/work/*.changes "$outdir"/work/*.buildinfo "$outdir"/
+deb=$(ls "$outdir"/bhxh-desk_"$version"_*.deb 2>/dev/null | head -n 1)
+changes=$(ls "$outdir"/bhxh-desk_"$version"_*.changes | head -n 1)
+[ -n "$deb" ] && [ -f "$deb" ] || fail "no bhxh-desk .deb was produced"
+ok "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB in ${build_s} s"
+
+# ---------------------------------------------------------------------------
+step "lintian"
+lintian_rc=0
+lintian --fail-on error --display-info --tag-display-limit 0 "$changes" \
+  >"$outdir/lintian.log" 2>&1 || lintian_rc=$?
+grep -v 'running with root privileges' "$outdir/lintian.log" || true
+n_err=$(grep -c '^E: ' "$outdir/lintian.log" || true)
+n_warn=$(grep -c '^W: ' "$outdir/lintian.log" || true)
+n_info=$(grep -c '^I: ' "$outdir/lintian.log" || true)
+[ "$lintian_rc" -eq 0 ] && [ "$n_err" -eq 0 ] \
+  || fail "lintian: $n_err error(s) (exit $lintian_rc)"
+ok "lintian: 0 errors, $n_warn warning(s), $n_info info"
+
+# ---------------------------------------------------------------------------
+step "contents"
+dpkg-deb -c "$deb" >"$outdir/contents.txt"
+root=$outdir/root
+dpkg-deb -x "$deb" "$root"
+app_id=vn.bhxh.Desk
+expect=(
+  usr/bin/bhxh-desk
+  usr/bin/bhxh-deskctl
+  "usr/share/applications/$app_id.desktop"
+  "usr/share/metainfo/$app_id.metainfo.xml"
+  "usr/share/glib-2.0/schemas/$app_id.gschema.xml"
+  "usr/share/icons/hicolor/scalable/apps/$app_id.svg"
+  "usr/share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
+  usr/share/locale/vi/LC_MESSAGES/bhxh-desk.mo
+  usr/share/doc/bhxh-desk/copyright
+)
+for f in "${expect[@]}"; do
+  [ -e "$root/$f" ] || fail "the package lacks /$f"
+done
+ok "${#expect[@]} expected files present ($(grep -c '^-' "$outdir/contents.txt") files in all)"
+
+units=$(cd "$root" && ls usr/lib/systemd/user/*.timer usr/lib/systemd/user/*.service 2>/dev/null || true)
+echo "$units" | grep -q '\.timer$' || fail "no systemd user timer in /usr/lib/systemd/user"
+echo "$units" | grep -q '\.service$' || fail "no systemd user service in /usr/lib/systemd/user"
+for t in $(echo "$units" | grep '\.timer$'); do
+  service=$(sed -n 's/^Unit=//p' "$root/$t")
+  [ -n "$service" ] || service=$(basename "$t" .timer).service
+  [ -f "$root/usr/lib/systemd/user/$service" ] || fail "/$t starts $service, which is not shipped"
+  grep -q '^OnCalendar=' "$root/$t" || fail "/$t has no OnCalendar="
+  exec_bin=$(sed -n 's/^ExecStart=[-@:+!]*\([^ ]*\).*/\1/p' "$root/usr/lib/systemd/user/$service")
+  [ -x "$root$exec_bin" ] || fail "$service runs $exec_bin, which the package does not ship"
+  ok "systemd user unit /$t → $service → $exec_bin"
+done
+
+desktop-file-validate "$root/usr/share/applications/$app_id.desktop" \
+  || fail "desktop-file-validate"
+ok "desktop-file-validate"
+appstreamcli validate --no-net "$root/usr/share/metainfo/$app_id.metainfo.xml" \
+  || fail "appstreamcli validate"
+appstreamcli validate-tree --no-net "$root" >"$outdir/validate-tree.log" 2>&1 \
+  || { cat "$outdir/validate-tree.log"; fail "appstreamcli validate-tree"; }
+ok "appstreamcli validate and validate-tree (metainfo, desktop file and icon agree)"
+n_mo=$(msgunfmt "$root/usr/share/locale/vi/LC_MESSAGES/bhxh-desk.mo" | grep -c '^msgid "..*"' || true)
+[ "$n_mo" -gt 0 ] || fail "the Vietnamese catalogue is empty"
+ok "Vietnamese catalogue: $n_mo messages"
+
+# ---------------------------------------------------------------------------
+was_installed=0
+dpkg-query -W -f='${Status}' bhxh-desk 2>/dev/null | grep -q "install ok installed" && was_installed=1
+if [ "$install" = yes ]; then
+  step "install (dpkg -i)"
+  s=${sudo:-}
+  if ! $s dpkg -i "$deb" >"$outdir/install.log" 2>&1; then
+    DEBIAN_FRONTEND=noninteractive $s apt-get install -f -y -qq --no-install-recommends \
+      >>"$outdir/install.log" 2>&1 || { cat "$outdir/install.log"; fail "dpkg -i"; }
+  fi
+  dpkg-query -W -f='${Status}' bhxh-desk | grep -q "install ok installed" \
+    || { cat "$outdir/install.log"; fail "bhxh-desk is not installed after dpkg -i"; }
+  ok "installed $(dpkg-query -W -f='${Package} ${Version}' bhxh-desk)"
+  prefix=""
+  run_env=()
+else
+  step "no install: running from dpkg -x root"
+  prefix=$root
+  glib-compile-schemas "$root/usr/share/glib-2.0/schemas"
+  run_env=(GSETTINGS_SCHEMA_DIR="$root/usr/share/glib-2.0/schemas"
+           XDG_DATA_DIRS="$root/usr/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}")
+fi
+
+cleanup () {
+  if [ "$install" = yes ] && [ "$keep_installed" -eq 0 ] && [ "$was_installed" -eq 0 ]; then
+    ${sudo:-} dpkg --purge bhxh-desk >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+step "the programs run"
+out=$(env "${run_env[@]}" "$prefix/usr/bin/bhxh-deskctl" --version) || fail "bhxh-deskctl --version"
+[ "$out" = "bhxh-deskctl $upstream" ] || fail "bhxh-deskctl --version printed '$out'"
+ok "$out"
+
+# a synthetic citizen: ID, old ID, name, birth date, sex, address, issue date
+payload='001090012345|123456789|Nguyễn Văn An|15031990|Nam|Hà Nội|20042021'
+out=$(env "${run_env[@]}" "$prefix/usr/bin/bhxh-deskctl" qr parse "$payload") \
+  || fail "bhxh-deskctl qr parse"
+for want in '"001090012345"' '"Nguyễn Văn An"' '"1990-03-15"'; do
+  case $out in *"$want"*) ;; *) echo "$out"; fail "qr parse output lacks $want" ;; esac
+done
+ok "bhxh-deskctl qr parse → ID, name and birth date"
+
+desk=("$prefix/usr/bin/bhxh-desk" --version)
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  desk=(xvfb-run -a -s "-screen 0 1280x800x24" "${desk[@]}")
+fi
+out=$(env "${run_env[@]}" "${desk[@]}" 2>"$outdir/desk-stderr.log") \
+  || { cat "$outdir/desk-stderr.log"; fail "bhxh-desk --version"; }
+case $out in *"$upstream"*) ;; *) fail "bhxh-desk --version printed '$out'" ;; esac
+ok "bhxh-desk --version: $out"
+
+if [ "$install" = yes ]; then
+  gsettings list-keys "$app_id" >/dev/null 2>&1 || fail "GSettings schema $app_id not compiled in"
+  ok "GSettings schema $app_id installed and compiled ($(gsettings list-keys "$app_id" | wc -l) keys)"
+  for t in $(echo "$units" | grep '\.timer$'); do
+    [ -f "/$t" ] || fail "/$t missing after install"
+  done
+  ok "systemd user units installed in /usr/lib/systemd/user"
+fi
+
+step "summary"
+echo "package   $deb"
+echo "build     ${build_s} s with $jobs job(s)"
+echo "lintian   0 errors, $n_warn warnings, $n_info info (log: $outdir/lintian.log)"
+echo "installed $([ "$install" = yes ] && echo "into the system" || echo "no (dpkg -x into $root)")"
+echo "all checks passed"
