@@ -72,7 +72,7 @@ starred_field (BhxhPaper  *self,
   BhxhPdf *pdf = &self->pdf;
   double saved = pdf->right;
 
-  pdf->right -= 7 * BHXH_PDF_MM;
+  pdf->right -= 6 * BHXH_PDF_MM;
   _bhxh_paper_field (self, 0, label, value);
   pdf->right = saved;
   bhxh_pdf_text_in (pdf, BHXH_PDF_REGULAR, PAPER_SIZE, pdf->left, pdf->right,
@@ -96,7 +96,7 @@ validity_field (BhxhPaper             *self,
   double saved = pdf->right;
 
   if (starred)
-    pdf->right -= 7 * BHXH_PDF_MM;
+    pdf->right -= 6 * BHXH_PDF_MM;
   runs (self, indent, r, G_N_ELEMENTS (r));
   pdf->right = saved;
   if (starred)

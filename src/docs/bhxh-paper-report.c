@@ -66,7 +66,7 @@ static void
 section_title (BhxhPaper  *self,
                const char *title)
 {
-  bhxh_pdf_skip (&self->pdf, 8);
+  bhxh_pdf_skip (&self->pdf, 5);
   bhxh_pdf_ensure (&self->pdf, 60);
   _bhxh_paper_text (self, BHXH_PDF_BOLD, BHXH_PDF_LEFT, 0, title);
   bhxh_pdf_skip (&self->pdf, 2);
@@ -320,7 +320,7 @@ decision_list (BhxhPaper           *self,
 
       /* Keep the signatures with the last rows rather than alone on a page. */
       if (i + 1 == n_rows)
-        bhxh_pdf_ensure (&self->pdf, 150 + 3 * 1.25 * REPORT_SIZE);
+        bhxh_pdf_ensure (&self->pdf, 120 + 3 * 1.25 * REPORT_SIZE);
       bhxh_pdf_table_row (&self->pdf, &table, cells, 0.0);
     }
   bhxh_pdf_table_end (&self->pdf, &table);

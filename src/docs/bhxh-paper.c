@@ -427,7 +427,7 @@ _bhxh_paper_signature (BhxhPaper  *self,
 
   centered_lines (self, BHXH_PDF_BOLD, PAPER_SIZE, x0, x1, &y, title);
   centered_lines (self, BHXH_PDF_REGULAR, 10, x0, x1, &y, "(Ký, ghi rõ họ tên)");
-  y -= 62;
+  y -= 56;
   if (name != NULL && *name != '\0')
     centered_lines (self, BHXH_PDF_BOLD, PAPER_SIZE, x0, x1, &y, name);
 }
@@ -600,11 +600,11 @@ _bhxh_paper_signatures (BhxhPaper  *self,
   BhxhPdf *pdf = &self->pdf;
   double mid = (pdf->left + pdf->right) / 2.0;
 
-  bhxh_pdf_skip (pdf, 10);
-  bhxh_pdf_ensure (pdf, 120);
+  bhxh_pdf_skip (pdf, 8);
+  bhxh_pdf_ensure (pdf, 108);
   if (left_title != NULL)
     _bhxh_paper_signature (self, pdf->left, mid - 10, pdf->y, left_title, left_name);
   if (right_title != NULL)
     _bhxh_paper_signature (self, mid + 10, pdf->right, pdf->y, right_title, right_name);
-  pdf->y -= 120;
+  pdf->y -= 108;
 }
