@@ -555,6 +555,13 @@ collect_translatable (const char *rel_dir,
     }
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static gboolean
 str_in_array (GPtrArray  *array,
               const char *s)
@@ -572,6 +579,7 @@ test_potfiles_complete (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
     collect_translatable (roots[i], found);
+  g_ptr_array_sort (found, compare_strings);
   g_test_message ("%u files with translatable strings, %u listed", found->len, listed->len);
   for (guint i = 0; i < found->len; i++)
     if (!str_in_array (listed, g_ptr_array_index (found, i)))
@@ -638,6 +646,7 @@ test_po_complete (void)
   g_autofree char *pot = g_build_filename (tmp, "fresh.pot", NULL);
   g_autofree char *potfiles_in = src_path ("po", "POTFILES.in", NULL);
   g_autoptr(GPtrArray) files = po_files ();
+  g_autoptr(GPtrArray) listed = potfiles ();
   const char *xgettext[] = {
     "xgettext", "--from-code=UTF-8", "--add-comments", "--keyword=_", "--keyword=N_",
     "--keyword=C_:1c,2", "--keyword=NC_:1c,2", "--keyword=g_dcgettext:2",
@@ -647,6 +656,12 @@ test_po_complete (void)
   RunResult r;
 
   g_assert_no_error (error);
+  if (listed->len == 0)
+    {
+      g_test_skip ("po/POTFILES.in lists no file yet");
+      g_rmdir (tmp);
+      return;
+    }
   assert_tool ("xgettext");
   assert_tool ("msgmerge");
   run (xgettext, NULL, &r);
