@@ -141,8 +141,12 @@ check_inside_margins (const char *pdf,
   g_assert_cmpint (run (argv, NULL, NULL), ==, 0);
   g_assert_true (g_file_get_contents (html, &text, NULL, NULL));
   g_assert_true (g_regex_match (page_re, text, 0, &m));
-  width = g_ascii_strtod (g_match_info_fetch (m, 1), NULL);
-  height = g_ascii_strtod (g_match_info_fetch (m, 2), NULL);
+  {
+    g_autofree char *w = g_match_info_fetch (m, 1), *h = g_match_info_fetch (m, 2);
+
+    width = g_ascii_strtod (w, NULL);
+    height = g_ascii_strtod (h, NULL);
+  }
   g_clear_pointer (&m, g_match_info_free);
 
   g_regex_match (word_re, text, 0, &m);
