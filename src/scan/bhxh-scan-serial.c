@@ -198,13 +198,18 @@ read_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(BhxhScanSerial) self = user_data;
+  GWeakRef *weak = user_data;
+  g_autoptr(BhxhScanSerial) self = g_weak_ref_get (weak);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   const guint8 *data;
   gsize len;
 
+  g_weak_ref_clear (weak);
+  g_free (weak);
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (self == NULL)
+    return;
   /* Closed, or closed and opened again, while this read was under way. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
       || G_INPUT_STREAM (source) != self->stream)
@@ -224,11 +229,16 @@ read_cb (GObject      *source,
     read_next (self);
 }
 
+/* A weak reference: dropping the last reference closes the reader,
+ * even with a read under way. */
 static void
 read_next (BhxhScanSerial *self)
 {
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
   g_input_stream_read_bytes_async (self->stream, READ_SIZE, G_PRIORITY_DEFAULT,
-                                   self->cancellable, read_cb, g_object_ref (self));
+                                   self->cancellable, read_cb, weak);
 }
 
 /**
