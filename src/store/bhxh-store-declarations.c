@@ -8,6 +8,8 @@
 #include "bhxh-store-private.h"
 
 #define DECLARATIONS_FORMAT "bhxh-declarations/1"
+/* Written "+d.status IN" where an ID index must lead: the status index
+ * would scan every open declaration. */
 #define OPEN_STATUSES "('pending', 'escalated')"
 
 BhxhDeclaration *
@@ -403,7 +405,7 @@ bhxh_store_find_open_declarations (BhxhStore   *self,
 
   stmt = _bhxh_store_prepare (self,
     "SELECT " BHXH_DECLARATION_COLUMNS " FROM declarations d "
-    "WHERE d.status IN " OPEN_STATUSES " AND (d.id_number = ?1 "
+    "WHERE +d.status IN " OPEN_STATUSES " AND (d.id_number = ?1 "
     "OR d.guardian_id_number = ?1 "
     "OR d.bhxh_code IN (SELECT p.bhxh_code FROM mirror.persons p WHERE p.id_number = ?1)) "
     "ORDER BY d.submitted_unix, d.id", error);
@@ -495,7 +497,7 @@ count_other_open (BhxhStore             *self,
   int rc;
 
   stmt = _bhxh_store_prepare (self,
-    "SELECT count(*) FROM declarations d WHERE d.status IN " OPEN_STATUSES " AND d.id <> ?1 "
+    "SELECT count(*) FROM declarations d WHERE +d.status IN " OPEN_STATUSES " AND d.id <> ?1 "
     "AND (d.bhxh_code = ?2 OR d.id_number = ?3)", error);
   if (stmt == NULL)
     return G_MAXUINT;
