@@ -467,10 +467,10 @@ potfiles (void)
   return entries;
 }
 
-/* C source without its comments, so that a comment mentioning _() is not
- * mistaken for a translatable string. String literals are kept. */
+/* C source without its comments and with empty string literals, so that a
+ * comment or a string mentioning _() is not taken for a translatable string. */
 static char *
-strip_c_comments (const char *s)
+strip_c_comments_and_strings (const char *s)
 {
   GString *out = g_string_sized_new (strlen (s));
 
@@ -486,17 +486,14 @@ strip_c_comments (const char *s)
         s += strcspn (s, "\n");
       else if (*s == '"' || *s == '\'')
         {
-          char quote = *s;
+          char quote = *s++;
 
-          g_string_append_c (out, *s++);
           while (*s != '\0' && *s != quote)
-            {
-              if (*s == '\\' && s[1] != '\0')
-                g_string_append_c (out, *s++);
-              g_string_append_c (out, *s++);
-            }
+            s += (*s == '\\' && s[1] != '\0') ? 2 : 1;
           if (*s != '\0')
-            g_string_append_c (out, *s++);
+            s++;
+          g_string_append_c (out, quote);
+          g_string_append_c (out, quote);
         }
       else
         g_string_append_c (out, *s++);
@@ -522,7 +519,7 @@ has_translatable_strings (const char *rel,
   if (g_str_has_suffix (rel, ".c") || g_str_has_suffix (rel, ".h") ||
       g_str_has_suffix (rel, ".cpp"))
     {
-      g_autofree char *code = strip_c_comments (contents);
+      g_autofree char *code = strip_c_comments_and_strings (contents);
 
       /* _( N_( C_( NC_( Q_( and the plural forms, not foo_( */
       return g_regex_match_simple ("(^|[^A-Za-z0-9_])(N?C?_|Q_|g_dngettext|ngettext)\\s*\\(",
