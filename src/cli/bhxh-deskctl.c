@@ -10,7 +10,8 @@
 /* Each command's own file parses the rest of the command line. */
 static const BhxhCommand commands[] = {
   { "qr",           bhxh_cmd_qr,           "qr parse [PAYLOAD]" },
-  { "scan",         bhxh_cmd_scan,         "scan [--parse] [--engine auto|zbar|zxing] FILE…" },
+  { "scan",         bhxh_cmd_scan,
+    "scan [--parse [--birth-certificate]] [--engine auto|zbar|zxing] FILE…" },
   { "compare",      bhxh_cmd_compare,      "compare name|date A B" },
   { "demo",         bhxh_cmd_demo,
     "demo DB [--today YYYY-MM-DD] [--persons N] [--payloads FILE] [--force]" },

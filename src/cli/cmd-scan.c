@@ -5,17 +5,21 @@
 
 #include "core/bhxh-document.h"
 #include "scan/bhxh-scan-decoder.h"
+#include "scan/bhxh-scan-document.h"
 #include "scan/bhxh-scan-error.h"
 #include "bhxh-cli.h"
 
-#define SCAN_USAGE "scan [--parse] [--engine auto|zbar|zxing] FILE…"
+#define SCAN_USAGE "scan [--parse [--birth-certificate]] [--engine auto|zbar|zxing] FILE…"
 
 static gboolean parse_documents;
+static gboolean birth_certificate;
 static char *engine_name;
 
 static const GOptionEntry scan_entries[] = {
   { "parse", 0, 0, G_OPTION_ARG_NONE, &parse_documents,
     N_("Add the parsed document to each code"), NULL },
+  { "birth-certificate", 0, 0, G_OPTION_ARG_NONE, &birth_certificate,
+    N_("Parse codes as a birth certificate: any text, with its 12-digit number if any"), NULL },
   { "engine", 0, 0, G_OPTION_ARG_STRING, &engine_name,
     N_("Decoding engine: auto, zbar or zxing"), "ENGINE" },
   { NULL }
@@ -71,7 +75,10 @@ print_result (const char           *file,
       return TRUE;
     }
 
-  doc = bhxh_document_parse_scan (result->text, -1, &error);
+  if (birth_certificate)
+    doc = bhxh_scan_birth_certificate_from_payload (result->text, -1, &error);
+  else
+    doc = bhxh_document_parse_scan (result->text, -1, &error);
   if (doc == NULL)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
