@@ -299,8 +299,8 @@ _bhxh_paper_national_heading (BhxhPaper *self,
 
   centered_lines (self, BHXH_PDF_BOLD, 11.5, x0, x1, &y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
   centered_lines (self, BHXH_PDF_BOLD, 12, x0, x1, &y, motto);
-  underline_last (self, BHXH_PDF_BOLD, 12, x0, x1, y + 0.5, motto, 1.0);
-  return y - 4.0;
+  underline_last (self, BHXH_PDF_BOLD, 12, x0, x1, y - 1.5, motto, 1.0);
+  return y - 6.0;
 }
 
 const char *
@@ -331,8 +331,8 @@ _bhxh_paper_office_heading (BhxhPaper              *self,
   if (context != NULL && context->office != NULL)
     centered_lines (self, BHXH_PDF_REGULAR, 11, x0, x1, &y, parent_up);
   centered_lines (self, BHXH_PDF_BOLD, 11, x0, x1, &y, office_up);
-  bhxh_pdf_hline (&self->pdf, (x0 + x1) / 2.0 - 30, (x0 + x1) / 2.0 + 30, y - 1.0, 0.6);
-  return y - 4.0;
+  bhxh_pdf_hline (&self->pdf, (x0 + x1) / 2.0 - 30, (x0 + x1) / 2.0 + 30, y - 3.0, 0.6);
+  return y - 6.0;
 }
 
 /* "BHXH Tp. Hà Nội" → "Hà Nội": the place a paper is dated at. */
