@@ -1,0 +1,733 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Declaration | document | mirror side by side. A level is always shown
+ * three ways (icon, words, colour) and differing characters are marked,
+ * so a diacritics difference stands out even to a tired eye. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+
+#include "core/bhxh-compare.h"
+#include "core/bhxh-id.h"
+#include "core/bhxh-text.h"
+
+#include "bhxh-compare-page.h"
+#include "bhxh-text-diff.h"
+
+struct _BhxhComparePage
+{
+  GtkWidget              parent_instance;
+
+  GtkWidget             *back_button;
+  GtkLabel              *name_label;
+  GtkLabel              *subtitle_label;
+  GtkWidget             *minor_badge;
+  GtkLabel              *days_badge;
+  GtkWidget             *verdict_box;
+  GtkImage              *verdict_icon;
+  GtkLabel              *verdict_label;
+  GtkWidget             *reasons_box;
+  GtkSpinner            *spinner;
+  GtkLabel              *document_hint;
+  GtkGrid               *fields_grid;
+  GtkWidget             *warnings_box;
+  GtkWidget             *warnings_list;
+  AdwPreferencesGroup   *details_group;
+  GPtrArray             *detail_rows;
+
+  BhxhWorker            *worker;
+  GCancellable          *cancellable;
+  BhxhDate               today;
+
+  BhxhDeclarationObject *object;
+  BhxhDocument          *document;
+  BhxhCheck             *check;
+};
+
+enum {
+  CHECKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BhxhComparePage, bhxh_compare_page, GTK_TYPE_WIDGET)
+
+static const char *
+field_title (const char *field)
+{
+  static const struct { const char *field; const char *title; } titles[] = {
+    { "full_name", N_("Full name") },
+    { "id_number", N_("ID number") },
+    { "birth_date", N_("Date of birth") },
+    { "sex", N_("Sex") },
+    { "bhxh_code", N_("Mã số BHXH") },
+    { "address", N_("Address") },
+    { "old_id_number", N_("Old ID number") },
+    { "guardian_bhxh_code", N_("Guardian’s mã số BHXH") },
+    { "guardian_id_number", N_("Guardian’s ID number") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (field, titles[i].field) == 0)
+      return _(titles[i].title);
+  return field;
+}
+
+static void
+level_presentation (BhxhLevel    level,
+                    const char **icon,
+                    const char **words,
+                    const char **css)
+{
+  switch (level)
+    {
+    case BHXH_LEVEL_MATCH:
+      *icon = "emblem-ok-symbolic", *words = _("Match"), *css = "level-match";
+      break;
+    case BHXH_LEVEL_EQUIVALENT:
+      *icon = "emblem-ok-symbolic", *words = _("Same, written differently"), *css = "level-match";
+      break;
+    case BHXH_LEVEL_PARTIAL:
+      *icon = "dialog-information-symbolic", *words = _("Partly known"), *css = "level-partial";
+      break;
+    case BHXH_LEVEL_DIACRITICS:
+      *icon = "dialog-warning-symbolic", *words = _("Diacritics differ"), *css = "level-diacritics";
+      break;
+    case BHXH_LEVEL_MISSING:
+      *icon = "dialog-question-symbolic", *words = _("Missing"), *css = "level-missing";
+      break;
+    case BHXH_LEVEL_MISMATCH:
+    default:
+      *icon = "dialog-error-symbolic", *words = _("Does not match"), *css = "level-mismatch";
+      break;
+    }
+}
+
+static void
+verdict_presentation (BhxhVerdict  verdict,
+                      const char **icon,
+                      const char **title,
+                      const char **css)
+{
+  switch (verdict)
+    {
+    case BHXH_VERDICT_CAN_APPROVE:
+      *icon = "emblem-ok-symbolic", *title = _("Can be approved"), *css = "can-approve";
+      break;
+    case BHXH_VERDICT_NEEDS_ATTENTION:
+      *icon = "dialog-warning-symbolic", *title = _("Needs your attention"), *css = "attention";
+      break;
+    case BHXH_VERDICT_BLOCKED:
+    default:
+      *icon = "dialog-error-symbolic", *title = _("Blocked: cannot be approved as it is");
+      *css = "blocked";
+      break;
+    }
+}
+
+static void
+clear_box (GtkWidget *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (box)) != NULL)
+    gtk_widget_unparent (child);
+}
+
+static void
+clear_grid (GtkGrid *grid)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
+    gtk_grid_remove (grid, child);
+}
+
+static GtkWidget *
+icon_line_new (const char *icon_name,
+               const char *text,
+               const char *css)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *image = gtk_image_new_from_icon_name (icon_name);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_valign (image, GTK_ALIGN_START);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  if (css != NULL)
+    gtk_widget_add_css_class (box, css);
+  return box;
+}
+
+static gboolean
+equivalent_text (const char *a,
+                 const char *b)
+{
+  g_autofree char *ka = NULL;
+  g_autofree char *kb = NULL;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  ka = bhxh_text_equivalence_key (a);
+  kb = bhxh_text_equivalence_key (b);
+  return g_strcmp0 (ka, kb) == 0;
+}
+
+/* A value cell: the text, its differing characters marked against the
+ * declared value when the field's level says they matter. */
+static GtkWidget *
+value_cell_new (const char          *value,
+                const char          *declared,
+                const BhxhFieldCheck *field,
+                gboolean             is_declared)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gboolean mark = !is_declared && !field->advisory && field->level >= BHXH_LEVEL_DIACRITICS &&
+                  value != NULL && declared != NULL && !equivalent_text (value, declared);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "value");
+
+  if (value == NULL || value[0] == '\0')
+    {
+      gtk_label_set_text (GTK_LABEL (label), "—");
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Not given"), -1);
+    }
+  else if (mark)
+    {
+      guint n_marked = 0;
+      gboolean names = g_strcmp0 (field->field, "full_name") == 0;
+      g_autofree char *markup = bhxh_text_diff_markup (declared, value, names, &n_marked);
+      g_autofree char *a11y = g_strdup_printf (ngettext ("%s (%u character differs)",
+                                                         "%s (%u characters differ)",
+                                                         n_marked),
+                                               value, n_marked);
+
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      a11y, -1);
+    }
+  else
+    gtk_label_set_text (GTK_LABEL (label), value);
+  return label;
+}
+
+static GtkWidget *
+level_cell_new (const BhxhFieldCheck *field)
+{
+  const char *icon, *words, *css;
+  GtkWidget *box;
+  g_autofree char *text = NULL;
+
+  level_presentation (field->level, &icon, &words, &css);
+  text = field->advisory ? g_strdup_printf (_("%s (for information)"), words) : g_strdup (words);
+  box = icon_line_new (icon, text, css);
+  gtk_widget_add_css_class (box, "level");
+  gtk_widget_set_tooltip_text (box, bhxh_level_describe (field->level));
+  return box;
+}
+
+static GtkWidget *
+header_cell_new (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
+static void
+fill_fields (BhxhComparePage *self)
+{
+  const char *headers[] = { _("Field"), _("Declaration"), _("ID document"), _("Registry"),
+                            _("Result") };
+
+  clear_grid (self->fields_grid);
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    gtk_grid_attach (self->fields_grid, header_cell_new (headers[c]), c, 0, 1, 1);
+
+  for (guint i = 0; self->check != NULL && i < self->check->fields->len; i++)
+    {
+      const BhxhFieldCheck *field = g_ptr_array_index (self->check->fields, i);
+      GtkWidget *title = gtk_label_new (field_title (field->field));
+      int row = i + 1;
+
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_widget_add_css_class (title, "field-title");
+      gtk_grid_attach (self->fields_grid, title, 0, row, 1, 1);
+      gtk_grid_attach (self->fields_grid,
+                       value_cell_new (field->declared, field->declared, field, TRUE),
+                       1, row, 1, 1);
+      gtk_grid_attach (self->fields_grid,
+                       value_cell_new (field->document, field->declared, field, FALSE),
+                       2, row, 1, 1);
+      gtk_grid_attach (self->fields_grid,
+                       value_cell_new (field->mirror, field->declared, field, FALSE),
+                       3, row, 1, 1);
+      gtk_grid_attach (self->fields_grid, level_cell_new (field), 4, row, 1, 1);
+    }
+}
+
+static void
+fill_verdict (BhxhComparePage *self)
+{
+  const char *icon, *title, *css;
+  static const char *classes[] = { "can-approve", "attention", "blocked", NULL };
+
+  clear_box (self->reasons_box);
+  for (guint i = 0; classes[i] != NULL; i++)
+    gtk_widget_remove_css_class (self->verdict_box, classes[i]);
+
+  if (self->check == NULL)
+    {
+      gtk_image_set_from_icon_name (self->verdict_icon, "content-loading-symbolic");
+      gtk_label_set_text (self->verdict_label, _("Checking…"));
+      return;
+    }
+
+  verdict_presentation (self->check->verdict, &icon, &title, &css);
+  gtk_image_set_from_icon_name (self->verdict_icon, icon);
+  gtk_label_set_text (self->verdict_label, title);
+  gtk_widget_add_css_class (self->verdict_box, css);
+
+  for (guint i = 0; i < self->check->reasons->len; i++)
+    {
+      const BhxhReason *reason = g_ptr_array_index (self->check->reasons, i);
+      const char *reason_icon = reason->severity == BHXH_SEVERITY_BLOCK ? "dialog-error-symbolic"
+                              : reason->severity == BHXH_SEVERITY_ATTENTION ? "dialog-warning-symbolic"
+                              : "dialog-information-symbolic";
+
+      gtk_box_append (GTK_BOX (self->reasons_box),
+                      icon_line_new (reason_icon, reason->message, NULL));
+    }
+}
+
+static void
+add_warning_lines (BhxhComparePage *self,
+                   BhxhIdWarnings   warnings,
+                   const char      *source)
+{
+  for (guint bit = 1; bit <= BHXH_ID_WARNING_LAST; bit <<= 1)
+    {
+      g_autofree char *text = NULL;
+
+      if ((warnings & bit) == 0)
+        continue;
+      text = g_strdup_printf ("%s: %s", source, bhxh_id_warning_describe (bit));
+      gtk_box_append (GTK_BOX (self->warnings_list),
+                      icon_line_new ("dialog-warning-symbolic", text, "level-diacritics"));
+    }
+}
+
+static void
+fill_warnings (BhxhComparePage *self)
+{
+  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (self->object);
+  BhxhIdWarnings declared = BHXH_ID_WARNING_NONE;
+  BhxhIdWarnings scanned = self->document != NULL ? self->document->warnings
+                                                  : BHXH_ID_WARNING_NONE;
+
+  clear_box (self->warnings_list);
+  if (d->id_number != NULL && bhxh_id_number_is_valid (d->id_number))
+    declared = bhxh_id_number_check (d->id_number, &d->birth_date, d->sex);
+  add_warning_lines (self, declared, _("Declared number"));
+  if (scanned != declared)
+    add_warning_lines (self, scanned & ~declared, _("Number on the document"));
+  gtk_widget_set_visible (self->warnings_box, (declared | scanned) != BHXH_ID_WARNING_NONE);
+}
+
+static void
+add_detail (BhxhComparePage *self,
+            const char      *title,
+            const char      *value)
+{
+  GtkWidget *row;
+
+  if (value == NULL || value[0] == '\0')
+    return;
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  adw_preferences_group_add (self->details_group, row);
+  g_ptr_array_add (self->detail_rows, row);
+}
+
+static void
+add_detail_date (BhxhComparePage *self,
+                 const char      *title,
+                 const BhxhDate  *date)
+{
+  g_autofree char *text = bhxh_date_is_set (date) ? bhxh_date_to_display (date) : NULL;
+
+  add_detail (self, title, text);
+}
+
+static void
+add_detail_time (BhxhComparePage *self,
+                 const char      *title,
+                 GDateTime       *time)
+{
+  g_autofree char *text = time != NULL ? g_date_time_format (time, "%d/%m/%Y %H:%M") : NULL;
+
+  add_detail (self, title, text);
+}
+
+static void
+fill_details (BhxhComparePage *self)
+{
+  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (self->object);
+  g_autofree char *certificate = NULL;
+  g_autofree char *guardian = NULL;
+
+  for (guint i = 0; i < self->detail_rows->len; i++)
+    adw_preferences_group_remove (self->details_group, g_ptr_array_index (self->detail_rows, i));
+  g_ptr_array_set_size (self->detail_rows, 0);
+
+  add_detail (self, _("Request"), bhxh_kind_to_display (d->kind));
+  add_detail (self, _("Declaration number"), d->id);
+  add_detail_time (self, _("Submitted"), d->submitted_at);
+  add_detail_time (self, _("Confirmed by the citizen"), d->confirmed_at);
+  add_detail_date (self, d->kind == BHXH_KIND_STOP ? _("Stop from") : _("Start from"),
+                   &d->start_date);
+  if (d->kind == BHXH_KIND_REGISTER)
+    add_detail (self, _("Channel"),
+                g_strcmp0 (d->channel, "ivan") == 0 ? _("Through an I-VAN provider")
+                                                    : _("BHXH portal"));
+  add_detail (self, _("I-VAN provider"), d->ivan_name);
+  add_detail (self, _("Reason for stopping"), d->stop_reason);
+  add_detail (self, _("Papers handed in"),
+              g_strcmp0 (d->handin, "post") == 0 ? _("By public postal service")
+                                                 : _("At the counter"));
+  add_detail (self, _("Contact person"), d->contact_person);
+  add_detail (self, _("E-mail"), d->email);
+  add_detail (self, _("Mobile phone"), d->phone);
+  if (d->cert_number != NULL)
+    {
+      g_autofree char *from = bhxh_date_to_display (&d->cert_valid_from);
+      g_autofree char *to = bhxh_date_to_display (&d->cert_valid_to);
+
+      certificate = g_strdup_printf (_("%s, issued by %s, valid %s – %s"), d->cert_number,
+                                     d->cert_issuer != NULL ? d->cert_issuer : "?", from, to);
+    }
+  add_detail (self, _("Digital certificate"), certificate);
+  if (d->guardian_bhxh_code != NULL || d->guardian_id_number != NULL)
+    guardian = g_strdup_printf (_("Mã số BHXH %s, ID number %s"),
+                                d->guardian_bhxh_code != NULL ? d->guardian_bhxh_code : "—",
+                                d->guardian_id_number != NULL ? d->guardian_id_number : "—");
+  add_detail (self, _("Parent or guardian"), guardian);
+  add_detail (self, _("Employer (batch)"), d->employer);
+  add_detail (self, _("Receiving office"), d->office_code);
+}
+
+static void
+fill_header (BhxhComparePage *self)
+{
+  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (self->object);
+  g_autofree char *days = bhxh_declaration_object_dup_days_label (self->object);
+  g_autofree char *subtitle = NULL;
+  int days_left = bhxh_declaration_object_get_days_left (self->object);
+  gboolean open = bhxh_declaration_object_is_open (self->object);
+
+  gtk_label_set_text (self->name_label, d->full_name);
+  subtitle = g_strdup_printf ("%s · %s · %s", bhxh_kind_to_display (d->kind), d->id,
+                              bhxh_status_to_display (d->status));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_set_visible (self->minor_badge, bhxh_declaration_object_get_minor (self->object));
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->days_badge), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->days_badge), "warning");
+  if (open && d->confirmed_at != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s left"), days);
+
+      gtk_label_set_text (self->days_badge, days_left > 0 ? text : days);
+      if (days_left <= 0)
+        gtk_widget_add_css_class (GTK_WIDGET (self->days_badge), "error");
+      else if (days_left <= 3)
+        gtk_widget_add_css_class (GTK_WIDGET (self->days_badge), "warning");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->days_badge), open && d->confirmed_at != NULL);
+}
+
+static void
+fill_document_hint (BhxhComparePage *self)
+{
+  const char *text;
+
+  if (self->document == NULL)
+    text = bhxh_declaration_object_get_minor (self->object)
+         ? _("No document yet: scan the birth certificate, or enter it by hand (Ctrl+B).")
+         : _("No document yet: scan the citizen’s ID card with the scanner or the camera.");
+  else if (self->document->kind == BHXH_DOCUMENT_BIRTH_CERTIFICATE)
+    text = _("Compared with the birth certificate.");
+  else if (self->document->kind == BHXH_DOCUMENT_ID_CARD_OTHER)
+    text = _("Card read in an unknown layout: only its ID number could be used. Compare "
+             "the other fields with the card itself.");
+  else
+    text = _("Compared with the chip ID card (CCCD) just scanned.");
+  gtk_label_set_text (self->document_hint, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->document_hint), TRUE);
+  if (self->document == NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "waiting");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "waiting");
+}
+
+static void
+refresh (BhxhComparePage *self)
+{
+  if (self->object == NULL)
+    return;
+  fill_header (self);
+  fill_verdict (self);
+  fill_document_hint (self);
+  fill_fields (self);
+  fill_warnings (self);
+  fill_details (self);
+}
+
+typedef struct
+{
+  BhxhDeclaration *declaration;
+  BhxhDocument    *document;
+  BhxhDate         today;
+} CheckData;
+
+static void
+check_data_free (gpointer data)
+{
+  CheckData *check = data;
+
+  g_clear_pointer (&check->declaration, bhxh_declaration_free);
+  g_clear_pointer (&check->document, bhxh_document_free);
+  g_free (check);
+}
+
+static gpointer
+check_thread (BhxhStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  CheckData *check = data;
+
+  return bhxh_store_check_declaration (store, check->declaration, check->document,
+                                       &check->today, error);
+}
+
+static void
+check_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(BhxhComparePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BhxhCheck *check = bhxh_worker_run_finish (self->worker, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  g_clear_pointer (&self->check, bhxh_check_free);
+  self->check = check;
+  refresh (self);
+  if (error != NULL)
+    {
+      gtk_image_set_from_icon_name (self->verdict_icon, "dialog-error-symbolic");
+      gtk_label_set_text (self->verdict_label, error->message);
+      gtk_widget_add_css_class (self->verdict_box, "blocked");
+    }
+  g_signal_emit (self, signals[CHECKED], 0);
+}
+
+static void
+start_check (BhxhComparePage *self)
+{
+  CheckData *data = g_new0 (CheckData, 1);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  data->declaration = bhxh_declaration_copy (bhxh_declaration_object_get_declaration (self->object));
+  data->document = self->document != NULL ? bhxh_document_copy (self->document) : NULL;
+  data->today = self->today;
+  g_clear_pointer (&self->check, bhxh_check_free);
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  refresh (self);
+  bhxh_worker_run_async (self->worker, check_thread, data, check_data_free,
+                         (GDestroyNotify) bhxh_check_free, self->cancellable,
+                         check_cb, g_object_ref (self));
+}
+
+static void
+bhxh_compare_page_dispose (GObject *object)
+{
+  BhxhComparePage *self = (BhxhComparePage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_COMPARE_PAGE);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->worker);
+  g_clear_object (&self->object);
+  g_clear_pointer (&self->document, bhxh_document_free);
+  g_clear_pointer (&self->check, bhxh_check_free);
+  g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bhxh_compare_page_parent_class)->dispose (object);
+}
+
+static void
+bhxh_compare_page_class_init (BhxhComparePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bhxh_compare_page_dispose;
+
+  signals[CHECKED] = g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/bhxh/Desk/bhxh-compare-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, minor_badge);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, days_badge);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, verdict_box);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, verdict_icon);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, verdict_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, reasons_box);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, document_hint);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, fields_grid);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, warnings_box);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, warnings_list);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, details_group);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+bhxh_compare_page_init (BhxhComparePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->detail_rows = g_ptr_array_new ();
+  self->today = bhxh_date_today ();
+}
+
+void
+bhxh_compare_page_set_worker (BhxhComparePage *self,
+                              BhxhWorker      *worker)
+{
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+  g_set_object (&self->worker, worker);
+}
+
+void
+bhxh_compare_page_set_today (BhxhComparePage *self,
+                             const BhxhDate  *today)
+{
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+  self->today = *today;
+}
+
+static void
+set_subject (BhxhComparePage       *self,
+             BhxhDeclarationObject *object,
+             const BhxhDocument    *document)
+{
+  BhxhDocument *copy = document != NULL ? bhxh_document_copy (document) : NULL;
+
+  g_set_object (&self->object, object);
+  g_clear_pointer (&self->document, bhxh_document_free);
+  self->document = copy;
+}
+
+void
+bhxh_compare_page_show (BhxhComparePage       *self,
+                        BhxhDeclarationObject *object,
+                        const BhxhDocument    *document)
+{
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+  g_return_if_fail (BHXH_IS_DECLARATION_OBJECT (object));
+  g_return_if_fail (self->worker != NULL);
+
+  set_subject (self, object, document);
+  start_check (self);
+}
+
+void
+bhxh_compare_page_set_document (BhxhComparePage    *self,
+                                const BhxhDocument *document)
+{
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+  g_return_if_fail (self->object != NULL);
+
+  set_subject (self, self->object, document);
+  start_check (self);
+}
+
+void
+bhxh_compare_page_show_check (BhxhComparePage       *self,
+                              BhxhDeclarationObject *object,
+                              const BhxhDocument    *document,
+                              const BhxhCheck       *check)
+{
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+  g_return_if_fail (BHXH_IS_DECLARATION_OBJECT (object));
+  g_return_if_fail (check != NULL);
+
+  set_subject (self, object, document);
+  g_clear_pointer (&self->check, bhxh_check_free);
+  self->check = bhxh_check_copy (check);
+  refresh (self);
+}
+
+BhxhDeclarationObject *
+bhxh_compare_page_get_object (BhxhComparePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_COMPARE_PAGE (self), NULL);
+  return self->object;
+}
+
+const BhxhDocument *
+bhxh_compare_page_get_document (BhxhComparePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_COMPARE_PAGE (self), NULL);
+  return self->document;
+}
+
+const BhxhCheck *
+bhxh_compare_page_get_check (BhxhComparePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_COMPARE_PAGE (self), NULL);
+  return self->check;
+}
+
+void
+bhxh_compare_page_set_folded (BhxhComparePage *self,
+                              gboolean         folded)
+{
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+  gtk_widget_set_visible (self->back_button, folded);
+}
+
+const char *
+bhxh_compare_page_get_verdict_text (BhxhComparePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_COMPARE_PAGE (self), NULL);
+  return gtk_label_get_text (self->verdict_label);
+}

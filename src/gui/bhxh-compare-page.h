@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "core/bhxh-verdict.h"
+
+#include "bhxh-declaration-object.h"
+#include "bhxh-worker.h"
+
+G_BEGIN_DECLS
+
+#define BHXH_TYPE_COMPARE_PAGE (bhxh_compare_page_get_type ())
+G_DECLARE_FINAL_TYPE (BhxhComparePage, bhxh_compare_page, BHXH, COMPARE_PAGE, GtkWidget)
+
+void                   bhxh_compare_page_set_worker   (BhxhComparePage       *self,
+                                                       BhxhWorker            *worker);
+void                   bhxh_compare_page_set_today    (BhxhComparePage       *self,
+                                                       const BhxhDate        *today);
+/* Shows @object and checks it against @document (nullable, copied). */
+void                   bhxh_compare_page_show         (BhxhComparePage       *self,
+                                                       BhxhDeclarationObject *object,
+                                                       const BhxhDocument    *document);
+void                   bhxh_compare_page_set_document (BhxhComparePage       *self,
+                                                       const BhxhDocument    *document);
+/* Shows a finished check without the worker (tests, screenshots). */
+void                   bhxh_compare_page_show_check   (BhxhComparePage       *self,
+                                                       BhxhDeclarationObject *object,
+                                                       const BhxhDocument    *document,
+                                                       const BhxhCheck       *check);
+BhxhDeclarationObject *bhxh_compare_page_get_object   (BhxhComparePage       *self);
+const BhxhDocument    *bhxh_compare_page_get_document (BhxhComparePage       *self);
+const BhxhCheck       *bhxh_compare_page_get_check    (BhxhComparePage       *self);
+void                   bhxh_compare_page_set_folded   (BhxhComparePage       *self,
+                                                       gboolean               folded);
+/* The text the verdict banner shows, for tests. */
+const char            *bhxh_compare_page_get_verdict_text (BhxhComparePage   *self);
+
+G_END_DECLS

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+
+#include "bhxh-paper-job.h"
+#include "bhxh-print.h"
+
+typedef struct
+{
+  BhxhPaperKind  kind;
+  char          *key;
+} PaperData;
+
+typedef struct
+{
+  GtkWindow    *parent;
+  BhxhWorker   *worker;
+  GCancellable *cancellable;
+  char         *path;
+  char         *title;
+} PaperJob;
+
+static void
+paper_data_free (gpointer data)
+{
+  PaperData *paper = data;
+
+  g_free (paper->key);
+  g_free (paper);
+}
+
+static void
+paper_job_free (PaperJob *job)
+{
+  if (job->path != NULL)
+    bhxh_print_remove_temp (job->path);
+  g_clear_object (&job->parent);
+  g_clear_object (&job->worker);
+  g_clear_object (&job->cancellable);
+  g_free (job->path);
+  g_free (job->title);
+  g_free (job);
+}
+
+static void
+show_failure (GtkWindow    *parent,
+              const GError *error)
+{
+  GtkWidget *dialog;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  dialog = adw_message_dialog_new (parent, _("The Paper Cannot Be Printed"), error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gpointer
+render_thread (BhxhStore     *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  PaperData *paper = data;
+
+  return bhxh_print_render_to_temp (store, paper->kind, paper->key, NULL, error);
+}
+
+static void
+printed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PaperJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bhxh_print_pdf_finish (result, &error))
+    show_failure (job->parent, error);
+  paper_job_free (job);
+}
+
+static void
+rendered_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  PaperJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  job->path = bhxh_worker_run_finish (job->worker, result, &error);
+  if (job->path == NULL)
+    {
+      show_failure (job->parent, error);
+      paper_job_free (job);
+      return;
+    }
+  bhxh_print_pdf_async (job->parent, job->path, job->title, job->cancellable, printed_cb, job);
+}
+
+static const char *
+paper_title (BhxhPaperKind kind)
+{
+  switch (kind)
+    {
+    case BHXH_PAPER_FORM01:
+      return _("Form 01");
+    case BHXH_PAPER_RECEIPT:
+      return _("Receipt");
+    case BHXH_PAPER_REJECTION:
+      return _("Rejection notice");
+    case BHXH_PAPER_DAILY_REPORT:
+    default:
+      return _("Daily report");
+    }
+}
+
+void
+bhxh_paper_job_print (GtkWindow     *parent,
+                      BhxhWorker    *worker,
+                      BhxhPaperKind  kind,
+                      const char    *key,
+                      GCancellable  *cancellable)
+{
+  PaperData *paper;
+  PaperJob *job;
+
+  g_return_if_fail (GTK_IS_WINDOW (parent));
+  g_return_if_fail (BHXH_IS_WORKER (worker));
+  g_return_if_fail (key != NULL);
+
+  paper = g_new0 (PaperData, 1);
+  paper->kind = kind;
+  paper->key = g_strdup (key);
+  job = g_new0 (PaperJob, 1);
+  job->parent = g_object_ref (parent);
+  job->worker = g_object_ref (worker);
+  job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  job->title = g_strdup_printf ("%s %s", paper_title (kind), key);
+  bhxh_worker_run_async (worker, render_thread, paper, paper_data_free, g_free, cancellable,
+                         rendered_cb, job);
+}

@@ -1,0 +1,668 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Today's queue: a GtkColumnView over a GtkFilterListModel. The objects and
+ * their folded search keys are built in the worker thread, so a keystroke
+ * only costs one strstr() per declaration still in view. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+
+#include "core/bhxh-text.h"
+
+#include "bhxh-queue-page.h"
+
+/* Declarations this close to the 10-day limit are shown as urgent. */
+#define EXPIRING_DAYS 3
+
+typedef enum {
+  STATUS_FILTER_OPEN,
+  STATUS_FILTER_PENDING,
+  STATUS_FILTER_ESCALATED,
+  STATUS_FILTER_DECIDED,
+  STATUS_FILTER_ALL,
+} StatusFilter;
+
+struct _BhxhQueuePage
+{
+  GtkWidget           parent_instance;
+
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *status_dropdown;
+  GtkDropDown        *kind_dropdown;
+  GtkToggleButton    *minors_button;
+  GtkToggleButton    *expiring_button;
+  GtkStack           *content_stack;
+  GtkSpinner         *spinner;
+  GtkColumnView      *column_view;
+  GtkLabel           *count_label;
+
+  BhxhWorker         *worker;
+  GCancellable       *cancellable;
+  GListStore         *store;
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filtered;
+  GtkSingleSelection *selection;
+  GHashTable         *by_id;
+
+  char               *query;
+};
+
+enum {
+  DECLARATION_ACTIVATED,
+  LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BhxhQueuePage, bhxh_queue_page, GTK_TYPE_WIDGET)
+
+static gboolean
+status_matches (StatusFilter          filter,
+                BhxhDeclarationStatus status)
+{
+  switch (filter)
+    {
+    case STATUS_FILTER_OPEN:
+      return status == BHXH_STATUS_PENDING || status == BHXH_STATUS_ESCALATED;
+    case STATUS_FILTER_PENDING:
+      return status == BHXH_STATUS_PENDING;
+    case STATUS_FILTER_ESCALATED:
+      return status == BHXH_STATUS_ESCALATED;
+    case STATUS_FILTER_DECIDED:
+      return status != BHXH_STATUS_PENDING && status != BHXH_STATUS_ESCALATED;
+    case STATUS_FILTER_ALL:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  BhxhQueuePage *self = user_data;
+  BhxhDeclarationObject *object = item;
+  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (object);
+  guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
+
+  if (!status_matches (gtk_drop_down_get_selected (self->status_dropdown), d->status))
+    return FALSE;
+  /* Row 0 is "all kinds"; the others follow BhxhDeclarationKind. */
+  if (kind != 0 && kind != GTK_INVALID_LIST_POSITION && (guint) d->kind != kind - 1)
+    return FALSE;
+  if (gtk_toggle_button_get_active (self->minors_button) &&
+      !bhxh_declaration_object_get_minor (object))
+    return FALSE;
+  if (gtk_toggle_button_get_active (self->expiring_button) &&
+      (d->confirmed_at == NULL ||
+       bhxh_declaration_object_get_days_left (object) > EXPIRING_DAYS))
+    return FALSE;
+  if (self->query != NULL && self->query[0] != '\0' &&
+      strstr (bhxh_declaration_object_get_search_key (object), self->query) == NULL)
+    return FALSE;
+  return TRUE;
+}
+
+static void
+update_count (BhxhQueuePage *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  g_autofree char *text = g_strdup_printf (_("%u of %u declarations"), shown, total);
+
+  gtk_label_set_text (self->count_label, text);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->spinner)) &&
+      gtk_spinner_get_spinning (self->spinner))
+    return;
+  gtk_stack_set_visible_child_name (self->content_stack, shown > 0 ? "list" : "empty");
+}
+
+static void
+items_changed_cb (BhxhQueuePage *self)
+{
+  update_count (self);
+}
+
+static void
+filter_changed_cb (BhxhQueuePage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+void
+bhxh_queue_page_set_search (BhxhQueuePage *self,
+                            const char    *text)
+{
+  g_autofree char *folded = NULL;
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+  const char *old;
+
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+
+  folded = bhxh_declaration_fold_query (text);
+  old = self->query != NULL ? self->query : "";
+  if (g_str_equal (folded, old))
+    return;
+  /* Typing one more character only narrows: the filter model then tests
+   * just the rows still shown. */
+  if (strstr (folded, old) != NULL)
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (strstr (old, folded) != NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  g_free (self->query);
+  self->query = g_steal_pointer (&folded);
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
+static void
+search_changed_cb (BhxhQueuePage *self)
+{
+  bhxh_queue_page_set_search (self, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+activate_position (BhxhQueuePage *self,
+                   guint          position)
+{
+  g_autoptr(BhxhDeclarationObject) object =
+    g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (object != NULL)
+    g_signal_emit (self, signals[DECLARATION_ACTIVATED], 0, object);
+}
+
+static void
+search_activate_cb (BhxhQueuePage *self)
+{
+  /* Enter in the search field opens the first hit. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      activate_position (self, 0);
+    }
+}
+
+static void
+row_activate_cb (BhxhQueuePage *self,
+                 guint          position)
+{
+  activate_position (self, position);
+}
+
+/* Columns. Each column's factory carries the function that makes its text. */
+
+typedef char *(*CellTextFunc) (BhxhDeclarationObject *object);
+
+static char *
+cell_name (BhxhDeclarationObject *object)
+{
+  return g_strdup (bhxh_declaration_object_get_declaration (object)->full_name);
+}
+
+static char *
+cell_kind (BhxhDeclarationObject *object)
+{
+  return g_strdup (bhxh_kind_to_display (bhxh_declaration_object_get_declaration (object)->kind));
+}
+
+static char *
+cell_days (BhxhDeclarationObject *object)
+{
+  if (!bhxh_declaration_object_is_open (object))
+    return g_strdup ("—");
+  return bhxh_declaration_object_dup_days_label (object);
+}
+
+static char *
+cell_status (BhxhDeclarationObject *object)
+{
+  const char *status = bhxh_status_to_display (bhxh_declaration_object_get_status (object));
+
+  if (bhxh_declaration_object_get_unsaved (object))
+    return g_strdup_printf (_("%s (not saved yet)"), status);
+  return g_strdup (status);
+}
+
+static char *
+cell_minor (BhxhDeclarationObject *object)
+{
+  return g_strdup (bhxh_declaration_object_get_minor (object) ? _("Under 18") : "");
+}
+
+static char *
+cell_code (BhxhDeclarationObject *object)
+{
+  return g_strdup (bhxh_declaration_object_get_declaration (object)->bhxh_code);
+}
+
+static char *
+cell_id (BhxhDeclarationObject *object)
+{
+  return bhxh_text_mask_id (bhxh_declaration_object_get_declaration (object)->id_number);
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+update_cell (GtkListItem *item)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  BhxhDeclarationObject *object = gtk_list_item_get_item (item);
+  CellTextFunc func = g_object_get_data (G_OBJECT (label), "cell-func");
+  g_autofree char *text = NULL;
+
+  if (object == NULL || func == NULL)
+    return;
+  text = func (object);
+  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+
+  gtk_widget_remove_css_class (label, "error");
+  gtk_widget_remove_css_class (label, "warning");
+  if (func == cell_days && bhxh_declaration_object_is_open (object))
+    {
+      int days = bhxh_declaration_object_get_days_left (object);
+
+      if (days <= 0)
+        gtk_widget_add_css_class (label, "error");
+      else if (days <= EXPIRING_DAYS)
+        gtk_widget_add_css_class (label, "warning");
+    }
+  if (func == cell_minor)
+    gtk_widget_add_css_class (label, "accent");
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  gulong handler;
+
+  g_object_set_data (G_OBJECT (label), "cell-func",
+                     g_object_get_data (G_OBJECT (factory), "cell-func"));
+  update_cell (item);
+  /* The status of a row changes when the clerk decides. */
+  handler = g_signal_connect_swapped (gtk_list_item_get_item (item), "notify",
+                                      G_CALLBACK (update_cell), item);
+  g_object_set_data (G_OBJECT (item), "notify-handler", GSIZE_TO_POINTER (handler));
+}
+
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "notify-handler"));
+  gpointer object = gtk_list_item_get_item (item);
+
+  if (handler != 0 && object != NULL)
+    g_signal_handler_disconnect (object, handler);
+  g_object_set_data (G_OBJECT (item), "notify-handler", NULL);
+}
+
+static void
+add_column (BhxhQueuePage *self,
+            const char    *title,
+            CellTextFunc   func,
+            gboolean       expand,
+            int            fixed_width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_object_set_data (G_OBJECT (factory), "cell-func", func);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), NULL);
+
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (column, fixed_width);
+  gtk_column_view_append_column (self->column_view, column);
+  g_object_unref (column);
+}
+
+static void
+bhxh_queue_page_dispose (GObject *object)
+{
+  BhxhQueuePage *self = (BhxhQueuePage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_QUEUE_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->store);
+  g_clear_object (&self->worker);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->query, g_free);
+
+  G_OBJECT_CLASS (bhxh_queue_page_parent_class)->dispose (object);
+}
+
+static gboolean
+focus_search_cb (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  bhxh_queue_page_focus_search (BHXH_QUEUE_PAGE (widget));
+  return TRUE;
+}
+
+static void
+bhxh_queue_page_class_init (BhxhQueuePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bhxh_queue_page_dispose;
+
+  signals[DECLARATION_ACTIVATED] =
+    g_signal_new ("declaration-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, BHXH_TYPE_DECLARATION_OBJECT);
+  signals[LOADED] =
+    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/vn/bhxh/Desk/bhxh-queue-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, minors_button);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, expiring_button);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, BhxhQueuePage, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                focus_search_cb, NULL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+bhxh_queue_page_init (BhxhQueuePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->store = g_list_store_new (BHXH_TYPE_DECLARATION_OBJECT);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->filtered, "items-changed",
+                           G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+
+  add_column (self, _("Full name"), cell_name, TRUE, -1);
+  add_column (self, _("Kind"), cell_kind, FALSE, 110);
+  add_column (self, _("Days left"), cell_days, FALSE, 100);
+  add_column (self, _("Status"), cell_status, FALSE, 120);
+  add_column (self, _("Age"), cell_minor, FALSE, 90);
+  add_column (self, _("Mã số BHXH"), cell_code, FALSE, 120);
+  add_column (self, _("ID number"), cell_id, FALSE, 130);
+  update_count (self);
+}
+
+void
+bhxh_queue_page_set_worker (BhxhQueuePage *self,
+                            BhxhWorker    *worker)
+{
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+  g_set_object (&self->worker, worker);
+}
+
+static int
+compare_objects (gconstpointer a,
+                 gconstpointer b)
+{
+  BhxhDeclarationObject *x = *(BhxhDeclarationObject **) a;
+  BhxhDeclarationObject *y = *(BhxhDeclarationObject **) b;
+  gboolean x_open = bhxh_declaration_object_is_open (x);
+  gboolean y_open = bhxh_declaration_object_is_open (y);
+  int x_days = bhxh_declaration_object_get_days_left (x);
+  int y_days = bhxh_declaration_object_get_days_left (y);
+
+  /* Open first; among them the most urgent first; then by name. */
+  if (x_open != y_open)
+    return x_open ? -1 : 1;
+  if (x_days != y_days)
+    return x_days < y_days ? -1 : 1;
+  return g_utf8_collate (bhxh_declaration_object_get_declaration (x)->full_name,
+                         bhxh_declaration_object_get_declaration (y)->full_name);
+}
+
+GPtrArray *
+bhxh_queue_load_objects (BhxhStore       *store,
+                         const char      *office_code,
+                         const BhxhDate  *today,
+                         GError         **error)
+{
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  g_autoptr(GPtrArray) declarations = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+
+  filter.office_code = office_code != NULL && office_code[0] != '\0' ? office_code : NULL;
+  declarations = bhxh_store_list_declarations (store, &filter, error);
+  if (declarations == NULL)
+    return NULL;
+
+  g_ptr_array_set_free_func (declarations, NULL);
+  objects = g_ptr_array_new_full (declarations->len, g_object_unref);
+  for (guint i = 0; i < declarations->len; i++)
+    g_ptr_array_add (objects,
+                     bhxh_declaration_object_new (g_ptr_array_index (declarations, i), today));
+  g_ptr_array_sort (objects, compare_objects);
+  return g_steal_pointer (&objects);
+}
+
+typedef struct
+{
+  char     *office_code;
+  BhxhDate  today;
+} LoadData;
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *load = data;
+
+  g_free (load->office_code);
+  g_free (load);
+}
+
+static gpointer
+load_thread (BhxhStore     *store,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  LoadData *load = data;
+
+  return bhxh_queue_load_objects (store, load->office_code, &load->today, error);
+}
+
+void
+bhxh_queue_page_set_declarations (BhxhQueuePage *self,
+                                  GPtrArray     *objects)
+{
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+  g_return_if_fail (objects != NULL);
+
+  g_hash_table_remove_all (self->by_id);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      BhxhDeclarationObject *object = g_ptr_array_index (objects, i);
+
+      g_hash_table_insert (self->by_id, (gpointer) bhxh_declaration_object_get_id (object),
+                           object);
+    }
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                       objects->pdata, objects->len);
+  update_count (self);
+}
+
+static void
+load_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(BhxhQueuePage) self = user_data;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  objects = bhxh_worker_run_finish (self->worker, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (objects != NULL)
+    bhxh_queue_page_set_declarations (self, objects);
+  else
+    gtk_spinner_set_spinning (self->spinner, FALSE);
+  update_count (self);
+  g_signal_emit (self, signals[LOADED], 0, error);
+}
+
+void
+bhxh_queue_page_load (BhxhQueuePage  *self,
+                      const char     *office_code,
+                      const BhxhDate *today)
+{
+  LoadData *load;
+
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+  g_return_if_fail (self->worker != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  load = g_new0 (LoadData, 1);
+  load->office_code = g_strdup (office_code);
+  load->today = *today;
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  gtk_stack_set_visible_child_name (self->content_stack, "loading");
+  bhxh_worker_run_async (self->worker, load_thread, load, load_data_free,
+                         (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                         load_cb, g_object_ref (self));
+}
+
+void
+bhxh_queue_page_focus_search (BhxhQueuePage *self)
+{
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+GListModel *
+bhxh_queue_page_get_model (BhxhQueuePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_QUEUE_PAGE (self), NULL);
+  return G_LIST_MODEL (self->filtered);
+}
+
+guint
+bhxh_queue_page_get_n_total (BhxhQueuePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_QUEUE_PAGE (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->store));
+}
+
+BhxhDeclarationObject *
+bhxh_queue_page_lookup (BhxhQueuePage *self,
+                        const char    *id)
+{
+  g_return_val_if_fail (BHXH_IS_QUEUE_PAGE (self), NULL);
+  return id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
+}
+
+static guint
+position_of (GListModel *model,
+             gpointer    object)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (item == object)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/**
+ * bhxh_queue_page_next_open:
+ *
+ * Returns: (transfer none) (nullable): the first open declaration shown
+ * after @after (or from the top), skipping @after itself.
+ */
+BhxhDeclarationObject *
+bhxh_queue_page_next_open (BhxhQueuePage         *self,
+                           BhxhDeclarationObject *after)
+{
+  GListModel *model = G_LIST_MODEL (self->filtered);
+  guint n = g_list_model_get_n_items (model);
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  guint start = selected != GTK_INVALID_LIST_POSITION ? selected : 0;
+
+  g_return_val_if_fail (BHXH_IS_QUEUE_PAGE (self), NULL);
+
+  for (guint k = 0; k < n; k++)
+    {
+      g_autoptr(BhxhDeclarationObject) object = g_list_model_get_item (model, (start + k) % n);
+
+      if (object != after && bhxh_declaration_object_is_open (object))
+        return object;
+    }
+  return NULL;
+}
+
+void
+bhxh_queue_page_select (BhxhQueuePage         *self,
+                        BhxhDeclarationObject *object)
+{
+  guint position;
+
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+
+  position = object != NULL ? position_of (G_LIST_MODEL (self->filtered), object)
+                            : GTK_INVALID_LIST_POSITION;
+  gtk_single_selection_set_selected (self->selection, position);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  /* GTK 4.8 has no gtk_column_view_scroll_to(): ask its inner list view. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+}
+
+void
+bhxh_queue_page_status_changed (BhxhQueuePage *self)
+{
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The line at the bottom: how old the registry mirror is, when the counter
+ * last reached the portal, how many decisions still wait to be sent. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sync/bhxh-sync-safety.h"
+
+#include "bhxh-status-bar.h"
+
+#define REFRESH_SECONDS 30
+
+struct _BhxhStatusBar
+{
+  GtkWidget     parent_instance;
+
+  GtkWidget    *mirror_item;
+  GtkWidget    *sync_item;
+  GtkWidget    *outbox_item;
+  GtkWidget    *portal_item;
+
+  BhxhWorker   *worker;
+  GSettings    *settings;
+  GCancellable *cancellable;
+  guint         timeout_id;
+  gboolean      blocked;
+  char         *block_message;
+};
+
+G_DEFINE_FINAL_TYPE (BhxhStatusBar, bhxh_status_bar, GTK_TYPE_WIDGET)
+
+typedef struct
+{
+  char      *mirror_version;
+  GDateTime *mirror_imported_at;
+  guint64    persons;
+  char      *last_sync;
+  guint      unsynced;
+  guint      needs_person;
+  BhxhSafetyLevel safety;
+  char      *safety_message;
+} StatusInfo;
+
+static void
+status_info_free (gpointer data)
+{
+  StatusInfo *info = data;
+
+  g_free (info->mirror_version);
+  g_clear_pointer (&info->mirror_imported_at, g_date_time_unref);
+  g_free (info->last_sync);
+  g_free (info->safety_message);
+  g_free (info);
+}
+
+static gpointer
+status_thread (BhxhStore     *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  StatusInfo *info = g_new0 (StatusInfo, 1);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(BhxhSafety) safety = bhxh_sync_safety_check (store, now);
+
+  info->mirror_version = bhxh_store_dup_mirror_version (store);
+  info->mirror_imported_at = bhxh_store_dup_mirror_imported_at (store);
+  info->persons = bhxh_store_count_persons (store);
+  info->last_sync = bhxh_store_dup_meta (store, "sync.last_success_at");
+  info->unsynced = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING) +
+                   bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING);
+  info->needs_person = bhxh_store_outbox_count (store, BHXH_OUTBOX_REFUSED) +
+                       bhxh_store_outbox_count (store, BHXH_OUTBOX_CONFLICT);
+  if (safety != NULL)
+    {
+      info->safety = safety->level;
+      g_ptr_array_add (safety->messages, NULL);
+      info->safety_message = g_strjoinv ("\n", (char **) safety->messages->pdata);
+      g_ptr_array_remove_index (safety->messages, safety->messages->len - 1);
+    }
+  return info;
+}
+
+static GtkWidget *
+item_new (BhxhStatusBar *self,
+          const char    *icon_name)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *image = gtk_image_new_from_icon_name (icon_name);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+  return box;
+}
+
+static void
+item_set (GtkWidget  *item,
+          const char *icon_name,
+          const char *text,
+          const char *tooltip,
+          const char *css)
+{
+  GtkWidget *image = gtk_widget_get_first_child (item);
+  GtkWidget *label = gtk_widget_get_next_sibling (image);
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon_name);
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (item, tooltip);
+  gtk_widget_remove_css_class (item, "warning");
+  gtk_widget_remove_css_class (item, "error");
+  if (css != NULL)
+    gtk_widget_add_css_class (item, css);
+}
+
+static void
+show_mirror (BhxhStatusBar    *self,
+             const StatusInfo *info)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint stale_days = g_settings_get_uint (self->settings, "mirror-stale-days");
+  g_autofree char *text = NULL;
+  g_autofree char *tooltip = NULL;
+  gboolean stale;
+  int age;
+
+  if (info->mirror_imported_at == NULL)
+    {
+      item_set (self->mirror_item, "dialog-warning-symbolic", _("No registry mirror"),
+                _("Sync with the portal to download the registry"), "error");
+      return;
+    }
+
+  age = (int) (g_date_time_difference (now, info->mirror_imported_at) / G_TIME_SPAN_DAY);
+  stale = age > (int) stale_days;
+  if (age <= 0)
+    text = g_strdup (_("Registry: today"));
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Registry: %d day old",
+                                         "Registry: %d days old", age), age);
+  tooltip = g_strdup_printf (_("Registry mirror %s, %" G_GUINT64_FORMAT " persons"),
+                             info->mirror_version != NULL ? info->mirror_version : "—",
+                             info->persons);
+  if (stale)
+    {
+      g_autofree char *warning = g_strdup_printf (_("%s. It is stale: sync before deciding."),
+                                                  tooltip);
+
+      g_free (tooltip);
+      tooltip = g_steal_pointer (&warning);
+    }
+  item_set (self->mirror_item, stale ? "dialog-warning-symbolic" : "x-office-address-book-symbolic",
+            text, tooltip, stale ? "warning" : NULL);
+}
+
+static void
+show_sync (BhxhStatusBar    *self,
+           const StatusInfo *info)
+{
+  g_autoptr(GDateTime) at = NULL;
+  g_autofree char *text = NULL;
+
+  if (info->last_sync != NULL)
+    at = g_date_time_new_from_iso8601 (info->last_sync, NULL);
+  if (at != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (at);
+      g_autofree char *when = g_date_time_format (local, "%d/%m %H:%M");
+
+      text = g_strdup_printf (_("Last sync: %s"), when);
+    }
+  else
+    text = g_strdup (_("Never synced"));
+  item_set (self->sync_item, "emblem-synchronizing-symbolic", text, NULL,
+            at == NULL ? "warning" : NULL);
+}
+
+static void
+show_outbox (BhxhStatusBar    *self,
+             const StatusInfo *info)
+{
+  g_autofree char *text = NULL;
+  const char *css = NULL;
+
+  if (info->needs_person > 0)
+    {
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u unsynced, %u refused by the portal",
+                                           "%u unsynced, %u refused by the portal",
+                                           info->unsynced),
+                              info->unsynced, info->needs_person);
+      css = "error";
+    }
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u decision not sent",
+                                         "%u decisions not sent", info->unsynced),
+                            info->unsynced);
+  item_set (self->outbox_item, info->unsynced > 0 ? "mail-outbox-symbolic" : "mail-send-symbolic",
+            text, _("Decisions are kept safely here until the portal acknowledges them"), css);
+}
+
+/* The sync rules' safety stop: past its limits, new approvals wait. */
+static void
+show_safety (BhxhStatusBar    *self,
+             const StatusInfo *info)
+{
+  g_clear_pointer (&self->block_message, g_free);
+  self->blocked = info->safety == BHXH_SAFETY_BLOCK;
+  if (info->safety == BHXH_SAFETY_OK || info->safety_message == NULL)
+    return;
+  if (self->blocked)
+    self->block_message = g_strdup (info->safety_message);
+  gtk_widget_set_tooltip_text (self->sync_item, info->safety_message);
+  gtk_widget_remove_css_class (self->sync_item, "warning");
+  gtk_widget_add_css_class (self->sync_item, self->blocked ? "error" : "warning");
+}
+
+static void
+status_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BhxhStatusBar) self = user_data;
+  g_autoptr(GError) error = NULL;
+  StatusInfo *info = bhxh_worker_run_finish (self->worker, result, &error);
+
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        item_set (self->mirror_item, "dialog-error-symbolic", error->message, NULL, "error");
+      return;
+    }
+  show_mirror (self, info);
+  show_sync (self, info);
+  show_outbox (self, info);
+  show_safety (self, info);
+  status_info_free (info);
+}
+
+static void
+reach_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(BhxhStatusBar) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error))
+    item_set (self->portal_item, "network-wired-symbolic", _("Portal online"), NULL, NULL);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    item_set (self->portal_item, "network-offline-symbolic", _("Portal offline"),
+              error->message, "warning");
+}
+
+static void
+check_portal (BhxhStatusBar *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "portal-url");
+  g_autoptr(GSocketConnectable) address = NULL;
+
+  if (url[0] != '\0')
+    address = g_network_address_parse_uri (url, 443, NULL);
+  if (address == NULL)
+    {
+      item_set (self->portal_item, "network-offline-symbolic", _("Working offline"),
+                _("No portal address is set in the preferences"), NULL);
+      return;
+    }
+  g_network_monitor_can_reach_async (g_network_monitor_get_default (), address,
+                                     self->cancellable, reach_cb, g_object_ref (self));
+}
+
+void
+bhxh_status_bar_refresh (BhxhStatusBar *self)
+{
+  g_return_if_fail (BHXH_IS_STATUS_BAR (self));
+
+  if (self->worker == NULL)
+    return;
+  bhxh_worker_run_async (self->worker, status_thread, NULL, NULL, status_info_free,
+                         self->cancellable, status_cb, g_object_ref (self));
+  check_portal (self);
+}
+
+static gboolean
+refresh_timeout_cb (gpointer user_data)
+{
+  bhxh_status_bar_refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bhxh_status_bar_dispose (GObject *object)
+{
+  BhxhStatusBar *self = (BhxhStatusBar *)object;
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->timeout_id, g_source_remove);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->worker);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->block_message, g_free);
+
+  G_OBJECT_CLASS (bhxh_status_bar_parent_class)->dispose (object);
+}
+
+static void
+bhxh_status_bar_class_init (BhxhStatusBarClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bhxh_status_bar_dispose;
+  gtk_widget_class_set_css_name (widget_class, "statusbar");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
+}
+
+static void
+bhxh_status_bar_init (BhxhStatusBar *self)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 24);
+  self->cancellable = g_cancellable_new ();
+  self->mirror_item = item_new (self, "x-office-address-book-symbolic");
+  self->sync_item = item_new (self, "emblem-synchronizing-symbolic");
+  self->outbox_item = item_new (self, "mail-outbox-symbolic");
+  self->portal_item = item_new (self, "network-offline-symbolic");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Counter status"), -1);
+}
+
+void
+bhxh_status_bar_setup (BhxhStatusBar *self,
+                       BhxhWorker    *worker,
+                       GSettings     *settings)
+{
+  g_return_if_fail (BHXH_IS_STATUS_BAR (self));
+
+  g_set_object (&self->worker, worker);
+  g_set_object (&self->settings, settings);
+  g_signal_connect_object (settings, "changed::portal-url",
+                           G_CALLBACK (bhxh_status_bar_refresh), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "changed::mirror-stale-days",
+                           G_CALLBACK (bhxh_status_bar_refresh), self, G_CONNECT_SWAPPED);
+  if (self->timeout_id == 0)
+    self->timeout_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_timeout_cb, self);
+  bhxh_status_bar_refresh (self);
+}
+
+gboolean
+bhxh_status_bar_get_blocked (BhxhStatusBar *self)
+{
+  g_return_val_if_fail (BHXH_IS_STATUS_BAR (self), FALSE);
+  return self->blocked;
+}
+
+const char *
+bhxh_status_bar_get_block_message (BhxhStatusBar *self)
+{
+  g_return_val_if_fail (BHXH_IS_STATUS_BAR (self), NULL);
+  return self->block_message;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bhxh-worker.h"
+
+G_BEGIN_DECLS
+
+#define BHXH_TYPE_STATUS_BAR (bhxh_status_bar_get_type ())
+G_DECLARE_FINAL_TYPE (BhxhStatusBar, bhxh_status_bar, BHXH, STATUS_BAR, GtkWidget)
+
+void     bhxh_status_bar_setup        (BhxhStatusBar *self,
+                                       BhxhWorker    *worker,
+                                       GSettings     *settings);
+void     bhxh_status_bar_refresh      (BhxhStatusBar *self);
+/* TRUE when new approvals must wait (the safety stop of the sync rules). */
+gboolean bhxh_status_bar_get_blocked  (BhxhStatusBar *self);
+const char *bhxh_status_bar_get_block_message (BhxhStatusBar *self);
+
+G_END_DECLS

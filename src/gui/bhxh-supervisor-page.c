@@ -1,0 +1,1004 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The supervisor's day: charts of the decisions, escalations and override
+ * requests to countersign (one by one or in bulk), the list of decisions,
+ * and the daily report. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n-lib.h>
+
+#include "docs/bhxh-papers.h"
+#include "store/bhxh-store.h"
+
+#include "bhxh-chart.h"
+#include "bhxh-decide-dialog.h"
+#include "bhxh-paper-job.h"
+#include "bhxh-supervisor-page.h"
+
+struct _BhxhSupervisorPage
+{
+  GtkWidget      parent_instance;
+
+  GtkLabel      *day_label;
+  GtkDropDown   *clerk_dropdown;
+  GtkLabel      *totals_label;
+  GtkFlowBox    *charts_box;
+  GtkLabel      *escalations_title;
+  GtkListBox    *escalations_list;
+  GtkColumnView *decisions_view;
+  GtkWidget     *hour_chart;
+  GtkWidget     *reason_chart;
+  GtkWidget     *clerk_chart;
+
+  BhxhWorker    *worker;
+  GCancellable  *cancellable;
+  char          *login;
+  BhxhDate       day;
+  GPtrArray     *reason_codes;   /* (element-type BhxhReasonCode) */
+  GListStore    *rows;           /* GtkStringObject per decision, data on the object */
+  GPtrArray     *decisions;      /* (element-type BhxhDecision) */
+  GPtrArray     *names;          /* (element-type utf8), parallel to decisions */
+  GPtrArray     *escalations;    /* (element-type BhxhDeclaration) */
+  GPtrArray     *checks;         /* GtkCheckButton of each escalation row */
+  GStrv          clerks;
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BhxhSupervisorPage, bhxh_supervisor_page, GTK_TYPE_WIDGET)
+
+static const char *
+outcome_display (BhxhOutcome outcome)
+{
+  switch (outcome)
+    {
+    case BHXH_OUTCOME_APPROVE:
+      return _("Approved");
+    case BHXH_OUTCOME_REJECT:
+      return _("Rejected");
+    case BHXH_OUTCOME_ESCALATE:
+    default:
+      return _("Escalated");
+    }
+}
+
+static const char *
+outbox_display (BhxhOutboxState state)
+{
+  switch (state)
+    {
+    case BHXH_OUTBOX_PENDING:
+      return _("Waiting to send");
+    case BHXH_OUTBOX_SENDING:
+      return _("Sending");
+    case BHXH_OUTBOX_ACKNOWLEDGED:
+      return _("Received by the portal");
+    case BHXH_OUTBOX_REFUSED:
+      return _("Refused by the portal");
+    case BHXH_OUTBOX_CONFLICT:
+    default:
+      return _("Conflict at the portal");
+    }
+}
+
+static const char *
+reason_label (BhxhSupervisorPage *self,
+              const char         *code)
+{
+  for (guint i = 0; self->reason_codes != NULL && i < self->reason_codes->len; i++)
+    {
+      const BhxhReasonCode *reason = g_ptr_array_index (self->reason_codes, i);
+
+      if (g_strcmp0 (reason->code, code) == 0)
+        return reason->label;
+    }
+  return code;
+}
+
+static const char *
+selected_clerk (BhxhSupervisorPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->clerk_dropdown);
+
+  /* Row 0 is "all clerks". */
+  if (self->clerks == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > g_strv_length (self->clerks))
+    return NULL;
+  return self->clerks[selected - 1];
+}
+
+static gboolean
+shown (BhxhSupervisorPage *self,
+       const BhxhDecision *decision)
+{
+  const char *clerk = selected_clerk (self);
+
+  return clerk == NULL || g_strcmp0 (decision->clerk, clerk) == 0;
+}
+
+/* Charts. */
+
+static void
+fill_hour_chart (BhxhSupervisorPage *self)
+{
+  const char *series[] = { _("Approved"), _("Rejected"), _("Escalated"), NULL };
+  int first = 7, last = 17;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autofree double *values = NULL;
+
+  for (guint i = 0; i < self->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+      g_autoptr(GDateTime) local = g_date_time_to_local (d->decided_at);
+
+      first = MIN (first, g_date_time_get_hour (local));
+      last = MAX (last, g_date_time_get_hour (local));
+    }
+  values = g_new0 (double, (last - first + 1) * 3);
+  for (int h = first; h <= last; h++)
+    g_ptr_array_add (labels, g_strdup_printf ("%dh", h));
+  g_ptr_array_add (labels, NULL);
+
+  for (guint i = 0; i < self->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+      g_autoptr(GDateTime) local = g_date_time_to_local (d->decided_at);
+
+      if (shown (self, d))
+        values[(g_date_time_get_hour (local) - first) * 3 + d->outcome] += 1;
+    }
+  bhxh_chart_set_data (BHXH_CHART (self->hour_chart), (const char * const *) labels->pdata,
+                       series, values);
+}
+
+static void
+fill_reason_chart (BhxhSupervisorPage *self)
+{
+  const char *series[] = { _("Rejections"), NULL };
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (double));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < self->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+
+      if (d->outcome != BHXH_OUTCOME_REJECT || !shown (self, d) || d->reason_codes == NULL)
+        continue;
+      for (guint r = 0; d->reason_codes[r] != NULL; r++)
+        {
+          const char *label = reason_label (self, d->reason_codes[r]);
+
+          g_hash_table_insert (counts, (gpointer) label,
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (
+                                 g_hash_table_lookup (counts, label)) + 1));
+        }
+    }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      double v = GPOINTER_TO_UINT (value);
+
+      g_ptr_array_add (labels, key);
+      g_array_append_val (values, v);
+    }
+  g_ptr_array_add (labels, NULL);
+  bhxh_chart_set_data (BHXH_CHART (self->reason_chart), (const char * const *) labels->pdata,
+                       series, (double *) values->data);
+}
+
+static void
+fill_clerk_chart (BhxhSupervisorPage *self)
+{
+  const char *series[] = { _("Approved"), _("Rejected"), _("Escalated"), NULL };
+  guint n = self->clerks != NULL ? g_strv_length (self->clerks) : 0;
+  g_autofree double *values = g_new0 (double, MAX (n, 1) * 3);
+  static const char *none[] = { NULL };
+
+  for (guint i = 0; i < self->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+
+      for (guint c = 0; c < n; c++)
+        if (g_strcmp0 (self->clerks[c], d->clerk) == 0)
+          values[c * 3 + d->outcome] += 1;
+    }
+  bhxh_chart_set_data (BHXH_CHART (self->clerk_chart),
+                       self->clerks != NULL ? (const char * const *) self->clerks : none,
+                       series, values);
+}
+
+/* The list of decisions: one GtkStringObject per row carrying its index. */
+
+typedef char *(*RowTextFunc) (BhxhSupervisorPage *self, guint index);
+
+static char *
+row_time (BhxhSupervisorPage *self,
+          guint               index)
+{
+  const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
+  g_autoptr(GDateTime) local = g_date_time_to_local (d->decided_at);
+
+  return g_date_time_format (local, "%H:%M");
+}
+
+static char *
+row_clerk (BhxhSupervisorPage *self,
+           guint               index)
+{
+  return g_strdup (((BhxhDecision *) g_ptr_array_index (self->decisions, index))->clerk);
+}
+
+static char *
+row_name (BhxhSupervisorPage *self,
+          guint               index)
+{
+  return g_strdup (g_ptr_array_index (self->names, index));
+}
+
+static char *
+row_outcome (BhxhSupervisorPage *self,
+             guint               index)
+{
+  const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
+
+  if (d->override)
+    return g_strdup_printf (_("%s (override)"), outcome_display (d->outcome));
+  return g_strdup (outcome_display (d->outcome));
+}
+
+static char *
+row_reasons (BhxhSupervisorPage *self,
+             guint               index)
+{
+  const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
+    g_string_append_printf (text, "%s%s", r > 0 ? "; " : "", reason_label (self, d->reason_codes[r]));
+  if (d->note != NULL)
+    g_string_append_printf (text, "%s%s", text->len > 0 ? " — " : "", d->note);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static char *
+row_sync (BhxhSupervisorPage *self,
+          guint               index)
+{
+  const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
+
+  return g_strdup (outbox_display (d->outbox_state));
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              BhxhSupervisorPage       *self)
+{
+  RowTextFunc func = g_object_get_data (G_OBJECT (factory), "row-func");
+  GObject *row = gtk_list_item_get_item (item);
+  guint index = GPOINTER_TO_UINT (g_object_get_data (row, "index"));
+  g_autofree char *text = NULL;
+
+  if (self->decisions == NULL || index >= self->decisions->len)
+    return;
+  text = func (self, index);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (gtk_list_item_get_child (item), text);
+}
+
+static void
+add_column (BhxhSupervisorPage *self,
+            const char         *title,
+            RowTextFunc         func,
+            gboolean            expand,
+            int                 width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+
+  g_object_set_data (G_OBJECT (factory), "row-func", func);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), self);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (column, width);
+  gtk_column_view_append_column (self->decisions_view, column);
+}
+
+static void
+fill_rows (BhxhSupervisorPage *self)
+{
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
+  guint approved = 0, rejected = 0, escalated = 0;
+  g_autofree char *totals = NULL;
+
+  /* Newest first. */
+  for (guint i = self->decisions->len; i-- > 0;)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+      GtkStringObject *row;
+
+      if (!shown (self, d))
+        continue;
+      approved += d->outcome == BHXH_OUTCOME_APPROVE;
+      rejected += d->outcome == BHXH_OUTCOME_REJECT;
+      escalated += d->outcome == BHXH_OUTCOME_ESCALATE;
+      row = gtk_string_object_new (d->uuid);
+      g_object_set_data (G_OBJECT (row), "index", GUINT_TO_POINTER (i));
+      g_ptr_array_add (objects, row);
+    }
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       objects->pdata, objects->len);
+  totals = g_strdup_printf (_("%u decisions: %u approved, %u rejected, %u escalated"),
+                            approved + rejected + escalated, approved, rejected, escalated);
+  gtk_label_set_text (self->totals_label, totals);
+}
+
+static void
+refill (BhxhSupervisorPage *self)
+{
+  if (self->decisions == NULL)
+    return;
+  fill_rows (self);
+  fill_hour_chart (self);
+  fill_reason_chart (self);
+  fill_clerk_chart (self);
+}
+
+static void
+clerk_changed_cb (BhxhSupervisorPage *self)
+{
+  refill (self);
+}
+
+/* Escalations: countersign (approve with override) or reject. */
+
+typedef struct
+{
+  GStrv        ids;
+  BhxhOutcome  outcome;
+  char        *clerk;
+  GStrv        reason_codes;
+  char        *note;
+  BhxhDate     today;
+} BulkData;
+
+static void
+bulk_data_free (gpointer data)
+{
+  BulkData *bulk = data;
+
+  g_strfreev (bulk->ids);
+  g_free (bulk->clerk);
+  g_strfreev (bulk->reason_codes);
+  g_free (bulk->note);
+  g_free (bulk);
+}
+
+/* Returns the number decided; the first failure is the error, and the
+ * ones decided before it stay decided (each decision is its own record). */
+static gpointer
+bulk_thread (BhxhStore     *store,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  BulkData *bulk = data;
+  guint done = 0;
+
+  for (guint i = 0; bulk->ids[i] != NULL; i++)
+    {
+      BhxhDecisionRequest request = {
+        .declaration_id = bulk->ids[i],
+        .outcome = bulk->outcome,
+        .clerk = bulk->clerk,
+        .reason_codes = (const char * const *) bulk->reason_codes,
+        .note = bulk->note,
+        .override = bulk->outcome == BHXH_OUTCOME_APPROVE,
+        .today = &bulk->today,
+      };
+      g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, error);
+
+      if (decision == NULL)
+        return NULL;
+      done++;
+    }
+  return GUINT_TO_POINTER (done);
+}
+
+static void
+bulk_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(BhxhSupervisorPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  bhxh_worker_run_finish (self->worker, result, &error);
+  if (error != NULL && GTK_IS_WINDOW (root))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (root), _("Not All Decided"),
+                                                  error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  bhxh_supervisor_page_refresh (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static GStrv
+selected_ids (BhxhSupervisorPage *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->checks->len; i++)
+    if (gtk_check_button_get_active (g_ptr_array_index (self->checks, i)))
+      g_strv_builder_add (builder, g_object_get_data (g_ptr_array_index (self->checks, i), "id"));
+  return g_strv_builder_end (builder);
+}
+
+static void
+decided_cb (BhxhDecideDialog   *dialog,
+            const char * const *codes,
+            const char         *note,
+            BhxhSupervisorPage *self)
+{
+  BulkData *bulk = g_new0 (BulkData, 1);
+
+  bulk->ids = g_strdupv (g_object_get_data (G_OBJECT (dialog), "ids"));
+  bulk->outcome = bhxh_decide_dialog_get_mode (dialog) == BHXH_DECIDE_REJECT
+                ? BHXH_OUTCOME_REJECT : BHXH_OUTCOME_APPROVE;
+  bulk->clerk = g_strdup (self->login);
+  bulk->reason_codes = g_strdupv ((char **) codes);
+  bulk->note = g_strdup (note);
+  bulk->today = self->day;
+  bhxh_worker_run_async (self->worker, bulk_thread, bulk, bulk_data_free, NULL,
+                         self->cancellable, bulk_cb, g_object_ref (self));
+}
+
+static void
+decide_ids (BhxhSupervisorPage *self,
+            BhxhDecideMode      mode,
+            GStrv               ids)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *who = NULL;
+  BhxhDecideDialog *dialog;
+
+  if (ids == NULL || ids[0] == NULL)
+    {
+      g_strfreev (ids);
+      return;
+    }
+  who = g_strv_length (ids) == 1
+      ? g_strdup (g_object_get_data (G_OBJECT (self), ids[0]))
+      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u person", "%u persons",
+                                      g_strv_length (ids)), g_strv_length (ids));
+  dialog = bhxh_decide_dialog_new (GTK_WINDOW (root), mode, who != NULL ? who : ids[0],
+                                   self->reason_codes, NULL, TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "ids", ids, (GDestroyNotify) g_strfreev);
+  g_signal_connect_object (dialog, "decided", G_CALLBACK (decided_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+row_approve_cb (GtkButton          *button,
+                BhxhSupervisorPage *self)
+{
+  const char *ids[] = { g_object_get_data (G_OBJECT (button), "id"), NULL };
+
+  decide_ids (self, BHXH_DECIDE_OVERRIDE, g_strdupv ((char **) ids));
+}
+
+static void
+row_reject_cb (GtkButton          *button,
+               BhxhSupervisorPage *self)
+{
+  const char *ids[] = { g_object_get_data (G_OBJECT (button), "id"), NULL };
+
+  decide_ids (self, BHXH_DECIDE_REJECT, g_strdupv ((char **) ids));
+}
+
+static const BhxhDecision *
+escalation_decision (BhxhSupervisorPage *self,
+                     const char         *declaration_id)
+{
+  for (guint i = self->decisions->len; i-- > 0;)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+
+      if (d->outcome == BHXH_OUTCOME_ESCALATE && g_strcmp0 (d->declaration_id, declaration_id) == 0)
+        return d;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+row_button_new (BhxhSupervisorPage *self,
+                const char         *label,
+                const char         *a11y,
+                const char         *id,
+                GCallback           callback)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+  g_object_set_data_full (G_OBJECT (button), "id", g_strdup (id), g_free);
+  g_signal_connect_object (button, "clicked", callback, self, 0);
+  return button;
+}
+
+static void
+fill_escalations (BhxhSupervisorPage *self)
+{
+  GtkWidget *child;
+  g_autofree char *title = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->escalations_list))) != NULL)
+    gtk_list_box_remove (self->escalations_list, child);
+  g_ptr_array_set_size (self->checks, 0);
+
+  for (guint i = 0; i < self->escalations->len; i++)
+    {
+      const BhxhDeclaration *e = g_ptr_array_index (self->escalations, i);
+      const BhxhDecision *d = escalation_decision (self, e->id);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      g_autofree char *subtitle = NULL;
+      g_autofree char *approve_a11y = g_strdup_printf (_("Countersign and approve %s"),
+                                                       e->full_name);
+      g_autofree char *reject_a11y = g_strdup_printf (_("Reject %s"), e->full_name);
+
+      subtitle = d != NULL ? g_strdup_printf ("%s · %s: %s", e->id, d->clerk,
+                                              d->note != NULL ? d->note : "—")
+                           : g_strdup (e->id);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->full_name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      e->full_name, -1);
+      g_object_set_data_full (G_OBJECT (check), "id", g_strdup (e->id), g_free);
+      g_object_set_data_full (G_OBJECT (self), e->id, g_strdup (e->full_name), g_free);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 row_button_new (self, _("_Countersign…"), approve_a11y, e->id,
+                                                 G_CALLBACK (row_approve_cb)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 row_button_new (self, _("_Reject…"), reject_a11y, e->id,
+                                                 G_CALLBACK (row_reject_cb)));
+      gtk_list_box_append (self->escalations_list, row);
+      g_ptr_array_add (self->checks, check);
+    }
+  if (self->escalations->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Nothing waiting"));
+      gtk_list_box_append (self->escalations_list, row);
+    }
+  title = g_strdup_printf (_("Waiting for a supervisor (%u)"), self->escalations->len);
+  gtk_label_set_text (self->escalations_title, title);
+}
+
+/* Loading the day. */
+
+typedef struct
+{
+  GPtrArray *decisions;
+  GPtrArray *names;
+  GPtrArray *escalations;
+} DayData;
+
+static void
+day_data_free (gpointer data)
+{
+  DayData *day = data;
+
+  g_clear_pointer (&day->decisions, g_ptr_array_unref);
+  g_clear_pointer (&day->names, g_ptr_array_unref);
+  g_clear_pointer (&day->escalations, g_ptr_array_unref);
+  g_free (day);
+}
+
+static gpointer
+day_thread (BhxhStore     *store,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  const BhxhDate *date = data;
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  DayData *day = g_new0 (DayData, 1);
+
+  filter.status = BHXH_STATUS_ESCALATED;
+  day->decisions = bhxh_store_list_decisions_on (store, date, error);
+  if (day->decisions != NULL)
+    day->escalations = bhxh_store_list_declarations (store, &filter, error);
+  if (day->escalations == NULL)
+    {
+      day_data_free (day);
+      return NULL;
+    }
+  day->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < day->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (day->decisions, i);
+      g_autoptr(BhxhDeclaration) declaration =
+        bhxh_store_get_declaration (store, d->declaration_id, NULL);
+
+      g_ptr_array_add (day->names, g_strdup (declaration != NULL ? declaration->full_name
+                                                                 : d->declaration_id));
+    }
+  return day;
+}
+
+static void
+set_clerks (BhxhSupervisorPage *self)
+{
+  g_autoptr(GPtrArray) clerks = g_ptr_array_new ();
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  g_autofree char *previous = g_strdup (selected_clerk (self));
+  guint selected = 0;
+
+  for (guint i = 0; i < self->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+      guint index;
+
+      if (!g_ptr_array_find_with_equal_func (clerks, d->clerk, g_str_equal, &index))
+        g_ptr_array_add (clerks, d->clerk);
+    }
+  g_ptr_array_sort (clerks, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (clerks, NULL);
+  g_strfreev (self->clerks);
+  self->clerks = g_strdupv ((char **) clerks->pdata);
+
+  gtk_string_list_append (model, _("All clerks"));
+  for (guint i = 0; self->clerks[i] != NULL; i++)
+    {
+      gtk_string_list_append (model, self->clerks[i]);
+      if (g_strcmp0 (self->clerks[i], previous) == 0)
+        selected = i + 1;
+    }
+  g_signal_handlers_block_by_func (self->clerk_dropdown, clerk_changed_cb, self);
+  gtk_drop_down_set_model (self->clerk_dropdown, G_LIST_MODEL (model));
+  gtk_drop_down_set_selected (self->clerk_dropdown, selected);
+  g_signal_handlers_unblock_by_func (self->clerk_dropdown, clerk_changed_cb, self);
+}
+
+static void
+day_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(BhxhSupervisorPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  DayData *day = bhxh_worker_run_finish (self->worker, result, &error);
+
+  if (day == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->totals_label, error->message);
+      return;
+    }
+  g_clear_pointer (&self->decisions, g_ptr_array_unref);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
+  g_clear_pointer (&self->escalations, g_ptr_array_unref);
+  self->decisions = g_steal_pointer (&day->decisions);
+  self->names = g_steal_pointer (&day->names);
+  self->escalations = g_steal_pointer (&day->escalations);
+  day_data_free (day);
+
+  set_clerks (self);
+  fill_escalations (self);
+  refill (self);
+}
+
+void
+bhxh_supervisor_page_refresh (BhxhSupervisorPage *self)
+{
+  g_return_if_fail (BHXH_IS_SUPERVISOR_PAGE (self));
+
+  if (self->worker == NULL || self->login == NULL)
+    return;
+  bhxh_worker_run_async (self->worker, day_thread, g_memdup2 (&self->day, sizeof self->day),
+                         g_free, day_data_free, self->cancellable, day_cb, g_object_ref (self));
+}
+
+/* Export and print. */
+
+static void
+csv_field (GString    *out,
+           const char *value,
+           gboolean    last)
+{
+  g_autofree char *escaped = NULL;
+
+  if (value == NULL)
+    value = "";
+  if (strpbrk (value, ",\"\r\n") != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (value, "\"", -1);
+
+      escaped = g_strjoinv ("\"\"", parts);
+      g_string_append_printf (out, "\"%s\"", escaped);
+    }
+  else
+    g_string_append (out, value);
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+char *
+bhxh_supervisor_page_dup_csv (BhxhSupervisorPage *self)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (BHXH_IS_SUPERVISOR_PAGE (self), NULL);
+
+  g_string_append (out, "decided_at,clerk,declaration_id,full_name,outcome,reason_codes,note,"
+                        "override,sync_state\r\n");
+  for (guint i = 0; self->decisions != NULL && i < self->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+      g_autofree char *at = g_date_time_format_iso8601 (d->decided_at);
+      g_autofree char *codes = d->reason_codes != NULL ? g_strjoinv (";", d->reason_codes) : NULL;
+
+      if (!shown (self, d))
+        continue;
+      csv_field (out, at, FALSE);
+      csv_field (out, d->clerk, FALSE);
+      csv_field (out, d->declaration_id, FALSE);
+      csv_field (out, g_ptr_array_index (self->names, i), FALSE);
+      csv_field (out, bhxh_outcome_to_string (d->outcome), FALSE);
+      csv_field (out, codes, FALSE);
+      csv_field (out, d->note, FALSE);
+      csv_field (out, d->override ? "yes" : "no", FALSE);
+      csv_field (out, bhxh_outbox_state_to_string (d->outbox_state), TRUE);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+export_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BhxhSupervisorPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    gtk_label_set_text (self->totals_label, error->message);
+}
+
+static void
+export_response_cb (GtkNativeDialog    *chooser,
+                     int                 response,
+                     BhxhSupervisorPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      char *csv = bhxh_supervisor_page_dup_csv (self);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (csv, strlen (csv));
+
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                           G_FILE_CREATE_REPLACE_DESTINATION, NULL,
+                                           export_written_cb, g_object_ref (self));
+    }
+  g_object_unref (chooser);
+}
+
+static void
+export_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  BhxhSupervisorPage *self = BHXH_SUPERVISOR_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *day = bhxh_date_to_iso (&self->day);
+  g_autofree char *name = g_strdup_printf ("bhxh-decisions-%s.csv", day);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export the Day’s Decisions"), GTK_WINDOW (root),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+print_report_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  BhxhSupervisorPage *self = BHXH_SUPERVISOR_PAGE (widget);
+  g_autofree char *day = bhxh_date_to_iso (&self->day);
+
+  bhxh_paper_job_print (GTK_WINDOW (gtk_widget_get_root (widget)), self->worker,
+                        BHXH_PAPER_DAILY_REPORT, day, self->cancellable);
+}
+
+static void
+refresh_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  bhxh_supervisor_page_refresh (BHXH_SUPERVISOR_PAGE (widget));
+}
+
+static void
+bulk_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  BhxhSupervisorPage *self = BHXH_SUPERVISOR_PAGE (widget);
+  GStrv ids = selected_ids (self);
+
+  if (ids[0] == NULL)
+    {
+      g_strfreev (ids);
+      gtk_label_set_text (self->totals_label, _("Tick the declarations to decide first."));
+      return;
+    }
+  decide_ids (self, g_str_equal (action_name, "supervisor.reject-selected")
+                    ? BHXH_DECIDE_REJECT : BHXH_DECIDE_OVERRIDE, ids);
+}
+
+static void
+bhxh_supervisor_page_dispose (GObject *object)
+{
+  BhxhSupervisorPage *self = (BhxhSupervisorPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_SUPERVISOR_PAGE);
+  g_clear_object (&self->worker);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->rows);
+  g_clear_pointer (&self->login, g_free);
+  g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->decisions, g_ptr_array_unref);
+  g_clear_pointer (&self->names, g_ptr_array_unref);
+  g_clear_pointer (&self->escalations, g_ptr_array_unref);
+  g_clear_pointer (&self->checks, g_ptr_array_unref);
+  g_clear_pointer (&self->clerks, g_strfreev);
+
+  G_OBJECT_CLASS (bhxh_supervisor_page_parent_class)->dispose (object);
+}
+
+static void
+bhxh_supervisor_page_class_init (BhxhSupervisorPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bhxh_supervisor_page_dispose;
+
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/vn/bhxh/Desk/bhxh-supervisor-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, day_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, clerk_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, totals_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, charts_box);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, escalations_title);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, escalations_list);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, decisions_view);
+  gtk_widget_class_bind_template_callback (widget_class, clerk_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "supervisor.export", NULL, export_activated);
+  gtk_widget_class_install_action (widget_class, "supervisor.print-report", NULL,
+                                   print_report_activated);
+  gtk_widget_class_install_action (widget_class, "supervisor.refresh", NULL, refresh_activated);
+  gtk_widget_class_install_action (widget_class, "supervisor.approve-selected", NULL,
+                                   bulk_activated);
+  gtk_widget_class_install_action (widget_class, "supervisor.reject-selected", NULL,
+                                   bulk_activated);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "supervisor.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "supervisor.print-report", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, GDK_CONTROL_MASK,
+                                       "supervisor.refresh", NULL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+bhxh_supervisor_page_init (BhxhSupervisorPage *self)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->checks = g_ptr_array_new ();
+  self->rows = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
+  gtk_column_view_set_model (self->decisions_view, GTK_SELECTION_MODEL (selection));
+
+  add_column (self, _("Time"), row_time, FALSE, 70);
+  add_column (self, _("Clerk"), row_clerk, FALSE, 110);
+  add_column (self, _("Citizen"), row_name, TRUE, -1);
+  add_column (self, _("Decision"), row_outcome, FALSE, 150);
+  add_column (self, _("Reasons and note"), row_reasons, TRUE, -1);
+  add_column (self, _("Portal"), row_sync, FALSE, 170);
+
+  self->hour_chart = bhxh_chart_new (BHXH_CHART_COLUMNS, _("Decisions per hour"));
+  self->reason_chart = bhxh_chart_new (BHXH_CHART_BARS, _("Rejections by reason"));
+  self->clerk_chart = bhxh_chart_new (BHXH_CHART_BARS, _("Decisions per clerk"));
+  gtk_flow_box_append (self->charts_box, self->hour_chart);
+  gtk_flow_box_append (self->charts_box, self->reason_chart);
+  gtk_flow_box_append (self->charts_box, self->clerk_chart);
+}
+
+void
+bhxh_supervisor_page_setup (BhxhSupervisorPage *self,
+                            BhxhWorker         *worker,
+                            const char         *login,
+                            const BhxhDate     *day)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (BHXH_IS_SUPERVISOR_PAGE (self));
+
+  g_set_object (&self->worker, worker);
+  g_free (self->login);
+  self->login = g_strdup (login);
+  self->day = *day;
+  date = bhxh_date_to_display (day);
+  title = g_strdup_printf (_("The day at the counter, %s"), date);
+  gtk_label_set_text (self->day_label, title);
+  bhxh_supervisor_page_refresh (self);
+}
+
+void
+bhxh_supervisor_page_set_reason_codes (BhxhSupervisorPage *self,
+                                       GPtrArray          *reason_codes)
+{
+  g_return_if_fail (BHXH_IS_SUPERVISOR_PAGE (self));
+
+  g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+  self->reason_codes = reason_codes != NULL ? g_ptr_array_ref (reason_codes) : NULL;
+  refill (self);
+}
+
+guint
+bhxh_supervisor_page_get_n_decisions (BhxhSupervisorPage *self)
+{
+  g_return_val_if_fail (BHXH_IS_SUPERVISOR_PAGE (self), 0);
+  return self->decisions != NULL ? self->decisions->len : 0;
+}
+
+guint
+bhxh_supervisor_page_get_n_escalations (BhxhSupervisorPage *self)
+{
+  g_return_val_if_fail (BHXH_IS_SUPERVISOR_PAGE (self), 0);
+  return self->escalations != NULL ? self->escalations->len : 0;
+}

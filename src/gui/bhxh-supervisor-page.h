@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "core/bhxh-date.h"
+
+#include "bhxh-worker.h"
+
+G_BEGIN_DECLS
+
+#define BHXH_TYPE_SUPERVISOR_PAGE (bhxh_supervisor_page_get_type ())
+G_DECLARE_FINAL_TYPE (BhxhSupervisorPage, bhxh_supervisor_page, BHXH, SUPERVISOR_PAGE, GtkWidget)
+
+void   bhxh_supervisor_page_setup            (BhxhSupervisorPage *self,
+                                              BhxhWorker         *worker,
+                                              const char         *login,
+                                              const BhxhDate     *day);
+/* reason_codes: (element-type BhxhReasonCode) */
+void   bhxh_supervisor_page_set_reason_codes (BhxhSupervisorPage *self,
+                                              GPtrArray          *reason_codes);
+void   bhxh_supervisor_page_refresh          (BhxhSupervisorPage *self);
+guint  bhxh_supervisor_page_get_n_decisions  (BhxhSupervisorPage *self);
+guint  bhxh_supervisor_page_get_n_escalations (BhxhSupervisorPage *self);
+/* The day's decisions as CSV (what Export writes). */
+char  *bhxh_supervisor_page_dup_csv          (BhxhSupervisorPage *self);
+
+G_END_DECLS

@@ -1,0 +1,718 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's actions: deciding (with its undo window), printing, scanning
+ * by hand, syncing, navigation. Every one has a shortcut. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "docs/bhxh-papers.h"
+
+#include "bhxh-birth-certificate-dialog.h"
+#include "bhxh-decide-dialog.h"
+#include "bhxh-paper-job.h"
+#include "bhxh-window-private.h"
+
+static BhxhDeclarationStatus
+status_for_outcome (BhxhOutcome outcome)
+{
+  switch (outcome)
+    {
+    case BHXH_OUTCOME_APPROVE:
+      return BHXH_STATUS_APPROVED;
+    case BHXH_OUTCOME_REJECT:
+      return BHXH_STATUS_REJECTED;
+    case BHXH_OUTCOME_ESCALATE:
+    default:
+      return BHXH_STATUS_ESCALATED;
+    }
+}
+
+void
+_bhxh_window_update_actions (BhxhWindow *self)
+{
+  BhxhDeclarationObject *object = bhxh_compare_page_get_object (self->compare_page);
+  gboolean signed_in = self->login != NULL;
+  gboolean comparing = signed_in && object != NULL &&
+                       g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack),
+                                  "compare") == 0;
+  gboolean open = comparing && bhxh_declaration_object_is_open (object);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.approve", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reject", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.escalate",
+                                 open && bhxh_declaration_object_get_status (object)
+                                         == BHXH_STATUS_PENDING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.birth-certificate", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-form", comparing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", self->pending != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print",
+                                 self->pending != NULL || self->last_decided_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.enter-scan", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", signed_in && !self->syncing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-supervisor",
+                                 signed_in && self->supervisor);
+}
+
+void
+_bhxh_window_open_declaration (BhxhWindow            *self,
+                               BhxhDeclarationObject *object,
+                               const BhxhDocument    *document)
+{
+  bhxh_compare_page_show (self->compare_page, object, document);
+  gtk_stack_set_visible_child_name (self->detail_stack, "compare");
+  adw_view_stack_set_visible_child_name (self->view_stack, "counter");
+  adw_leaflet_set_visible_child_name (self->leaflet, "detail");
+  bhxh_queue_page_select (self->queue_page, object);
+  _bhxh_window_update_actions (self);
+}
+
+/* Deciding. A decision waits out its undo window in memory, then goes to
+ * the store (which commits it durably with the outbox and audit rows). */
+
+typedef struct
+{
+  char         *declaration_id;
+  BhxhOutcome   outcome;
+  char         *clerk;
+  GStrv         reason_codes;
+  char         *note;
+  gboolean      override;
+  BhxhDocument *document;
+  BhxhDate      today;
+} DecideData;
+
+static void
+decide_data_free (gpointer data)
+{
+  DecideData *decide = data;
+
+  g_free (decide->declaration_id);
+  g_free (decide->clerk);
+  g_strfreev (decide->reason_codes);
+  g_free (decide->note);
+  g_clear_pointer (&decide->document, bhxh_document_free);
+  g_free (decide);
+}
+
+static gpointer
+decide_thread (BhxhStore     *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  DecideData *decide = data;
+  BhxhDecisionRequest request = {
+    .declaration_id = decide->declaration_id,
+    .outcome = decide->outcome,
+    .clerk = decide->clerk,
+    .reason_codes = (const char * const *) decide->reason_codes,
+    .note = decide->note,
+    .override = decide->override,
+    .document = decide->document,
+    .today = &decide->today,
+  };
+
+  return bhxh_store_decide (store, &request, error);
+}
+
+static void
+pending_free (BhxhPendingDecision *pending)
+{
+  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  if (pending->toast != NULL)
+    adw_toast_dismiss (pending->toast);
+  g_clear_object (&pending->toast);
+  g_clear_object (&pending->object);
+  g_strfreev (pending->reason_codes);
+  g_free (pending->note);
+  g_clear_pointer (&pending->document, bhxh_document_free);
+  g_free (pending);
+}
+
+static void print_last_decision (BhxhWindow *self);
+
+static void
+maybe_close (BhxhWindow *self)
+{
+  if (self->close_when_done && self->pending == NULL && self->commits_in_flight == 0)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
+typedef struct
+{
+  BhxhWindow            *self;
+  BhxhDeclarationObject *object;
+  BhxhDeclarationStatus  previous_status;
+  gboolean               print_after;
+} CommitData;
+
+static void
+show_not_recorded (BhxhWindow            *self,
+                   BhxhDeclarationObject *object,
+                   const GError          *error)
+{
+  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (object);
+  g_autofree char *body = g_strdup_printf (_("The decision on %s was not recorded: %s"),
+                                           d->full_name, error->message);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                              _("Decision Not Recorded"), body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+commit_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CommitData *commit = user_data;
+  g_autoptr(BhxhWindow) self = commit->self;
+  g_autoptr(BhxhDeclarationObject) object = commit->object;
+  g_autoptr(GError) error = NULL;
+  BhxhDecision *decision = bhxh_worker_run_finish (self->worker, result, &error);
+
+  self->commits_in_flight--;
+  bhxh_declaration_object_set_unsaved (object, FALSE);
+  if (decision == NULL)
+    {
+      bhxh_declaration_object_set_status (object, commit->previous_status);
+      show_not_recorded (self, object, error);
+    }
+  else
+    {
+      bhxh_declaration_object_set_status (object, status_for_outcome (decision->outcome));
+      g_free (self->last_decided_id);
+      self->last_decided_id = g_strdup (decision->declaration_id);
+      self->last_outcome = decision->outcome;
+      bhxh_decision_free (decision);
+      if (commit->print_after)
+        print_last_decision (self);
+    }
+  g_free (commit);
+
+  bhxh_queue_page_status_changed (self->queue_page);
+  bhxh_status_bar_refresh (self->status_bar);
+  bhxh_supervisor_page_refresh (self->supervisor_page);
+  _bhxh_window_update_actions (self);
+  maybe_close (self);
+}
+
+static void
+commit_pending_full (BhxhWindow *self,
+                     gboolean    print_after)
+{
+  BhxhPendingDecision *pending = g_steal_pointer (&self->pending);
+  DecideData *data;
+  CommitData *commit;
+
+  if (pending == NULL)
+    {
+      maybe_close (self);
+      return;
+    }
+
+  data = g_new0 (DecideData, 1);
+  data->declaration_id = g_strdup (bhxh_declaration_object_get_id (pending->object));
+  data->outcome = pending->outcome;
+  data->clerk = g_strdup (self->login);
+  data->reason_codes = g_steal_pointer (&pending->reason_codes);
+  data->note = g_steal_pointer (&pending->note);
+  data->override = pending->override;
+  data->document = g_steal_pointer (&pending->document);
+  data->today = self->today;
+
+  commit = g_new0 (CommitData, 1);
+  commit->self = g_object_ref (self);
+  commit->object = g_object_ref (pending->object);
+  commit->previous_status = pending->previous_status;
+  commit->print_after = print_after;
+
+  self->commits_in_flight++;
+  /* Never cancelled: a decision the clerk made must reach the store. */
+  bhxh_worker_run_async (self->worker, decide_thread, data, decide_data_free,
+                         (GDestroyNotify) bhxh_decision_free, NULL, commit_cb, commit);
+  pending_free (pending);
+  _bhxh_window_update_actions (self);
+}
+
+void
+_bhxh_window_commit_pending (BhxhWindow *self)
+{
+  commit_pending_full (self, FALSE);
+}
+
+static gboolean
+undo_timeout_cb (gpointer user_data)
+{
+  BhxhWindow *self = user_data;
+
+  self->pending->timeout_id = 0;
+  _bhxh_window_commit_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
+static char *
+decision_toast_text (BhxhOutcome  outcome,
+                     const char  *name)
+{
+  switch (outcome)
+    {
+    case BHXH_OUTCOME_APPROVE:
+      return g_strdup_printf (_("Approved: %s"), name);
+    case BHXH_OUTCOME_REJECT:
+      return g_strdup_printf (_("Rejected: %s"), name);
+    case BHXH_OUTCOME_ESCALATE:
+    default:
+      return g_strdup_printf (_("Sent to a supervisor: %s"), name);
+    }
+}
+
+static void
+schedule_decision (BhxhWindow         *self,
+                   BhxhOutcome         outcome,
+                   const char * const *reason_codes,
+                   const char         *note,
+                   gboolean            override)
+{
+  BhxhDeclarationObject *object = bhxh_compare_page_get_object (self->compare_page);
+  const BhxhDocument *document = bhxh_compare_page_get_document (self->compare_page);
+  guint seconds = g_settings_get_uint (self->settings, "undo-seconds");
+  BhxhPendingDecision *pending;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (object != NULL);
+
+  _bhxh_window_commit_pending (self);
+
+  pending = g_new0 (BhxhPendingDecision, 1);
+  pending->object = g_object_ref (object);
+  pending->previous_status = bhxh_declaration_object_get_status (object);
+  pending->outcome = outcome;
+  pending->reason_codes = g_strdupv ((char **) reason_codes);
+  pending->note = note != NULL && note[0] != '\0' ? g_strdup (note) : NULL;
+  pending->override = override;
+  pending->document = document != NULL ? bhxh_document_copy (document) : NULL;
+  self->pending = pending;
+
+  bhxh_declaration_object_set_status (object, status_for_outcome (outcome));
+  bhxh_declaration_object_set_unsaved (object, TRUE);
+  bhxh_queue_page_status_changed (self->queue_page);
+  gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  adw_leaflet_set_visible_child_name (self->leaflet, "queue");
+
+  if (seconds == 0)
+    {
+      _bhxh_window_commit_pending (self);
+      return;
+    }
+  text = decision_toast_text (outcome, bhxh_declaration_object_get_declaration (object)->full_name);
+  pending->toast = g_object_ref (adw_toast_new (text));
+  adw_toast_set_button_label (pending->toast, _("_Undo"));
+  adw_toast_set_action_name (pending->toast, "win.undo");
+  adw_toast_set_timeout (pending->toast, seconds);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (pending->toast));
+  pending->timeout_id = g_timeout_add_seconds (seconds, undo_timeout_cb, self);
+  _bhxh_window_update_actions (self);
+}
+
+static void
+undo_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+  BhxhPendingDecision *pending = g_steal_pointer (&self->pending);
+  g_autoptr(BhxhDeclarationObject) object = NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+
+  if (pending == NULL)
+    return;
+  object = g_object_ref (pending->object);
+  document = g_steal_pointer (&pending->document);
+  bhxh_declaration_object_set_status (object, pending->previous_status);
+  bhxh_declaration_object_set_unsaved (object, FALSE);
+  pending_free (pending);
+  bhxh_queue_page_status_changed (self->queue_page);
+  _bhxh_window_open_declaration (self, object, document);
+  bhxh_window_toast (self, _("Decision undone"));
+}
+
+static char **
+codes_from_check (const BhxhCheck *check)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; check != NULL && i < check->reasons->len; i++)
+    g_strv_builder_add (builder, ((BhxhReason *) g_ptr_array_index (check->reasons, i))->code);
+  return g_strv_builder_end (builder);
+}
+
+static void
+override_decided_cb (BhxhWindow         *self,
+                     const char * const *codes,
+                     const char         *note)
+{
+  g_autofree char *escalation = NULL;
+
+  if (self->supervisor)
+    {
+      schedule_decision (self, BHXH_OUTCOME_APPROVE, NULL, note, TRUE);
+      return;
+    }
+  /* A clerk cannot countersign: the declaration goes to the supervisors,
+   * who approve it with override and their own name on the decision. */
+  escalation = g_strdup_printf (_("Override requested: %s"), note);
+  schedule_decision (self, BHXH_OUTCOME_ESCALATE, NULL, escalation, FALSE);
+}
+
+static void
+attention_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       BhxhWindow       *self)
+{
+  if (g_strcmp0 (response, "approve") == 0)
+    schedule_decision (self, BHXH_OUTCOME_APPROVE, NULL, NULL, FALSE);
+}
+
+static void
+confirm_attention (BhxhWindow      *self,
+                   const BhxhCheck *check)
+{
+  g_autoptr(GString) body = g_string_new (_("The checks found things to look at:"));
+  GtkWidget *dialog;
+
+  for (guint i = 0; i < check->reasons->len; i++)
+    {
+      const BhxhReason *reason = g_ptr_array_index (check->reasons, i);
+
+      g_string_append_printf (body, "\n• %s", reason->message);
+    }
+  g_string_append_printf (body, "\n\n%s", _("Approve if the papers in front of you settle them."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Approve Anyway?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "approve", _("_Approve"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "approve",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "approve");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (attention_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_decide_dialog (BhxhWindow     *self,
+                    BhxhDecideMode  mode,
+                    GCallback       callback)
+{
+  BhxhDeclarationObject *object = bhxh_compare_page_get_object (self->compare_page);
+  g_auto(GStrv) preselected = codes_from_check (bhxh_compare_page_get_check (self->compare_page));
+  BhxhDecideDialog *dialog;
+
+  dialog = bhxh_decide_dialog_new (GTK_WINDOW (self), mode,
+                                   bhxh_declaration_object_get_declaration (object)->full_name,
+                                   self->reason_codes, (const char * const *) preselected,
+                                   self->supervisor);
+  g_signal_connect_object (dialog, "decided", callback, self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+approve_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+  const BhxhCheck *check = bhxh_compare_page_get_check (self->compare_page);
+
+  if (check == NULL)
+    {
+      bhxh_window_toast (self, _("Still checking the declaration…"));
+      return;
+    }
+  if (bhxh_status_bar_get_blocked (self->status_bar))
+    {
+      bhxh_window_toast (self, bhxh_status_bar_get_block_message (self->status_bar));
+      return;
+    }
+  switch (check->verdict)
+    {
+    case BHXH_VERDICT_CAN_APPROVE:
+      schedule_decision (self, BHXH_OUTCOME_APPROVE, NULL, NULL, FALSE);
+      break;
+    case BHXH_VERDICT_NEEDS_ATTENTION:
+      confirm_attention (self, check);
+      break;
+    case BHXH_VERDICT_BLOCKED:
+    default:
+      open_decide_dialog (self, BHXH_DECIDE_OVERRIDE, G_CALLBACK (override_decided_cb));
+      break;
+    }
+}
+
+static void
+reject_decided_cb (BhxhWindow         *self,
+                   const char * const *codes,
+                   const char         *note)
+{
+  schedule_decision (self, BHXH_OUTCOME_REJECT, codes, note, FALSE);
+}
+
+static void
+escalate_decided_cb (BhxhWindow         *self,
+                     const char * const *codes,
+                     const char         *note)
+{
+  schedule_decision (self, BHXH_OUTCOME_ESCALATE, codes, note, FALSE);
+}
+
+static void
+reject_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  open_decide_dialog (BHXH_WINDOW (widget), BHXH_DECIDE_REJECT, G_CALLBACK (reject_decided_cb));
+}
+
+static void
+escalate_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  open_decide_dialog (BHXH_WINDOW (widget), BHXH_DECIDE_ESCALATE,
+                      G_CALLBACK (escalate_decided_cb));
+}
+
+/* Papers: generated by src/docs in the worker, then printed. */
+
+static void
+print_paper (BhxhWindow    *self,
+             BhxhPaperKind  kind,
+             const char    *key)
+{
+  bhxh_paper_job_print (GTK_WINDOW (self), self->worker, kind, key, self->cancellable);
+}
+
+static void
+print_last_decision (BhxhWindow *self)
+{
+  if (self->last_decided_id == NULL)
+    return;
+  if (self->last_outcome == BHXH_OUTCOME_ESCALATE)
+    {
+      bhxh_window_toast (self, _("An escalation has no paper: the supervisor decides."));
+      return;
+    }
+  print_paper (self, self->last_outcome == BHXH_OUTCOME_APPROVE ? BHXH_PAPER_RECEIPT
+                                                                : BHXH_PAPER_REJECTION,
+               self->last_decided_id);
+}
+
+static void
+print_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+
+  /* The paper shows the recorded decision: end the undo window first. */
+  if (self->pending != NULL)
+    commit_pending_full (self, TRUE);
+  else
+    print_last_decision (self);
+}
+
+static void
+print_form_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+  BhxhDeclarationObject *object = bhxh_compare_page_get_object (self->compare_page);
+
+  if (object != NULL)
+    print_paper (self, BHXH_PAPER_FORM01, bhxh_declaration_object_get_id (object));
+}
+
+/* Documents entered by hand. */
+
+static void
+birth_document_cb (BhxhWindow   *self,
+                   BhxhDocument *document)
+{
+  bhxh_compare_page_set_document (self->compare_page, document);
+}
+
+static void
+birth_certificate_activated (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+  const BhxhDocument *current = bhxh_compare_page_get_document (self->compare_page);
+  BhxhBirthCertificateDialog *dialog;
+
+  if (current != NULL && current->kind != BHXH_DOCUMENT_BIRTH_CERTIFICATE)
+    current = NULL;
+  dialog = bhxh_birth_certificate_dialog_new (GTK_WINDOW (self), current);
+  g_signal_connect_object (dialog, "document", G_CALLBACK (birth_document_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+enter_scan_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        BhxhWindow       *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  const char *text = gtk_editable_get_text (entry);
+
+  if (g_strcmp0 (response, "open") == 0 && text[0] != '\0')
+    bhxh_window_handle_payload (self, text, -1);
+}
+
+static void
+enter_scan_activate_cb (GtkEntry         *entry,
+                        AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "open");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+enter_scan_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Scanned Code"),
+                                              _("Type or paste the text of the card’s code. "
+                                                "A scanner in keyboard mode can type here too."));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Code text"), -1);
+  g_signal_connect (entry, "activate", G_CALLBACK (enter_scan_activate_cb), dialog);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "open", _("_Open"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (enter_scan_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* Navigation. */
+
+static void
+search_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "counter");
+  adw_leaflet_set_visible_child_name (self->leaflet, "queue");
+  bhxh_queue_page_focus_search (self->queue_page);
+}
+
+static void
+back_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "queue");
+  bhxh_queue_page_focus_search (self->queue_page);
+}
+
+static void
+show_page_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.show-supervisor"))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "supervisor");
+      bhxh_supervisor_page_refresh (self->supervisor_page);
+    }
+  else
+    adw_view_stack_set_visible_child_name (self->view_stack, "counter");
+}
+
+static void
+sign_out_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+
+  _bhxh_window_commit_pending (self);
+  g_clear_pointer (&self->login, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+  self->supervisor = FALSE;
+  gtk_label_set_text (self->user_label, "");
+  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  bhxh_scan_listener_set_enabled (self->scan_listener, FALSE);
+  _bhxh_window_update_actions (self);
+}
+
+void
+_bhxh_window_class_init_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.approve", NULL, approve_activated);
+  gtk_widget_class_install_action (widget_class, "win.reject", NULL, reject_activated);
+  gtk_widget_class_install_action (widget_class, "win.escalate", NULL, escalate_activated);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_activated);
+  gtk_widget_class_install_action (widget_class, "win.print", NULL, print_activated);
+  gtk_widget_class_install_action (widget_class, "win.print-form", NULL, print_form_activated);
+  gtk_widget_class_install_action (widget_class, "win.birth-certificate", NULL,
+                                   birth_certificate_activated);
+  gtk_widget_class_install_action (widget_class, "win.enter-scan", NULL, enter_scan_activated);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-counter", NULL, show_page_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-supervisor", NULL,
+                                   show_page_activated);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, _bhxh_window_sync_activated);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "win.approve", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "win.approve", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.reject", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "win.escalate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
+                                       "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "win.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.print-form", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK,
+                                       "win.birth-certificate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "win.enter-scan", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "win.show-counter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "win.show-supervisor", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.sign-out", NULL);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "store/bhxh-store.h"
+
+#include "bhxh-compare-page.h"
+#include "bhxh-queue-page.h"
+#include "bhxh-scan-listener.h"
+#include "bhxh-sign-in-page.h"
+#include "bhxh-status-bar.h"
+#include "bhxh-supervisor-page.h"
+#include "bhxh-window.h"
+
+G_BEGIN_DECLS
+
+/* A decision in its undo window: recorded when the window closes. */
+typedef struct
+{
+  BhxhDeclarationObject *object;
+  BhxhDeclarationStatus  previous_status;
+  BhxhOutcome            outcome;
+  GStrv                  reason_codes;
+  char                  *note;
+  gboolean               override;
+  BhxhDocument          *document;
+  guint                  timeout_id;
+  AdwToast              *toast;
+} BhxhPendingDecision;
+
+struct _BhxhWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkLabel             *user_label;
+  GtkStack             *main_stack;
+  AdwStatusPage        *loading_page;
+  AdwStatusPage        *error_page;
+  BhxhSignInPage       *sign_in_page;
+  AdwViewStack         *view_stack;
+  AdwViewStackPage     *supervisor_stack_page;
+  AdwLeaflet           *leaflet;
+  BhxhQueuePage        *queue_page;
+  GtkStack             *detail_stack;
+  BhxhComparePage      *compare_page;
+  BhxhSupervisorPage   *supervisor_page;
+  BhxhStatusBar        *status_bar;
+
+  BhxhApplication      *application;
+  BhxhWorker           *worker;
+  GSettings            *settings;
+  GCancellable         *cancellable;
+  BhxhScanListener     *scan_listener;
+
+  char                 *login;
+  char                 *display_name;
+  gboolean              supervisor;
+  BhxhDate              today;
+  GPtrArray            *reason_codes;    /* (element-type BhxhReasonCode) */
+
+  BhxhPendingDecision  *pending;
+  guint                 commits_in_flight;
+  gboolean              close_when_done;
+  char                 *last_decided_id;
+  BhxhOutcome           last_outcome;
+  gboolean              syncing;
+};
+
+/* bhxh-window-actions.c */
+void _bhxh_window_class_init_actions (GtkWidgetClass *widget_class);
+void _bhxh_window_update_actions     (BhxhWindow     *self);
+void _bhxh_window_commit_pending     (BhxhWindow     *self);
+void _bhxh_window_sync_activated     (GtkWidget      *widget,
+                                      const char     *action_name,
+                                      GVariant       *param);
+void _bhxh_window_open_declaration   (BhxhWindow            *self,
+                                      BhxhDeclarationObject *object,
+                                      const BhxhDocument    *document);
+
+G_END_DECLS

@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/bhxh-text.h"
+#include "demo/bhxh-demo.h"
+
+#include "bhxh-window-private.h"
+
+G_DEFINE_FINAL_TYPE (BhxhWindow, bhxh_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+bhxh_window_toast (BhxhWindow *self,
+                   const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_error_page (BhxhWindow   *self,
+                 const GError *error)
+{
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+}
+
+/* Opening: create the demo office on first use, then list the users. */
+
+typedef struct
+{
+  gboolean demo;
+} PrepareData;
+
+static gpointer
+prepare_thread (BhxhStore     *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  PrepareData *prepare = data;
+  g_autoptr(GPtrArray) users = bhxh_store_list_users (store, error);
+
+  if (users == NULL)
+    return NULL;
+  if (prepare->demo && users->len == 0 && bhxh_store_count_persons (store) == 0)
+    {
+      if (!bhxh_demo_create (store, NULL, 0, error))
+        return NULL;
+      g_clear_pointer (&users, g_ptr_array_unref);
+      users = bhxh_store_list_users (store, error);
+    }
+  return g_steal_pointer (&users);
+}
+
+static void
+prepare_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BhxhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = bhxh_worker_run_finish (self->worker, result, &error);
+  g_autofree char *last = NULL;
+
+  if (users == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error_page (self, error);
+      return;
+    }
+  last = g_settings_get_string (self->settings, "last-user");
+  bhxh_sign_in_page_set_users (self->sign_in_page, users, last,
+                               bhxh_application_get_is_demo (self->application));
+  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+}
+
+static void
+prepare (BhxhWindow *self)
+{
+  PrepareData *data = g_new0 (PrepareData, 1);
+
+  data->demo = bhxh_application_get_is_demo (self->application);
+  if (data->demo)
+    adw_status_page_set_title (self->loading_page, _("Preparing the Demo Office…"));
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  bhxh_worker_run_async (self->worker, prepare_thread, data, g_free,
+                         (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                         prepare_cb, g_object_ref (self));
+}
+
+/* Signing in. */
+
+static gpointer
+reasons_thread (BhxhStore     *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return bhxh_store_list_reason_codes (store, error);
+}
+
+static void
+reasons_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BhxhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *codes = bhxh_worker_run_finish (self->worker, result, &error);
+
+  if (codes == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        bhxh_window_toast (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+  self->reason_codes = codes;
+  bhxh_supervisor_page_set_reason_codes (self->supervisor_page, codes);
+}
+
+static gpointer
+audit_sign_in_thread (BhxhStore     *store,
+                      gpointer       data,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  /* Who used the counter is part of the audit trail (personal-data law). */
+  if (!bhxh_store_audit (store, data, "sign-in", NULL, NULL, &local_error))
+    g_warning ("Cannot record the sign-in: %s", local_error->message);
+  return NULL;
+}
+
+static void
+queue_loaded_cb (BhxhWindow   *self,
+                 const GError *error)
+{
+  if (error != NULL)
+    bhxh_window_toast (self, error->message);
+}
+
+static void
+sign_in_cb (BhxhWindow *self,
+            const char *login,
+            const char *display_name,
+            const char *role)
+{
+  g_autofree char *office = g_settings_get_string (self->settings, "office");
+  g_autofree char *who = NULL;
+
+  g_free (self->login);
+  g_free (self->display_name);
+  self->login = g_strdup (login);
+  self->display_name = g_strdup (display_name);
+  self->supervisor = g_strcmp0 (role, "supervisor") == 0;
+  self->today = bhxh_date_today ();
+  g_settings_set_string (self->settings, "last-user", login);
+
+  who = g_strdup_printf ("%s · %s", display_name,
+                         self->supervisor ? _("Supervisor") : _("Clerk"));
+  gtk_label_set_text (self->user_label, who);
+  adw_view_stack_page_set_visible (self->supervisor_stack_page, self->supervisor);
+  adw_view_stack_set_visible_child_name (self->view_stack, "counter");
+  gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  gtk_stack_set_visible_child_name (self->main_stack, "work");
+
+  bhxh_compare_page_set_today (self->compare_page, &self->today);
+  bhxh_queue_page_load (self->queue_page, office, &self->today);
+  bhxh_supervisor_page_setup (self->supervisor_page, self->worker, login, &self->today);
+  bhxh_status_bar_setup (self->status_bar, self->worker, self->settings);
+  bhxh_worker_run_async (self->worker, reasons_thread, NULL, NULL,
+                         (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                         reasons_cb, g_object_ref (self));
+  bhxh_worker_run_async (self->worker, audit_sign_in_thread, g_strdup (login), g_free, NULL,
+                         NULL, NULL, NULL);
+  bhxh_scan_listener_set_enabled (self->scan_listener, TRUE);
+  _bhxh_window_update_actions (self);
+  bhxh_queue_page_focus_search (self->queue_page);
+}
+
+/* Scanning. */
+
+typedef struct
+{
+  char      *id_number;
+  GPtrArray *declarations;   /* (element-type BhxhDeclaration) */
+  guint      n_persons;
+} ScanLookup;
+
+static void
+scan_lookup_free (gpointer data)
+{
+  ScanLookup *lookup = data;
+
+  g_free (lookup->id_number);
+  g_clear_pointer (&lookup->declarations, g_ptr_array_unref);
+  g_free (lookup);
+}
+
+static gpointer
+scan_lookup_thread (BhxhStore     *store,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  const char *id_number = data;
+  ScanLookup *lookup = g_new0 (ScanLookup, 1);
+  g_autoptr(GPtrArray) persons = NULL;
+
+  lookup->id_number = g_strdup (id_number);
+  lookup->declarations = bhxh_store_find_open_declarations (store, id_number, error);
+  if (lookup->declarations == NULL)
+    {
+      scan_lookup_free (lookup);
+      return NULL;
+    }
+  if (lookup->declarations->len == 0)
+    {
+      persons = bhxh_store_find_persons_by_id (store, id_number, NULL);
+      lookup->n_persons = persons != NULL ? persons->len : 0;
+    }
+  return lookup;
+}
+
+static BhxhDeclarationObject *
+object_for (BhxhWindow      *self,
+            BhxhDeclaration *declaration)
+{
+  BhxhDeclarationObject *object = bhxh_queue_page_lookup (self->queue_page, declaration->id);
+
+  if (object != NULL)
+    {
+      bhxh_declaration_free (declaration);
+      return g_object_ref (object);
+    }
+  /* Open at another office of the tree: show it all the same. */
+  return bhxh_declaration_object_new (declaration, &self->today);
+}
+
+static void
+not_found_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       BhxhWindow       *self)
+{
+  if (g_strcmp0 (response, "search") == 0)
+    {
+      bhxh_queue_page_set_search (self->queue_page,
+                                  g_object_get_data (G_OBJECT (dialog), "id-number"));
+      bhxh_queue_page_focus_search (self->queue_page);
+    }
+}
+
+static void
+show_not_found (BhxhWindow         *self,
+                const BhxhDocument *document,
+                guint               n_persons)
+{
+  g_autofree char *masked = bhxh_text_mask_id (document->id_number);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
+
+  if (n_persons == 0)
+    body = g_strdup_printf (_("No open declaration for %s (ID number %s), and the number "
+                              "is not in the registry mirror either.\n\nThe person may be "
+                              "managed by BHXH Bộ Quốc phòng (armed forces): search the "
+                              "household database, and if found there, switch the mã số "
+                              "BHXH before the citizen declares again."),
+                            document->full_name != NULL ? document->full_name : "—", masked);
+  else
+    body = g_strdup_printf (_("No open declaration for %s (ID number %s). The person is in "
+                              "the registry: they may not have declared yet, the declaration "
+                              "may have expired, or it was sent to another office."),
+                            document->full_name != NULL ? document->full_name : "—", masked);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("No Matching Declaration"), body));
+  adw_message_dialog_add_responses (dialog, "close", _("_Close"),
+                                    "search", _("_Search the Queue"), NULL);
+  adw_message_dialog_set_default_response (dialog, "search");
+  adw_message_dialog_set_close_response (dialog, "close");
+  g_object_set_data_full (G_OBJECT (dialog), "id-number", g_strdup (document->id_number), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (not_found_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+choose_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    BhxhWindow       *self)
+{
+  GPtrArray *objects = g_object_get_data (G_OBJECT (dialog), "objects");
+  const BhxhDocument *document = g_object_get_data (G_OBJECT (dialog), "document");
+  guint64 index;
+
+  if (!g_ascii_string_to_unsigned (response, 10, 0, objects->len - 1, &index, NULL))
+    return;
+  _bhxh_window_open_declaration (self, g_ptr_array_index (objects, index), document);
+}
+
+static void
+show_choice (BhxhWindow         *self,
+             GPtrArray          *objects,
+             const BhxhDocument *document)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Several Open Declarations"),
+                                                       _("This card matches more than one "
+                                                         "open declaration. Which one is the "
+                                                         "citizen here for?")));
+  adw_message_dialog_set_response_appearance (dialog, "cancel", ADW_RESPONSE_DEFAULT);
+  adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
+  for (guint i = 0; i < objects->len; i++)
+    {
+      const BhxhDeclaration *d =
+        bhxh_declaration_object_get_declaration (g_ptr_array_index (objects, i));
+      g_autofree char *id = g_strdup_printf ("%u", i);
+      g_autofree char *label = g_strdup_printf ("%s — %s (%s)", d->full_name,
+                                                bhxh_kind_to_display (d->kind), d->id);
+
+      adw_message_dialog_add_response (dialog, id, label);
+    }
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  adw_message_dialog_set_default_response (dialog, "0");
+  g_object_set_data_full (G_OBJECT (dialog), "objects", g_ptr_array_ref (objects),
+                          (GDestroyNotify) g_ptr_array_unref);
+  g_object_set_data_full (G_OBJECT (dialog), "document", bhxh_document_copy (document),
+                          (GDestroyNotify) bhxh_document_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (choose_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  BhxhWindow   *self;
+  BhxhDocument *document;
+} ScanRequest;
+
+static void
+scan_lookup_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  ScanRequest *request = user_data;
+  g_autoptr(BhxhWindow) self = request->self;
+  g_autoptr(BhxhDocument) document = request->document;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
+  ScanLookup *lookup = bhxh_worker_run_finish (self->worker, result, &error);
+
+  g_free (request);
+  if (lookup == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        bhxh_window_toast (self, error->message);
+      return;
+    }
+  g_ptr_array_set_free_func (lookup->declarations, NULL);
+  for (guint i = 0; i < lookup->declarations->len; i++)
+    g_ptr_array_add (objects, object_for (self, g_ptr_array_index (lookup->declarations, i)));
+  g_ptr_array_set_size (lookup->declarations, 0);
+
+  if (objects->len == 0)
+    show_not_found (self, document, lookup->n_persons);
+  else if (objects->len == 1)
+    _bhxh_window_open_declaration (self, g_ptr_array_index (objects, 0), document);
+  else
+    show_choice (self, objects, document);
+  scan_lookup_free (lookup);
+}
+
+void
+bhxh_window_handle_payload (BhxhWindow *self,
+                            const char *data,
+                            gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+  ScanRequest *request;
+
+  g_return_if_fail (BHXH_IS_WINDOW (self));
+
+  if (self->login == NULL)
+    return;
+  document = bhxh_document_parse_scan (data, len, &error);
+  if (document == NULL)
+    {
+      bhxh_window_toast (self, error->message);
+      return;
+    }
+  if (document->id_number == NULL)
+    {
+      /* A birth-certificate code without the child's number: the clerk
+       * completes it by hand against the declaration on screen. */
+      if (bhxh_compare_page_get_object (self->compare_page) != NULL &&
+          g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack), "compare") == 0)
+        bhxh_compare_page_set_document (self->compare_page, document);
+      else
+        bhxh_window_toast (self, _("The code holds no identification number. Open the "
+                                   "declaration first, then enter the document by hand."));
+      return;
+    }
+
+  request = g_new0 (ScanRequest, 1);
+  request->self = g_object_ref (self);
+  request->document = g_steal_pointer (&document);
+  bhxh_worker_run_async (self->worker, scan_lookup_thread,
+                         g_strdup (request->document->id_number), g_free, scan_lookup_free,
+                         self->cancellable, scan_lookup_cb, request);
+}
+
+static void
+scan_payload_cb (BhxhWindow *self,
+                 GBytes     *payload)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (payload, &len);
+
+  bhxh_window_handle_payload (self, data, len);
+}
+
+static void
+scan_problem_cb (BhxhWindow *self,
+                 const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Navigation and layout. */
+
+static void
+declaration_activated_cb (BhxhWindow            *self,
+                          BhxhDeclarationObject *object)
+{
+  _bhxh_window_open_declaration (self, object, NULL);
+}
+
+static void
+supervisor_changed_cb (BhxhWindow *self)
+{
+  bhxh_status_bar_refresh (self->status_bar);
+}
+
+static void
+folded_changed_cb (BhxhWindow *self)
+{
+  bhxh_compare_page_set_folded (self->compare_page, adw_leaflet_get_folded (self->leaflet));
+}
+
+static gboolean
+close_request_cb (BhxhWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+
+  /* A decision still in its undo window is recorded before closing. */
+  if (self->pending != NULL || self->commits_in_flight > 0)
+    {
+      self->close_when_done = TRUE;
+      _bhxh_window_commit_pending (self);
+      gtk_widget_set_sensitive (GTK_WIDGET (self), FALSE);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+bhxh_window_dispose (GObject *object)
+{
+  BhxhWindow *self = (BhxhWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_WINDOW);
+  g_clear_object (&self->scan_listener);
+  g_clear_object (&self->worker);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+  g_clear_pointer (&self->login, g_free);
+  g_clear_pointer (&self->display_name, g_free);
+  g_clear_pointer (&self->last_decided_id, g_free);
+
+  G_OBJECT_CLASS (bhxh_window_parent_class)->dispose (object);
+}
+
+static void
+bhxh_window_class_init (BhxhWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bhxh_window_dispose;
+
+  g_type_ensure (BHXH_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (BHXH_TYPE_QUEUE_PAGE);
+  g_type_ensure (BHXH_TYPE_COMPARE_PAGE);
+  g_type_ensure (BHXH_TYPE_SUPERVISOR_PAGE);
+  g_type_ensure (BHXH_TYPE_STATUS_BAR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/vn/bhxh/Desk/bhxh-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, supervisor_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, compare_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, supervisor_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, status_bar);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, declaration_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, supervisor_changed_cb);
+
+  _bhxh_window_class_init_actions (widget_class);
+}
+
+static void
+bhxh_window_init (BhxhWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_changed_cb), self);
+  g_signal_connect_swapped (self->queue_page, "loaded", G_CALLBACK (queue_loaded_cb), self);
+  g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+}
+
+BhxhWindow *
+bhxh_window_new (BhxhApplication *application)
+{
+  BhxhWindow *self;
+
+  g_return_val_if_fail (BHXH_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (BHXH_TYPE_WINDOW, "application", application, NULL);
+  self->application = application;
+  self->worker = g_object_ref (bhxh_application_get_worker (application));
+  self->settings = g_object_ref (bhxh_application_get_settings (application));
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  bhxh_queue_page_set_worker (self->queue_page, self->worker);
+  bhxh_compare_page_set_worker (self->compare_page, self->worker);
+  self->scan_listener = bhxh_scan_listener_new (GTK_WIDGET (self), self->settings);
+  g_signal_connect_object (self->scan_listener, "payload", G_CALLBACK (scan_payload_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scan_listener, "problem", G_CALLBACK (scan_problem_cb),
+                           self, G_CONNECT_SWAPPED);
+  _bhxh_window_update_actions (self);
+  prepare (self);
+  return self;
+}
