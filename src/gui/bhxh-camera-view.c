@@ -269,7 +269,7 @@ bhxh_camera_view_init (BhxhCameraView *self)
   self->stack = GTK_STACK (gtk_stack_new ());
   self->picture = GTK_PICTURE (gtk_picture_new ());
   gtk_picture_set_can_shrink (self->picture, TRUE);
-  gtk_picture_set_keep_aspect_ratio (self->picture, TRUE);
+  gtk_picture_set_content_fit (self->picture, GTK_CONTENT_FIT_CONTAIN);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->picture),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Camera preview"), -1);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->picture), "preview");
