@@ -57,7 +57,33 @@ bhxh_print_remove_temp (const char *pdf_path)
   g_rmdir (dir);
 }
 
-/* Printing. */
+/* Printing. The settings of the last print (printer, copies) are offered
+ * again next time, as other GTK applications do. */
+
+static GtkPrintSettings *last_settings;
+
+/**
+ * bhxh_print_set_settings:
+ * @settings: (nullable): settings to preselect, e.g. restored from GSettings
+ */
+void
+bhxh_print_set_settings (GtkPrintSettings *settings)
+{
+  g_return_if_fail (settings == NULL || GTK_IS_PRINT_SETTINGS (settings));
+
+  g_set_object (&last_settings, settings);
+}
+
+/**
+ * bhxh_print_get_settings:
+ *
+ * Returns: (transfer none) (nullable): the settings of the last print
+ */
+GtkPrintSettings *
+bhxh_print_get_settings (void)
+{
+  return last_settings;
+}
 
 typedef struct
 {
@@ -108,16 +134,25 @@ print_response_cb (GtkDialog *dialog,
 
   printer = gtk_print_unix_dialog_get_selected_printer (print_dialog);
   settings = gtk_print_unix_dialog_get_settings (print_dialog);
-  if (printer == NULL || !gtk_printer_accepts_pdf (printer))
+  if (printer == NULL)
     {
+      gtk_window_destroy (GTK_WINDOW (dialog));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("No printer was chosen"));
+      return;
+    }
+  if (!gtk_printer_accepts_pdf (printer))
+    {
+      g_autofree char *name = g_strdup (gtk_printer_get_name (printer));
+
       gtk_window_destroy (GTK_WINDOW (dialog));
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                _("The printer “%s” cannot print PDF files; choose another one "
-                                 "or save the paper as PDF"),
-                               printer != NULL ? gtk_printer_get_name (printer) : "");
+                                 "or save the paper as PDF"), name);
       return;
     }
 
+  bhxh_print_set_settings (settings);
   job = gtk_print_job_new (data->title, printer, settings,
                            gtk_print_unix_dialog_get_page_setup (print_dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -170,6 +205,8 @@ bhxh_print_pdf_async (GtkWindow           *parent,
                                                  | GTK_PRINT_CAPABILITY_COPIES
                                                  | GTK_PRINT_CAPABILITY_COLLATE);
   gtk_print_unix_dialog_set_embed_page_setup (GTK_PRINT_UNIX_DIALOG (dialog), FALSE);
+  if (last_settings != NULL)
+    gtk_print_unix_dialog_set_settings (GTK_PRINT_UNIX_DIALOG (dialog), last_settings);
   g_signal_connect (dialog, "response", G_CALLBACK (print_response_cb), g_steal_pointer (&task));
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -208,6 +245,7 @@ save_response_cb (GtkNativeDialog *native,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GFile) target = NULL;
   g_autoptr(GFile) source = NULL;
+  GCancellable *cancellable;
 
   if (response != GTK_RESPONSE_ACCEPT)
     {
@@ -220,9 +258,9 @@ save_response_cb (GtkNativeDialog *native,
   source = g_file_new_for_path (g_object_get_data (G_OBJECT (task), "bhxh-source"));
   g_object_unref (native);
   g_task_set_task_data (task, g_object_ref (target), g_object_unref);
-  g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT,
-                     g_task_get_cancellable (task), NULL, NULL, copy_done_cb,
-                     g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT, cancellable,
+                     NULL, NULL, copy_done_cb, g_steal_pointer (&task));
 }
 
 /**

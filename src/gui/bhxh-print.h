@@ -21,6 +21,10 @@ char     *bhxh_print_render_to_temp   (BhxhStore            *store,
                                        GError              **error);
 void      bhxh_print_remove_temp      (const char           *pdf_path);
 
+void      bhxh_print_set_settings     (GtkPrintSettings     *settings);
+GtkPrintSettings *
+          bhxh_print_get_settings     (void);
+
 void      bhxh_print_pdf_async        (GtkWindow            *parent,
                                        const char           *pdf_path,
                                        const char           *job_title,
