@@ -6,6 +6,7 @@
 
 #include "core/bhxh-document.h"
 #include "store/bhxh-store.h"
+#include "store/bhxh-store-private.h"
 #include "store-fixtures.h"
 
 /* The store on real sqlite files: opening and migrating, declarations,
@@ -170,6 +171,73 @@ test_open_not_a_database (Fixture       *f,
   store = bhxh_store_open (foreign, &error);
   g_assert_null (store);
   g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT);
+}
+
+static void
+test_error_codes (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (_bhxh_store_error_code (SQLITE_FULL), ==, BHXH_STORE_ERROR_FULL);
+  g_assert_cmpint (_bhxh_store_error_code (SQLITE_IOERR_WRITE), ==, BHXH_STORE_ERROR_IO);
+  g_assert_cmpint (_bhxh_store_error_code (SQLITE_READONLY), ==, BHXH_STORE_ERROR_READ_ONLY);
+  g_assert_cmpint (_bhxh_store_error_code (SQLITE_READONLY_DBMOVED), ==,
+                   BHXH_STORE_ERROR_READ_ONLY);
+  g_assert_cmpint (_bhxh_store_error_code (SQLITE_CORRUPT), ==, BHXH_STORE_ERROR_CORRUPT);
+  g_assert_cmpint (_bhxh_store_error_code (SQLITE_NOTADB), ==, BHXH_STORE_ERROR_CORRUPT);
+  _bhxh_store_set_error (&error, NULL, SQLITE_FULL, "writing");
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_FULL);
+  g_assert_nonnull (strstr (error->message, "writing"));
+}
+
+/* Two counters on one file: the second decision on a declaration loses. */
+static void
+test_decide_race (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) other = bhxh_store_open (f->path, &error);
+  g_autoptr(BhxhDecision) first = NULL;
+  g_autoptr(BhxhDecision) second = NULL;
+  BhxhDecisionRequest request = {
+    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, NULL, &f->today,
+  };
+
+  g_assert_no_error (error);
+  first = bhxh_store_decide (f->store, &request, &error);
+  g_assert_no_error (error);
+  request.clerk = "hung";
+  second = bhxh_store_decide (other, &request, &error);
+  g_assert_null (second);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_ALREADY_DECIDED);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM decisions"), ==, 1);
+}
+
+/* A store that has the old mirror open keeps it until it reopens. */
+static void
+test_mirror_swap_while_open (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) other = bhxh_store_open (f->path, &error);
+  g_autoptr(BhxhStore) reopened = NULL;
+  g_autofree char *jsonl = fixture_write (f->dir, "next.jsonl", FIXTURE_MIRROR_JSONL);
+  g_autofree char *old_version = NULL;
+  g_autofree char *new_version = NULL;
+  g_autoptr(BhxhPerson) an = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_mirror (f->store, jsonl, BHXH_MIRROR_FORMAT_AUTO, "v3",
+                                           NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  old_version = bhxh_store_dup_mirror_version (other);
+  g_assert_cmpstr (old_version, ==, "2026-11");
+  an = bhxh_store_find_person (other, "0112345678", &error);
+  g_assert_no_error (error);
+  reopened = bhxh_store_open (f->path, &error);
+  new_version = bhxh_store_dup_mirror_version (reopened);
+  g_assert_cmpstr (new_version, ==, "v3");
+  g_assert_cmpuint (bhxh_store_count_persons (reopened), ==, 2);
 }
 
 static void
@@ -702,6 +770,7 @@ main (int   argc,
 
 #define ADD(name, loaded, func) \
   g_test_add (name, Fixture, (loaded) ? "loaded" : NULL, setup, func, teardown)
+  g_test_add_func ("/store/error-codes", test_error_codes);
   ADD ("/store/open/migrate", FALSE, test_open_migrate);
   ADD ("/store/open/too-new", FALSE, test_open_too_new);
   ADD ("/store/open/not-a-database", FALSE, test_open_not_a_database);
@@ -714,6 +783,8 @@ main (int   argc,
   ADD ("/store/decide/rules", TRUE, test_decide_rules);
   ADD ("/store/decide/durable", TRUE, test_decide_durable);
   ADD ("/store/decide/accounts", TRUE, test_decide_accounts);
+  ADD ("/store/decide/race", TRUE, test_decide_race);
+  ADD ("/store/mirror-swap-while-open", TRUE, test_mirror_swap_while_open);
   ADD ("/store/outbox", TRUE, test_outbox);
   ADD ("/store/audit-chain", TRUE, test_audit_chain);
 #undef ADD
