@@ -59,9 +59,6 @@ typedef struct
   sqlite3          *db;
   sqlite3_stmt     *insert;
   guint64           rows;
-  GString          *folded;
-  GString          *name;
-  GString          *address;
 } Import;
 
 static void
@@ -73,9 +70,6 @@ import_clear (Import *import)
     sqlite3_close_v2 (import->db);
   import->insert = NULL;
   import->db = NULL;
-  g_string_free (import->folded, TRUE);
-  g_string_free (import->name, TRUE);
-  g_string_free (import->address, TRUE);
 }
 
 static gboolean G_GNUC_PRINTF (3, 4)
@@ -165,37 +159,6 @@ has_combining_marks (const char *p,
   return memchr (p, 0xCC, len) != NULL || memchr (p, 0xCD, len) != NULL;
 }
 
-/* Binds a text column, normalised to NFC where it needs it. */
-static gboolean
-bind_text (Import      *import,
-           int          index,
-           const char  *p,
-           gsize        len,
-           GString     *scratch,
-           guint64      line,
-           const char  *column,
-           GError     **error)
-{
-  if (p == NULL || len == 0)
-    {
-      sqlite3_bind_null (import->insert, index);
-      return TRUE;
-    }
-  if (!g_utf8_validate_len (p, len, NULL))
-    return line_error (error, line, _("the column “%s” is not valid UTF-8"), column);
-  if (scratch != NULL && has_combining_marks (p, len))
-    {
-      g_autofree char *nfc = g_utf8_normalize (p, len, G_NORMALIZE_NFC);
-
-      g_string_assign (scratch, nfc);
-      p = scratch->str;
-      len = scratch->len;
-    }
-  sqlite3_bind_text (import->insert, index, p, len, SQLITE_STATIC);
-
-  return TRUE;
-}
-
 static const char *
 parse_sex (const char *p,
            gsize       len)
@@ -210,16 +173,138 @@ parse_sex (const char *p,
   return NULL;
 }
 
-static gboolean
-insert_row (Import      *import,
-            const Row   *row,
-            guint64      line,
-            GError     **error)
+/* Validated rows, copied out of the read buffer: the parser fills a batch,
+ * the thread that owns the sqlite connection inserts it. The values are in
+ * the order of the INSERT's parameters ?2…?12. */
+
+#define BATCH_ROWS 8192
+#define BATCHES_IN_FLIGHT 4
+#define NO_VALUE G_MAXUINT32
+
+enum
 {
-  sqlite3_stmt *stmt = import->insert;
+  VAL_BHXH_CODE,
+  VAL_ID_NUMBER,
+  VAL_OLD_ID_NUMBER,
+  VAL_FULL_NAME,
+  VAL_NAME_FOLDED,
+  VAL_BIRTH_DATE,
+  VAL_ADDRESS,
+  VAL_OFFICE_CODE,
+  VAL_SEX,
+  VAL_ACCOUNT_STATUS,
+  VAL_ACCOUNT_SINCE,
+  N_VALUES
+};
+
+typedef struct
+{
+  guint64 line;
+  guint32 off[N_VALUES];   /* into the batch's data; NO_VALUE: SQL NULL */
+  guint32 len[N_VALUES];
+} ParsedRow;
+
+typedef struct
+{
+  GByteArray *data;
+  GArray     *rows;          /* ParsedRow */
+  guint64     done_bytes;    /* of the file, up to the last row */
+} Batch;
+
+static Batch *
+batch_new (void)
+{
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->data = g_byte_array_sized_new (BATCH_ROWS * 192);
+  batch->rows = g_array_sized_new (FALSE, FALSE, sizeof (ParsedRow), BATCH_ROWS);
+  return batch;
+}
+
+static void
+batch_free (gpointer data)
+{
+  Batch *batch = data;
+
+  g_byte_array_unref (batch->data);
+  g_array_unref (batch->rows);
+  g_free (batch);
+}
+
+static void
+batch_reset (Batch *batch)
+{
+  g_byte_array_set_size (batch->data, 0);
+  g_array_set_size (batch->rows, 0);
+}
+
+static void
+batch_set (Batch      *batch,
+           ParsedRow  *row,
+           int         value,
+           const char *p,
+           gsize       len)
+{
+  if (p == NULL || len == 0)
+    {
+      row->off[value] = NO_VALUE;
+      row->len[value] = 0;
+      return;
+    }
+  row->off[value] = batch->data->len;
+  row->len[value] = len;
+  g_byte_array_append (batch->data, (const guint8 *) p, len);
+}
+
+/* Scratch space of whoever parses: one parser per import. */
+typedef struct
+{
+  GString *folded;
+  GString *nfc;
+} Scratch;
+
+/* Checks a text column is UTF-8 and stores it, NFC where @normalize. */
+static gboolean
+set_text (Batch       *batch,
+          ParsedRow   *parsed,
+          int          value,
+          const Row   *row,
+          int          column,
+          gboolean     normalize,
+          Scratch     *scratch,
+          GError     **error)
+{
+  const char *p = row->ptr[column];
+  gsize len = p != NULL ? row->len[column] : 0;
+
+  if (len > 0 && !g_utf8_validate_len (p, len, NULL))
+    return line_error (error, parsed->line, _("the column “%s” is not valid UTF-8"),
+                       column_names[column]);
+  if (normalize && len > 0 && has_combining_marks (p, len))
+    {
+      g_autofree char *nfc = g_utf8_normalize (p, len, G_NORMALIZE_NFC);
+
+      g_string_assign (scratch->nfc, nfc);
+      p = scratch->nfc->str;
+      len = scratch->nfc->len;
+    }
+  batch_set (batch, parsed, value, p, len);
+
+  return TRUE;
+}
+
+/* Validates one record and appends it to @batch. */
+static gboolean
+parse_row (const Row   *row,
+           guint64      line,
+           Batch       *batch,
+           Scratch     *scratch,
+           GError     **error)
+{
+  ParsedRow parsed = { line };
   const char *sex;
   const char *status;
-  int rc;
+  const guint8 *name;
 
 #define LEN(col) (row->ptr[col] != NULL ? row->len[col] : 0)
   if (!is_digits (row->ptr[COL_BHXH_CODE], LEN (COL_BHXH_CODE), 10))
@@ -250,52 +335,29 @@ insert_row (Import      *import,
     return line_error (error, line, _("the account date “%.*s” is not a real date"),
                        (int) MIN (LEN (COL_ACCOUNT_SINCE), 40), row->ptr[COL_ACCOUNT_SINCE]);
 
-  sqlite3_bind_int64 (stmt, 1, line);
-  sqlite3_bind_text (stmt, 2, row->ptr[COL_BHXH_CODE], 10, SQLITE_STATIC);
-  if (LEN (COL_ID_NUMBER) != 0)
-    sqlite3_bind_text (stmt, 3, row->ptr[COL_ID_NUMBER], 12, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 3);
-  if (!bind_text (import, 4, row->ptr[COL_OLD_ID_NUMBER], LEN (COL_OLD_ID_NUMBER), NULL,
-                  line, "old_id_number", error) ||
-      !bind_text (import, 5, row->ptr[COL_FULL_NAME], LEN (COL_FULL_NAME), import->name,
-                  line, "full_name", error) ||
-      !bind_text (import, 8, row->ptr[COL_ADDRESS], LEN (COL_ADDRESS), import->address,
-                  line, "address", error) ||
-      !bind_text (import, 9, row->ptr[COL_OFFICE_CODE], LEN (COL_OFFICE_CODE), NULL,
-                  line, "office_code", error))
+  batch_set (batch, &parsed, VAL_BHXH_CODE, row->ptr[COL_BHXH_CODE], 10);
+  batch_set (batch, &parsed, VAL_ID_NUMBER, row->ptr[COL_ID_NUMBER], LEN (COL_ID_NUMBER));
+  batch_set (batch, &parsed, VAL_BIRTH_DATE, row->ptr[COL_BIRTH_DATE], LEN (COL_BIRTH_DATE));
+  batch_set (batch, &parsed, VAL_SEX, sex, strlen (sex));
+  batch_set (batch, &parsed, VAL_ACCOUNT_STATUS, status, LEN (COL_ACCOUNT_STATUS));
+  batch_set (batch, &parsed, VAL_ACCOUNT_SINCE, row->ptr[COL_ACCOUNT_SINCE],
+             LEN (COL_ACCOUNT_SINCE));
+  if (!set_text (batch, &parsed, VAL_OLD_ID_NUMBER, row, COL_OLD_ID_NUMBER, FALSE, scratch,
+                 error) ||
+      !set_text (batch, &parsed, VAL_OFFICE_CODE, row, COL_OFFICE_CODE, FALSE, scratch,
+                 error) ||
+      !set_text (batch, &parsed, VAL_ADDRESS, row, COL_ADDRESS, TRUE, scratch, error) ||
+      !set_text (batch, &parsed, VAL_FULL_NAME, row, COL_FULL_NAME, TRUE, scratch, error))
     return FALSE;
-  /* Fold the name as bound: the NFC copy if one was made. */
-  if (has_combining_marks (row->ptr[COL_FULL_NAME], LEN (COL_FULL_NAME)))
-    _bhxh_store_fold_into (import->folded, import->name->str, import->name->len);
-  else
-    _bhxh_store_fold_into (import->folded, row->ptr[COL_FULL_NAME], LEN (COL_FULL_NAME));
-  if (import->folded->len == 0)
-    return line_error (error, line, _("the full name is empty"));
-  sqlite3_bind_text (stmt, 6, import->folded->str, import->folded->len, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, row->ptr[COL_BIRTH_DATE], LEN (COL_BIRTH_DATE), SQLITE_STATIC);
-  if (*sex != '\0')
-    sqlite3_bind_text (stmt, 10, sex, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 10);
-  if (LEN (COL_ACCOUNT_STATUS) != 0)
-    sqlite3_bind_text (stmt, 11, status, LEN (COL_ACCOUNT_STATUS), SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 11);
-  if (LEN (COL_ACCOUNT_SINCE) != 0)
-    sqlite3_bind_text (stmt, 12, row->ptr[COL_ACCOUNT_SINCE], LEN (COL_ACCOUNT_SINCE),
-                       SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 12);
 #undef LEN
 
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      _bhxh_store_set_error (error, import->db, rc, _("cannot write the new registry mirror"));
-      return FALSE;
-    }
+  /* Fold the name as stored (NFC). */
+  name = batch->data->data + parsed.off[VAL_FULL_NAME];
+  _bhxh_store_fold_into (scratch->folded, (const char *) name, parsed.len[VAL_FULL_NAME]);
+  if (scratch->folded->len == 0)
+    return line_error (error, line, _("the full name is empty"));
+  batch_set (batch, &parsed, VAL_NAME_FOLDED, scratch->folded->str, scratch->folded->len);
+  g_array_append_val (batch->rows, parsed);
 
   return TRUE;
 }
@@ -314,6 +376,40 @@ row_done (Import   *import,
       import->progress (done_bytes, import->total_bytes, import->rows, import->user_data);
       /* The callback may have cancelled. */
       if (g_cancellable_set_error_if_cancelled (import->cancellable, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+insert_batch (Import      *import,
+              Batch       *batch,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = import->insert;
+  const char *data = (const char *) batch->data->data;
+
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      const ParsedRow *row = &g_array_index (batch->rows, ParsedRow, i);
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, row->line);
+      for (int v = 0; v < N_VALUES; v++)
+        if (row->off[v] == NO_VALUE)
+          sqlite3_bind_null (stmt, v + 2);
+        else
+          sqlite3_bind_text (stmt, v + 2, data + row->off[v], row->len[v], SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
+        {
+          _bhxh_store_set_error (error, import->db, rc,
+                                 _("cannot write the new registry mirror"));
+          return FALSE;
+        }
+      if (!row_done (import, batch->done_bytes, error))
         return FALSE;
     }
 
@@ -616,51 +712,134 @@ map_header (const char * const *names,
   return TRUE;
 }
 
+/* The CSV parser runs in a thread of its own, a few batches ahead of the
+ * inserts: parsing and checking cost about as much as sqlite's work. */
+
+typedef struct
+{
+  int          fd;
+  GAsyncQueue *full;       /* Batch*, &end_of_batches last */
+  GAsyncQueue *empty;      /* Batch* */
+  gint         stop;       /* atomic: the inserting side gave up */
+  GError      *error;      /* the parser's; read after the join */
+  Scratch      scratch;
+} CsvParser;
+
+static Batch end_of_batches;
+
+static gboolean
+csv_parse_all (CsvParser  *parser,
+               CsvReader  *r,
+               GError    **error)
+{
+  Batch *batch = g_async_queue_pop (parser->empty);
+  int map[MAX_FIELDS];
+  guint n_columns;
+  guint64 line;
+  int got;
+
+  got = csv_next (r, &line, error);
+  if (got == 0)
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                 _("The mirror file is empty: it has no header line"));
+  if (got <= 0 || !map_header (r->field, r->len, r->n_fields, map, error))
+    goto fail;
+  n_columns = r->n_fields;
+
+  while ((got = csv_next (r, &line, error)) > 0)
+    {
+      Row row = { { NULL } };
+
+      if (r->n_fields != n_columns)
+        {
+          line_error (error, line, _("%u fields where the header has %u"),
+                      r->n_fields, n_columns);
+          goto fail;
+        }
+      for (guint i = 0; i < n_columns; i++)
+        if (map[i] >= 0)
+          {
+            row.ptr[map[i]] = r->field[i];
+            row.len[map[i]] = r->len[i];
+          }
+      if (!parse_row (&row, line, batch, &parser->scratch, error))
+        goto fail;
+      if (batch->rows->len == BATCH_ROWS)
+        {
+          batch->done_bytes = r->consumed + r->pos;
+          g_async_queue_push (parser->full, batch);
+          if (g_atomic_int_get (&parser->stop))
+            return TRUE;
+          batch = g_async_queue_pop (parser->empty);
+        }
+    }
+  if (got < 0)
+    goto fail;
+  batch->done_bytes = r->consumed + r->pos;
+  g_async_queue_push (parser->full, batch);
+  return TRUE;
+
+fail:
+  g_async_queue_push (parser->empty, batch);
+  return FALSE;
+}
+
+static gpointer
+csv_parser_thread (gpointer data)
+{
+  CsvParser *parser = data;
+  CsvReader r = { .fd = parser->fd, .cap = READ_BUFFER_SIZE, .next_line = 1 };
+
+  r.buf = g_malloc (r.cap);
+  csv_parse_all (parser, &r, &parser->error);
+  g_free (r.buf);
+  g_async_queue_push (parser->full, &end_of_batches);
+
+  return NULL;
+}
+
 static gboolean
 load_csv (Import   *import,
           int       fd,
           GError  **error)
 {
-  CsvReader r = { .fd = fd, .cap = READ_BUFFER_SIZE, .next_line = 1 };
-  int map[MAX_FIELDS];
-  guint n_columns;
-  guint64 line;
-  int got;
-  gboolean ok = FALSE;
+  CsvParser parser = { .fd = fd };
+  GThread *thread;
+  Batch *batch;
+  gboolean ok = TRUE;
 
-  r.buf = g_malloc (r.cap);
-  got = csv_next (&r, &line, error);
-  if (got == 0)
-    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                 _("The mirror file is empty: it has no header line"));
-  if (got <= 0 || !map_header (r.field, r.len, r.n_fields, map, error))
-    goto out;
-  n_columns = r.n_fields;
+  parser.full = g_async_queue_new ();
+  parser.empty = g_async_queue_new_full (batch_free);
+  parser.scratch.folded = g_string_sized_new (128);
+  parser.scratch.nfc = g_string_sized_new (256);
+  for (guint i = 0; i < BATCHES_IN_FLIGHT; i++)
+    g_async_queue_push (parser.empty, batch_new ());
 
-  while ((got = csv_next (&r, &line, error)) > 0)
+  thread = g_thread_new ("bhxh-mirror-csv", csv_parser_thread, &parser);
+  while ((batch = g_async_queue_pop (parser.full)) != &end_of_batches)
     {
-      Row row = { { NULL } };
-
-      if (r.n_fields != n_columns)
+      if (ok && !insert_batch (import, batch, error))
         {
-          line_error (error, line, _("%u fields where the header has %u"),
-                      r.n_fields, n_columns);
-          goto out;
+          ok = FALSE;
+          g_atomic_int_set (&parser.stop, 1);
         }
-      for (guint i = 0; i < n_columns; i++)
-        if (map[i] >= 0)
-          {
-            row.ptr[map[i]] = r.field[i];
-            row.len[map[i]] = r.len[i];
-          }
-      if (!insert_row (import, &row, line, error) ||
-          !row_done (import, r.consumed + r.pos, error))
-        goto out;
+      batch_reset (batch);
+      g_async_queue_push (parser.empty, batch);
     }
-  ok = got == 0;
+  g_thread_join (thread);
 
-out:
-  g_free (r.buf);
+  if (parser.error != NULL)
+    {
+      if (ok)
+        g_propagate_error (error, g_steal_pointer (&parser.error));
+      g_clear_error (&parser.error);
+      ok = FALSE;
+    }
+  g_async_queue_unref (parser.full);
+  g_async_queue_unref (parser.empty);
+  g_string_free (parser.scratch.folded, TRUE);
+  g_string_free (parser.scratch.nfc, TRUE);
+
   return ok;
 }
 
@@ -707,6 +886,10 @@ load_jsonl (Import   *import,
 {
   CsvReader r = { .fd = fd, .cap = READ_BUFFER_SIZE, .next_line = 1 };
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GString) folded = g_string_sized_new (128);
+  g_autoptr(GString) nfc = g_string_sized_new (256);
+  Scratch scratch = { folded, nfc };
+  Batch *batch = batch_new ();
   gboolean ok = FALSE;
 
   r.buf = g_malloc (r.cap);
@@ -736,13 +919,21 @@ load_jsonl (Import   *import,
       if (stop == start)
         continue;
       if (!jsonl_row (parser, start, stop - start, line, &row, error) ||
-          !insert_row (import, &row, line, error) ||
-          !row_done (import, r.consumed + r.pos, error))
+          !parse_row (&row, line, batch, &scratch, error))
         goto out;
+      if (batch->rows->len == BATCH_ROWS)
+        {
+          batch->done_bytes = r.consumed + r.pos;
+          if (!insert_batch (import, batch, error))
+            goto out;
+          batch_reset (batch);
+        }
     }
-  ok = TRUE;
+  batch->done_bytes = r.consumed + r.pos;
+  ok = insert_batch (import, batch, error);
 
 out:
+  batch_free (batch);
   g_free (r.buf);
   return ok;
 }
@@ -1023,9 +1214,6 @@ bhxh_store_import_mirror (BhxhStore         *self,
       return FALSE;
     }
   import.total_bytes = st.st_size;
-  import.folded = g_string_sized_new (256);
-  import.name = g_string_sized_new (256);
-  import.address = g_string_sized_new (512);
   if (format == BHXH_MIRROR_FORMAT_AUTO)
     format = guess_format (file);
   if (version == NULL || *version == '\0')
