@@ -20,7 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 
-mode=head
+mode="head"
 outdir=$top/_build-deb
 install=auto
 keep_installed=0
@@ -121,14 +121,17 @@ step "dpkg-buildpackage -b -us -uc (nocheck, $jobs job(s))"
 start=$(date +%s)
 if ! (cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=$jobs" \
       dpkg-buildpackage -b -us -uc -Pnocheck) >"$outdir/build.log" 2>&1; then
-  tail -n 40 "$outdir/build.log"
+  grep -E '(^|: )(error|ERROR)[: ]' "$outdir/build.log" | head -n 20 || true
+  tail -n 15 "$outdir/build.log"
   fail "dpkg-buildpackage failed (full log: $outdir/build.log)"
 fi
 build_s=$(( $(date +%s) - start ))
 mv "$outdir"/work/*.deb "$outdir"/work/*.changes "$outdir"/work/*.buildinfo "$outdir"/
-deb=$(ls "$outdir"/bhxh-desk_"$version"_*.deb 2>/dev/null | head -n 1)
-changes=$(ls "$outdir"/bhxh-desk_"$version"_*.changes | head -n 1)
-[ -n "$deb" ] && [ -f "$deb" ] || fail "no bhxh-desk .deb was produced"
+deb=$(find "$outdir" -maxdepth 1 -name "bhxh-desk_${version}_*.deb" | head -n 1)
+changes=$(find "$outdir" -maxdepth 1 -name "bhxh-desk_${version}_*.changes" | head -n 1)
+if [ -z "$deb" ] || [ -z "$changes" ]; then
+  fail "dpkg-buildpackage produced no bhxh-desk .deb and .changes"
+fi
 ok "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB in ${build_s} s"
 
 # ---------------------------------------------------------------------------
@@ -140,8 +143,9 @@ grep -v 'running with root privileges' "$outdir/lintian.log" || true
 n_err=$(grep -c '^E: ' "$outdir/lintian.log" || true)
 n_warn=$(grep -c '^W: ' "$outdir/lintian.log" || true)
 n_info=$(grep -c '^I: ' "$outdir/lintian.log" || true)
-[ "$lintian_rc" -eq 0 ] && [ "$n_err" -eq 0 ] \
-  || fail "lintian: $n_err error(s) (exit $lintian_rc)"
+if [ "$lintian_rc" -ne 0 ] || [ "$n_err" -ne 0 ]; then
+  fail "lintian: $n_err error(s) (exit $lintian_rc)"
+fi
 ok "lintian: 0 errors, $n_warn warning(s), $n_info info"
 
 # ---------------------------------------------------------------------------
@@ -166,17 +170,23 @@ for f in "${expect[@]}"; do
 done
 ok "${#expect[@]} expected files present ($(grep -c '^-' "$outdir/contents.txt") files in all)"
 
-units=$(cd "$root" && ls usr/lib/systemd/user/*.timer usr/lib/systemd/user/*.service 2>/dev/null || true)
+units=""
+if [ -d "$root/usr/lib/systemd/user" ]; then
+  units=$(cd "$root" && find usr/lib/systemd/user \( -name '*.timer' -o -name '*.service' \) | sort)
+fi
 echo "$units" | grep -q '\.timer$' || fail "no systemd user timer in /usr/lib/systemd/user"
 echo "$units" | grep -q '\.service$' || fail "no systemd user service in /usr/lib/systemd/user"
 for t in $(echo "$units" | grep '\.timer$'); do
   service=$(sed -n 's/^Unit=//p' "$root/$t")
   [ -n "$service" ] || service=$(basename "$t" .timer).service
   [ -f "$root/usr/lib/systemd/user/$service" ] || fail "/$t starts $service, which is not shipped"
-  grep -q '^OnCalendar=' "$root/$t" || fail "/$t has no OnCalendar="
+  calendar=$(sed -n 's/^OnCalendar=//p' "$root/$t" | head -n 1)
+  [ -n "$calendar" ] || fail "/$t has no OnCalendar="
+  next=$(systemd-analyze calendar "$calendar" 2>/dev/null | sed -n 's/^ *Next elapse: //p') \
+    || fail "/$t: systemd cannot parse OnCalendar=$calendar"
   exec_bin=$(sed -n 's/^ExecStart=[-@:+!]*\([^ ]*\).*/\1/p' "$root/usr/lib/systemd/user/$service")
   [ -x "$root$exec_bin" ] || fail "$service runs $exec_bin, which the package does not ship"
-  ok "systemd user unit /$t → $service → $exec_bin"
+  ok "systemd user unit /$t ($calendar, next: $next) → $service → $exec_bin"
 done
 
 desktop-file-validate "$root/usr/share/applications/$app_id.desktop" \
@@ -247,9 +257,20 @@ ok "bhxh-desk --version: $out"
 if [ "$install" = yes ]; then
   gsettings list-keys "$app_id" >/dev/null 2>&1 || fail "GSettings schema $app_id not compiled in"
   ok "GSettings schema $app_id installed and compiled ($(gsettings list-keys "$app_id" | wc -l) keys)"
-  for t in $(echo "$units" | grep '\.timer$'); do
-    [ -f "/$t" ] || fail "/$t missing after install"
+  for u in $units; do
+    [ -f "/$u" ] || fail "/$u missing after install"
   done
+  # the user manager's own checks (unit syntax, ExecStart present); it needs
+  # a runtime directory even offline
+  if command -v systemd-analyze >/dev/null 2>&1; then
+    rt=$(mktemp -d)
+    # shellcheck disable=SC2086
+    (cd / && XDG_RUNTIME_DIR=$rt systemd-analyze verify --user $units) \
+      >"$outdir/systemd-verify.log" 2>&1 \
+      || { cat "$outdir/systemd-verify.log"; rm -rf "$rt"; fail "systemd-analyze verify --user"; }
+    rm -rf "$rt"
+    ok "systemd-analyze verify --user: $(echo "$units" | tr '\n' ' ')"
+  fi
   ok "systemd user units installed in /usr/lib/systemd/user"
 fi
 
