@@ -205,6 +205,25 @@ test_cancel (Fixture       *f,
   assert_mirror_v1 (f);
 }
 
+/* A bad row far down a big file: found after many rows went in. */
+static void
+test_bad_row_late (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = fixture_write_big_csv (f->dir, 50000);
+  g_autofree char *expected = g_strdup_printf ("Line %u ", 50000 + 2);
+  FILE *out = fopen (big, "a");
+
+  fputs ("0100000002,,Hai,1970-13-01,male,00106\n", out);
+  fclose (out);
+  g_assert_false (bhxh_store_import_mirror (f->store, big, BHXH_MIRROR_FORMAT_CSV, "v2",
+                                            NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_assert_nonnull (strstr (error->message, expected));
+  assert_mirror_v1 (f);
+}
+
 typedef struct
 {
   int    fd;
@@ -328,6 +347,7 @@ main (int   argc,
   g_test_add ("/mirror/csv", Fixture, NULL, setup, test_csv, teardown);
   g_test_add ("/mirror/jsonl", Fixture, NULL, setup, test_jsonl, teardown);
   g_test_add ("/mirror/bad-rows", Fixture, NULL, setup, test_bad_rows, teardown);
+  g_test_add ("/mirror/bad-row-late", Fixture, NULL, setup, test_bad_row_late, teardown);
   g_test_add ("/mirror/cancel", Fixture, NULL, setup, test_cancel, teardown);
   g_test_add ("/mirror/killed", Fixture, NULL, setup, test_killed, teardown);
 
