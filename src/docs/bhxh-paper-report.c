@@ -11,6 +11,8 @@
  * header repeated on every page, "Trang X/Y"). */
 
 #define REPORT_SIZE 9.0
+/* Place and date, then the two signature blocks (_bhxh_paper_signatures). */
+#define SIGNATURES_HEIGHT (4 + 1.35 * PAPER_SIZE + 8 + 92)
 
 typedef struct
 {
@@ -66,7 +68,7 @@ static void
 section_title (BhxhPaper  *self,
                const char *title)
 {
-  bhxh_pdf_skip (&self->pdf, 5);
+  bhxh_pdf_skip (&self->pdf, 3);
   bhxh_pdf_ensure (&self->pdf, 60);
   _bhxh_paper_text (self, BHXH_PDF_BOLD, BHXH_PDF_LEFT, 0, title);
   bhxh_pdf_skip (&self->pdf, 2);
@@ -81,13 +83,13 @@ summary (BhxhPaper            *self,
     { "Tổng số quyết định", 1, BHXH_PDF_CENTER },
     { "Chấp thuận", 1, BHXH_PDF_CENTER },
     { "Không chấp thuận", 1, BHXH_PDF_CENTER },
-    { "Chuyển lãnh đạo xem xét", 1, BHXH_PDF_CENTER },
-    { "Chấp thuận vượt cảnh báo", 1, BHXH_PDF_CENTER },
+    { "Chuyển lãnh đạo", 1, BHXH_PDF_CENTER },
+    { "Vượt cảnh báo", 1, BHXH_PDF_CENTER },
     { "Đã gửi lên Cổng", 1, BHXH_PDF_CENTER },
     { "Chưa gửi lên Cổng", 1, BHXH_PDF_CENTER },
-    { "Cổng từ chối hoặc xung đột", 1, BHXH_PDF_CENTER },
+    { "Cổng từ chối, xung đột", 1.1, BHXH_PDF_CENTER },
   };
-  BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE + 1, -1, NULL, NULL };
+  BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, -1, NULL, NULL };
   guint n[8] = { n_rows, 0, };
   char *cells[G_N_ELEMENTS (cols) + 1] = { NULL, };
 
@@ -186,10 +188,10 @@ by_clerk (BhxhPaper           *self,
     { "STT", 4, BHXH_PDF_CENTER },
     { "Cán bộ tiếp nhận", 24, BHXH_PDF_LEFT },
     { "Chấp thuận", 10, BHXH_PDF_CENTER },
-    { "Không chấp thuận", 10, BHXH_PDF_CENTER },
-    { "Chuyển lãnh đạo", 10, BHXH_PDF_CENTER },
+    { "Không chấp thuận", 12, BHXH_PDF_CENTER },
+    { "Chuyển lãnh đạo", 12, BHXH_PDF_CENTER },
     { "Tổng", 8, BHXH_PDF_CENTER },
-    { "Tỷ lệ trên tổng số quyết định", 34, BHXH_PDF_LEFT },
+    { "Tỷ lệ trên tổng số quyết định", 30, BHXH_PDF_LEFT },
   };
   BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, 6, NULL, NULL };
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
@@ -281,10 +283,10 @@ decision_list (BhxhPaper           *self,
     { "Giờ", 4.5, BHXH_PDF_CENTER },
     { "Mã tờ khai", 13.5, BHXH_PDF_LEFT },
     { "Họ và tên", 16, BHXH_PDF_LEFT },
-    { "Số CMND/HC/CC", 9.5, BHXH_PDF_CENTER },
+    { "Số CMND/HC/CC", 10.5, BHXH_PDF_CENTER },
     { "Yêu cầu", 7, BHXH_PDF_LEFT },
-    { "Kết quả", 13, BHXH_PDF_LEFT },
-    { "Lý do, ghi chú", 23.5, BHXH_PDF_LEFT },
+    { "Kết quả", 12.5, BHXH_PDF_LEFT },
+    { "Lý do, ghi chú", 23, BHXH_PDF_LEFT },
     { "Cán bộ", 9, BHXH_PDF_LEFT },
   };
   BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, -1, NULL, NULL };
@@ -320,7 +322,8 @@ decision_list (BhxhPaper           *self,
 
       /* Keep the signatures with the last rows rather than alone on a page. */
       if (i + 1 == n_rows)
-        bhxh_pdf_ensure (&self->pdf, 120 + 3 * 1.25 * REPORT_SIZE);
+        bhxh_pdf_ensure (&self->pdf, SIGNATURES_HEIGHT
+                         + bhxh_pdf_table_row_height (&self->pdf, &table, cells));
       bhxh_pdf_table_row (&self->pdf, &table, cells, 0.0);
     }
   bhxh_pdf_table_end (&self->pdf, &table);
@@ -338,8 +341,8 @@ bhxh_paper_add_daily_report (BhxhPaper              *self,
   BhxhPdf *pdf;
   g_autoptr(GDateTime) now = _bhxh_paper_now (context);
   g_autofree char *footer = NULL, *subtitle = NULL, *printed = NULL;
-  BhxhPdfPara para = { PAPER_SIZE, 0, BHXH_PDF_CENTER, 0, 0, 0 };
-  BhxhPdfRun run = { BHXH_PDF_REGULAR, NULL };
+  BhxhPdfPara para = { 12, 0, BHXH_PDF_CENTER, 0, 0, 0 };
+  BhxhPdfRun runs[] = { { BHXH_PDF_BOLD, NULL }, { BHXH_PDF_REGULAR, NULL } };
   double y;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -350,20 +353,33 @@ bhxh_paper_add_daily_report (BhxhPaper              *self,
   subtitle = g_strdup_printf ("Ngày %02u/%02u/%04u", day->day, day->month, day->year);
   footer = g_strdup_printf ("Báo cáo tiếp nhận tờ khai mẫu 01 — %s — %s", subtitle,
                             _bhxh_paper_office_name (context));
+  printed = g_date_time_format (now, " (lập lúc %H:%M ngày %d/%m/%Y)");
+  runs[0].text = subtitle;
+  runs[1].text = printed;
   _bhxh_paper_begin (self, TRUE, TRUE, footer);
   y = _bhxh_paper_office_heading (self, context, pdf->left - 10, pdf->left + 95 * BHXH_PDF_MM,
                                   pdf->top);
-  pdf->y = y - 10;
-  _bhxh_paper_title (self, "BÁO CÁO KẾT QUẢ TIẾP NHẬN TỜ KHAI MẪU 01", subtitle);
-  printed = g_date_time_format (now, "(Lập lúc %H:%M ngày %d/%m/%Y)");
-  run.text = printed;
-  pdf->y += 6;
-  bhxh_pdf_paragraph (pdf, &para, &run, 1);
+  pdf->y = y - 2;
+  bhxh_pdf_line (pdf, BHXH_PDF_BOLD, 15, BHXH_PDF_CENTER,
+                 "BÁO CÁO KẾT QUẢ TIẾP NHẬN TỜ KHAI MẪU 01");
+  bhxh_pdf_paragraph (pdf, &para, runs, G_N_ELEMENTS (runs));
 
   summary (self, rows, n_rows);
   by_reason (self, rows, n_rows, reason_codes);
   by_clerk (self, rows, n_rows);
   decision_list (self, rows, n_rows, reason_codes);
+
+  /* The place and date over the signatures, kept on their page. */
+  bhxh_pdf_skip (pdf, 4);
+  bhxh_pdf_ensure (pdf, SIGNATURES_HEIGHT);
+  {
+    g_autofree char *place_date = _bhxh_paper_place_date (context, now);
+    BhxhPdfPara right = { PAPER_SIZE, 0, BHXH_PDF_CENTER, (pdf->right - pdf->left) / 2 + 10, 0,
+                          0 };
+    BhxhPdfRun r = { BHXH_PDF_REGULAR, place_date };
+
+    bhxh_pdf_paragraph (pdf, &right, &r, 1);
+  }
   _bhxh_paper_signatures (self, "NGƯỜI LẬP BÁO CÁO", NULL, "LÃNH ĐẠO ĐƠN VỊ", NULL);
 
   return _bhxh_paper_check (self, error);

@@ -599,12 +599,14 @@ _bhxh_paper_signatures (BhxhPaper  *self,
 {
   BhxhPdf *pdf = &self->pdf;
   double mid = (pdf->left + pdf->right) / 2.0;
+  /* Room to sign; a printed name below it takes one more line. */
+  double height = left_name != NULL || right_name != NULL ? 108 : 92;
 
   bhxh_pdf_skip (pdf, 8);
-  bhxh_pdf_ensure (pdf, 108);
+  bhxh_pdf_ensure (pdf, height);
   if (left_title != NULL)
     _bhxh_paper_signature (self, pdf->left, mid - 10, pdf->y, left_title, left_name);
   if (right_title != NULL)
     _bhxh_paper_signature (self, mid + 10, pdf->right, pdf->y, right_title, right_name);
-  pdf->y -= 108;
+  pdf->y -= height;
 }

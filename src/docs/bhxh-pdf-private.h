@@ -167,6 +167,9 @@ void       bhxh_pdf_table_row     (BhxhPdf           *pdf,
                                    BhxhPdfTable      *table,
                                    const char *const *cells,
                                    double             bar);
+double     bhxh_pdf_table_row_height (BhxhPdf        *pdf,
+                                   BhxhPdfTable      *table,
+                                   const char *const *cells);
 void       bhxh_pdf_table_end     (BhxhPdf           *pdf,
                                    BhxhPdfTable      *table);
 

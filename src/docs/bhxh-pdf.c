@@ -686,6 +686,44 @@ table_cells (BhxhPdf            *pdf,
     }
 }
 
+static void
+table_wrap (BhxhPdf            *pdf,
+            const BhxhPdfTable *table,
+            const char * const *cells,
+            BhxhPdfFont         font,
+            double              bar,
+            GPtrArray         **wrapped,
+            guint              *max_lines)
+{
+  *max_lines = 1;
+  for (guint c = 0; c < table->n_columns; c++)
+    {
+      double inner = table->columns[c].width - 2 * TABLE_PAD;
+      g_autofree char *text = bhxh_pdf_nfc (cells[c]);
+
+      if ((int) c == table->bar_column && bar >= 0.0)
+        inner = inner * 0.25 - 3.0;
+      wrapped[c] = bhxh_pdf_wrap (pdf, font, table->size, text, inner);
+      *max_lines = MAX (*max_lines, wrapped[c]->len);
+    }
+}
+
+/* The height a data row will take, to keep what follows with it. */
+double
+bhxh_pdf_table_row_height (BhxhPdf            *pdf,
+                           BhxhPdfTable       *table,
+                           const char * const *cells)
+{
+  GPtrArray *wrapped[32];
+  guint max_lines;
+
+  g_assert (table->n_columns <= G_N_ELEMENTS (wrapped));
+  table_wrap (pdf, table, cells, BHXH_PDF_REGULAR, 0.0, wrapped, &max_lines);
+  for (guint c = 0; c < table->n_columns; c++)
+    g_ptr_array_unref (wrapped[c]);
+  return max_lines * table_leading (table) + 2 * TABLE_PAD;
+}
+
 static double
 table_draw_row (BhxhPdf            *pdf,
                 const BhxhPdfTable *table,
@@ -696,19 +734,10 @@ table_draw_row (BhxhPdf            *pdf,
 {
   GPtrArray *wrapped[32];
   double leading = table_leading (table), height;
-  guint max_lines = 1, fit;
+  guint max_lines, fit;
 
   g_assert (table->n_columns <= G_N_ELEMENTS (wrapped));
-  for (guint c = 0; c < table->n_columns; c++)
-    {
-      double inner = table->columns[c].width - 2 * TABLE_PAD;
-      g_autofree char *text = bhxh_pdf_nfc (cells[c]);
-
-      if ((int) c == table->bar_column && bar >= 0.0)
-        inner = inner * 0.25 - 3.0;
-      wrapped[c] = bhxh_pdf_wrap (pdf, font, table->size, text, inner);
-      max_lines = MAX (max_lines, wrapped[c]->len);
-    }
+  table_wrap (pdf, table, cells, font, bar, wrapped, &max_lines);
   height = max_lines * leading + 2 * TABLE_PAD;
   bhxh_pdf_ensure (pdf, height);
   /* A row taller than a page is cut rather than run off it. */
