@@ -233,13 +233,8 @@ delayed_deliver_cb (gpointer user_data)
 {
   Delivery *d = user_data;
 
-  if (d->drop || d->truncate)
-    deliver (d);
-  else
-    {
-      deliver (d);
-      soup_server_message_unpause (d->msg);
-    }
+  deliver (d);
+  soup_server_message_unpause (d->msg);
   delivery_free (d);
   return G_SOURCE_REMOVE;
 }
@@ -760,6 +755,10 @@ faults_to_json (SimFaults *f)
   json_object_set_int_member (object, "fail_next", f->fail_next);
   json_object_set_int_member (object, "drop_next", f->drop_next);
   json_object_set_int_member (object, "truncate_next", f->truncate_next);
+  if (f->path_prefix)
+    json_object_set_string_member (object, "path_prefix", f->path_prefix);
+  else
+    json_object_set_null_member (object, "path_prefix");
   return object;
 }
 
@@ -782,6 +781,12 @@ admin_faults (SimServer         *self,
       read_count (object, "fail_next", &self->faults.fail_next);
       read_count (object, "drop_next", &self->faults.drop_next);
       read_count (object, "truncate_next", &self->faults.truncate_next);
+      if (json_object_has_member (object, "path_prefix"))
+        {
+          g_free (self->faults.path_prefix);
+          self->faults.path_prefix = g_strdup (
+            json_object_get_string_member_with_default (object, "path_prefix", NULL));
+        }
       if (json_object_has_member (object, "seed"))
         g_rand_set_seed (self->rand, (guint32) json_object_get_int_member (object, "seed"));
     }
@@ -897,8 +902,10 @@ handle_v1 (SimServer         *self,
 {
   g_autoptr(SimAccount) account = NULL;
   g_auto(GStrv) parts = NULL;
+  gboolean targeted = self->faults.path_prefix == NULL
+                      || g_str_has_prefix (path, self->faults.path_prefix);
 
-  if (roll (self, &self->faults.fail_next, self->faults.fail_rate))
+  if (targeted && roll (self, &self->faults.fail_next, self->faults.fail_rate))
     {
       self->injected_5xx++;
       respond_error (&d->response, 503, "unavailable", "Cổng dịch vụ công đang bận, thử lại sau.");
@@ -922,6 +929,8 @@ handle_v1 (SimServer         *self,
       respond_error (&d->response, 404, "not-found", "Không có tài nguyên này.");
       return;
     }
+  if (!targeted)
+    return;
   d->drop = roll (self, &self->faults.drop_next, self->faults.drop_rate);
   d->truncate = !d->drop && roll (self, &self->faults.truncate_next,
                                   self->faults.truncate_rate);
@@ -956,10 +965,10 @@ server_cb (SoupServer        *server,
     g_printerr ("sim: %s %s → %u%s%s\n", method, path, d->response.status,
                 d->drop ? " (dropped)" : "", d->truncate ? " (truncated)" : "");
 
-  if (self->faults.latency_ms > 0 && g_str_has_prefix (path, "/v1/"))
+  /* A lost answer is lost at once; only real answers are delayed. */
+  if (self->faults.latency_ms > 0 && g_str_has_prefix (path, "/v1/") && !d->drop && !d->truncate)
     {
-      if (!d->drop && !d->truncate)
-        soup_server_message_pause (msg);
+      soup_server_message_pause (msg);
       g_timeout_add (self->faults.latency_ms, delayed_deliver_cb, d);
       return;
     }
@@ -977,6 +986,7 @@ sim_server_new (SimStore        *store,
 
   self->store = store;
   self->faults = *faults;
+  self->faults.path_prefix = g_strdup (faults->path_prefix);
   self->rand = g_rand_new_with_seed (seed);
   self->verbose = verbose;
   return self;
@@ -1013,5 +1023,6 @@ sim_server_free (SimServer *self)
     return;
   g_clear_object (&self->server);
   g_rand_free (self->rand);
+  g_free (self->faults.path_prefix);
   g_free (self);
 }

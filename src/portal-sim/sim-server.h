@@ -20,6 +20,7 @@ typedef struct
   guint   fail_next;
   guint   drop_next;
   guint   truncate_next;
+  char   *path_prefix;     /* NULL: every /v1 request; else only these */
 } SimFaults;
 
 typedef struct _SimServer SimServer;

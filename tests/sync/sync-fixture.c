@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <glib/gstdio.h>
+
+#include "sync-fixture.h"
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+void
+sync_fixture_start_sim (SyncFixture *f,
+                        const char  *first_arg,
+                        ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *db = g_build_filename (f->tmpdir, "portal.db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) PORTAL_SIM_PATH);
+  g_ptr_array_add (argv, (char *) "--port=0");
+  g_ptr_array_add (argv, (char *) "--db");
+  g_ptr_array_add (argv, db);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* The simulator never outlives a test that crashed. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->sim = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->sim));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  f->url = g_strdup (line + strlen ("listening on "));
+
+  g_free (f->options->portal->portal_url);
+  f->options->portal->portal_url = g_strdup (f->url);
+  bhxh_portal_free (f->admin);
+  f->admin = bhxh_portal_new (f->options->portal);
+}
+
+void
+sync_fixture_setup (SyncFixture   *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->tmpdir = g_dir_make_tmp ("bhxh-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->options = bhxh_sync_options_new ();
+  f->options->portal->token = g_strdup ("demo-token");
+  /* Fast retries: the tests inject many faults. */
+  f->options->portal->backoff_ms = 5;
+  f->options->portal->backoff_max_ms = 40;
+  f->options->portal->max_retries = 8;
+  f->options->portal->timeout_ms = 5000;
+  f->store = sync_fixture_open_store (f, "desk.db");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+sync_fixture_teardown (SyncFixture   *f,
+                       gconstpointer  data)
+{
+  if (f->sim)
+    {
+      g_subprocess_send_signal (f->sim, SIGTERM);
+      g_subprocess_wait (f->sim, NULL, NULL);
+      g_clear_object (&f->sim);
+    }
+  g_clear_object (&f->store);
+  g_clear_pointer (&f->admin, bhxh_portal_free);
+  g_clear_pointer (&f->options, bhxh_sync_options_free);
+  remove_tree (f->tmpdir);
+  g_free (f->tmpdir);
+  g_free (f->url);
+}
+
+BhxhStore *
+sync_fixture_open_store (SyncFixture *f,
+                         const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->tmpdir, name, NULL);
+  BhxhStore *store = bhxh_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+JsonNode *
+sync_fixture_admin (SyncFixture *f,
+                    const char  *path,
+                    const char  *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) request = body ? g_bytes_new (body, strlen (body)) : NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  guint status = 0;
+
+  answer = bhxh_portal_call_bytes (f->admin, body ? "POST" : "GET", path, "application/json",
+                                   request, &status, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                             g_bytes_get_size (answer), &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+gint64
+sync_fixture_stat (SyncFixture *f,
+                   const char  *name)
+{
+  g_autoptr(JsonNode) stats = sync_fixture_admin (f, "/admin/stats", NULL);
+
+  return json_object_get_int_member (json_node_get_object (stats), name);
+}
+
+GPtrArray *
+sync_fixture_decide (SyncFixture *f,
+                     BhxhStore   *store,
+                     guint        n)
+{
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  GPtrArray *uuids = g_ptr_array_new_with_free_func (g_free);
+  static const char * const reasons[] = { "other", NULL };
+
+  filter.status = BHXH_STATUS_PENDING;
+  open = bhxh_store_list_declarations (store, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, >=, n);
+  for (guint i = 0; i < n; i++)
+    {
+      BhxhDeclaration *d = g_ptr_array_index (open, i);
+      BhxhDecisionRequest request = {
+        d->id, BHXH_OUTCOME_REJECT, "lan", reasons, "Hồ sơ chưa đủ", FALSE, NULL, NULL,
+      };
+      g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (uuids, g_strdup (decision->uuid));
+    }
+  return uuids;
+}
+
+BhxhSyncReport *
+sync_fixture_run (SyncFixture *f,
+                  BhxhStore   *store)
+{
+  g_autoptr(GError) error = NULL;
+  BhxhSyncReport *report = bhxh_sync_run (store, f->options, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}

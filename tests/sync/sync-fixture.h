@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "store/bhxh-store.h"
+#include "sync/bhxh-sync.h"
+
+G_BEGIN_DECLS
+
+/* A real portal simulator on 127.0.0.1 and a real store in a temp dir. */
+typedef struct
+{
+  char            *tmpdir;
+  GSubprocess     *sim;
+  char            *url;
+  BhxhStore       *store;
+  BhxhSyncOptions *options;
+  BhxhPortal      *admin;
+} SyncFixture;
+
+void        sync_fixture_start_sim   (SyncFixture  *f,
+                                      const char   *first_arg,
+                                      ...) G_GNUC_NULL_TERMINATED;
+void        sync_fixture_setup       (SyncFixture  *f,
+                                      gconstpointer data);
+void        sync_fixture_teardown    (SyncFixture  *f,
+                                      gconstpointer data);
+BhxhStore  *sync_fixture_open_store  (SyncFixture  *f,
+                                      const char   *name);
+/* POST (body != NULL) or GET an /admin/ endpoint; returns the parsed answer. */
+JsonNode   *sync_fixture_admin       (SyncFixture  *f,
+                                      const char   *path,
+                                      const char   *body);
+gint64      sync_fixture_stat        (SyncFixture  *f,
+                                      const char   *name);
+/* Rejects @n open declarations (reason "other"): n outbox entries. */
+GPtrArray  *sync_fixture_decide      (SyncFixture  *f,
+                                      BhxhStore    *store,
+                                      guint         n);
+BhxhSyncReport *sync_fixture_run     (SyncFixture  *f,
+                                      BhxhStore    *store);
+
+G_END_DECLS

@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "sync/bhxh-sync-log.h"
+#include "sync/bhxh-sync-private.h"
+#include "sync/bhxh-sync-safety.h"
+#include "sync-fixture.h"
+
+/* The client against the real simulator: pull, push, and every fault. */
+
+static void
+assert_all_state (BhxhStore       *store,
+                  GPtrArray       *uuids,
+                  BhxhOutboxState  state)
+{
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BhxhDecision) d = bhxh_store_get_decision (store, g_ptr_array_index (uuids, i),
+                                                           &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (bhxh_outbox_state_to_string (d->outbox_state), ==,
+                       bhxh_outbox_state_to_string (state));
+    }
+}
+
+/* Exactly once: the portal stored each UUID once, and nothing else. */
+static void
+assert_portal_has_once (SyncFixture *f,
+                        GPtrArray   *uuids)
+{
+  g_autoptr(JsonNode) list = sync_fixture_admin (f, "/admin/decisions", NULL);
+  JsonArray *array = json_node_get_array (list);
+
+  g_assert_cmpuint (json_array_get_length (array), ==, uuids->len);
+  for (guint i = 0; i < uuids->len; i++)
+    {
+      guint found = 0;
+
+      for (guint j = 0; j < json_array_get_length (array); j++)
+        if (g_str_equal (json_object_get_string_member (json_array_get_object_element (array, j),
+                                                        "uuid"),
+                         g_ptr_array_index (uuids, i)))
+          found++;
+      g_assert_cmpuint (found, ==, 1);
+    }
+}
+
+static void
+test_pull_incremental (SyncFixture   *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) first = NULL;
+  g_autoptr(BhxhSyncReport) second = NULL;
+  g_autoptr(BhxhSyncReport) third = NULL;
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(GPtrArray) offices = NULL;
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reasons = NULL;
+
+  sync_fixture_start_sim (f, "--demo=40", NULL);
+  f->options->page_size = 7;
+  first = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (first->errors->len, ==, 0);
+  g_assert_cmpuint (first->declarations, ==, 40);
+  g_assert_cmpuint (first->offices, ==, 18);
+  g_assert_cmpstr (first->mirror_version, ==, "demo-1");
+  g_assert_cmpuint (first->mirror_rows, ==, 200);
+  /* 40 declarations in pages of 7: 6 pages. */
+  g_assert_cmpuint (first->requests, >=, 6 + 5);
+
+  offices = bhxh_store_list_offices (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offices->len, ==, 18);
+  reasons = bhxh_store_dup_meta (f->store, "sync.reason_codes");
+  g_assert_nonnull (strstr (reasons, "Họ tên không khớp"));
+  d = bhxh_store_get_declaration (f->store, "TK01-00106-000006", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (d->full_name, ==, "Huỳnh Thị Bình");
+
+  /* Nothing changed: nothing comes. */
+  second = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (second->declarations, ==, 0);
+  g_assert_null (second->mirror_version);
+
+  /* One new declaration on the portal: only it comes. */
+  ok = sync_fixture_admin (f, "/admin/declarations",
+    "{\"declarations\":[{\"id\":\"TK01-00106-900001\",\"kind\":\"register\","
+    "\"status\":\"pending\",\"office_code\":\"00106\","
+    "\"submitted_at\":\"2026-11-20T08:15:00+07:00\",\"confirmed_at\":null,"
+    "\"full_name\":\"Đỗ Văn Mới\",\"bhxh_code\":\"0199999999\",\"id_number\":\"001090999999\","
+    "\"birth_date\":\"1990-01-01\",\"sex\":\"male\",\"handin\":\"office\"}]}");
+  third = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (third->declarations, ==, 1);
+  g_clear_pointer (&d, bhxh_declaration_free);
+  d = bhxh_store_get_declaration (f->store, "TK01-00106-900001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (d->full_name, ==, "Đỗ Văn Mới");
+}
+
+static void
+test_mirror_delta_and_resume (SyncFixture   *f,
+                              gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) first = NULL;
+  g_autoptr(BhxhSyncReport) second = NULL;
+  g_autoptr(BhxhSyncReport) third = NULL;
+  g_autoptr(BhxhStore) other = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  g_autoptr(BhxhPerson) person = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) mirror = g_string_new (NULL);
+  g_autofree char *path = NULL;
+
+  sync_fixture_start_sim (f, "--demo=5", "--persons=300", NULL);
+  first = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (first->mirror_rows, ==, 300);
+
+  /* v2: one person renamed, one removed, one added. */
+  g_string_append (mirror, "{\"bhxh_code\":\"0100000001\",\"full_name\":\"Nguyễn Văn Đổi\","
+                           "\"birth_date\":\"1960\",\"sex\":\"male\"}\n");
+  for (guint i = 3; i <= 300; i++)
+    g_string_append_printf (mirror, "{\"bhxh_code\":\"01%08u\",\"full_name\":\"Người %u\","
+                                    "\"birth_date\":\"1980-01-01\"}\n", i, i);
+  g_string_append (mirror, "{\"bhxh_code\":\"0100999999\",\"full_name\":\"Lê Thị Thêm\","
+                           "\"birth_date\":\"2001-02\"}\n");
+  {
+    g_autofree char *v1 = NULL;
+    g_autoptr(GBytes) body = g_bytes_new (mirror->str, mirror->len);
+    g_autoptr(GBytes) answer = NULL;
+    guint status = 0;
+
+    answer = bhxh_portal_call_bytes (f->admin, "POST", "/admin/mirror?version=v2",
+                                     "application/x-ndjson", body, &status, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (status, ==, 200);
+    v1 = bhxh_store_dup_mirror_version (f->store);
+    g_assert_cmpstr (v1, ==, "demo-1");
+  }
+  second = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (second->errors->len, ==, 0);
+  g_assert_cmpstr (second->mirror_version, ==, "v2");
+  g_assert_true (second->mirror_from_delta);
+  g_assert_cmpuint (second->mirror_rows, ==, 300);
+  person = bhxh_store_find_person (f->store, "0100000001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (person->full_name, ==, "Nguyễn Văn Đổi");
+  g_clear_pointer (&person, bhxh_person_free);
+  person = bhxh_store_find_person (f->store, "0100999999", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (person->full_name, ==, "Lê Thị Thêm");
+  g_clear_pointer (&person, bhxh_person_free);
+  person = bhxh_store_find_person (f->store, "0100000002", NULL);
+  g_assert_null (person);
+
+  /* A second counter downloads v2 whole, through a truncated answer. */
+  other = sync_fixture_open_store (f, "other.db");
+  g_clear_pointer (&faults, json_node_unref);
+  faults = sync_fixture_admin (f, "/admin/faults", "{\"truncate_next\":3,"
+                              "\"path_prefix\":\"/v1/mirror/snapshots/\"}");
+  f->options->pull_mirror = TRUE;
+  third = sync_fixture_run (f, other);
+  g_assert_cmpuint (third->errors->len, ==, 0);
+  g_assert_cmpstr (third->mirror_version, ==, "v2");
+  g_assert_false (third->mirror_from_delta);
+  g_assert_cmpuint (third->mirror_rows, ==, 300);
+  g_assert_cmpint (sync_fixture_stat (f, "injected_truncations"), ==, 3);
+  g_assert_cmpint (sync_fixture_stat (f, "range_requests"), ==, 3);
+  path = g_build_filename (f->tmpdir, "other.db-sync", "mirror-v2.jsonl.part", NULL);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_push_exactly_once_under_faults (SyncFixture   *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) push = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+
+  sync_fixture_start_sim (f, "--demo=60", "--fault-seed=7", NULL);
+  pull = sync_fixture_run (f, f->store);
+  uuids = sync_fixture_decide (f, f->store, 45);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 45);
+
+  faults = sync_fixture_admin (f, "/admin/faults",
+                               "{\"fail_rate\":0.3,\"drop_rate\":0.25,\"truncate_rate\":0.25,"
+                               "\"latency_ms\":5,\"fail_next\":1,\"drop_next\":1,"
+                               "\"truncate_next\":1}");
+  f->options->pull = FALSE;
+  f->options->batch_size = 4;
+  f->options->portal->max_retries = 30;
+  push = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (push->errors->len, ==, 0);
+  g_assert_cmpuint (push->acknowledged, ==, 45);
+  g_assert_cmpuint (push->pending, ==, 0);
+  g_assert_cmpuint (push->retries, >, 0);
+  assert_all_state (f->store, uuids, BHXH_OUTBOX_ACKNOWLEDGED);
+  assert_portal_has_once (f, uuids);
+  g_assert_cmpint (sync_fixture_stat (f, "injected_5xx"), >, 0);
+  g_assert_cmpint (sync_fixture_stat (f, "injected_drops"), >, 0);
+  g_assert_cmpint (sync_fixture_stat (f, "injected_truncations"), >, 0);
+  /* Dropped and truncated answers made the client resend stored items. */
+  g_assert_cmpint (sync_fixture_stat (f, "decision_items"), >, 45);
+}
+
+static void
+test_push_crash_and_restart (SyncFixture   *f,
+                             gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) push = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GPtrArray) claimed = NULL;
+  g_autoptr(BhxhPortal) portal = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(BhxhStore) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  sync_fixture_start_sim (f, "--demo=20", NULL);
+  pull = sync_fixture_run (f, f->store);
+  uuids = sync_fixture_decide (f, f->store, 10);
+
+  /* A first process claims 6, sends them, and dies before recording the
+   * acknowledgements: they stay "sending" in the database. */
+  claimed = bhxh_store_outbox_claim (f->store, 6, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 6);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 6);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "decisions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < claimed->len; i++)
+    json_builder_add_value (b, bhxh_sync_decision_to_wire (g_ptr_array_index (claimed, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  body = json_builder_get_root (b);
+  portal = bhxh_portal_new (f->options->portal);
+  answer = bhxh_portal_call (portal, "POST", "/v1/decisions/batch", body, &status, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_object (&f->store);
+
+  /* The restart: same file, new process state. */
+  reopened = sync_fixture_open_store (f, "desk.db");
+  f->options->pull = FALSE;
+  push = sync_fixture_run (f, reopened);
+  g_assert_cmpuint (push->acknowledged, ==, 10);
+  g_assert_cmpuint (push->pending, ==, 0);
+  assert_all_state (reopened, uuids, BHXH_OUTBOX_ACKNOWLEDGED);
+  assert_portal_has_once (f, uuids);
+}
+
+static void
+test_refusal_and_conflict (SyncFixture   *f,
+                           gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) push = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) local = NULL;
+  g_autoptr(BhxhDecision) conflicted = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  guint imported = 0;
+  static const char * const reasons[] = { "other", NULL };
+  BhxhDecisionRequest request = {
+    "TK01-00106-777777", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, NULL,
+  };
+  g_autoptr(JsonNode) declarations = json_from_string (
+    "{\"format\":\"bhxh-declarations/1\",\"declarations\":[{\"id\":\"TK01-00106-777777\","
+    "\"kind\":\"register\",\"office_code\":\"00106\",\"full_name\":\"Phan Văn Lạc\","
+    "\"bhxh_code\":\"0177777777\",\"id_number\":\"001090777777\",\"birth_date\":\"1990-01-01\","
+    "\"submitted_at\":\"2026-11-20T08:15:00+07:00\",\"sex\":\"male\",\"handin\":\"office\"}]}",
+    NULL);
+
+  sync_fixture_start_sim (f, "--demo=20", NULL);
+  pull = sync_fixture_run (f, f->store);
+  /* A declaration the portal does not know (typed in from paper). */
+  g_assert_true (bhxh_store_import_declarations_json (f->store, declarations, &imported, &error));
+  g_assert_no_error (error);
+  local = bhxh_store_decide (f->store, &request, &error);
+  g_assert_no_error (error);
+  uuids = sync_fixture_decide (f, f->store, 5);
+
+  f->options->pull = FALSE;
+  f->options->batch_size = 2;
+  push = sync_fixture_run (f, f->store);
+  /* One refusal never blocks the rest. */
+  g_assert_cmpuint (push->refused, ==, 1);
+  g_assert_cmpuint (push->acknowledged, ==, 5);
+  g_assert_true (bhxh_sync_report_needs_person (push));
+  {
+    g_autoptr(BhxhDecision) refused = bhxh_store_get_decision (f->store, local->uuid, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (refused->outbox_state, ==, BHXH_OUTBOX_REFUSED);
+  }
+  assert_all_state (f->store, uuids, BHXH_OUTBOX_ACKNOWLEDGED);
+
+  /* Conflicts injected by the portal. */
+  g_clear_pointer (&uuids, g_ptr_array_unref);
+  uuids = sync_fixture_decide (f, f->store, 3);
+  faults = sync_fixture_admin (f, "/admin/faults", "{\"conflict_rate\":1.0}");
+  g_clear_pointer (&push, bhxh_sync_report_free);
+  push = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (push->conflict, ==, 3);
+  assert_all_state (f->store, uuids, BHXH_OUTBOX_CONFLICT);
+  conflicted = bhxh_store_get_decision (f->store, g_ptr_array_index (uuids, 0), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (conflicted->outbox_detail, "quầy khác"));
+}
+
+static void
+test_refusal_detail_vietnamese (SyncFixture   *f,
+                                gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) push = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) d = NULL;
+  g_autoptr(BhxhDecision) stored = NULL;
+  guint imported = 0;
+  static const char * const reasons[] = { "other", NULL };
+  BhxhDecisionRequest request = {
+    "TK01-00106-888888", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, NULL,
+  };
+  g_autoptr(JsonNode) declarations = json_from_string (
+    "[{\"id\":\"TK01-00106-888888\",\"kind\":\"register\",\"office_code\":\"00106\","
+    "\"full_name\":\"Vũ Thị Lạ\",\"bhxh_code\":\"0188888888\",\"birth_date\":\"1991-01-01\","
+    "\"submitted_at\":\"2026-11-20T08:15:00+07:00\",\"handin\":\"office\"}]", NULL);
+
+  sync_fixture_start_sim (f, "--demo=3", NULL);
+  pull = sync_fixture_run (f, f->store);
+  g_assert_true (bhxh_store_import_declarations_json (f->store, declarations, &imported, &error));
+  g_assert_no_error (error);
+  d = bhxh_store_decide (f->store, &request, &error);
+  g_assert_no_error (error);
+  push = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (push->refused, ==, 1);
+  stored = bhxh_store_get_decision (f->store, d->uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->outbox_state, ==, BHXH_OUTBOX_REFUSED);
+  g_assert_cmpstr (stored->outbox_detail, ==,
+                   "Không tìm thấy tờ khai này trên Cổng dịch vụ công. (unknown-declaration)");
+}
+
+static void
+test_unreachable_keeps_outbox (SyncFixture   *f,
+                               gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) offline = NULL;
+  g_autoptr(BhxhSyncReport) back = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  g_autoptr(JsonNode) log = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  sync_fixture_start_sim (f, "--demo=10", NULL);
+  pull = sync_fixture_run (f, f->store);
+  uuids = sync_fixture_decide (f, f->store, 4);
+
+  /* The portal answers 503 to everything, for longer than the retries. */
+  faults = sync_fixture_admin (f, "/admin/faults", "{\"fail_rate\":1.0}");
+  f->options->portal->max_retries = 2;
+  offline = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (offline->errors->len, >=, 1);
+  g_assert_true (bhxh_sync_report_needs_person (offline));
+  g_assert_cmpuint (offline->pending, ==, 4);
+  g_assert_cmpuint (offline->retries, ==, 2);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 0);
+  assert_all_state (f->store, uuids, BHXH_OUTBOX_PENDING);
+
+  g_clear_pointer (&faults, json_node_unref);
+  faults = sync_fixture_admin (f, "/admin/faults", "{\"fail_rate\":0.0}");
+  back = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (back->acknowledged, ==, 4);
+  assert_portal_has_once (f, uuids);
+
+  /* The log tells a person what happened. */
+  log = bhxh_sync_log_read (bhxh_store_get_path (f->store), NULL, &error);
+  g_assert_no_error (error);
+  text = bhxh_sync_log_to_text (log);
+  g_assert_nonnull (strstr (text, "The portal is unavailable (HTTP 503)."));
+  g_assert_nonnull (strstr (text, "4 acknowledged"));
+}
+
+static void
+test_closed_port_and_timeout (SyncFixture   *f,
+                              gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autoptr(BhxhSyncReport) slow = NULL;
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(JsonNode) faults = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  /* A port nobody listens on. */
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  g_free (f->options->portal->portal_url);
+  f->options->portal->portal_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  f->options->portal->max_retries = 1;
+  report = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (report->errors->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (report->errors, 0), "Cannot reach the portal"));
+
+  /* A portal slower than the timeout. */
+  sync_fixture_start_sim (f, "--demo=3", NULL);
+  faults = sync_fixture_admin (f, "/admin/faults", "{\"latency_ms\":1500}");
+  f->options->portal->timeout_ms = 300;
+  g_timer_start (timer);
+  slow = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (slow->errors->len, ==, 1);
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 1.4);
+}
+
+static void
+test_auth_and_suspended (SyncFixture   *f,
+                         gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) bad = NULL;
+  g_autoptr(BhxhSyncReport) suspended = NULL;
+  g_autoptr(JsonNode) ok = NULL;
+  g_autofree char *status = NULL;
+
+  sync_fixture_start_sim (f, "--demo=3", NULL);
+  g_free (f->options->portal->token);
+  f->options->portal->token = g_strdup ("wrong");
+  bad = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (bad->errors->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (bad->errors, 0), ==,
+                   "The portal refused this workstation's token.");
+  g_assert_cmpuint (bad->retries, ==, 0);
+
+  g_free (f->options->portal->token);
+  f->options->portal->token = g_strdup ("demo-token");
+  ok = sync_fixture_admin (f, "/admin/account", "{\"status\":\"suspended\"}");
+  suspended = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (suspended->errors->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (suspended->errors, 0), ==,
+                   "The portal has suspended this workstation's account.");
+  status = bhxh_store_dup_meta (f->store, "sync.account_status");
+  g_assert_cmpstr (status, ==, "suspended");
+}
+
+static gpointer
+cancel_soon_cb (gpointer cancellable)
+{
+  g_usleep (150 * 1000);
+  g_cancellable_cancel (cancellable);
+  return NULL;
+}
+
+static void
+test_cancel (SyncFixture   *f,
+             gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) cancelled = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GThread) thread = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_start_sim (f, "--demo=10", NULL);
+  pull = sync_fixture_run (f, f->store);
+  uuids = sync_fixture_decide (f, f->store, 3);
+  faults = sync_fixture_admin (f, "/admin/faults", "{\"latency_ms\":3000}");
+  thread = g_thread_new ("cancel", cancel_soon_cb, cancellable);
+  cancelled = bhxh_sync_run (f->store, f->options, NULL, NULL, cancellable, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CANCELLED);
+  g_assert_null (cancelled);
+  g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 1.5);
+  g_thread_join (g_steal_pointer (&thread));
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 0);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 3);
+}
+
+typedef struct
+{
+  GMainLoop      *loop;
+  BhxhSyncReport *report;
+  GError         *error;
+  GThread        *main_thread;
+  guint           progress_calls;
+  gboolean        progress_on_main;
+} AsyncState;
+
+static void
+async_progress_cb (BhxhSyncStage stage,
+                   guint64       done,
+                   guint64       total,
+                   gpointer      user_data)
+{
+  AsyncState *state = user_data;
+
+  state->progress_calls++;
+  state->progress_on_main &= g_thread_self () == state->main_thread;
+}
+
+static void
+async_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncState *state = user_data;
+
+  state->report = bhxh_sync_run_finish (result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+test_async (SyncFixture   *f,
+            gconstpointer  data)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncState state = { loop, NULL, NULL, g_thread_self (), 0, TRUE };
+  g_autoptr(BhxhSyncReport) report = NULL;
+
+  sync_fixture_start_sim (f, "--demo=12", NULL);
+  bhxh_sync_run_async (f->store, f->options, async_progress_cb, &state, NULL, NULL,
+                       async_done_cb, &state);
+  g_main_loop_run (loop);
+  g_assert_no_error (state.error);
+  report = state.report;
+  g_assert_cmpuint (report->declarations, ==, 12);
+  g_assert_cmpuint (state.progress_calls, >, 0);
+  g_assert_true (state.progress_on_main);
+  /* The main thread's store sees what the worker's connection wrote. */
+  {
+    BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) all = bhxh_store_list_declarations (f->store, &filter, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 12);
+  }
+}
+
+static void
+test_busy (SyncFixture   *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autofree char *path = g_strconcat (bhxh_store_get_path (f->store), "", NULL);
+  int fd;
+
+  sync_fixture_start_sim (f, "--demo=2", NULL);
+  fd = _bhxh_sync_lock (path, &error);
+  g_assert_no_error (error);
+  report = bhxh_sync_run (f->store, f->options, NULL, NULL, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BUSY);
+  g_assert_null (report);
+  _bhxh_sync_unlock (fd);
+}
+
+static void
+test_claims (SyncFixture   *f,
+             gconstpointer  data)
+{
+  g_autoptr(BhxhPortal) portal = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *holder2 = NULL;
+  g_autofree char *holder3 = NULL;
+
+  sync_fixture_start_sim (f, "--demo=3", NULL);
+  portal = bhxh_portal_new (f->options->portal);
+  g_assert_true (bhxh_sync_claim (portal, "TK01-00101-000001", "lan", &holder, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (holder, ==, "lan");
+  g_assert_false (bhxh_sync_claim (portal, "TK01-00101-000001", "minh", &holder2, NULL,
+                                   &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CLAIMED);
+  g_assert_cmpstr (holder2, ==, "lan");
+  g_clear_error (&error);
+  g_assert_true (bhxh_sync_release (portal, "TK01-00101-000001", "lan", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_sync_claim (portal, "TK01-00101-000001", "minh", &holder3, NULL, &error));
+  g_assert_cmpstr (holder3, ==, "minh");
+  g_assert_false (bhxh_sync_claim (portal, "TK01-NOPE", "minh", NULL, NULL, &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP);
+}
+
+static void
+test_safety_stops (SyncFixture   *f,
+                   gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSafety) fresh = NULL;
+  g_autoptr(BhxhSafety) waiting = NULL;
+  g_autoptr(BhxhSafety) later = NULL;
+  g_autoptr(BhxhSafety) old = NULL;
+  g_autoptr(BhxhSafety) none = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) in_2_days = NULL;
+  g_autoptr(GDateTime) in_9_days = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) empty = sync_fixture_open_store (f, "empty.db");
+
+  none = bhxh_sync_safety_check (empty, now);
+  g_assert_cmpint (none->level, ==, BHXH_SAFETY_BLOCK);
+  g_assert_cmpint (none->mirror_age_days, ==, -1);
+
+  sync_fixture_start_sim (f, "--demo=10", NULL);
+  pull = sync_fixture_run (f, f->store);
+  g_clear_pointer (&now, g_date_time_unref);
+  now = g_date_time_new_now_local ();
+  in_2_days = g_date_time_add_days (now, 2);
+  in_9_days = g_date_time_add_days (now, 9);
+  fresh = bhxh_sync_safety_check (f->store, now);
+  g_assert_cmpint (fresh->level, ==, BHXH_SAFETY_OK);
+  g_assert_true (bhxh_sync_safety_allows_approval (f->store, now, &error));
+  g_assert_no_error (error);
+
+  uuids = sync_fixture_decide (f, f->store, 2);
+  waiting = bhxh_sync_safety_check (f->store, now);
+  g_assert_cmpint (waiting->level, ==, BHXH_SAFETY_OK);
+  g_assert_cmpint (waiting->unsynced, ==, 2);
+  g_assert_cmpint (waiting->unsynced_days, ==, 0);
+
+  /* Two days offline: unsynced warns at 1 day; the portal's rule says 3
+   * to block, the local setting lowers it to 2. */
+  later = bhxh_sync_safety_check (f->store, in_2_days);
+  g_assert_cmpint (later->level, ==, BHXH_SAFETY_WARN);
+  g_assert_cmpint (later->unsynced_days, ==, 2);
+  g_assert_true (bhxh_store_set_meta (f->store, "safety.unsynced_block_days", "2", &error));
+  g_assert_false (bhxh_sync_safety_allows_approval (f->store, in_2_days, &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_SAFETY_STOP);
+  g_clear_error (&error);
+
+  /* Nine days: the mirror is past its 7-day limit too. */
+  old = bhxh_sync_safety_check (f->store, in_9_days);
+  g_assert_cmpint (old->level, ==, BHXH_SAFETY_BLOCK);
+  g_assert_cmpint (old->mirror_age_days, ==, 9);
+  g_assert_cmpuint (old->messages->len, ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, SyncFixture, NULL, sync_fixture_setup, func, sync_fixture_teardown)
+  ADD ("/sync/pull/incremental", test_pull_incremental);
+  ADD ("/sync/pull/mirror-delta-and-resume", test_mirror_delta_and_resume);
+  ADD ("/sync/push/exactly-once-under-faults", test_push_exactly_once_under_faults);
+  ADD ("/sync/push/crash-and-restart", test_push_crash_and_restart);
+  ADD ("/sync/push/refusal-and-conflict", test_refusal_and_conflict);
+  ADD ("/sync/push/refusal-detail", test_refusal_detail_vietnamese);
+  ADD ("/sync/offline/unreachable-keeps-outbox", test_unreachable_keeps_outbox);
+  ADD ("/sync/offline/closed-port-and-timeout", test_closed_port_and_timeout);
+  ADD ("/sync/auth-and-suspended", test_auth_and_suspended);
+  ADD ("/sync/cancel", test_cancel);
+  ADD ("/sync/async", test_async);
+  ADD ("/sync/busy", test_busy);
+  ADD ("/sync/claims", test_claims);
+  ADD ("/sync/safety-stops", test_safety_stops);
+#undef ADD
+
+  return g_test_run ();
+}
