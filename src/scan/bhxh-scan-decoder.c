@@ -22,7 +22,7 @@
  * Step 2 is what wins the small, faint and blurred codes back: both engines
  * lose codes under ~3 px per module, and zbar loses low-contrast ones. */
 
-#define TARGET_CROP_SIDE 600
+#define TARGET_CROP_SIDE 480
 #define MAX_REGIONS 3
 
 struct _BhxhScanDecoder
@@ -30,6 +30,7 @@ struct _BhxhScanDecoder
   BhxhScanEngine          engine;
   BhxhScanEffort          effort;
   zbar_image_scanner_t   *zbar;
+  int                     zbar_density;
   const char             *last_pass;
 };
 
@@ -159,6 +160,7 @@ bhxh_scan_decoder_new (BhxhScanEngine   engine,
     zbar_image_scanner_set_config (self->zbar, zbar_symbologies[i], ZBAR_CFG_ENABLE, 1);
   zbar_image_scanner_set_config (self->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
   zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_POSITION, 1);
+  self->zbar_density = 1;
   self->last_pass = "none";
   return self;
 }
@@ -258,6 +260,8 @@ run_zbar (BhxhScanDecoder     *self,
   /* zbar wants rows without padding. */
   if (frame->stride != frame->width)
     frame = packed = bhxh_scan_frame_copy (frame);
+  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_X_DENSITY, self->zbar_density);
+  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_Y_DENSITY, self->zbar_density);
 
   zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
   zbar_image_set_size (image, frame->width, frame->height);
@@ -349,58 +353,94 @@ threshold_filter (const BhxhScanFrame *frame)
   return bhxh_scan_frame_threshold (smooth, MAX (15, frame->width / 12));
 }
 
-static int
-decode_region (BhxhScanDecoder      *self,
-               const BhxhScanFrame  *frame,
-               const BhxhScanRegion *region,
-               GPtrArray            *results)
+/* A located region, cropped with a margin, contrast stretched and
+ * upscaled towards TARGET_CROP_SIDE; its position maps results back. */
+typedef struct
+{
+  BhxhScanFrame *scaled;
+  double         scale;
+  int            dx;
+  int            dy;
+} Crop;
+
+static void
+crop_clear (gpointer data)
+{
+  Crop *crop = data;
+
+  g_clear_pointer (&crop->scaled, bhxh_scan_frame_free);
+}
+
+static gboolean
+prepare_crop (const BhxhScanFrame  *frame,
+              const BhxhScanRegion *region,
+              Crop                 *out)
 {
   int margin = MAX (region->width, region->height) / 4 + 16;
   int side = MAX (region->width, region->height) + 2 * margin;
   int cx = region->x + region->width / 2;
   int cy = region->y + region->height / 2;
-  double scale = CLAMP ((double) TARGET_CROP_SIDE / side, 1.0, 4.0);
   g_autoptr(BhxhScanFrame) crop = NULL;
-  g_autoptr(BhxhScanFrame) scaled = NULL;
-  Collector collector = { results, scale, 0, 0 };
-  const Filter filters[] = { bhxh_scan_frame_smooth, bhxh_scan_frame_sharpen, threshold_filter };
-  const char * const filter_names[] = { "region-smooth", "region-sharpen", "region-threshold" };
 
   crop = bhxh_scan_frame_crop (frame, cx - side / 2, cy - side / 2, side, side);
   if (crop == NULL)
-    return 0;
-  collector.dx = MAX (0, cx - side / 2);
-  collector.dy = MAX (0, cy - side / 2);
+    return FALSE;
+  out->scale = CLAMP ((double) TARGET_CROP_SIDE / side, 1.0, 4.0);
+  out->dx = MAX (0, cx - side / 2);
+  out->dy = MAX (0, cy - side / 2);
   bhxh_scan_frame_stretch_contrast (crop);
-  scaled = scale > 1.05 ? bhxh_scan_frame_scale (crop, scale) : bhxh_scan_frame_copy (crop);
-  self->last_pass = "region";
-  if (run_all (self, scaled, &collector) > 0)
-    return 1;
-  if (self->effort == BHXH_SCAN_EFFORT_QUICK)
-    return 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
-    {
-      g_autoptr(BhxhScanFrame) filtered = filters[i] (scaled);
-
-      self->last_pass = filter_names[i];
-      if (run_all (self, filtered, &collector) > 0)
-        return 1;
-    }
-  return 0;
+  out->scaled = out->scale > 1.05 ? bhxh_scan_frame_scale (crop, out->scale)
+                                  : g_steal_pointer (&crop);
+  if (out->scale <= 1.05)
+    out->scale = 1.0;
+  return TRUE;
 }
 
+static BhxhScanFrame *
+identity_filter (const BhxhScanFrame *frame)
+{
+  return NULL;
+}
+
+/* Every region plainly first, then every region through each filter:
+ * a filter on the wrong region costs more than the plain pass on the
+ * right one. */
 static gboolean
 decode_regions (BhxhScanDecoder     *self,
                 const BhxhScanFrame *frame,
                 GPtrArray           *results)
 {
+  const Filter filters[] = {
+    identity_filter, bhxh_scan_frame_smooth, bhxh_scan_frame_sharpen, threshold_filter,
+  };
+  const char * const names[] = {
+    "region", "region-smooth", "region-sharpen", "region-threshold",
+  };
   g_autoptr(GArray) regions = _bhxh_scan_locate (frame, MAX_REGIONS);
-  int found = 0;
+  g_autoptr(GArray) crops = g_array_new (FALSE, TRUE, sizeof (Crop));
+  guint n_filters = self->effort == BHXH_SCAN_EFFORT_QUICK ? 1 : G_N_ELEMENTS (filters);
 
+  g_array_set_clear_func (crops, crop_clear);
   for (guint i = 0; i < regions->len; i++)
-    found += decode_region (self, frame, &g_array_index (regions, BhxhScanRegion, i), results);
-  return found > 0;
+    {
+      Crop crop = { NULL, 1.0, 0, 0 };
+
+      if (prepare_crop (frame, &g_array_index (regions, BhxhScanRegion, i), &crop))
+        g_array_append_val (crops, crop);
+    }
+
+  for (guint f = 0; f < n_filters; f++)
+    for (guint i = 0; i < crops->len; i++)
+      {
+        Crop *crop = &g_array_index (crops, Crop, i);
+        Collector collector = { results, crop->scale, crop->dx, crop->dy };
+        g_autoptr(BhxhScanFrame) filtered = filters[f] (crop->scaled);
+
+        self->last_pass = names[f];
+        if (run_all (self, filtered ? filtered : crop->scaled, &collector) > 0)
+          return TRUE;
+      }
+  return FALSE;
 }
 
 static gboolean
