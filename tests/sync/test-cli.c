@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "sync-fixture.h"
+
+/* bhxh-deskctl sync / bundle: exit codes, JSON summary, log export. */
+
+static int
+deskctl (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BHXH_DESKCTL"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+static JsonObject *
+member (JsonNode   *root,
+        const char *name)
+{
+  return json_object_get_object_member (json_node_get_object (root), name);
+}
+
+static void
+test_cli (SyncFixture   *f,
+          gconstpointer  data)
+{
+  g_autofree char *tok = g_build_filename (f->tmpdir, "token", NULL);
+  g_autofree char *bundle = g_build_filename (f->tmpdir, "out.bhxh", NULL);
+  const char *db = bhxh_store_get_path (f->store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GPtrArray) more = NULL;
+  char *out = NULL, *err = NULL;
+  JsonNode *root;
+
+  if (g_getenv ("BHXH_DESKCTL") == NULL)
+    {
+      g_test_skip ("BHXH_DESKCTL is not set");
+      return;
+    }
+  sync_fixture_start_sim (f, "--demo=8", NULL);
+  g_assert_true (g_file_set_contents (tok, "demo-token\n", -1, &error));
+
+  g_assert_cmpint (deskctl (&out, &err, "sync", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "usage: bhxh-deskctl sync"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (deskctl (&out, &err, "sync", db, "--portal", f->url, "--token-file", tok,
+                            NULL), ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (member (root, "pulled"), "declarations"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (member (root, "pushed"), "pending"), ==, 0);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (
+                     json_node_get_object (root), "errors")), ==, 0);
+  json_node_unref (root);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Conflicts need a person: exit 1. */
+  uuids = sync_fixture_decide (f, f->store, 2);
+  faults = sync_fixture_admin (f, "/admin/faults", "{\"conflict_rate\":1.0}");
+  g_assert_cmpint (deskctl (&out, &err, "sync", db, "--portal", f->url, "--token-file", tok,
+                            "--push", NULL), ==, 1);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (member (root, "pushed"), "conflict"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (member (root, "pulled"), "declarations"), ==, 0);
+  json_node_unref (root);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Unreachable after retries: exit 1 with one error line. */
+  more = sync_fixture_decide (f, f->store, 1);
+  g_assert_cmpint (deskctl (&out, &err, "sync", db, "--portal", "http://127.0.0.1:9",
+                            "--token-file", tok, "--retries", "0", NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "error: Cannot reach the portal"));
+  root = json_from_string (out, &error);
+  g_assert_cmpint (json_object_get_int_member (member (root, "pushed"), "pending"), ==, 1);
+  json_node_unref (root);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The log, as CSV for export. */
+  g_assert_cmpint (deskctl (&out, &err, "sync", db, "--log", "--csv", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "at,level,event,message\r\n"));
+  g_assert_nonnull (strstr (out, "\"conflict\""));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (deskctl (&out, &err, "sync", db, "--status", NULL), ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "level"), ==,
+                   "ok");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "unsynced"), ==, 1);
+  json_node_unref (root);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (deskctl (&out, &err, "bundle", "export", db, bundle, "--token-file", tok,
+                            NULL), ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "exported"), ==, 1);
+  json_node_unref (root);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (deskctl (&out, &err, "bundle", "import", db, bundle, "--token-file", tok,
+                            NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not a portal bundle"));
+  g_free (out);
+  g_free (err);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/sync/cli", SyncFixture, NULL, sync_fixture_setup, test_cli,
+              sync_fixture_teardown);
+  return g_test_run ();
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "sync/bhxh-bundle.h"
+#include "sync/bhxh-sync-offline.h"
+#include "sync-fixture.h"
+
+/* Hand-carried days (signed bundles) and TLS, against the simulator. */
+
+static GBytes *
+demo_key (void)
+{
+  return g_bytes_new_static ("demo-token", strlen ("demo-token"));
+}
+
+static JsonArray *
+upload_bundle (SyncFixture *f,
+               GBytes      *bundle,
+               guint       *status,
+               JsonNode   **keep)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  answer = bhxh_portal_call_bytes (f->admin, "POST", "/v1/bundles",
+                                   "application/vnd.bhxh.bundle", bundle, status, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
+                                             g_bytes_get_size (answer), NULL));
+  *keep = json_node_copy (json_parser_get_root (parser));
+  if (*status != 200)
+    return NULL;
+  return json_object_get_array_member (json_node_get_object (*keep), "results");
+}
+
+static void
+test_export_decisions (SyncFixture   *f,
+                       gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) online = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GBytes) key = demo_key ();
+  g_autoptr(GBytes) wrong = g_bytes_new_static ("other-token", 11);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = g_build_filename (f->tmpdir, "decisions.bhxh", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bundle = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) tampered_answer = NULL;
+  JsonArray *results;
+  gsize len;
+  guint n = 0, status = 0;
+
+  sync_fixture_start_sim (f, "--demo=10", NULL);
+  pull = sync_fixture_run (f, f->store);
+  uuids = sync_fixture_decide (f, f->store, 3);
+  g_assert_true (bhxh_sync_export_decisions (f->store, file, NULL, key, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 3);
+  /* Exported, not sent: they stay in the outbox. */
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 3);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 0);
+
+  g_assert_true (g_file_get_contents (file, &contents, &len, &error));
+  g_assert_true (g_str_has_prefix (contents, "BHXH-BUNDLE/1 decisions WS-00106-01 hmac-sha256="));
+  bundle = g_bytes_new (contents, len);
+  payload = bhxh_bundle_decode (bundle, wrong, NULL, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+  g_assert_null (payload);
+  g_clear_error (&error);
+
+  /* Altered on the way: the portal refuses it whole. */
+  {
+    g_autofree char *altered = g_memdup2 (contents, len);
+    g_autoptr(GBytes) tampered = NULL;
+    char *p = strstr (altered, "\"reject\"");
+    guint tampered_status = 0;
+
+    g_assert_nonnull (p);
+    memcpy (p, "\"approv\"", 8);
+    tampered = g_bytes_new (altered, len);
+    g_assert_null (upload_bundle (f, tampered, &tampered_status, &tampered_answer));
+    g_assert_cmpuint (tampered_status, ==, 422);
+    g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 0);
+  }
+
+  /* The provincial office uploads it; then the counter comes back online. */
+  results = upload_bundle (f, bundle, &status, &answer);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (results), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i),
+                                                    "status"), ==, "accepted");
+  f->options->pull = FALSE;
+  online = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (online->acknowledged, ==, 3);
+  g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 3);
+}
+
+static char *
+fetch_inbound (SyncFixture *f,
+               const char  *path,
+               const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autofree char *file = g_build_filename (f->tmpdir, name, NULL);
+  guint status = 0;
+
+  answer = bhxh_portal_call_bytes (f->admin, "GET", path, NULL, NULL, &status, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (g_file_set_contents (file, g_bytes_get_data (answer, NULL),
+                                      g_bytes_get_size (answer), &error));
+  return g_steal_pointer (&file);
+}
+
+static void
+test_import_inbound (SyncFixture   *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) first = NULL;
+  g_autoptr(BhxhSyncReport) second = NULL;
+  g_autoptr(BhxhSyncReport) refused = NULL;
+  g_autoptr(BhxhSyncReport) online = NULL;
+  g_autoptr(GBytes) key = demo_key ();
+  g_autoptr(GBytes) wrong = g_bytes_new_static ("other-token", 11);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhPerson) person = NULL;
+  g_autofree char *file1 = NULL;
+  g_autofree char *file2 = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GString) mirror = g_string_new (NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) published = NULL;
+  guint status = 0;
+
+  sync_fixture_start_sim (f, "--demo=15", "--persons=50", NULL);
+  file1 = fetch_inbound (f, "/v1/bundles/inbound", "inbound-1.bhxh");
+  refused = bhxh_sync_import_bundle (f->store, file1, wrong, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+  g_assert_null (refused);
+  g_clear_error (&error);
+
+  first = bhxh_sync_import_bundle (f->store, file1, key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->declarations, ==, 15);
+  g_assert_cmpuint (first->offices, ==, 18);
+  g_assert_cmpstr (first->mirror_version, ==, "demo-1");
+  g_assert_cmpuint (first->mirror_rows, ==, 50);
+
+  /* A new mirror version is published; the next bundle carries a delta. */
+  for (guint i = 1; i <= 50; i++)
+    g_string_append_printf (mirror, "{\"bhxh_code\":\"01%08u\",\"full_name\":\"%s\","
+                                    "\"birth_date\":\"1970\"}\n",
+                            i, i == 7 ? "Trịnh Văn Bảy" : "Người Khác");
+  body = g_bytes_new (mirror->str, mirror->len);
+  published = bhxh_portal_call_bytes (f->admin, "POST", "/admin/mirror?version=v2",
+                                      "application/x-ndjson", body, &status, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  cursor = bhxh_store_dup_meta (f->store, "sync.declarations_cursor");
+  g_assert_nonnull (cursor);
+  path = g_strdup_printf ("/v1/bundles/inbound?mirror_since=demo-1&cursor=%s", cursor);
+  file2 = fetch_inbound (f, path, "inbound-2.bhxh");
+  second = bhxh_sync_import_bundle (f->store, file2, key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->declarations, ==, 0);
+  g_assert_true (second->mirror_from_delta);
+  g_assert_cmpstr (second->mirror_version, ==, "v2");
+  person = bhxh_store_find_person (f->store, "0100000007", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (person->full_name, ==, "Trịnh Văn Bảy");
+
+  /* Online again: the cursor the bundle left means nothing is fetched twice. */
+  online = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (online->errors->len, ==, 0);
+  g_assert_cmpuint (online->declarations, ==, 0);
+  g_assert_null (online->mirror_version);
+}
+
+static gboolean
+run_openssl (const char *dir,
+             const char *command)
+{
+  g_autofree char *full = g_strdup_printf ("sh -c 'cd \"%s\" && %s' ", dir, command);
+  int status = 0;
+
+  if (!g_spawn_command_line_sync (full, NULL, NULL, &status, NULL))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+static void
+test_tls (SyncFixture   *f,
+          gconstpointer  data)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *cert = g_build_filename (f->tmpdir, "server.pem", NULL);
+  g_autofree char *key = g_build_filename (f->tmpdir, "server.key", NULL);
+  g_autofree char *ca = g_build_filename (f->tmpdir, "ca.pem", NULL);
+  g_autoptr(BhxhSyncReport) untrusted = NULL;
+  g_autoptr(BhxhSyncReport) trusted = NULL;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  g_assert_true (run_openssl (f->tmpdir,
+    "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca "
+    "-keyout ca.key -out ca.pem 2>/dev/null && "
+    "openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
+    "-keyout server.key -out server.csr 2>/dev/null && "
+    "printf \"subjectAltName=IP:127.0.0.1\" > san.ext && "
+    "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+    "-extfile san.ext -out server.pem 2>/dev/null"));
+
+  sync_fixture_start_sim (f, "--demo=4", "--tls-cert", cert, "--tls-key", key, NULL);
+  g_assert_true (g_str_has_prefix (f->url, "https://127.0.0.1:"));
+
+  /* Verification is always on: a certificate from an unknown CA fails. */
+  f->options->portal->max_retries = 0;
+  untrusted = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (untrusted->errors->len, ==, 1);
+  g_assert_cmpuint (untrusted->declarations, ==, 0);
+
+  f->options->portal->ca_file = g_strdup (ca);
+  trusted = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (trusted->errors->len, ==, 0);
+  g_assert_cmpuint (trusted->declarations, ==, 4);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, SyncFixture, NULL, sync_fixture_setup, func, sync_fixture_teardown)
+  ADD ("/sync/bundle/export-decisions", test_export_decisions);
+  ADD ("/sync/bundle/import-inbound", test_import_inbound);
+  ADD ("/sync/tls", test_tls);
+#undef ADD
+
+  return g_test_run ();
+}
