@@ -268,6 +268,25 @@ typedef struct
   const char                *day;
 } DecisionRow;
 
+/* An override decided by a supervisor carries their countersign. */
+static gboolean
+is_supervisor (BhxhStore  *self,
+               const char *login)
+{
+  sqlite3_stmt *stmt = _bhxh_store_prepare (self, "SELECT role FROM users WHERE login = ?1",
+                                            NULL);
+  gboolean supervisor = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    supervisor = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "supervisor") == 0;
+  sqlite3_reset (stmt);
+
+  return supervisor;
+}
+
 static gboolean
 insert_decision (BhxhStore          *self,
                  const DecisionRow  *row,
@@ -279,8 +298,8 @@ insert_decision (BhxhStore          *self,
 
   stmt = _bhxh_store_prepare (self,
     "INSERT INTO decisions (uuid, declaration_id, outcome, clerk, decided_at, decided_day, "
-    "reason_codes, note, override, mirror_version, verdict) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", error);
+    "reason_codes, note, override, mirror_version, verdict, countersigned_by) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
@@ -294,6 +313,8 @@ insert_decision (BhxhStore          *self,
   sqlite3_bind_int (stmt, 9, request->override ? 1 : 0);
   _bhxh_bind_text (stmt, 10, mirror_version);
   sqlite3_bind_text (stmt, 11, bhxh_verdict_to_string (row->check->verdict), -1, SQLITE_STATIC);
+  if (request->override && is_supervisor (self, request->clerk))
+    sqlite3_bind_text (stmt, 12, request->clerk, -1, SQLITE_STATIC);
   if (!_bhxh_store_step_done (self, stmt, error))
     return FALSE;
 

@@ -578,6 +578,29 @@ test_decide_rules (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (overridden->override);
   g_assert_cmpint (overridden->verdict, ==, BHXH_VERDICT_BLOCKED);
+  g_assert_null (overridden->countersigned_by);   /* "lan" is no supervisor */
+}
+
+static void
+test_decide_countersigned (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  BhxhDecisionRequest request = {
+    "TK01-00105-000006", BHXH_OUTCOME_APPROVE, "hung", NULL,
+    "Giấy khai sinh và sổ hộ khẩu đã đối chiếu", TRUE, NULL, &f->today,
+  };
+
+  g_assert_true (bhxh_store_add_user (f->store, "hung", "Trần Văn Hùng", "supervisor", &error));
+  decision = bhxh_store_decide (f->store, &request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (decision->verdict, ==, BHXH_VERDICT_BLOCKED);
+  g_assert_cmpstr (decision->countersigned_by, ==, "hung");
+  node = bhxh_decision_to_json (decision);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node),
+                                                  "countersigned_by"), ==, "hung");
 }
 
 static void
@@ -784,6 +807,7 @@ main (int   argc,
   ADD ("/store/decide/durable", TRUE, test_decide_durable);
   ADD ("/store/decide/accounts", TRUE, test_decide_accounts);
   ADD ("/store/decide/race", TRUE, test_decide_race);
+  ADD ("/store/decide/countersigned", TRUE, test_decide_countersigned);
   ADD ("/store/mirror-swap-while-open", TRUE, test_mirror_swap_while_open);
   ADD ("/store/outbox", TRUE, test_outbox);
   ADD ("/store/audit-chain", TRUE, test_audit_chain);
