@@ -4,6 +4,8 @@
  * so a diacritics difference stands out even to a tired eye. */
 #include "config.h"
 
+#include "bhxh-gui-util.h"
+
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
@@ -178,14 +180,34 @@ equivalent_text (const char *a,
   return g_strcmp0 (ka, kb) == 0;
 }
 
+/* The check carries values as stored (ISO dates, "male"): show them the
+ * way the clerk reads them on the card. */
+static char *
+display_value (const char *field,
+               const char *value)
+{
+  BhxhDate date;
+  BhxhSex sex;
+
+  if (value == NULL)
+    return NULL;
+  if (g_str_has_suffix (field, "date") && bhxh_date_parse (value, &date, NULL))
+    return bhxh_date_to_display (&date);
+  if (g_str_equal (field, "sex") && bhxh_sex_parse (value, &sex))
+    return g_strdup (bhxh_sex_to_display (sex));
+  return g_strdup (value);
+}
+
 /* A value cell: the text, its differing characters marked against the
  * declared value when the field's level says they matter. */
 static GtkWidget *
-value_cell_new (const char          *value,
-                const char          *declared,
+value_cell_new (const char          *raw_value,
+                const char          *raw_declared,
                 const BhxhFieldCheck *field,
                 gboolean             is_declared)
 {
+  g_autofree char *value = display_value (field->field, raw_value);
+  g_autofree char *declared = display_value (field->field, raw_declared);
   GtkWidget *label = gtk_label_new (NULL);
   gboolean mark = !is_declared && !field->advisory && field->level >= BHXH_LEVEL_DIACRITICS &&
                   value != NULL && declared != NULL && !equivalent_text (value, declared);
@@ -578,6 +600,7 @@ bhxh_compare_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_COMPARE_PAGE);
+  _bhxh_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->cancellable);
   g_clear_object (&self->worker);
   g_clear_object (&self->object);

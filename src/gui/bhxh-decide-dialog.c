@@ -172,8 +172,6 @@ add_reason (BhxhDecideDialog     *self,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  reason->label, -1);
   g_object_set_data_full (G_OBJECT (check), "code", g_strdup (reason->code), g_free);
   gtk_list_box_append (self->reasons_list, row);
   g_ptr_array_add (self->checks, check);
@@ -254,8 +252,11 @@ bhxh_decide_dialog_new (GtkWindow          *parent,
     }
   gtk_widget_set_visible (self->reasons_title, show_reasons);
   gtk_widget_set_visible (GTK_WIDGET (self->reasons_list), show_reasons);
-  if (mode == BHXH_DECIDE_OVERRIDE)
+  /* Keyboard first: Space ticks the focused reason, Ctrl+Enter confirms. */
+  if (mode == BHXH_DECIDE_OVERRIDE || self->checks->len == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->note_view));
+  else
+    gtk_widget_grab_focus (g_ptr_array_index (self->checks, 0));
   return self;
 }
 

@@ -4,6 +4,8 @@
  * only costs one strstr() per declaration still in view. */
 #include "config.h"
 
+#include "bhxh-gui-util.h"
+
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
@@ -340,6 +342,7 @@ bhxh_queue_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_QUEUE_PAGE);
+  _bhxh_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
   g_clear_object (&self->filter);
@@ -413,12 +416,12 @@ bhxh_queue_page_init (BhxhQueuePage *self)
   g_signal_connect_object (self->filtered, "items-changed",
                            G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
 
-  add_column (self, _("Full name"), cell_name, TRUE, -1);
-  add_column (self, _("Kind"), cell_kind, FALSE, 110);
-  add_column (self, _("Days left"), cell_days, FALSE, 100);
-  add_column (self, _("Status"), cell_status, FALSE, 120);
-  add_column (self, _("Age"), cell_minor, FALSE, 90);
-  add_column (self, _("Mã số BHXH"), cell_code, FALSE, 120);
+  add_column (self, _("Full name"), cell_name, TRUE, 190);
+  add_column (self, _("Days left"), cell_days, FALSE, 80);
+  add_column (self, _("Kind"), cell_kind, FALSE, 90);
+  add_column (self, _("Status"), cell_status, FALSE, 100);
+  add_column (self, _("Age"), cell_minor, FALSE, 80);
+  add_column (self, _("Mã số BHXH"), cell_code, FALSE, 110);
   add_column (self, _("ID number"), cell_id, FALSE, 130);
   update_count (self);
 }

@@ -3,6 +3,8 @@
  * work will add a secret here without changing the "sign-in" signal. */
 #include "config.h"
 
+#include "bhxh-gui-util.h"
+
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
@@ -49,6 +51,7 @@ static void
 bhxh_sign_in_page_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), BHXH_TYPE_SIGN_IN_PAGE);
+  _bhxh_widget_unparent_children (GTK_WIDGET (object));
   G_OBJECT_CLASS (bhxh_sign_in_page_parent_class)->dispose (object);
 }
 
@@ -95,8 +98,6 @@ user_row_new (const BhxhUser *user)
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                  -1);
   g_object_set_data_full (G_OBJECT (row), "login", g_strdup (user->login), g_free);
   g_object_set_data_full (G_OBJECT (row), "display-name", g_strdup (name), g_free);
   g_object_set_data_full (G_OBJECT (row), "role", g_strdup (user->role), g_free);

@@ -198,7 +198,7 @@ show_outbox (BhxhStatusBar    *self,
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u decision not sent",
                                          "%u decisions not sent", info->unsynced),
                             info->unsynced);
-  item_set (self->outbox_item, info->unsynced > 0 ? "mail-outbox-symbolic" : "mail-send-symbolic",
+  item_set (self->outbox_item, info->unsynced > 0 ? "document-send-symbolic" : "emblem-ok-symbolic",
             text, _("Decisions are kept safely here until the portal acknowledges them"), css);
 }
 
@@ -331,7 +331,7 @@ bhxh_status_bar_init (BhxhStatusBar *self)
   self->cancellable = g_cancellable_new ();
   self->mirror_item = item_new (self, "x-office-address-book-symbolic");
   self->sync_item = item_new (self, "emblem-synchronizing-symbolic");
-  self->outbox_item = item_new (self, "mail-outbox-symbolic");
+  self->outbox_item = item_new (self, "document-send-symbolic");
   self->portal_item = item_new (self, "network-offline-symbolic");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Counter status"), -1);

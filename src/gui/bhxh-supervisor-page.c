@@ -4,6 +4,8 @@
  * and the daily report. */
 #include "config.h"
 
+#include "bhxh-gui-util.h"
+
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
@@ -876,6 +878,7 @@ bhxh_supervisor_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_SUPERVISOR_PAGE);
+  _bhxh_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->worker);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->rows);

@@ -661,6 +661,7 @@ sign_out_activated (GtkWidget  *widget,
   g_clear_pointer (&self->display_name, g_free);
   self->supervisor = FALSE;
   gtk_label_set_text (self->user_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_bar), FALSE);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
   bhxh_scan_listener_set_enabled (self->scan_listener, FALSE);
   _bhxh_window_update_actions (self);
@@ -686,24 +687,6 @@ _bhxh_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, _bhxh_window_sync_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
-                                       "win.approve", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
-                                       "win.approve", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.reject", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
-                                       "win.escalate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
-                                       "win.undo", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
-                                       "win.print", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p,
-                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.print-form", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK,
-                                       "win.birth-certificate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
-                                       "win.enter-scan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
@@ -715,4 +698,35 @@ _bhxh_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.sign-out", NULL);
+}
+
+/* The deciding keys work wherever the focus is, even in the search field
+ * (which would take Ctrl+Enter as its own Enter): they are caught in the
+ * capture phase, before the focused widget. */
+void
+_bhxh_window_add_capture_shortcuts (BhxhWindow *self)
+{
+  static const struct {
+    const char *trigger;
+    const char *action;
+  } shortcuts[] = {
+    { "<Control>Return", "win.approve" },
+    { "<Control>KP_Enter", "win.approve" },
+    { "<Control>r", "win.reject" },
+    { "<Control>e", "win.escalate" },
+    { "<Control>z", "win.undo" },
+    { "<Control>p", "win.print" },
+    { "<Control><Shift>p", "win.print-form" },
+    { "<Control>b", "win.birth-certificate" },
+    { "<Control>l", "win.enter-scan" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_name (controller, "bhxh-decide-keys");
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_shortcut_trigger_parse_string (shortcuts[i].trigger),
+                                                            gtk_named_action_new (shortcuts[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }

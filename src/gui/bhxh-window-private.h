@@ -70,6 +70,7 @@ struct _BhxhWindow
 /* bhxh-window-actions.c */
 void _bhxh_window_class_init_actions (GtkWidgetClass *widget_class);
 void _bhxh_window_update_actions     (BhxhWindow     *self);
+void _bhxh_window_add_capture_shortcuts (BhxhWindow  *self);
 void _bhxh_window_commit_pending     (BhxhWindow     *self);
 void _bhxh_window_sync_activated     (GtkWidget      *widget,
                                       const char     *action_name,

@@ -174,6 +174,7 @@ sign_in_cb (BhxhWindow *self,
   bhxh_queue_page_load (self->queue_page, office, &self->today);
   bhxh_supervisor_page_setup (self->supervisor_page, self->worker, login, &self->today);
   bhxh_status_bar_setup (self->status_bar, self->worker, self->settings);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
   bhxh_worker_run_async (self->worker, reasons_thread, NULL, NULL,
                          (GDestroyNotify) g_ptr_array_unref, self->cancellable,
                          reasons_cb, g_object_ref (self));
@@ -541,6 +542,7 @@ bhxh_window_init (BhxhWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  _bhxh_window_add_capture_shortcuts (self);
 
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_changed_cb), self);
   g_signal_connect_swapped (self->queue_page, "loaded", G_CALLBACK (queue_loaded_cb), self);

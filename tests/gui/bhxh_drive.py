@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Drives the real bhxh-desk through AT-SPI (dogtail), for the end-to-end
+test and the screenshot script. Run inside dbus-run-session under Xvfb."""
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+
+os.environ.setdefault('GTK_A11Y', 'atspi')
+
+from dogtail import rawinput  # noqa: E402
+from dogtail.config import config  # noqa: E402
+from dogtail.tree import root  # noqa: E402
+
+config.searchCutoffCount = 40
+config.defaultDelay = 0.1
+config.typingDelay = 0.0
+config.logDebugToStdOut = False
+config.logDebugToFile = False
+
+TODAY = '2026-11-23'
+
+
+class Desk:
+    def __init__(self, build_root, workdir, persons=1000):
+        self.build_root = build_root
+        self.workdir = workdir
+        self.deskctl = os.environ.get('BHXH_DESKCTL',
+                                      os.path.join(build_root, 'src/cli/bhxh-deskctl'))
+        self.binary = os.path.join(build_root, 'src/gui/bhxh-desk')
+        self.db = os.path.join(workdir, 'counter.sqlite')
+        self.env = dict(os.environ)
+        self.env['BHXH_DESK_TODAY'] = TODAY
+        self.env['GSETTINGS_SCHEMA_DIR'] = os.path.join(build_root, 'data')
+        self.env.pop('GSETTINGS_BACKEND', None)
+        subprocess.run([self.deskctl, 'demo', self.db, '--persons', str(persons),
+                        '--today', TODAY], check=True, env=self.env,
+                       stdout=subprocess.DEVNULL)
+        self.payloads = []
+        with open(self.db + '-payloads.tsv', encoding='utf-8') as f:
+            for line in f:
+                decl, case, payload = line.rstrip('\n').split('\t', 2)
+                self.payloads.append((decl, case, payload))
+        self.process = None
+        self.app = None
+
+    def gsettings(self, key, value):
+        subprocess.run(['gsettings', 'set', 'vn.bhxh.Desk', key, value], check=True,
+                       env=self.env)
+
+    def declarations(self, status=None):
+        args = [self.deskctl, 'queue', self.db]
+        if status:
+            args += ['--status', status]
+        out = subprocess.run(args, check=True, env=self.env, capture_output=True).stdout
+        return json.loads(out)
+
+    def case(self, name, office_prefix='00106', skip=()):
+        """The first declaration of a demo case, still pending, at the office tree."""
+        pending = {d['id']: d for d in self.declarations('pending')}
+        for decl, case, payload in self.payloads:
+            if case == name and decl in pending and decl not in skip \
+                    and pending[decl]['office_code'].startswith(office_prefix):
+                return decl, pending[decl], payload
+        raise LookupError(name)
+
+    def start(self, language='en'):
+        env = dict(self.env)
+        env['LANGUAGE'] = language
+        self.process = subprocess.Popen([self.binary, '--database', self.db], env=env)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                self.app = root.application('bhxh-desk')
+                return self.app
+            except Exception:
+                time.sleep(0.5)
+        raise TimeoutError('bhxh-desk did not appear on the accessibility bus')
+
+    def wait_for(self, predicate, timeout=20, what='condition'):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            try:
+                found = predicate()
+                if found:
+                    return found
+            except Exception as e:  # the tree changes under us
+                last = e
+            time.sleep(0.2)
+        raise TimeoutError(f'timed out waiting for {what} ({last})')
+
+    def find(self, name=None, role=None, timeout=20):
+        def look():
+            return self.app.findChild(lambda n: (name is None or n.name == name)
+                                      and (role is None or n.roleName == role),
+                                      retry=False, requireResult=False)
+        return self.wait_for(look, timeout, f'{role or "node"} “{name}”')
+
+    def find_prefix(self, prefix, role=None, timeout=20):
+        def look():
+            return self.app.findChild(lambda n: n.name.startswith(prefix)
+                                      and (role is None or n.roleName == role),
+                                      retry=False, requireResult=False)
+        return self.wait_for(look, timeout, f'{role or "node"} starting “{prefix}”')
+
+    def queue_count(self):
+        """How many declarations the queue shows, from its "N of M" line."""
+        label = self.wait_for(lambda: self.app.findChild(
+            lambda n: n.roleName == 'label' and ' of ' in n.name
+            and n.name.endswith('declarations'), retry=False, requireResult=False),
+            what='the queue count')
+        return int(label.name.split()[0])
+
+    def scan(self, payload):
+        """What a keyboard-mode scanner does: the code's characters in one
+        fast burst, then Enter, wherever the focus is."""
+        # AT-SPI types a character missing from the keymap by remapping one
+        # spare keycode: without a short pause the X server sees the next
+        # remapping first and types the wrong letter. 15 ms per key is still
+        # a scanner's pace (the burst detector wants under 35 ms on average).
+        for char in payload:
+            rawinput.pressKey(char)
+            time.sleep(0.015)
+        rawinput.pressKey('Return')
+
+    def scan_and_open(self, payload, full_name):
+        """Scans and waits for the declaration; a loaded machine can stretch
+        the AT-SPI keystrokes past a scanner's pace, so one retry."""
+        for attempt in range(2):
+            self.scan(payload)
+            try:
+                return self.find(full_name, 'label', timeout=10)
+            except TimeoutError:
+                if attempt == 1:
+                    raise
+                print('# the first scan was not recognised, scanning again', flush=True)
+                self.keys('Escape')
+
+    def keys(self, combo):
+        rawinput.keyCombo(combo)
+
+    def screenshot(self, path):
+        time.sleep(0.6)
+        subprocess.run(['import', '-window', 'root', path], check=True)
+
+    def quit(self):
+        if self.process is None:
+            return 0
+        try:
+            rawinput.keyCombo('<Control>q')
+            return self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait()
+
+
+def new_workdir():
+    return tempfile.mkdtemp(prefix='bhxh-gui-')
