@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "bhxh-scan-locate.h"
 
@@ -221,10 +220,6 @@ _bhxh_scan_locate (const BhxhScanFrame *frame,
   scores = g_new0 (guint, (gsize) cols * rows);
   score_cells (half, cols, rows, scores);
   threshold = smooth_scores (scores, cols, rows);
-  if (g_getenv ("BHXH_SCAN_LOCATE_DEBUG"))
-    for (int i = 0; i < cols * rows; i++)
-      g_printerr ("%c%s", "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[MIN (scores[i], 35u)],
-                  (i + 1) % cols ? "" : "\n");
 
   for (int i = 0; i < cols * rows; i++)
     {
