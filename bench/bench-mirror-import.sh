@@ -5,6 +5,7 @@
 # indexes built afterwards. Prints figures and ratios; asserts nothing.
 #
 #   bench/bench-mirror-import.sh [BUILD_DIR] [ROWS]     (default: build 5000000)
+#   REPS=N: runs of each, interleaved, the best kept (default 2)
 #
 # The CSV is generated once (bench-mirror-import.awk) in $BENCH_DIR
 # (default /tmp/bhxh-bench-mirror) and kept for reruns; the databases are
@@ -42,7 +43,10 @@ CREATE INDEX persons_id_number ON persons (id_number) WHERE id_number <> '';
 CREATE INDEX persons_office_code ON persons (office_code) WHERE office_code <> '';
 CREATE INDEX persons_full_name ON persons (full_name);"
 
-# $1: label, $2: pragmas
+# The smaller of two numbers (bc prints no leading zero: keep it numeric).
+min () { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+# $1: variable prefix, $2: pragmas. Keeps the best run in ${1}_load, ${1}_total.
 shell_import () {
   db=$work/shell.db
   rm -f "$db"
@@ -52,41 +56,51 @@ shell_import () {
   t1=$(now)
   sqlite3 "$db" "$2 $indexes" > /dev/null
   t2=$(now)
-  n=$(sqlite3 "$db" "SELECT count(*) FROM persons")
-  load=$(elapsed "$t0" "$t1"); total=$(elapsed "$t0" "$t2")
-  printf '%-34s %9d rows  load %7.2f s (%7.0f rows/s)  +indexes %7.2f s (%7.0f rows/s)\n' \
-    "$1" "$n" "$load" "$(echo "$n / $load" | bc -l)" "$total" "$(echo "$n / $total" | bc -l)"
+  shell_rows=$(sqlite3 "$db" "SELECT count(*) FROM persons")
   rm -f "$db"
-  eval "${3}_load=$load ${3}_total=$total"
+  eval "${1}_load=\$(min \"\${${1}_load:-}\" $(elapsed "$t0" "$t1"))"
+  eval "${1}_total=\$(min \"\${${1}_total:-}\" $(elapsed "$t0" "$t2"))"
 }
 
-echo "CSV: $rows rows, $(echo "$size / 1048576" | bc) MiB"
+ours_import () {
+  rm -f "$work"/desk.db*
+  t0=$(now)
+  # GLib prints the debug timings on stdout, before the JSON.
+  G_MESSAGES_DEBUG=bhxh-store "$deskctl" mirror import "$work/desk.db" "$csv" \
+    --version bench > "$work/out.txt"
+  t1=$(now)
+  ours_rows=$(sed -n 's/.*"rows" : \([0-9]*\).*/\1/p' "$work/out.txt")
+  mirror_size=$(stat -c %s "$work/desk.db-mirror")
+  ours_load=$(min "${ours_load:-}" \
+    "$(sed -n 's/.* rows loaded in \([0-9.]*\) s.*/\1/p' "$work/out.txt")")
+  ours_total=$(min "${ours_total:-}" "$(elapsed "$t0" "$t1")")
+  rm -f "$work"/desk.db* "$work/out.txt"
+}
 
-rm -f "$work"/desk.db*
-t0=$(now)
-# GLib prints the debug timings on stdout, before the JSON.
-G_MESSAGES_DEBUG=bhxh-store "$deskctl" mirror import "$work/desk.db" "$csv" --version bench \
-  > "$work/out.txt"
-t1=$(now)
-ours=$(elapsed "$t0" "$t1")
-n=$(sed -n 's/.*"rows" : \([0-9]*\).*/\1/p' "$work/out.txt")
-ours_load=$(sed -n 's/.* rows loaded in \([0-9.]*\) s.*/\1/p' "$work/out.txt")
-mirror_size=$(stat -c %s "$work/desk.db-mirror")
-printf '%-34s %9d rows  load %7.2f s (%7.0f rows/s)  +indexes %7.2f s (%7.0f rows/s)\n' \
-  "bhxh-deskctl mirror import" "$n" "$ours_load" "$(echo "$n / $ours_load" | bc -l)" \
-  "$ours" "$(echo "$n / $ours" | bc -l)"
-echo "  (total includes fsync and the atomic swap; mirror file $(echo "$mirror_size / 1048576" | bc) MiB)"
-rm -f "$work"/desk.db*
+line () {
+  printf '%-36s %9d rows  load %7.2f s (%8.0f rows/s)  +indexes %7.2f s (%8.0f rows/s)\n' \
+    "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)" "$4" "$(echo "$2 / $4" | bc -l)"
+}
 
-shell_import "sqlite3 .import (default pragmas)" "" stock
-shell_import "sqlite3 .import (our pragmas)" \
-  "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;
-   PRAGMA threads = 2;" tuned
+reps=${REPS:-2}
+echo "CSV: $rows rows, $(echo "$size / 1048576" | bc) MiB; best of $reps interleaved runs;" \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for rep in $(seq "$reps"); do
+  ours_import
+  shell_import stock ""
+  shell_import tuned "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+                      PRAGMA cache_size = -2000; PRAGMA threads = 0;"
+done
 
+line "bhxh-deskctl mirror import" "$ours_rows" "$ours_load" "$ours_total"
+echo "  (its total includes fsync and the atomic swap; mirror file" \
+     "$(echo "$mirror_size / 1048576" | bc) MiB)"
+line "sqlite3 .import (default pragmas)" "$shell_rows" "$stock_load" "$stock_total"
+line "sqlite3 .import (our pragmas)" "$shell_rows" "$tuned_load" "$tuned_total"
 printf 'ratio, with indexes:    %.2fx vs stock shell, %.2fx vs tuned shell\n' \
-  "$(echo "$stock_total / $ours" | bc -l)" "$(echo "$tuned_total / $ours" | bc -l)"
+  "$(echo "$stock_total / $ours_total" | bc -l)" "$(echo "$tuned_total / $ours_total" | bc -l)"
 printf 'ratio, load only:       %.2fx vs stock shell, %.2fx vs tuned shell\n' \
   "$(echo "$stock_load / $ours_load" | bc -l)" "$(echo "$tuned_load / $ours_load" | bc -l)"
 printf 'ours with indexes vs shell without: %.2fx (stock), %.2fx (tuned)\n' \
-  "$(echo "$stock_load / $ours" | bc -l)" "$(echo "$tuned_load / $ours" | bc -l)"
-rm -f "$work/out.txt"
+  "$(echo "$stock_load / $ours_total" | bc -l)" "$(echo "$tuned_load / $ours_total" | bc -l)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
