@@ -8,7 +8,7 @@ import subprocess
 import tempfile
 import time
 
-os.environ.setdefault('GTK_A11Y', 'atspi')
+os.environ['GTK_A11Y'] = 'atspi'
 
 from dogtail import rawinput  # noqa: E402
 from dogtail.config import config  # noqa: E402
@@ -69,6 +69,8 @@ class Desk:
     def start(self, language='en'):
         env = dict(self.env)
         env['LANGUAGE'] = language
+        if os.environ.get('BHXH_APP_G_DEBUG'):
+            env['G_DEBUG'] = os.environ['BHXH_APP_G_DEBUG']
         self.process = subprocess.Popen([self.binary, '--database', self.db], env=env)
         deadline = time.time() + 30
         while time.time() < deadline:

@@ -18,6 +18,11 @@ chmod 700 "$home/runtime"
 export HOME="$home" XDG_CONFIG_HOME="$home/config" XDG_RUNTIME_DIR="$home/runtime" \
        XDG_DATA_HOME="$home/data" XDG_CACHE_HOME="$home/cache"
 unset GSETTINGS_BACKEND
+export GTK_A11Y=atspi
+# fatal-warnings for the application only: the AT-SPI client library warns
+# about GTK 4.8 having no cache interface.
+export BHXH_APP_G_DEBUG="${G_DEBUG:-}"
+unset G_DEBUG
 exec dbus-run-session -- sh -c '
   gsettings set org.gnome.desktop.interface toolkit-accessibility true
   exec /usr/bin/python3 "$@"' sh "$script" "$@"

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Widget tests on a real display (Xvfb): real widgets, a real sqlite store
+ * in a temporary folder, no mocks. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "core/bhxh-error.h"
+#include "core/bhxh-verdict.h"
+#include "demo/bhxh-demo.h"
+
+#include "bhxh-birth-certificate-dialog.h"
+#include "bhxh-chart.h"
+#include "bhxh-compare-page.h"
+#include "bhxh-decide-dialog.h"
+#include "bhxh-queue-page.h"
+#include "bhxh-scan-listener.h"
+#include "bhxh-text-diff.h"
+#include "bhxh-worker.h"
+
+#define AN "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Số 12 Thái Hà, Hà Nội|20042021"
+
+static const BhxhDate today = { 2026, 11, 23 };
+
+static BhxhDeclaration *
+declaration_new (guint       i,
+                 const char *name)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+07:00");
+  BhxhDeclaration *d = bhxh_declaration_new ();
+
+  d->id = g_strdup_printf ("TK01-00106-%06u", i);
+  d->kind = i % 7 == 0 ? BHXH_KIND_STOP : BHXH_KIND_REGISTER;
+  d->status = i % 5 == 0 ? BHXH_STATUS_APPROVED : BHXH_STATUS_PENDING;
+  d->office_code = g_strdup ("00106");
+  d->submitted_at = g_date_time_new (tz, 2026, 11, 13 + i % 10, 8, 0, 0);
+  d->confirmed_at = g_date_time_new (tz, 2026, 11, 13 + i % 10, 8, 5, 0);
+  d->full_name = g_strdup (name);
+  d->bhxh_code = g_strdup_printf ("01%08u", i);
+  d->id_number = g_strdup_printf ("0010900%05u", i);
+  d->birth_date = (BhxhDate) { i % 11 == 0 ? 2012 : 1990, 3, 15 };
+  d->sex = BHXH_SEX_MALE;
+  return d;
+}
+
+static GtkWidget *
+show_in_window (GtkWidget *child)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_test_widget_wait_for_draw (window);
+  return window;
+}
+
+static void
+test_diff_marks_diacritics (void)
+{
+  guint n = 99;
+  g_autofree char *markup = bhxh_text_diff_markup ("Nguyễn Văn An", "Nguyen Van An", TRUE, &n);
+  g_autofree char *same = NULL;
+  g_autofree char *escaped = NULL;
+
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_true (g_str_has_prefix (markup, "Nguy<span"));
+  g_assert_nonnull (strstr (markup, "underline=\"double\">e</span>"));
+  g_assert_nonnull (strstr (markup, "underline=\"double\">a</span>"));
+  g_assert_true (pango_parse_markup (markup, -1, 0, NULL, NULL, NULL, NULL));
+
+  /* Case alone is no difference for names. */
+  same = bhxh_text_diff_markup ("NGUYỄN VĂN AN", "Nguyễn Văn An", TRUE, &n);
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpstr (same, ==, "Nguyễn Văn An");
+
+  escaped = bhxh_text_diff_markup ("a", "a<b", FALSE, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_nonnull (strstr (escaped, "&lt;b"));
+}
+
+static GPtrArray *
+make_objects (guint n)
+{
+  static const char *names[] = { "Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Hoàng Đức",
+                                 "Phạm Thị Thuỷ", "Đặng Văn Đông" };
+  GPtrArray *objects = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (objects,
+                     bhxh_declaration_object_new (declaration_new (i, names[i % 5]), &today));
+  return objects;
+}
+
+static void
+test_queue_filters (void)
+{
+  BhxhQueuePage *page = g_object_ref_sink (g_object_new (BHXH_TYPE_QUEUE_PAGE, NULL));
+  GtkWidget *window = show_in_window (GTK_WIDGET (page));
+  g_autoptr(GPtrArray) objects = make_objects (1000);
+  GListModel *model = bhxh_queue_page_get_model (page);
+
+  bhxh_queue_page_set_declarations (page, objects);
+  g_assert_cmpuint (bhxh_queue_page_get_n_total (page), ==, 1000);
+  /* The default filter shows open declarations only: every fifth is decided. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 800);
+
+  /* Without diacritics, đ typed as d, any case. */
+  bhxh_queue_page_set_search (page, "dang van");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  bhxh_queue_page_set_search (page, "dang van dong");     /* narrower: same 200 */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  bhxh_queue_page_set_search (page, "Lê Hoàng");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  bhxh_queue_page_set_search (page, "le hoang duc");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  bhxh_queue_page_set_search (page, "THUY");             /* Thuỷ, tone on the y */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  /* An approved "Nguyễn Văn An" is not in the open queue. */
+  bhxh_queue_page_set_search (page, "nguyen van an");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  /* By mã số BHXH and by ID number. */
+  bhxh_queue_page_set_search (page, "0100000123");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  bhxh_queue_page_set_search (page, "001090000456");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  bhxh_queue_page_set_search (page, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 800);
+
+  g_assert_nonnull (bhxh_queue_page_lookup (page, "TK01-00106-000007"));
+  g_assert_null (bhxh_queue_page_lookup (page, "nope"));
+  gtk_test_widget_wait_for_draw (window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_pointer (&objects, g_ptr_array_unref);
+  g_assert_finalize_object (page);
+}
+
+static BhxhCheck *
+check_for (const char  *declared_name,
+           BhxhDocument **document_out)
+{
+  g_autoptr(BhxhDeclaration) d = declaration_new (1, declared_name);
+  g_autoptr(BhxhPerson) p = bhxh_person_new ();
+  BhxhDocument *document = bhxh_document_parse_cccd (AN, -1, NULL);
+  BhxhCheckInput input = { 0 };
+  BhxhCheck *check;
+
+  g_free (d->id_number);
+  d->id_number = g_strdup ("001090012345");
+  g_free (d->bhxh_code);
+  d->bhxh_code = g_strdup ("0112345678");
+  d->address = g_strdup ("Số 12 Thái Hà, Hà Nội");
+  p->bhxh_code = g_strdup ("0112345678");
+  p->id_number = g_strdup ("001090012345");
+  p->full_name = g_strdup ("Nguyễn Văn An");
+  p->birth_date = (BhxhDate) { 1990, 3, 15 };
+  p->sex = BHXH_SEX_MALE;
+  p->address = g_strdup ("Số 12 Thái Hà, Hà Nội");
+  input.declaration = d;
+  input.person = p;
+  input.document = document;
+  input.today = today;
+  check = bhxh_check_run (&input);
+  *document_out = document;
+  return check;
+}
+
+static GtkWidget *
+find_label_with_markup (GtkWidget  *widget,
+                        const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_markup (GTK_LABEL (widget)) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), needle) != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label_with_markup (child, needle);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_compare_verdicts (void)
+{
+  BhxhComparePage *page = g_object_ref_sink (g_object_new (BHXH_TYPE_COMPARE_PAGE, NULL));
+  GtkWidget *window = show_in_window (GTK_WIDGET (page));
+  g_autoptr(BhxhDocument) document = NULL;
+  g_autoptr(BhxhCheck) clean = check_for ("Nguyễn Văn An", &document);
+  g_autoptr(BhxhDocument) document2 = NULL;
+  g_autoptr(BhxhCheck) marks = check_for ("Nguyen Van An", &document2);
+  g_autoptr(BhxhDeclarationObject) object =
+    bhxh_declaration_object_new (declaration_new (1, "Nguyễn Văn An"), &today);
+  g_autoptr(BhxhDeclarationObject) object2 =
+    bhxh_declaration_object_new (declaration_new (2, "Nguyen Van An"), &today);
+
+  g_assert_cmpint (clean->verdict, ==, BHXH_VERDICT_CAN_APPROVE);
+  bhxh_compare_page_show_check (page, object, document, clean);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpstr (bhxh_compare_page_get_verdict_text (page), ==, "Can be approved");
+  g_assert_null (find_label_with_markup (GTK_WIDGET (page), "underline=\"double\""));
+
+  /* A diacritics difference is its own level, and the marks are shown. */
+  g_assert_cmpint (marks->verdict, !=, BHXH_VERDICT_CAN_APPROVE);
+  bhxh_compare_page_show_check (page, object2, document2, marks);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpstr (bhxh_compare_page_get_verdict_text (page), !=, "Can be approved");
+  g_assert_nonnull (find_label_with_markup (GTK_WIDGET (page), ">ễ</span>"));
+  g_assert_true (bhxh_compare_page_get_object (page) == object2);
+  g_assert_nonnull (bhxh_compare_page_get_check (page));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+}
+
+static void
+test_chart (void)
+{
+  GtkWidget *chart = g_object_ref_sink (bhxh_chart_new (BHXH_CHART_BARS, "Per clerk"));
+  GtkWidget *window = show_in_window (chart);
+  const char *clerks[] = { "hung.tran", "lan.nguyen", NULL };
+  const char *series[] = { "Approved", "Rejected", NULL };
+  const double values[] = { 12, 3, 7, 1 };
+
+  bhxh_chart_set_data (BHXH_CHART (chart), clerks, series, values);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpuint (bhxh_chart_get_n_categories (BHXH_CHART (chart)), ==, 2);
+  g_assert_cmpfloat (bhxh_chart_get_total (BHXH_CHART (chart)), ==, 23);
+  g_assert_cmpstr (bhxh_chart_get_summary (BHXH_CHART (chart)), ==,
+                   "hung.tran: Approved 12 Rejected 3; lan.nguyen: Approved 7 Rejected 1");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (chart);
+}
+
+static void
+decided_cb (BhxhDecideDialog   *dialog,
+            const char * const *codes,
+            const char         *note,
+            char              **result)
+{
+  g_autofree char *joined = g_strjoinv (",", (char **) codes);
+
+  *result = g_strdup_printf ("%s|%s", joined, note);
+}
+
+static void
+test_decide_dialog (void)
+{
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_reason_code_free);
+  BhxhReasonCode *a = g_new0 (BhxhReasonCode, 1);
+  BhxhReasonCode *b = g_new0 (BhxhReasonCode, 1);
+  BhxhDecideDialog *dialog;
+  g_autofree char *result = NULL;
+
+  a->code = g_strdup ("name-mismatch");
+  a->label = g_strdup ("Họ và tên không khớp");
+  b->code = g_strdup ("expired");
+  b->label = g_strdup ("Quá hạn");
+  g_ptr_array_add (reasons, a);
+  g_ptr_array_add (reasons, b);
+
+  dialog = bhxh_decide_dialog_new (NULL, BHXH_DECIDE_REJECT, "Nguyễn Văn An", reasons, NULL, FALSE);
+  g_object_ref (dialog);
+  g_signal_connect (dialog, "decided", G_CALLBACK (decided_cb), &result);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  /* A rejection without a reason is refused: the citizen must learn why. */
+  g_assert_false (bhxh_decide_dialog_confirm (dialog));
+  g_assert_null (result);
+  bhxh_decide_dialog_set_selected (dialog, "expired", TRUE);
+  bhxh_decide_dialog_set_note (dialog, "  quá 10 ngày  ");
+  g_assert_true (bhxh_decide_dialog_confirm (dialog));
+  g_assert_cmpstr (result, ==, "expired|quá 10 ngày");
+  g_assert_finalize_object (dialog);
+
+  /* An override needs a note. */
+  g_clear_pointer (&result, g_free);
+  dialog = bhxh_decide_dialog_new (NULL, BHXH_DECIDE_OVERRIDE, "An", reasons, NULL, TRUE);
+  g_object_ref (dialog);
+  g_signal_connect (dialog, "decided", G_CALLBACK (decided_cb), &result);
+  g_assert_false (bhxh_decide_dialog_confirm (dialog));
+  bhxh_decide_dialog_set_note (dialog, "đã đối chiếu bản gốc");
+  g_assert_true (bhxh_decide_dialog_confirm (dialog));
+  g_assert_cmpstr (result, ==, "|đã đối chiếu bản gốc");
+  g_assert_finalize_object (dialog);
+}
+
+static void
+test_birth_certificate (void)
+{
+  BhxhBirthCertificateDialog *dialog;
+  g_autoptr(BhxhDocument) start = bhxh_document_new (BHXH_DOCUMENT_BIRTH_CERTIFICATE);
+  g_autoptr(BhxhDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+
+  start->id_number = g_strdup ("001212012345");
+  start->full_name = g_strdup ("Nguyễn Minh Khôi");
+  start->birth_date = (BhxhDate) { 2012, 5, 1 };
+  start->sex = BHXH_SEX_FEMALE;     /* the number says male: a warning */
+  dialog = bhxh_birth_certificate_dialog_new (NULL, start);
+  g_object_ref (dialog);
+  document = bhxh_birth_certificate_dialog_build (dialog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (document->kind, ==, BHXH_DOCUMENT_BIRTH_CERTIFICATE);
+  g_assert_cmpstr (document->full_name, ==, "Nguyễn Minh Khôi");
+  g_assert_cmpint (document->birth_date.year, ==, 2012);
+  g_assert_true (document->warnings & BHXH_ID_WARNING_SEX_MISMATCH);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+
+  g_clear_pointer (&start->id_number, g_free);
+  start->id_number = g_strdup ("12345");
+  dialog = bhxh_birth_certificate_dialog_new (NULL, start);
+  g_object_ref (dialog);
+  g_clear_pointer (&document, bhxh_document_free);
+  document = bhxh_birth_certificate_dialog_build (dialog, &error);
+  g_assert_null (document);
+  g_assert_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_ID);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+static void
+payload_cb (BhxhScanListener *listener,
+            GBytes           *payload,
+            char            **result)
+{
+  *result = g_strndup (g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+}
+
+static void
+feed (BhxhScanListener *listener,
+      const char       *text,
+      gint64           *time_us,
+      gint64            gap_us)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      *time_us += gap_us;
+      bhxh_scan_listener_feed_key (listener, gdk_unicode_to_keyval (g_utf8_get_char (p)), *time_us);
+    }
+  *time_us += gap_us;
+  bhxh_scan_listener_feed_key (listener, GDK_KEY_Return, *time_us);
+}
+
+static void
+test_scan_listener (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("vn.bhxh.Desk");
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *entry = gtk_entry_new ();
+  BhxhScanListener *listener;
+  g_autofree char *result = NULL;
+  gint64 t = 1000000;
+
+  gtk_window_set_child (GTK_WINDOW (window), entry);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_grab_focus (entry);
+  listener = bhxh_scan_listener_new (window, settings);
+  g_signal_connect (listener, "payload", G_CALLBACK (payload_cb), &result);
+
+  /* Disabled (nobody signed in): nothing. */
+  feed (listener, AN, &t, 8000);
+  g_assert_null (result);
+
+  bhxh_scan_listener_set_enabled (listener, TRUE);
+  /* A person typing 150 ms apart is not a scanner. */
+  feed (listener, "Nguyen", &t, 150000);
+  g_assert_null (result);
+  /* A scanner: 8 ms apart, ending in Enter. */
+  feed (listener, AN, &t, 8000);
+  g_assert_cmpstr (result, ==, AN);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (listener);
+}
+
+/* The real store in a temporary folder, filled by the demo, read by the
+ * queue page through the worker thread. */
+static void
+loaded_cb (BhxhQueuePage *page,
+           const GError  *error,
+           gboolean      *done)
+{
+  g_assert_no_error ((GError *) error);
+  *done = TRUE;
+}
+
+static gpointer
+fill_demo (BhxhStore     *store,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  return bhxh_demo_create (store, &today, BHXH_DEMO_MIN_PERSONS, error) ? GINT_TO_POINTER (1)
+                                                                          : NULL;
+}
+
+static void
+filled_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (bhxh_worker_run_finish (BHXH_WORKER (user_data), result, &error));
+  g_assert_no_error (error);
+  g_object_set_data (G_OBJECT (user_data), "filled", GINT_TO_POINTER (1));
+}
+
+static void
+test_queue_from_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
+  BhxhWorker *worker = bhxh_worker_new (path);
+  BhxhQueuePage *page = g_object_ref_sink (g_object_new (BHXH_TYPE_QUEUE_PAGE, NULL));
+  GListModel *model = bhxh_queue_page_get_model (page);
+  gboolean done = FALSE;
+  const char *name;
+  GDir *listing;
+
+  g_assert_no_error (error);
+  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  bhxh_queue_page_set_worker (page, worker);
+  g_signal_connect (page, "loaded", G_CALLBACK (loaded_cb), &done);
+  bhxh_queue_page_load (page, "00106", &today);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Đống Đa's open declarations, the most urgent first. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 5);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BhxhDeclarationObject) object = g_list_model_get_item (model, i);
+      const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (object);
+
+      g_assert_true (g_str_has_prefix (d->office_code, "00106"));
+      g_assert_true (bhxh_declaration_object_is_open (object));
+      if (i > 0)
+        {
+          g_autoptr(BhxhDeclarationObject) prev = g_list_model_get_item (model, i - 1);
+
+          g_assert_cmpint (bhxh_declaration_object_get_days_left (prev), <=,
+                           bhxh_declaration_object_get_days_left (object));
+        }
+    }
+
+  g_assert_finalize_object (page);
+  g_assert_finalize_object (worker);
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_unlink (file), ==, 0);
+    }
+  g_dir_close (listing);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/vn/bhxh/Desk/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add_func ("/gui/diff/diacritics", test_diff_marks_diacritics);
+  g_test_add_func ("/gui/queue/filters", test_queue_filters);
+  g_test_add_func ("/gui/queue/store", test_queue_from_store);
+  g_test_add_func ("/gui/compare/verdicts", test_compare_verdicts);
+  g_test_add_func ("/gui/chart", test_chart);
+  g_test_add_func ("/gui/decide-dialog", test_decide_dialog);
+  g_test_add_func ("/gui/birth-certificate", test_birth_certificate);
+  g_test_add_func ("/gui/scan-listener", test_scan_listener);
+  return g_test_run ();
+}
