@@ -262,6 +262,16 @@ if [ "$install" = yes ]; then
   for u in $units; do
     [ -f "/$u" ] || fail "/$u missing after install"
   done
+  # dh_installsystemduser enables the timers for every user, like
+  # systemctl --global enable (the service only runs where it is configured)
+  for t in $(echo "$units" | grep '\.timer$'); do
+    # shellcheck disable=SC2013  # WantedBy= is a list of words
+    for target in $(sed -n 's/^WantedBy=//p' "/$t"); do
+      [ -L "/etc/systemd/user/$target.wants/$(basename "$t")" ] \
+        || fail "$(basename "$t") is not enabled for the users' $target"
+    done
+  done
+  ok "timers enabled for every user (/etc/systemd/user/*.wants)"
   # the user manager's own checks (unit syntax, ExecStart present); it needs
   # a runtime directory even offline
   if command -v systemd-analyze >/dev/null 2>&1; then
