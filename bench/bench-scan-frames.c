@@ -58,7 +58,8 @@ draw_background (GRand         *rand,
   for (int i = 0; i < 40; i++)
     {
       int w = g_rand_int_range (rand, 20, 200);
-      int h = g_rand_boolean (rand) ? g_rand_int_range (rand, 3, 10) : g_rand_int_range (rand, 20, 120);
+      int h = g_rand_boolean (rand) ? g_rand_int_range (rand, 3, 10)
+                                    : g_rand_int_range (rand, 20, 120);
       int x0 = g_rand_int_range (rand, 0, frame->width - w);
       int y0 = g_rand_int_range (rand, 0, frame->height - h);
       int v = g_rand_int_range (rand, 20, 230);
@@ -128,8 +129,10 @@ draw_code (GRand         *rand,
     {
       double ux = unit[i][0] * side, uy = unit[i][1] * side;
 
-      corners[i][0] = cx + ux * cos (angle) - uy * sin (angle) + g_rand_double_range (rand, -jitter, jitter);
-      corners[i][1] = cy + ux * sin (angle) + uy * cos (angle) + g_rand_double_range (rand, -jitter, jitter);
+      corners[i][0] = cx + ux * cos (angle) - uy * sin (angle)
+                      + g_rand_double_range (rand, -jitter, jitter);
+      corners[i][1] = cy + ux * sin (angle) + uy * cos (angle)
+                      + g_rand_double_range (rand, -jitter, jitter);
       minx = MIN (minx, corners[i][0]);
       maxx = MAX (maxx, corners[i][0]);
       miny = MIN (miny, corners[i][1]);

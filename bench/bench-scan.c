@@ -273,7 +273,8 @@ main (int   argc,
 #endif
       if (g_getenv ("BENCH_SCAN_VERBOSE"))
         printf ("%3d %-50s ours:%d zbar-only:%d\n", i, sample->describe,
-                results_match (results, sample->payload), results_match (zbar_only, sample->payload));
+                results_match (results, sample->payload),
+                results_match (zbar_only, sample->payload));
 
       if (tmp)
         {
@@ -283,7 +284,9 @@ main (int   argc,
           save_png (sample->frame, path);
           if (run_tools)
             {
-              const char *zbarimg[] = { "zbarimg", "--raw", "-q", "--nodbus", "-Sbinary", path, NULL };
+              const char *zbarimg[] = {
+                "zbarimg", "--raw", "-q", "--nodbus", "-Sbinary", path, NULL
+              };
               const char *zxing[] = { "ZXingReader", "-bytes", path, NULL };
 
               ok = run_tool (zbarimg, sample->payload, &ms);

@@ -12,8 +12,10 @@
 #include "scan/bhxh-scan-error.h"
 
 static const char * const payloads[] = {
-  "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Số 12 ngõ 34 Thái Hà, Đống Đa, Hà Nội|20042021",
-  "079305001234||Trần Thị Bích Ngọc|02112005|Nữ|Ấp Phước Lộc, Phước Kiển, Nhà Bè, Hồ Chí Minh|10082022",
+  "001090012345|123456789|Nguyễn Văn An|15031990|Nam|"
+  "Số 12 ngõ 34 Thái Hà, Đống Đa, Hà Nội|20042021",
+  "079305001234||Trần Thị Bích Ngọc|02112005|Nữ|"
+  "Ấp Phước Lộc, Phước Kiển, Nhà Bè, Hồ Chí Minh|10082022",
 };
 
 typedef struct

@@ -7,7 +7,8 @@
 static void
 test_url_with_number (void)
 {
-  const char *url = "https://hotichdientu.gov.vn/xac-thuc?ma=KS-2023-000123&sodinhdanh=001223004567";
+  const char *url = "https://hotichdientu.gov.vn/xac-thuc?ma=KS-2023-000123"
+                    "&sodinhdanh=001223004567";
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhDocument) doc = bhxh_scan_birth_certificate_from_payload (url, -1, &error);
 
@@ -24,8 +25,8 @@ test_any_text (void)
   g_autoptr(GError) error = NULL;
   /* NFD in, NFC kept; no number is fine: the clerk types it in. */
   g_autoptr(BhxhDocument) doc =
-    bhxh_scan_birth_certificate_from_payload ("Gia\xcc\x82\xcc\x81y khai sinh so\xcc\x82\xcc\x81 12", -1,
-                                              &error);
+    bhxh_scan_birth_certificate_from_payload ("Gia\xcc\x82\xcc\x81y khai sinh "
+                                              "so\xcc\x82\xcc\x81 12", -1, &error);
 
   g_assert_no_error (error);
   g_assert_null (doc->id_number);

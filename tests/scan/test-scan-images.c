@@ -258,7 +258,8 @@ test_not_utf8 (void)
 static void
 test_nfd (void)
 {
-  const char *nfd = "001090012345||Nguye\xcc\x82\xcc\x83n Va\xcc\x86n An|15031990|Nam|Ha\xcc\x80 No\xcc\xa3\xcc\x82i|20042021";
+  const char *nfd = "001090012345||Nguye\xcc\x82\xcc\x83n Va\xcc\x86n An|15031990|Nam|"
+                    "Ha\xcc\x80 No\xcc\xa3\xcc\x82i|20042021";
   g_autofree char *path = make_qr ("nfd.png", nfd, strlen (nfd), TRUE, 4);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = decode_file (path, BHXH_SCAN_ENGINE_ZBAR, &error);
