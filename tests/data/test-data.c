@@ -851,6 +851,152 @@ test_debian_static (void)
   g_assert_nonnull (strstr (contents, "License: GPL-3.0-or-later"));
 }
 
+/* The names Build-Depends lists, without versions, alternatives' bars,
+ * architectures or build profiles. */
+static GPtrArray *
+build_depends (void)
+{
+  g_autofree char *control = src_path ("packaging", "debian", "control", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GRegex) field = g_regex_new ("^Build-Depends:((?:.*\\n?(?:[ \\t].*\\n?)*))",
+                                         G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  g_autofree char *value = NULL;
+  g_auto(GStrv) items = NULL;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_true (g_file_get_contents (control, &contents, NULL, NULL));
+  g_assert_true (g_regex_match (field, contents, 0, &m));
+  value = g_match_info_fetch (m, 1);
+  items = g_regex_split_simple ("[,|]", value, 0, 0);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      char *name = g_strstrip (items[i]);
+
+      name[strcspn (name, " \t\n(<[:")] = '\0';
+      if (*name != '\0')
+        g_ptr_array_add (names, g_strdup (name));
+    }
+  return names;
+}
+
+/* Every meson.build of the tree, build directories left out. */
+static void
+collect_meson_files (const char *rel_dir,
+                     GPtrArray  *found)
+{
+  g_autofree char *dir = src_path (rel_dir, NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *rel = g_build_filename (rel_dir, name, NULL);
+      g_autofree char *path = g_build_filename (TOP_SRCDIR, rel, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (*name != '.' && *name != '_' && !g_str_has_prefix (name, "build") &&
+              !g_str_equal (name, "subprojects"))
+            collect_meson_files (rel, found);
+        }
+      else if (g_str_equal (name, "meson.build"))
+        g_ptr_array_add (found, g_steal_pointer (&path));
+    }
+}
+
+/* The Debian package that owns a file (dpkg -S), or NULL. */
+static char *
+owning_package (const char *path_or_pattern)
+{
+  const char *argv[] = { "dpkg-query", "-S", path_or_pattern, NULL };
+  RunResult r;
+  char *package = NULL;
+
+  run (argv, NULL, &r);
+  if (r.status == 0)
+    package = g_strndup (r.out, strcspn (r.out, ":,"));
+  run_result_clear (&r);
+  return package;
+}
+
+/* Each library the build asks meson for (dependency () and find_library ())
+ * comes from a package that debian/control's Build-Depends lists, so the
+ * package build cannot break on a clean machine when someone adds one. */
+static void
+test_debian_build_depends (void)
+{
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GRegex) call = g_regex_new ("(dependency|find_library)\\(\\s*'([^']+)'([^)]*)", 0, 0, NULL);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autofree char *dpkg_query = g_find_program_in_path ("dpkg-query");
+  guint checked = 0;
+
+  if (dpkg_query == NULL)
+    {
+      g_test_skip ("not a Debian system");
+      return;
+    }
+  assert_tool ("pkg-config");
+  listed = build_depends ();
+  g_ptr_array_add (files, src_path ("meson.build", NULL));
+  collect_meson_files ("src", files);
+  collect_meson_files ("tests", files);
+  collect_meson_files ("bench", files);
+  collect_meson_files ("data", files);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *contents = NULL;
+      g_autoptr(GMatchInfo) m = NULL;
+
+      g_assert_true (g_file_get_contents (g_ptr_array_index (files, i), &contents, NULL, NULL));
+      for (g_regex_match (call, contents, 0, &m); g_match_info_matches (m);
+           g_match_info_next (m, NULL))
+        {
+          g_autofree char *kind = g_match_info_fetch (m, 1);
+          g_autofree char *name = g_match_info_fetch (m, 2);
+          g_autofree char *rest = g_match_info_fetch (m, 3);
+          g_autofree char *file = NULL;
+          g_autofree char *package = NULL;
+
+          /* optional with a fallback, the C library, or already done */
+          if (strstr (rest, "required: false") != NULL || g_str_equal (name, "m") ||
+              !g_hash_table_add (seen, g_strdup (name)))
+            continue;
+          if (g_str_equal (kind, "dependency"))
+            {
+              const char *argv[] = { "pkg-config", "--path", name, NULL };
+              RunResult r;
+
+              run (argv, NULL, &r);
+              if (r.status == 0)
+                file = g_strdup (g_strstrip (r.out));
+              run_result_clear (&r);
+            }
+          else
+            file = g_strdup_printf ("*/lib%s.so", name);
+          if (file == NULL)
+            {
+              g_test_message ("%s is not installed here: not checked", name);
+              continue;
+            }
+          package = owning_package (file);
+          g_test_message ("%s('%s') -> %s", kind, name, package ? package : "(no package)");
+          checked++;
+          if (package == NULL || !str_in_array (listed, package))
+            g_string_append_printf (missing, " %s (for %s)", package ? package : file, name);
+        }
+    }
+  g_assert_cmpuint (checked, >=, 10);
+  if (missing->len > 0)
+    g_error ("packaging/debian/control's Build-Depends lacks:%s", missing->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -872,6 +1018,7 @@ main (int   argc,
   g_test_add_func ("/flatpak/manifest", test_flatpak_manifest);
   g_test_add_func ("/flatpak/builder", test_flatpak_builder);
   g_test_add_func ("/debian/static", test_debian_static);
+  g_test_add_func ("/debian/build-depends", test_debian_build_depends);
 
   return g_test_run ();
 }
