@@ -466,7 +466,9 @@ handle_single (SimServer         *self,
       respond_error (r, 400, "bad-request", "UUID trong đường dẫn và trong nội dung khác nhau.");
       return;
     }
+  sim_store_begin (self->store, NULL);
   result = submit_one (self, account, body);
+  sim_store_commit (self->store, NULL);
   status = json_object_get_string_member (result, "status");
   if (g_str_equal (status, "accepted"))
     code = json_object_get_boolean_member (result, "replayed") ? 200 : 201;

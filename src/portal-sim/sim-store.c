@@ -930,7 +930,7 @@ sim_store_submit_decision (SimStore   *self,
   if (result == NULL)
     {
       g_autofree char *ack = g_strdup_printf ("ACK-%08" G_GINT64_FORMAT,
-                                              sim_store_count_decisions (self) + 1);
+        query_int (self, "SELECT coalesce(max(rowid), 0) + 1 FROM decisions", NULL));
       g_autofree char *at = now_iso ();
 
       result = result_new (uuid, "accepted", NULL, NULL);
