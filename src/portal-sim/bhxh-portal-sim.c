@@ -24,6 +24,7 @@ open_and_seed (SimStore   **out,
                const char  *office,
                int          n_demo,
                int          n_persons,
+               int          demo_data,
                const char  *declarations_file,
                const char  *mirror_file,
                const char  *mirror_version,
@@ -40,7 +41,12 @@ open_and_seed (SimStore   **out,
   /* One transaction: seeding 10 000 declarations takes a blink, not minutes. */
   if (fresh && !sim_store_begin (store, error))
     goto fail;
-  if (fresh && (declarations_file || mirror_file))
+  if (fresh && demo_data > 0)
+    {
+      if (!sim_seed_from_demo (store, demo_data, error))
+        goto fail;
+    }
+  else if (fresh && (declarations_file || mirror_file))
     {
       if (!sim_seed_from_files (store, declarations_file, mirror_file, mirror_version, error))
         goto fail;
@@ -61,7 +67,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int port = 0, n_demo = 40, n_persons = 200, seed = 1, latency = 0;
+  int port = 0, n_demo = 40, n_persons = 200, seed = 1, latency = 0, demo_data = 0;
   double fail_rate = 0, drop_rate = 0, truncate_rate = 0, conflict_rate = 0;
   g_autofree char *db = NULL, *token = NULL, *workstation = NULL, *office = NULL;
   g_autofree char *declarations_file = NULL, *mirror_file = NULL, *mirror_version = NULL;
@@ -76,6 +82,8 @@ main (int   argc,
     { "office", 0, 0, G_OPTION_ARG_STRING, &office, "Office (subtree) of the token", "CODE" },
     { "demo", 0, 0, G_OPTION_ARG_INT, &n_demo, "Synthetic declarations to seed", "N" },
     { "persons", 0, 0, G_OPTION_ARG_INT, &n_persons, "Synthetic mirror persons to seed", "N" },
+    { "demo-data", 0, 0, G_OPTION_ARG_INT, &demo_data,
+      "Seed from the project's demo data with N mirror persons (≥ 1000)", "N" },
     { "seed-declarations", 0, 0, G_OPTION_ARG_FILENAME, &declarations_file,
       "Seed declarations from a bhxh-declarations/1 file", "FILE" },
     { "seed-mirror", 0, 0, G_OPTION_ARG_FILENAME, &mirror_file,
@@ -122,7 +130,8 @@ main (int   argc,
     }
   if (!open_and_seed (&store, db, token ? token : "demo-token",
                       workstation ? workstation : "WS-00106-01", office ? office : "001",
-                      MAX (n_demo, 0), MAX (n_persons, 0), declarations_file, mirror_file,
+                      MAX (n_demo, 0), MAX (n_persons, 0), demo_data, declarations_file,
+                      mirror_file,
                       mirror_version, &error))
     {
       g_printerr ("bhxh-portal-sim: %s\n", error->message);

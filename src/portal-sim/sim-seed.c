@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
+#include "demo/bhxh-demo.h"
+
 #include "sim-seed.h"
 
 static const char * const family[] = {
@@ -30,14 +34,20 @@ static const struct { const char *code; const char *name; } offices[] = {
   { "00115", "BHXH quận Hà Đông" },
   { "079", "BHXH Thành phố Hồ Chí Minh" }, { "07901", "BHXH Quận 1" },
 };
+/* The same codes the counter ships with (data/migrations/0001-initial.sql). */
 static const struct { const char *code; const char *label; } reasons[] = {
-  { "name-mismatch", "Họ tên không khớp với giấy tờ tùy thân" },
-  { "id-mismatch", "Số định danh cá nhân không khớp" },
-  { "birth-date-mismatch", "Ngày sinh không khớp" },
-  { "not-in-registry", "Không có trong dữ liệu quản lý của BHXH" },
-  { "document-expired", "Giấy tờ tùy thân đã hết hạn" },
-  { "not-present", "Người khai không đến nộp hồ sơ" },
-  { "other", "Lý do khác" },
+  { "id-mismatch", "Số định danh cá nhân/CCCD không khớp với tờ khai" },
+  { "name-mismatch", "Họ và tên không khớp với giấy tờ tùy thân" },
+  { "birth-date-mismatch", "Ngày sinh không khớp với giấy tờ tùy thân" },
+  { "not-in-registry", "Không tìm thấy trong cơ sở dữ liệu BHXH" },
+  { "document-unreadable", "Giấy tờ tùy thân không đọc được hoặc không hợp lệ" },
+  { "person-absent", "Người kê khai không đến nộp hồ sơ" },
+  { "guardian-no-account", "Cha, mẹ hoặc người giám hộ chưa có tài khoản giao dịch điện tử" },
+  { "duplicate", "Tờ khai trùng với tờ khai khác đang xử lý" },
+  { "expired", "Tờ khai đã quá hạn 10 ngày kể từ khi xác nhận" },
+  { "incomplete-form", "Tờ khai chưa đầy đủ thông tin hoặc chưa ký" },
+  { "wrong-office", "Tờ khai gửi sai cơ quan BHXH tiếp nhận" },
+  { "other", "Lý do khác (xem ghi chú)" },
 };
 static const struct { const char *key; const char *value; } rules[] = {
   { "mirror_warn_days", "3" }, { "mirror_block_days", "7" },
@@ -155,8 +165,8 @@ seed_declaration (guint      i,
 }
 
 static gboolean
-seed_reference (SimStore  *store,
-                GError   **error)
+seed_offices (SimStore  *store,
+              GError   **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (offices); i++)
     {
@@ -166,6 +176,13 @@ seed_reference (SimStore  *store,
       if (!sim_store_put_office (store, offices[i].code, parent, offices[i].name, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+seed_reference (SimStore  *store,
+                GError   **error)
+{
   for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
     if (!sim_store_put_reason (store, reasons[i].code, reasons[i].label, error))
       return FALSE;
@@ -186,7 +203,7 @@ sim_seed_demo (SimStore  *store,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) mirror = sim_seed_mirror_jsonl (MAX (n_persons, n_declarations), 0);
 
-  if (!seed_reference (store, error))
+  if (!seed_offices (store, error) || !seed_reference (store, error))
     return FALSE;
   for (guint i = 0; i < n_declarations; i++)
     json_array_add_object_element (array, seed_declaration (i, now));
@@ -203,7 +220,7 @@ sim_seed_from_files (SimStore    *store,
                      const char  *mirror_version,
                      GError     **error)
 {
-  if (!seed_reference (store, error))
+  if (!seed_offices (store, error) || !seed_reference (store, error))
     return FALSE;
   if (declarations_file)
     {
@@ -226,4 +243,113 @@ sim_seed_from_files (SimStore    *store,
                                        bytes, error);
     }
   return TRUE;
+}
+
+/* One RFC 4180 line (no line breaks inside quotes: the demo has none). */
+static GPtrArray *
+split_csv (const char *line)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (g_free);
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = line; *p && *p != '\r'; p++)
+    {
+      if (quoted && *p == '"' && p[1] == '"')
+        g_string_append_c (field, *p++);
+      else if (*p == '"')
+        quoted = !quoted;
+      else if (*p == ',' && !quoted)
+        {
+          g_ptr_array_add (fields, g_string_free (field, FALSE));
+          field = g_string_new (NULL);
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+  g_ptr_array_add (fields, g_string_free (field, FALSE));
+  return fields;
+}
+
+static GBytes *
+csv_to_jsonl (const char *csv,
+              gsize       len)
+{
+  g_autofree char *copy = g_strndup (csv, len);
+  g_auto(GStrv) lines = g_strsplit (copy, "\n", -1);
+  g_autoptr(GPtrArray) header = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) fields = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *text = NULL;
+      JsonObject *object;
+
+      if (*lines[i] == '\0' || *lines[i] == '\r')
+        continue;
+      fields = split_csv (lines[i]);
+      if (header == NULL)
+        {
+          header = g_steal_pointer (&fields);
+          continue;
+        }
+      object = json_object_new ();
+      for (guint f = 0; f < header->len && f < fields->len; f++)
+        {
+          const char *value = g_ptr_array_index (fields, f);
+
+          if (*value)
+            json_object_set_string_member (object, g_ptr_array_index (header, f), value);
+          else
+            json_object_set_null_member (object, g_ptr_array_index (header, f));
+        }
+      node = json_node_init_object (json_node_alloc (), object);
+      json_object_unref (object);
+      json_generator_set_root (generator, node);
+      text = json_generator_to_data (generator, NULL);
+      g_string_append (out, text);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free_to_bytes (out);
+}
+
+gboolean
+sim_seed_from_demo (SimStore  *store,
+                    guint      n_persons,
+                    GError   **error)
+{
+  BhxhDate today = bhxh_date_today ();
+  g_autoptr(BhxhDemo) demo = bhxh_demo_new (&today, n_persons, BHXH_DEMO_DEFAULT_SEED, error);
+  g_autoptr(GPtrArray) demo_offices = NULL;
+  g_autoptr(JsonNode) declarations = NULL;
+  g_autoptr(GOutputStream) csv = NULL;
+  g_autoptr(GBytes) csv_bytes = NULL;
+  g_autoptr(GBytes) jsonl = NULL;
+  g_autofree char *version = NULL;
+
+  if (demo == NULL || !seed_reference (store, error))
+    return FALSE;
+  demo_offices = bhxh_demo_build_offices ();
+  for (guint i = 0; i < demo_offices->len; i++)
+    {
+      BhxhOffice *office = g_ptr_array_index (demo_offices, i);
+
+      if (!sim_store_put_office (store, office->code, office->parent_code, office->name, error))
+        return FALSE;
+    }
+  declarations = bhxh_demo_build_declarations (demo);
+  if (!sim_store_put_declarations (store, declarations, NULL, error))
+    return FALSE;
+
+  csv = g_memory_output_stream_new_resizable ();
+  if (!bhxh_demo_write_mirror_csv (demo, csv, NULL, error)
+      || !g_output_stream_close (csv, NULL, error))
+    return FALSE;
+  csv_bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (csv));
+  jsonl = csv_to_jsonl (g_bytes_get_data (csv_bytes, NULL), g_bytes_get_size (csv_bytes));
+  version = g_strdup_printf ("demo-%04u-%02u-%02u", today.year, today.month, today.day);
+  return sim_store_publish_mirror (store, version, jsonl, error);
 }

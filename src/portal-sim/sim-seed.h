@@ -12,6 +12,10 @@ gboolean  sim_seed_demo            (SimStore    *store,
                                     guint        n_declarations,
                                     guint        n_persons,
                                     GError     **error);
+/* The project's demo data (src/demo): its offices, declarations and mirror. */
+gboolean  sim_seed_from_demo       (SimStore    *store,
+                                    guint        n_persons,
+                                    GError     **error);
 gboolean  sim_seed_from_files      (SimStore    *store,
                                     const char  *declarations_file,
                                     const char  *mirror_file,

@@ -77,7 +77,7 @@ test_pull_incremental (SyncFixture   *f,
   g_assert_no_error (error);
   g_assert_cmpuint (offices->len, ==, 18);
   reasons = bhxh_store_dup_meta (f->store, "sync.reason_codes");
-  g_assert_nonnull (strstr (reasons, "Họ tên không khớp"));
+  g_assert_nonnull (strstr (reasons, "Họ và tên không khớp"));
   d = bhxh_store_get_declaration (f->store, "TK01-00106-000006", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (d->full_name, ==, "Huỳnh Thị Bình");
@@ -100,6 +100,27 @@ test_pull_incremental (SyncFixture   *f,
   d = bhxh_store_get_declaration (f->store, "TK01-00106-900001", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (d->full_name, ==, "Đỗ Văn Mới");
+}
+
+/* The simulator seeded from the project's demo data (src/demo). */
+static void
+test_pull_demo_data (SyncFixture   *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autoptr(GPtrArray) offices = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_start_sim (f, "--demo-data=1000", NULL);
+  report = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (report->errors->len, ==, 0);
+  g_assert_cmpuint (report->mirror_rows, ==, 1000);
+  g_assert_cmpuint (report->declarations, >, 100);
+  g_assert_true (g_str_has_prefix (report->mirror_version, "demo-"));
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 1000);
+  offices = bhxh_store_list_offices (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offices->len, ==, report->offices);
 }
 
 static void
@@ -663,6 +684,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, SyncFixture, NULL, sync_fixture_setup, func, sync_fixture_teardown)
   ADD ("/sync/pull/incremental", test_pull_incremental);
+  ADD ("/sync/pull/demo-data", test_pull_demo_data);
   ADD ("/sync/pull/mirror-delta-and-resume", test_mirror_delta_and_resume);
   ADD ("/sync/push/exactly-once-under-faults", test_push_exactly_once_under_faults);
   ADD ("/sync/push/crash-and-restart", test_push_crash_and_restart);
