@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gi18n-lib.h>
@@ -1164,28 +1165,42 @@ guess_format (const char *file)
   return BHXH_MIRROR_FORMAT_CSV;
 }
 
-/**
- * bhxh_store_import_mirror:
- * @file: a CSV or JSON Lines file (docs/formats.md)
- * @format: its format, or %BHXH_MIRROR_FORMAT_AUTO to go by the file name
- * @version: (nullable): the mirror's version; %NULL: the file's base name
- * @progress: (nullable): called every 65536 rows
- * @cancellable: (nullable): cancels the import, also from @progress
- * @n_rows: (out) (optional): the number of persons imported
- *
- * Replaces the registry mirror with the file's content, all or nothing:
- * on any error, cancellation or crash the previous mirror stays in use.
- */
-gboolean
-bhxh_store_import_mirror (BhxhStore         *self,
-                          const char        *file,
-                          BhxhMirrorFormat   format,
-                          const char        *version,
-                          BhxhProgressFunc   progress,
-                          gpointer           user_data,
-                          GCancellable      *cancellable,
-                          guint64           *n_rows,
-                          GError           **error)
+/* One import at a time per mirror, across processes: the lock goes with
+ * the process, so a killed import never leaves it held. */
+static int
+lock_mirror (BhxhStore  *self,
+             GError    **error)
+{
+  g_autofree char *path = g_strconcat (self->mirror_path, ".lock", NULL);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int saved;
+
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) == 0)
+    return fd;
+  saved = errno;
+  if (fd >= 0)
+    close (fd);
+  if (saved == EWOULDBLOCK)
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
+                 _("Another import of the registry mirror is running"));
+  else
+    g_set_error (error, BHXH_STORE_ERROR,
+                 saved == EROFS || saved == EACCES ? BHXH_STORE_ERROR_READ_ONLY
+                                                   : BHXH_STORE_ERROR_IO,
+                 _("Cannot lock %s: %s"), path, g_strerror (saved));
+  return -1;
+}
+
+static gboolean
+import_mirror_locked (BhxhStore         *self,
+                      const char        *file,
+                      BhxhMirrorFormat   format,
+                      const char        *version,
+                      BhxhProgressFunc   progress,
+                      gpointer           user_data,
+                      GCancellable      *cancellable,
+                      guint64           *n_rows,
+                      GError           **error)
 {
   g_autofree char *new_path = NULL;
   g_autofree char *fallback_version = NULL;
@@ -1196,9 +1211,6 @@ bhxh_store_import_mirror (BhxhStore         *self,
   struct stat st;
   gboolean ok;
   int fd;
-
-  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
-  g_return_val_if_fail (file != NULL, FALSE);
 
   new_path = g_strconcat (self->mirror_path, ".new", NULL);
   remove_with_journals (new_path);   /* stale, from an interrupted import */
@@ -1262,4 +1274,43 @@ bhxh_store_import_mirror (BhxhStore         *self,
     }
 
   return TRUE;
+}
+
+/**
+ * bhxh_store_import_mirror:
+ * @file: a CSV or JSON Lines file (docs/formats.md)
+ * @format: its format, or %BHXH_MIRROR_FORMAT_AUTO to go by the file name
+ * @version: (nullable): the mirror's version; %NULL: the file's base name
+ * @progress: (nullable): called every 65536 rows
+ * @cancellable: (nullable): cancels the import, also from @progress
+ * @n_rows: (out) (optional): the number of persons imported
+ *
+ * Replaces the registry mirror with the file's content, all or nothing:
+ * on any error, cancellation or crash the previous mirror stays in use.
+ */
+gboolean
+bhxh_store_import_mirror (BhxhStore         *self,
+                          const char        *file,
+                          BhxhMirrorFormat   format,
+                          const char        *version,
+                          BhxhProgressFunc   progress,
+                          gpointer           user_data,
+                          GCancellable      *cancellable,
+                          guint64           *n_rows,
+                          GError           **error)
+{
+  gboolean ok;
+  int lock;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
+
+  lock = lock_mirror (self, error);
+  if (lock < 0)
+    return FALSE;
+  ok = import_mirror_locked (self, file, format, version, progress, user_data,
+                             cancellable, n_rows, error);
+  close (lock);
+
+  return ok;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -224,6 +226,35 @@ test_bad_row_late (Fixture       *f,
   assert_mirror_v1 (f);
 }
 
+/* Another process importing: its half-built file is left alone. */
+static void
+test_concurrent_import (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lock_path = g_strconcat (f->path, "-mirror.lock", NULL);
+  g_autofree char *new_path = NULL;
+  g_autofree char *jsonl = fixture_write (f->dir, "next.jsonl", FIXTURE_MIRROR_JSONL);
+  int lock = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  guint64 rows = 0;
+
+  g_assert_cmpint (lock, >=, 0);
+  g_assert_cmpint (flock (lock, LOCK_EX | LOCK_NB), ==, 0);
+  new_path = fixture_write (f->dir, "desk.db-mirror.new", "being written");
+  g_assert_false (bhxh_store_import_mirror (f->store, jsonl, BHXH_MIRROR_FORMAT_AUTO, "v2",
+                                            NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (new_path, G_FILE_TEST_EXISTS));
+  close (lock);
+
+  g_assert_true (bhxh_store_import_mirror (f->store, jsonl, BHXH_MIRROR_FORMAT_AUTO, "v2",
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_false (g_file_test (new_path, G_FILE_TEST_EXISTS));
+}
+
 typedef struct
 {
   int    fd;
@@ -349,6 +380,8 @@ main (int   argc,
   g_test_add ("/mirror/bad-rows", Fixture, NULL, setup, test_bad_rows, teardown);
   g_test_add ("/mirror/bad-row-late", Fixture, NULL, setup, test_bad_row_late, teardown);
   g_test_add ("/mirror/cancel", Fixture, NULL, setup, test_cancel, teardown);
+  g_test_add ("/mirror/concurrent-import", Fixture, NULL, setup, test_concurrent_import,
+              teardown);
   g_test_add ("/mirror/killed", Fixture, NULL, setup, test_killed, teardown);
 
   return g_test_run ();
