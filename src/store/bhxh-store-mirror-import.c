@@ -170,6 +170,14 @@ parse_sex (const char *p,
     return "male";
   if (text_equal (p, len, "female") || text_equal (p, len, "Nữ") || text_equal (p, len, "nữ"))
     return "female";
+  /* "Nữ" typed in decomposed form. */
+  if (len < 16 && has_combining_marks (p, len) && g_utf8_validate_len (p, len, NULL))
+    {
+      g_autofree char *nfc = g_utf8_normalize (p, len, G_NORMALIZE_NFC);
+
+      if (nfc != NULL && (g_str_equal (nfc, "Nữ") || g_str_equal (nfc, "nữ")))
+        return "female";
+    }
 
   return NULL;
 }
@@ -686,9 +694,18 @@ map_header (const char * const *names,
           name += 3;
           len -= 3;
         }
+      /* Header names are matched trimmed and without regard to case. */
+      while (len > 0 && g_ascii_isspace (*name))
+        {
+          name++;
+          len--;
+        }
+      while (len > 0 && g_ascii_isspace (name[len - 1]))
+        len--;
       map[i] = -1;
       for (int c = 0; c < N_COLS; c++)
-        if (text_equal (name, len, column_names[c]))
+        if (len == strlen (column_names[c]) &&
+            g_ascii_strncasecmp (name, column_names[c], len) == 0)
           {
             if (seen[c])
               {

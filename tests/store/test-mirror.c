@@ -140,6 +140,33 @@ test_jsonl (Fixture       *f,
   g_assert_null (bhxh_store_find_person (f->store, "0112345678", NULL));
 }
 
+/* Header names trimmed and in any case; "Nữ" typed decomposed; LF ends. */
+static void
+test_lenient (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = fixture_write (f->dir, "lenient.csv",
+                                        " BHXH_Code ,Full_Name,Birth_Date , SEX\n"
+                                        "0100000001,Hà Thị Một,1970,Nu\xCC\x9B\xCC\x83\n"
+                                        "0100000002,\"Hai\",1971-02,\n");
+  g_autoptr(BhxhPerson) one = NULL;
+  g_autoptr(BhxhPerson) two = NULL;
+  guint64 rows = 0;
+
+  g_assert_true (bhxh_store_import_mirror (f->store, csv, BHXH_MIRROR_FORMAT_AUTO, NULL,
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  one = bhxh_store_find_person (f->store, "0100000001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (one->sex, ==, BHXH_SEX_FEMALE);
+  g_assert_null (one->id_number);
+  two = bhxh_store_find_person (f->store, "0100000002", &error);
+  g_assert_cmpstr (two->full_name, ==, "Hai");
+  g_assert_cmpint (two->sex, ==, BHXH_SEX_UNKNOWN);
+}
+
 static void
 assert_refused (Fixture    *f,
                 const char *name,
@@ -377,6 +404,7 @@ main (int   argc,
   g_test_add_func ("/mirror/fold", test_fold);
   g_test_add ("/mirror/csv", Fixture, NULL, setup, test_csv, teardown);
   g_test_add ("/mirror/jsonl", Fixture, NULL, setup, test_jsonl, teardown);
+  g_test_add ("/mirror/lenient", Fixture, NULL, setup, test_lenient, teardown);
   g_test_add ("/mirror/bad-rows", Fixture, NULL, setup, test_bad_rows, teardown);
   g_test_add ("/mirror/bad-row-late", Fixture, NULL, setup, test_bad_row_late, teardown);
   g_test_add ("/mirror/cancel", Fixture, NULL, setup, test_cancel, teardown);
