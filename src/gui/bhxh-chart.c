@@ -21,6 +21,7 @@ struct _BhxhChart
   GStrv           series;
   double         *values;
   char           *summary;
+  guint           first_color;
 };
 
 G_DEFINE_FINAL_TYPE (BhxhChart, bhxh_chart, GTK_TYPE_WIDGET)
@@ -121,7 +122,7 @@ draw_legend (BhxhChart     *self,
       g_autoptr(PangoLayout) layout = layout_new (self, self->series[s], FALSE);
       int w, h;
 
-      gdk_cairo_set_source_rgba (cr, &palette[s % G_N_ELEMENTS (palette)]);
+      gdk_cairo_set_source_rgba (cr, &palette[(s + self->first_color) % G_N_ELEMENTS (palette)]);
       cairo_rectangle (cr, x, y + 4, 12, 12);
       cairo_fill (cr);
       pango_layout_get_pixel_size (layout, &w, &h);
@@ -159,7 +160,7 @@ draw_columns (BhxhChart     *self,
           double v = self->values[c * n_series (self) + s];
           double h = plot_h * v / max;
 
-          gdk_cairo_set_source_rgba (cr, &palette[s % G_N_ELEMENTS (palette)]);
+          gdk_cairo_set_source_rgba (cr, &palette[(s + self->first_color) % G_N_ELEMENTS (palette)]);
           cairo_rectangle (cr, x, y - h, bar, h);
           cairo_fill (cr);
           y -= h;
@@ -204,7 +205,7 @@ draw_bars (BhxhChart     *self,
           double v = self->values[c * n_series (self) + s];
           double w = plot_w * v / max;
 
-          gdk_cairo_set_source_rgba (cr, &palette[s % G_N_ELEMENTS (palette)]);
+          gdk_cairo_set_source_rgba (cr, &palette[(s + self->first_color) % G_N_ELEMENTS (palette)]);
           cairo_rectangle (cr, x, y + (row - bar_h) / 2, w, bar_h);
           cairo_fill (cr);
           x += w;
@@ -378,4 +379,15 @@ bhxh_chart_get_summary (BhxhChart *self)
 {
   g_return_val_if_fail (BHXH_IS_CHART (self), NULL);
   return self->summary;
+}
+
+/* Which palette colour the first series takes (0 green, 1 red, 2 yellow):
+ * a chart of rejections alone is drawn in the rejections' red. */
+void
+bhxh_chart_set_first_color (BhxhChart *self,
+                            guint      index)
+{
+  g_return_if_fail (BHXH_IS_CHART (self));
+  self->first_color = index;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -22,6 +22,8 @@ void       bhxh_chart_set_data   (BhxhChart          *self,
                                   const char * const *categories,
                                   const char * const *series_names,
                                   const double       *values);
+void       bhxh_chart_set_first_color (BhxhChart     *self,
+                                       guint          index);
 guint      bhxh_chart_get_n_categories (BhxhChart    *self);
 double     bhxh_chart_get_total  (BhxhChart          *self);
 /* The chart as words, also its accessible description. */

@@ -227,6 +227,31 @@ set_texts (BhxhDecideDialog *self,
   gtk_label_set_text (self->intro_label, intro);
 }
 
+/* The checks name their reasons finely ("name-diacritics", "birth-date-
+ * partial"); the portal's reason codes are broader ("name-mismatch"). A code
+ * is ticked when a check reason shares its subject. */
+static gboolean
+preselect_matches (const char         *reason_code,
+                   const char * const *check_codes)
+{
+  g_autofree char *stem = g_strdup (reason_code);
+  char *suffix = g_strrstr (stem, "-mismatch");
+
+  if (suffix != NULL)
+    *suffix = '\0';
+  for (guint i = 0; check_codes != NULL && check_codes[i] != NULL; i++)
+    {
+      const char *code = check_codes[i];
+
+      if (g_str_equal (code, reason_code) || g_str_equal (code, stem))
+        return TRUE;
+      if (suffix != NULL && g_str_has_prefix (code, stem) && code[strlen (stem)] == '-' &&
+          strstr (code, "warning") == NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 BhxhDecideDialog *
 bhxh_decide_dialog_new (GtkWindow          *parent,
                         BhxhDecideMode      mode,
@@ -245,8 +270,7 @@ bhxh_decide_dialog_new (GtkWindow          *parent,
   for (guint i = 0; show_reasons && reason_codes != NULL && i < reason_codes->len; i++)
     {
       const BhxhReasonCode *reason = g_ptr_array_index (reason_codes, i);
-      gboolean active = preselected != NULL &&
-                        g_strv_contains (preselected, reason->code);
+      gboolean active = preselect_matches (reason->code, preselected);
 
       add_reason (self, reason, active);
     }

@@ -954,6 +954,7 @@ bhxh_supervisor_page_init (BhxhSupervisorPage *self)
 
   self->hour_chart = bhxh_chart_new (BHXH_CHART_COLUMNS, _("Decisions per hour"));
   self->reason_chart = bhxh_chart_new (BHXH_CHART_BARS, _("Rejections by reason"));
+  bhxh_chart_set_first_color (BHXH_CHART (self->reason_chart), 1);
   self->clerk_chart = bhxh_chart_new (BHXH_CHART_BARS, _("Decisions per clerk"));
   gtk_flow_box_append (self->charts_box, self->hour_chart);
   gtk_flow_box_append (self->charts_box, self->reason_chart);

@@ -346,7 +346,12 @@ codes_from_check (const BhxhCheck *check)
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   for (guint i = 0; check != NULL && i < check->reasons->len; i++)
-    g_strv_builder_add (builder, ((BhxhReason *) g_ptr_array_index (check->reasons, i))->code);
+    {
+      const BhxhReason *reason = g_ptr_array_index (check->reasons, i);
+
+      if (reason->severity != BHXH_SEVERITY_INFO)
+        g_strv_builder_add (builder, reason->code);
+    }
   return g_strv_builder_end (builder);
 }
 

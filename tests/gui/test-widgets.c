@@ -278,6 +278,19 @@ test_decide_dialog (void)
   g_assert_cmpstr (result, ==, "expired|quá 10 ngày");
   g_assert_finalize_object (dialog);
 
+  /* The check's fine reasons tick the portal's broader codes. */
+  {
+    const char *from_check[] = { "name-diacritics", "id-warning-sex", NULL };
+
+    g_clear_pointer (&result, g_free);
+    dialog = bhxh_decide_dialog_new (NULL, BHXH_DECIDE_REJECT, "An", reasons, from_check, FALSE);
+    g_object_ref (dialog);
+    g_signal_connect (dialog, "decided", G_CALLBACK (decided_cb), &result);
+    g_assert_true (bhxh_decide_dialog_confirm (dialog));
+    g_assert_cmpstr (result, ==, "name-mismatch|");
+    g_assert_finalize_object (dialog);
+  }
+
   /* An override needs a note. */
   g_clear_pointer (&result, g_free);
   dialog = bhxh_decide_dialog_new (NULL, BHXH_DECIDE_OVERRIDE, "An", reasons, NULL, TRUE);
