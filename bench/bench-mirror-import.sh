@@ -31,7 +31,8 @@ cat "$csv" > /dev/null   # the same warm page cache for every run
 size=$(stat -c %s "$csv")
 
 now () { date +%s.%N; }
-elapsed () { echo "$2 - $1" | bc -l; }
+calc () { awk "BEGIN { print $* }"; }
+elapsed () { calc "$2 - $1"; }
 
 # The schema bhxh-deskctl builds (minus name_folded, which the shell cannot
 # compute: full_name is indexed in its place, the same work for the sorter).
@@ -43,8 +44,8 @@ CREATE INDEX persons_id_number ON persons (id_number) WHERE id_number <> '';
 CREATE INDEX persons_office_code ON persons (office_code) WHERE office_code <> '';
 CREATE INDEX persons_full_name ON persons (full_name);"
 
-# The smaller of two numbers (bc prints no leading zero: keep it numeric).
-min () { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+# The smaller of two numbers.
+min () { if [ -z "$1" ] || [ "$(calc "$2 < $1")" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 
 # $1: variable prefix, $2: pragmas. Keeps the best run in ${1}_load, ${1}_total.
 shell_import () {
@@ -79,11 +80,11 @@ ours_import () {
 
 line () {
   printf '%-36s %9d rows  load %7.2f s (%8.0f rows/s)  +indexes %7.2f s (%8.0f rows/s)\n' \
-    "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)" "$4" "$(echo "$2 / $4" | bc -l)"
+    "$1" "$2" "$3" "$(calc "$2 / $3")" "$4" "$(calc "$2 / $4")"
 }
 
 reps=${REPS:-2}
-echo "CSV: $rows rows, $(echo "$size / 1048576" | bc) MiB; best of $reps interleaved runs;" \
+echo "CSV: $rows rows, $(calc "int($size / 1048576)") MiB; best of $reps interleaved runs;" \
      "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for rep in $(seq "$reps"); do
   ours_import
@@ -94,13 +95,13 @@ done
 
 line "bhxh-deskctl mirror import" "$ours_rows" "$ours_load" "$ours_total"
 echo "  (its total includes fsync and the atomic swap; mirror file" \
-     "$(echo "$mirror_size / 1048576" | bc) MiB)"
+     "$(calc "int($mirror_size / 1048576)") MiB)"
 line "sqlite3 .import (default pragmas)" "$shell_rows" "$stock_load" "$stock_total"
 line "sqlite3 .import (our pragmas)" "$shell_rows" "$tuned_load" "$tuned_total"
 printf 'ratio, with indexes:    %.2fx vs stock shell, %.2fx vs tuned shell\n' \
-  "$(echo "$stock_total / $ours_total" | bc -l)" "$(echo "$tuned_total / $ours_total" | bc -l)"
+  "$(calc "$stock_total / $ours_total")" "$(calc "$tuned_total / $ours_total")"
 printf 'ratio, load only:       %.2fx vs stock shell, %.2fx vs tuned shell\n' \
-  "$(echo "$stock_load / $ours_load" | bc -l)" "$(echo "$tuned_load / $ours_load" | bc -l)"
+  "$(calc "$stock_load / $ours_load")" "$(calc "$tuned_load / $ours_load")"
 printf 'ours with indexes vs shell without: %.2fx (stock), %.2fx (tuned)\n' \
-  "$(echo "$stock_load / $ours_total" | bc -l)" "$(echo "$tuned_load / $ours_total" | bc -l)"
+  "$(calc "$stock_load / $ours_total")" "$(calc "$tuned_load / $ours_total")"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
