@@ -135,6 +135,18 @@ fi
 ok "$(basename "$deb"): $(du -k "$deb" | cut -f1) KiB in ${build_s} s"
 
 # ---------------------------------------------------------------------------
+# From here on a failed check is recorded and the others still run, so that
+# one report shows everything that is wrong with the package.
+failures=()
+bad () { printf 'FAIL %s\n' "$*" >&2; failures+=("$*"); }
+check () {  # check DESCRIPTION COMMAND...: ok or FAIL, output shown on failure
+  local what=$1 log
+  shift
+  log=$(mktemp)
+  if "$@" >"$log" 2>&1; then ok "$what"; else cat "$log"; bad "$what"; fi
+  rm -f "$log"
+}
+
 step "lintian"
 lintian_rc=0
 lintian --fail-on error --display-info --tag-display-limit 0 "$changes" \
@@ -144,9 +156,10 @@ n_err=$(grep -c '^E: ' "$outdir/lintian.log" || true)
 n_warn=$(grep -c '^W: ' "$outdir/lintian.log" || true)
 n_info=$(grep -c '^I: ' "$outdir/lintian.log" || true)
 if [ "$lintian_rc" -ne 0 ] || [ "$n_err" -ne 0 ]; then
-  fail "lintian: $n_err error(s) (exit $lintian_rc)"
+  bad "lintian: $n_err error(s) (exit $lintian_rc)"
+else
+  ok "lintian: 0 errors, $n_warn warning(s), $n_info info"
 fi
-ok "lintian: 0 errors, $n_warn warning(s), $n_info info"
 
 # ---------------------------------------------------------------------------
 step "contents"
@@ -165,43 +178,51 @@ expect=(
   usr/share/locale/vi/LC_MESSAGES/bhxh-desk.mo
   usr/share/doc/bhxh-desk/copyright
 )
+n_missing=0
 for f in "${expect[@]}"; do
-  [ -e "$root/$f" ] || fail "the package lacks /$f"
+  [ -e "$root/$f" ] || { bad "the package lacks /$f"; n_missing=$((n_missing + 1)); }
 done
-ok "${#expect[@]} expected files present ($(grep -c '^-' "$outdir/contents.txt") files in all)"
+[ "$n_missing" -eq 0 ] \
+  && ok "${#expect[@]} expected files present ($(grep -c '^-' "$outdir/contents.txt") files in all)"
 
 units=""
 if [ -d "$root/usr/lib/systemd/user" ]; then
   units=$(cd "$root" && find usr/lib/systemd/user \( -name '*.timer' -o -name '*.service' \) | sort)
 fi
-echo "$units" | grep -q '\.timer$' || fail "no systemd user timer in /usr/lib/systemd/user"
-echo "$units" | grep -q '\.service$' || fail "no systemd user service in /usr/lib/systemd/user"
+echo "$units" | grep -q '\.timer$' || bad "no systemd user timer in /usr/lib/systemd/user"
+echo "$units" | grep -q '\.service$' || bad "no systemd user service in /usr/lib/systemd/user"
 for t in $(echo "$units" | grep '\.timer$'); do
   service=$(sed -n 's/^Unit=//p' "$root/$t")
   [ -n "$service" ] || service=$(basename "$t" .timer).service
-  [ -f "$root/usr/lib/systemd/user/$service" ] || fail "/$t starts $service, which is not shipped"
   calendar=$(sed -n 's/^OnCalendar=//p' "$root/$t" | head -n 1)
-  [ -n "$calendar" ] || fail "/$t has no OnCalendar="
-  next=$(systemd-analyze calendar "$calendar" 2>/dev/null | sed -n 's/^ *Next elapse: //p') \
-    || fail "/$t: systemd cannot parse OnCalendar=$calendar"
-  exec_bin=$(sed -n 's/^ExecStart=[-@:+!]*\([^ ]*\).*/\1/p' "$root/usr/lib/systemd/user/$service")
-  [ -x "$root$exec_bin" ] || fail "$service runs $exec_bin, which the package does not ship"
-  ok "systemd user unit /$t ($calendar, next: $next) → $service → $exec_bin"
+  next=$(systemd-analyze calendar "$calendar" 2>/dev/null | sed -n 's/^ *Next elapse: //p' || true)
+  exec_bin=$(sed -n 's/^ExecStart=[-@:+!]*\([^ ]*\).*/\1/p' \
+    "$root/usr/lib/systemd/user/$service" 2>/dev/null || true)
+  if [ ! -f "$root/usr/lib/systemd/user/$service" ]; then
+    bad "/$t starts $service, which is not shipped"
+  elif [ -z "$calendar" ] || [ -z "$next" ]; then
+    bad "/$t: no OnCalendar= that systemd can parse ('$calendar')"
+  elif [ ! -x "$root$exec_bin" ]; then
+    bad "$service runs '$exec_bin', which the package does not ship"
+  else
+    ok "systemd user unit /$t ($calendar, next: $next) → $service → $exec_bin"
+  fi
 done
 
-desktop-file-validate "$root/usr/share/applications/$app_id.desktop" \
-  || fail "desktop-file-validate"
-ok "desktop-file-validate"
-appstreamcli validate --no-net "$root/usr/share/metainfo/$app_id.metainfo.xml" \
-  || fail "appstreamcli validate"
-appstreamcli validate-tree --no-net "$root" >"$outdir/validate-tree.log" 2>&1 \
-  || { cat "$outdir/validate-tree.log"; fail "appstreamcli validate-tree"; }
-ok "appstreamcli validate and validate-tree (metainfo, desktop file and icon agree)"
-n_mo=$(msgunfmt "$root/usr/share/locale/vi/LC_MESSAGES/bhxh-desk.mo" \
-  | msgfmt --statistics -o /dev/null - 2>&1 | sed -n 's/^\([0-9]*\) translated.*/\1/p')
+check "desktop-file-validate" \
+  desktop-file-validate "$root/usr/share/applications/$app_id.desktop"
+check "appstreamcli validate --no-net" \
+  appstreamcli validate --no-net "$root/usr/share/metainfo/$app_id.metainfo.xml"
+check "appstreamcli validate-tree --no-net (metainfo, desktop file and icon agree)" \
+  appstreamcli validate-tree --no-net "$root"
+n_mo=$(msgunfmt "$root/usr/share/locale/vi/LC_MESSAGES/bhxh-desk.mo" 2>/dev/null \
+  | msgfmt --statistics -o /dev/null - 2>&1 | sed -n 's/^\([0-9]*\) translated.*/\1/p' || true)
 n_mo=${n_mo:-0}
-[ "$n_mo" -gt 0 ] || fail "the Vietnamese catalogue is empty"
-ok "Vietnamese catalogue: $n_mo messages"
+if [ "$n_mo" -gt 0 ]; then
+  ok "Vietnamese catalogue: $n_mo messages"
+else
+  bad "the Vietnamese catalogue is empty"
+fi
 
 # ---------------------------------------------------------------------------
 was_installed=0
@@ -221,7 +242,7 @@ if [ "$install" = yes ]; then
 else
   step "no install: running from dpkg -x root"
   prefix=$root
-  glib-compile-schemas "$root/usr/share/glib-2.0/schemas"
+  glib-compile-schemas "$root/usr/share/glib-2.0/schemas" || true
   run_env=(GSETTINGS_SCHEMA_DIR="$root/usr/share/glib-2.0/schemas"
            XDG_DATA_DIRS="$root/usr/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}")
 fi
@@ -234,61 +255,77 @@ cleanup () {
 trap cleanup EXIT
 
 step "the programs run"
-out=$(env "${run_env[@]}" "$prefix/usr/bin/bhxh-deskctl" --version) || fail "bhxh-deskctl --version"
-[ "$out" = "bhxh-deskctl $upstream" ] || fail "bhxh-deskctl --version printed '$out'"
-ok "$out"
+out=$(env "${run_env[@]}" "$prefix/usr/bin/bhxh-deskctl" --version 2>&1 || true)
+if [ "$out" = "bhxh-deskctl $upstream" ]; then
+  ok "$out"
+else
+  bad "bhxh-deskctl --version printed '$out'"
+fi
 
 # a synthetic citizen: ID, old ID, name, birth date, sex, address, issue date
 payload='001090012345|123456789|Nguyễn Văn An|15031990|Nam|Hà Nội|20042021'
-out=$(env "${run_env[@]}" "$prefix/usr/bin/bhxh-deskctl" qr parse "$payload") \
-  || fail "bhxh-deskctl qr parse"
+out=$(env "${run_env[@]}" "$prefix/usr/bin/bhxh-deskctl" qr parse "$payload" 2>&1 || true)
+n_found=0
 for want in '"001090012345"' '"Nguyễn Văn An"' '"1990-03-15"'; do
-  case $out in *"$want"*) ;; *) echo "$out"; fail "qr parse output lacks $want" ;; esac
+  case $out in *"$want"*) n_found=$((n_found + 1)) ;; esac
 done
-ok "bhxh-deskctl qr parse → ID, name and birth date"
+if [ "$n_found" -eq 3 ]; then
+  ok "bhxh-deskctl qr parse → ID, name and birth date"
+else
+  echo "$out"
+  bad "bhxh-deskctl qr parse: the ID, name or birth date is missing from its output"
+fi
 
 desk=("$prefix/usr/bin/bhxh-desk" --version)
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   desk=(xvfb-run -a -s "-screen 0 1280x800x24" "${desk[@]}")
 fi
-out=$(env "${run_env[@]}" "${desk[@]}" 2>"$outdir/desk-stderr.log") \
-  || { cat "$outdir/desk-stderr.log"; fail "bhxh-desk --version"; }
-case $out in *"$upstream"*) ;; *) fail "bhxh-desk --version printed '$out'" ;; esac
-ok "bhxh-desk --version: $out"
+out=$(env "${run_env[@]}" "${desk[@]}" 2>"$outdir/desk-stderr.log" || true)
+case $out in
+  *"$upstream"*) ok "bhxh-desk --version: $out" ;;
+  *) cat "$outdir/desk-stderr.log"; bad "bhxh-desk --version printed '$out'" ;;
+esac
 
 if [ "$install" = yes ]; then
-  gsettings list-keys "$app_id" >/dev/null 2>&1 || fail "GSettings schema $app_id not compiled in"
-  ok "GSettings schema $app_id installed and compiled ($(gsettings list-keys "$app_id" | wc -l) keys)"
+  if gsettings list-keys "$app_id" >/dev/null 2>&1; then
+    ok "GSettings schema $app_id installed and compiled ($(gsettings list-keys "$app_id" | wc -l) keys)"
+  else
+    bad "GSettings schema $app_id is not compiled into the system's schemas"
+  fi
   for u in $units; do
-    [ -f "/$u" ] || fail "/$u missing after install"
+    [ -f "/$u" ] || bad "/$u missing after install"
   done
   # dh_installsystemduser enables the timers for every user, like
   # systemctl --global enable (the service only runs where it is configured)
   for t in $(echo "$units" | grep '\.timer$'); do
     # shellcheck disable=SC2013  # WantedBy= is a list of words
     for target in $(sed -n 's/^WantedBy=//p' "/$t"); do
-      [ -L "/etc/systemd/user/$target.wants/$(basename "$t")" ] \
-        || fail "$(basename "$t") is not enabled for the users' $target"
+      if [ -L "/etc/systemd/user/$target.wants/$(basename "$t")" ]; then
+        ok "$(basename "$t") enabled for every user ($target)"
+      else
+        bad "$(basename "$t") is not enabled for the users' $target"
+      fi
     done
   done
-  ok "timers enabled for every user (/etc/systemd/user/*.wants)"
   # the user manager's own checks (unit syntax, ExecStart present); it needs
   # a runtime directory even offline
-  if command -v systemd-analyze >/dev/null 2>&1; then
+  if [ -n "$units" ] && command -v systemd-analyze >/dev/null 2>&1; then
     rt=$(mktemp -d)
     # shellcheck disable=SC2086
-    (cd / && XDG_RUNTIME_DIR=$rt systemd-analyze verify --user $units) \
-      >"$outdir/systemd-verify.log" 2>&1 \
-      || { cat "$outdir/systemd-verify.log"; rm -rf "$rt"; fail "systemd-analyze verify --user"; }
+    check "systemd-analyze verify --user $(echo "$units" | tr '\n' ' ')" \
+      env -C / XDG_RUNTIME_DIR="$rt" systemd-analyze verify --user $units
     rm -rf "$rt"
-    ok "systemd-analyze verify --user: $(echo "$units" | tr '\n' ' ')"
   fi
-  ok "systemd user units installed in /usr/lib/systemd/user"
 fi
 
 step "summary"
 echo "package   $deb"
 echo "build     ${build_s} s with $jobs job(s)"
-echo "lintian   0 errors, $n_warn warnings, $n_info info (log: $outdir/lintian.log)"
+echo "lintian   $n_err errors, $n_warn warnings, $n_info info (log: $outdir/lintian.log)"
 echo "installed $([ "$install" = yes ] && echo "into the system" || echo "no (dpkg -x into $root)")"
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "${#failures[@]} check(s) failed:"
+  printf '  - %s\n' "${failures[@]}"
+  exit 1
+fi
 echo "all checks passed"
