@@ -124,6 +124,7 @@ show_mirror (BhxhStatusBar    *self,
   guint stale_days = g_settings_get_uint (self->settings, "mirror-stale-days");
   g_autofree char *text = NULL;
   g_autofree char *tooltip = NULL;
+  g_autofree char *persons = NULL;
   gboolean stale;
   int age;
 
@@ -141,9 +142,9 @@ show_mirror (BhxhStatusBar    *self,
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Registry: %d day old",
                                          "Registry: %d days old", age), age);
-  tooltip = g_strdup_printf (_("Registry mirror %s, %" G_GUINT64_FORMAT " persons"),
-                             info->mirror_version != NULL ? info->mirror_version : "—",
-                             info->persons);
+  persons = g_strdup_printf ("%" G_GUINT64_FORMAT, info->persons);
+  tooltip = g_strdup_printf (_("Registry mirror %s, %s persons"),
+                             info->mirror_version != NULL ? info->mirror_version : "—", persons);
   if (stale)
     {
       g_autofree char *warning = g_strdup_printf (_("%s. It is stale: sync before deciding."),
