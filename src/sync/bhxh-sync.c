@@ -802,7 +802,8 @@ run_steps (Run     *run,
   return TRUE;
 
 failed:
-  if (local && (is_cancelled (local) || local->domain == G_IO_ERROR))
+  if (local && (is_cancelled (local)
+                || g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
     {
       g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CANCELLED,
                            _("Synchronisation was cancelled."));
