@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "sync/bhxh-portal.h"
+#include "store/bhxh-store.h"
 #include "sync/bhxh-sync.h"
 
 /* Uploading N decisions to the portal simulator: batched (one request per
@@ -171,6 +172,65 @@ run_single (const char *url,
   return g_timer_elapsed (timer, NULL);
 }
 
+static int
+run_engine (guint n)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bench-sync-XXXXXX", NULL);
+  g_autofree char *sim_db = g_build_filename (dir, "portal.db", NULL);
+  g_autofree char *desk_db = g_build_filename (dir, "desk.db", NULL);
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) sim = start_sim (sim_db, n, 0, &url);
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(BhxhSyncOptions) options = bhxh_sync_options_new ();
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) push = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(GError) error = NULL;
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  static const char * const reasons[] = { "other", NULL };
+  double t_pull, t_decide, t_push;
+
+  store = bhxh_store_open (desk_db, &error);
+  if (store == NULL)
+    g_error ("%s", error->message);
+  options->portal->portal_url = g_strdup (url);
+  options->portal->token = g_strdup ("demo-token");
+  options->pull_mirror = FALSE;
+  options->page_size = 1000;
+  options->batch_size = 500;
+  pull = bhxh_sync_run (store, options, NULL, NULL, NULL, &error);
+  t_pull = g_timer_elapsed (timer, NULL);
+  filter.status = BHXH_STATUS_PENDING;
+  open = bhxh_store_list_declarations (store, &filter, &error);
+  g_timer_start (timer);
+  for (guint i = 0; i < open->len && i < n; i++)
+    {
+      BhxhDeclaration *d = g_ptr_array_index (open, i);
+      BhxhDecisionRequest request = {
+        d->id, BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, NULL,
+      };
+      g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, &error);
+
+      if (decision == NULL)
+        g_error ("%s", error->message);
+    }
+  t_decide = g_timer_elapsed (timer, NULL);
+  options->pull = FALSE;
+  g_timer_start (timer);
+  push = bhxh_sync_run (store, options, NULL, NULL, NULL, &error);
+  t_push = g_timer_elapsed (timer, NULL);
+  stop_sim (sim);
+  printf ("engine: pulled %u declarations in %.3f s; recorded %u decisions in %.3f s "
+          "(%.2f ms each, fsync'd)\n", pull->declarations, t_pull, open->len, t_decide,
+          1000 * t_decide / MAX (open->len, 1));
+  printf ("engine: pushed %u (acknowledged) in %.3f s, %" G_GUINT64_FORMAT " requests, "
+          "%.0f decisions/s end to end\n", push->acknowledged, t_push, push->requests,
+          push->acknowledged / t_push);
+  printf ("(left in %s)\n", dir);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -186,6 +246,8 @@ main (int   argc,
   guint accepted_batched, accepted_single, n_single;
   double batched, single, single_full;
 
+  if (argc == 3 && g_str_equal (argv[1], "--engine"))
+    return run_engine ((guint) g_ascii_strtoull (argv[2], NULL, 10));
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--single-sample") && i + 1 < argc)
       sample = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
