@@ -13,14 +13,17 @@
 #endif
 
 /* The pipeline, cheapest first; the first pass that reads anything wins:
- *  1. the whole frame as it is (zxing-cpp when built, else zbar);
- *  2. locate code-like regions on a sparse grid, crop each with a margin,
- *     stretch its contrast and upscale it to about 5 px per module;
- *  3. THOROUGH only: on those crops, a sharpened and an adaptively
- *     thresholded version, then the other engine on the whole frame, and
- *     the whole frame at half and double scale.
+ *  1. the whole frame as it is with zxing-cpp, when built (zbar alone
+ *     reads the whole frame only after step 2: it is slow on it);
+ *  2. locate code-like regions (bhxh-scan-locate.c), crop each with a
+ *     margin, stretch its contrast and upscale it to ~480 px, which is
+ *     ≥ 4 px a module for a CCCD code; both engines read each crop; then
+ *     the crops smoothed, adaptively thresholded and (THOROUGH) sharpened;
+ *  3. THOROUGH only: zxing-cpp's try-harder and zbar on the whole frame,
+ *     and the whole frame at half and double scale.
  * Step 2 is what wins the small, faint and blurred codes back: both engines
- * lose codes under ~3 px per module, and zbar loses low-contrast ones. */
+ * lose codes under ~3 px per module, and zbar loses low-contrast ones.
+ * docs/scanning.md has the figures from bench/bench-scan. */
 
 #define TARGET_CROP_SIDE 480
 #define MAX_REGIONS 3
@@ -30,7 +33,6 @@ struct _BhxhScanDecoder
   BhxhScanEngine          engine;
   BhxhScanEffort          effort;
   zbar_image_scanner_t   *zbar;
-  int                     zbar_density;
   const char             *last_pass;
 };
 
@@ -160,7 +162,6 @@ bhxh_scan_decoder_new (BhxhScanEngine   engine,
     zbar_image_scanner_set_config (self->zbar, zbar_symbologies[i], ZBAR_CFG_ENABLE, 1);
   zbar_image_scanner_set_config (self->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
   zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_POSITION, 1);
-  self->zbar_density = 1;
   self->last_pass = "none";
   return self;
 }
@@ -260,8 +261,6 @@ run_zbar (BhxhScanDecoder     *self,
   /* zbar wants rows without padding. */
   if (frame->stride != frame->width)
     frame = packed = bhxh_scan_frame_copy (frame);
-  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_X_DENSITY, self->zbar_density);
-  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_Y_DENSITY, self->zbar_density);
 
   zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
   zbar_image_set_size (image, frame->width, frame->height);
