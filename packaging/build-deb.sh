@@ -290,6 +290,28 @@ case $out in
   *) cat "$outdir/desk-stderr.log"; bad "bhxh-desk --version printed '$out'" ;;
 esac
 
+# The window itself: the demo office in a private home on a private X
+# server, still running after a few seconds, with a screenshot as evidence.
+if command -v xvfb-run >/dev/null 2>&1; then
+  home=$(mktemp -d)
+  # shellcheck disable=SC2016  # expanded by the inner shell
+  alive=$(env "${run_env[@]}" HOME="$home" XDG_RUNTIME_DIR="$home" \
+    XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config" \
+    xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
+      "$1" --demo 2>"$2/desk-demo.log" & pid=$!
+      sleep 8
+      command -v import >/dev/null && import -window root "$2/screenshot.png"
+      if kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid"; echo alive; fi
+    ' sh "$prefix/usr/bin/bhxh-desk" "$outdir" 2>/dev/null || true)
+  rm -rf "$home"
+  if [ "$alive" = alive ]; then
+    ok "bhxh-desk --demo shows its window (screenshot: $outdir/screenshot.png)"
+  else
+    tail -n 20 "$outdir/desk-demo.log" 2>/dev/null || true
+    bad "bhxh-desk --demo did not keep running"
+  fi
+fi
+
 if [ "$install" = yes ]; then
   if gsettings list-keys "$app_id" >/dev/null 2>&1; then
     ok "GSettings schema $app_id installed and compiled ($(gsettings list-keys "$app_id" | wc -l) keys)"
