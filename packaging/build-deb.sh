@@ -212,6 +212,17 @@ for t in $(echo "$units" | grep '\.timer$'); do
     ok "systemd user unit /$t ($calendar, next: $next) → $service → $exec_bin"
   fi
 done
+# documentation the units point at is shipped
+for u in $units; do
+  # shellcheck disable=SC2013  # Documentation= is a list of URLs
+  for doc in $(sed -n 's/^Documentation=//p' "$root/$u"); do
+    case $doc in
+      file://*)
+        if [ -e "$root${doc#file://}" ]; then ok "$(basename "$u"): $doc shipped"
+        else bad "$(basename "$u") documents itself with $doc, which the package lacks"; fi ;;
+    esac
+  done
+done
 
 check "desktop-file-validate" \
   desktop-file-validate "$root/usr/share/applications/$app_id.desktop"
