@@ -74,7 +74,8 @@ for p in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
-ok "$(dpkg-query -W -f='dpkg-dev ${Version}' dpkg-dev), $(dpkg-query -W -f='debhelper ${Version}' debhelper), $(lintian --version)"
+ok "$(dpkg-query -W -f='dpkg-dev ${Version}' dpkg-dev)," \
+   "$(dpkg-query -W -f='debhelper ${Version}' debhelper), $(lintian --version)"
 
 # ---------------------------------------------------------------------------
 step "clean export ($mode)"
@@ -90,7 +91,8 @@ outdir=$(cd "$outdir" && pwd)
 src=$outdir/work/bhxh-desk-$upstream
 
 if [ "$mode" = head ]; then
-  git -C "$top" rev-parse --verify -q HEAD >/dev/null || fail "no git commit to export (try --worktree)"
+  git -C "$top" rev-parse --verify -q HEAD >/dev/null \
+    || fail "no git commit to export (try --worktree)"
   git -C "$top" archive --format=tar --prefix="bhxh-desk-$upstream/" HEAD | tar -x -C "$outdir/work"
   echo "exported $(git -C "$top" rev-parse --short HEAD)"
 elif git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
@@ -99,7 +101,8 @@ elif git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
   (cd "$top" && git ls-files -z --cached --others --exclude-standard \
      | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
      | tar --null -T - -c) | tar -x -C "$src"
-  echo "exported the working tree of $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '(no commit)')"
+  echo "exported the working tree of" \
+    "$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo '(no commit)')"
 else
   mkdir -p "$src"
   (cd "$top" && tar -c --exclude='./build*' --exclude='./_build*' --exclude='./_install' \
@@ -241,7 +244,8 @@ fi
 
 # ---------------------------------------------------------------------------
 was_installed=0
-dpkg-query -W -f='${Status}' bhxh-desk 2>/dev/null | grep -q "install ok installed" && was_installed=1
+dpkg-query -W -f='${Status}' bhxh-desk 2>/dev/null | grep -q "install ok installed" \
+  && was_installed=1
 if [ "$install" = yes ]; then
   step "install (dpkg -i)"
   s=${sudo:-}
@@ -325,7 +329,8 @@ fi
 
 if [ "$install" = yes ]; then
   if gsettings list-keys "$app_id" >/dev/null 2>&1; then
-    ok "GSettings schema $app_id installed and compiled ($(gsettings list-keys "$app_id" | wc -l) keys)"
+    ok "GSettings schema $app_id installed and compiled" \
+       "($(gsettings list-keys "$app_id" | wc -l) keys)"
   else
     bad "GSettings schema $app_id is not compiled into the system's schemas"
   fi

@@ -159,7 +159,9 @@ xml_facts (const char *file)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize len = 0;
-  XmlFacts x = { g_string_new (NULL), g_string_new (NULL), g_ptr_array_new_with_free_func (g_free) };
+  XmlFacts x = {
+    g_string_new (NULL), g_string_new (NULL), g_ptr_array_new_with_free_func (g_free)
+  };
   GMarkupParseContext *ctx;
 
   g_assert_true (g_file_get_contents (file, &contents, &len, &error));
@@ -931,7 +933,8 @@ test_debian_build_depends (void)
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GRegex) call = g_regex_new ("(dependency|find_library)\\(\\s*'([^']+)'([^)]*)", 0, 0, NULL);
+  g_autoptr(GRegex) call = g_regex_new ("(dependency|find_library)\\(\\s*'([^']+)'([^)]*)",
+                                        0, 0, NULL);
   g_autoptr(GString) missing = g_string_new (NULL);
   g_autofree char *dpkg_query = g_find_program_in_path ("dpkg-query");
   guint checked = 0;
