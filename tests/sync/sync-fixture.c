@@ -66,6 +66,13 @@ sync_fixture_setup (SyncFixture   *f,
 {
   g_autoptr(GError) error = NULL;
 
+  /* The simulator is on 127.0.0.1: whatever proxy this machine uses is
+   * not in the way (the proxy test sets its own). */
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("https_proxy");
+  g_unsetenv ("all_proxy");
+  g_unsetenv ("HTTPS_PROXY");
+  g_unsetenv ("ALL_PROXY");
   f->tmpdir = g_dir_make_tmp ("bhxh-sync-XXXXXX", &error);
   g_assert_no_error (error);
   f->options = bhxh_sync_options_new ();

@@ -237,6 +237,168 @@ test_tls (SyncFixture   *f,
   g_assert_cmpuint (trusted->declarations, ==, 4);
 }
 
+/* A minimal HTTP forward proxy (plain http, one request per connection),
+ * enough to see that the client goes through the proxy it is given. */
+static gint proxied;
+
+static gboolean
+proxy_run_cb (GThreadedSocketService *service,
+              GSocketConnection      *connection,
+              GObject                *source,
+              gpointer                user_data)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GByteArray) head = g_byte_array_new ();
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) upstream = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) request = NULL;
+  g_autoptr(GString) rewritten = g_string_new (NULL);
+  guint64 content_length = 0;
+  guint8 buffer[16384];
+  gssize n;
+  char *end = NULL;
+
+  /* The request head, up to the blank line. */
+  while (end == NULL && (n = g_input_stream_read (in, buffer, 1, NULL, NULL)) > 0)
+    {
+      g_byte_array_append (head, buffer, n);
+      if (head->len >= 4 && memcmp (head->data + head->len - 4, "\r\n\r\n", 4) == 0)
+        end = (char *) head->data;
+    }
+  if (end == NULL)
+    {
+      g_test_message ("proxy: no request head (%u bytes)", head->len);
+      return FALSE;
+    }
+  g_byte_array_append (head, (const guint8 *) "", 1);
+  lines = g_strsplit ((const char *) head->data, "\r\n", -1);
+  request = g_strsplit (lines[0], " ", 3);
+  uri = g_strv_length (request) == 3 ? g_uri_parse (request[1], G_URI_FLAGS_NONE, NULL) : NULL;
+  if (uri == NULL)
+    {
+      g_test_message ("proxy: cannot forward '%s'", lines[0]);
+      return FALSE;
+    }
+  g_atomic_int_inc (&proxied);
+  g_string_append_printf (rewritten, "%s %s%s%s %s\r\n", request[0], g_uri_get_path (uri),
+                          g_uri_get_query (uri) ? "?" : "",
+                          g_uri_get_query (uri) ? g_uri_get_query (uri) : "", request[2]);
+  for (guint i = 1; lines[i] && *lines[i]; i++)
+    {
+      if (g_ascii_strncasecmp (lines[i], "Proxy-", 6) == 0
+          || g_ascii_strncasecmp (lines[i], "Connection:", 11) == 0)
+        continue;
+      if (g_ascii_strncasecmp (lines[i], "Content-Length:", 15) == 0)
+        content_length = g_ascii_strtoull (lines[i] + 15, NULL, 10);
+      g_string_append_printf (rewritten, "%s\r\n", lines[i]);
+    }
+  g_string_append (rewritten, "Connection: close\r\n\r\n");
+
+  /* GIO would itself obey http_proxy, and loop back here. */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  upstream = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                              g_uri_get_port (uri), NULL, NULL);
+  if (upstream == NULL)
+    return FALSE;
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (upstream)),
+                             rewritten->str, rewritten->len, NULL, NULL, NULL);
+  while (content_length > 0
+         && (n = g_input_stream_read (in, buffer, MIN (sizeof buffer, content_length),
+                                      NULL, NULL)) > 0)
+    {
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (upstream)),
+                                 buffer, n, NULL, NULL, NULL);
+      content_length -= n;
+    }
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (upstream)),
+                                   buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_output_stream_write_all (out, buffer, n, NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (upstream), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return FALSE;
+}
+
+static void
+run_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  BhxhSyncReport **report = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *report = bhxh_sync_run_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The proxy accepts in this thread's main loop: sync in the worker. */
+static BhxhSyncReport *
+run_in_worker (SyncFixture *f)
+{
+  BhxhSyncReport *report = NULL;
+
+  bhxh_sync_run_async (f->store, f->options, NULL, NULL, NULL, NULL, run_done_cb, &report);
+  while (report == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return report;
+}
+
+static void
+test_proxy (SyncFixture   *f,
+            gconstpointer  data)
+{
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (4);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhSyncReport) through = NULL;
+  g_autoptr(BhxhSyncReport) direct = NULL;
+  g_autoptr(BhxhSyncReport) from_env = NULL;
+  g_autofree char *proxy_url = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("http_proxy"));
+
+  g_signal_connect (service, "run", G_CALLBACK (proxy_run_cb), NULL);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_service_start (service);
+  sync_fixture_start_sim (f, "--demo=6", NULL);
+
+  /* Given a proxy: every request goes through it. */
+  f->options->portal->proxy = g_strdup (proxy_url);
+  through = run_in_worker (f);
+  g_assert_cmpuint (through->errors->len, ==, 0);
+  g_assert_cmpuint (through->declarations, ==, 6);
+  g_assert_cmpint (g_atomic_int_get (&proxied), ==, (gint) through->requests);
+
+  /* "" means no proxy, whatever the environment says. */
+  g_setenv ("http_proxy", "http://127.0.0.1:9", TRUE);
+  g_free (f->options->portal->proxy);
+  f->options->portal->proxy = g_strdup ("");
+  direct = run_in_worker (f);
+  g_assert_cmpuint (direct->errors->len, ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&proxied), ==, (gint) through->requests);
+
+  /* Unset: the usual environment variable applies. */
+  g_setenv ("http_proxy", proxy_url, TRUE);
+  g_clear_pointer (&f->options->portal->proxy, g_free);
+  from_env = run_in_worker (f);
+  g_assert_cmpuint (from_env->errors->len, ==, 0);
+  g_assert_cmpint (g_atomic_int_get (&proxied), ==,
+                   (gint) (through->requests + from_env->requests));
+  if (saved)
+    g_setenv ("http_proxy", saved, TRUE);
+  else
+    g_unsetenv ("http_proxy");
+  g_socket_service_stop (service);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -248,6 +410,7 @@ main (int   argc,
   ADD ("/sync/bundle/export-decisions", test_export_decisions);
   ADD ("/sync/bundle/import-inbound", test_import_inbound);
   ADD ("/sync/tls", test_tls);
+  ADD ("/sync/proxy", test_proxy);
 #undef ADD
 
   return g_test_run ();
