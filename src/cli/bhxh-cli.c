@@ -91,10 +91,8 @@ bhxh_cli_parse_options (GOptionEntry   *entries,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_help_enabled (context, FALSE);
   if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      bhxh_cli_fail (BHXH_EXIT_USAGE, "%s", error->message);
-      return bhxh_cli_usage (usage);
-    }
+    return bhxh_cli_fail (BHXH_EXIT_USAGE, "%s (usage: bhxh-deskctl %s)",
+                          error->message, usage);
 
   return BHXH_EXIT_OK;
 }

@@ -20,7 +20,7 @@ static const BhxhCommand commands[] = {
   { "queue",        bhxh_cmd_queue,        "queue DB [--status STATUS]" },
   { "verify",       bhxh_cmd_verify,       "verify DB PAYLOAD" },
   { "decide",       bhxh_cmd_decide,
-    "decide DB DECLARATION-ID approve|reject [--reason CODE]… [--note TEXT] --clerk USER" },
+    "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] [--override] --clerk USER" },
   { "print",        bhxh_cmd_print,
     "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf | "
     "print daily-report DB --date YYYY-MM-DD --output FILE.pdf" },
