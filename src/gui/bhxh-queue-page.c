@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Today's queue: a GtkColumnView over a GtkFilterListModel. The objects and
- * their folded search keys are built in the worker thread, so a keystroke
- * only costs one strstr() per declaration still in view. */
+/* Today's queue: a GtkColumnView over a list model replaced in one piece
+ * per keystroke. The objects and their folded search keys are built in the
+ * worker thread, so a keystroke costs one strstr() per declaration still
+ * in view, in a flat array. */
 #include "config.h"
 
 #include "bhxh-gui-util.h"
@@ -11,6 +12,7 @@
 
 #include "core/bhxh-text.h"
 
+#include "bhxh-array-model.h"
 #include "bhxh-queue-page.h"
 
 /* Declarations this close to the 10-day limit are shown as urgent. */
@@ -40,9 +42,9 @@ struct _BhxhQueuePage
 
   BhxhWorker         *worker;
   GCancellable       *cancellable;
-  GListStore         *store;
-  GtkCustomFilter    *filter;
-  GtkFilterListModel *filtered;
+  GPtrArray          *all;        /* (element-type BhxhDeclarationObject) */
+  GArray             *rows;       /* (element-type Row), parallel to all */
+  BhxhArrayModel     *filtered;   /* the ones shown */
   GtkSingleSelection *selection;
   GHashTable         *by_id;
 
@@ -79,38 +81,96 @@ status_matches (StatusFilter          filter,
     }
 }
 
-static gboolean
-filter_func (gpointer item,
-             gpointer user_data)
+/* What the filter reads of each declaration, flat in one array so a
+ * keystroke over 100k of them is one tight loop. */
+typedef struct
 {
-  BhxhQueuePage *self = user_data;
-  BhxhDeclarationObject *object = item;
-  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (object);
-  guint kind = gtk_drop_down_get_selected (self->kind_dropdown);
+  const BhxhDeclaration *declaration;   /* status read live: decisions change it */
+  const char            *key;
+  int                    days_left;
+  guint8                 minor;
+} Row;
 
-  if (!status_matches (gtk_drop_down_get_selected (self->status_dropdown), d->status))
+static GQuark
+row_index_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("bhxh-queue-row-index");
+  return quark;
+}
+
+typedef struct
+{
+  StatusFilter  status;
+  guint         kind;       /* 0: all; else BhxhDeclarationKind + 1 */
+  gboolean      minors;
+  gboolean      expiring;
+  const char   *query;
+} Criteria;
+
+static gboolean
+matches (const Criteria *c,
+         const Row      *row)
+{
+  const BhxhDeclaration *d = row->declaration;
+
+  if (!status_matches (c->status, d->status))
     return FALSE;
-  /* Row 0 is "all kinds"; the others follow BhxhDeclarationKind. */
-  if (kind != 0 && kind != GTK_INVALID_LIST_POSITION && (guint) d->kind != kind - 1)
+  if (c->kind != 0 && c->kind != GTK_INVALID_LIST_POSITION && (guint) d->kind != c->kind - 1)
     return FALSE;
-  if (gtk_toggle_button_get_active (self->minors_button) &&
-      !bhxh_declaration_object_get_minor (object))
+  if (c->minors && !row->minor)
     return FALSE;
-  if (gtk_toggle_button_get_active (self->expiring_button) &&
-      (d->confirmed_at == NULL ||
-       bhxh_declaration_object_get_days_left (object) > EXPIRING_DAYS))
+  if (c->expiring && (d->confirmed_at == NULL || row->days_left > EXPIRING_DAYS))
     return FALSE;
-  if (self->query != NULL && self->query[0] != '\0' &&
-      strstr (bhxh_declaration_object_get_search_key (object), self->query) == NULL)
+  if (c->query != NULL && c->query[0] != '\0' && strstr (row->key, c->query) == NULL)
     return FALSE;
   return TRUE;
+}
+
+/* Filters in one pass and replaces the shown list in one piece. @narrower:
+ * the new criteria only remove rows, so only the shown ones are tested. */
+static void
+refilter (BhxhQueuePage *self,
+          gboolean       narrower)
+{
+  GPtrArray *shown_now = bhxh_array_model_get_items (self->filtered);
+  GPtrArray *shown = g_ptr_array_new_full (narrower ? shown_now->len : 1024, g_object_unref);
+  Criteria c = {
+    .status = gtk_drop_down_get_selected (self->status_dropdown),
+    .kind = gtk_drop_down_get_selected (self->kind_dropdown),
+    .minors = gtk_toggle_button_get_active (self->minors_button),
+    .expiring = gtk_toggle_button_get_active (self->expiring_button),
+    .query = self->query,
+  };
+
+  if (narrower)
+    {
+      /* Shown objects carry their row index. */
+      for (guint i = 0; i < shown_now->len; i++)
+        {
+          gpointer object = g_ptr_array_index (shown_now, i);
+          guint index = GPOINTER_TO_UINT (g_object_get_qdata (object, row_index_quark ()));
+
+          if (matches (&c, &g_array_index (self->rows, Row, index)))
+            g_ptr_array_add (shown, g_object_ref (object));
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < self->rows->len; i++)
+        if (matches (&c, &g_array_index (self->rows, Row, i)))
+          g_ptr_array_add (shown, g_object_ref (g_ptr_array_index (self->all, i)));
+    }
+  bhxh_array_model_set_items (self->filtered, shown);
 }
 
 static void
 update_count (BhxhQueuePage *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint total = self->all->len;
   g_autofree char *text = g_strdup_printf (_("%u of %u declarations"), shown, total);
 
   gtk_label_set_text (self->count_label, text);
@@ -129,7 +189,7 @@ items_changed_cb (BhxhQueuePage *self)
 static void
 filter_changed_cb (BhxhQueuePage *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self, FALSE);
 }
 
 void
@@ -137,7 +197,7 @@ bhxh_queue_page_set_search (BhxhQueuePage *self,
                             const char    *text)
 {
   g_autofree char *folded = NULL;
-  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+  gboolean narrower;
   const char *old;
 
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
@@ -146,15 +206,12 @@ bhxh_queue_page_set_search (BhxhQueuePage *self,
   old = self->query != NULL ? self->query : "";
   if (g_str_equal (folded, old))
     return;
-  /* Typing one more character only narrows: the filter model then tests
-   * just the rows still shown. */
-  if (strstr (folded, old) != NULL)
-    change = GTK_FILTER_CHANGE_MORE_STRICT;
-  else if (strstr (old, folded) != NULL)
-    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  /* Typing one more character only narrows: then just the rows still shown
+   * are tested. */
+  narrower = strstr (folded, old) != NULL;
   g_free (self->query);
   self->query = g_steal_pointer (&folded);
-  gtk_filter_changed (GTK_FILTER (self->filter), change);
+  refilter (self, narrower);
 }
 
 static void
@@ -345,8 +402,8 @@ bhxh_queue_page_dispose (GObject *object)
   _bhxh_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
-  g_clear_object (&self->store);
+  g_clear_pointer (&self->all, g_ptr_array_unref);
+  g_clear_pointer (&self->rows, g_array_unref);
   g_clear_object (&self->worker);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
@@ -405,10 +462,9 @@ bhxh_queue_page_init (BhxhQueuePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->store = g_list_store_new (BHXH_TYPE_DECLARATION_OBJECT);
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
-                                              g_object_ref (GTK_FILTER (self->filter)));
+  self->all = g_ptr_array_new_with_free_func (g_object_unref);
+  self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  self->filtered = bhxh_array_model_new (BHXH_TYPE_DECLARATION_OBJECT);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
@@ -520,8 +576,22 @@ bhxh_queue_page_set_declarations (BhxhQueuePage *self,
                            object);
     }
   gtk_spinner_set_spinning (self->spinner, FALSE);
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       objects->pdata, objects->len);
+  g_ptr_array_unref (self->all);
+  self->all = g_ptr_array_new_full (objects->len, g_object_unref);
+  g_array_set_size (self->rows, objects->len);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      BhxhDeclarationObject *object = g_ptr_array_index (objects, i);
+      Row *row = &g_array_index (self->rows, Row, i);
+
+      g_ptr_array_add (self->all, g_object_ref (object));
+      row->declaration = bhxh_declaration_object_get_declaration (object);
+      row->key = bhxh_declaration_object_get_search_key (object);
+      row->days_left = bhxh_declaration_object_get_days_left (object);
+      row->minor = bhxh_declaration_object_get_minor (object);
+      g_object_set_qdata (G_OBJECT (object), row_index_quark (), GUINT_TO_POINTER (i));
+    }
+  refilter (self, FALSE);
   update_count (self);
 }
 
@@ -588,7 +658,7 @@ guint
 bhxh_queue_page_get_n_total (BhxhQueuePage *self)
 {
   g_return_val_if_fail (BHXH_IS_QUEUE_PAGE (self), 0);
-  return g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  return self->all->len;
 }
 
 BhxhDeclarationObject *
@@ -667,5 +737,5 @@ void
 bhxh_queue_page_status_changed (BhxhQueuePage *self)
 {
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self, FALSE);
 }

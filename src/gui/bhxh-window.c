@@ -10,6 +10,8 @@
 
 G_DEFINE_FINAL_TYPE (BhxhWindow, bhxh_window, ADW_TYPE_APPLICATION_WINDOW)
 
+static void bench_ready (BhxhWindow *self);
+
 void
 bhxh_window_toast (BhxhWindow *self,
                    const char *message)
@@ -76,6 +78,36 @@ prepare_cb (GObject      *source,
   bhxh_sign_in_page_set_users (self->sign_in_page, users, last,
                                bhxh_application_get_is_demo (self->application));
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  bench_ready (self);
+}
+
+/* bench/bench-gui-startup.sh: BHXH_DESK_BENCH=frame|ready prints the
+ * monotonic time of the first painted frame (and of the sign-in page
+ * ready), then quits. */
+static void
+bench_after_paint_cb (GdkFrameClock *clock,
+                      BhxhWindow    *self)
+{
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
+  if (g_strcmp0 (g_getenv ("BHXH_DESK_BENCH"), "frame") == 0)
+    g_application_quit (G_APPLICATION (self->application));
+}
+
+static void
+bench_map_cb (BhxhWindow *self)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                    G_CALLBACK (bench_after_paint_cb), self);
+}
+
+static void
+bench_ready (BhxhWindow *self)
+{
+  if (g_strcmp0 (g_getenv ("BHXH_DESK_BENCH"), "ready") != 0)
+    return;
+  g_print ("ready %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_application_quit (G_APPLICATION (self->application));
 }
 
 static void
@@ -575,6 +607,8 @@ bhxh_window_new (BhxhApplication *application)
   g_signal_connect_object (self->scan_listener, "problem", G_CALLBACK (scan_problem_cb),
                            self, G_CONNECT_SWAPPED);
   _bhxh_window_update_actions (self);
+  if (g_getenv ("BHXH_DESK_BENCH") != NULL)
+    g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
   prepare (self);
   return self;
 }
