@@ -134,11 +134,72 @@ test_cli (SyncFixture   *f,
   g_free (err);
 }
 
+/* SIGKILL while the batch is on the wire: the portal has stored it, the
+ * counter has not recorded the answer. The next run sends it again and
+ * the portal acknowledges each decision once. */
+static void
+test_kill_during_push (SyncFixture   *f,
+                       gconstpointer  data)
+{
+  g_autofree char *tok = g_build_filename (f->tmpdir, "token", NULL);
+  const char *db = bhxh_store_get_path (f->store);
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) again = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(JsonNode) faults = NULL;
+  g_autoptr(JsonNode) faults_off = NULL;
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *stored;
+
+  if (g_getenv ("BHXH_DESKCTL") == NULL)
+    {
+      g_test_skip ("BHXH_DESKCTL is not set");
+      return;
+    }
+  sync_fixture_start_sim (f, "--demo=10", NULL);
+  g_assert_true (g_file_set_contents (tok, "demo-token\n", -1, &error));
+  pull = sync_fixture_run (f, f->store);
+  uuids = sync_fixture_decide (f, f->store, 5);
+  faults = sync_fixture_admin (f, "/admin/faults",
+                               "{\"latency_ms\":3000,\"path_prefix\":\"/v1/decisions/\"}");
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              g_getenv ("BHXH_DESKCTL"), "sync", db, "--portal", f->url,
+                              "--token-file", tok, "--push", NULL);
+  g_assert_no_error (error);
+  /* Wait until the portal has the batch, then kill the counter. */
+  for (guint i = 0; i < 200 && sync_fixture_stat (f, "decisions_stored") < 5; i++)
+    g_usleep (20 * 1000);
+  g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 5);
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 5);
+
+  faults_off = sync_fixture_admin (f, "/admin/faults", "{\"latency_ms\":0}");
+  f->options->pull = FALSE;
+  again = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (again->acknowledged, ==, 5);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 0);
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_ACKNOWLEDGED), ==, 5);
+
+  list = sync_fixture_admin (f, "/admin/decisions", NULL);
+  stored = json_node_get_array (list);
+  g_assert_cmpuint (json_array_get_length (stored), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (stored, i),
+                                                 "received"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add ("/sync/cli/kill-during-push", SyncFixture, NULL, sync_fixture_setup,
+              test_kill_during_push, sync_fixture_teardown);
   g_test_add ("/sync/cli", SyncFixture, NULL, sync_fixture_setup, test_cli,
               sync_fixture_teardown);
   return g_test_run ();
