@@ -160,7 +160,9 @@ ok $? "proxy: Prism logged no contract violation, error or warning"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Authorization: Bearer demo-token' \
   -H 'Content-Type: application/json' "$PROXY/v1/decisions/batch" \
   -d '{"decisions":[{"declaration_id":"TK01-00101-000001","outcome":"approve","clerk":"lan","decided_at":"2026-11-20T10:00:00+07:00","reason_codes":[],"override":false}]}')
-[ "$code" = 422 ] && tail -1 "$WORK/proxy.log" | grep -q UNPROCESSABLE_ENTITY
+# Prism may log the refusal just after answering.
+for _ in $(seq 1 20); do grep -q UNPROCESSABLE_ENTITY "$WORK/proxy.log" && break; sleep 0.1; done
+[ "$code" = 422 ] && grep -q UNPROCESSABLE_ENTITY "$WORK/proxy.log"
 ok $? "proxy: Prism rejects a decision without a UUID ($code)"
 if [ $FAILED != 0 ]; then
   grep -iE -B2 -A8 "violation|✖|⚠" "$WORK/proxy.log" | head -60 | sed 's/^/# /'
