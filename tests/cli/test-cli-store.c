@@ -429,6 +429,36 @@ test_decide (Fixture       *f,
                    ==, 4);
 }
 
+static void
+sql_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* A mirror older than the limit blocks approvals, not rejections. */
+static void
+test_decide_safety_stop (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(Run) reject = { 0 };
+  g_auto(Run) approve = { 0 };
+  const char *an = "TK01-00106-000001";
+
+  sql_exec (f->db, "INSERT OR REPLACE INTO meta (key, value) "
+                   "VALUES ('safety.mirror_block_days', '0')");
+  REFUSED (1, "decide", f->db, an, "approve", "--payload", FIXTURE_CCCD_AN, "--clerk", "lan");
+  RUN (&approve, "decide", f->db, an, "approve", "--payload", FIXTURE_CCCD_AN, "--clerk", "lan");
+  g_assert_nonnull (strstr (approve.err, "mirror"));
+
+  RUN (&reject, "decide", f->db, an, "reject", "--reason", "other", "--clerk", "lan");
+  g_assert_cmpint (reject.status, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -442,6 +472,8 @@ main (int   argc,
   g_test_add ("/cli/verify-no-candidate", Fixture, NULL, setup, test_verify_no_candidate,
               teardown);
   g_test_add ("/cli/decide", Fixture, "loaded", setup, test_decide, teardown);
+  g_test_add ("/cli/decide-safety-stop", Fixture, "loaded", setup, test_decide_safety_stop,
+              teardown);
 
   return g_test_run ();
 }
