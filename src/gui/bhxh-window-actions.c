@@ -195,7 +195,8 @@ commit_cb (GObject      *source,
 
   bhxh_queue_page_status_changed (self->queue_page);
   bhxh_status_bar_refresh (self->status_bar);
-  bhxh_supervisor_page_refresh (self->supervisor_page);
+  if (self->supervisor_page != NULL)
+    bhxh_supervisor_page_refresh (self->supervisor_page);
   _bhxh_window_update_actions (self);
   maybe_close (self);
 }
@@ -648,7 +649,8 @@ show_page_activated (GtkWidget  *widget,
   if (g_str_equal (action_name, "win.show-supervisor"))
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "supervisor");
-      bhxh_supervisor_page_refresh (self->supervisor_page);
+      if (self->supervisor_page != NULL)
+        bhxh_supervisor_page_refresh (self->supervisor_page);
     }
   else
     adw_view_stack_set_visible_child_name (self->view_stack, "counter");

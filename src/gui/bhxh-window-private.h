@@ -44,7 +44,8 @@ struct _BhxhWindow
   BhxhQueuePage        *queue_page;
   GtkStack             *detail_stack;
   BhxhComparePage      *compare_page;
-  BhxhSupervisorPage   *supervisor_page;
+  AdwBin               *supervisor_bin;
+  BhxhSupervisorPage   *supervisor_page;    /* NULL until a supervisor signs in */
   BhxhStatusBar        *status_bar;
 
   BhxhApplication      *application;

@@ -142,20 +142,35 @@ class Desk:
             time.sleep(0.015)
         rawinput.pressKey('Return')
 
+    def type_into_scan_field(self, payload):
+        """The scanner typing into the code field (Ctrl+L), at any pace."""
+        self.keys('<Control>l')
+        self.find('Scanned Code', timeout=10)
+        time.sleep(0.5)
+        for char in payload:
+            rawinput.pressKey(char)
+            time.sleep(0.03)
+        rawinput.pressKey('Return')
+
     def scan_and_open(self, payload, full_name, serial=False):
-        """Scans and waits for the declaration; a loaded machine can stretch
-        the AT-SPI keystrokes past a scanner's pace, so one retry."""
-        for attempt in range(2):
+        """Scans and waits for the declaration. A loaded machine can stretch
+        the AT-SPI keystrokes past a scanner's pace: then once more, and at
+        last into the code field, where the pace does not matter."""
+        for attempt in range(3):
             if serial:
                 self.scan_serial(payload)
-            else:
+            elif attempt < 2:
                 self.scan(payload)
+            else:
+                print('# the burst was not recognised twice (machine under load?): '
+                      'typing into the code field', flush=True)
+                self.type_into_scan_field(payload)
             try:
                 return self.find(full_name, 'label', timeout=10)
             except TimeoutError:
-                if attempt == 1:
+                if attempt == 2 or serial:
                     raise
-                print('# the first scan was not recognised, scanning again', flush=True)
+                print('# the scan was not recognised, scanning again', flush=True)
                 self.keys('Escape')
 
     def keys(self, combo):
