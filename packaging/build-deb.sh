@@ -305,6 +305,23 @@ case $out in
   *) cat "$outdir/desk-stderr.log"; bad "bhxh-desk --version printed '$out'" ;;
 esac
 
+# A Vietnamese user gets Vietnamese: one message of the installed catalogue,
+# looked up in the text domain and folder the programs use.
+pair=$(msgunfmt "$root/usr/share/locale/vi/LC_MESSAGES/bhxh-desk.mo" 2>/dev/null | awk '
+  /^msgid "/ && $0 != "msgid \"\"" && $0 !~ /\\/ { id = $0; next }
+  id != "" && /^msgstr "/ && $0 !~ /\\/ { print substr(id, 8, length(id) - 8);
+                                           print substr($0, 9, length($0) - 9); exit }
+  { id = "" }' || true)
+msgid=$(printf '%s\n' "$pair" | sed -n 1p)
+msgstr=$(printf '%s\n' "$pair" | sed -n 2p)
+got=$(LANGUAGE=vi LC_ALL=C.UTF-8 TEXTDOMAINDIR="$prefix/usr/share/locale" \
+  gettext -d bhxh-desk "$msgid" 2>/dev/null || true)
+if [ -n "$msgid" ] && [ "$got" = "$msgstr" ]; then
+  ok "LANGUAGE=vi: \"$msgid\" → \"$got\""
+else
+  bad "the Vietnamese catalogue is not found where the programs look (\"$msgid\" → \"$got\")"
+fi
+
 # The window itself: the demo office in a private home on a private X
 # server, still running after a few seconds, with a screenshot as evidence.
 if command -v xvfb-run >/dev/null 2>&1; then
