@@ -403,6 +403,7 @@ bhxh_store_find_open_declarations (BhxhStore   *self,
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
   g_return_val_if_fail (id_number != NULL, NULL);
 
+  _bhxh_store_refresh_mirror (self);
   stmt = _bhxh_store_prepare (self,
     "SELECT " BHXH_DECLARATION_COLUMNS " FROM declarations d "
     "WHERE +d.status IN " OPEN_STATUSES " AND (d.id_number = ?1 "

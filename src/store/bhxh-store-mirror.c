@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gi18n-lib.h>
 
 #include "core/bhxh-text.h"
@@ -40,6 +41,18 @@ ensure_mirror_schema (BhxhStore  *self,
   return rc == SQLITE_OK;
 }
 
+static void
+remember_mirror_file (BhxhStore *self)
+{
+  struct stat st;
+
+  if (stat (self->mirror_path, &st) == 0)
+    {
+      self->mirror_dev = st.st_dev;
+      self->mirror_ino = st.st_ino;
+    }
+}
+
 gboolean
 _bhxh_store_attach_mirror (BhxhStore  *self,
                            GError    **error)
@@ -54,7 +67,46 @@ _bhxh_store_attach_mirror (BhxhStore  *self,
   sql = g_strdup (quoted);
   sqlite3_free (quoted);
 
-  return _bhxh_store_exec (self, sql, error);
+  if (!_bhxh_store_exec (self, sql, error))
+    return FALSE;
+  remember_mirror_file (self);
+  return TRUE;
+}
+
+static gboolean
+any_statement_busy (sqlite3 *db)
+{
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (db, NULL); stmt; stmt = sqlite3_next_stmt (db, stmt))
+    if (sqlite3_stmt_busy (stmt))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * _bhxh_store_refresh_mirror:
+ * @self: a store
+ *
+ * Another connection (the sync worker, the CLI) may have imported a new
+ * mirror and renamed it over the file this one attached, which it still
+ * reads through the old inode. Re-attach when the file changed; a stat()
+ * per mirror read, nothing more. Never inside a transaction or while a
+ * statement runs.
+ */
+void
+_bhxh_store_refresh_mirror (BhxhStore *self)
+{
+  struct stat st;
+
+  if (stat (self->mirror_path, &st) != 0)
+    return;
+  if ((guint64) st.st_dev == self->mirror_dev && (guint64) st.st_ino == self->mirror_ino)
+    return;
+  if (!sqlite3_get_autocommit (self->db) || any_statement_busy (self->db))
+    return;
+
+  g_debug ("the registry mirror was replaced: attaching the new one");
+  if (_bhxh_store_detach_mirror (self, NULL))
+    _bhxh_store_attach_mirror (self, NULL);
 }
 
 gboolean
@@ -211,9 +263,11 @@ collect_persons (BhxhStore   *self,
                  GPtrArray   *persons,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = _bhxh_store_prepare (self, sql, error);
+  sqlite3_stmt *stmt;
   int rc;
 
+  _bhxh_store_refresh_mirror (self);
+  stmt = _bhxh_store_prepare (self, sql, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, param, -1, SQLITE_STATIC);
@@ -336,6 +390,7 @@ dup_mirror_meta (BhxhStore  *self,
   sqlite3_stmt *stmt;
   char *value = NULL;
 
+  _bhxh_store_refresh_mirror (self);
   stmt = _bhxh_store_prepare (self,
     "SELECT value FROM mirror.mirror_meta WHERE key = ?1", NULL);
   if (stmt == NULL)

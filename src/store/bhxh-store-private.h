@@ -15,6 +15,8 @@ struct _BhxhStore
 
   char       *path;
   char       *mirror_path;
+  guint64     mirror_dev;   /* the mirror file attached: a new import */
+  guint64     mirror_ino;   /* by another connection replaces it */
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
 };
@@ -71,6 +73,7 @@ gboolean      _bhxh_store_attach_mirror    (BhxhStore     *self,
                                             GError       **error);
 gboolean      _bhxh_store_detach_mirror    (BhxhStore     *self,
                                             GError       **error);
+void          _bhxh_store_refresh_mirror   (BhxhStore     *self);
 BhxhPerson   *_bhxh_person_from_row        (sqlite3_stmt  *stmt,
                                             int            first);
 char         *_bhxh_store_fold             (const char    *text,
