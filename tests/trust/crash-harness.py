@@ -59,9 +59,11 @@ class Harness:
         self.open_ids = []
         self.stats = {"decide": 0, "sync": 0, "both": 0, "killed": 0, "finished": 0,
                       "acked": 0, "acked_then_killed": 0, "retried": 0,
-                      "retry_already": 0, "retry_new": 0, "integrity_checks": 0}
+                      "retry_already": 0, "retry_new": 0, "integrity_checks": 0,
+                      "in_flight": 0}
         self.delays = []
         self.duration = {"decide": [], "sync": []}
+        self.scale = {}
 
     # processes
 
@@ -145,16 +147,24 @@ class Harness:
                 raise RuntimeError("sync failed: %s" % r.stderr.decode())
 
     def delay(self, kind):
+        if kind not in self.scale:
+            self.scale[kind] = sorted(self.duration[kind])[1]
         # A fifth log-uniform from 20 µs to 2 ms (exec, dynamic loading), the
         # rest uniform from 0.4 to 1.4 times the measured run: most of a run
         # is starting and opening the store; this lands kills around the
         # transaction, the commit, the batch on the wire and its answer.
+        # The machine's load changes during a run: the scale follows it,
+        # growing after a kill and shrinking after a run that finished
+        # first, so that about two thirds of the processes are killed.
         if self.rng.random() < 0.2:
             d = math.exp(self.rng.uniform(math.log(20e-6), math.log(2e-3)))
         else:
-            d = self.rng.uniform(0.4, 1.4) * sorted(self.duration[kind])[1]
+            d = self.rng.uniform(0.4, 1.4) * self.scale[kind]
         self.delays.append(d)
         return d
+
+    def adapt(self, kind, killed):
+        self.scale[kind] *= 1.05 if killed else 1 / 1.05 ** 2
 
     def pick_declaration(self):
         """The next decide: half the time the clerk repeats one that was
@@ -168,15 +178,17 @@ class Harness:
         declaration_id = self.open_ids.pop()
         return declaration_id, self.decide_args(declaration_id), False
 
-    def kill(self, process, at):
+    def kill(self, process, kind, at):
         now = time.monotonic()
         if at > now:
             time.sleep(at - now)
-        if process.poll() is None:
+        killed = process.poll() is None
+        if killed:
             process.send_signal(signal.SIGKILL)
             self.stats["killed"] += 1
         else:
             self.stats["finished"] += 1
+        self.adapt(kind, killed)
         out, err = process.communicate()
         return process.returncode, out.decode(errors="replace"), err.decode(errors="replace")
 
@@ -226,12 +238,12 @@ class Harness:
         if mode in ("sync", "both"):
             sync = self.spawn(*self.sync_args())
         if decide is not None:
-            rc, out, err = self.kill(decide, start + self.delay("decide"))
+            rc, out, err = self.kill(decide, "decide", start + self.delay("decide"))
             self.record_decide(declaration_id, retry, rc, out, err)
             if declaration_id in self.unknown:
                 self.unknown_args[declaration_id] = args
         if sync is not None:
-            rc, out, err = self.kill(sync, start + self.delay("sync"))
+            rc, out, err = self.kill(sync, "sync", start + self.delay("sync"))
             if rc not in (0, 1, -signal.SIGKILL):
                 raise AssertionError("sync: exit %d: %s" % (rc, err))
         self.check_database()
@@ -256,6 +268,8 @@ class Harness:
                                    "WHERE o.decision_uuid IS NULL").fetchone()[0]
             assert no_outbox == 0, no_outbox
             local = dict(db.execute("SELECT declaration_id, uuid FROM decisions"))
+            if db.execute("SELECT count(*) FROM outbox WHERE state = 'sending'").fetchone()[0]:
+                self.stats["in_flight"] += 1
         for declaration_id, uuid in self.acked.items():
             assert declaration_id in local, "acknowledged decision lost: %s" % declaration_id
             if uuid is not None:
@@ -348,6 +362,8 @@ def main():
               "retries of unanswered decides %d: already decided %d, decided now %d; "
               "still unknown %d" % (s["acked"], s["acked_then_killed"], s["retried"],
                                     s["retry_already"], s["retry_new"], len(harness.unknown)))
+        print("# trials that left a batch in flight (outbox rows 'sending'): %d"
+              % s["in_flight"])
         if d:
             print("# kill delay: min %.0f µs, median %.2f ms, max %.1f ms"
                   % (d[0] * 1e6, d[len(d) // 2] * 1e3, d[-1] * 1e3))
