@@ -49,8 +49,8 @@ fail () { printf 'FAIL %s\n' "$*" >&2; exit 1; }
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo="sudo -n"
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then  # no password prompt
+    sudo="sudo"
   else
     sudo=none
   fi
@@ -60,9 +60,10 @@ fi
 apt_install () {
   [ "$sudo" = none ] && fail "missing packages and no root to install them: $*"
   echo "build-deb: installing $*"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" \
-    || { DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq &&
-         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"; }
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900)
+  [ -n "$sudo" ] && apt=("$sudo" "${apt[@]}")
+  "${apt[@]}" install -y -qq --no-install-recommends "$@" \
+    || { "${apt[@]}" update -qq && "${apt[@]}" install -y -qq --no-install-recommends "$@"; }
 }
 
 # ---------------------------------------------------------------------------
@@ -119,7 +120,7 @@ if ! (cd "$src" && dpkg-checkbuilddeps -P nocheck) 2>"$outdir/builddeps.log"; th
   cat "$outdir/builddeps.log"
   [ "$sudo" = none ] && fail "build dependencies missing"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get build-dep -y -qq --no-install-recommends \
-    -P nocheck "$src" || fail "could not install the build dependencies"
+    -o DPkg::Lock::Timeout=900 -P nocheck "$src" || fail "could not install the build dependencies"
 fi
 ok "all Build-Depends present"
 
@@ -247,14 +248,15 @@ was_installed=0
 dpkg-query -W -f='${Status}' bhxh-desk 2>/dev/null | grep -q "install ok installed" \
   && was_installed=1
 if [ "$install" = yes ]; then
-  step "install (dpkg -i)"
+  # apt-get rather than plain dpkg -i: it installs missing dependencies and
+  # waits for the dpkg lock when something else is installing at the time
+  step "install (apt-get install $(basename "$deb"))"
   s=${sudo:-}
-  if ! $s dpkg -i "$deb" >"$outdir/install.log" 2>&1; then
-    DEBIAN_FRONTEND=noninteractive $s apt-get install -f -y -qq --no-install-recommends \
-      >>"$outdir/install.log" 2>&1 || { cat "$outdir/install.log"; fail "dpkg -i"; }
-  fi
+  DEBIAN_FRONTEND=noninteractive $s apt-get install -y --reinstall --no-install-recommends \
+    -o DPkg::Lock::Timeout=900 "$deb" >"$outdir/install.log" 2>&1 \
+    || { cat "$outdir/install.log"; fail "the package does not install"; }
   dpkg-query -W -f='${Status}' bhxh-desk | grep -q "install ok installed" \
-    || { cat "$outdir/install.log"; fail "bhxh-desk is not installed after dpkg -i"; }
+    || { cat "$outdir/install.log"; fail "bhxh-desk is not installed after apt-get install"; }
   ok "installed $(dpkg-query -W -f='${Package} ${Version}' bhxh-desk)"
   prefix=""
   run_env=()
@@ -268,7 +270,8 @@ fi
 
 cleanup () {
   if [ "$install" = yes ] && [ "$keep_installed" -eq 0 ] && [ "$was_installed" -eq 0 ]; then
-    ${sudo:-} dpkg --purge bhxh-desk >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive ${sudo:-} apt-get purge -y -qq -o DPkg::Lock::Timeout=900 \
+      bhxh-desk >/dev/null 2>&1 || true
   fi
 }
 trap cleanup EXIT
