@@ -174,9 +174,11 @@ apply_settings (BhxhScanListener *self)
   g_autoptr(GError) error = NULL;
 
   close_serial (self);
+  /* A keyboard-mode scanner is always heard (any USB scanner can be one),
+   * unless scanning is off; the serial port only when it is the mode. */
   gtk_event_controller_set_propagation_phase (self->keys,
-                                              g_str_equal (mode, "keyboard") ? GTK_PHASE_CAPTURE
-                                                                             : GTK_PHASE_NONE);
+                                              g_str_equal (mode, "off") ? GTK_PHASE_NONE
+                                                                        : GTK_PHASE_CAPTURE);
   if (!self->enabled || !g_str_equal (mode, "serial"))
     return;
 
