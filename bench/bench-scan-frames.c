@@ -234,7 +234,8 @@ bench_scan_sample_new (GRand *rand,
   gboolean hd = index % 2 == 1;
   QRcode *code;
   int dark = g_rand_int_range (rand, 10, 110);
-  int light = MIN (250, dark + g_rand_int_range (rand, 45, 200));
+  int spread = g_rand_int_range (rand, 45, 200);   /* not inside MIN (): evaluated twice */
+  int light = MIN (250, dark + spread);
   int blur = g_rand_int_range (rand, 0, 100) < 50 ? 0 : g_rand_int_range (rand, 1, 3);
   double noise = g_rand_double_range (rand, 0, 14);
 

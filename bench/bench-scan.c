@@ -28,6 +28,8 @@ typedef struct
   int         by_size[5]; /* found per px/module bucket 2..6 */
 } Contender;
 
+enum { OURS, QUICK, OURS_ZBAR, ZBAR, ZXING, ZBARIMG, ZXINGREADER };
+
 static int count = 200;
 static int seed = 1;
 static gboolean run_tools;
@@ -172,6 +174,57 @@ print_row (const Contender *c,
           c->by_size[0], c->by_size[1], c->by_size[2], c->by_size[3] + c->by_size[4]);
 }
 
+/* zbar as zbarimg runs it, zxing-cpp as ZXingReader runs it. */
+static void
+run_references (zbar_image_scanner_t  *zbar,
+                const BenchScanSample *sample,
+                Contender             *c)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok = plain_zbar (zbar, sample->frame, sample->payload);
+
+  record (&c[ZBAR], sample, (g_get_monotonic_time () - t0) / 1000.0, ok);
+#ifdef BHXH_SCAN_HAVE_ZXING
+  {
+    ZxingMatch match = { sample->payload, FALSE };
+
+    t0 = g_get_monotonic_time ();
+    _bhxh_scan_zxing_decode (sample->frame->data, sample->frame->width,
+                             sample->frame->height, sample->frame->stride, TRUE,
+                             zxing_match_cb, &match);
+    record (&c[ZXING], sample, (g_get_monotonic_time () - t0) / 1000.0, match.ok);
+  }
+#endif
+}
+
+static void
+save_and_run_tools (const char            *dir,
+                    int                    index,
+                    const BenchScanSample *sample,
+                    Contender             *c,
+                    gboolean               tools)
+{
+  g_autofree char *path = g_strdup_printf ("%s/frame-%03d.png", dir, index);
+  double ms;
+  gboolean ok;
+
+  save_png (sample->frame, path);
+  if (tools)
+    {
+      const char *zbarimg[] = {
+        "zbarimg", "--raw", "-q", "--nodbus", "-Sbinary", path, NULL
+      };
+      const char *zxing[] = { "ZXingReader", "-bytes", path, NULL };
+
+      ok = run_tool (zbarimg, sample->payload, &ms);
+      record (&c[ZBARIMG], sample, ms, ok);
+      ok = run_tool (zxing, sample->payload, &ms);
+      record (&c[ZXINGREADER], sample, ms, ok);
+    }
+  if (!keep_dir)
+    g_unlink (path);
+}
+
 static void
 count_pass (GHashTable *passes,
             const char *pass)
@@ -213,7 +266,6 @@ main (int   argc,
     { "zbar (as zbarimg)" }, { "zxing-cpp (as ZXingReader)" },
     { "zbarimg process" }, { "ZXingReader process" },
   };
-  enum { OURS, QUICK, OURS_ZBAR, ZBAR, ZXING, ZBARIMG, ZXINGREADER };
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, NULL))
@@ -255,49 +307,14 @@ main (int   argc,
               ok = results_match (zbar_only, sample->payload));
       if (ok)
         count_pass (zbar_passes, bhxh_scan_decoder_get_last_pass (ours_zbar));
-      if (ours_only)
-        goto next;
-      t0 = g_get_monotonic_time ();
-      ok = plain_zbar (zbar, sample->frame, sample->payload);
-      record (&c[ZBAR], sample, (g_get_monotonic_time () - t0) / 1000.0, ok);
-#ifdef BHXH_SCAN_HAVE_ZXING
-      {
-        ZxingMatch match = { sample->payload, FALSE };
-
-        t0 = g_get_monotonic_time ();
-        _bhxh_scan_zxing_decode (sample->frame->data, sample->frame->width,
-                                 sample->frame->height, sample->frame->stride, TRUE,
-                                 zxing_match_cb, &match);
-        record (&c[ZXING], sample, (g_get_monotonic_time () - t0) / 1000.0, match.ok);
-      }
-#endif
       if (g_getenv ("BENCH_SCAN_VERBOSE"))
         printf ("%3d %-50s ours:%d zbar-only:%d\n", i, sample->describe,
                 results_match (results, sample->payload),
                 results_match (zbar_only, sample->payload));
-
+      if (!ours_only)
+        run_references (zbar, sample, c);
       if (tmp)
-        {
-          g_autofree char *path = g_strdup_printf ("%s/frame-%03d.png", tmp, i);
-          double ms;
-
-          save_png (sample->frame, path);
-          if (run_tools)
-            {
-              const char *zbarimg[] = {
-                "zbarimg", "--raw", "-q", "--nodbus", "-Sbinary", path, NULL
-              };
-              const char *zxing[] = { "ZXingReader", "-bytes", path, NULL };
-
-              ok = run_tool (zbarimg, sample->payload, &ms);
-              record (&c[ZBARIMG], sample, ms, ok);
-              ok = run_tool (zxing, sample->payload, &ms);
-              record (&c[ZXINGREADER], sample, ms, ok);
-            }
-          if (!keep_dir)
-            g_unlink (path);
-        }
-    next:
+        save_and_run_tools (tmp, i, sample, c, run_tools && !ours_only);
       bench_scan_sample_free (sample);
     }
 
