@@ -924,34 +924,22 @@ owning_package (const char *path_or_pattern)
   return package;
 }
 
-/* Each library the build asks meson for (dependency () and find_library ())
- * comes from a package that debian/control's Build-Depends lists, so the
- * package build cannot break on a clean machine when someone adds one. */
-static void
-test_debian_build_depends (void)
+/* The libraries the build asks meson for, as "dependency:NAME" or
+ * "find_library:NAME": every meson.build of the tree, optional ones (with a
+ * fallback) and the C library's libm left out. */
+static GPtrArray *
+meson_libraries (void)
 {
-  g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GRegex) call = g_regex_new ("(dependency|find_library)\\(\\s*'([^']+)'([^)]*)",
                                         0, 0, NULL);
-  g_autoptr(GString) missing = g_string_new (NULL);
-  g_autofree char *dpkg_query = g_find_program_in_path ("dpkg-query");
-  guint checked = 0;
+  GPtrArray *libs = g_ptr_array_new_with_free_func (g_free);
 
-  if (dpkg_query == NULL)
-    {
-      g_test_skip ("not a Debian system");
-      return;
-    }
-  assert_tool ("pkg-config");
-  listed = build_depends ();
   g_ptr_array_add (files, src_path ("meson.build", NULL));
   collect_meson_files ("src", files);
   collect_meson_files ("tests", files);
   collect_meson_files ("bench", files);
   collect_meson_files ("data", files);
-
   for (guint i = 0; i < files->len; i++)
     {
       g_autofree char *contents = NULL;
@@ -964,40 +952,115 @@ test_debian_build_depends (void)
           g_autofree char *kind = g_match_info_fetch (m, 1);
           g_autofree char *name = g_match_info_fetch (m, 2);
           g_autofree char *rest = g_match_info_fetch (m, 3);
-          g_autofree char *file = NULL;
-          g_autofree char *package = NULL;
+          g_autofree char *lib = g_strdup_printf ("%s:%s", kind, name);
 
-          /* optional with a fallback, the C library, or already done */
-          if (strstr (rest, "required: false") != NULL || g_str_equal (name, "m") ||
-              !g_hash_table_add (seen, g_strdup (name)))
-            continue;
-          if (g_str_equal (kind, "dependency"))
-            {
-              const char *argv[] = { "pkg-config", "--path", name, NULL };
-              RunResult r;
-
-              run (argv, NULL, &r);
-              if (r.status == 0)
-                file = g_strdup (g_strstrip (r.out));
-              run_result_clear (&r);
-            }
-          else
-            file = g_strdup_printf ("*/lib%s.so", name);
-          if (file == NULL)
-            {
-              g_test_message ("%s is not installed here: not checked", name);
-              continue;
-            }
-          package = owning_package (file);
-          g_test_message ("%s('%s') -> %s", kind, name, package ? package : "(no package)");
-          checked++;
-          if (package == NULL || !str_in_array (listed, package))
-            g_string_append_printf (missing, " %s (for %s)", package ? package : file, name);
+          if (strstr (rest, "required: false") == NULL && !g_str_equal (name, "m") &&
+              !str_in_array (libs, lib))
+            g_ptr_array_add (libs, g_steal_pointer (&lib));
         }
+    }
+  return libs;
+}
+
+/* Each library the build asks meson for comes from a package that
+ * debian/control's Build-Depends lists, so the package build cannot break on
+ * a clean machine when someone adds one. */
+static void
+test_debian_build_depends (void)
+{
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GPtrArray) libs = NULL;
+  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autofree char *dpkg_query = g_find_program_in_path ("dpkg-query");
+  guint checked = 0;
+
+  if (dpkg_query == NULL)
+    {
+      g_test_skip ("not a Debian system");
+      return;
+    }
+  assert_tool ("pkg-config");
+  listed = build_depends ();
+  libs = meson_libraries ();
+  for (guint i = 0; i < libs->len; i++)
+    {
+      const char *lib = g_ptr_array_index (libs, i);
+      const char *name = strchr (lib, ':') + 1;
+      g_autofree char *file = NULL;
+      g_autofree char *package = NULL;
+
+      if (g_str_has_prefix (lib, "dependency:"))
+        {
+          const char *argv[] = { "pkg-config", "--path", name, NULL };
+          RunResult r;
+
+          run (argv, NULL, &r);
+          if (r.status == 0)
+            file = g_strdup (g_strstrip (r.out));
+          run_result_clear (&r);
+        }
+      else
+        file = g_strdup_printf ("*/lib%s.so", name);
+      if (file == NULL)
+        {
+          g_test_message ("%s is not installed here: not checked", name);
+          continue;
+        }
+      package = owning_package (file);
+      g_test_message ("%s -> %s", lib, package ? package : "(no package)");
+      checked++;
+      if (package == NULL || !str_in_array (listed, package))
+        g_string_append_printf (missing, " %s (for %s)", package ? package : file, name);
     }
   g_assert_cmpuint (checked, >=, 10);
   if (missing->len > 0)
     g_error ("packaging/debian/control's Build-Depends lacks:%s", missing->str);
+}
+
+/* The Flatpak builds, as modules, every library the GNOME runtime lacks: a
+ * library the meson files ask for is either in the runtime (this list, GNOME
+ * 44) or built by the module named here. */
+static void
+test_flatpak_modules (void)
+{
+  static const char * const in_runtime[] = {
+    "glib-2.0", "gio-2.0", "gobject-2.0", "gio-unix-2.0", "gdk-pixbuf-2.0", "gtk4",
+    "gtk4-unix-print", "libadwaita-1", "json-glib-1.0", "sqlite3", "libcurl", "libsoup-3.0",
+    "gstreamer-1.0", "gstreamer-app-1.0", "gstreamer-video-1.0", NULL
+  };
+  static const char * const modules[][2] = {
+    { "zbar", "zbar" }, { "libqrencode", "libqrencode" }, { "zxing", "zxing-cpp" },
+    { "libsodium", "libsodium" }, { "hpdf", "libharu" },
+  };
+  g_autofree char *file = src_path ("packaging", "flatpak", BASE_APP_ID ".json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) libs = meson_libraries ();
+  g_autoptr(GString) missing = g_string_new (NULL);
+  JsonArray *manifest_modules;
+
+  json_parser_load_from_file (parser, file, &error);
+  g_assert_no_error (error);
+  manifest_modules = json_object_get_array_member (json_node_get_object (json_parser_get_root
+                                                                         (parser)), "modules");
+  for (guint i = 0; i < libs->len; i++)
+    {
+      const char *name = strchr (g_ptr_array_index (libs, i), ':') + 1;
+      const char *module = NULL;
+
+      if (g_strv_contains (in_runtime, name))
+        continue;
+      for (guint j = 0; j < G_N_ELEMENTS (modules); j++)
+        if (g_str_equal (modules[j][0], name))
+          module = modules[j][1];
+      if (module == NULL || find_module (manifest_modules, module) == NULL)
+        g_string_append_printf (missing, " %s", name);
+      else
+        g_test_message ("%s -> module %s", name, module);
+    }
+  if (missing->len > 0)
+    g_error ("the Flatpak manifest builds no module for:%s (add one, or list the library as "
+             "in the runtime in this test)", missing->str);
 }
 
 int
@@ -1020,6 +1083,7 @@ main (int   argc,
   g_test_add_func ("/potfiles/exist", test_potfiles_exist);
   g_test_add_func ("/flatpak/manifest", test_flatpak_manifest);
   g_test_add_func ("/flatpak/builder", test_flatpak_builder);
+  g_test_add_func ("/flatpak/modules", test_flatpak_modules);
   g_test_add_func ("/debian/static", test_debian_static);
   g_test_add_func ("/debian/build-depends", test_debian_build_depends);
 
