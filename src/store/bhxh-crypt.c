@@ -1,0 +1,1213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#ifdef HAVE_LIBSECRET
+#include <libsecret/secret.h>
+#endif
+
+#include "bhxh-crypt.h"
+
+/*
+ * Page layout on disk (main file, WAL frame data, journal page images):
+ *
+ *   [ ciphertext of bytes 0 .. P-40 ][ nonce (24) ][ tag (16) ]
+ *
+ * except page 1 of the main file, whose first 100 bytes (sqlite's header:
+ * page size, counters, no personal data) stay in clear so that sqlite can
+ * read them before it knows the page size; they are authenticated as
+ * associated data. The associated data also binds each page to its place
+ * (file kind + page number or file offset), so pages cannot be swapped.
+ */
+
+#define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define KEY_BYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+#define HEADER_BYTES 100
+#define WAL_HEADER 32
+#define WAL_FRAME_HEADER 24
+#define MIN_PAGE 512
+#define MAX_PAGE 65536
+
+G_STATIC_ASSERT (NONCE_BYTES + TAG_BYTES == BHXH_CRYPT_RESERVE);
+
+/* Argon2id with a fixed application salt: the secret is an admin secret
+ * kept outside the database, not a user password (docs/encryption.md). */
+static const guint8 kdf_salt[crypto_pwhash_SALTBYTES] = "bhxh-desk/crypt";
+
+struct _BhxhCryptKey
+{
+  sqlite3_vfs  vfs;
+  sqlite3_vfs *root;
+  guint8      *key;             /* sodium_malloc'd, KEY_BYTES */
+  char         name[32];
+};
+
+typedef enum
+{
+  KIND_PLAIN,
+  KIND_MAIN,
+  KIND_WAL,
+  KIND_JOURNAL,
+  KIND_TEMP,
+} FileKind;
+
+typedef struct
+{
+  sqlite3_file        base;
+  const BhxhCryptKey *key;
+  sqlite3_file       *real;
+  FileKind            kind;
+  int                 reserve;        /* main: from the header, -1 unknown */
+  guint32             wal_page_size;  /* WAL: from its header, 0 unknown */
+  guint8              nonce_prefix[16];
+  guint64             counter;
+  guint8              temp_key[KEY_BYTES];
+  guint8              temp_nonce[crypto_stream_xchacha20_NONCEBYTES];
+  guint8             *scratch;
+  gsize               scratch_len;
+} CryptFile;
+
+#define ROUND8(x) (((x) + 7) & ~7)
+
+G_LOCK_DEFINE_STATIC (keys);
+static GHashTable *keys;   /* hex digest of the key → BhxhCryptKey */
+
+static gboolean
+is_page_size (sqlite3_int64 n)
+{
+  return n >= MIN_PAGE && n <= MAX_PAGE && (n & (n - 1)) == 0;
+}
+
+static guint8 *
+scratch_get (CryptFile *f,
+             gsize      len)
+{
+  if (f->scratch_len < len)
+    {
+      sqlite3_free (f->scratch);
+      f->scratch = sqlite3_malloc64 (len);
+      f->scratch_len = f->scratch != NULL ? len : 0;
+    }
+  return f->scratch;
+}
+
+static gsize
+make_ad (guint8        *ad,
+         FileKind       kind,
+         guint64        where,
+         const guint8  *header)
+{
+  gsize n = 0;
+
+  ad[n++] = (guint8) kind;
+  for (int i = 0; i < 8; i++)
+    ad[n++] = (guint8) (where >> (8 * i));
+  if (header != NULL)
+    {
+      memcpy (ad + n, header, HEADER_BYTES);
+      n += HEADER_BYTES;
+    }
+  return n;
+}
+
+/* Seals page @in (size @p) into @out; the first @clear bytes stay readable. */
+static void
+seal_page (CryptFile     *f,
+           const guint8  *in,
+           guint8        *out,
+           gsize          p,
+           gsize          clear,
+           guint64        where)
+{
+  guint8 ad[1 + 8 + HEADER_BYTES];
+  guint8 *nonce = out + p - BHXH_CRYPT_RESERVE;
+  gsize ad_len = make_ad (ad, f->kind, where, clear > 0 ? in : NULL);
+  guint64 counter = ++f->counter;
+
+  memcpy (nonce, f->nonce_prefix, sizeof f->nonce_prefix);
+  for (int i = 0; i < 8; i++)
+    nonce[16 + i] = (guint8) (counter >> (8 * i));
+  memcpy (out, in, clear);
+  crypto_aead_xchacha20poly1305_ietf_encrypt_detached (out + clear, out + p - TAG_BYTES, NULL,
+                                                       in + clear,
+                                                       p - BHXH_CRYPT_RESERVE - clear,
+                                                       ad, ad_len, NULL, nonce, f->key->key);
+}
+
+/* Opens a sealed page in place; FALSE when it does not authenticate. */
+static gboolean
+open_page (CryptFile *f,
+           guint8    *page,
+           gsize      p,
+           gsize      clear,
+           guint64    where)
+{
+  guint8 ad[1 + 8 + HEADER_BYTES];
+  gsize ad_len = make_ad (ad, f->kind, where, clear > 0 ? page : NULL);
+
+  return crypto_aead_xchacha20poly1305_ietf_decrypt_detached (page + clear, NULL,
+                                                              page + clear,
+                                                              p - BHXH_CRYPT_RESERVE - clear,
+                                                              page + p - TAG_BYTES,
+                                                              ad, ad_len,
+                                                              page + p - BHXH_CRYPT_RESERVE,
+                                                              f->key->key) == 0;
+}
+
+/* Temporary files: a stream cipher at any offset, key random per file. */
+static void
+temp_xor (CryptFile     *f,
+          guint8        *buf,
+          gsize          n,
+          sqlite3_int64  offset)
+{
+  guint64 block = (guint64) offset / 64;
+  gsize skip = (gsize) (offset % 64);
+
+  if (skip != 0 && n > 0)
+    {
+      guint8 stream[64] = { 0 };
+      gsize k = MIN (64 - skip, n);
+
+      crypto_stream_xchacha20_xor_ic (stream, stream, 64, f->temp_nonce, block, f->temp_key);
+      for (gsize i = 0; i < k; i++)
+        buf[i] ^= stream[skip + i];
+      buf += k;
+      n -= k;
+      block++;
+    }
+  if (n > 0)
+    crypto_stream_xchacha20_xor_ic (buf, buf, n, f->temp_nonce, block, f->temp_key);
+}
+
+static int
+real_read (CryptFile     *f,
+           void          *buf,
+           int            n,
+           sqlite3_int64  offset)
+{
+  return f->real->pMethods->xRead (f->real, buf, n, offset);
+}
+
+/* Main file. */
+
+static int
+main_reserve (CryptFile *f)
+{
+  guint8 header[HEADER_BYTES];
+
+  if (f->reserve < 0 && real_read (f, header, sizeof header, 0) == SQLITE_OK)
+    f->reserve = header[20];
+  return f->reserve;
+}
+
+static int
+main_page_size (CryptFile *f)
+{
+  guint8 header[HEADER_BYTES];
+  int p;
+
+  if (real_read (f, header, sizeof header, 0) != SQLITE_OK)
+    return 0;
+  p = (header[16] << 8) | header[17];
+  return p == 1 ? MAX_PAGE : p;
+}
+
+static int
+main_read_page (CryptFile     *f,
+                guint8        *buf,
+                int            p,
+                sqlite3_int64  offset)
+{
+  int rc = real_read (f, buf, p, offset);
+  gsize clear = offset == 0 ? HEADER_BYTES : 0;
+
+  if (rc == SQLITE_IOERR_SHORT_READ)
+    {
+      memset (buf, 0, p);
+      return rc;
+    }
+  if (rc != SQLITE_OK)
+    return rc;
+  if (offset == 0)
+    f->reserve = buf[20];
+  if (!open_page (f, buf, p, clear, (guint64) (offset / p) + 1))
+    {
+      sqlite3_log (SQLITE_IOERR_DATA, "bhxh-crypt: page %lld does not authenticate",
+                   (long long) (offset / p) + 1);
+      return SQLITE_IOERR_DATA;
+    }
+  return SQLITE_OK;
+}
+
+static int
+main_read (CryptFile     *f,
+           void          *buf,
+           int            n,
+           sqlite3_int64  offset)
+{
+  int p;
+  guint8 *page;
+  int rc;
+
+  if (is_page_size (n) && offset % n == 0)
+    return main_read_page (f, buf, n, offset);
+  if (offset + n <= HEADER_BYTES)
+    return real_read (f, buf, n, offset);
+
+  /* Anything else: open the pages it covers. */
+  p = main_page_size (f);
+  if (!is_page_size (p))
+    return SQLITE_IOERR_READ;
+  page = scratch_get (f, p);
+  if (page == NULL)
+    return SQLITE_IOERR_NOMEM;
+  for (sqlite3_int64 at = offset; at < offset + n;)
+    {
+      sqlite3_int64 start = at - at % p;
+      sqlite3_int64 end = MIN (start + p, offset + n);
+
+      rc = main_read_page (f, page, p, start);
+      if (rc != SQLITE_OK)
+        return rc;
+      memcpy ((guint8 *) buf + (at - offset), page + (at - start), end - at);
+      at = end;
+    }
+  return SQLITE_OK;
+}
+
+static int
+main_write (CryptFile     *f,
+            const void    *buf,
+            int            n,
+            sqlite3_int64  offset)
+{
+  const guint8 *in = buf;
+  guint8 *out;
+
+  /* sqlite writes whole pages to the main file; anything else would have
+   * to go out in clear, so it is refused. */
+  if (!is_page_size (n) || offset % n != 0)
+    return SQLITE_IOERR_WRITE;
+  if (offset == 0)
+    f->reserve = in[20];
+  if (main_reserve (f) < BHXH_CRYPT_RESERVE)
+    {
+      sqlite3_log (SQLITE_IOERR_WRITE, "bhxh-crypt: the database reserves no room for a tag");
+      return SQLITE_IOERR_WRITE;
+    }
+  out = scratch_get (f, n);
+  if (out == NULL)
+    return SQLITE_IOERR_NOMEM;
+  seal_page (f, in, out, n, offset == 0 ? HEADER_BYTES : 0, (guint64) (offset / n) + 1);
+  return f->real->pMethods->xWrite (f->real, out, n, offset);
+}
+
+/* WAL: a 32-byte header, then frames of a 24-byte header and a page. */
+
+static guint32
+wal_page_size (CryptFile *f)
+{
+  guint8 header[WAL_HEADER];
+
+  if (f->wal_page_size == 0 && real_read (f, header, sizeof header, 0) == SQLITE_OK)
+    {
+      guint32 p = ((guint32) header[8] << 24) | (header[9] << 16) | (header[10] << 8) | header[11];
+
+      f->wal_page_size = p == 1 ? MAX_PAGE : p;
+    }
+  return is_page_size (f->wal_page_size) ? f->wal_page_size : 0;
+}
+
+static void
+wal_note_header (CryptFile     *f,
+                 const guint8  *buf,
+                 int            n,
+                 sqlite3_int64  offset)
+{
+  if (offset == 0 && n >= WAL_HEADER)
+    {
+      guint32 p = ((guint32) buf[8] << 24) | (buf[9] << 16) | (buf[10] << 8) | buf[11];
+
+      f->wal_page_size = p == 1 ? MAX_PAGE : p;
+    }
+}
+
+/* Calls @func for every frame's page that [offset, offset+n) touches. */
+typedef int (*WalPageFunc) (CryptFile     *f,
+                            guint8        *buf,
+                            sqlite3_int64  buf_offset,
+                            int            n,
+                            sqlite3_int64  page_offset,
+                            guint32        p,
+                            gboolean       with_header);
+
+static int
+wal_foreach_page (CryptFile     *f,
+                  guint8        *buf,
+                  int            n,
+                  sqlite3_int64  offset,
+                  WalPageFunc    func)
+{
+  guint32 p;
+  sqlite3_int64 frame, first;
+
+  if (offset + n <= WAL_HEADER)
+    return SQLITE_OK;
+  p = wal_page_size (f);
+  if (p == 0)
+    return SQLITE_IOERR;
+  frame = WAL_FRAME_HEADER + (sqlite3_int64) p;
+  first = offset > WAL_HEADER ? (offset - WAL_HEADER) / frame : 0;
+  for (sqlite3_int64 i = first;; i++)
+    {
+      sqlite3_int64 start = WAL_HEADER + i * frame;
+      sqlite3_int64 page = start + WAL_FRAME_HEADER;
+      int rc;
+
+      if (page >= offset + n)
+        break;
+      if (page + p <= offset)
+        continue;
+      rc = func (f, buf, offset, n, page, p, start >= offset);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
+static int
+wal_seal_cb (CryptFile     *f,
+             guint8        *buf,
+             sqlite3_int64  buf_offset,
+             int            n,
+             sqlite3_int64  page_offset,
+             guint32        p,
+             gboolean       with_header)
+{
+  guint8 *page = buf + (page_offset - buf_offset);
+
+  (void) with_header;
+  /* A write of part of a page cannot be sealed (sqlite does not do it
+   * while the device is powersafe-overwrite, as the unix VFS reports). */
+  if (page_offset < buf_offset || page_offset + p > buf_offset + n)
+    return SQLITE_IOERR_WRITE;
+  seal_page (f, page, page, p, 0, (guint64) page_offset);
+  return SQLITE_OK;
+}
+
+static int
+wal_open_cb (CryptFile     *f,
+             guint8        *buf,
+             sqlite3_int64  buf_offset,
+             int            n,
+             sqlite3_int64  page_offset,
+             guint32        p,
+             gboolean       with_header)
+{
+  g_autofree guint8 *copy = NULL;
+  guint8 *page;
+  gboolean whole = page_offset >= buf_offset && page_offset + p <= buf_offset + n;
+  int rc;
+
+  if (whole)
+    page = buf + (page_offset - buf_offset);
+  else
+    {
+      page = copy = g_malloc (p);
+      rc = real_read (f, page, p, page_offset);
+      if (rc != SQLITE_OK)
+        return rc;
+    }
+
+  if (!open_page (f, page, p, 0, (guint64) page_offset))
+    {
+      /* Read with its frame header, this is recovery scanning the log: a
+       * torn last frame after a crash is normal, and zeros make sqlite's
+       * own frame checksum reject it. A page read alone is a committed
+       * frame: it must authenticate. */
+      if (!with_header)
+        {
+          sqlite3_log (SQLITE_IOERR_DATA, "bhxh-crypt: a WAL frame does not authenticate");
+          return SQLITE_IOERR_DATA;
+        }
+      memset (page, 0, p);
+    }
+  if (!whole)
+    {
+      sqlite3_int64 from = MAX (page_offset, buf_offset);
+      sqlite3_int64 to = MIN (page_offset + p, buf_offset + n);
+
+      memcpy (buf + (from - buf_offset), page + (from - page_offset), to - from);
+    }
+  return SQLITE_OK;
+}
+
+/* Rollback journal: page images of the page size at offsets ≡ 4 (mod 8),
+ * between a 4-byte page number and a 4-byte checksum; headers start at
+ * sector boundaries and everything else is shorter than a page. */
+static gboolean
+journal_is_page (int           n,
+                 sqlite3_int64 offset)
+{
+  return is_page_size (n) && offset % 8 == 4;
+}
+
+static int
+crypt_read (sqlite3_file  *file,
+            void          *buf,
+            int            n,
+            sqlite3_int64  offset)
+{
+  CryptFile *f = (CryptFile *) file;
+  int rc;
+
+  switch (f->kind)
+    {
+    case KIND_MAIN:
+      return main_read (f, buf, n, offset);
+    case KIND_WAL:
+      rc = real_read (f, buf, n, offset);
+      if (rc == SQLITE_OK)
+        {
+          wal_note_header (f, buf, n, offset);
+          rc = wal_foreach_page (f, buf, n, offset, wal_open_cb);
+        }
+      return rc;
+    case KIND_JOURNAL:
+      rc = real_read (f, buf, n, offset);
+      /* A torn record reads as zeros, which its checksum rejects. */
+      if (rc == SQLITE_OK && journal_is_page (n, offset) &&
+          !open_page (f, buf, n, 0, (guint64) offset))
+        memset (buf, 0, n);
+      return rc;
+    case KIND_TEMP:
+      rc = real_read (f, buf, n, offset);
+      if (rc == SQLITE_IOERR_SHORT_READ)
+        {
+          sqlite3_int64 size = 0;
+
+          f->real->pMethods->xFileSize (f->real, &size);
+          if (size > offset)
+            temp_xor (f, buf, MIN (size - offset, n), offset);
+        }
+      else if (rc == SQLITE_OK)
+        temp_xor (f, buf, n, offset);
+      return rc;
+    case KIND_PLAIN:
+    default:
+      return real_read (f, buf, n, offset);
+    }
+}
+
+static int
+crypt_write (sqlite3_file  *file,
+             const void    *buf,
+             int            n,
+             sqlite3_int64  offset)
+{
+  CryptFile *f = (CryptFile *) file;
+  guint8 *out;
+  int rc;
+
+  if (f->kind == KIND_PLAIN)
+    return f->real->pMethods->xWrite (f->real, buf, n, offset);
+  if (f->kind == KIND_MAIN)
+    return main_write (f, buf, n, offset);
+  if (f->kind == KIND_JOURNAL && !journal_is_page (n, offset))
+    return f->real->pMethods->xWrite (f->real, buf, n, offset);
+
+  out = scratch_get (f, n);
+  if (out == NULL)
+    return SQLITE_IOERR_NOMEM;
+  memcpy (out, buf, n);
+  switch (f->kind)
+    {
+    case KIND_WAL:
+      wal_note_header (f, out, n, offset);
+      rc = wal_foreach_page (f, out, n, offset, wal_seal_cb);
+      if (rc != SQLITE_OK)
+        return rc == SQLITE_IOERR ? SQLITE_IOERR_WRITE : rc;
+      break;
+    case KIND_JOURNAL:
+      seal_page (f, buf, out, n, 0, (guint64) offset);
+      break;
+    case KIND_TEMP:
+      temp_xor (f, out, n, offset);
+      break;
+    case KIND_MAIN:
+    case KIND_PLAIN:
+    default:
+      g_assert_not_reached ();
+    }
+  return f->real->pMethods->xWrite (f->real, out, n, offset);
+}
+
+static int
+crypt_close (sqlite3_file *file)
+{
+  CryptFile *f = (CryptFile *) file;
+  int rc = f->real->pMethods != NULL ? f->real->pMethods->xClose (f->real) : SQLITE_OK;
+
+  sodium_memzero (f->temp_key, sizeof f->temp_key);
+  sqlite3_free (f->scratch);
+  f->scratch = NULL;
+  f->scratch_len = 0;
+  return rc;
+}
+
+#define REAL(file) (((CryptFile *) (file))->real)
+
+static int
+crypt_truncate (sqlite3_file *file, sqlite3_int64 size)
+{
+  return REAL (file)->pMethods->xTruncate (REAL (file), size);
+}
+
+static int
+crypt_sync (sqlite3_file *file, int flags)
+{
+  return REAL (file)->pMethods->xSync (REAL (file), flags);
+}
+
+static int
+crypt_file_size (sqlite3_file *file, sqlite3_int64 *size)
+{
+  return REAL (file)->pMethods->xFileSize (REAL (file), size);
+}
+
+static int
+crypt_lock (sqlite3_file *file, int lock)
+{
+  return REAL (file)->pMethods->xLock (REAL (file), lock);
+}
+
+static int
+crypt_unlock (sqlite3_file *file, int lock)
+{
+  return REAL (file)->pMethods->xUnlock (REAL (file), lock);
+}
+
+static int
+crypt_check_reserved_lock (sqlite3_file *file, int *out)
+{
+  return REAL (file)->pMethods->xCheckReservedLock (REAL (file), out);
+}
+
+static int
+crypt_file_control (sqlite3_file *file, int op, void *arg)
+{
+  CryptFile *f = (CryptFile *) file;
+
+  if (op == SQLITE_FCNTL_VFSNAME)
+    {
+      *(char **) arg = sqlite3_mprintf ("%s", f->key->name);
+      return SQLITE_OK;
+    }
+  return REAL (file)->pMethods->xFileControl (REAL (file), op, arg);
+}
+
+static int
+crypt_sector_size (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xSectorSize (REAL (file));
+}
+
+static int
+crypt_device_characteristics (sqlite3_file *file)
+{
+  /* Batch-atomic writes would bypass the journal's page images. */
+  return REAL (file)->pMethods->xDeviceCharacteristics (REAL (file)) &
+         ~SQLITE_IOCAP_BATCH_ATOMIC;
+}
+
+static int
+crypt_shm_map (sqlite3_file *file, int region, int size, int extend, void volatile **out)
+{
+  return REAL (file)->pMethods->xShmMap (REAL (file), region, size, extend, out);
+}
+
+static int
+crypt_shm_lock (sqlite3_file *file, int offset, int n, int flags)
+{
+  return REAL (file)->pMethods->xShmLock (REAL (file), offset, n, flags);
+}
+
+static void
+crypt_shm_barrier (sqlite3_file *file)
+{
+  REAL (file)->pMethods->xShmBarrier (REAL (file));
+}
+
+static int
+crypt_shm_unmap (sqlite3_file *file, int delete_flag)
+{
+  return REAL (file)->pMethods->xShmUnmap (REAL (file), delete_flag);
+}
+
+/* Version 2: no xFetch, so sqlite never maps pages it would read in clear. */
+static const sqlite3_io_methods crypt_io_methods = {
+  2,
+  crypt_close,
+  crypt_read,
+  crypt_write,
+  crypt_truncate,
+  crypt_sync,
+  crypt_file_size,
+  crypt_lock,
+  crypt_unlock,
+  crypt_check_reserved_lock,
+  crypt_file_control,
+  crypt_sector_size,
+  crypt_device_characteristics,
+  crypt_shm_map,
+  crypt_shm_lock,
+  crypt_shm_barrier,
+  crypt_shm_unmap,
+  NULL,
+  NULL,
+};
+
+static FileKind
+kind_from_flags (int flags)
+{
+  if (flags & SQLITE_OPEN_MAIN_DB)
+    return KIND_MAIN;
+  if (flags & SQLITE_OPEN_WAL)
+    return KIND_WAL;
+  if (flags & SQLITE_OPEN_MAIN_JOURNAL)
+    return KIND_JOURNAL;
+  if (flags & (SQLITE_OPEN_TEMP_DB | SQLITE_OPEN_TEMP_JOURNAL | SQLITE_OPEN_SUBJOURNAL |
+               SQLITE_OPEN_TRANSIENT_DB))
+    return KIND_TEMP;
+  /* The super-journal holds file names only. */
+  return KIND_PLAIN;
+}
+
+static int
+crypt_open (sqlite3_vfs     *vfs,
+            sqlite3_filename name,
+            sqlite3_file    *file,
+            int              flags,
+            int             *out_flags)
+{
+  BhxhCryptKey *key = vfs->pAppData;
+  CryptFile *f = (CryptFile *) file;
+  int rc;
+
+  memset (f, 0, sizeof *f);
+  f->key = key;
+  f->real = (sqlite3_file *) ((guint8 *) file + ROUND8 (sizeof (CryptFile)));
+  f->kind = kind_from_flags (flags);
+  f->reserve = -1;
+  randombytes_buf (f->nonce_prefix, sizeof f->nonce_prefix);
+  if (f->kind == KIND_TEMP)
+    {
+      randombytes_buf (f->temp_key, sizeof f->temp_key);
+      randombytes_buf (f->temp_nonce, sizeof f->temp_nonce);
+    }
+
+  rc = key->root->xOpen (key->root, name, f->real, flags, out_flags);
+  if (rc != SQLITE_OK)
+    {
+      /* sqlite calls xClose only when pMethods is set. */
+      if (f->real->pMethods != NULL)
+        f->real->pMethods->xClose (f->real);
+      return rc;
+    }
+  f->base.pMethods = &crypt_io_methods;
+  return SQLITE_OK;
+}
+
+#define ROOT(vfs) (((BhxhCryptKey *) (vfs)->pAppData)->root)
+
+static int
+crypt_delete (sqlite3_vfs *vfs, const char *name, int sync_dir)
+{
+  return ROOT (vfs)->xDelete (ROOT (vfs), name, sync_dir);
+}
+
+static int
+crypt_access (sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+  return ROOT (vfs)->xAccess (ROOT (vfs), name, flags, out);
+}
+
+static int
+crypt_full_pathname (sqlite3_vfs *vfs, const char *name, int n, char *out)
+{
+  return ROOT (vfs)->xFullPathname (ROOT (vfs), name, n, out);
+}
+
+static void *
+crypt_dl_open (sqlite3_vfs *vfs, const char *name)
+{
+  return ROOT (vfs)->xDlOpen (ROOT (vfs), name);
+}
+
+static void
+crypt_dl_error (sqlite3_vfs *vfs, int n, char *out)
+{
+  ROOT (vfs)->xDlError (ROOT (vfs), n, out);
+}
+
+static void (*crypt_dl_sym (sqlite3_vfs *vfs, void *handle, const char *symbol)) (void)
+{
+  return ROOT (vfs)->xDlSym (ROOT (vfs), handle, symbol);
+}
+
+static void
+crypt_dl_close (sqlite3_vfs *vfs, void *handle)
+{
+  ROOT (vfs)->xDlClose (ROOT (vfs), handle);
+}
+
+static int
+crypt_randomness (sqlite3_vfs *vfs, int n, char *out)
+{
+  return ROOT (vfs)->xRandomness (ROOT (vfs), n, out);
+}
+
+static int
+crypt_sleep (sqlite3_vfs *vfs, int us)
+{
+  return ROOT (vfs)->xSleep (ROOT (vfs), us);
+}
+
+static int
+crypt_current_time (sqlite3_vfs *vfs, double *out)
+{
+  return ROOT (vfs)->xCurrentTime (ROOT (vfs), out);
+}
+
+static int
+crypt_get_last_error (sqlite3_vfs *vfs, int n, char *out)
+{
+  return ROOT (vfs)->xGetLastError (ROOT (vfs), n, out);
+}
+
+static int
+crypt_current_time_int64 (sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+  return ROOT (vfs)->xCurrentTimeInt64 (ROOT (vfs), out);
+}
+
+static BhxhCryptKey *
+key_new (const guint8 *material,
+         guint         serial)
+{
+  BhxhCryptKey *key = g_new0 (BhxhCryptKey, 1);
+  sqlite3_vfs *root = sqlite3_vfs_find (NULL);
+
+  key->root = root;
+  key->key = sodium_malloc (KEY_BYTES);
+  memcpy (key->key, material, KEY_BYTES);
+  sodium_mprotect_readonly (key->key);
+  g_snprintf (key->name, sizeof key->name, "bhxh-crypt-%u", serial);
+
+  key->vfs.iVersion = 2;
+  key->vfs.szOsFile = ROUND8 (sizeof (CryptFile)) + root->szOsFile;
+  key->vfs.mxPathname = root->mxPathname;
+  key->vfs.zName = key->name;
+  key->vfs.pAppData = key;
+  key->vfs.xOpen = crypt_open;
+  key->vfs.xDelete = crypt_delete;
+  key->vfs.xAccess = crypt_access;
+  key->vfs.xFullPathname = crypt_full_pathname;
+  key->vfs.xDlOpen = crypt_dl_open;
+  key->vfs.xDlError = crypt_dl_error;
+  key->vfs.xDlSym = crypt_dl_sym;
+  key->vfs.xDlClose = crypt_dl_close;
+  key->vfs.xRandomness = crypt_randomness;
+  key->vfs.xSleep = crypt_sleep;
+  key->vfs.xCurrentTime = crypt_current_time;
+  key->vfs.xGetLastError = crypt_get_last_error;
+  key->vfs.xCurrentTimeInt64 = crypt_current_time_int64;
+
+  return key;
+}
+
+static gboolean
+sodium_ready (GError **error)
+{
+  if (sodium_init () < 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                   _("The cryptography library could not be initialised"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bhxh_crypt_key_from_secret:
+ * @secret: the admin secret (at least 16 bytes)
+ * @length: its length
+ * @error: return location for a #BhxhStoreError
+ *
+ * Derives the database key with Argon2id (libsodium crypto_pwhash, 64 MiB,
+ * 3 passes) and registers its VFS. The same secret gives the same key,
+ * derived once per process.
+ *
+ * Returns: (transfer none): the key, or %NULL with @error set
+ */
+const BhxhCryptKey *
+bhxh_crypt_key_from_secret (const void  *secret,
+                            gsize        length,
+                            GError     **error)
+{
+  guint8 digest[32];
+  g_autofree char *id = NULL;
+  guint8 material[KEY_BYTES];
+  BhxhCryptKey *key;
+
+  g_return_val_if_fail (secret != NULL || length == 0, NULL);
+
+  if (!sodium_ready (error))
+    return NULL;
+  if (length < 16)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("The database secret is too short: it needs at least 16 characters"));
+      return NULL;
+    }
+
+  crypto_generichash (digest, sizeof digest, secret, length, NULL, 0);
+  id = g_compute_checksum_for_data (G_CHECKSUM_SHA256, digest, sizeof digest);
+
+  G_LOCK (keys);
+  if (keys == NULL)
+    keys = g_hash_table_new (g_str_hash, g_str_equal);
+  key = g_hash_table_lookup (keys, id);
+  if (key == NULL)
+    {
+      if (crypto_pwhash (material, sizeof material, secret, length, kdf_salt,
+                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                         crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                         crypto_pwhash_ALG_ARGON2ID13) != 0)
+        {
+          G_UNLOCK (keys);
+          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                       _("Not enough memory to derive the database key"));
+          return NULL;
+        }
+      key = key_new (material, g_hash_table_size (keys) + 1);
+      sodium_memzero (material, sizeof material);
+      sqlite3_vfs_register (&key->vfs, 0);
+      g_hash_table_insert (keys, g_steal_pointer (&id), key);
+    }
+  G_UNLOCK (keys);
+
+  return key;
+}
+
+/**
+ * bhxh_crypt_key_from_file:
+ * @file: a file holding the admin secret (trailing white space ignored)
+ * @error: return location for a #BhxhStoreError
+ *
+ * Returns: (transfer none): the key, or %NULL with @error set
+ */
+const BhxhCryptKey *
+bhxh_crypt_key_from_file (const char  *file,
+                          GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const BhxhCryptKey *key;
+  gsize length;
+
+  g_return_val_if_fail (file != NULL, NULL);
+
+  if (!g_file_get_contents (file, &contents, &length, &local_error))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                   _("Cannot read the database key file: %s"), local_error->message);
+      return NULL;
+    }
+  while (length > 0 && g_ascii_isspace (contents[length - 1]))
+    length--;
+  key = bhxh_crypt_key_from_secret (contents, length, error);
+  sodium_memzero (contents, length);
+  if (key == NULL)
+    g_prefix_error (error, "%s: ", file);
+
+  return key;
+}
+
+/**
+ * bhxh_crypt_key_from_environment:
+ * @error: return location for a #BhxhStoreError
+ *
+ * The key configured for this process: the secret in the file named by
+ * `BHXH_DESK_KEY_FILE`, else with `BHXH_DESK_KEYRING=1` the secret kept in
+ * the OS keyring.
+ *
+ * Returns: (transfer none) (nullable): the key; %NULL with @error unset
+ *   when none is configured
+ */
+const BhxhCryptKey *
+bhxh_crypt_key_from_environment (GError **error)
+{
+  const char *file = g_getenv (BHXH_CRYPT_KEY_FILE_ENV);
+  const char *keyring = g_getenv (BHXH_CRYPT_KEYRING_ENV);
+
+  if (file != NULL && *file != '\0')
+    return bhxh_crypt_key_from_file (file, error);
+  if (g_strcmp0 (keyring, "1") == 0)
+    return bhxh_crypt_key_from_keyring (error);
+  return NULL;
+}
+
+const char *
+bhxh_crypt_key_get_vfs_name (const BhxhCryptKey *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return key->name;
+}
+
+/* OS keyring. */
+
+#ifdef HAVE_LIBSECRET
+static const SecretSchema *
+keyring_schema (void)
+{
+  static const SecretSchema schema = {
+    "vn.bhxh.Desk.DatabaseSecret", SECRET_SCHEMA_NONE,
+    {
+      { "purpose", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+
+  return &schema;
+}
+#endif
+
+gboolean
+bhxh_crypt_keyring_available (void)
+{
+#ifdef HAVE_LIBSECRET
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+/**
+ * bhxh_crypt_key_from_keyring:
+ * @error: return location for a #BhxhStoreError
+ *
+ * Derives the key from the admin secret kept in the OS keyring (Secret
+ * Service, attribute purpose=database).
+ *
+ * Returns: (transfer none): the key, or %NULL with @error set
+ */
+const BhxhCryptKey *
+bhxh_crypt_key_from_keyring (GError **error)
+{
+#ifdef HAVE_LIBSECRET
+  g_autoptr(GError) local_error = NULL;
+  char *secret = secret_password_lookup_sync (keyring_schema (), NULL, &local_error,
+                                              "purpose", "database", NULL);
+  const BhxhCryptKey *key;
+
+  if (secret == NULL)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                   _("The OS keyring holds no database secret: %s"),
+                   local_error != NULL ? local_error->message : _("not found"));
+      return NULL;
+    }
+  key = bhxh_crypt_key_from_secret (secret, strlen (secret), error);
+  secret_password_free (secret);
+  return key;
+#else
+  g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+               _("This build has no OS keyring support: give the database key file "
+                 "in BHXH_DESK_KEY_FILE"));
+  return NULL;
+#endif
+}
+
+/**
+ * bhxh_crypt_keyring_store:
+ * @secret: the admin secret
+ * @error: return location for a #BhxhStoreError
+ *
+ * Keeps @secret in the OS keyring for bhxh_crypt_key_from_keyring().
+ *
+ * Returns: %TRUE when stored
+ */
+gboolean
+bhxh_crypt_keyring_store (const char  *secret,
+                          GError     **error)
+{
+  g_return_val_if_fail (secret != NULL, FALSE);
+
+#ifdef HAVE_LIBSECRET
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!secret_password_store_sync (keyring_schema (), SECRET_COLLECTION_DEFAULT,
+                                     _("bhxh-desk database secret"), secret, NULL,
+                                     &local_error, "purpose", "database", NULL))
+      {
+        g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                     _("Cannot keep the database secret in the OS keyring: %s"),
+                     local_error->message);
+        return FALSE;
+      }
+    return TRUE;
+  }
+#else
+  g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+               _("This build has no OS keyring support: give the database key file "
+                 "in BHXH_DESK_KEY_FILE"));
+  return FALSE;
+#endif
+}
+
+/* Hooks for the store. */
+
+static BhxhCryptKey *
+key_of (sqlite3 *db)
+{
+  sqlite3_vfs *vfs = NULL;
+
+  if (db == NULL ||
+      sqlite3_file_control (db, "main", SQLITE_FCNTL_VFS_POINTER, &vfs) != SQLITE_OK ||
+      vfs == NULL || vfs->xOpen != crypt_open)
+    return NULL;
+  return vfs->pAppData;
+}
+
+const char *
+_bhxh_crypt_vfs_of (sqlite3 *db)
+{
+  BhxhCryptKey *key = key_of (db);
+
+  return key != NULL ? key->name : NULL;
+}
+
+int
+_bhxh_crypt_prepare (sqlite3    *db,
+                     const char *schema)
+{
+  int reserve = BHXH_CRYPT_RESERVE;
+
+  if (key_of (db) == NULL)
+    return SQLITE_OK;
+  /* Takes effect on a new, empty file only; an existing one keeps its own. */
+  return sqlite3_file_control (db, schema, SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+}
+
+static gboolean
+read_header (const char *path,
+             guint8     *header,
+             gsize       length,
+             gboolean   *empty)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gssize got;
+
+  *empty = FALSE;
+  if (fd < 0)
+    {
+      *empty = errno == ENOENT;
+      return FALSE;
+    }
+  got = pread (fd, header, length, 0);
+  close (fd);
+  *empty = got == 0;
+  return got == (gssize) length;
+}
+
+gboolean
+_bhxh_crypt_file_looks_encrypted (const char *path)
+{
+  guint8 header[HEADER_BYTES];
+  gboolean empty;
+
+  return read_header (path, header, sizeof header, &empty) &&
+         memcmp (header, "SQLite format 3", 16) == 0 &&
+         header[20] == BHXH_CRYPT_RESERVE;
+}
+
+gboolean
+_bhxh_crypt_check_file_with_key (const BhxhCryptKey  *key,
+                                 const char          *path,
+                                 GError             **error)
+{
+  g_autofree guint8 *page = g_malloc (MAX_PAGE);
+  CryptFile f = { .key = key, .kind = KIND_MAIN };
+  gboolean empty;
+  int p;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (key == NULL)
+    {
+      if (!_bhxh_crypt_file_looks_encrypted (path))
+        return TRUE;
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                   _("The database %s is encrypted: its key is needed "
+                     "(a key file named in BHXH_DESK_KEY_FILE)"), path);
+      return FALSE;
+    }
+  if (!read_header (path, page, HEADER_BYTES, &empty))
+    {
+      if (empty)
+        return TRUE;
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT,
+                   _("The database file %s is damaged or is not a bhxh-desk database"), path);
+      return FALSE;
+    }
+  p = (page[16] << 8) | page[17];
+  p = p == 1 ? MAX_PAGE : p;
+  if (memcmp (page, "SQLite format 3", 16) != 0 || !is_page_size (p))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT,
+                   _("The database file %s is damaged or is not a bhxh-desk database"), path);
+      return FALSE;
+    }
+  if (page[20] != BHXH_CRYPT_RESERVE)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                   _("The database %s is not encrypted, but a database key is configured"),
+                   path);
+      return FALSE;
+    }
+  {
+    int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+    gboolean full = fd >= 0 && pread (fd, page, p, 0) == p;
+
+    if (fd >= 0)
+      close (fd);
+    if (!full || !open_page (&f, page, p, HEADER_BYTES, 1))
+      {
+        g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                     _("The database key does not open %s: wrong key, or the file "
+                       "was altered"), path);
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
+gboolean
+_bhxh_crypt_check_file (sqlite3     *db,
+                        const char  *path,
+                        GError     **error)
+{
+  return _bhxh_crypt_check_file_with_key (key_of (db), path, error);
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "bhxh-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Encryption at rest (docs/encryption.md): an SQLite VFS shim that seals
+ * every page of the database, its WAL and its rollback journal with
+ * XChaCha20-Poly1305 (libsodium), nonce and tag in the page's reserved
+ * bytes; temporary files (sorter runs, statement journals) are enciphered
+ * with a random key of their own. The key never goes into a file.
+ */
+
+/* Bytes reserved at the end of every page: 24-byte nonce + 16-byte tag. */
+#define BHXH_CRYPT_RESERVE 40
+
+/* Environment: a file whose content is the admin secret. */
+#define BHXH_CRYPT_KEY_FILE_ENV "BHXH_DESK_KEY_FILE"
+/* Environment: "1" takes the admin secret from the OS keyring (libsecret). */
+#define BHXH_CRYPT_KEYRING_ENV "BHXH_DESK_KEYRING"
+
+/* A database key. Keys are interned for the life of the process (each has
+ * its VFS registered with sqlite), so they are never freed by callers. */
+typedef struct _BhxhCryptKey BhxhCryptKey;
+
+const BhxhCryptKey *bhxh_crypt_key_from_secret      (const void          *secret,
+                                                      gsize                length,
+                                                      GError             **error);
+const BhxhCryptKey *bhxh_crypt_key_from_file        (const char          *file,
+                                                      GError             **error);
+/* %NULL without an error when no key is configured. */
+const BhxhCryptKey *bhxh_crypt_key_from_environment (GError             **error);
+gboolean            bhxh_crypt_keyring_available    (void);
+const BhxhCryptKey *bhxh_crypt_key_from_keyring     (GError             **error);
+gboolean            bhxh_crypt_keyring_store        (const char          *secret,
+                                                      GError             **error);
+const char         *bhxh_crypt_key_get_vfs_name     (const BhxhCryptKey  *key);
+
+/* Opens (creating when missing) a store encrypted with @key; %NULL @key
+ * opens it in clear exactly like bhxh_store_open() without a key. */
+BhxhStore          *bhxh_store_open_with_key        (const char          *path,
+                                                      const BhxhCryptKey  *key,
+                                                      GError             **error);
+
+/* For the store: the crypt VFS name of @db's main file, or %NULL. */
+const char         *_bhxh_crypt_vfs_of              (sqlite3             *db);
+/* Reserves the page bytes on a new file of an encrypting connection. */
+int                 _bhxh_crypt_prepare             (sqlite3             *db,
+                                                      const char          *schema);
+/* Checks that @db's key (or none, in clear) opens @path; absent or empty: yes. */
+gboolean            _bhxh_crypt_check_file          (sqlite3             *db,
+                                                      const char          *path,
+                                                      GError             **error);
+/* @key: (nullable): %NULL checks that @path is not encrypted. */
+gboolean            _bhxh_crypt_check_file_with_key (const BhxhCryptKey  *key,
+                                                      const char          *path,
+                                                      GError             **error);
+/* A best guess that @path is an encrypted database (its pages reserve ours). */
+gboolean            _bhxh_crypt_file_looks_encrypted (const char         *path);
+
+G_END_DECLS
