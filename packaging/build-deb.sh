@@ -14,7 +14,8 @@
 #   --keep-installed  leave the package installed at the end
 # Environment: BHXH_DEB_JOBS  build jobs (default 1: the build machine is shared)
 #
-# Exit status 0 when every check passed, 1 on the first failed check.
+# Exit status 0 when every check passed; 1 when the build failed, or when a
+# check failed (after the build every check runs and the failures are listed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --outdir=*) outdir=${1#--outdir=} ;;
     --no-install) install=no ;;
     --keep-installed) keep_installed=1 ;;
-    -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-deb: unknown option '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -86,8 +87,13 @@ meson_version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" "$top/meson.build" | 
 [ "$upstream" = "$meson_version" ] \
   || fail "debian/changelog says $upstream but meson.build says $meson_version"
 
+# Only ever delete an output directory this script made.
+if [ -n "$(ls -A "$outdir" 2>/dev/null)" ] && [ ! -e "$outdir/.build-deb" ]; then
+  fail "$outdir exists and is not an output of build-deb.sh: choose another --outdir"
+fi
 rm -rf "$outdir"
 mkdir -p "$outdir/work"
+touch "$outdir/.build-deb"
 outdir=$(cd "$outdir" && pwd)
 src=$outdir/work/bhxh-desk-$upstream
 
