@@ -671,6 +671,7 @@ sign_out_activated (GtkWidget  *widget,
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), FALSE);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
   bhxh_scan_listener_set_enabled (self->scan_listener, FALSE);
+  _bhxh_window_apply_camera (self);
   _bhxh_window_update_actions (self);
 }
 

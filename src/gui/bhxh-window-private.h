@@ -3,6 +3,7 @@
 
 #include "store/bhxh-store.h"
 
+#include "bhxh-camera-view.h"
 #include "bhxh-compare-page.h"
 #include "bhxh-queue-page.h"
 #include "bhxh-scan-listener.h"
@@ -47,6 +48,8 @@ struct _BhxhWindow
   AdwBin               *supervisor_bin;
   BhxhSupervisorPage   *supervisor_page;    /* NULL until a supervisor signs in */
   BhxhStatusBar        *status_bar;
+  GtkWidget            *camera_clamp;
+  BhxhCameraView       *camera_view;
 
   BhxhApplication      *application;
   BhxhWorker           *worker;
@@ -71,6 +74,7 @@ struct _BhxhWindow
 /* bhxh-window-actions.c */
 void _bhxh_window_class_init_actions (GtkWidgetClass *widget_class);
 void _bhxh_window_update_actions     (BhxhWindow     *self);
+void _bhxh_window_apply_camera       (BhxhWindow     *self);
 void _bhxh_window_add_capture_shortcuts (BhxhWindow  *self);
 void _bhxh_window_commit_pending     (BhxhWindow     *self);
 void _bhxh_window_sync_activated     (GtkWidget      *widget,

@@ -227,6 +227,7 @@ sign_in_cb (BhxhWindow *self,
   bhxh_worker_run_async (self->worker, audit_sign_in_thread, g_strdup (login), g_free, NULL,
                          NULL, NULL, NULL);
   bhxh_scan_listener_set_enabled (self->scan_listener, TRUE);
+  _bhxh_window_apply_camera (self);
   _bhxh_window_update_actions (self);
   bhxh_queue_page_focus_search (self->queue_page);
 }
@@ -484,6 +485,50 @@ scan_problem_cb (BhxhWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* The webcam: in camera mode its preview waits on the idle page and its
+ * codes open declarations like any other scan. */
+
+static void
+camera_decoded_cb (BhxhWindow     *self,
+                   BhxhScanResult *result)
+{
+  if (result->text != NULL)
+    bhxh_window_handle_payload (self, result->text, -1);
+  else if (result->error != NULL)
+    scan_problem_cb (self, result->error->message);
+}
+
+void
+_bhxh_window_apply_camera (BhxhWindow *self)
+{
+  g_autofree char *mode = g_settings_get_string (self->settings, "scanner-mode");
+  gboolean wanted = self->login != NULL && g_str_equal (mode, "camera");
+  BhxhScanCamera *camera = bhxh_camera_view_get_camera (self->camera_view);
+
+  gtk_widget_set_visible (self->camera_clamp, wanted);
+  if (!wanted)
+    {
+      bhxh_camera_view_stop (self->camera_view);
+      return;
+    }
+  if (camera == NULL)
+    {
+      g_autoptr(BhxhScanCamera) created = bhxh_scan_camera_new ();
+
+      g_signal_connect_object (created, "decoded", G_CALLBACK (camera_decoded_cb), self,
+                               G_CONNECT_SWAPPED);
+      bhxh_camera_view_set_camera (self->camera_view, created);
+      camera = created;
+    }
+  {
+    g_autofree char *device = g_settings_get_string (self->settings, "camera-device");
+
+    bhxh_camera_view_stop (self->camera_view);
+    bhxh_scan_camera_set_device (camera, device[0] != '\0' ? device : NULL);
+  }
+  bhxh_camera_view_start (self->camera_view);
+}
+
 /* Navigation and layout. */
 
 static void
@@ -558,6 +603,7 @@ bhxh_window_class_init (BhxhWindowClass *klass)
   g_type_ensure (BHXH_TYPE_QUEUE_PAGE);
   g_type_ensure (BHXH_TYPE_COMPARE_PAGE);
   g_type_ensure (BHXH_TYPE_STATUS_BAR);
+  g_type_ensure (BHXH_TYPE_CAMERA_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/bhxh/Desk/bhxh-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BhxhWindow, toast_overlay);
@@ -575,6 +621,8 @@ bhxh_window_class_init (BhxhWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhxhWindow, compare_page);
   gtk_widget_class_bind_template_child (widget_class, BhxhWindow, supervisor_bin);
   gtk_widget_class_bind_template_child (widget_class, BhxhWindow, status_bar);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, camera_clamp);
+  gtk_widget_class_bind_template_child (widget_class, BhxhWindow, camera_view);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, declaration_activated_cb);
 
@@ -618,6 +666,10 @@ bhxh_window_new (BhxhApplication *application)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scan_listener, "problem", G_CALLBACK (scan_problem_cb),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::scanner-mode",
+                           G_CALLBACK (_bhxh_window_apply_camera), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::camera-device",
+                           G_CALLBACK (_bhxh_window_apply_camera), self, G_CONNECT_SWAPPED);
   _bhxh_window_update_actions (self);
   if (g_getenv ("BHXH_DESK_BENCH") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
