@@ -495,6 +495,11 @@ fill_document_hint (BhxhComparePage *self)
          : _("No document yet: scan the citizen’s ID card with the scanner or the camera.");
   else if (self->document->kind == BHXH_DOCUMENT_BIRTH_CERTIFICATE)
     text = _("Compared with the birth certificate.");
+  else if (self->document->kind == BHXH_DOCUMENT_ID_CARD_OTHER &&
+           bhxh_declaration_object_get_minor (self->object))
+    text = _("A code without the ID card layout was read (a birth certificate?): only its "
+             "identification number was used. Enter the rest of the birth certificate "
+             "(Ctrl+B) to compare it.");
   else if (self->document->kind == BHXH_DOCUMENT_ID_CARD_OTHER)
     text = _("Card read in an unknown layout: only its ID number could be used. Compare "
              "the other fields with the card itself.");

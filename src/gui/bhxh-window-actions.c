@@ -560,7 +560,9 @@ birth_certificate_activated (GtkWidget  *widget,
   const BhxhDocument *current = bhxh_compare_page_get_document (self->compare_page);
   BhxhBirthCertificateDialog *dialog;
 
-  if (current != NULL && current->kind != BHXH_DOCUMENT_BIRTH_CERTIFICATE)
+  /* A birth certificate typed in starts from what was scanned of it (its
+   * number, from a code in another layout); never from an ID card. */
+  if (current != NULL && current->kind == BHXH_DOCUMENT_CCCD)
     current = NULL;
   dialog = bhxh_birth_certificate_dialog_new (GTK_WINDOW (self), current);
   g_signal_connect_object (dialog, "document", G_CALLBACK (birth_document_cb), self,

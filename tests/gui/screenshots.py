@@ -74,7 +74,7 @@ def main():
         desk.keys('Escape')
         time.sleep(0.5)
 
-        desk.keys('<Control>question')
+        desk.keys('<Control><Shift>slash')
         time.sleep(1.5)
         shot('shortcuts')
         desk.keys('Escape')

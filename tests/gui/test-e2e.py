@@ -4,10 +4,13 @@
 serial scanner (a pseudo-terminal: the bytes arrive exactly), check the
 compare view, approve; scan another as a keyboard-mode scanner types it
 (a keystroke burst anywhere in the window) and reject it with a reason;
-then check the database. TAP output."""
+then "Sync now" sends both to the portal simulator; then check the
+database. TAP output."""
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 import time
 
@@ -29,8 +32,17 @@ def main():
     build_root = sys.argv[1]
     workdir = bhxh_drive.new_workdir()
     desk = bhxh_drive.Desk(build_root, workdir)
-    print('1..10', flush=True)
+    print('1..11', flush=True)
+    sim = subprocess.Popen([os.path.join(build_root, 'src/portal-sim/bhxh-portal-sim'),
+                            '--port', '0', '--token', 'e2e-token', '--office', '00106',
+                            '--demo-data', '1000'], stdout=subprocess.PIPE, text=True)
     try:
+        url = re.search(r'http://\S+', sim.stdout.readline()).group(0)
+        token_file = os.path.join(workdir, 'portal-token')
+        with open(token_file, 'w') as f:
+            f.write('e2e-token\n')
+        desk.gsettings('portal-url', repr(url))
+        desk.gsettings('portal-token-file', repr(token_file))
         approve_id, approve_decl, approve_payload = desk.case('clean')
         reject_id, reject_decl, reject_payload = desk.case('clean', skip=(approve_id,))
         desk.gsettings('last-user', "'lan.nguyen'")
@@ -70,6 +82,10 @@ def main():
         desk.keys('<Control>Return')
         desk.wait_decided(reject_id, 'rejected')
         ok(True, 'rejected with a reason')
+
+        desk.keys('F5')
+        desk.find('0 decisions not sent', 'label', timeout=30)
+        ok(True, 'F5 synced both decisions to the portal: none left to send')
         code = desk.quit()
         ok(code == 0, f'the application quit cleanly (exit {code})')
 
@@ -80,6 +96,8 @@ def main():
     finally:
         if desk.process is not None and desk.process.poll() is None:
             desk.process.kill()
+        sim.terminate()
+        sim.wait()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
