@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/statvfs.h>
 #include <glib/gi18n-lib.h>
 
 #include "bhxh-store-private.h"
@@ -70,6 +73,25 @@ _bhxh_store_error_code (int rc)
     }
 }
 
+/* Whether the database file or its folder (where sqlite creates the WAL and
+ * shared-memory files) cannot be written: sqlite then only says it cannot
+ * open a file. */
+static gboolean
+database_is_read_only (sqlite3 *db)
+{
+  const char *path = sqlite3_db_filename (db, "main");
+  g_autofree char *folder = NULL;
+  struct statvfs st;
+
+  if (path == NULL || *path == '\0')
+    return FALSE;
+  if (statvfs (path, &st) == 0 && (st.f_flag & ST_RDONLY) != 0)
+    return TRUE;
+  folder = g_path_get_dirname (path);
+  return (access (path, W_OK) != 0 && (errno == EACCES || errno == EROFS))
+         || (access (folder, W_OK) != 0 && (errno == EACCES || errno == EROFS));
+}
+
 void
 _bhxh_store_set_error (GError    **error,
                        sqlite3    *db,
@@ -78,6 +100,18 @@ _bhxh_store_set_error (GError    **error,
 {
   int code = _bhxh_store_error_code (rc);
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  /* A full disk or a read-only file system can come as a plain I/O error
+   * (e.g. when sqlite grows its shared-memory file): the OS error tells. */
+  if (code == BHXH_STORE_ERROR_IO && db != NULL)
+    {
+      int os_error = sqlite3_system_errno (db);
+
+      if (os_error == ENOSPC || os_error == EDQUOT)
+        code = BHXH_STORE_ERROR_FULL;
+      else if (os_error == EROFS || database_is_read_only (db))
+        code = BHXH_STORE_ERROR_READ_ONLY;
+    }
 
   switch (code)
     {
