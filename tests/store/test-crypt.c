@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/bhxh-document.h"
+#include "core/bhxh-text.h"
+#include "store/bhxh-crypt.h"
+#include "store/bhxh-store.h"
+#include "store-fixtures.h"
+
+/* Encryption at rest on real files: what a copy of the main file, its WAL,
+ * a rollback journal and the registry mirror reveal (nothing), reopening
+ * with the right key, the wrong key or none, and tampered pages. */
+
+#define SECRET "correct horse battery staple, counter 07"
+#define WRONG_SECRET "correct horse battery staple, counter 08"
+
+typedef struct
+{
+  char      *dir;
+  char      *path;
+  char      *mirror;
+  BhxhStore *store;
+  BhxhDate   today;
+  const BhxhCryptKey *key;
+} Fixture;
+
+/* Names (NFC, as the CSV holds them, and app-folded) and ID numbers of
+ * the fixture's persons and declarations. */
+static const char * const secrets[] = {
+  "Nguyễn Văn An", "Trần Thị Bích Ngọc", "Lê Thị Hoa", "Lê Minh Khang", "Phạm Thị Mai",
+  "Phạm Văn Bình", "Pha\xCC\xA3m Va\xCC\x86n Bi\xCC\x80nh", "Vũ Quốc Trung",
+  "nguyen van an", "tran thi bich ngoc", "le thi hoa",
+  "001090012345", "079305001234", "001185000111", "001088000222", "001092054321",
+  "123456789",
+};
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_file = NULL;
+
+  f->dir = fixture_tmpdir ();
+  f->path = g_build_filename (f->dir, "desk.db", NULL);
+  f->mirror = g_strconcat (f->path, "-mirror", NULL);
+  g_assert_true (bhxh_date_parse (FIXTURE_TODAY, &f->today, NULL));
+  key_file = fixture_write (f->dir, "desk.key", SECRET "\n");
+  f->key = data != NULL ? NULL : bhxh_crypt_key_from_file (key_file, &error);
+  g_assert_no_error (error);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  fixture_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+  g_free (f->mirror);
+}
+
+static void
+open_store (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->store = bhxh_store_open_with_key (f->path, f->key, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->store);
+}
+
+/* Mirror and declarations imported, one approval with the scanned card
+ * (kept as a document) and one rejection. */
+static void
+load_and_decide (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = fixture_write (f->dir, "mirror.csv", FIXTURE_MIRROR_CSV);
+  g_autofree char *json = fixture_write (f->dir, "declarations.json",
+                                         FIXTURE_DECLARATIONS_JSON);
+  g_autoptr(BhxhDocument) card = bhxh_document_parse_cccd (FIXTURE_CCCD_AN, -1, &error);
+  g_autoptr(BhxhDecision) approved = NULL;
+  g_autoptr(BhxhDecision) rejected = NULL;
+  const char *reasons[] = { "person-absent", NULL };
+  BhxhDecisionRequest approve = {
+    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, card, &f->today,
+  };
+  BhxhDecisionRequest reject = {
+    "TK01-07901-000002", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, &f->today,
+  };
+  guint64 rows = 0;
+  guint imported = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_mirror (f->store, csv, BHXH_MIRROR_FORMAT_AUTO, "2026-11",
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, FIXTURE_MIRROR_ROWS);
+  g_assert_true (bhxh_store_import_declarations (f->store, json, &imported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, FIXTURE_DECLARATIONS);
+  approved = bhxh_store_decide (f->store, &approve, &error);
+  g_assert_no_error (error);
+  rejected = bhxh_store_decide (f->store, &reject, &error);
+  g_assert_no_error (error);
+  /* The plain files with the source data go; only the store's files stay. */
+  g_unlink (csv);
+  g_unlink (json);
+}
+
+/* How many of the secrets appear in @path's raw bytes. */
+static guint
+count_secrets (const char *path,
+               gsize      *size)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  guint found = 0;
+
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    length = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    if (length > 0 && memmem (data, length, secrets[i], strlen (secrets[i])) != NULL)
+      {
+        g_test_message ("%s holds “%s”", path, secrets[i]);
+        found++;
+      }
+  if (size != NULL)
+    *size = length;
+  return found;
+}
+
+static void
+test_nothing_readable (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autoptr(BhxhPerson) an = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize main_size, wal_size, mirror_size;
+  guint in_main, in_wal, in_mirror;
+
+  open_store (f);
+  load_and_decide (f);
+
+  /* A copy taken while the desk runs: the main file, its WAL, the mirror. */
+  in_main = count_secrets (f->path, &main_size);
+  in_wal = count_secrets (wal, &wal_size);
+  in_mirror = count_secrets (f->mirror, &mirror_size);
+  g_assert_cmpuint (wal_size, >, 16384);
+  g_assert_cmpuint (mirror_size, >, 4096);
+  if (f->key == NULL)
+    {
+      /* The control: in clear, the same search finds them. */
+      g_assert_cmpuint (in_wal, >=, 8);
+      g_assert_cmpuint (in_mirror, >=, 8);
+      return;
+    }
+  g_assert_cmpuint (in_main, ==, 0);
+  g_assert_cmpuint (in_wal, ==, 0);
+  g_assert_cmpuint (in_mirror, ==, 0);
+
+  /* After a checkpoint everything sits in the main file: still nothing. */
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+  g_assert_cmpuint (count_secrets (f->path, &main_size), ==, 0);
+  g_assert_cmpuint (main_size, >, 16384);
+
+  /* The right key reads it all back. */
+  open_store (f);
+  an = bhxh_store_find_person (f->store, "0112345678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (an->full_name, ==, "Nguyễn Văn An");
+  g_assert_cmpint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 2);
+  g_assert_true (bhxh_store_audit_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_wrong_key (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = g_build_filename (f->dir, "plain.db", NULL);
+  g_autofree char *plain_mirror = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(BhxhStore) in_clear = NULL;
+  const BhxhCryptKey *wrong = bhxh_crypt_key_from_secret (WRONG_SECRET,
+                                                          strlen (WRONG_SECRET), &error);
+
+  g_assert_no_error (error);
+  g_assert_true (wrong != f->key);
+  open_store (f);
+  load_and_decide (f);
+  g_clear_object (&f->store);
+
+  store = bhxh_store_open_with_key (f->path, wrong, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_clear_error (&error);
+
+  store = bhxh_store_open_with_key (f->path, NULL, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_assert_nonnull (strstr (error->message, "encrypted"));
+  g_clear_error (&error);
+
+  /* A key for a database in clear is refused too, and nothing changes. */
+  in_clear = bhxh_store_open_with_key (plain, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&in_clear);
+  store = bhxh_store_open_with_key (plain, f->key, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_clear_error (&error);
+  in_clear = bhxh_store_open_with_key (plain, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The mirror has the main file's key: an encrypted mirror beside a main
+   * file in clear is refused by name. */
+  g_clear_object (&in_clear);
+  plain_mirror = g_strconcat (plain, "-mirror", NULL);
+  g_assert_cmpint (g_rename (f->mirror, plain_mirror), ==, 0);
+  in_clear = bhxh_store_open_with_key (plain, NULL, &error);
+  g_assert_null (in_clear);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_assert_nonnull (strstr (error->message, "-mirror"));
+
+  /* The right key still opens the original (its mirror put back). */
+  g_clear_error (&error);
+  g_assert_cmpint (g_rename (plain_mirror, f->mirror), ==, 0);
+  open_store (f);
+}
+
+static void
+flip_byte (const char *path,
+           goffset     offset)
+{
+  FILE *file = fopen (path, "r+b");
+  int c;
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, offset, SEEK_SET), ==, 0);
+  c = fgetc (file);
+  g_assert_cmpint (c, !=, EOF);
+  g_assert_cmpint (fseek (file, offset, SEEK_SET), ==, 0);
+  fputc (c ^ 0x01, file);
+  fclose (file);
+}
+
+/* PRAGMA integrity_check through the key's VFS: its report, folded. */
+static char *
+integrity_check (Fixture    *f,
+                 const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GString *report = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY,
+                                    bhxh_crypt_key_get_vfs_name (f->key)), ==, SQLITE_OK);
+  sqlite3_extended_result_codes (db, 1);
+  /* A page of the schema it cannot read fails the statement; any other
+   * page is reported in a row, by number. */
+  if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL) != SQLITE_OK)
+    g_string_append_printf (report, "schema: error code=%d\n", sqlite3_extended_errcode (db));
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (report, "%s\n", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  text = g_string_free (report, FALSE);
+
+  return g_ascii_strdown (text, -1);
+}
+
+static void
+test_tampering (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  g_autofree char *pristine = NULL;
+  gsize length;
+
+  open_store (f);
+  load_and_decide (f);
+  g_clear_object (&f->store);
+  g_assert_true (g_file_get_contents (f->path, &pristine, &length, NULL));
+
+  /* One bit in a page of the mirror (its persons table lives on page 2). */
+  flip_byte (f->mirror, 4096 + 700);
+  open_store (f);
+  found = bhxh_store_search_persons (f->store, "nguyen", 10, &error);
+  g_assert_null (found);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "integrity"));
+  g_clear_error (&error);
+  g_clear_object (&f->store);
+  flip_byte (f->mirror, 4096 + 700);
+
+  /* One bit in any page of the main file: integrity_check, which reads
+   * every page in use, stops at it. */
+  for (gsize page = 1; page < length / 4096; page++)
+    {
+      g_autofree char *report = NULL;
+      g_autofree char *expected = g_strdup_printf ("page %" G_GSIZE_FORMAT ":", page + 1);
+      g_autofree char *expected_end = g_strdup_printf ("page %" G_GSIZE_FORMAT "\n", page + 1);
+
+      flip_byte (f->path, page * 4096 + 1000);
+      report = integrity_check (f, f->path);
+      g_test_message ("page %" G_GSIZE_FORMAT ": %s", page + 1, report);
+      g_assert_true (strstr (report, expected) != NULL || strstr (report, expected_end) != NULL ||
+                     strstr (report, "schema: error code=8202") != NULL);
+      flip_byte (f->path, page * 4096 + 1000);
+    }
+  {
+    g_autofree char *report = integrity_check (f, f->path);
+
+    g_assert_cmpstr (report, ==, "ok\n");
+  }
+
+  /* Two pages swapped: each is genuine, but not in its place. */
+  g_assert_true (g_file_set_contents (f->path, pristine, length, NULL));
+  {
+    g_autofree char *swapped = g_memdup2 (pristine, length);
+
+    memcpy (swapped + 4096, pristine + 8192, 4096);
+    memcpy (swapped + 8192, pristine + 4096, 4096);
+    g_assert_true (g_file_set_contents (f->path, swapped, length, NULL));
+  }
+  {
+    g_autofree char *report = integrity_check (f, f->path);
+
+    g_test_message ("swapped: %s", report);
+    g_assert_true (strstr (report, "page 2:") != NULL || strstr (report, "page 3:") != NULL ||
+                   strstr (report, "schema: error code=8202") != NULL);
+  }
+
+  /* The clear header of page 1 is authenticated too: the key "fails". */
+  g_assert_true (g_file_set_contents (f->path, pristine, length, NULL));
+  flip_byte (f->path, 60);   /* user_version */
+  store = bhxh_store_open_with_key (f->path, f->key, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_clear_error (&error);
+
+  /* Put back, it opens. */
+  g_assert_true (g_file_set_contents (f->path, pristine, length, NULL));
+  open_store (f);
+}
+
+/* A rollback journal: page images sealed; a hot journal left by a crash
+ * in the middle of a transaction rolls back through the VFS. */
+static void
+test_rollback_journal (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autofree char *journal = g_strconcat (f->path, "-journal", NULL);
+  g_autofree char *copy_journal = g_strconcat (copy, "-journal", NULL);
+  g_autofree char *contents = NULL;
+  gsize length, journal_size;
+  sqlite3 *db = NULL;
+  sqlite3 *reader = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int reserve = BHXH_CRYPT_RESERVE;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                    bhxh_crypt_key_get_vfs_name (f->key)), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_file_control (db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 10;"
+                                 "CREATE TABLE t (name TEXT, id TEXT);"
+                                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                 "FROM n WHERE i < 3000) INSERT INTO t "
+                                 "SELECT 'Nguyễn Văn An', '001090012345' FROM n;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  /* The update spills pages to the file mid-transaction: the journal was
+   * synced first, and the file now holds half-written state. */
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN; UPDATE t SET name = 'Lê Thị Hoa', "
+                                 "id = '001185000111';", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpuint (count_secrets (journal, &journal_size), ==, 0);
+  g_assert_cmpuint (journal_size, >, 40000);
+  g_assert_cmpuint (count_secrets (f->path, NULL), ==, 0);
+
+  /* The state a crash leaves: both files copied as they are now. */
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (journal, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy_journal, contents, length, NULL));
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+
+  g_assert_cmpint (sqlite3_open_v2 (copy, &reader, SQLITE_OPEN_READWRITE,
+                                    bhxh_crypt_key_get_vfs_name (f->key)), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (reader,
+                                       "SELECT count(*) FROM t WHERE name = 'Nguyễn Văn An' "
+                                       "AND id = '001090012345'", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3000);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (reader, "PRAGMA integrity_check", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (reader);
+  g_assert_false (g_file_test (copy_journal, G_FILE_TEST_EXISTS));
+}
+
+/* A mirror big enough for sqlite to sort its indexes through temporary
+ * files: the result is searchable and the file holds no name or ID. */
+static void
+test_big_mirror (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = fixture_write_big_csv (f->dir, 60000);
+  g_autoptr(GPtrArray) persons = NULL;
+  g_autofree char *raw = NULL;
+  gsize length;
+  guint64 rows = 0;
+
+  open_store (f);
+  g_assert_true (bhxh_store_import_mirror (f->store, csv, BHXH_MIRROR_FORMAT_CSV, "big",
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 60000);
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 60000);
+  persons = bhxh_store_find_persons_by_id (f->store, "001099059999", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (persons->len, ==, 1);
+  g_assert_cmpstr (((BhxhPerson *) persons->pdata[0])->full_name, ==, "Nguyễn Thị Số 59999");
+
+  g_assert_true (g_file_get_contents (f->mirror, &raw, &length, NULL));
+  g_assert_cmpuint (length, >, 60000 * 40);
+  g_assert_null (memmem (raw, length, "Nguyễn Thị Số", strlen ("Nguyễn Thị Số")));
+  g_assert_null (memmem (raw, length, "nguyen thi so", strlen ("nguyen thi so")));
+  g_assert_null (memmem (raw, length, "001099059999", 12));
+  g_assert_null (memmem (raw, length, "00108000", 8));
+}
+
+/* bhxh_store_open() takes the key from BHXH_DESK_KEY_FILE. */
+static void
+test_environment (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_file = g_build_filename (f->dir, "desk.key", NULL);
+  g_autofree char *short_file = fixture_write (f->dir, "short.key", "abc\n");
+  g_autoptr(BhxhStore) store = NULL;
+
+  g_setenv (BHXH_CRYPT_KEY_FILE_ENV, key_file, TRUE);
+  store = bhxh_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  g_assert_true (_bhxh_crypt_file_looks_encrypted (f->path));
+
+  g_setenv (BHXH_CRYPT_KEY_FILE_ENV, short_file, TRUE);
+  store = bhxh_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_clear_error (&error);
+
+  g_unsetenv (BHXH_CRYPT_KEY_FILE_ENV);
+  store = bhxh_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_clear_error (&error);
+
+  /* The right key, given directly. */
+  open_store (f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_unsetenv (BHXH_CRYPT_KEY_FILE_ENV);
+  g_unsetenv (BHXH_CRYPT_KEYRING_ENV);
+
+  g_test_add ("/crypt/in-clear-control", Fixture, "clear", setup, test_nothing_readable,
+              teardown);
+  g_test_add ("/crypt/nothing-readable", Fixture, NULL, setup, test_nothing_readable,
+              teardown);
+  g_test_add ("/crypt/wrong-key", Fixture, NULL, setup, test_wrong_key, teardown);
+  g_test_add ("/crypt/tampering", Fixture, NULL, setup, test_tampering, teardown);
+  g_test_add ("/crypt/rollback-journal", Fixture, NULL, setup, test_rollback_journal,
+              teardown);
+  g_test_add ("/crypt/big-mirror", Fixture, NULL, setup, test_big_mirror, teardown);
+  g_test_add ("/crypt/environment", Fixture, NULL, setup, test_environment, teardown);
+
+  return g_test_run ();
+}
