@@ -50,5 +50,18 @@ int bhxh_cmd_print        (int argc, char **argv);
 int bhxh_cmd_scan         (int argc, char **argv);
 int bhxh_cmd_sync         (int argc, char **argv);
 int bhxh_cmd_bundle       (int argc, char **argv);
+int bhxh_cmd_users        (int argc, char **argv);
+int bhxh_cmd_audit        (int argc, char **argv);
+int bhxh_cmd_purge        (int argc, char **argv);
+
+/* Sign-in for databases in "accounts required" mode (cmd-users.c):
+ * --user LOGIN, password from --password-file or $BHXH_DESK_PASSWORD. */
+struct _BhxhStore;
+char     *bhxh_cli_read_password (const char         *file,
+                                  GError            **error);
+gboolean  bhxh_cli_sign_in       (struct _BhxhStore  *store,
+                                  const char         *login,
+                                  const char         *password_file,
+                                  GError            **error);
 
 G_END_DECLS

@@ -28,6 +28,11 @@ static const BhxhCommand commands[] = {
     "sync DB --portal URL [--token-file FILE] [--pull] [--push] | sync DB --status|--log" },
   { "bundle",       bhxh_cmd_bundle,
     "bundle export|import DB FILE --token-file FILE" },
+  { "users",        bhxh_cmd_users,
+    "users init|add|passwd|list|unlock|settings DB … (bhxh-deskctl users for details)" },
+  { "audit",        bhxh_cmd_audit,
+    "audit verify DB | audit list DB [--date YYYY-MM-DD] [--user LOGIN]" },
+  { "purge",        bhxh_cmd_purge,        "purge DB [--days N] [--user LOGIN]" },
 };
 
 static int

@@ -20,7 +20,7 @@
 #define VERIFY_USAGE "verify DB PAYLOAD|-"
 #define DECIDE_USAGE \
   "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] " \
-  "[--override] [--payload PAYLOAD] --clerk USER"
+  "[--override] [--payload PAYLOAD] --clerk USER [--user LOGIN] [--password-file FILE]"
 
 static BhxhStore *
 open_store (const char *path)
@@ -368,6 +368,8 @@ bhxh_cmd_decide (int    argc,
   g_autofree char *payload_arg = NULL;
   g_autofree char *payload = NULL;
   g_autofree char *clerk = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *password_file = NULL;
   BhxhDecisionRequest request = { 0 };
   gboolean override = FALSE;
   gsize len;
@@ -377,12 +379,16 @@ bhxh_cmd_decide (int    argc,
     { "override", 0, 0, G_OPTION_ARG_NONE, &override, NULL, NULL },
     { "payload", 0, 0, G_OPTION_ARG_STRING, &payload_arg, NULL, "PAYLOAD" },
     { "clerk", 0, 0, G_OPTION_ARG_STRING, &clerk, NULL, "USER" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
     { NULL }
   };
   int rc = bhxh_cli_parse_options (entries, DECIDE_USAGE, &argc, &argv);
 
   if (rc != BHXH_EXIT_OK)
     return rc;
+  if (clerk == NULL && user != NULL)
+    clerk = g_strdup (user);
   if (argc != 4 || clerk == NULL || *clerk == '\0' ||
       !bhxh_outcome_parse (argv[3], &request.outcome))
     return bhxh_cli_usage (DECIDE_USAGE);
@@ -397,6 +403,10 @@ bhxh_cmd_decide (int    argc,
 
   if ((store = open_store (argv[1])) == NULL)
     return BHXH_EXIT_INPUT;
+  /* Accounts required (docs/security.md): the clerk signs in. */
+  if ((user != NULL || bhxh_store_accounts_required (store)) &&
+      !bhxh_cli_sign_in (store, user != NULL ? user : clerk, password_file, &error))
+    return bhxh_cli_fail_error (error);
   request.declaration_id = argv[2];
   request.clerk = clerk;
   request.reason_codes = (const char * const *) reasons;

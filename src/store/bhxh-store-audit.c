@@ -114,19 +114,13 @@ bhxh_store_audit (BhxhStore   *self,
   return _bhxh_store_commit (self, error);
 }
 
-/**
- * bhxh_store_audit_verify:
- * @n_entries: (out) (optional): how many entries were checked
- *
- * Recomputes the hash chain of the audit trail.
- *
- * Returns: %TRUE if it is intact; else %FALSE with a
- *   %BHXH_STORE_ERROR_CORRUPT error naming the first broken entry
- */
-gboolean
-bhxh_store_audit_verify (BhxhStore  *self,
-                         guint64    *n_entries,
-                         GError    **error)
+/* Recomputes the chain; *first_bad is the first entry whose seq, link or
+ * hash is wrong (0: none). FALSE only when the trail cannot be read. */
+static gboolean
+check_chain (BhxhStore  *self,
+             guint64    *n_entries,
+             gint64     *first_bad,
+             GError    **error)
 {
   g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
   sqlite3_stmt *stmt;
@@ -134,8 +128,7 @@ bhxh_store_audit_verify (BhxhStore  *self,
   guint64 n = 0;
   int rc;
 
-  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
-
+  *first_bad = 0;
   stmt = _bhxh_store_prepare (self,
     "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY seq",
     error);
@@ -154,18 +147,14 @@ bhxh_store_audit_verify (BhxhStore  *self,
                                           (const char *) sqlite3_column_text (stmt, 4),
                                           (const char *) sqlite3_column_text (stmt, 5));
 
-      if (seq != expected_seq || g_strcmp0 (stored_prev, prev_hash) != 0 ||
-          g_strcmp0 (stored_hash, hash) != 0)
-        {
-          sqlite3_reset (stmt);
-          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT,
-                       _("The audit trail was altered at entry %lld"), (long long) expected_seq);
-          return FALSE;
-        }
+      n++;
+      if (*first_bad == 0 &&
+          (seq != expected_seq || g_strcmp0 (stored_prev, prev_hash) != 0 ||
+           g_strcmp0 (stored_hash, hash) != 0))
+        *first_bad = expected_seq;
       g_free (prev_hash);
       prev_hash = g_steal_pointer (&hash);
       expected_seq++;
-      n++;
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
@@ -177,4 +166,217 @@ bhxh_store_audit_verify (BhxhStore  *self,
     *n_entries = n;
 
   return TRUE;
+}
+
+/**
+ * bhxh_store_audit_verify:
+ * @n_entries: (out) (optional): how many entries were checked
+ *
+ * Recomputes the hash chain of the audit trail.
+ *
+ * Returns: %TRUE if it is intact; else %FALSE with a
+ *   %BHXH_STORE_ERROR_CORRUPT error naming the first broken entry
+ */
+gboolean
+bhxh_store_audit_verify (BhxhStore  *self,
+                         guint64    *n_entries,
+                         GError    **error)
+{
+  gint64 first_bad;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  if (!check_chain (self, n_entries, &first_bad, error))
+    return FALSE;
+  if (first_bad != 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT,
+                   _("The audit trail was altered at entry %lld"), (long long) first_bad);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * bhxh_store_audit_check:
+ * @n_entries: (out) (optional): how many entries there are
+ * @first_bad: (out): the seq of the first altered entry, 0 when intact
+ *
+ * Returns: %FALSE only when the trail cannot be read
+ */
+gboolean
+bhxh_store_audit_check (BhxhStore  *self,
+                        guint64    *n_entries,
+                        gint64     *first_bad,
+                        GError    **error)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (first_bad != NULL, FALSE);
+
+  return check_chain (self, n_entries, first_bad, error);
+}
+
+/**
+ * bhxh_store_list_audit:
+ * @day: (nullable): only the entries of this local day
+ *
+ * In "accounts required" mode this needs a signed-in supervisor or admin:
+ * the trail says who looked at whom.
+ *
+ * Returns: (transfer full) (element-type BhxhAuditEntry): entries by seq
+ */
+GPtrArray *
+bhxh_store_list_audit (BhxhStore       *self,
+                       const BhxhDate  *day,
+                       GError         **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *iso = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
+  g_return_val_if_fail (day == NULL || bhxh_date_is_full (day), NULL);
+
+  if (!_bhxh_store_require_role (self, NULL, BHXH_ROLE_SUPERVISOR, error))
+    return NULL;
+  if (day != NULL)
+    iso = bhxh_date_to_iso (day);
+  /* "at" starts with the local date: a range on the index. */
+  stmt = _bhxh_store_prepare (self,
+    "SELECT seq, at, actor, action, object, detail FROM audit "
+    "WHERE ?1 IS NULL OR (at >= ?1 AND at < ?1 || 'U') ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  _bhxh_bind_text (stmt, 1, iso);
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_audit_entry_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BhxhAuditEntry *entry = g_new0 (BhxhAuditEntry, 1);
+
+      entry->seq = sqlite3_column_int64 (stmt, 0);
+      entry->at = _bhxh_column_dup (stmt, 1);
+      entry->actor = _bhxh_column_dup (stmt, 2);
+      entry->action = _bhxh_column_dup (stmt, 3);
+      entry->object = _bhxh_column_dup (stmt, 4);
+      entry->detail = _bhxh_column_dup (stmt, 5);
+      g_ptr_array_add (list, entry);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _bhxh_store_set_error (error, self->db, rc, _("cannot read the audit trail"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&list);
+}
+
+/**
+ * bhxh_store_note_viewed:
+ * @actor: who opened it (the signed-in user in "accounts required" mode)
+ *
+ * Records that @declaration_id was opened for checking. The commit does
+ * not wait for an fsync (synchronous=NORMAL for this one transaction; WAL
+ * keeps it atomic): a power cut may lose the last few views, never a
+ * decision, and never breaks the chain. The next decision's commit makes
+ * them durable.
+ */
+gboolean
+bhxh_store_note_viewed (BhxhStore   *self,
+                        const char  *actor,
+                        const char  *declaration_id,
+                        GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (actor != NULL && declaration_id != NULL, FALSE);
+
+  if (!_bhxh_store_require_role (self, actor, BHXH_ROLE_CLERK, error) ||
+      !_bhxh_store_exec (self, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+  ok = bhxh_store_audit (self, actor, "declaration.view", declaration_id, NULL, error);
+  /* Back to FULL whatever happened: decisions must never lose it. */
+  if (!_bhxh_store_exec (self, "PRAGMA synchronous = FULL", ok ? error : NULL))
+    return FALSE;
+
+  return ok;
+}
+
+/* Retention. */
+
+/**
+ * bhxh_store_purge_documents:
+ * @days: keep this many days; 0: the `retention_days` setting
+ * @n_purged: (out) (optional): how many payloads were blanked
+ *
+ * Blanks the raw payload of every document scanned more than @days days
+ * ago (the row stays: who scanned which declaration when). Purging with
+ * fewer days than the setting needs an admin in "accounts required" mode;
+ * at the setting anyone may (a timer does it). Audited, in one transaction.
+ */
+gboolean
+bhxh_store_purge_documents (BhxhStore  *self,
+                            guint       days,
+                            guint      *n_purged,
+                            GError    **error)
+{
+  guint setting = bhxh_store_get_setting (self, BHXH_META_RETENTION_DAYS);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) cutoff = NULL;
+  g_autofree char *now_text = _bhxh_time_to_string (now);
+  g_autofree char *detail = NULL;
+  g_autofree char *actor = NULL;
+  sqlite3_stmt *stmt;
+  guint n;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  if (days == 0)
+    days = setting;
+  if (days < setting && !_bhxh_store_require_role (self, NULL, BHXH_ROLE_ADMIN, error))
+    return FALSE;
+  cutoff = g_date_time_add_days (now, -(int) MIN (days, 100000u));
+
+  actor = _bhxh_store_dup_actor (self, "retention");
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  /* julianday() reads the UTC offset of each stored time. */
+  stmt = _bhxh_store_prepare (self,
+    "UPDATE documents SET payload = NULL, purged_at = ?2 "
+    "WHERE payload IS NOT NULL AND julianday (scanned_at) < julianday (?1)", error);
+  if (stmt == NULL)
+    goto fail;
+  _bhxh_bind_time (stmt, 1, cutoff);
+  sqlite3_bind_text (stmt, 2, now_text, -1, SQLITE_STATIC);
+  if (!_bhxh_store_step_done (self, stmt, error))
+    goto fail;
+  n = (guint) sqlite3_changes (self->db);
+  detail = g_strdup_printf ("days=%u documents=%u", days, n);
+  if (!_bhxh_store_audit_append (self, actor, "retention.purge", NULL, detail, error) ||
+      !_bhxh_store_commit (self, error))
+    goto fail;
+  if (n_purged != NULL)
+    *n_purged = n;
+
+  return TRUE;
+
+fail:
+  _bhxh_store_rollback (self);
+  return FALSE;
+}
+
+void
+bhxh_audit_entry_free (BhxhAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->at);
+  g_free (entry->actor);
+  g_free (entry->action);
+  g_free (entry->object);
+  g_free (entry->detail);
+  g_free (entry);
 }

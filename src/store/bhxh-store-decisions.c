@@ -268,7 +268,7 @@ typedef struct
   const char                *day;
 } DecisionRow;
 
-/* An override decided by a supervisor carries their countersign. */
+/* An override decided by a supervisor (or an admin) carries their countersign. */
 static gboolean
 is_supervisor (BhxhStore  *self,
                const char *login)
@@ -281,7 +281,8 @@ is_supervisor (BhxhStore  *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    supervisor = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "supervisor") == 0;
+    supervisor = bhxh_role_parse ((const char *) sqlite3_column_text (stmt, 0)) >=
+                 BHXH_ROLE_SUPERVISOR;
   sqlite3_reset (stmt);
 
   return supervisor;
@@ -481,6 +482,12 @@ bhxh_store_decide (BhxhStore                  *self,
                    _("A decision needs a declaration, an outcome and a clerk"));
       return NULL;
     }
+  /* Accounts required: the clerk is the signed-in user; only a supervisor
+   * countersigns an approval over a blocking reason. */
+  if (!_bhxh_store_require_role (self, request->clerk,
+                                 request->override && request->outcome == BHXH_OUTCOME_APPROVE
+                                 ? BHXH_ROLE_SUPERVISOR : BHXH_ROLE_CLERK, error))
+    return NULL;
 
   if (!_bhxh_store_begin (self, error))
     return NULL;

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "bhxh-store.h"
+#include "bhxh-auth.h"
 
 G_BEGIN_DECLS
 
@@ -96,6 +97,14 @@ gboolean      _bhxh_store_audit_append     (BhxhStore     *self,
                                             const char    *object,
                                             const char    *detail,
                                             GError       **error);
+
+/* Roles (bhxh-store-users.c): TRUE outside "accounts required" mode. */
+gboolean      _bhxh_store_require_role     (BhxhStore     *self,
+                                            const char    *actor,
+                                            BhxhRole       role,
+                                            GError       **error);
+char         *_bhxh_store_dup_actor        (BhxhStore     *self,
+                                            const char    *fallback);
 
 gboolean      _bhxh_outbox_state_parse     (const char    *text,
                                             BhxhOutboxState *out);

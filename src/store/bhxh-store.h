@@ -72,7 +72,7 @@ typedef struct
   char *name;
 } BhxhOffice;
 
-/* A local user; role is "clerk" or "supervisor". */
+/* A local user; role is "clerk", "supervisor" or "admin". */
 typedef struct
 {
   char *login;
@@ -250,6 +250,92 @@ gboolean         bhxh_store_add_user               (BhxhStore            *self,
 GPtrArray       *bhxh_store_list_users             (BhxhStore            *self,
                                                     GError              **error);
 
+/* Added by trust-auth (bhxh-store-users.c, docs/security.md): accounts,
+ * sign-in and roles. Once bhxh_store_init_accounts() has run, the database
+ * is in "accounts required" mode: deciding, overriding, managing users,
+ * reading the audit trail and purging early need a user signed in on this
+ * store object (bhxh_store_authenticate) with the right role; without it
+ * they fail with a BHXH_AUTH_ERROR (see bhxh-auth.h). Outside that mode
+ * everything works as before, and accounts without a password sign in. */
+typedef struct
+{
+  char     *login;
+  char     *display_name;
+  char     *role;
+  gboolean  has_password;
+  guint     failures;        /* failed sign-ins since the last success */
+  GDateTime *locked_until;   /* NULL: not locked */
+} BhxhUserStatus;
+
+gboolean         bhxh_store_accounts_required      (BhxhStore            *self);
+gboolean         bhxh_store_init_accounts          (BhxhStore            *self,
+                                                    const char           *admin_login,
+                                                    const char           *display_name,
+                                                    const char           *password,
+                                                    GError              **error);
+gboolean         bhxh_store_authenticate           (BhxhStore            *self,
+                                                    const char           *login,
+                                                    const char           *password,
+                                                    BhxhUser            **user,
+                                                    GError              **error);
+BhxhUser        *bhxh_store_dup_session_user       (BhxhStore            *self);
+void             bhxh_store_sign_out               (BhxhStore            *self);
+gboolean         bhxh_store_set_password           (BhxhStore            *self,
+                                                    const char           *login,
+                                                    const char           *password,
+                                                    GError              **error);
+gboolean         bhxh_store_unlock_user            (BhxhStore            *self,
+                                                    const char           *login,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_list_user_status       (BhxhStore            *self,
+                                                    GError              **error);
+/* Settings kept in meta, with their defaults when unset. */
+#define BHXH_META_ACCOUNTS_REQUIRED  "accounts_required"   /* "1" */
+#define BHXH_META_MAX_FAILURES       "auth_max_failures"   /* 5 */
+#define BHXH_META_LOCKOUT_MINUTES    "auth_lockout_minutes" /* 15 */
+#define BHXH_META_IDLE_LOCK_MINUTES  "idle_lock_minutes"   /* 5; 0: never */
+#define BHXH_META_RETENTION_DAYS     "retention_days"      /* 30 */
+guint            bhxh_store_get_setting            (BhxhStore            *self,
+                                                    const char           *key);
+gboolean         bhxh_store_change_setting         (BhxhStore            *self,
+                                                    const char           *key,
+                                                    guint                 value,
+                                                    GError              **error);
+
+/* Audit, added by trust-auth. "Who viewed": one entry when a declaration is
+ * opened for checking, written without an fsync of its own (the next
+ * decision's commit makes it durable). */
+typedef struct
+{
+  gint64  seq;
+  char   *at;
+  char   *actor;
+  char   *action;
+  char   *object;
+  char   *detail;
+} BhxhAuditEntry;
+
+gboolean         bhxh_store_note_viewed            (BhxhStore            *self,
+                                                    const char           *actor,
+                                                    const char           *declaration_id,
+                                                    GError              **error);
+/* Runs the chain check: @first_bad is the seq of the first altered entry,
+ * 0 when intact. FALSE only when the trail cannot be read. */
+gboolean         bhxh_store_audit_check            (BhxhStore            *self,
+                                                    guint64              *n_entries,
+                                                    gint64               *first_bad,
+                                                    GError              **error);
+GPtrArray       *bhxh_store_list_audit             (BhxhStore            *self,
+                                                    const BhxhDate       *day,
+                                                    GError              **error);
+
+/* Retention: blanks the raw payload of documents scanned more than @days
+ * days before now (0 days: the meta setting); audited. */
+gboolean         bhxh_store_purge_documents        (BhxhStore            *self,
+                                                    guint                 days,
+                                                    guint                *n_purged,
+                                                    GError              **error);
+
 char            *bhxh_store_dup_meta               (BhxhStore            *self,
                                                     const char           *key);
 gboolean         bhxh_store_set_meta               (BhxhStore            *self,
@@ -264,11 +350,15 @@ const char      *bhxh_outbox_state_to_string       (BhxhOutboxState       state)
 void             bhxh_office_free                  (BhxhOffice           *office);
 void             bhxh_reason_code_free             (BhxhReasonCode       *code);
 void             bhxh_user_free                    (BhxhUser             *user);
+void             bhxh_user_status_free             (BhxhUserStatus       *status);
+void             bhxh_audit_entry_free             (BhxhAuditEntry       *entry);
 void             bhxh_decision_free                (BhxhDecision         *decision);
 JsonNode        *bhxh_decision_to_json             (const BhxhDecision   *decision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhOffice, bhxh_office_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDecision, bhxh_decision_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhUser, bhxh_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhUserStatus, bhxh_user_status_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhAuditEntry, bhxh_audit_entry_free)
 
 G_END_DECLS
