@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "../store/store-fixtures.h"
+
+/* users, audit and purge end to end, and decide on a database that
+ * requires accounts: the real bhxh-deskctl (env BHXH_DESKCTL) on real
+ * sqlite files; exit codes, JSON keys, one error line. */
+
+#define ADMIN_PASSWORD "quản-trị-2026"
+#define LAN_PASSWORD "lan-mật-khẩu-1"
+
+typedef struct
+{
+  char *dir;
+  char *db;
+  char *admin_file;
+  char *lan_file;
+} Fixture;
+
+typedef struct
+{
+  int       status;
+  char     *out;
+  char     *err;
+  JsonNode *json;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_clear_pointer (&run->json, json_node_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* @password: (nullable): BHXH_DESK_PASSWORD for the child. */
+static void
+run_argv (Run                *run,
+          const char         *input,
+          const char         *password,
+          const char * const *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *deskctl = g_getenv ("BHXH_DESKCTL");
+
+  g_assert_nonnull (deskctl);
+  g_ptr_array_add (argv, (char *) deskctl);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "BHXH_DESK_TODAY", FIXTURE_TODAY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BHXH_DESK_TEST_FAST_HASH", "1", TRUE);
+  if (password != NULL)
+    g_subprocess_launcher_setenv (launcher, "BHXH_DESK_PASSWORD", password, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "BHXH_DESK_PASSWORD");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                          &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL,
+                                 &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+
+  if (run->out[0] != '\0')
+    {
+      run->json = json_from_string (run->out, &error);
+      g_assert_no_error (error);
+    }
+  if (run->status != 0)
+    {
+      g_auto(GStrv) lines = g_strsplit (run->err, "\n", -1);
+
+      /* One line, "error: …". */
+      g_assert_cmpuint (g_strv_length (lines), ==, 2);
+      g_assert_true (g_str_has_prefix (lines[0], "error: "));
+    }
+}
+
+#define RUN(run, pw, ...) run_argv ((run), NULL, (pw), (const char * const []) { __VA_ARGS__, NULL })
+#define RUN_STDIN(run, input, pw, ...) \
+  run_argv ((run), (input), (pw), (const char * const []) { __VA_ARGS__, NULL })
+
+static JsonObject *
+object (Run *run)
+{
+  g_assert_nonnull (run->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (run->json));
+  return json_node_get_object (run->json);
+}
+
+static int
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int result = -1;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    result = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  return result;
+}
+
+static void
+sql_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_auto(Run) mirror = { 0 };
+  g_auto(Run) declarations = { 0 };
+  g_auto(Run) lan = { 0 };
+  g_autofree char *csv = NULL;
+  g_autofree char *json = NULL;
+
+  f->dir = fixture_tmpdir ();
+  f->db = g_build_filename (f->dir, "desk.db", NULL);
+  csv = fixture_write (f->dir, "mirror.csv", FIXTURE_MIRROR_CSV);
+  json = fixture_write (f->dir, "declarations.json", FIXTURE_DECLARATIONS_JSON);
+  f->admin_file = fixture_write (f->dir, "admin.pw", ADMIN_PASSWORD "\n");
+  f->lan_file = fixture_write (f->dir, "lan.pw", LAN_PASSWORD);
+
+  RUN (&mirror, NULL, "mirror", "import", f->db, csv, "--version", "2026-11");
+  g_assert_cmpint (mirror.status, ==, 0);
+  RUN (&declarations, NULL, "declarations", "import", f->db, json);
+  g_assert_cmpint (declarations.status, ==, 0);
+  /* A demo-style clerk without a password. */
+  RUN (&lan, NULL, "users", "add", f->db, "lan", "--role", "clerk", "--name", "Nguyễn Thị Lan",
+       "--no-password");
+  g_assert_cmpint (lan.status, ==, 0);
+  g_assert_false (json_object_get_boolean_member (object (&lan), "has_password"));
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  fixture_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+  g_free (f->admin_file);
+  g_free (f->lan_file);
+}
+
+static void
+init_accounts (Fixture *f)
+{
+  g_auto(Run) init = { 0 };
+  g_auto(Run) passwd = { 0 };
+
+  RUN_STDIN (&init, ADMIN_PASSWORD "\n", NULL, "users", "init", f->db, "--admin", "root");
+  g_assert_cmpint (init.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object (&init), "admin"), ==, "root");
+  g_assert_true (json_object_get_boolean_member (object (&init), "accounts_required"));
+  RUN_STDIN (&passwd, LAN_PASSWORD, NULL, "users", "passwd", f->db, "lan",
+             "--user", "root", "--password-file", f->admin_file);
+  g_assert_cmpint (passwd.status, ==, 0);
+}
+
+/* Without accounts, decide works as it always did. */
+static void
+test_decide_without_accounts (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_auto(Run) decide = { 0 };
+
+  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  g_assert_cmpint (decide.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object (&decide), "status"), ==,
+                   "escalated");
+}
+
+/* With accounts: no or wrong credentials change nothing; the right ones
+ * decide. */
+static void
+test_decide_with_accounts (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_auto(Run) bare = { 0 };
+  g_auto(Run) wrong = { 0 };
+  g_auto(Run) other = { 0 };
+  g_auto(Run) env = { 0 };
+  g_auto(Run) file = { 0 };
+  int decisions;
+
+  init_accounts (f);
+  decisions = sql_int (f->db, "SELECT count(*) FROM decisions");
+
+  RUN (&bare, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  g_assert_cmpint (bare.status, ==, 1);
+  g_assert_nonnull (strstr (bare.err, "BHXH_DESK_PASSWORD"));
+  RUN (&wrong, "not-the-password", "decide", f->db, "TK01-00106-000001", "escalate",
+       "--clerk", "lan");
+  g_assert_cmpint (wrong.status, ==, 1);
+  g_assert_nonnull (strstr (wrong.err, "Wrong login or password"));
+  /* Signed in as root, deciding as lan: refused. */
+  RUN (&other, ADMIN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate",
+       "--clerk", "lan", "--user", "root");
+  g_assert_cmpint (other.status, ==, 1);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM decisions"), ==, decisions);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM declarations WHERE status = "
+                                   "'pending' AND id = 'TK01-00106-000001'"), ==, 1);
+
+  RUN (&env, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  g_assert_cmpint (env.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object (&env), "status"), ==, "escalated");
+  RUN (&file, NULL, "decide", f->db, "TK01-07901-000002", "escalate", "--user", "lan",
+       "--password-file", f->lan_file);
+  g_assert_cmpint (file.status, ==, 0);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM decisions"), ==, decisions + 2);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM decisions WHERE clerk = 'lan'"), ==, 2);
+}
+
+/* users add/list/unlock/settings; lockout over separate processes. */
+static void
+test_users (Fixture       *f,
+            gconstpointer  data)
+{
+  g_auto(Run) add = { 0 };
+  g_auto(Run) refused = { 0 };
+  g_auto(Run) settings = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) locked = { 0 };
+  g_auto(Run) unlock = { 0 };
+  g_auto(Run) again = { 0 };
+  g_auto(Run) init_again = { 0 };
+  JsonArray *users;
+
+  init_accounts (f);
+  RUN_STDIN (&add, "quang-mật-khẩu\n", ADMIN_PASSWORD, "users", "add", f->db, "quang",
+             "--role", "supervisor", "--name", "Phạm Quang", "--user", "root");
+  g_assert_cmpint (add.status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (object (&add), "has_password"));
+  RUN_STDIN (&refused, "mai-mật-khẩu\n", LAN_PASSWORD, "users", "add", f->db, "mai",
+             "--role", "clerk", "--user", "lan");
+  g_assert_cmpint (refused.status, ==, 1);
+  RUN_STDIN (&init_again, ADMIN_PASSWORD, NULL, "users", "init", f->db, "--admin", "x");
+  g_assert_cmpint (init_again.status, ==, 1);
+
+  RUN (&settings, NULL, "users", "settings", f->db, "--max-failures", "2", "--user", "root",
+       "--password-file", f->admin_file);
+  g_assert_cmpint (settings.status, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (object (&settings), "auth_max_failures"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object (&settings), "retention_days"), ==, 30);
+  g_assert_cmpint (json_object_get_int_member (object (&settings), "idle_lock_minutes"), ==, 5);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(Run) bad = { 0 };
+
+      RUN (&bad, "bad-password", "decide", f->db, "TK01-00106-000001", "escalate",
+           "--clerk", "lan");
+      g_assert_cmpint (bad.status, ==, 1);
+    }
+  RUN (&locked, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate",
+       "--clerk", "lan");
+  g_assert_cmpint (locked.status, ==, 1);
+  g_assert_nonnull (strstr (locked.err, "locked"));
+
+  RUN (&list, NULL, "users", "list", f->db);
+  g_assert_cmpint (list.status, ==, 0);
+  users = json_node_get_array (list.json);
+  g_assert_cmpuint (json_array_get_length (users), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (users, 0),
+                                                  "login"), ==, "lan");
+  g_assert_false (json_object_get_null_member (json_array_get_object_element (users, 0),
+                                               "locked_until"));
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (users, 2),
+                                              "locked_until"));
+
+  RUN (&unlock, ADMIN_PASSWORD, "users", "unlock", f->db, "lan", "--user", "root");
+  g_assert_cmpint (unlock.status, ==, 0);
+  RUN (&again, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate",
+       "--clerk", "lan");
+  g_assert_cmpint (again.status, ==, 0);
+}
+
+/* audit verify finds an edit; audit list needs a supervisor. */
+static void
+test_audit (Fixture       *f,
+            gconstpointer  data)
+{
+  g_auto(Run) ok = { 0 };
+  g_auto(Run) list = { 0 };
+  g_auto(Run) day = { 0 };
+  g_auto(Run) clerk = { 0 };
+  g_auto(Run) tampered = { 0 };
+  g_auto(Run) bad_date = { 0 };
+  JsonArray *entries;
+  gint64 n;
+
+  init_accounts (f);
+  RUN (&ok, NULL, "audit", "verify", f->db);
+  g_assert_cmpint (ok.status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (object (&ok), "ok"));
+  g_assert_true (json_object_get_null_member (object (&ok), "first_bad"));
+  n = json_object_get_int_member (object (&ok), "entries");
+  g_assert_cmpint (n, ==, sql_int (f->db, "SELECT count(*) FROM audit"));
+
+  RUN (&list, ADMIN_PASSWORD, "audit", "list", f->db, "--user", "root");
+  g_assert_cmpint (list.status, ==, 0);
+  entries = json_node_get_array (list.json);
+  /* The sign-in of this very command is the last entry. */
+  g_assert_cmpint (json_array_get_length (entries), ==, n + 1);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (entries, n), "action"), ==, "auth.sign-in");
+  RUN (&day, ADMIN_PASSWORD, "audit", "list", f->db, "--user", "root", "--date", "2001-01-01");
+  g_assert_cmpint (day.status, ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (day.json)), ==, 0);
+  RUN (&bad_date, ADMIN_PASSWORD, "audit", "list", f->db, "--user", "root", "--date", "2026-13");
+  g_assert_cmpint (bad_date.status, ==, 2);
+  RUN (&clerk, LAN_PASSWORD, "audit", "list", f->db, "--user", "lan");
+  g_assert_cmpint (clerk.status, ==, 1);
+
+  sql_exec (f->db, "UPDATE audit SET actor = 'someone-else' WHERE seq = 2");
+  RUN (&tampered, NULL, "audit", "verify", f->db);
+  g_assert_cmpint (tampered.status, ==, 1);
+  g_assert_false (json_object_get_boolean_member (object (&tampered), "ok"));
+  g_assert_cmpint (json_object_get_int_member (object (&tampered), "first_bad"), ==, 2);
+}
+
+/* purge blanks old payloads; an early purge needs the admin. */
+static void
+test_purge (Fixture       *f,
+            gconstpointer  data)
+{
+  g_auto(Run) decide = { 0 };
+  g_auto(Run) purge = { 0 };
+  g_auto(Run) early = { 0 };
+  g_auto(Run) early_admin = { 0 };
+
+  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan",
+       "--payload", FIXTURE_CCCD_AN);
+  g_assert_cmpint (decide.status, ==, 0);
+  sql_exec (f->db, "UPDATE documents SET scanned_at = '2020-01-01T08:00:00+07:00'");
+  RUN (&purge, NULL, "purge", f->db);
+  g_assert_cmpint (purge.status, ==, 0);
+  g_assert_cmpint (json_object_get_int_member (object (&purge), "purged"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (object (&purge), "days"), ==, 30);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM documents WHERE payload IS NULL"), ==, 1);
+
+  init_accounts (f);
+  RUN (&early, NULL, "purge", f->db, "--days", "1");
+  g_assert_cmpint (early.status, ==, 1);
+  RUN (&early_admin, ADMIN_PASSWORD, "purge", f->db, "--days", "1", "--user", "root");
+  g_assert_cmpint (early_admin.status, ==, 0);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit WHERE action = "
+                                   "'retention.purge'"), ==, 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add ("/cli-trust/" path, Fixture, NULL, setup, func, teardown)
+  ADD ("decide-without-accounts", test_decide_without_accounts);
+  ADD ("decide-with-accounts", test_decide_with_accounts);
+  ADD ("users", test_users);
+  ADD ("audit", test_audit);
+  ADD ("purge", test_purge);
+#undef ADD
+
+  return g_test_run ();
+}
