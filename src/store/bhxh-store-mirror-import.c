@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "bhxh-store-private.h"
+#include "bhxh-crypt.h"
 
 /* Importing the registry mirror.
  *
@@ -60,6 +61,7 @@ typedef struct
   sqlite3          *db;
   sqlite3_stmt     *insert;
   guint64           rows;
+  const char       *vfs;        /* bhxh-crypt's when the store encrypts */
 } Import;
 
 static void
@@ -998,7 +1000,10 @@ open_new_mirror (Import      *import,
   int rc;
 
   rc = sqlite3_open_v2 (path, &import->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        import->vfs);
+  if (rc == SQLITE_OK)
+    rc = _bhxh_crypt_prepare (import->db, "main");
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (import->db,
                        "PRAGMA journal_mode = OFF;"
@@ -1230,6 +1235,7 @@ import_mirror_locked (BhxhStore         *self,
   int fd;
 
   new_path = g_strconcat (self->mirror_path, ".new", NULL);
+  import.vfs = _bhxh_crypt_vfs_of (self->db);
   remove_with_journals (new_path);   /* stale, from an interrupted import */
 
   fd = open (file, O_RDONLY | O_CLOEXEC);

@@ -7,6 +7,7 @@
 
 #include "core/bhxh-text.h"
 #include "bhxh-store-private.h"
+#include "bhxh-crypt.h"
 
 /* Reading the registry mirror, attached as schema "mirror". */
 
@@ -19,9 +20,14 @@ ensure_mirror_schema (BhxhStore  *self,
   sqlite3 *db = NULL;
   int rc;
 
+  /* Encrypted like the main file, with its key (bhxh-crypt.h). */
+  if (!_bhxh_crypt_check_file (self->db, self->mirror_path, error))
+    return FALSE;
   rc = sqlite3_open_v2 (self->mirror_path, &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL);
+                        _bhxh_crypt_vfs_of (self->db));
+  if (rc == SQLITE_OK)
+    rc = _bhxh_crypt_prepare (db, "main");
   if (rc == SQLITE_OK)
     {
       sqlite3_busy_timeout (db, 5000);

@@ -9,6 +9,7 @@
 
 #include "bhxh-store-private.h"
 #include "bhxh-store-resources.h"
+#include "bhxh-crypt.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -52,6 +53,9 @@ bhxh_store_init (BhxhStore *self)
 int
 _bhxh_store_error_code (int rc)
 {
+  /* bhxh-crypt: a page that does not authenticate. */
+  if (rc == SQLITE_IOERR_DATA)
+    return BHXH_STORE_ERROR_CORRUPT;
   switch (rc & 0xff)
     {
     case SQLITE_FULL:
@@ -99,7 +103,8 @@ _bhxh_store_set_error (GError    **error,
                        const char *what)
 {
   int code = _bhxh_store_error_code (rc);
-  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  const char *detail = rc == SQLITE_IOERR_DATA ? _("a page failed its integrity check")
+                       : db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   /* A full disk or a read-only file system can come as a plain I/O error
    * (e.g. when sqlite grows its shared-memory file): the OS error tells. */
@@ -470,11 +475,47 @@ BhxhStore *
 bhxh_store_open (const char  *path,
                  GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  const BhxhCryptKey *key;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Encrypted at rest when a key is configured (bhxh-crypt.h). */
+  key = bhxh_crypt_key_from_environment (&local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return bhxh_store_open_with_key (path, key, error);
+}
+
+/**
+ * bhxh_store_open_with_key:
+ * @path: the database file; created when missing
+ * @key: (nullable): the key of the database and its mirror, or %NULL
+ * @error: return location for a #BhxhStoreError
+ *
+ * Like bhxh_store_open(), with the key given instead of configured.
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+BhxhStore *
+bhxh_store_open_with_key (const char          *path,
+                          const BhxhCryptKey  *key,
+                          GError             **error)
+{
   g_autoptr(BhxhStore) self = NULL;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* Before sqlite touches it: a keyless recovery would drop the WAL. */
+  if (!_bhxh_crypt_check_file_with_key (key, path, error))
+    return NULL;
 
   self = g_object_new (BHXH_TYPE_STORE, NULL);
   self->path = g_strdup (path);
@@ -482,12 +523,14 @@ bhxh_store_open (const char  *path,
 
   rc = sqlite3_open_v2 (path, &self->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                        key != NULL ? bhxh_crypt_key_get_vfs_name (key) : NULL);
   if (rc != SQLITE_OK)
     {
       _bhxh_store_set_error (error, self->db, rc, path);
       return NULL;
     }
+  _bhxh_crypt_prepare (self->db, "main");
 
   if (!set_pragmas (self, error) || !migrate (self, error))
     {

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  * @BHXH_STORE_ERROR_CANCELLED: the operation was cancelled
  * @BHXH_STORE_ERROR_READ_ONLY: the database cannot be written
  * @BHXH_STORE_ERROR_FULL: the disk is full
+ * @BHXH_STORE_ERROR_KEY: (added by trust-crypt) the database is encrypted and
+ *   the key is missing or wrong, or a key is given for a database in clear
  */
 typedef enum
 {
@@ -38,6 +40,7 @@ typedef enum
   BHXH_STORE_ERROR_CANCELLED,
   BHXH_STORE_ERROR_READ_ONLY,
   BHXH_STORE_ERROR_FULL,
+  BHXH_STORE_ERROR_KEY,
 } BhxhStoreError;
 
 GQuark bhxh_store_error_quark (void);
