@@ -36,6 +36,13 @@ static const GdkRGBA palette[] = {
   { 0.569, 0.255, 0.675, 1.0 },
 };
 
+static const GdkRGBA *
+series_color (BhxhChart *self,
+              guint      series)
+{
+  return &palette[(series + self->first_color) % G_N_ELEMENTS (palette)];
+}
+
 static guint
 n_categories (BhxhChart *self)
 {
@@ -122,7 +129,7 @@ draw_legend (BhxhChart     *self,
       g_autoptr(PangoLayout) layout = layout_new (self, self->series[s], FALSE);
       int w, h;
 
-      gdk_cairo_set_source_rgba (cr, &palette[(s + self->first_color) % G_N_ELEMENTS (palette)]);
+      gdk_cairo_set_source_rgba (cr, series_color (self, s));
       cairo_rectangle (cr, x, y + 4, 12, 12);
       cairo_fill (cr);
       pango_layout_get_pixel_size (layout, &w, &h);
@@ -160,7 +167,7 @@ draw_columns (BhxhChart     *self,
           double v = self->values[c * n_series (self) + s];
           double h = plot_h * v / max;
 
-          gdk_cairo_set_source_rgba (cr, &palette[(s + self->first_color) % G_N_ELEMENTS (palette)]);
+          gdk_cairo_set_source_rgba (cr, series_color (self, s));
           cairo_rectangle (cr, x, y - h, bar, h);
           cairo_fill (cr);
           y -= h;
@@ -205,7 +212,7 @@ draw_bars (BhxhChart     *self,
           double v = self->values[c * n_series (self) + s];
           double w = plot_w * v / max;
 
-          gdk_cairo_set_source_rgba (cr, &palette[(s + self->first_color) % G_N_ELEMENTS (palette)]);
+          gdk_cairo_set_source_rgba (cr, series_color (self, s));
           cairo_rectangle (cr, x, y + (row - bar_h) / 2, w, bar_h);
           cairo_fill (cr);
           x += w;

@@ -328,9 +328,12 @@ fill_verdict (BhxhComparePage *self)
   for (guint i = 0; i < self->check->reasons->len; i++)
     {
       const BhxhReason *reason = g_ptr_array_index (self->check->reasons, i);
-      const char *reason_icon = reason->severity == BHXH_SEVERITY_BLOCK ? "dialog-error-symbolic"
-                              : reason->severity == BHXH_SEVERITY_ATTENTION ? "dialog-warning-symbolic"
-                              : "dialog-information-symbolic";
+      const char *reason_icon = "dialog-information-symbolic";
+
+      if (reason->severity == BHXH_SEVERITY_BLOCK)
+        reason_icon = "dialog-error-symbolic";
+      else if (reason->severity == BHXH_SEVERITY_ATTENTION)
+        reason_icon = "dialog-warning-symbolic";
 
       gtk_box_append (GTK_BOX (self->reasons_box),
                       icon_line_new (reason_icon, reason->message, NULL));
@@ -588,7 +591,8 @@ start_check (BhxhComparePage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  data->declaration = bhxh_declaration_copy (bhxh_declaration_object_get_declaration (self->object));
+  data->declaration =
+    bhxh_declaration_copy (bhxh_declaration_object_get_declaration (self->object));
   data->document = self->document != NULL ? bhxh_document_copy (self->document) : NULL;
   data->today = self->today;
   g_clear_pointer (&self->check, bhxh_check_free);

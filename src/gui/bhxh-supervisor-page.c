@@ -264,7 +264,8 @@ row_reasons (BhxhSupervisorPage *self,
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
-    g_string_append_printf (text, "%s%s", r > 0 ? "; " : "", reason_label (self, d->reason_codes[r]));
+    g_string_append_printf (text, "%s%s", r > 0 ? "; " : "",
+                            reason_label (self, d->reason_codes[r]));
   if (d->note != NULL)
     g_string_append_printf (text, "%s%s", text->len > 0 ? " — " : "", d->note);
   return g_string_free (g_steal_pointer (&text), FALSE);

@@ -251,12 +251,13 @@ decided_cb (BhxhDecideDialog   *dialog,
 static void
 test_decide_dialog (void)
 {
-  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_reason_code_free);
+  g_autoptr(GPtrArray) reasons = NULL;
   BhxhReasonCode *a = g_new0 (BhxhReasonCode, 1);
   BhxhReasonCode *b = g_new0 (BhxhReasonCode, 1);
   BhxhDecideDialog *dialog;
   g_autofree char *result = NULL;
 
+  reasons = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_reason_code_free);
   a->code = g_strdup ("name-mismatch");
   a->label = g_strdup ("Họ và tên không khớp");
   b->code = g_strdup ("expired");
@@ -355,7 +356,9 @@ feed (BhxhScanListener *listener,
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
       *time_us += gap_us;
-      bhxh_scan_listener_feed_key (listener, gdk_unicode_to_keyval (g_utf8_get_char (p)), *time_us);
+      guint keyval = gdk_unicode_to_keyval (g_utf8_get_char (p));
+
+      bhxh_scan_listener_feed_key (listener, keyval, *time_us);
     }
   *time_us += gap_us;
   bhxh_scan_listener_feed_key (listener, GDK_KEY_Return, *time_us);
@@ -410,8 +413,9 @@ fill_demo (BhxhStore     *store,
            GCancellable  *cancellable,
            GError       **error)
 {
-  return bhxh_demo_create (store, &today, BHXH_DEMO_MIN_PERSONS, error) ? GINT_TO_POINTER (1)
-                                                                          : NULL;
+  if (!bhxh_demo_create (store, &today, BHXH_DEMO_MIN_PERSONS, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
 }
 
 static void
