@@ -355,9 +355,9 @@ feed (BhxhScanListener *listener,
 {
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
-      *time_us += gap_us;
       guint keyval = gdk_unicode_to_keyval (g_utf8_get_char (p));
 
+      *time_us += gap_us;
       bhxh_scan_listener_feed_key (listener, keyval, *time_us);
     }
   *time_us += gap_us;
