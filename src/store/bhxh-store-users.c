@@ -633,7 +633,10 @@ count_failure (BhxhStore  *self,
     }
   detail = locked > 0 ? g_strdup_printf ("locked minutes=%u", locked)
                       : g_strdup_printf ("failures=%u", failures);
-  /* The login typed is recorded, never the password. */
+  /* Never the password; and an unknown login is not written either: it is
+   * often a password typed into the wrong field. */
+  if (!known)
+    login = "(unknown)";
   if (!_bhxh_store_audit_append (self, login, "auth.failure", login, detail, NULL) ||
       !_bhxh_store_commit (self, NULL))
     _bhxh_store_rollback (self);
@@ -745,7 +748,7 @@ bhxh_store_authenticate (BhxhStore   *self,
     return fail_locked (self, login, row.locked_until, error);
   if (row.hash == NULL && bhxh_store_accounts_required (self))
     {
-      count_failure (self, login, FALSE);
+      count_failure (self, login, TRUE);
       g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_NO_PASSWORD,
                    _("“%s” has no password yet: an administrator must set one"), login);
       return FALSE;

@@ -19,6 +19,25 @@ bhxh_sync_log_path (const char *db_path)
   return g_strconcat (db_path, "-sync.log", NULL);
 }
 
+/* No personal data in the log (docs/security.md): any run of 9 or more
+ * digits (a CCCD or old ID number, a mã số BHXH) is masked in place the
+ * way bhxh_text_mask_id() does it, 001090012345 → 001******345, whatever
+ * message (a portal's refusal, an import error) carried it. */
+static void
+mask_long_numbers (char *text)
+{
+  for (char *p = text; *p != '\0';)
+    {
+      gsize run = 0;
+
+      while (g_ascii_isdigit (p[run]))
+        run++;
+      if (run >= 9)
+        memset (p + 3, '*', run - 6);
+      p += run > 0 ? run : 1;
+    }
+}
+
 void
 bhxh_sync_log_append (const char       *db_path,
                       BhxhSyncLogLevel  level,
@@ -40,6 +59,7 @@ bhxh_sync_log_append (const char       *db_path,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  mask_long_numbers (message);
   at = g_date_time_format (now, "%FT%T%:z");
 
   json_builder_begin_object (b);

@@ -7,6 +7,7 @@
 #include "core/bhxh-document.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
+#include "sync/bhxh-sync-log.h"
 #include "store-fixtures.h"
 
 /* Accounts, roles, sign-in and lockout, the audit trail (views, listing,
@@ -319,9 +320,12 @@ test_lockout (Fixture       *f,
   g_assert_nonnull (((BhxhUserStatus *) status->pdata[0])->locked_until);
 
   /* An unknown login fails like a wrong password. */
-  g_assert_false (bhxh_store_authenticate (f->store, "nobody", "whatever-1", NULL, &error));
+  g_assert_false (bhxh_store_authenticate (f->store, "secret-typed-as-login", "whatever-1", NULL,
+                                           &error));
   g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FAILED);
   g_clear_error (&error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit WHERE action = 'auth.failure' "
+                                     "AND actor = '(unknown)'"), ==, 1);
 
   /* Only an admin unlocks. */
   g_assert_true (bhxh_store_authenticate (f->store, "quang", QUANG_PASSWORD, NULL, &error));
@@ -341,6 +345,7 @@ test_lockout (Fixture       *f,
                              " FROM audit");
   g_assert_null (strstr (audit, "wrong-password"));
   g_assert_null (strstr (audit, "mật-khẩu"));
+  g_assert_null (strstr (audit, "secret-typed-as-login"));
   g_assert_true (bhxh_store_audit_verify (f->store, NULL, &error));
   g_assert_no_error (error);
 }
@@ -502,6 +507,26 @@ test_purge (Fixture       *f,
   g_assert_cmpuint (bhxh_store_get_setting (f->store, BHXH_META_RETENTION_DAYS), ==, 7);
 }
 
+/* No ID number reaches the sync log, whatever message carried it. */
+static void
+test_sync_log_masked (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *log_path = bhxh_sync_log_path (f->path);
+  g_autofree char *text = NULL;
+
+  bhxh_sync_log_append (f->path, BHXH_SYNC_LOG_WARNING, "refused",
+                        "Decision TK01-00106-000001 refused: ID %s, mã số %s, year %d",
+                        "001090012345", "0112345678", 2026);
+  g_assert_true (g_file_get_contents (log_path, &text, NULL, NULL));
+  g_assert_null (strstr (text, "001090012345"));
+  g_assert_null (strstr (text, "0112345678"));
+  g_assert_nonnull (strstr (text, "001******345"));
+  g_assert_nonnull (strstr (text, "011****678"));
+  g_assert_nonnull (strstr (text, "TK01-00106-000001"));
+  g_assert_nonnull (strstr (text, "2026"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -519,6 +544,7 @@ main (int   argc,
   ADD ("user-management", test_user_management);
   ADD ("audit-views", test_audit_views);
   ADD ("purge", test_purge);
+  ADD ("sync-log-masked", test_sync_log_masked);
 #undef ADD
 
   return g_test_run ();
