@@ -853,7 +853,7 @@ sodium_ready (GError **error)
  * @error: return location for a #BhxhStoreError
  *
  * Derives the database key with Argon2id (libsodium crypto_pwhash, 64 MiB,
- * 3 passes) and registers its VFS. The same secret gives the same key,
+ * 2 passes: the "interactive" limits) and registers its VFS. The same secret gives the same key,
  * derived once per process.
  *
  * Returns: (transfer none): the key, or %NULL with @error set
