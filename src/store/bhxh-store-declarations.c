@@ -258,6 +258,38 @@ bhxh_store_import_declarations_json (BhxhStore  *self,
   return TRUE;
 }
 
+/* json-glib parses recursively: input nested deeper than the stack allows
+ * (e.g. 100 000 '[') would crash the program. Real data nests a few levels. */
+static gboolean
+json_depth_ok (const char *data,
+               gsize       len,
+               guint       max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > max_depth)
+        return FALSE;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 gboolean
 bhxh_store_import_declarations (BhxhStore   *self,
                                 const char  *file,
@@ -266,11 +298,28 @@ bhxh_store_import_declarations (BhxhStore   *self,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  const char *contents = NULL;
+  gsize length = 0;
 
   g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
   g_return_val_if_fail (file != NULL, FALSE);
 
-  if (!json_parser_load_from_mapped_file (parser, file, &local_error))
+  mapped = g_mapped_file_new (file, FALSE, &local_error);
+  if (mapped != NULL)
+    {
+      /* An empty file maps to NULL. */
+      contents = g_mapped_file_get_contents (mapped) ? g_mapped_file_get_contents (mapped) : "";
+      length = g_mapped_file_get_length (mapped);
+    }
+  if (mapped != NULL && !json_depth_ok (contents, length, 64))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("Cannot read the declarations file %s: it is nested too deeply"), file);
+      return FALSE;
+    }
+  if (mapped == NULL
+      || !json_parser_load_from_data (parser, contents, length, &local_error))
     {
       g_set_error (error, BHXH_STORE_ERROR,
                    local_error->domain == JSON_PARSER_ERROR ? BHXH_STORE_ERROR_BAD_INPUT
