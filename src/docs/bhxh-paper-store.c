@@ -269,5 +269,8 @@ bhxh_paper_print_from_store (BhxhStore      *store,
     return FALSE;
   if (n_pages != NULL)
     *n_pages = bhxh_paper_get_n_pages (paper);
+  /* Audited (docs/security.md); best effort: a paper from a read-only
+   * copy of the database still prints. */
+  bhxh_store_note_export (store, bhxh_paper_kind_to_string (kind), key, NULL, NULL);
   return TRUE;
 }

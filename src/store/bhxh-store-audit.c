@@ -305,6 +305,32 @@ bhxh_store_note_viewed (BhxhStore   *self,
   return ok;
 }
 
+/**
+ * bhxh_store_note_export:
+ * @kind: what left, e.g. "receipt", "daily-report", "bundle"
+ * @object: (nullable): the declaration id, the day, the file
+ *
+ * Audits an export (personal data leaving the database), by the user
+ * signed in on @self, else "local".
+ */
+gboolean
+bhxh_store_note_export (BhxhStore   *self,
+                        const char  *kind,
+                        const char  *object,
+                        const char  *detail,
+                        GError     **error)
+{
+  g_autofree char *actor = NULL;
+  g_autofree char *action = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  actor = _bhxh_store_dup_actor (self, "local");
+  action = g_strconcat ("export.", kind, NULL);
+  return bhxh_store_audit (self, actor, action, object, detail, error);
+}
+
 /* Retention. */
 
 /**

@@ -322,6 +322,13 @@ gboolean         bhxh_store_note_viewed            (BhxhStore            *self,
                                                     const char           *actor,
                                                     const char           *declaration_id,
                                                     GError              **error);
+/* An export left the store (a printed paper, a bundle): "export.<kind>",
+ * by the signed-in user or "local". */
+gboolean         bhxh_store_note_export            (BhxhStore            *self,
+                                                    const char           *kind,
+                                                    const char           *object,
+                                                    const char           *detail,
+                                                    GError              **error);
 /* Runs the chain check: @first_bad is the seq of the first altered entry,
  * 0 when intact. FALSE only when the trail cannot be read. */
 gboolean         bhxh_store_audit_check            (BhxhStore            *self,

@@ -116,6 +116,12 @@ bhxh_sync_export_decisions (BhxhStore   *store,
     *n_exported = n;
   bhxh_sync_log_append (db_path, BHXH_SYNC_LOG_INFO, "bundle-export",
                         _("Exported %u decisions to %s."), n, file);
+  {
+    g_autofree char *detail = g_strdup_printf ("decisions=%u", n);
+
+    /* Audited (docs/security.md); best effort, the bundle is written. */
+    bhxh_store_note_export (store, "bundle", file, detail, NULL);
+  }
   return TRUE;
 }
 

@@ -350,6 +350,22 @@ test_audit (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (object (&tampered), "first_bad"), ==, 2);
 }
 
+/* A printed paper is an export: audited, by the signed-in user if any. */
+static void
+test_export_audited (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(Run) print = { 0 };
+  g_autofree char *pdf = g_build_filename (f->dir, "form01.pdf", NULL);
+
+  RUN (&print, NULL, "print", "form01", f->db, "TK01-00106-000001", "--output", pdf);
+  g_assert_cmpint (print.status, ==, 0);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit WHERE action = 'export.form01' "
+                                   "AND actor = 'local' AND object = 'TK01-00106-000001'"), ==, 1);
+  g_unlink (pdf);
+}
+
 /* purge blanks old payloads; an early purge needs the admin. */
 static void
 test_purge (Fixture       *f,
@@ -391,6 +407,7 @@ main (int   argc,
   ADD ("users", test_users);
   ADD ("audit", test_audit);
   ADD ("purge", test_purge);
+  ADD ("export-audited", test_export_audited);
 #undef ADD
 
   return g_test_run ();
