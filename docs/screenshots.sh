@@ -8,7 +8,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)
 language=${2:-vi}
 out="$top/docs/screenshots"
-ninja -C "$build" src/gui/bhxh-desk src/cli/bhxh-deskctl data/gschemas.compiled >/dev/null
+ninja -C "$build" src/gui/bhxh-desk src/cli/bhxh-deskctl data/gschemas.compiled \
+  bhxh-desk-gmo >/dev/null
+# the translations of the build tree, not the installed ones
+export BHXH_DESK_LOCALEDIR="$build/po"
 mkdir -p "$out"
 xvfb-run -a -s "-screen 0 1280x800x24" \
   "$top/tests/gui/run-atspi.sh" "$top/tests/gui/screenshots.py" "$build" "$out" "$language"

@@ -23,7 +23,9 @@ main (int   argc,
   if (default_language && messages != NULL &&
       (g_str_equal (messages, "C") || g_str_equal (messages, "POSIX")))
     setlocale (LC_MESSAGES, "C.UTF-8");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* meson devenv (and the screenshot script) run from the build tree. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BHXH_DESK_LOCALEDIR") != NULL
+                                   ? g_getenv ("BHXH_DESK_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
