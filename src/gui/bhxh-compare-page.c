@@ -158,7 +158,10 @@ icon_line_new (const char *icon_name,
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
+  /* The icon stays beside the first line when the words wrap. */
   gtk_widget_set_valign (image, GTK_ALIGN_START);
+  gtk_widget_set_valign (label, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (image, 2);
   gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
   gtk_box_append (GTK_BOX (box), image);
   gtk_box_append (GTK_BOX (box), label);
@@ -255,6 +258,7 @@ level_cell_new (const BhxhFieldCheck *field)
   level_presentation (field->level, &icon, &words, &css);
   text = field->advisory ? g_strdup_printf (_("%s (for information)"), words) : g_strdup (words);
   box = icon_line_new (icon, text, css);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (box, "level");
   gtk_widget_set_tooltip_text (box, bhxh_level_describe (field->level));
   return box;
