@@ -46,6 +46,16 @@ BhxhStore          *bhxh_store_open_with_key        (const char          *path,
                                                       const BhxhCryptKey  *key,
                                                       GError             **error);
 
+/* Encrypts a store kept in clear so far (the main file and its mirror);
+ * no other process may have it open. */
+gboolean            bhxh_crypt_encrypt_database     (const char          *path,
+                                                      const BhxhCryptKey  *key,
+                                                      GError             **error);
+
+/* Whether @path is an encrypted database (a best guess from its header:
+ * its pages reserve room for a nonce and a tag). */
+gboolean            bhxh_crypt_file_is_encrypted    (const char          *path);
+
 /* For the store: the crypt VFS name of @db's main file, or %NULL. */
 const char         *_bhxh_crypt_vfs_of              (sqlite3             *db);
 /* Reserves the page bytes on a new file of an encrypting connection. */

@@ -75,6 +75,7 @@ _bhxh_store_attach_mirror (BhxhStore  *self,
 
   if (!_bhxh_store_exec (self, sql, error))
     return FALSE;
+  _bhxh_crypt_prepare (self->db, "mirror");
   remember_mirror_file (self);
   return TRUE;
 }

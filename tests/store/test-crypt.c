@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <gio/gio.h>
 
 #include "core/bhxh-document.h"
 #include "core/bhxh-text.h"
@@ -484,6 +485,105 @@ test_environment (Fixture       *f,
   open_store (f);
 }
 
+/* bhxh-deskctl (env BHXH_DESKCTL): exit status, stdout and stderr. */
+static int
+deskctl (const char          *key_file,
+         char               **out,
+         char               **err,
+         const char * const  *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BHXH_DESKCTL"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "BHXH_DESK_TODAY", FIXTURE_TODAY, TRUE);
+  if (key_file != NULL)
+    g_subprocess_launcher_setenv (launcher, BHXH_CRYPT_KEY_FILE_ENV, key_file, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                          &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  return g_subprocess_get_exit_status (process);
+}
+
+#define DESKCTL(key, out, err, ...) deskctl ((key), (out), (err), \
+                                             (const char * const []) { __VA_ARGS__, NULL })
+
+/* An office that kept its store in clear turns encryption on; then the
+ * command-line tool works with the key and refuses without it. */
+static void
+test_cli_encrypt (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *key_file = g_build_filename (f->dir, "desk.key", NULL);
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const BhxhCryptKey *key = f->key;
+
+  if (g_getenv ("BHXH_DESKCTL") == NULL)
+    {
+      g_test_skip ("BHXH_DESKCTL is not set");
+      return;
+    }
+
+  /* In clear, as every store was before. */
+  f->key = NULL;
+  open_store (f);
+  load_and_decide (f);
+  g_clear_object (&f->store);
+  g_assert_cmpuint (count_secrets (f->path, NULL) + count_secrets (wal, NULL), >, 0);
+
+  g_assert_cmpint (DESKCTL (NULL, &out, &err, "crypt", "encrypt", f->path,
+                            "--key-file", key_file), ==, 0);
+  g_assert_nonnull (strstr (out, "\"persons\" : 6"));
+  g_assert_cmpuint (count_secrets (f->path, NULL), ==, 0);
+  g_assert_cmpuint (count_secrets (wal, NULL), ==, 0);
+  g_assert_cmpuint (count_secrets (f->mirror, NULL), ==, 0);
+  g_assert_true (bhxh_crypt_file_is_encrypted (f->path));
+  g_assert_true (bhxh_crypt_file_is_encrypted (f->mirror));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Again: already done, nothing changes. */
+  g_assert_cmpint (DESKCTL (NULL, &out, &err, "crypt", "encrypt", f->path,
+                            "--key-file", key_file), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Without the key: one clear line, exit 1, the file untouched. */
+  g_assert_cmpint (DESKCTL (NULL, &out, &err, "decide", f->path, "TK01-00102-000003",
+                            "reject", "--reason", "person-absent", "--clerk", "lan"), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "error: "));
+  g_assert_nonnull (strstr (err, "encrypted"));
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* With it, as before. */
+  g_assert_cmpint (DESKCTL (key_file, &out, &err, "decide", f->path, "TK01-00102-000003",
+                            "reject", "--reason", "person-absent", "--clerk", "lan"), ==, 0);
+  g_assert_nonnull (strstr (out, "TK01-00102-000003"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (DESKCTL (NULL, &out, &err, "crypt", "status", f->path), ==, 0);
+  g_assert_nonnull (strstr (out, "\"encrypted\" : true"));
+  g_assert_nonnull (strstr (out, "\"mirror_encrypted\" : true"));
+
+  f->key = key;
+  open_store (f);
+  g_assert_cmpint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -502,6 +602,7 @@ main (int   argc,
               teardown);
   g_test_add ("/crypt/big-mirror", Fixture, NULL, setup, test_big_mirror, teardown);
   g_test_add ("/crypt/environment", Fixture, NULL, setup, test_environment, teardown);
+  g_test_add ("/crypt/cli-encrypt", Fixture, NULL, setup, test_cli_encrypt, teardown);
 
   return g_test_run ();
 }

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "store/bhxh-crypt.h"
+#include "store/bhxh-store.h"
+#include "bhxh-cli.h"
+
+/* crypt status|encrypt: encryption at rest (docs/encryption.md). Every
+ * command opens an encrypted store with the key from BHXH_DESK_KEY_FILE
+ * (or BHXH_DESK_KEYRING=1); "crypt encrypt" turns a store kept in clear
+ * into an encrypted one. */
+
+#define CRYPT_USAGE "crypt status DB | crypt encrypt DB [--key-file FILE]"
+
+static void
+add_file_status (JsonBuilder *b,
+                 const char  *member,
+                 const char  *path)
+{
+  json_builder_set_member_name (b, member);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    json_builder_add_boolean_value (b, bhxh_crypt_file_is_encrypted (path));
+  else
+    json_builder_add_null_value (b);
+}
+
+static int
+crypt_status (const char *path)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *mirror = g_strconcat (path, "-mirror", NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return bhxh_cli_fail (BHXH_EXIT_INPUT, _("There is no database %s"), path);
+  json_builder_begin_object (b);
+  add_file_status (b, "encrypted", path);
+  add_file_status (b, "mirror_encrypted", mirror);
+  json_builder_set_member_name (b, "keyring_support");
+  json_builder_add_boolean_value (b, bhxh_crypt_keyring_available ());
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
+static int
+crypt_encrypt (const char *path,
+               const char *key_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  const BhxhCryptKey *key;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return bhxh_cli_fail (BHXH_EXIT_INPUT, _("There is no database %s"), path);
+  key = key_file != NULL ? bhxh_crypt_key_from_file (key_file, &error)
+                         : bhxh_crypt_key_from_environment (&error);
+  if (key == NULL && error == NULL)
+    return bhxh_cli_fail (BHXH_EXIT_USAGE,
+                          _("No database key: give --key-file FILE or set BHXH_DESK_KEY_FILE"));
+  if (key == NULL || !bhxh_crypt_encrypt_database (path, key, &error))
+    return bhxh_cli_fail_error (error);
+  /* It opens with the key, the schema and the mirror as before. */
+  store = bhxh_store_open_with_key (path, key, &error);
+  if (store == NULL)
+    return bhxh_cli_fail_error (error);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "encrypted");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "persons");
+  json_builder_add_int_value (b, (gint64) bhxh_store_count_persons (store));
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
+int
+bhxh_cmd_crypt (int    argc,
+                char **argv)
+{
+  g_autofree char *key_file = NULL;
+  GOptionEntry entries[] = {
+    { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file, NULL, "FILE" },
+    { NULL }
+  };
+  int rc = bhxh_cli_parse_options (entries, CRYPT_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  if (argc != 3)
+    return bhxh_cli_usage (CRYPT_USAGE);
+  if (g_str_equal (argv[1], "status") && key_file == NULL)
+    return crypt_status (argv[2]);
+  if (g_str_equal (argv[1], "encrypt"))
+    return crypt_encrypt (argv[2], key_file);
+  return bhxh_cli_usage (CRYPT_USAGE);
+}
