@@ -16,6 +16,7 @@
 #include "bhxh-decide-dialog.h"
 #include "bhxh-queue-page.h"
 #include "bhxh-scan-listener.h"
+#include "bhxh-supervisor-page.h"
 #include "bhxh-text-diff.h"
 #include "bhxh-worker.h"
 
@@ -396,6 +397,8 @@ test_scan_listener (void)
   g_assert_finalize_object (listener);
 }
 
+static void remove_tree (const char *dir);
+
 /* The real store in a temporary folder, filled by the demo, read by the
  * queue page through the worker thread. */
 static void
@@ -440,8 +443,6 @@ test_queue_from_store (void)
   BhxhQueuePage *page = g_object_ref_sink (g_object_new (BHXH_TYPE_QUEUE_PAGE, NULL));
   GListModel *model = bhxh_queue_page_get_model (page);
   gboolean done = FALSE;
-  const char *name;
-  GDir *listing;
 
   g_assert_no_error (error);
   bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
@@ -474,7 +475,71 @@ test_queue_from_store (void)
 
   g_assert_finalize_object (page);
   g_assert_finalize_object (worker);
-  listing = g_dir_open (dir, 0, NULL);
+  remove_tree (dir);
+}
+
+/* A day with three decisions, made through the store by the worker. */
+static gpointer
+decide_three (BhxhStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  GPtrArray *ids = data;
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GPtrArray) reasons = bhxh_store_list_reason_codes (store, error);
+  const BhxhOutcome outcomes[] = { BHXH_OUTCOME_APPROVE, BHXH_OUTCOME_REJECT,
+                                   BHXH_OUTCOME_ESCALATE };
+
+  if (reasons == NULL)
+    return NULL;
+  filter.status = BHXH_STATUS_PENDING;
+  filter.office_code = "00106";
+  open = bhxh_store_list_declarations (store, &filter, error);
+  if (open == NULL)
+    return NULL;
+  g_assert_cmpuint (open->len, >=, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const BhxhDeclaration *d = g_ptr_array_index (open, i);
+      const char *codes[] = { ((BhxhReasonCode *) g_ptr_array_index (reasons, 0))->code, NULL };
+      BhxhDecisionRequest request = {
+        .declaration_id = d->id,
+        .outcome = outcomes[i],
+        .clerk = "lan.nguyen",
+        .reason_codes = outcomes[i] == BHXH_OUTCOME_REJECT ? codes : NULL,
+        .note = "đã đối chiếu bản gốc",
+        .override = outcomes[i] == BHXH_OUTCOME_APPROVE,
+        .today = &today,
+      };
+      g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, error);
+
+      if (decision == NULL)
+        return NULL;
+      g_ptr_array_add (ids, g_strdup (d->id));
+    }
+  return ids;
+}
+
+static void
+decided_three_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (bhxh_worker_run_finish (BHXH_WORKER (user_data), result, &error));
+  g_assert_no_error (error);
+  g_object_set_data (G_OBJECT (user_data), "decided", GINT_TO_POINTER (1));
+}
+
+static void
+remove_tree (const char *dir)
+{
+  GDir *listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
   while ((name = g_dir_read_name (listing)) != NULL)
     {
       g_autofree char *file = g_build_filename (dir, name, NULL);
@@ -483,6 +548,52 @@ test_queue_from_store (void)
     }
   g_dir_close (listing);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_supervisor_day (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
+  BhxhWorker *worker = bhxh_worker_new (path);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  BhxhSupervisorPage *page;
+  GtkWidget *window;
+  g_autofree char *csv = NULL;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
+  window = show_in_window (GTK_WIDGET (page));
+  bhxh_supervisor_page_setup (page, worker, "quang.pham", &today);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (bhxh_supervisor_page_get_n_decisions (page) < 3 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_test_widget_wait_for_draw (window);
+
+  g_assert_cmpuint (bhxh_supervisor_page_get_n_decisions (page), >=, 3);
+  g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), >=, 1);
+  csv = bhxh_supervisor_page_dup_csv (page);
+  g_assert_true (g_str_has_prefix (csv, "decided_at,clerk,declaration_id,full_name,outcome,"));
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_nonnull (strstr (csv, g_ptr_array_index (ids, i)));
+  g_assert_nonnull (strstr (csv, ",approve,"));
+  g_assert_nonnull (strstr (csv, ",reject,"));
+  g_assert_nonnull (strstr (csv, ",escalate,"));
+  g_assert_nonnull (strstr (csv, "đã đối chiếu bản gốc"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+  g_assert_finalize_object (worker);
+  remove_tree (dir);
 }
 
 int
@@ -509,5 +620,6 @@ main (int   argc,
   g_test_add_func ("/gui/decide-dialog", test_decide_dialog);
   g_test_add_func ("/gui/birth-certificate", test_birth_certificate);
   g_test_add_func ("/gui/scan-listener", test_scan_listener);
+  g_test_add_func ("/gui/supervisor/day", test_supervisor_day);
   return g_test_run ();
 }
