@@ -33,10 +33,18 @@ bhxh_json_add_date (JsonBuilder    *builder,
 char *
 bhxh_date_time_to_string (GDateTime *value)
 {
+  g_autofree char *offset = NULL;
+
   if (value == NULL)
     return NULL;
 
-  return g_date_time_format (value, "%Y-%m-%dT%H:%M:%S%:z");
+  /* RFC 3339 years have four digits; GLib's %Y drops the zeros of a year
+   * before 1000, which then cannot be read back (found by fuzzing). */
+  offset = g_date_time_format (value, "%:z");
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%s",
+                          g_date_time_get_year (value), g_date_time_get_month (value),
+                          g_date_time_get_day_of_month (value), g_date_time_get_hour (value),
+                          g_date_time_get_minute (value), g_date_time_get_second (value), offset);
 }
 
 void
