@@ -529,6 +529,18 @@ _bhxh_window_apply_camera (BhxhWindow *self)
   bhxh_camera_view_start (self->camera_view);
 }
 
+static void
+office_changed_cb (BhxhWindow *self)
+{
+  g_autofree char *office = g_settings_get_string (self->settings, "office");
+
+  /* Decisions in their undo window are recorded before the queue reloads. */
+  if (self->login == NULL)
+    return;
+  _bhxh_window_commit_pending (self);
+  bhxh_queue_page_load (self->queue_page, office, &self->today);
+}
+
 /* Navigation and layout. */
 
 static void
@@ -670,6 +682,8 @@ bhxh_window_new (BhxhApplication *application)
                            G_CALLBACK (_bhxh_window_apply_camera), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::camera-device",
                            G_CALLBACK (_bhxh_window_apply_camera), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::office",
+                           G_CALLBACK (office_changed_cb), self, G_CONNECT_SWAPPED);
   _bhxh_window_update_actions (self);
   if (g_getenv ("BHXH_DESK_BENCH") != NULL)
     g_signal_connect (self, "map", G_CALLBACK (bench_map_cb), NULL);
