@@ -30,10 +30,11 @@ for t in "${targets[@]}"; do
   corpus=$src/tests/fuzz/corpus-$t
   echo "== fuzz-$t for ${seconds}s over $(ls "$corpus" | wc -l) seeds"
   if ! "$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-       -max_len=65536 -print_final_stats=1 "$scratch" "$corpus" 2>"$scratch.log"; then
+       -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/" \
+       "$scratch" "$corpus" 2>"$scratch.log"; then
     status=1
     tail -60 "$scratch.log"
-    echo "fuzz-$t FAILED (crash input: see above, crash-* in $(pwd))"
+    echo "fuzz-$t FAILED: the input is in $build/crash-*"
   else
     grep -E "stat::number_of_executed_units|stat::new_units_added|cov:" "$scratch.log" | tail -3
   fi
