@@ -331,6 +331,86 @@ bhxh_store_note_export (BhxhStore   *self,
   return bhxh_store_audit (self, actor, action, object, detail, error);
 }
 
+/* Upload with the decisions. */
+
+#define META_AUDIT_SENT "audit_uploaded_seq"
+
+static gint64
+sent_seq (BhxhStore *self)
+{
+  g_autofree char *text = bhxh_store_dup_meta (self, META_AUDIT_SENT);
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+JsonNode *
+bhxh_store_audit_dup_unsent (BhxhStore  *self,
+                             guint       limit,
+                             gint64     *last_seq,
+                             GError    **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char * const names[] = { "at", "actor", "action", "object", "detail", "prev_hash",
+                                 "hash" };
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
+  g_return_val_if_fail (last_seq != NULL, NULL);
+
+  *last_seq = 0;
+  stmt = _bhxh_store_prepare (self,
+    "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit "
+    "WHERE seq > ?1 ORDER BY seq LIMIT ?2", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, sent_seq (self));
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  json_builder_begin_array (b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *last_seq = sqlite3_column_int64 (stmt, 0);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "seq");
+      json_builder_add_int_value (b, *last_seq);
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i + 1);
+
+          json_builder_set_member_name (b, names[i]);
+          if (text != NULL)
+            json_builder_add_string_value (b, text);
+          else
+            json_builder_add_null_value (b);
+        }
+      json_builder_end_object (b);
+    }
+  sqlite3_reset (stmt);
+  json_builder_end_array (b);
+  if (rc != SQLITE_DONE)
+    {
+      _bhxh_store_set_error (error, self->db, rc, _("cannot read the audit trail"));
+      return NULL;
+    }
+
+  return json_builder_get_root (b);
+}
+
+gboolean
+bhxh_store_audit_mark_sent (BhxhStore  *self,
+                            gint64      seq,
+                            GError    **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  if (seq <= sent_seq (self))
+    return TRUE;
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  return bhxh_store_set_meta (self, META_AUDIT_SENT, text, error);
+}
+
 /* Retention. */
 
 /**

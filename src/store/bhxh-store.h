@@ -339,6 +339,18 @@ GPtrArray       *bhxh_store_list_audit             (BhxhStore            *self,
                                                     const BhxhDate       *day,
                                                     GError              **error);
 
+/* Audit upload with the decisions (sync): up to @limit entries after meta
+ * "audit_uploaded_seq" as a JSON array of {seq, at, actor, action, object,
+ * detail, prev_hash, hash}; @last_seq is the last one's seq (0: none).
+ * mark_uploaded moves the mark forward once the portal took them. */
+JsonNode        *bhxh_store_audit_dup_unsent       (BhxhStore            *self,
+                                                    guint                 limit,
+                                                    gint64               *last_seq,
+                                                    GError              **error);
+gboolean         bhxh_store_audit_mark_sent        (BhxhStore            *self,
+                                                    gint64                seq,
+                                                    GError              **error);
+
 /* Retention: blanks the raw payload of documents scanned more than @days
  * days before now (0 days: the meta setting); audited. */
 gboolean         bhxh_store_purge_documents        (BhxhStore            *self,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -65,6 +67,10 @@ run_argv (Run                *run,
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "BHXH_DESK_TODAY", FIXTURE_TODAY, TRUE);
   g_subprocess_launcher_setenv (launcher, "BHXH_DESK_TEST_FAST_HASH", "1", TRUE);
+  /* The simulator is on 127.0.0.1: no proxy of this machine in the way. */
+  for (guint i = 0; i < 6; i++)
+    g_subprocess_launcher_unsetenv (launcher, (const char *[]) {
+      "http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY" }[i]);
   if (password != NULL)
     g_subprocess_launcher_setenv (launcher, "BHXH_DESK_PASSWORD", password, TRUE);
   else
@@ -83,7 +89,8 @@ run_argv (Run                *run,
       run->json = json_from_string (run->out, &error);
       g_assert_no_error (error);
     }
-  if (run->status != 0)
+  /* A failure without a report (sync reports refusals as JSON). */
+  if (run->status != 0 && run->json == NULL)
     {
       g_auto(GStrv) lines = g_strsplit (run->err, "\n", -1);
 
@@ -366,6 +373,68 @@ test_export_audited (Fixture       *f,
   g_unlink (pdf);
 }
 
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* The audit trail goes up with the decisions: after a push to the real
+ * simulator, every entry that existed before it is marked as sent. */
+static void
+test_audit_uploaded (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autofree char *deskctl_dir = g_path_get_dirname (g_getenv ("BHXH_DESKCTL"));
+  g_autofree char *build_src = g_path_get_dirname (deskctl_dir);
+  g_autofree char *sim_path = g_build_filename (build_src, "portal-sim", "bhxh-portal-sim", NULL);
+  g_autofree char *portal_db = g_build_filename (f->dir, "portal.db", NULL);
+  g_autofree char *token = fixture_write (f->dir, "token", "demo-token");
+  g_autofree char *line = NULL;
+  g_auto(Run) decide = { 0 };
+  g_auto(Run) sync = { 0 };
+  int before;
+
+  if (!g_file_test (sim_path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("bhxh-portal-sim is not built");
+      return;
+    }
+  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  g_assert_cmpint (decide.status, ==, 0);
+  before = sql_int (f->db, "SELECT max (seq) FROM audit");
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM meta WHERE key = "
+                                   "'audit_uploaded_seq'"), ==, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* The simulator never outlives a test that crashed. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  sim = g_subprocess_launcher_spawn (launcher, &error, sim_path, "--port=0", "--db", portal_db,
+                                     NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+
+  RUN (&sync, NULL, "sync", f->db, "--portal", line + strlen ("listening on "),
+       "--token-file", token, "--push", "--no-mirror");
+  g_subprocess_send_signal (sim, SIGTERM);
+  g_subprocess_wait (sim, NULL, NULL);
+  /* The fixture's declarations are unknown to the simulator: refused, but
+   * the batch (and the trail with it) was taken. */
+  g_assert_nonnull (sync.json);
+  g_assert_cmpint (json_object_get_int_member (
+                     json_object_get_object_member (object (&sync), "pushed"), "refused"), ==, 1);
+  g_assert_cmpint (sql_int (f->db, "SELECT value FROM meta WHERE key = 'audit_uploaded_seq'"),
+                   >=, before);
+}
+
 /* purge blanks old payloads; an early purge needs the admin. */
 static void
 test_purge (Fixture       *f,
@@ -408,6 +477,7 @@ main (int   argc,
   ADD ("audit", test_audit);
   ADD ("purge", test_purge);
   ADD ("export-audited", test_export_audited);
+  ADD ("audit-uploaded", test_audit_uploaded);
 #undef ADD
 
   return g_test_run ();
