@@ -17,7 +17,7 @@
 #define DECLARATIONS_USAGE "declarations import DB FILE"
 #define QUEUE_USAGE \
   "queue DB [--status STATUS] [--kind K] [--office CODE] [--search TEXT] [--limit N]"
-#define VERIFY_USAGE "verify DB PAYLOAD|-"
+#define VERIFY_USAGE "verify DB PAYLOAD|- [--user LOGIN] [--password-file FILE]"
 #define DECIDE_USAGE \
   "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] " \
   "[--override] [--payload PAYLOAD] --clerk USER [--user LOGIN] [--password-file FILE]"
@@ -293,6 +293,29 @@ no_candidate_message (BhxhStore          *store,
                           ((BhxhPerson *) g_ptr_array_index (persons, 0))->bhxh_code);
 }
 
+/* "Who viewed" (docs/security.md): each candidate shown is a declaration
+ * opened. Best effort in open mode (a read-only copy still answers),
+ * required with accounts. */
+static gboolean
+note_views (BhxhStore  *store,
+            const char *user,
+            GPtrArray  *candidates,
+            GError    **error)
+{
+  gboolean required = bhxh_store_accounts_required (store);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const BhxhDeclaration *d = g_ptr_array_index (candidates, i);
+
+      if (!bhxh_store_note_viewed (store, user != NULL ? user : "local", d->id,
+                                   required ? error : NULL) && required)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 int
 bhxh_cmd_verify (int    argc,
                  char **argv)
@@ -303,10 +326,20 @@ bhxh_cmd_verify (int    argc,
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *payload = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *password_file = NULL;
   JsonObject *object;
   JsonArray *array;
   gsize len;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
+    { NULL }
+  };
 
+  /* Options only after DB PAYLOAD: a payload may itself start with "-". */
+  if (argc > 3 && bhxh_cli_parse_options (entries, VERIFY_USAGE, &argc, &argv) != BHXH_EXIT_OK)
+    return BHXH_EXIT_USAGE;
   if (argc != 3)
     return bhxh_cli_usage (VERIFY_USAGE);
   if ((payload = read_payload (argv[2], &len, &error)) == NULL)
@@ -316,6 +349,10 @@ bhxh_cmd_verify (int    argc,
     return bhxh_cli_fail_error (error);
   if ((store = open_store (argv[1])) == NULL)
     return BHXH_EXIT_INPUT;
+  /* Accounts required (docs/security.md): who looks is signed in. */
+  if ((user != NULL || bhxh_store_accounts_required (store)) &&
+      !bhxh_cli_sign_in (store, user, password_file, &error))
+    return bhxh_cli_fail_error (error);
 
   if (document->id_number != NULL)
     candidates = bhxh_store_find_open_declarations (store, document->id_number, &error);
@@ -338,6 +375,8 @@ bhxh_cmd_verify (int    argc,
         return bhxh_cli_fail_error (error);
       json_array_add_element (array, candidate);
     }
+  if (!note_views (store, user, candidates, &error))
+    return bhxh_cli_fail_error (error);
   if (candidates->len == 0)
     {
       g_autofree char *message = no_candidate_message (store, document);

@@ -357,6 +357,30 @@ test_audit (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (object (&tampered), "first_bad"), ==, 2);
 }
 
+/* verify shows declarations: each one shown is an audited view. */
+static void
+test_verify_audited (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_auto(Run) open_mode = { 0 };
+  g_auto(Run) bare = { 0 };
+  g_auto(Run) signed_in = { 0 };
+
+  RUN (&open_mode, NULL, "verify", f->db, FIXTURE_CCCD_AN);
+  g_assert_cmpint (open_mode.status, ==, 0);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit WHERE action = "
+                                   "'declaration.view' AND actor = 'local' AND object = "
+                                   "'TK01-00106-000001'"), ==, 1);
+
+  init_accounts (f);
+  RUN (&bare, NULL, "verify", f->db, FIXTURE_CCCD_AN);
+  g_assert_cmpint (bare.status, ==, 1);
+  RUN (&signed_in, LAN_PASSWORD, "verify", f->db, FIXTURE_CCCD_AN, "--user", "lan");
+  g_assert_cmpint (signed_in.status, ==, 0);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit WHERE action = "
+                                   "'declaration.view' AND actor = 'lan'"), ==, 1);
+}
+
 /* A printed paper is an export: audited, by the signed-in user if any. */
 static void
 test_export_audited (Fixture       *f,
@@ -477,6 +501,7 @@ main (int   argc,
   ADD ("audit", test_audit);
   ADD ("purge", test_purge);
   ADD ("export-audited", test_export_audited);
+  ADD ("verify-audited", test_verify_audited);
   ADD ("audit-uploaded", test_audit_uploaded);
 #undef ADD
 
