@@ -337,7 +337,8 @@ bhxh_cmd_verify (int    argc,
     { NULL }
   };
 
-  /* Options only after DB PAYLOAD: a payload may itself start with "-". */
+  /* Options are parsed only beyond DB PAYLOAD, so that a bare payload that
+   * starts with "-" keeps its old meaning. */
   if (argc > 3 && bhxh_cli_parse_options (entries, VERIFY_USAGE, &argc, &argv) != BHXH_EXIT_OK)
     return BHXH_EXIT_USAGE;
   if (argc != 3)
