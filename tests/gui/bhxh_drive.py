@@ -159,7 +159,7 @@ class Desk:
             time.sleep(0.03)
         rawinput.pressKey('Return')
 
-    def scan_and_open(self, payload, full_name, serial=False):
+    def scan_and_open(self, payload, declaration_id, serial=False):
         """Scans and waits for the declaration. A loaded machine can stretch
         the AT-SPI keystrokes past a scanner's pace: then once more, and at
         last into the code field, where the pace does not matter."""
@@ -173,7 +173,10 @@ class Desk:
                       'typing into the code field', flush=True)
                 self.type_into_scan_field(payload)
             try:
-                return self.find(full_name, 'label', timeout=10)
+                # the compare page's subtitle: "Register · <id> · Pending"
+                return self.wait_for(lambda: self.app.findChild(
+                    lambda n: n.roleName == 'label' and ' · ' + declaration_id + ' · ' in n.name,
+                    retry=False, requireResult=False), 10, f'the compare page of {declaration_id}')
             except TimeoutError:
                 if attempt == 2 or serial:
                     raise

@@ -16,7 +16,7 @@ import bhxh_drive  # noqa: E402
 def decide(desk, case, keys, skip):
     decl_id, decl, payload = desk.case(case, office_prefix='001', skip=skip)
     skip.add(decl_id)
-    desk.scan_and_open(payload, decl['full_name'], serial=True)
+    desk.scan_and_open(payload, decl_id, serial=True)
     time.sleep(0.8)
     for k in keys:
         desk.keys(k)
@@ -53,7 +53,7 @@ def main():
         decide(desk, 'id-warning-sex', ['<Control>e', '<Control>Return'], done)
 
         decl_id, decl, payload = desk.case('name-diacritics', office_prefix='001')
-        desk.scan_and_open(payload, decl['full_name'], serial=True)
+        desk.scan_and_open(payload, decl_id, serial=True)
         time.sleep(1.5)
         shot('compare')
         desk.keys('<Control>r')
@@ -63,7 +63,7 @@ def main():
         time.sleep(0.5)
 
         decl_id, decl, payload = desk.case('minor-guardian-account', office_prefix='0')
-        desk.scan_and_open(payload, decl['full_name'], serial=True)
+        desk.scan_and_open(payload, decl_id, serial=True)
         time.sleep(1.5)
         shot('compare-minor')
 

@@ -57,7 +57,8 @@ def main():
         ok(count > 0, f'signed in, the queue shows {count} open declarations')
 
         time.sleep(1)
-        name = desk.scan_and_open(approve_payload, approve_decl['full_name'], serial=True)
+        desk.scan_and_open(approve_payload, approve_id, serial=True)
+        name = desk.find(approve_decl['full_name'], 'label')
         verdict = desk.find('Can be approved', 'label')
         ok(name is not None and verdict is not None,
            'the serial scan opened the matching declaration: can be approved')
@@ -71,7 +72,7 @@ def main():
 
         # The declaration is found by the ID number's digits even if a loaded
         # machine garbles a Vietnamese letter of the typed name.
-        desk.scan_and_open(reject_payload, reject_decl['full_name'])
+        desk.scan_and_open(reject_payload, reject_id)
         ok(True, 'the keyboard burst opened the second declaration')
         desk.keys('<Control>r')
         dialog_title = desk.find('Reject the Declaration', timeout=10)
