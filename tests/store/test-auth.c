@@ -507,6 +507,50 @@ test_purge (Fixture       *f,
   g_assert_cmpuint (bhxh_store_get_setting (f->store, BHXH_META_RETENTION_DAYS), ==, 7);
 }
 
+/* A version-1 database (users without passwords, no admin role) is
+ * upgraded in place: users and documents kept, nothing required. */
+static void
+test_migrate_v1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = fixture_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *sql_path = g_test_build_filename (G_TEST_DIST, "..", "data", "migrations",
+                                                     "0001-initial.sql", NULL);
+  g_autofree char *sql = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(BhxhUser) user = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_true (g_file_get_contents (sql_path, &sql, NULL, &error));
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "PRAGMA user_version = 1;"
+    "INSERT INTO users VALUES ('lan', 'Nguyễn Thị Lan', 'clerk', '2026-01-01T08:00:00+07:00');"
+    "INSERT INTO users VALUES ('quang', 'Phạm Quang', 'supervisor', "
+    "'2026-01-01T08:00:00+07:00');", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  store = bhxh_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (path, "PRAGMA user_version"), >=, 2);
+  g_assert_false (bhxh_store_accounts_required (store));
+  users = bhxh_store_list_users (store, &error);
+  g_assert_cmpuint (users->len, ==, 2);
+  g_assert_cmpstr (((BhxhUser *) users->pdata[1])->role, ==, "supervisor");
+  g_assert_true (bhxh_store_authenticate (store, "lan", NULL, &user, &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_add_user (store, "root", "Quản trị", "admin", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (path, "SELECT count(*) FROM pragma_table_info ('documents') "
+                                  "WHERE name = 'purged_at'"), ==, 1);
+
+  g_clear_object (&store);
+  fixture_rmdir (dir);
+}
+
 /* No ID number reaches the sync log, whatever message carried it. */
 static void
 test_sync_log_masked (Fixture       *f,
@@ -536,6 +580,7 @@ main (int   argc,
 
   g_test_add_func ("/auth/hash", test_hash);
   g_test_add_func ("/auth/hash-interactive", test_hash_interactive);
+  g_test_add_func ("/auth/migrate-v1", test_migrate_v1);
 #define ADD(path, func) g_test_add ("/auth/" path, Fixture, NULL, setup, func, teardown)
   ADD ("legacy-mode", test_legacy_mode);
   ADD ("decide-needs-sign-in", test_decide_needs_sign_in);
