@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <time.h>
 
 #include "bhxh-queue-page.h"
 
@@ -49,6 +50,17 @@ make_objects (guint n)
     }
   g_rand_free (rand);
   return objects;
+}
+
+/* CPU time of this thread: on a machine shared with other builds the
+ * wall-clock figures carry the time the scheduler gave to others. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static int
@@ -110,6 +122,7 @@ main (int   argc,
   g_autoptr(GArray) frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) bare_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) small_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_ms = g_array_new (FALSE, FALSE, sizeof (double));
   GtkWidget *window;
   BhxhQueuePage *page;
   GdkFrameClock *clock;
@@ -140,10 +153,15 @@ main (int   argc,
       const char *query = g_ptr_array_index (queries, q);
       double ms;
 
+      gint64 c0 = thread_cpu_us ();
+
       t0 = g_get_monotonic_time ();
       bhxh_queue_page_set_search (page, query);
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       g_array_append_val (filter_ms, ms);
+      ms = (thread_cpu_us () - c0) / 1000.0;
+      g_array_append_val (cpu_ms, ms);
+      ms = g_array_index (filter_ms, double, filter_ms->len - 1);
       if (g_list_model_get_n_items (bhxh_queue_page_get_model (page)) <= 10000)
         g_array_append_val (small_ms, ms);
 
@@ -175,14 +193,17 @@ main (int   argc,
 
   report ("queue filter (set_search, model updated)", filter_ms);
   report ("  of which leaving <= 10k rows shown", small_ms);
+  report ("queue filter, CPU time of the UI thread", cpu_ms);
   report ("keystroke to painted frame (upper bound)", frame_ms);
   report ("reference: bare strstr over all keys", bare_ms);
   filter_median = g_array_index (filter_ms, double, filter_ms->len / 2);
   bare_median = g_array_index (bare_ms, double, bare_ms->len / 2);
-  g_print ("ratio queue filter / bare scan: %.2f×; goal < 16 ms: %s\n",
+  g_print ("ratio queue filter / bare scan: %.2f×; goal < 16 ms: wall p95 %s, CPU p95 %s\n",
            filter_median / MAX (bare_median, 0.001),
-           g_array_index (filter_ms, double, (guint) (filter_ms->len * 0.95)) < 16 ? "met (p95)"
-                                                                                 : "NOT met (p95)");
+           g_array_index (filter_ms, double, (guint) (filter_ms->len * 0.95)) < 16 ? "met"
+                                                                                 : "NOT met",
+           g_array_index (cpu_ms, double, (guint) (cpu_ms->len * 0.95)) < 16 ? "met"
+                                                                           : "NOT met");
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }
