@@ -153,13 +153,20 @@ open_page (CryptFile *f,
   guint8 ad[1 + 8 + HEADER_BYTES];
   gsize ad_len = make_ad (ad, f->kind, where, clear > 0 ? page : NULL);
 
-  return crypto_aead_xchacha20poly1305_ietf_decrypt_detached (page + clear, NULL,
-                                                              page + clear,
-                                                              p - BHXH_CRYPT_RESERVE - clear,
-                                                              page + p - TAG_BYTES,
-                                                              ad, ad_len,
-                                                              page + p - BHXH_CRYPT_RESERVE,
-                                                              f->key->key) == 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached (page + clear, NULL,
+                                                           page + clear,
+                                                           p - BHXH_CRYPT_RESERVE - clear,
+                                                           page + p - TAG_BYTES,
+                                                           ad, ad_len,
+                                                           page + p - BHXH_CRYPT_RESERVE,
+                                                           f->key->key) != 0)
+    return FALSE;
+  /* sqlite's WAL frame checksums cover the whole page, reserved bytes
+   * included: it must read back exactly what it wrote, and the reserved
+   * bytes of a page in its cache are zeros (new pages are zeroed, read
+   * pages come through here). */
+  memset (page + p - BHXH_CRYPT_RESERVE, 0, BHXH_CRYPT_RESERVE);
+  return TRUE;
 }
 
 /* Temporary files: a stream cipher at any offset, key random per file. */
@@ -400,6 +407,15 @@ wal_seal_cb (CryptFile     *f,
    * while the device is powersafe-overwrite, as the unix VFS reports). */
   if (page_offset < buf_offset || page_offset + p > buf_offset + n)
     return SQLITE_IOERR_WRITE;
+  /* The frame checksum covers the reserved bytes, and a read gives them
+   * back as zeros (open_page): anything else would read back as a torn
+   * frame after a crash, so fail the write loudly instead. */
+  for (guint32 i = p - BHXH_CRYPT_RESERVE; i < p; i++)
+    if (page[i] != 0)
+      {
+        sqlite3_log (SQLITE_IOERR_WRITE, "bhxh-crypt: a page's reserved bytes are in use");
+        return SQLITE_IOERR_WRITE;
+      }
   seal_page (f, page, page, p, 0, (guint64) page_offset);
   return SQLITE_OK;
 }
