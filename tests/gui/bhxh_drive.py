@@ -172,6 +172,8 @@ class Desk:
                 print('# the burst was not recognised twice (machine under load?): '
                       'typing into the code field', flush=True)
                 self.type_into_scan_field(payload)
+            self.last_scan_path = ('serial port' if serial else
+                                   'keystroke burst' if attempt < 2 else 'code field')
             try:
                 # the compare page's subtitle: "Register · <id> · Pending"
                 return self.wait_for(lambda: self.app.findChild(

@@ -32,7 +32,7 @@ def main():
     build_root = sys.argv[1]
     workdir = bhxh_drive.new_workdir()
     desk = bhxh_drive.Desk(build_root, workdir)
-    print('1..11', flush=True)
+    print('1..13', flush=True)
     sim = subprocess.Popen([os.path.join(build_root, 'src/portal-sim/bhxh-portal-sim'),
                             '--port', '0', '--token', 'e2e-token', '--office', '00106',
                             '--demo-data', '1000'], stdout=subprocess.PIPE, text=True)
@@ -45,6 +45,7 @@ def main():
         desk.gsettings('portal-token-file', repr(token_file))
         approve_id, approve_decl, approve_payload = desk.case('clean')
         reject_id, reject_decl, reject_payload = desk.case('clean', skip=(approve_id,))
+        undo_id, undo_decl, undo_payload = desk.case('clean', skip=(approve_id, reject_id))
         desk.gsettings('last-user', "'lan.nguyen'")
         desk.gsettings('undo-seconds', '1')
         desk.use_serial_scanner()
@@ -70,10 +71,33 @@ def main():
         desk.wait_decided(approve_id, 'approved')
         ok(True, 'Ctrl+Enter approved: recorded after the undo window')
 
+        desk.keys('<Control>p')
+        desk.wait_for(lambda: any(w.name == 'Print' for w in desk.app.children), 30,
+                      'the print dialog')
+        ok(True, 'Ctrl+P rendered the receipt and opened the print dialog')
+        desk.keys('Escape')
+        desk.wait_for(lambda: all(w.name != 'Print' for w in desk.app.children), 10,
+                      'the print dialog to close')
+
         # The declaration is found by the ID number's digits even if a loaded
         # machine garbles a Vietnamese letter of the typed name.
+        # Undo: a decision waits out its window before it is recorded.
+        desk.gsettings('undo-seconds', '30')
+        desk.scan_and_open(undo_payload, undo_id, serial=True)
+        desk.find('Can be approved', 'label')
+        desk.keys('<Control>Return')
+        time.sleep(1)
+        desk.keys('<Control>z')
+        desk.wait_for(lambda: desk.app.findChild(
+            lambda n: n.roleName == 'label' and ' · ' + undo_id + ' · ' in n.name,
+            retry=False, requireResult=False), 10, 'the undone declaration back on screen')
+        time.sleep(1)
+        ok(undo_id in {d['id'] for d in desk.declarations('pending')},
+           'Ctrl+Z undid the approval: the declaration is open again, nothing recorded')
+        desk.gsettings('undo-seconds', '1')
+
         desk.scan_and_open(reject_payload, reject_id)
-        ok(True, 'the keyboard burst opened the second declaration')
+        ok(True, f'a keyboard-mode scan opened the second declaration ({desk.last_scan_path})')
         desk.keys('<Control>r')
         dialog_title = desk.find('Reject the Declaration', timeout=10)
         ok(dialog_title is not None, 'Ctrl+R opened the reject dialog')
