@@ -590,7 +590,7 @@ test_cli_encrypt (Fixture       *f,
 /* SIGKILL while deciding, at random points: every acknowledged decision
  * is there after reopening with the key, and integrity_check through the
  * VFS is clean (WAL recovery reads torn, sealed frames). */
-#define CRASH_TRIALS 25
+#define CRASH_TRIALS 20
 #define CRASH_DECLARATIONS 4000
 
 static void
@@ -696,7 +696,7 @@ test_crash (Fixture       *f,
       close (fds[1]);
       if (!final)
         {
-          g_usleep (g_rand_int_range (rand, 5000, 150000));
+          g_usleep (g_rand_int_range (rand, 5000, 100000));
           kill (pid, SIGKILL);
         }
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
