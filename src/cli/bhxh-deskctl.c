@@ -33,7 +33,9 @@ static const BhxhCommand commands[] = {
   { "audit",        bhxh_cmd_audit,
     "audit verify DB | audit list DB [--date YYYY-MM-DD] [--user LOGIN]" },
   { "purge",        bhxh_cmd_purge,        "purge DB [--days N] [--user LOGIN]" },
-  { "crypt",        bhxh_cmd_crypt,        "crypt status DB | crypt encrypt DB [--key-file FILE]" },
+  { "crypt",        bhxh_cmd_crypt,
+    "crypt status DB | crypt encrypt DB [--key-file FILE] | "
+    "crypt rekey DB [--key-file FILE] --new-key-file FILE" },
 };
 
 static int

@@ -7,12 +7,15 @@
 #include "store/bhxh-store.h"
 #include "bhxh-cli.h"
 
-/* crypt status|encrypt: encryption at rest (docs/encryption.md). Every
- * command opens an encrypted store with the key from BHXH_DESK_KEY_FILE
- * (or BHXH_DESK_KEYRING=1); "crypt encrypt" turns a store kept in clear
- * into an encrypted one. */
+/* crypt status|encrypt|rekey: encryption at rest (docs/encryption.md).
+ * Every command opens an encrypted store with the key from
+ * BHXH_DESK_KEY_FILE (or BHXH_DESK_KEYRING=1); "crypt encrypt" turns a
+ * store kept in clear into an encrypted one, "crypt rekey" moves it to a
+ * new key. */
 
-#define CRYPT_USAGE "crypt status DB | crypt encrypt DB [--key-file FILE]"
+#define CRYPT_USAGE \
+  "crypt status DB | crypt encrypt DB [--key-file FILE] | " \
+  "crypt rekey DB [--key-file FILE] --new-key-file FILE"
 
 static void
 add_file_status (JsonBuilder *b,
@@ -46,9 +49,23 @@ crypt_status (const char *path)
   return BHXH_EXIT_OK;
 }
 
+static const BhxhCryptKey *
+configured_key (const char  *key_file,
+                GError     **error)
+{
+  const BhxhCryptKey *key = key_file != NULL ? bhxh_crypt_key_from_file (key_file, error)
+                                             : bhxh_crypt_key_from_environment (error);
+
+  if (key == NULL && error != NULL && *error == NULL)
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                 _("No database key: give --key-file FILE or set BHXH_DESK_KEY_FILE"));
+  return key;
+}
+
 static int
 crypt_encrypt (const char *path,
-               const char *key_file)
+               const char *key_file,
+               const char *new_key_file)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -58,12 +75,18 @@ crypt_encrypt (const char *path,
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("There is no database %s"), path);
-  key = key_file != NULL ? bhxh_crypt_key_from_file (key_file, &error)
-                         : bhxh_crypt_key_from_environment (&error);
-  if (key == NULL && error == NULL)
-    return bhxh_cli_fail (BHXH_EXIT_USAGE,
-                          _("No database key: give --key-file FILE or set BHXH_DESK_KEY_FILE"));
-  if (key == NULL || !bhxh_crypt_encrypt_database (path, key, &error))
+  key = configured_key (key_file, &error);
+  if (key == NULL)
+    return bhxh_cli_fail_error (error);
+  if (new_key_file != NULL)
+    {
+      const BhxhCryptKey *old_key = key;
+
+      key = bhxh_crypt_key_from_file (new_key_file, &error);
+      if (key == NULL || !bhxh_crypt_rekey_database (path, old_key, key, &error))
+        return bhxh_cli_fail_error (error);
+    }
+  else if (!bhxh_crypt_encrypt_database (path, key, &error))
     return bhxh_cli_fail_error (error);
   /* It opens with the key, the schema and the mirror as before. */
   store = bhxh_store_open_with_key (path, key, &error);
@@ -86,8 +109,10 @@ bhxh_cmd_crypt (int    argc,
                 char **argv)
 {
   g_autofree char *key_file = NULL;
+  g_autofree char *new_key_file = NULL;
   GOptionEntry entries[] = {
     { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file, NULL, "FILE" },
+    { "new-key-file", 0, 0, G_OPTION_ARG_FILENAME, &new_key_file, NULL, "FILE" },
     { NULL }
   };
   int rc = bhxh_cli_parse_options (entries, CRYPT_USAGE, &argc, &argv);
@@ -96,9 +121,11 @@ bhxh_cmd_crypt (int    argc,
     return rc;
   if (argc != 3)
     return bhxh_cli_usage (CRYPT_USAGE);
-  if (g_str_equal (argv[1], "status") && key_file == NULL)
+  if (g_str_equal (argv[1], "status") && key_file == NULL && new_key_file == NULL)
     return crypt_status (argv[2]);
-  if (g_str_equal (argv[1], "encrypt"))
-    return crypt_encrypt (argv[2], key_file);
+  if (g_str_equal (argv[1], "encrypt") && new_key_file == NULL)
+    return crypt_encrypt (argv[2], key_file, NULL);
+  if (g_str_equal (argv[1], "rekey") && new_key_file != NULL)
+    return crypt_encrypt (argv[2], key_file, new_key_file);
   return bhxh_cli_usage (CRYPT_USAGE);
 }

@@ -1271,11 +1271,13 @@ remove_side_files (const char *path)
     }
 }
 
-/* VACUUM INTO a new file through the key's VFS, then rename it over. */
+/* VACUUM INTO a new file through @key's VFS, reading @path through
+ * @from's (%NULL: in clear), then rename it over. */
 static gboolean
-encrypt_file (const char          *path,
-              const BhxhCryptKey  *key,
-              GError             **error)
+reencrypt_file (const char          *path,
+                const BhxhCryptKey  *from,
+                const BhxhCryptKey  *key,
+                GError             **error)
 {
   g_autofree char *tmp = g_strconcat (path, ".encrypting", NULL);
   g_autofree char *escaped = g_uri_escape_string (tmp, "/", FALSE);
@@ -1288,11 +1290,16 @@ encrypt_file (const char          *path,
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return TRUE;
-  if (_bhxh_crypt_file_looks_encrypted (path))
-    return _bhxh_crypt_check_file_with_key (key, path, error);
+  /* Done already (a run cut short and started again): nothing to do. */
+  if (_bhxh_crypt_file_looks_encrypted (path) &&
+      _bhxh_crypt_check_file_with_key (key, path, NULL))
+    return TRUE;
+  if (!_bhxh_crypt_check_file_with_key (from, path, error))
+    return FALSE;
 
   g_unlink (tmp);
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL);
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI,
+                        from != NULL ? from->name : NULL);
   /* Out of WAL mode first: the old WAL must not outlive the old file. */
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
@@ -1359,5 +1366,32 @@ bhxh_crypt_encrypt_database (const char          *path,
   g_return_val_if_fail (path != NULL && key != NULL, FALSE);
 
   mirror = g_strconcat (path, "-mirror", NULL);
-  return encrypt_file (mirror, key, error) && encrypt_file (path, key, error);
+  return reencrypt_file (mirror, NULL, key, error) && reencrypt_file (path, NULL, key, error);
+}
+
+/**
+ * bhxh_crypt_rekey_database:
+ * @path: a store's database file, encrypted with @old_key
+ * @old_key: its key
+ * @new_key: the key to encrypt it with from now on
+ * @error: return location for a #BhxhStoreError
+ *
+ * Like bhxh_crypt_encrypt_database(), from one key to another (when a key
+ * file may have leaked). Files already under @new_key are left alone.
+ *
+ * Returns: %TRUE when both files are under @new_key
+ */
+gboolean
+bhxh_crypt_rekey_database (const char          *path,
+                           const BhxhCryptKey  *old_key,
+                           const BhxhCryptKey  *new_key,
+                           GError             **error)
+{
+  g_autofree char *mirror = NULL;
+
+  g_return_val_if_fail (path != NULL && old_key != NULL && new_key != NULL, FALSE);
+
+  mirror = g_strconcat (path, "-mirror", NULL);
+  return reencrypt_file (mirror, old_key, new_key, error) &&
+         reencrypt_file (path, old_key, new_key, error);
 }

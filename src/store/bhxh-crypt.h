@@ -52,6 +52,12 @@ gboolean            bhxh_crypt_encrypt_database     (const char          *path,
                                                       const BhxhCryptKey  *key,
                                                       GError             **error);
 
+/* The same from @old_key to @new_key. */
+gboolean            bhxh_crypt_rekey_database       (const char          *path,
+                                                      const BhxhCryptKey  *old_key,
+                                                      const BhxhCryptKey  *new_key,
+                                                      GError             **error);
+
 /* Whether @path is an encrypted database (a best guess from its header:
  * its pages reserve room for a nonce and a tag). */
 gboolean            bhxh_crypt_file_is_encrypted    (const char          *path);

@@ -529,6 +529,9 @@ test_cli_encrypt (Fixture       *f,
 {
   g_autofree char *key_file = g_build_filename (f->dir, "desk.key", NULL);
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *new_key_file = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   const BhxhCryptKey *key = f->key;
@@ -582,9 +585,24 @@ test_cli_encrypt (Fixture       *f,
   g_assert_nonnull (strstr (out, "\"encrypted\" : true"));
   g_assert_nonnull (strstr (out, "\"mirror_encrypted\" : true"));
 
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A new key (the old file may have leaked): the old one opens nothing. */
+  new_key_file = fixture_write (f->dir, "new.key", WRONG_SECRET "\n");
+  g_assert_cmpint (DESKCTL (key_file, &out, &err, "crypt", "rekey", f->path,
+                            "--new-key-file", new_key_file), ==, 0);
+  g_assert_nonnull (strstr (out, "\"persons\" : 6"));
+  g_assert_cmpuint (count_secrets (f->path, NULL) + count_secrets (f->mirror, NULL), ==, 0);
   f->key = key;
+  store = bhxh_store_open_with_key (f->path, key, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  f->key = bhxh_crypt_key_from_file (new_key_file, NULL);
+  g_assert_nonnull (f->key);
   open_store (f);
   g_assert_cmpint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 3);
+  g_assert_true (bhxh_store_audit_verify (f->store, NULL, NULL));
 }
 
 /* SIGKILL while deciding, at random points: every acknowledged decision
