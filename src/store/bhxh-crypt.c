@@ -78,7 +78,7 @@ typedef struct
 #define ROUND8(x) (((x) + 7) & ~7)
 
 G_LOCK_DEFINE_STATIC (keys);
-static GHashTable *keys;   /* hex digest of the key → BhxhCryptKey */
+static GHashTable *keys;   /* SHA-256 of the secret's BLAKE2b → BhxhCryptKey */
 
 static gboolean
 is_page_size (sqlite3_int64 n)
