@@ -166,13 +166,27 @@ parse_cccd_fields (BhxhDocument  *doc,
   return TRUE;
 }
 
+/* The largest QR code holds 2953 bytes; what is longer was not scanned
+ * from a card or a certificate (found by tests/trust: a 1 MiB "name"). */
+#define MAX_PAYLOAD_BYTES 4096
+
 static char *
 text_from_payload (const char  *data,
                    gssize       len,
                    GError     **error)
 {
-  g_autofree char *text = bhxh_text_from_bytes (data, len, error);
+  g_autofree char *text = NULL;
+  gsize size = len < 0 ? strlen (data) : (gsize) len;
 
+  if (size > MAX_PAYLOAD_BYTES)
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                   _("The scanned data is too long for a code on a card or a certificate "
+                     "(%" G_GSIZE_FORMAT " bytes; a code holds at most %d)."),
+                   size, MAX_PAYLOAD_BYTES);
+      return NULL;
+    }
+  text = bhxh_text_from_bytes (data, len, error);
   if (text == NULL)
     return NULL;
 
