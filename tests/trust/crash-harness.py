@@ -61,10 +61,12 @@ class Harness:
         self.stats = {"decide": 0, "sync": 0, "both": 0, "killed": 0, "finished": 0,
                       "acked": 0, "acked_then_killed": 0, "retried": 0,
                       "retry_already": 0, "retry_new": 0, "integrity_checks": 0,
-                      "in_flight": 0}
+                      "in_flight": 0, "with_pull": 0, "mirrors": 0}
         self.delays = []
         self.duration = {"decide": [], "sync": []}
         self.scale = {}
+        self.mirror_versions = set()
+        self.published = None
 
     # processes
 
@@ -90,6 +92,24 @@ class Harness:
         handler = urllib.request.ProxyHandler({})
         urllib.request.build_opener(handler).open(request, timeout=10).read()
 
+    def publish_mirror(self, n):
+        """A new registry snapshot at the portal: the next syncs that pull
+        download it (or its delta) and swap the mirror file while they may
+        be killed."""
+        rows = []
+        for i in range(1000):
+            rows.append(json.dumps({
+                "bhxh_code": "09%08d" % i, "id_number": "0791%08d" % (i * 7 + n),
+                "full_name": "Người Thử %d" % (i + n), "birth_date": "1980-01-%02d" % (i % 28 + 1),
+                "sex": "female" if (i + n) % 2 else "male"}, ensure_ascii=False))
+        body = ("\n".join(rows) + "\n").encode()
+        request = urllib.request.Request(self.url + "/admin/mirror?version=crash-%d" % n,
+                                         data=body, method="POST")
+        urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request,
+                                                                          timeout=30).read()
+        self.stats["mirrors"] += 1
+        self.published = "crash-%d" % n
+
     def run(self, *args, timeout=120):
         return subprocess.run([self.deskctl, *args], capture_output=True, env=self.env,
                               timeout=timeout)
@@ -98,9 +118,11 @@ class Harness:
         return subprocess.Popen([self.deskctl, *args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=self.env)
 
-    def sync_args(self):
-        return ["sync", self.db, "--portal", self.url, "--token-file", self.token, "--push",
-                "--retries", "2", "--timeout", "10"]
+    def sync_args(self, pull=False):
+        """A push, or a whole sync (push, then declarations, offices,
+        reason codes and the mirror version pulled)."""
+        return ["sync", self.db, "--portal", self.url, "--token-file", self.token,
+                *([] if pull else ["--push"]), "--retries", "2", "--timeout", "10"]
 
     def decide_args(self, declaration_id):
         kind = self.rng.random()
@@ -237,7 +259,9 @@ class Harness:
             if declaration_id is not None:
                 decide = self.spawn(*args)
         if mode in ("sync", "both"):
-            sync = self.spawn(*self.sync_args())
+            pull = self.rng.random() < 0.4
+            self.stats["with_pull"] += pull
+            sync = self.spawn(*self.sync_args(pull))
         if decide is not None:
             rc, out, err = self.kill(decide, "decide", start + self.delay("decide"))
             self.record_decide(declaration_id, retry, rc, out, err)
@@ -276,6 +300,7 @@ class Harness:
         local = {}
         for uuid, declaration_id, outcome in q["decisions"]:
             local.setdefault(declaration_id, set()).add(uuid)
+        self.mirror_versions.add(q.get("mirror_version"))
         if dict(q["outbox"]).get("sending"):
             self.stats["in_flight"] += 1
         for declaration_id, uuid in self.acked.items():
@@ -286,7 +311,7 @@ class Harness:
 
     def final_sync(self):
         self.faults({"latency_ms": 0, "fail_rate": 0, "drop_next": 0})
-        r = self.run(*self.sync_args())
+        r = self.run(*self.sync_args(pull=True))
         if r.returncode != 0:
             raise AssertionError("final sync: exit %d: %s %s"
                                  % (r.returncode, r.stdout.decode(), r.stderr.decode()))
@@ -355,6 +380,8 @@ def main():
                  sorted(harness.duration["sync"])[1] * 1e3))
         for i in range(trials):
             try:
+                if i % 50 == 25:
+                    harness.publish_mirror(i)
                 harness.trial()
             except Exception as e:
                 raise AssertionError("trial %d: %s" % (i + 1, e)) from e
@@ -363,8 +390,10 @@ def main():
         print("ok %d - %d trials killed at random: integrity and every acknowledged decision "
               "after each" % (n, trials))
         d = sorted(harness.delays)
-        print("# modes: decide %d, sync %d, both %d; processes killed %d, finished first %d"
-              % (s["decide"], s["sync"], s["both"], s["killed"], s["finished"]))
+        print("# modes: decide %d, sync %d, both %d (%d syncs pulled too); processes killed %d, "
+              "finished first %d; new mirror versions published %d"
+              % (s["decide"], s["sync"], s["both"], s["with_pull"], s["killed"], s["finished"],
+                 s["mirrors"]))
         print("# decisions acknowledged %d (of which killed after printing %d); "
               "retries of unanswered decides %d: already decided %d, decided now %d; "
               "still unknown %d" % (s["acked"], s["acked_then_killed"], s["retried"],
@@ -376,9 +405,14 @@ def main():
                   % (d[0] * 1e6, d[len(d) // 2] * 1e3, d[-1] * 1e3))
         summary = harness.final_sync()
         n += 1
-        print("ok %d - a clean sync --push after the crashes: %s"
+        print("ok %d - a clean sync (push and pull) after the crashes: %s"
               % (n, json.dumps(summary["pushed"])))
         total, replayed, unanswered = harness.check_exactly_once()
+        mirror = harness.query()["mirror_version"]
+        assert harness.published is None or mirror == harness.published, \
+            ("mirror after the final pull", mirror, harness.published)
+        print("# mirror versions seen between trials: %s; after the final pull: %s"
+              % (", ".join(sorted(v for v in harness.mirror_versions if v)), mirror))
         n += 1
         print("ok %d - the portal holds each of the %d local decisions exactly once, same "
               "outcome, all acknowledged (%d were received more than once: replays)"

@@ -5,7 +5,7 @@
  * takes it). Prints one JSON object: sqlite's integrity_check of the main
  * and mirror files, the foreign key violations, every decision (uuid,
  * declaration, outcome), the outbox rows by state and the decisions that
- * have no outbox row. Exit 1 with one line on stderr when the store does
+ * have no outbox row, the mirror version in use. Exit 1 with one line on stderr when the store does
  * not open. */
 #include "config.h"
 
@@ -73,6 +73,7 @@ main (int   argc,
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *version = NULL;
 
   if (argc != 2)
     {
@@ -104,6 +105,12 @@ main (int   argc,
   add_rows (b, store->db,
             "SELECT d.uuid FROM decisions d LEFT JOIN outbox o ON o.decision_uuid = d.uuid "
             "WHERE o.decision_uuid IS NULL");
+  json_builder_set_member_name (b, "mirror_version");
+  version = bhxh_store_dup_mirror_version (store);
+  if (version != NULL)
+    json_builder_add_string_value (b, version);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
