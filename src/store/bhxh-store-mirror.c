@@ -26,13 +26,15 @@ ensure_mirror_schema (BhxhStore  *self,
   rc = sqlite3_open_v2 (self->mirror_path, &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         _bhxh_crypt_vfs_of (self->db));
+  /* The busy timeout first: preparing an encrypted file reads its schema,
+   * which waits while an import swaps the mirror (found by the crash
+   * harness: "database is locked" at once, encrypted only). */
+  if (rc == SQLITE_OK)
+    sqlite3_busy_timeout (db, 5000);
   if (rc == SQLITE_OK)
     rc = _bhxh_crypt_prepare (db, "main");
   if (rc == SQLITE_OK)
-    {
-      sqlite3_busy_timeout (db, 5000);
-      rc = sqlite3_exec (db, g_bytes_get_data (schema, NULL), NULL, NULL, NULL);
-    }
+    rc = sqlite3_exec (db, g_bytes_get_data (schema, NULL), NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, g_bytes_get_data (indexes, NULL), NULL, NULL, NULL);
   if (rc != SQLITE_OK)

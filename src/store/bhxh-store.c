@@ -530,6 +530,8 @@ bhxh_store_open_with_key (const char          *path,
       _bhxh_store_set_error (error, self->db, rc, path);
       return NULL;
     }
+  /* Preparing an encrypted file reads its schema: wait for other writers. */
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   _bhxh_crypt_prepare (self->db, "main");
 
   if (!set_pragmas (self, error) || !migrate (self, error))
