@@ -39,12 +39,12 @@ static const BhxhCommand commands[] = {
 };
 
 static int
-print_help (FILE *out)
+print_help (void)
 {
-  fputs ("Usage:\n", out);
+  fputs ("Usage:\n", stdout);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  bhxh-deskctl %s\n", commands[i].usage);
-  return out == stdout ? BHXH_EXIT_OK : BHXH_EXIT_USAGE;
+    printf ("  bhxh-deskctl %s\n", commands[i].usage);
+  return BHXH_EXIT_OK;
 }
 
 int
@@ -57,9 +57,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2)
-    return print_help (stderr);
+    return bhxh_cli_fail (BHXH_EXIT_USAGE,
+                          "usage: bhxh-deskctl COMMAND … (bhxh-deskctl --help lists them)");
   if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "help"))
-    return print_help (stdout);
+    return print_help ();
   if (g_str_equal (argv[1], "--version"))
     {
       printf ("bhxh-deskctl %s\n", PACKAGE_VERSION);
@@ -70,6 +71,6 @@ main (int   argc,
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].run (argc - 1, argv + 1);
 
-  bhxh_cli_fail (BHXH_EXIT_USAGE, "unknown command '%s'", argv[1]);
-  return print_help (stderr);
+  return bhxh_cli_fail (BHXH_EXIT_USAGE,
+                        "unknown command '%s' (bhxh-deskctl --help lists them)", argv[1]);
 }

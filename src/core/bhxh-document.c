@@ -189,6 +189,21 @@ text_from_payload (const char  *data,
   text = bhxh_text_from_bytes (data, len, error);
   if (text == NULL)
     return NULL;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* Line breaks and tabs are a scanner's; other control characters
+       * (BEL, ESC, DEL, C1) are no part of any printed code. */
+      if (g_unichar_iscntrl (c) && c != '\n' && c != '\r' && c != '\t')
+        {
+          g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                       _("The scanned data contains a control character (U+%04X) "
+                         "at byte %d: it is not text from a card."),
+                       c, (int) (p - text));
+          return NULL;
+        }
+    }
 
   g_strchomp (text);   /* the scanner's CR/LF */
   g_strchug (text);

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "bhxh-error.h"
 #include "bhxh-json.h"
 #include "bhxh-text.h"
+
+/* No field of a declaration (a name, an address, a reason) comes near this. */
+#define BHXH_JSON_MAX_TEXT 4096
 
 void
 bhxh_json_add_string (JsonBuilder *builder,
@@ -93,6 +97,12 @@ bhxh_json_dup_string (JsonObject  *object,
       return NULL;
     }
 
+  if (strlen (json_node_get_string (node)) > BHXH_JSON_MAX_TEXT)
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                   _("“%s” is too long (more than %d bytes)."), key, BHXH_JSON_MAX_TEXT);
+      return NULL;
+    }
   text = bhxh_text_normalize (json_node_get_string (node));
   if (text == NULL || *text == '\0')
     return NULL;

@@ -85,7 +85,9 @@ bhxh_text_collapse (const char *text)
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (g_unichar_isspace (c) || c == 0x00A0 || c == 0x200B || c == 0xFEFF)
+      if (c == 0x200B || c == 0xFEFF)   /* zero-width: nothing, not a space */
+        continue;
+      if (g_unichar_isspace (c) || c == 0x00A0)
         {
           pending_space = out->len > 0;
           continue;

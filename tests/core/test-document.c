@@ -89,6 +89,10 @@ test_strict (void)
       BHXH_CORE_ERROR_INVALID_UTF8 },
     { "001090012345|\0|Nguyễn Văn An|15031990|Nam|Hà Nội", 40, BHXH_CORE_ERROR_NUL_BYTE },
     { " \r\n", -1, BHXH_CORE_ERROR_EMPTY },
+    { "001090012345|123456789|Nguyễn \aVăn An|15031990|Nam|Hà Nội", -1,
+      BHXH_CORE_ERROR_BAD_VALUE },
+    { "001090012345|123456789|Nguyễn \x1b[31mVăn|15031990|Nam|Hà Nội", -1,
+      BHXH_CORE_ERROR_BAD_VALUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

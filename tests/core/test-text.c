@@ -35,6 +35,11 @@ test_normalize (void)
   g_autofree char *c = bhxh_text_normalize (NULL);
 
   g_assert_cmpstr (a, ==, "Trần Thị Bích Ngọc");
+  {
+    g_autofree char *zw = bhxh_text_collapse ("Ng\u200Bọc \uFEFFAnh");
+
+    g_assert_cmpstr (zw, ==, "Ngọc Anh");
+  }
   g_assert_cmpstr (b, ==, "");
   g_assert_null (c);
 }
