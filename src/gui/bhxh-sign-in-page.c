@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Local accounts only for now: choosing an account signs in. The trust
- * work will add a secret here without changing the "sign-in" signal. */
+/* Choosing an account signs in. When the database requires accounts
+ * (docs/security.md), choosing one asks for its password instead, and the
+ * page checks it with bhxh_store_authenticate on the worker's store (the
+ * one that decides, never on the UI thread: argon2id takes ~80 ms); only a
+ * success emits "sign-in". */
 #include "config.h"
 
 #include "bhxh-gui-util.h"
 
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
+#include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
 
 #include "bhxh-sign-in-page.h"
+#include "bhxh-worker.h"
 
 struct _BhxhSignInPage
 {
@@ -18,6 +24,17 @@ struct _BhxhSignInPage
   GtkListBox *user_list;
   GtkWidget  *demo_label;
   GtkWidget  *status_page;
+  GtkWidget  *password_box;
+  GtkLabel   *password_title;
+  GtkWidget  *password_entry;
+  GtkWidget  *sign_in_button;
+  GtkLabel   *error_label;
+
+  BhxhWorker   *worker;
+  GCancellable *cancellable;
+  gboolean      accounts_required;
+  gboolean      busy;
+  GtkWidget    *selected;      /* (unowned) the row whose password is asked */
 };
 
 enum {
@@ -34,22 +51,226 @@ role_display (const char *role)
 {
   if (g_strcmp0 (role, "supervisor") == 0)
     return _("Supervisor");
+  if (g_strcmp0 (role, "admin") == 0)
+    return _("Administrator");
   return _("Clerk");
+}
+
+static void
+show_error (BhxhSignInPage *self,
+            const char     *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+select_row (BhxhSignInPage *self,
+            GtkWidget      *row)
+{
+  g_autofree char *title = NULL;
+
+  self->selected = row;
+  title = g_strdup_printf (_("_Password for %s"),
+                           (const char *) g_object_get_data (G_OBJECT (row), "display-name"));
+  gtk_label_set_text_with_mnemonic (self->password_title, title);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  show_error (self, NULL);
+  gtk_widget_set_visible (self->password_box, TRUE);
+  gtk_widget_grab_focus (self->password_entry);
 }
 
 static void
 row_activated_cb (BhxhSignInPage *self,
                   GtkListBoxRow  *row)
 {
+  if (self->busy)
+    return;
+  if (self->accounts_required)
+    {
+      select_row (self, GTK_WIDGET (row));
+      return;
+    }
   g_signal_emit (self, signals[SIGN_IN], 0,
                  g_object_get_data (G_OBJECT (row), "login"),
                  g_object_get_data (G_OBJECT (row), "display-name"),
                  g_object_get_data (G_OBJECT (row), "role"));
 }
 
+/* Authentication, in the worker. */
+
+typedef struct
+{
+  char *login;
+  char *password;
+} AuthRequest;
+
+typedef struct
+{
+  BhxhUser  *user;           /* signed in, or NULL */
+  GError    *error;
+  guint      attempts_left;  /* before the lockout; 0: unknown */
+  GDateTime *locked_until;
+} AuthResult;
+
+static void
+auth_request_free (gpointer data)
+{
+  AuthRequest *request = data;
+
+  g_free (request->login);
+  if (request->password != NULL)
+    {
+      explicit_bzero (request->password, strlen (request->password));
+      g_free (request->password);
+    }
+  g_free (request);
+}
+
+static void
+auth_result_free (gpointer data)
+{
+  AuthResult *result = data;
+
+  g_clear_pointer (&result->user, bhxh_user_free);
+  g_clear_error (&result->error);
+  g_clear_pointer (&result->locked_until, g_date_time_unref);
+  g_free (result);
+}
+
+static gpointer
+auth_thread (BhxhStore     *store,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  AuthRequest *request = data;
+  AuthResult *result = g_new0 (AuthResult, 1);
+  g_autoptr(GPtrArray) statuses = NULL;
+
+  if (bhxh_store_authenticate (store, request->login, request->password,
+                               &result->user, &result->error))
+    return result;
+
+  /* What the user may be told: attempts left, or until when. */
+  statuses = bhxh_store_list_user_status (store, NULL);
+  for (guint i = 0; statuses != NULL && i < statuses->len; i++)
+    {
+      const BhxhUserStatus *status = g_ptr_array_index (statuses, i);
+      guint max = bhxh_store_get_setting (store, BHXH_META_MAX_FAILURES);
+
+      if (g_strcmp0 (status->login, request->login) != 0)
+        continue;
+      if (status->locked_until != NULL)
+        result->locked_until = g_date_time_to_local (status->locked_until);
+      else if (max > status->failures)
+        result->attempts_left = max - status->failures;
+    }
+  return result;
+}
+
+static char *
+auth_error_message (const AuthResult *result)
+{
+  if (g_error_matches (result->error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_LOCKED) &&
+      result->locked_until != NULL)
+    {
+      g_autofree char *when = g_date_time_format (result->locked_until, "%H:%M");
+
+      return g_strdup_printf (_("Too many wrong passwords: this account is locked until %s. "
+                                "Try again then, or ask an administrator to unlock it."),
+                              when);
+    }
+  if (g_error_matches (result->error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FAILED))
+    {
+      if (result->attempts_left > 0)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "Wrong password. %u attempt left before the "
+                                             "account is locked.",
+                                             "Wrong password. %u attempts left before the "
+                                             "account is locked.",
+                                             result->attempts_left),
+                                result->attempts_left);
+      return g_strdup (_("Wrong password."));
+    }
+  if (g_error_matches (result->error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_NO_PASSWORD))
+    return g_strdup (_("This account has no password yet: ask an administrator to set one."));
+  return g_strdup (result->error->message);
+}
+
+static void
+set_busy (BhxhSignInPage *self,
+          gboolean        busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (self->password_entry, !busy);
+  gtk_widget_set_sensitive (self->sign_in_button, !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->user_list), !busy);
+}
+
+static void
+auth_cb (GObject      *source,
+         GAsyncResult *res,
+         gpointer      user_data)
+{
+  g_autoptr(BhxhSignInPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  AuthResult *result = bhxh_worker_run_finish (BHXH_WORKER (source), res, &error);
+  g_autofree char *message = NULL;
+
+  if (result == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      set_busy (self, FALSE);
+      show_error (self, error->message);
+      return;
+    }
+  set_busy (self, FALSE);
+  if (result->user != NULL)
+    {
+      gtk_widget_set_visible (self->password_box, FALSE);
+      g_signal_emit (self, signals[SIGN_IN], 0, result->user->login,
+                     result->user->display_name != NULL ? result->user->display_name
+                                                        : result->user->login,
+                     result->user->role);
+    }
+  else
+    {
+      message = auth_error_message (result);
+      show_error (self, message);
+      gtk_widget_grab_focus (self->password_entry);
+    }
+  auth_result_free (result);
+}
+
+static void
+submit_cb (BhxhSignInPage *self)
+{
+  AuthRequest *request;
+
+  if (self->busy || self->selected == NULL || self->worker == NULL)
+    return;
+  request = g_new0 (AuthRequest, 1);
+  request->login = g_strdup (g_object_get_data (G_OBJECT (self->selected), "login"));
+  request->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_entry)));
+  /* The entry forgets it at once: a failure asks again from empty. */
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  bhxh_worker_run_async (self->worker, auth_thread, request, auth_request_free,
+                         auth_result_free, self->cancellable, auth_cb, g_object_ref (self));
+}
+
 static void
 bhxh_sign_in_page_dispose (GObject *object)
 {
+  BhxhSignInPage *self = BHXH_SIGN_IN_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->worker);
+  self->selected = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (object), BHXH_TYPE_SIGN_IN_PAGE);
   _bhxh_widget_unparent_children (GTK_WIDGET (object));
   G_OBJECT_CLASS (bhxh_sign_in_page_parent_class)->dispose (object);
@@ -73,7 +294,13 @@ bhxh_sign_in_page_class_init (BhxhSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, user_list);
   gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, demo_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, password_box);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, password_title);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSignInPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, submit_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -82,6 +309,7 @@ static void
 bhxh_sign_in_page_init (BhxhSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 static GtkWidget *
@@ -116,6 +344,10 @@ bhxh_sign_in_page_set_users (BhxhSignInPage *self,
   g_return_if_fail (BHXH_IS_SIGN_IN_PAGE (self));
   g_return_if_fail (users != NULL);
 
+  self->selected = NULL;
+  gtk_widget_set_visible (self->password_box, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  show_error (self, NULL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->user_list))) != NULL)
     gtk_list_box_remove (self->user_list, child);
 
@@ -135,6 +367,64 @@ bhxh_sign_in_page_set_users (BhxhSignInPage *self,
                                        "administrator to add your account, or start "
                                        "“bhxh-desk --demo” to try the demo office."));
   gtk_widget_set_visible (self->demo_label, demo);
-  if (focus != NULL)
+  if (users->len > 0)
+    adw_status_page_set_description (ADW_STATUS_PAGE (self->status_page),
+                                     self->accounts_required
+                                     ? _("Choose your account and enter your password.")
+                                     : _("Choose your account to open today’s queue."));
+  if (focus != NULL && self->accounts_required)
+    select_row (self, focus);
+  else if (focus != NULL)
+    gtk_widget_grab_focus (focus);
+}
+
+void
+bhxh_sign_in_page_set_worker (BhxhSignInPage *self,
+                              BhxhWorker     *worker)
+{
+  g_return_if_fail (BHXH_IS_SIGN_IN_PAGE (self));
+
+  g_set_object (&self->worker, worker);
+}
+
+void
+bhxh_sign_in_page_set_accounts_required (BhxhSignInPage *self,
+                                         gboolean        required)
+{
+  g_return_if_fail (BHXH_IS_SIGN_IN_PAGE (self));
+
+  self->accounts_required = required;
+}
+
+gboolean
+bhxh_sign_in_page_get_accounts_required (BhxhSignInPage *self)
+{
+  g_return_val_if_fail (BHXH_IS_SIGN_IN_PAGE (self), FALSE);
+
+  return self->accounts_required;
+}
+
+/* Back to the page after a sign-out or the idle lock: nothing typed stays,
+ * @login's row is chosen again (its password asked when accounts are
+ * required). */
+void
+bhxh_sign_in_page_reset (BhxhSignInPage *self,
+                         const char     *login)
+{
+  GtkWidget *focus = NULL;
+
+  g_return_if_fail (BHXH_IS_SIGN_IN_PAGE (self));
+
+  self->selected = NULL;
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+  show_error (self, NULL);
+  gtk_widget_set_visible (self->password_box, FALSE);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->user_list));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (focus == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (row), "login"), login) == 0)
+      focus = row;
+  if (focus != NULL && self->accounts_required)
+    select_row (self, focus);
+  else if (focus != NULL)
     gtk_widget_grab_focus (focus);
 }

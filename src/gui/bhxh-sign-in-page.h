@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "bhxh-worker.h"
+
 G_BEGIN_DECLS
 
 #define BHXH_TYPE_SIGN_IN_PAGE (bhxh_sign_in_page_get_type ())
@@ -13,5 +15,15 @@ void bhxh_sign_in_page_set_users (BhxhSignInPage *self,
                                   GPtrArray      *users,
                                   const char     *last_login,
                                   gboolean        demo);
+
+/* Set before the users: in that mode choosing a user asks for the password,
+ * checked on @worker's store; "sign-in" follows a success only. */
+void     bhxh_sign_in_page_set_worker            (BhxhSignInPage *self,
+                                                  BhxhWorker     *worker);
+void     bhxh_sign_in_page_set_accounts_required (BhxhSignInPage *self,
+                                                  gboolean        required);
+gboolean bhxh_sign_in_page_get_accounts_required (BhxhSignInPage *self);
+void     bhxh_sign_in_page_reset                 (BhxhSignInPage *self,
+                                                  const char     *login);
 
 G_END_DECLS

@@ -55,6 +55,55 @@ _bhxh_window_update_actions (BhxhWindow *self)
                                  signed_in && self->supervisor);
 }
 
+/* "Who viewed" (docs/security.md): opening a declaration for checking is
+ * audited. Without accounts the store may refuse nobody, and an error is
+ * only logged: the counter keeps working. */
+typedef struct
+{
+  char *login;
+  char *declaration_id;
+} NoteViewed;
+
+static void
+note_viewed_free (gpointer data)
+{
+  NoteViewed *note = data;
+
+  g_free (note->login);
+  g_free (note->declaration_id);
+  g_free (note);
+}
+
+static gpointer
+note_viewed_thread (BhxhStore     *store,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  NoteViewed *note = data;
+
+  if (!bhxh_store_note_viewed (store, note->login, note->declaration_id, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+note_viewed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(BhxhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (bhxh_worker_run_finish (self->worker, result, &error) != NULL ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->accounts_required)
+    bhxh_window_toast (self, error->message);
+  else
+    g_debug ("Cannot record who viewed the declaration: %s", error->message);
+}
+
 void
 _bhxh_window_open_declaration (BhxhWindow            *self,
                                BhxhDeclarationObject *object,
@@ -66,6 +115,15 @@ _bhxh_window_open_declaration (BhxhWindow            *self,
   adw_leaflet_set_visible_child_name (self->leaflet, "detail");
   bhxh_queue_page_select (self->queue_page, object);
   _bhxh_window_update_actions (self);
+  if (self->login != NULL)
+    {
+      NoteViewed *note = g_new0 (NoteViewed, 1);
+
+      note->login = g_strdup (self->login);
+      note->declaration_id = g_strdup (bhxh_declaration_object_get_declaration (object)->id);
+      bhxh_worker_run_async (self->worker, note_viewed_thread, note, note_viewed_free, NULL,
+                             self->cancellable, note_viewed_cb, g_object_ref (self));
+    }
 }
 
 /* Deciding. A decision waits out its undo window in memory, then goes to
@@ -658,23 +716,65 @@ show_page_activated (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, "counter");
 }
 
+static gpointer
+sign_out_thread (BhxhStore     *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  bhxh_store_sign_out (store);
+  return NULL;
+}
+
+/* The menu's sign-out and the idle lock. A decision in its undo window is
+ * recorded first: the worker runs its jobs in order, so it is decided
+ * while its clerk is still signed in on the worker's store. Nothing of the
+ * work screen stays on show: its dialogs close and the sign-in page
+ * covers the rest until the next sign-in reloads it. */
+void
+_bhxh_window_sign_out (BhxhWindow *self)
+{
+  g_autofree char *login = g_steal_pointer (&self->login);
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) dialogs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (login == NULL)
+    return;
+  self->login = g_steal_pointer (&login);
+  _bhxh_window_commit_pending (self);
+  login = g_steal_pointer (&self->login);
+  bhxh_worker_run_async (self->worker, sign_out_thread, NULL, NULL, NULL, NULL, NULL, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        g_ptr_array_add (dialogs, g_object_ref (window));
+    }
+  for (guint i = 0; i < dialogs->len; i++)
+    gtk_window_destroy (g_ptr_array_index (dialogs, i));
+
+  g_clear_pointer (&self->display_name, g_free);
+  self->supervisor = FALSE;
+  gtk_label_set_text (self->user_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_bar), FALSE);
+  gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  bhxh_queue_page_set_search (self->queue_page, "");
+  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  bhxh_sign_in_page_reset (self->sign_in_page, login);
+  bhxh_scan_listener_set_enabled (self->scan_listener, FALSE);
+  _bhxh_window_apply_camera (self);
+  _bhxh_window_apply_idle_lock (self);
+  _bhxh_window_update_actions (self);
+}
+
 static void
 sign_out_activated (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
-  BhxhWindow *self = BHXH_WINDOW (widget);
-
-  _bhxh_window_commit_pending (self);
-  g_clear_pointer (&self->login, g_free);
-  g_clear_pointer (&self->display_name, g_free);
-  self->supervisor = FALSE;
-  gtk_label_set_text (self->user_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->status_bar), FALSE);
-  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
-  bhxh_scan_listener_set_enabled (self->scan_listener, FALSE);
-  _bhxh_window_apply_camera (self);
-  _bhxh_window_update_actions (self);
+  _bhxh_window_sign_out (BHXH_WINDOW (widget));
 }
 
 void

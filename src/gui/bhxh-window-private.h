@@ -5,6 +5,7 @@
 
 #include "bhxh-camera-view.h"
 #include "bhxh-compare-page.h"
+#include "bhxh-idle-watch.h"
 #include "bhxh-queue-page.h"
 #include "bhxh-scan-listener.h"
 #include "bhxh-sign-in-page.h"
@@ -69,6 +70,12 @@ struct _BhxhWindow
   char                 *last_decided_id;
   BhxhOutcome           last_outcome;
   gboolean              syncing;
+
+  /* Accounts (docs/security.md): the database's mode, and the idle lock. */
+  gboolean              accounts_required;
+  BhxhIdleWatch        *idle_watch;
+  guint                 idle_lock_minutes;   /* the database's setting */
+  int                   idle_lock_seconds;   /* "idle-lock-seconds": -1 = the setting */
 };
 
 /* bhxh-window-actions.c */
@@ -80,6 +87,8 @@ void _bhxh_window_commit_pending     (BhxhWindow     *self);
 void _bhxh_window_sync_activated     (GtkWidget      *widget,
                                       const char     *action_name,
                                       GVariant       *param);
+void _bhxh_window_sign_out           (BhxhWindow     *self);
+void _bhxh_window_apply_idle_lock    (BhxhWindow     *self);
 void _bhxh_window_open_declaration   (BhxhWindow            *self,
                                       BhxhDeclarationObject *object,
                                       const BhxhDocument    *document);

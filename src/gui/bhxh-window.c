@@ -10,6 +10,14 @@
 
 G_DEFINE_FINAL_TYPE (BhxhWindow, bhxh_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_IDLE_LOCK_SECONDS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 
 void
 bhxh_window_toast (BhxhWindow *self,
@@ -36,6 +44,22 @@ typedef struct
   gboolean demo;
 } PrepareData;
 
+typedef struct
+{
+  GPtrArray *users;
+  gboolean   accounts_required;
+  guint      idle_lock_minutes;
+} Prepared;
+
+static void
+prepared_free (gpointer data)
+{
+  Prepared *prepared = data;
+
+  g_clear_pointer (&prepared->users, g_ptr_array_unref);
+  g_free (prepared);
+}
+
 static gpointer
 prepare_thread (BhxhStore     *store,
                 gpointer       data,
@@ -53,8 +77,17 @@ prepare_thread (BhxhStore     *store,
         return NULL;
       g_clear_pointer (&users, g_ptr_array_unref);
       users = bhxh_store_list_users (store, error);
+      if (users == NULL)
+        return NULL;
     }
-  return g_steal_pointer (&users);
+  {
+    Prepared *prepared = g_new0 (Prepared, 1);
+
+    prepared->users = g_steal_pointer (&users);
+    prepared->accounts_required = bhxh_store_accounts_required (store);
+    prepared->idle_lock_minutes = bhxh_store_get_setting (store, BHXH_META_IDLE_LOCK_MINUTES);
+    return prepared;
+  }
 }
 
 static void
@@ -64,18 +97,22 @@ prepare_cb (GObject      *source,
 {
   g_autoptr(BhxhWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) users = bhxh_worker_run_finish (self->worker, result, &error);
+  Prepared *prepared = bhxh_worker_run_finish (self->worker, result, &error);
   g_autofree char *last = NULL;
 
-  if (users == NULL)
+  if (prepared == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error_page (self, error);
       return;
     }
+  self->accounts_required = prepared->accounts_required;
+  self->idle_lock_minutes = prepared->idle_lock_minutes;
   last = g_settings_get_string (self->settings, "last-user");
-  bhxh_sign_in_page_set_users (self->sign_in_page, users, last,
+  bhxh_sign_in_page_set_accounts_required (self->sign_in_page, self->accounts_required);
+  bhxh_sign_in_page_set_users (self->sign_in_page, prepared->users, last,
                                bhxh_application_get_is_demo (self->application));
+  prepared_free (prepared);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
 }
 
@@ -120,8 +157,32 @@ prepare (BhxhWindow *self)
     adw_status_page_set_title (self->loading_page, _("Preparing the Demo Office…"));
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
   bhxh_worker_run_async (self->worker, prepare_thread, data, g_free,
-                         (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+                         prepared_free, self->cancellable,
                          prepare_cb, g_object_ref (self));
+}
+
+/* The idle lock: no input for the database's idle_lock_minutes (or the
+ * "idle-lock-seconds" property, for tests) signs out like the menu does. */
+
+void
+_bhxh_window_apply_idle_lock (BhxhWindow *self)
+{
+  guint seconds = 0;
+
+  if (self->login != NULL)
+    seconds = self->idle_lock_seconds >= 0 ? (guint) self->idle_lock_seconds
+                                           : self->idle_lock_minutes * 60;
+  bhxh_idle_watch_set_timeout (self->idle_watch, seconds);
+}
+
+static void
+idle_cb (BhxhWindow *self)
+{
+  if (self->login == NULL)
+    return;
+  g_debug ("No input for %u s: locking", bhxh_idle_watch_get_timeout (self->idle_watch));
+  _bhxh_window_sign_out (self);
+  bhxh_window_toast (self, _("Signed out after a while without activity."));
 }
 
 /* Signing in. */
@@ -193,7 +254,8 @@ sign_in_cb (BhxhWindow *self,
   g_free (self->display_name);
   self->login = g_strdup (login);
   self->display_name = g_strdup (display_name);
-  self->supervisor = g_strcmp0 (role, "supervisor") == 0;
+  /* An admin may do what a supervisor may (the library checks the roles). */
+  self->supervisor = g_strcmp0 (role, "supervisor") == 0 || g_strcmp0 (role, "admin") == 0;
   self->today = bhxh_date_today ();
   g_settings_set_string (self->settings, "last-user", login);
 
@@ -224,8 +286,11 @@ sign_in_cb (BhxhWindow *self,
   bhxh_worker_run_async (self->worker, reasons_thread, NULL, NULL,
                          (GDestroyNotify) g_ptr_array_unref, self->cancellable,
                          reasons_cb, g_object_ref (self));
-  bhxh_worker_run_async (self->worker, audit_sign_in_thread, g_strdup (login), g_free, NULL,
-                         NULL, NULL, NULL);
+  /* With accounts, bhxh_store_authenticate recorded "auth.sign-in". */
+  if (!self->accounts_required)
+    bhxh_worker_run_async (self->worker, audit_sign_in_thread, g_strdup (login), g_free, NULL,
+                           NULL, NULL, NULL);
+  _bhxh_window_apply_idle_lock (self);
   bhxh_scan_listener_set_enabled (self->scan_listener, TRUE);
   _bhxh_window_apply_camera (self);
   _bhxh_window_update_actions (self);
@@ -585,6 +650,43 @@ close_request_cb (BhxhWindow *self)
 }
 
 static void
+bhxh_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  BhxhWindow *self = BHXH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_IDLE_LOCK_SECONDS:
+      g_value_set_int (value, self->idle_lock_seconds);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bhxh_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  BhxhWindow *self = BHXH_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_IDLE_LOCK_SECONDS:
+      self->idle_lock_seconds = g_value_get_int (value);
+      _bhxh_window_apply_idle_lock (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 bhxh_window_dispose (GObject *object)
 {
   BhxhWindow *self = (BhxhWindow *)object;
@@ -592,6 +694,7 @@ bhxh_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_WINDOW);
   g_clear_object (&self->scan_listener);
+  g_clear_object (&self->idle_watch);
   g_clear_object (&self->worker);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
@@ -610,6 +713,15 @@ bhxh_window_class_init (BhxhWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bhxh_window_dispose;
+  object_class->get_property = bhxh_window_get_property;
+  object_class->set_property = bhxh_window_set_property;
+
+  /* Seconds without input before the idle lock; -1: the database's
+   * idle_lock_minutes setting; 0: never. */
+  properties[PROP_IDLE_LOCK_SECONDS] =
+    g_param_spec_int ("idle-lock-seconds", NULL, NULL, -1, G_MAXINT / 1000, -1,
+                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BHXH_TYPE_SIGN_IN_PAGE);
   g_type_ensure (BHXH_TYPE_QUEUE_PAGE);
@@ -646,6 +758,10 @@ bhxh_window_init (BhxhWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->idle_lock_seconds = -1;
+  self->idle_watch = bhxh_idle_watch_new (GTK_WIDGET (self));
+  g_signal_connect_object (self->idle_watch, "idle", G_CALLBACK (idle_cb), self,
+                           G_CONNECT_SWAPPED);
   _bhxh_window_add_capture_shortcuts (self);
 
   g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (folded_changed_cb), self);
@@ -673,6 +789,7 @@ bhxh_window_new (BhxhApplication *application)
 
   bhxh_queue_page_set_worker (self->queue_page, self->worker);
   bhxh_compare_page_set_worker (self->compare_page, self->worker);
+  bhxh_sign_in_page_set_worker (self->sign_in_page, self->worker);
   self->scan_listener = bhxh_scan_listener_new (GTK_WIDGET (self), self->settings);
   g_signal_connect_object (self->scan_listener, "payload", G_CALLBACK (scan_payload_cb),
                            self, G_CONNECT_SWAPPED);
