@@ -203,7 +203,8 @@ set_busy (BhxhSignInPage *self,
           gboolean        busy)
 {
   self->busy = busy;
-  gtk_widget_set_sensitive (self->password_entry, !busy);
+  /* Not insensitive: that would take the focus away from the entry. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !busy);
   gtk_widget_set_sensitive (self->sign_in_button, !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->user_list), !busy);
 }
@@ -215,9 +216,13 @@ auth_cb (GObject      *source,
 {
   g_autoptr(BhxhSignInPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  AuthResult *result = bhxh_worker_run_finish (BHXH_WORKER (source), res, &error);
+  AuthResult *result = NULL;
   g_autofree char *message = NULL;
 
+  if (self->worker != NULL)
+    result = bhxh_worker_run_finish (self->worker, res, &error);
+  if (result == NULL && error == NULL)
+    return;
   if (result == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -735,8 +735,7 @@ void
 _bhxh_window_sign_out (BhxhWindow *self)
 {
   g_autofree char *login = g_steal_pointer (&self->login);
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
-  g_autoptr(GPtrArray) dialogs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GList) toplevels = NULL;
 
   if (login == NULL)
     return;
@@ -745,15 +744,12 @@ _bhxh_window_sign_out (BhxhWindow *self)
   login = g_steal_pointer (&self->login);
   bhxh_worker_run_async (self->worker, sign_out_thread, NULL, NULL, NULL, NULL, NULL, NULL);
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self))
-        g_ptr_array_add (dialogs, g_object_ref (window));
-    }
-  for (guint i = 0; i < dialogs->len; i++)
-    gtk_window_destroy (g_ptr_array_index (dialogs, i));
+  /* Dialogs on show (deciding, a scan's choices, preferences) close. */
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (self) &&
+        gtk_widget_get_visible (l->data))
+      gtk_window_close (l->data);
 
   g_clear_pointer (&self->display_name, g_free);
   self->supervisor = FALSE;
