@@ -448,6 +448,18 @@ typedef struct
   gboolean    saw_compare;
 } AppRun;
 
+static GtkWindow *
+dialog_of (BhxhWindow *window)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (window) &&
+        gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
 static gboolean
 drive_cb (gpointer data)
 {
@@ -485,7 +497,7 @@ drive_cb (gpointer data)
         BhxhDeclarationObject *object = bhxh_queue_page_lookup (w->queue_page,
                                                                 run->declaration_id);
 
-        if (object == NULL)
+        if (object == NULL || w->reason_codes == NULL || w->reason_codes->len == 0)
           break;
         g_object_set (w, "idle-lock-seconds", 1, NULL);
         _bhxh_window_open_declaration (w, object, NULL);
@@ -495,11 +507,29 @@ drive_cb (gpointer data)
         run->step++;
       }
       break;
-    case 2:     /* left alone: locked */
+    case 2:     /* reject it: the decision waits in its undo window (6 s) */
+      {
+        GtkWindow *dialog;
+        const char *codes[] = {
+          ((BhxhReasonCode *) g_ptr_array_index (w->reason_codes, 0))->code, NULL
+        };
+
+        gtk_widget_activate_action (GTK_WIDGET (w), "win.reject", NULL);
+        dialog = dialog_of (w);
+        g_assert_nonnull (dialog);
+        g_signal_emit_by_name (dialog, "decided", codes, "");
+        g_assert_nonnull (w->pending);
+        /* The dialog is left open: the lock must close it. */
+        g_assert_nonnull (dialog_of (w));
+        run->step++;
+      }
+      break;
+    case 3:     /* left alone: locked */
       if (g_strcmp0 (visible, "sign-in") != 0)
         break;
       run->locked_after = g_get_monotonic_time () - run->idle_from;
       g_assert_null (w->login);
+      g_assert_null (dialog_of (w));
       g_assert_cmpstr (gtk_stack_get_visible_child_name (w->detail_stack), ==, "empty");
       {
         GtkWidget *box = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (w->sign_in_page),
@@ -544,7 +574,9 @@ test_idle_lock_window (Fixture       *f,
   char *argv[] = { (char *) "bhxh-desk", (char *) "--database", database, NULL };
   BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
   AppRun run = { f, NULL, NULL, 0, 0, 0, FALSE };
-  const char *expected[] = { "auth.sign-in", "declaration.view", "auth.sign-out" };
+  const char *expected[] = { "auth.sign-in", "declaration.view", "decision.reject",
+                             "auth.sign-out" };
+  g_autoptr(BhxhDeclaration) decided = NULL;
   guint found = 0;
   guint source;
 
@@ -563,15 +595,21 @@ test_idle_lock_window (Fixture       *f,
   source = g_timeout_add (20, drive_cb, &run);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, argv), ==, 0);
   g_clear_handle_id (&source, g_source_remove);
-  g_assert_cmpuint (run.step, ==, 3);
+  g_assert_cmpuint (run.step, ==, 4);
   g_assert_true (run.saw_compare);
   g_test_message ("locked after %.2f s idle (timeout 1 s)", run.locked_after / 1e6);
   g_assert_cmpint (run.locked_after, >=, 1000000);
   g_assert_cmpint (run.locked_after, <, 3000000);
 
-  /* The trail: Lan signed in, viewed the declaration, was signed out. */
+  /* The held rejection was recorded, by Lan, before the sign-out. */
   store = bhxh_store_open (f->path, &error);
   g_assert_no_error (error);
+  decided = bhxh_store_get_declaration (store, run.declaration_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (decided->status, ==, BHXH_STATUS_REJECTED);
+
+  /* The trail: Lan signed in, viewed the declaration, rejected it, was
+   * signed out. */
   g_assert_true (bhxh_store_authenticate (store, "root", ADMIN_PASSWORD, NULL, &error));
   audit = bhxh_store_list_audit (store, NULL, &error);
   g_assert_no_error (error);
@@ -582,7 +620,7 @@ test_idle_lock_window (Fixture       *f,
       if (g_strcmp0 (entry->actor, "lan.nguyen") != 0 ||
           g_strcmp0 (entry->action, expected[found]) != 0)
         continue;
-      if (found == 1)
+      if (found == 1 || found == 2)
         g_assert_cmpstr (entry->object, ==, run.declaration_id);
       found++;
     }
