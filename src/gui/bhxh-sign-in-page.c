@@ -71,6 +71,8 @@ select_row (BhxhSignInPage *self,
   g_autofree char *title = NULL;
 
   self->selected = row;
+  /* The chosen account stays marked while its password is asked. */
+  gtk_list_box_select_row (self->user_list, GTK_LIST_BOX_ROW (row));
   title = g_strdup_printf (_("_Password for %s"),
                            (const char *) g_object_get_data (G_OBJECT (row), "display-name"));
   gtk_label_set_text_with_mnemonic (self->password_title, title);
@@ -399,6 +401,8 @@ bhxh_sign_in_page_set_accounts_required (BhxhSignInPage *self,
   g_return_if_fail (BHXH_IS_SIGN_IN_PAGE (self));
 
   self->accounts_required = required;
+  gtk_list_box_set_selection_mode (self->user_list,
+                                   required ? GTK_SELECTION_SINGLE : GTK_SELECTION_NONE);
 }
 
 gboolean
