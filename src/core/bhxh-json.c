@@ -157,3 +157,45 @@ bhxh_json_get_date_time (JsonObject  *object,
 
   return TRUE;
 }
+
+/**
+ * bhxh_json_depth_ok:
+ * @data: JSON text
+ * @len: its length
+ * @max_depth: the deepest nesting of arrays and objects allowed
+ *
+ * json-glib parses recursively: input nested deeper than the stack allows
+ * (e.g. 100 000 '[') would crash the program. Real data nests a few
+ * levels; check before parsing anything that comes from outside.
+ *
+ * Returns: %TRUE if @data nests no deeper than @max_depth
+ */
+gboolean
+bhxh_json_depth_ok (const char *data,
+                    gsize       len,
+                    guint       max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > max_depth)
+        return FALSE;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}

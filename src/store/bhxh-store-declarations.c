@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bhxh-text.h"
+#include "core/bhxh-json.h"
 #include "bhxh-store-private.h"
 
 #define DECLARATIONS_FORMAT "bhxh-declarations/1"
@@ -258,38 +259,6 @@ bhxh_store_import_declarations_json (BhxhStore  *self,
   return TRUE;
 }
 
-/* json-glib parses recursively: input nested deeper than the stack allows
- * (e.g. 100 000 '[') would crash the program. Real data nests a few levels. */
-static gboolean
-json_depth_ok (const char *data,
-               gsize       len,
-               guint       max_depth)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '[' || c == '{') && ++depth > max_depth)
-        return FALSE;
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 gboolean
 bhxh_store_import_declarations (BhxhStore   *self,
                                 const char  *file,
@@ -312,7 +281,7 @@ bhxh_store_import_declarations (BhxhStore   *self,
       contents = g_mapped_file_get_contents (mapped) ? g_mapped_file_get_contents (mapped) : "";
       length = g_mapped_file_get_length (mapped);
     }
-  if (mapped != NULL && !json_depth_ok (contents, length, 64))
+  if (mapped != NULL && !bhxh_json_depth_ok (contents, length, 64))
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                    _("Cannot read the declarations file %s: it is nested too deeply"), file);

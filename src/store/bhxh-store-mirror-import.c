@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "core/bhxh-json.h"
 #include "bhxh-store-private.h"
 #include "bhxh-crypt.h"
 
@@ -865,38 +866,6 @@ load_csv (Import   *import,
 
 /* JSON Lines: one object per line, the same keys as the CSV columns. */
 
-/* json-glib parses recursively: input nested deeper than the stack allows
- * (e.g. 100 000 '[') would crash the program. Real data nests a few levels. */
-static gboolean
-json_depth_ok (const char *data,
-               gsize       len,
-               guint       max_depth)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '[' || c == '{') && ++depth > max_depth)
-        return FALSE;
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 static gboolean
 jsonl_row (JsonParser  *parser,
            const char  *text,
@@ -909,7 +878,7 @@ jsonl_row (JsonParser  *parser,
   JsonNode *root;
   JsonObject *object;
 
-  if (!json_depth_ok (text, len, 16))
+  if (!bhxh_json_depth_ok (text, len, 16))
     return line_error (error, line, _("nested too deeply"));
   if (!json_parser_load_from_data (parser, text, len, &local_error))
     return line_error (error, line, "%s", local_error->message);

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "core/bhxh-json.h"
 #include "bhxh-portal.h"
 
 struct _BhxhPortal
@@ -468,6 +469,10 @@ bhxh_portal_call (BhxhPortal    *self,
       if (g_bytes_get_size (answer) == 0)
         return json_node_init_null (json_node_alloc ());
       g_clear_error (&parse_error);
+      /* The portal's answers nest a few levels; refuse a pathological one
+       * before json-glib's recursive parser can exhaust the stack. */
+      if (!bhxh_json_depth_ok (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), 64))
+        break;
       if (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
                                       g_bytes_get_size (answer), &parse_error))
         return json_node_copy (json_parser_get_root (parser));
