@@ -21,6 +21,8 @@ static const BhxhCommand commands[] = {
   { "verify",       bhxh_cmd_verify,       "verify DB PAYLOAD" },
   { "decide",       bhxh_cmd_decide,
     "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] [--override] --clerk USER" },
+  { "reassign",     bhxh_cmd_reassign,
+    "reassign DB DECLARATION-ID --to CLERK [--user LOGIN [--password-file FILE]]" },
   { "print",        bhxh_cmd_print,
     "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf | "
     "print daily-report DB --date YYYY-MM-DD --output FILE.pdf" },

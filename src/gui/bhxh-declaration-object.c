@@ -12,6 +12,7 @@ struct _BhxhDeclarationObject
   GObject          parent_instance;
   BhxhDeclaration *declaration;
   char            *search_key;
+  char            *assignee;     /* the clerk a supervisor handed it to, or NULL */
   int              days_left;
   guint            minor : 1;
   guint            unsaved : 1;
@@ -35,6 +36,7 @@ bhxh_declaration_object_finalize (GObject *object)
 
   g_clear_pointer (&self->declaration, bhxh_declaration_free);
   g_clear_pointer (&self->search_key, g_free);
+  g_clear_pointer (&self->assignee, g_free);
 
   G_OBJECT_CLASS (bhxh_declaration_object_parent_class)->finalize (object);
 }
@@ -221,4 +223,23 @@ bhxh_declaration_object_dup_days_label (BhxhDeclarationObject *self)
     return g_strdup (_("Expired"));
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", self->days_left),
                           self->days_left);
+}
+
+/* The login of the clerk a supervisor assigned it to, or NULL. */
+const char *
+bhxh_declaration_object_get_assignee (BhxhDeclarationObject *self)
+{
+  g_return_val_if_fail (BHXH_IS_DECLARATION_OBJECT (self), NULL);
+
+  return self->assignee;
+}
+
+void
+bhxh_declaration_object_set_assignee (BhxhDeclarationObject *self,
+                                      const char            *login)
+{
+  g_return_if_fail (BHXH_IS_DECLARATION_OBJECT (self));
+
+  g_free (self->assignee);
+  self->assignee = g_strdup (login);
 }

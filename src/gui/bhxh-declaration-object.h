@@ -26,6 +26,10 @@ void                   bhxh_declaration_object_set_unsaved  (BhxhDeclarationObje
                                                              gboolean               unsaved);
 gboolean               bhxh_declaration_object_is_open      (BhxhDeclarationObject *self);
 char                  *bhxh_declaration_object_dup_days_label (BhxhDeclarationObject *self);
+/* Added by reassign: the clerk a supervisor handed it to (NULL: nobody). */
+const char            *bhxh_declaration_object_get_assignee (BhxhDeclarationObject *self);
+void                   bhxh_declaration_object_set_assignee (BhxhDeclarationObject *self,
+                                                             const char            *login);
 
 /* Folds a query the way search keys are folded (marks stripped, đ → d,
  * lower case, digits kept). */

@@ -277,8 +277,13 @@ cell_status (BhxhDeclarationObject *object)
 {
   const char *status = bhxh_status_to_display (bhxh_declaration_object_get_status (object));
 
+  const char *assignee = bhxh_declaration_object_get_assignee (object);
+
   if (bhxh_declaration_object_get_unsaved (object))
     return g_strdup_printf (_("%s (not saved yet)"), status);
+  /* Handed to a clerk by a supervisor: shown while it is open. */
+  if (assignee != NULL && bhxh_declaration_object_is_open (object))
+    return g_strdup_printf (_("%s · for %s"), status, assignee);
   return g_strdup (status);
 }
 
@@ -513,17 +518,28 @@ bhxh_queue_load_objects (BhxhStore       *store,
   BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
   g_autoptr(GPtrArray) declarations = NULL;
   g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GHashTable) assignments = NULL;
 
   filter.office_code = office_code != NULL && office_code[0] != '\0' ? office_code : NULL;
   declarations = bhxh_store_list_declarations (store, &filter, error);
   if (declarations == NULL)
     return NULL;
+  assignments = bhxh_store_list_assignments (store, error);
+  if (assignments == NULL)
+    return NULL;
 
   g_ptr_array_set_free_func (declarations, NULL);
   objects = g_ptr_array_new_full (declarations->len, g_object_unref);
   for (guint i = 0; i < declarations->len; i++)
-    g_ptr_array_add (objects,
-                     bhxh_declaration_object_new (g_ptr_array_index (declarations, i), today));
+    {
+      BhxhDeclaration *d = g_ptr_array_index (declarations, i);
+      const char *assignee = g_hash_table_size (assignments) > 0
+                           ? g_hash_table_lookup (assignments, d->id) : NULL;
+      BhxhDeclarationObject *object = bhxh_declaration_object_new (d, today);
+
+      bhxh_declaration_object_set_assignee (object, assignee);
+      g_ptr_array_add (objects, object);
+    }
   g_ptr_array_sort (objects, compare_objects);
   return g_steal_pointer (&objects);
 }

@@ -43,6 +43,7 @@ struct _BhxhSupervisorPage
   GPtrArray     *escalations;    /* (element-type BhxhDeclaration) */
   GPtrArray     *checks;         /* GtkCheckButton of each escalation row */
   GStrv          clerks;
+  GPtrArray     *clerk_users;    /* (element-type BhxhUser): role clerk, to reassign to */
 };
 
 enum {
@@ -525,6 +526,130 @@ row_reject_cb (GtkButton          *button,
   decide_ids (self, BHXH_DECIDE_REJECT, g_strdupv ((char **) ids));
 }
 
+/* Reassign: the declaration goes back to pending, for the clerk picked. */
+
+typedef struct
+{
+  char *declaration_id;
+  char *clerk;
+  char *clerk_name;
+  char *actor;
+} ReassignData;
+
+static void
+reassign_data_free (gpointer data)
+{
+  ReassignData *reassign = data;
+
+  g_free (reassign->declaration_id);
+  g_free (reassign->clerk);
+  g_free (reassign->clerk_name);
+  g_free (reassign->actor);
+  g_free (reassign);
+}
+
+static gpointer
+reassign_thread (BhxhStore     *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  ReassignData *reassign = data;
+
+  if (!bhxh_store_reassign (store, reassign->declaration_id, reassign->clerk,
+                            reassign->actor, error))
+    return NULL;
+  return g_strdup (reassign->clerk_name);
+}
+
+static void
+reassign_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(BhxhSupervisorPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = bhxh_worker_run_finish (self->worker, result, &error);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (name == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (GTK_IS_WINDOW (root))
+        {
+          GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (root), _("Not Reassigned"),
+                                                      error->message);
+
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
+    }
+  else
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+      g_autofree char *text = g_strdup_printf (_("Reassigned to %s"), name);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+    }
+  bhxh_supervisor_page_refresh (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+reassign_to_cb (GtkButton          *button,
+                BhxhSupervisorPage *self)
+{
+  ReassignData *reassign = g_new0 (ReassignData, 1);
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER);
+
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+  reassign->declaration_id = g_strdup (g_object_get_data (G_OBJECT (button), "id"));
+  reassign->clerk = g_strdup (g_object_get_data (G_OBJECT (button), "login"));
+  reassign->clerk_name = g_strdup (g_object_get_data (G_OBJECT (button), "name"));
+  reassign->actor = g_strdup (self->login);
+  bhxh_worker_run_async (self->worker, reassign_thread, reassign, reassign_data_free, g_free,
+                         self->cancellable, reassign_cb, g_object_ref (self));
+}
+
+/* A menu button whose popover lists the clerks, one button each. */
+static GtkWidget *
+reassign_button_new (BhxhSupervisorPage    *self,
+                     const BhxhDeclaration *e)
+{
+  GtkWidget *menu_button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  g_autofree char *a11y = g_strdup_printf (_("Reassign %s to a clerk"), e->full_name);
+
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (menu_button), _("Re_assign…"));
+  gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (menu_button), TRUE);
+  gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (menu_button, self->clerk_users != NULL && self->clerk_users->len > 0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  a11y, -1);
+  gtk_widget_set_name (menu_button, "reassign");
+  for (guint i = 0; self->clerk_users != NULL && i < self->clerk_users->len; i++)
+    {
+      const BhxhUser *user = g_ptr_array_index (self->clerk_users, i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", user->display_name, user->login);
+      GtkWidget *item = gtk_button_new_with_label (label);
+
+      gtk_button_set_has_frame (GTK_BUTTON (item), FALSE);
+      gtk_widget_set_halign (gtk_button_get_child (GTK_BUTTON (item)), GTK_ALIGN_START);
+      g_object_set_data_full (G_OBJECT (item), "id", g_strdup (e->id), g_free);
+      g_object_set_data_full (G_OBJECT (item), "login", g_strdup (user->login), g_free);
+      g_object_set_data_full (G_OBJECT (item), "name", g_strdup (user->display_name), g_free);
+      g_signal_connect_object (item, "clicked", G_CALLBACK (reassign_to_cb), self, 0);
+      gtk_box_append (GTK_BOX (box), item);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (menu_button), popover);
+  return menu_button;
+}
+
 static const BhxhDecision *
 escalation_decision (BhxhSupervisorPage *self,
                      const char         *declaration_id)
@@ -593,6 +718,7 @@ fill_escalations (BhxhSupervisorPage *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  row_button_new (self, _("_Reject…"), reject_a11y, e->id,
                                                  G_CALLBACK (row_reject_cb)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), reassign_button_new (self, e));
       gtk_list_box_append (self->escalations_list, row);
       g_ptr_array_add (self->checks, check);
     }
@@ -614,6 +740,7 @@ typedef struct
   GPtrArray *decisions;
   GPtrArray *names;
   GPtrArray *escalations;
+  GPtrArray *clerk_users;
 } DayData;
 
 static void
@@ -624,6 +751,7 @@ day_data_free (gpointer data)
   g_clear_pointer (&day->decisions, g_ptr_array_unref);
   g_clear_pointer (&day->names, g_ptr_array_unref);
   g_clear_pointer (&day->escalations, g_ptr_array_unref);
+  g_clear_pointer (&day->clerk_users, g_ptr_array_unref);
   g_free (day);
 }
 
@@ -641,11 +769,17 @@ day_thread (BhxhStore     *store,
   day->decisions = bhxh_store_list_decisions_on (store, date, error);
   if (day->decisions != NULL)
     day->escalations = bhxh_store_list_declarations (store, &filter, error);
-  if (day->escalations == NULL)
+  if (day->escalations != NULL)
+    day->clerk_users = bhxh_store_list_users (store, error);
+  if (day->clerk_users == NULL)
     {
       day_data_free (day);
       return NULL;
     }
+  /* Only clerks take declarations over. */
+  for (guint i = day->clerk_users->len; i-- > 0;)
+    if (g_strcmp0 (((BhxhUser *) g_ptr_array_index (day->clerk_users, i))->role, "clerk") != 0)
+      g_ptr_array_remove_index (day->clerk_users, i);
   day->names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < day->decisions->len; i++)
     {
@@ -714,6 +848,8 @@ day_cb (GObject      *source,
   self->decisions = g_steal_pointer (&day->decisions);
   self->names = g_steal_pointer (&day->names);
   self->escalations = g_steal_pointer (&day->escalations);
+  g_clear_pointer (&self->clerk_users, g_ptr_array_unref);
+  self->clerk_users = g_steal_pointer (&day->clerk_users);
   day_data_free (day);
 
   set_clerks (self);
@@ -890,6 +1026,7 @@ bhxh_supervisor_page_dispose (GObject *object)
   g_clear_pointer (&self->escalations, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_pointer (&self->clerks, g_strfreev);
+  g_clear_pointer (&self->clerk_users, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bhxh_supervisor_page_parent_class)->dispose (object);
 }

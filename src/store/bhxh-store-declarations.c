@@ -587,3 +587,185 @@ bhxh_store_check_declaration (BhxhStore              *self,
 
   return bhxh_check_run (&input);
 }
+
+/* Assignment (schema version 3). */
+
+/* Inside the transaction: the clerk exists and is a clerk. */
+static gboolean
+check_clerk (BhxhStore   *self,
+             const char  *login,
+             GError     **error)
+{
+  g_autofree char *role = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _bhxh_store_prepare (self, "SELECT role FROM users WHERE login = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    role = _bhxh_column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      _bhxh_store_set_error (error, self->db, rc, _("cannot read the users"));
+      return FALSE;
+    }
+  if (role == NULL)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND,
+                   _("There is no user “%s”"), login);
+      return FALSE;
+    }
+  if (!g_str_equal (role, "clerk"))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("“%s” is not a clerk"), login);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+reassign_locked (BhxhStore   *self,
+                 const char  *declaration_id,
+                 const char  *clerk_login,
+                 const char  *actor,
+                 GError     **error)
+{
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autofree char *now = NULL;
+  sqlite3_stmt *stmt;
+
+  d = bhxh_store_get_declaration (self, declaration_id, error);
+  if (d == NULL)
+    return FALSE;
+  if (d->status != BHXH_STATUS_PENDING && d->status != BHXH_STATUS_ESCALATED)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_ALREADY_DECIDED,
+                   _("Declaration %s is already %s"), d->id, bhxh_status_to_string (d->status));
+      return FALSE;
+    }
+  if (!check_clerk (self, clerk_login, error))
+    return FALSE;
+
+  now = _bhxh_now_string ();
+  stmt = _bhxh_store_prepare (self,
+    "UPDATE declarations SET status = 'pending', assigned_to = ?2, updated_at = ?3 "
+    "WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, d->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, clerk_login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
+  if (!_bhxh_store_step_done (self, stmt, error))
+    return FALSE;
+
+  return _bhxh_store_audit_append (self, actor, "declaration.reassign", d->id, clerk_login,
+                                   error);
+}
+
+/**
+ * bhxh_store_reassign:
+ * @declaration_id: an open (pending or escalated) declaration
+ * @clerk_login: the clerk who takes it over
+ * @actor: (nullable): the supervisor handing it over; in "accounts
+ *   required" mode the signed-in supervisor or admin
+ *
+ * Hands @declaration_id to @clerk_login in one transaction: the
+ * declaration goes (back) to pending, assigned to them, and the audit
+ * trail records "declaration.reassign". Refuses a decided or cancelled
+ * declaration (ALREADY_DECIDED), an unknown login (NOT_FOUND) and a user
+ * who is not a clerk (BAD_INPUT).
+ */
+gboolean
+bhxh_store_reassign (BhxhStore   *self,
+                     const char  *declaration_id,
+                     const char  *clerk_login,
+                     const char  *actor,
+                     GError     **error)
+{
+  g_autofree char *who = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  if (declaration_id == NULL || *declaration_id == '\0' ||
+      clerk_login == NULL || *clerk_login == '\0')
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("Reassigning needs a declaration and a clerk"));
+      return FALSE;
+    }
+  if (!_bhxh_store_require_role (self, actor, BHXH_ROLE_SUPERVISOR, error))
+    return FALSE;
+
+  who = actor != NULL ? g_strdup (actor) : _bhxh_store_dup_actor (self, "local");
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  if (!reassign_locked (self, declaration_id, clerk_login, who, error))
+    {
+      _bhxh_store_rollback (self);
+      return FALSE;
+    }
+  return _bhxh_store_commit (self, error);
+}
+
+/**
+ * bhxh_store_dup_assignee:
+ *
+ * Returns: (transfer full) (nullable): the login of the clerk
+ *   @declaration_id is assigned to, or %NULL (none, or no such declaration)
+ */
+char *
+bhxh_store_dup_assignee (BhxhStore   *self,
+                         const char  *declaration_id)
+{
+  char *login = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
+  g_return_val_if_fail (declaration_id != NULL, NULL);
+
+  stmt = _bhxh_store_prepare (self, "SELECT assigned_to FROM declarations WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, declaration_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    login = _bhxh_column_dup (stmt, 0);
+  sqlite3_reset (stmt);
+  return login;
+}
+
+/**
+ * bhxh_store_list_assignments:
+ *
+ * Returns: (transfer full): declaration id → the login of the clerk it is
+ *   assigned to, for every assigned declaration; %NULL with @error set
+ */
+GHashTable *
+bhxh_store_list_assignments (BhxhStore  *self,
+                             GError    **error)
+{
+  g_autoptr(GHashTable) assignments = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
+
+  stmt = _bhxh_store_prepare (self,
+    "SELECT id, assigned_to FROM declarations WHERE assigned_to IS NOT NULL", error);
+  if (stmt == NULL)
+    return NULL;
+  assignments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_insert (assignments, _bhxh_column_dup (stmt, 0), _bhxh_column_dup (stmt, 1));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _bhxh_store_set_error (error, self->db, rc, _("cannot read the declarations"));
+      return NULL;
+    }
+  return g_steal_pointer (&assignments);
+}

@@ -365,6 +365,20 @@ gboolean         bhxh_store_set_meta               (BhxhStore            *self,
                                                     const char           *value,
                                                     GError              **error);
 
+/* Added by reassign: a supervisor (or an admin) hands an open declaration
+ * to a clerk; it goes (back) to pending, assigned to them, audited
+ * "declaration.reassign". dup_assignee: the clerk's login, or NULL. */
+gboolean         bhxh_store_reassign               (BhxhStore            *self,
+                                                    const char           *declaration_id,
+                                                    const char           *clerk_login,
+                                                    const char           *actor,
+                                                    GError              **error);
+char            *bhxh_store_dup_assignee           (BhxhStore            *self,
+                                                    const char           *declaration_id);
+/* Every assigned declaration: id → clerk login (both utf8, owned). */
+GHashTable      *bhxh_store_list_assignments       (BhxhStore            *self,
+                                                    GError              **error);
+
 const char      *bhxh_outcome_to_string            (BhxhOutcome           outcome);
 gboolean         bhxh_outcome_parse                (const char           *text,
                                                     BhxhOutcome          *out);

@@ -488,6 +488,65 @@ test_purge (Fixture       *f,
                                    "'retention.purge'"), ==, 2);
 }
 
+/* reassign: open mode hands a declaration back to pending for a clerk;
+ * with accounts, a clerk may not, the admin may. */
+static void
+test_reassign (Fixture       *f,
+               gconstpointer  data)
+{
+  g_auto(Run) escalate = { 0 };
+  g_auto(Run) open_mode = { 0 };
+  g_auto(Run) usage = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) decided = { 0 };
+  g_auto(Run) by_clerk = { 0 };
+  g_auto(Run) by_admin = { 0 };
+  g_auto(Run) approve = { 0 };
+  g_auto(Run) minh = { 0 };
+  JsonObject *o;
+  int audit;
+
+  RUN (&minh, NULL, "users", "add", f->db, "minh", "--role", "clerk", "--name", "Trần Văn Minh",
+       "--no-password");
+  g_assert_cmpint (minh.status, ==, 0);
+  RUN (&escalate, NULL, "decide", f->db, "TK01-07901-000002", "escalate", "--clerk", "lan");
+  g_assert_cmpint (escalate.status, ==, 0);
+  RUN (&open_mode, NULL, "reassign", f->db, "TK01-07901-000002", "--to", "minh");
+  g_assert_cmpint (open_mode.status, ==, 0);
+  o = object (&open_mode);
+  g_assert_cmpuint (json_object_get_size (o), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (o, "declaration_id"), ==, "TK01-07901-000002");
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "pending");
+  g_assert_cmpstr (json_object_get_string_member (o, "assigned_to"), ==, "minh");
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit WHERE action = "
+                                   "'declaration.reassign' AND detail = 'minh'"), ==, 1);
+
+  RUN (&usage, NULL, "reassign", f->db, "TK01-07901-000002");
+  g_assert_cmpint (usage.status, ==, 2);
+  RUN (&unknown, NULL, "reassign", f->db, "TK01-07901-000002", "--to", "nobody");
+  g_assert_cmpint (unknown.status, !=, 0);
+  RUN (&approve, NULL, "decide", f->db, "TK01-00105-000007", "approve", "--clerk", "lan");
+  g_assert_cmpint (approve.status, ==, 0);
+  RUN (&decided, NULL, "reassign", f->db, "TK01-00105-000007", "--to", "minh");
+  g_assert_cmpint (decided.status, !=, 0);
+  g_assert_nonnull (strstr (decided.err, "already approved"));
+
+  init_accounts (f);
+  audit = sql_int (f->db, "SELECT count(*) FROM audit WHERE action = 'declaration.reassign'");
+  RUN (&by_clerk, LAN_PASSWORD, "reassign", f->db, "TK01-00106-000001", "--to", "minh",
+       "--user", "lan");
+  g_assert_cmpint (by_clerk.status, ==, 1);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit WHERE action = "
+                                   "'declaration.reassign'"), ==, audit);
+  RUN (&by_admin, NULL, "reassign", f->db, "TK01-00106-000001", "--to", "minh",
+       "--user", "root", "--password-file", f->admin_file);
+  g_assert_cmpint (by_admin.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object (&by_admin), "assigned_to"), ==,
+                   "minh");
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit WHERE action = "
+                                   "'declaration.reassign' AND actor = 'root'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -503,6 +562,7 @@ main (int   argc,
   ADD ("export-audited", test_export_audited);
   ADD ("verify-audited", test_verify_audited);
   ADD ("audit-uploaded", test_audit_uploaded);
+  ADD ("reassign", test_reassign);
 #undef ADD
 
   return g_test_run ();

@@ -596,6 +596,126 @@ test_supervisor_day (void)
   remove_tree (dir);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The escalation's Reassign… lists the clerks; picking one hands the
+ * declaration back to pending for them, and the queue shows it. */
+static void
+test_supervisor_reassign (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
+  BhxhWorker *worker = bhxh_worker_new (path);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autofree char *assignee = NULL;
+  const char *escalated;
+  BhxhSupervisorPage *page;
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *window;
+  GtkWidget *button;
+  GtkWidget *first;
+  GtkPopover *popover;
+  guint n_clerks = 0, n_items = 0;
+  gboolean found = FALSE;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  escalated = g_ptr_array_index (ids, 2);
+
+  page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
+  window = show_in_window (overlay);
+  bhxh_supervisor_page_setup (page, worker, "quang.pham", &today);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (bhxh_supervisor_page_get_n_decisions (page) < 3 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), ==, 1);
+
+  /* One item per clerk of the store, keyboard-reachable. */
+  store = bhxh_store_open (path, &error);
+  g_assert_no_error (error);
+  users = bhxh_store_list_users (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < users->len; i++)
+    n_clerks += g_str_equal (((BhxhUser *) g_ptr_array_index (users, i))->role, "clerk");
+  g_assert_cmpuint (n_clerks, >=, 2);
+  button = find_named (GTK_WIDGET (page), "reassign");
+  g_assert_true (GTK_IS_MENU_BUTTON (button));
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_true (gtk_widget_get_focusable (button) ||
+                 gtk_widget_get_focusable (gtk_widget_get_first_child (button)));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  g_assert_nonnull (popover);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  for (GtkWidget *item = gtk_widget_get_first_child (gtk_popover_get_child (popover));
+       item != NULL; item = gtk_widget_get_next_sibling (item))
+    n_items++;
+  g_assert_cmpuint (n_items, ==, n_clerks);
+  first = gtk_widget_get_first_child (gtk_popover_get_child (popover));
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (first), "id"), ==, escalated);
+
+  /* Picking a clerk: back to pending, assigned, off the supervisor's list. */
+  g_signal_emit_by_name (first, "clicked");
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (bhxh_supervisor_page_get_n_escalations (page) > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), ==, 0);
+  assignee = bhxh_store_dup_assignee (store, escalated);
+  g_assert_cmpstr (assignee, ==, g_object_get_data (G_OBJECT (first), "login"));
+
+  /* The queue's row carries the assignee. */
+  objects = bhxh_queue_load_objects (store, NULL, &today, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      BhxhDeclarationObject *object = g_ptr_array_index (objects, i);
+      const char *id = bhxh_declaration_object_get_id (object);
+
+      if (g_str_equal (id, escalated))
+        {
+          found = TRUE;
+          g_assert_cmpint (bhxh_declaration_object_get_status (object), ==,
+                           BHXH_STATUS_PENDING);
+          g_assert_cmpstr (bhxh_declaration_object_get_assignee (object), ==, assignee);
+        }
+      else
+        g_assert_null (bhxh_declaration_object_get_assignee (object));
+    }
+  g_assert_true (found);
+
+  g_clear_object (&store);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+  g_assert_finalize_object (worker);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -621,5 +741,6 @@ main (int   argc,
   g_test_add_func ("/gui/birth-certificate", test_birth_certificate);
   g_test_add_func ("/gui/scan-listener", test_scan_listener);
   g_test_add_func ("/gui/supervisor/day", test_supervisor_day);
+  g_test_add_func ("/gui/supervisor/reassign", test_supervisor_reassign);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "core/bhxh-document.h"
+#include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
 #include "store/bhxh-store-private.h"
 #include "store-fixtures.h"
@@ -128,7 +129,7 @@ test_open_migrate (Fixture       *f,
   reopen (f);
   value = bhxh_store_dup_meta (f->store, "office");
   g_assert_cmpstr (value, ==, "00106");
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 3);
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 0);
@@ -788,6 +789,100 @@ test_audit_chain (Fixture       *f,
   g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT);
 }
 
+/* A supervisor hands an open declaration to a clerk: back to pending,
+ * assigned, audited; refusals change nothing; accounts mode needs a
+ * supervisor. */
+static void
+test_reassign (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) escalated = NULL;
+  g_autoptr(BhxhDecision) approved = NULL;
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autofree char *assignee = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *audit = NULL;
+  g_autoptr(GHashTable) assignments = NULL;
+  guint audit_rows;
+
+  g_assert_true (bhxh_store_add_user (f->store, "lan", "Nguyễn Thị Lan", "clerk", &error));
+  g_assert_true (bhxh_store_add_user (f->store, "minh", "Trần Văn Minh", "clerk", &error));
+  g_assert_true (bhxh_store_add_user (f->store, "quang", "Lê Quang", "supervisor", &error));
+  g_assert_no_error (error);
+
+  escalated = decide (f, "TK01-07901-000002", BHXH_OUTCOME_ESCALATE, NULL, "?", FALSE, &error);
+  g_assert_no_error (error);
+  none = bhxh_store_dup_assignee (f->store, "TK01-07901-000002");
+  g_assert_null (none);
+
+  g_assert_true (bhxh_store_reassign (f->store, "TK01-07901-000002", "minh", "quang", &error));
+  g_assert_no_error (error);
+  d = bhxh_store_get_declaration (f->store, "TK01-07901-000002", &error);
+  g_assert_cmpint (d->status, ==, BHXH_STATUS_PENDING);
+  assignee = bhxh_store_dup_assignee (f->store, "TK01-07901-000002");
+  g_assert_cmpstr (assignee, ==, "minh");
+  audit = sql_text (f->path, "SELECT actor || ' ' || object || ' ' || detail FROM audit "
+                    "WHERE action = 'declaration.reassign'");
+  g_assert_cmpstr (audit, ==, "quang TK01-07901-000002 minh");
+  g_assert_true (bhxh_store_audit_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A pending one too; refusals leave the trail as it was. */
+  g_assert_true (bhxh_store_reassign (f->store, "TK01-00106-000001", "lan", "quang", &error));
+  g_assert_no_error (error);
+  audit_rows = count_rows (f, "audit");
+  g_assert_false (bhxh_store_reassign (f->store, "TK01-00106-000001", "nobody", "quang", &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (bhxh_store_reassign (f->store, "TK01-00106-000001", "quang", "quang", &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_clear_error (&error);
+  g_assert_false (bhxh_store_reassign (f->store, "TK01-99999-999999", "lan", "quang", &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  approved = decide (f, "TK01-00105-000007", BHXH_OUTCOME_APPROVE, NULL, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  audit_rows = count_rows (f, "audit");
+  g_assert_false (bhxh_store_reassign (f->store, "TK01-00105-000007", "lan", "quang", &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_ALREADY_DECIDED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_rows (f, "audit"), ==, audit_rows);
+  g_clear_pointer (&assignee, g_free);
+  assignee = bhxh_store_dup_assignee (f->store, "TK01-00106-000001");
+  g_assert_cmpstr (assignee, ==, "lan");
+  assignments = bhxh_store_list_assignments (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (assignments), ==, 2);
+  g_assert_cmpstr (g_hash_table_lookup (assignments, "TK01-07901-000002"), ==, "minh");
+  g_assert_cmpstr (g_hash_table_lookup (assignments, "TK01-00106-000001"), ==, "lan");
+
+  /* Accounts required: nobody signed in, then a clerk, then the admin. */
+  g_assert_true (bhxh_store_init_accounts (f->store, "root", "Quản trị", "a long admin passphrase",
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_set_password (f->store, "lan", "lan's long passphrase", &error));
+  g_assert_no_error (error);
+  bhxh_store_sign_out (f->store);
+  g_assert_false (bhxh_store_reassign (f->store, "TK01-00106-000001", "minh", NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED);
+  g_clear_error (&error);
+  g_assert_true (bhxh_store_authenticate (f->store, "lan", "lan's long passphrase", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (bhxh_store_reassign (f->store, "TK01-00106-000001", "minh", "lan", &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  bhxh_store_sign_out (f->store);
+  g_assert_true (bhxh_store_authenticate (f->store, "root", "a long admin passphrase", NULL,
+                                          &error));
+  g_assert_true (bhxh_store_reassign (f->store, "TK01-00106-000001", "minh", NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&audit, g_free);
+  audit = sql_text (f->path, "SELECT actor || ' ' || detail FROM audit "
+                    "WHERE action = 'declaration.reassign' ORDER BY seq DESC LIMIT 1");
+  g_assert_cmpstr (audit, ==, "root minh");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -814,6 +909,7 @@ main (int   argc,
   ADD ("/store/mirror-swap-while-open", TRUE, test_mirror_swap_while_open);
   ADD ("/store/outbox", TRUE, test_outbox);
   ADD ("/store/audit-chain", TRUE, test_audit_chain);
+  ADD ("/store/reassign", TRUE, test_reassign);
 #undef ADD
 
   return g_test_run ();
