@@ -182,8 +182,8 @@ text_from_payload (const char  *data,
     {
       g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
                    _("The scanned data is too long for a code on a card or a certificate "
-                     "(%" G_GSIZE_FORMAT " bytes; a code holds at most %d)."),
-                   size, MAX_PAYLOAD_BYTES);
+                     "(%lu bytes; a code holds at most %d)."),
+                   (unsigned long) size, MAX_PAYLOAD_BYTES);
       return NULL;
     }
   text = bhxh_text_from_bytes (data, len, error);

@@ -507,8 +507,8 @@ verify_file (const char  *file,
       || (expected_sha256 && g_ascii_strcasecmp (sha, expected_sha256) != 0))
     {
       g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
-                   _("The downloaded file is damaged (%" G_GSIZE_FORMAT " bytes, checksum "
-                     "%.12s…)."), len, sha);
+                   _("The downloaded file is damaged (%lu bytes, checksum %.12s…)."),
+                   (unsigned long) len, sha);
       return FALSE;
     }
   return TRUE;

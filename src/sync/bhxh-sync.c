@@ -648,8 +648,8 @@ import_snapshot (Run         *run,
   run->report->mirror_rows = rows;
   _bhxh_sync_prune_snapshots (run->db_path, version);
   bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "mirror",
-                        _("Registry mirror updated to version %s (%" G_GUINT64_FORMAT
-                          " people)."), version, rows);
+                        _("Registry mirror updated to version %s (%llu people)."), version,
+                        (unsigned long long) rows);
   return TRUE;
 }
 
