@@ -234,6 +234,23 @@ for u in $units; do
   done
 done
 
+# A release build compiles the test hooks out: their variables are not even
+# in the programs, and the clock ignores a pinned date.
+hooks_found=$(grep -l -a -e BHXH_DESK_TODAY -e BHXH_DESK_NOW -e BHXH_DESK_TEST_FAST_HASH \
+  "$root/usr/bin/bhxh-desk" "$root/usr/bin/bhxh-deskctl" 2>/dev/null || true)
+if [ -n "$hooks_found" ]; then
+  bad "test hooks compiled into the release build: $hooks_found"
+else
+  ok "no test hook in /usr/bin/bhxh-desk and /usr/bin/bhxh-deskctl"
+fi
+clock=$(BHXH_DESK_NOW=2001-02-03T04:05:06+07:00 BHXH_DESK_TODAY=2001-02-03 \
+  "$root/usr/bin/bhxh-deskctl" clock 2>&1 || true)
+if echo "$clock" | grep -q '"test_hooks" *: *false' && ! echo "$clock" | grep -q '"today" *: *"2001'; then
+  ok "bhxh-deskctl clock ignores BHXH_DESK_NOW and BHXH_DESK_TODAY"
+else
+  bad "the release build's clock obeys a test hook: $clock"
+fi
+
 check "desktop-file-validate" \
   desktop-file-validate "$root/usr/share/applications/$app_id.desktop"
 check "appstreamcli validate --no-net" \

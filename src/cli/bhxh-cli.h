@@ -55,6 +55,7 @@ int bhxh_cmd_audit        (int argc, char **argv);
 int bhxh_cmd_purge        (int argc, char **argv);
 int bhxh_cmd_crypt        (int argc, char **argv);
 int bhxh_cmd_reassign     (int argc, char **argv);
+int bhxh_cmd_clock        (int argc, char **argv);
 
 /* Sign-in for databases in "accounts required" mode (cmd-users.c):
  * --user LOGIN, password from --password-file or $BHXH_DESK_PASSWORD. */

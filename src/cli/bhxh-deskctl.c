@@ -38,6 +38,7 @@ static const BhxhCommand commands[] = {
   { "crypt",        bhxh_cmd_crypt,
     "crypt status DB | crypt encrypt DB [--key-file FILE] | "
     "crypt rekey DB [--key-file FILE] --new-key-file FILE" },
+  { "clock",        bhxh_cmd_clock,        "clock" },
 };
 
 static int

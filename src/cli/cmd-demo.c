@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-date.h"
 #include "demo/bhxh-demo.h"
 #include "store/bhxh-store.h"
@@ -65,7 +66,7 @@ parse_today (const char  *text,
 {
   if (text == NULL)
     {
-      *out = bhxh_date_today ();
+      *out = bhxh_clock_today ();
       return TRUE;
     }
   if (!bhxh_date_parse (text, out, error))

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
 #include "core/bhxh-json.h"
 #include "store/bhxh-store.h"
@@ -157,7 +158,7 @@ bhxh_cmd_queue (int    argc,
   g_autofree char *office = NULL;
   g_autofree char *search = NULL;
   BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
-  BhxhDate today = bhxh_date_today ();
+  BhxhDate today = bhxh_clock_today ();
   JsonArray *array;
   int limit = 0;
   GOptionEntry entries[] = {

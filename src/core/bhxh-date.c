@@ -313,28 +313,6 @@ bhxh_date_from_gdate_time (GDateTime *dt)
   return date;
 }
 
-/**
- * bhxh_date_today:
- *
- * Today in local time, or the date in the environment variable
- * `BHXH_DESK_TODAY` (`YYYY-MM-DD`), which tests and demos use to pin it.
- *
- * Returns: today
- */
-BhxhDate
-bhxh_date_today (void)
-{
-  const char *pinned = g_getenv ("BHXH_DESK_TODAY");
-  g_autoptr(GDateTime) now = NULL;
-  BhxhDate date;
-
-  if (pinned != NULL && bhxh_date_parse (pinned, &date, NULL) && bhxh_date_is_full (&date))
-    return date;
-
-  now = g_date_time_new_now_local ();
-  return bhxh_date_from_gdate_time (now);
-}
-
 static guint32
 to_julian (const BhxhDate *date)
 {

@@ -33,7 +33,6 @@ int       bhxh_date_compare      (const BhxhDate *a,
 gboolean  bhxh_date_contains     (const BhxhDate *range,
                                   const BhxhDate *date);
 BhxhDate  bhxh_date_from_gdate_time (GDateTime   *dt);
-BhxhDate  bhxh_date_today        (void);
 int       bhxh_date_days_between (const BhxhDate *from,
                                   const BhxhDate *to);
 int       bhxh_date_age_on       (const BhxhDate *birth,

@@ -7,6 +7,7 @@
 #include "bhxh-document.h"
 #include "bhxh-error.h"
 #include "bhxh-json.h"
+#include "bhxh-clock.h"
 #include "bhxh-text.h"
 
 /* id | old id | name | birth | sex | address [| issue date [| extra…]] */
@@ -87,7 +88,7 @@ bhxh_document_kind_to_string (BhxhDocumentKind kind)
 void
 bhxh_document_recheck (BhxhDocument *self)
 {
-  BhxhDate today = bhxh_date_today ();
+  BhxhDate today = bhxh_clock_today ();
 
   g_return_if_fail (self != NULL);
 

@@ -135,7 +135,7 @@ bhxh_demo_create (BhxhStore       *store,
                   GError         **error)
 {
   g_autoptr(BhxhDemo) demo = NULL;
-  BhxhDate now = bhxh_date_today ();
+  BhxhDate now = bhxh_clock_today ();
 
   demo = bhxh_demo_new (today ? today : &now,
                         n_persons ? n_persons : BHXH_DEMO_DEFAULT_PERSONS,

@@ -114,7 +114,7 @@ gboolean      bhxh_demo_populate            (BhxhDemo         *demo,
                                              GCancellable     *cancellable,
                                              GError          **error);
 /* Convenience for the application: the default seed; today NULL means
- * bhxh_date_today (); n_persons 0 means BHXH_DEMO_DEFAULT_PERSONS. */
+ * bhxh_clock_today (); n_persons 0 means BHXH_DEMO_DEFAULT_PERSONS. */
 gboolean      bhxh_demo_create              (BhxhStore        *store,
                                              const BhxhDate   *today,
                                              guint             n_persons,

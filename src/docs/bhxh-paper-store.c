@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "core/bhxh-clock.h"
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -60,7 +61,7 @@ find_latest_decision (BhxhStore              *store,
                       GPtrArray             **holder,
                       GError                **error)
 {
-  BhxhDate today = bhxh_date_today ();
+  BhxhDate today = bhxh_clock_today ();
   BhxhDate first = declaration->submitted_at != NULL
                    ? bhxh_date_from_gdate_time (declaration->submitted_at) : BHXH_DATE_NONE;
   g_autoptr(GDate) day = g_date_new_dmy (today.day, today.month, today.year);

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 #include <qrencode.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-paper-private.h"
 
 G_DEFINE_QUARK (bhxh-paper-error-quark, bhxh_paper_error)
@@ -411,7 +412,7 @@ _bhxh_paper_now (const BhxhPaperContext *context)
 {
   if (context != NULL && context->printed_at != NULL)
     return g_date_time_ref (context->printed_at);
-  return g_date_time_new_now_local ();
+  return bhxh_clock_now ();
 }
 
 /* A signature block in a column; the signer writes above the printed name. */

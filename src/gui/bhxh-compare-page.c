@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-compare.h"
 #include "core/bhxh-id.h"
 #include "core/bhxh-text.h"
@@ -39,7 +40,6 @@ struct _BhxhComparePage
 
   BhxhWorker            *worker;
   GCancellable          *cancellable;
-  BhxhDate               today;
 
   BhxhDeclarationObject *object;
   BhxhDocument          *document;
@@ -598,7 +598,7 @@ start_check (BhxhComparePage *self)
   data->declaration =
     bhxh_declaration_copy (bhxh_declaration_object_get_declaration (self->object));
   data->document = self->document != NULL ? bhxh_document_copy (self->document) : NULL;
-  data->today = self->today;
+  data->today = bhxh_clock_today ();  /* the day of the check, not of the sign-in */
   g_clear_pointer (&self->check, bhxh_check_free);
   gtk_spinner_set_spinning (self->spinner, TRUE);
   refresh (self);
@@ -662,7 +662,6 @@ bhxh_compare_page_init (BhxhComparePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->detail_rows = g_ptr_array_new ();
-  self->today = bhxh_date_today ();
 }
 
 void
@@ -671,14 +670,6 @@ bhxh_compare_page_set_worker (BhxhComparePage *self,
 {
   g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
   g_set_object (&self->worker, worker);
-}
-
-void
-bhxh_compare_page_set_today (BhxhComparePage *self,
-                             const BhxhDate  *today)
-{
-  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
-  self->today = *today;
 }
 
 static void

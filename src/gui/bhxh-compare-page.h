@@ -15,8 +15,6 @@ G_DECLARE_FINAL_TYPE (BhxhComparePage, bhxh_compare_page, BHXH, COMPARE_PAGE, Gt
 
 void                   bhxh_compare_page_set_worker   (BhxhComparePage       *self,
                                                        BhxhWorker            *worker);
-void                   bhxh_compare_page_set_today    (BhxhComparePage       *self,
-                                                       const BhxhDate        *today);
 /* Shows @object and checks it against @document (nullable, copied). */
 void                   bhxh_compare_page_show         (BhxhComparePage       *self,
                                                        BhxhDeclarationObject *object,

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "sync/bhxh-sync-safety.h"
 
 #include "bhxh-status-bar.h"
@@ -61,7 +62,7 @@ status_thread (BhxhStore     *store,
                GError       **error)
 {
   StatusInfo *info = g_new0 (StatusInfo, 1);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(BhxhSafety) safety = bhxh_sync_safety_check (store, now);
 
   info->mirror_version = bhxh_store_dup_mirror_version (store);
@@ -120,7 +121,7 @@ static void
 show_mirror (BhxhStatusBar    *self,
              const StatusInfo *info)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   guint stale_days = g_settings_get_uint (self->settings, "mirror-stale-days");
   g_autofree char *text = NULL;
   g_autofree char *tooltip = NULL;

@@ -385,7 +385,6 @@ typedef struct
   char        *clerk;
   GStrv        reason_codes;
   char        *note;
-  BhxhDate     today;
 } BulkData;
 
 static void
@@ -420,7 +419,6 @@ bulk_thread (BhxhStore     *store,
         .reason_codes = (const char * const *) bulk->reason_codes,
         .note = bulk->note,
         .override = bulk->outcome == BHXH_OUTCOME_APPROVE,
-        .today = &bulk->today,
       };
       g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, error);
 
@@ -478,7 +476,6 @@ decided_cb (BhxhDecideDialog   *dialog,
   bulk->clerk = g_strdup (self->login);
   bulk->reason_codes = g_strdupv ((char **) codes);
   bulk->note = g_strdup (note);
-  bulk->today = self->day;
   bhxh_worker_run_async (self->worker, bulk_thread, bulk, bulk_data_free, NULL,
                          self->cancellable, bulk_cb, g_object_ref (self));
 }

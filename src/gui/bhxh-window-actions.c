@@ -138,7 +138,6 @@ typedef struct
   char         *note;
   gboolean      override;
   BhxhDocument *document;
-  BhxhDate      today;
 } DecideData;
 
 static void
@@ -169,7 +168,6 @@ decide_thread (BhxhStore     *store,
     .note = decide->note,
     .override = decide->override,
     .document = decide->document,
-    .today = &decide->today,
   };
 
   return bhxh_store_decide (store, &request, error);
@@ -281,7 +279,6 @@ commit_pending_full (BhxhWindow *self,
   data->note = g_steal_pointer (&pending->note);
   data->override = pending->override;
   data->document = g_steal_pointer (&pending->document);
-  data->today = self->today;
 
   commit = g_new0 (CommitData, 1);
   commit->self = g_object_ref (self);

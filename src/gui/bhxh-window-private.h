@@ -61,7 +61,6 @@ struct _BhxhWindow
   char                 *login;
   char                 *display_name;
   gboolean              supervisor;
-  BhxhDate              today;
   GPtrArray            *reason_codes;    /* (element-type BhxhReasonCode) */
 
   BhxhPendingDecision  *pending;

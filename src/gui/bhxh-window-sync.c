@@ -7,6 +7,7 @@
 
 #include "sync/bhxh-sync.h"
 
+#include "core/bhxh-clock.h"
 #include "bhxh-window-private.h"
 
 typedef struct
@@ -97,8 +98,10 @@ sync_cb (GObject      *source,
   /* New declarations may have arrived; decisions in flight stay as they are. */
   if (report->declarations > 0 && self->pending == NULL && self->commits_in_flight == 0)
     {
+      BhxhDate today = bhxh_clock_today ();
+
       office = g_settings_get_string (self->settings, "office");
-      bhxh_queue_page_load (self->queue_page, office, &self->today);
+      bhxh_queue_page_load (self->queue_page, office, &today);
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-text.h"
 #include "demo/bhxh-demo.h"
 
@@ -249,6 +250,7 @@ sign_in_cb (BhxhWindow *self,
 {
   g_autofree char *office = g_settings_get_string (self->settings, "office");
   g_autofree char *who = NULL;
+  BhxhDate today = bhxh_clock_today ();
 
   g_free (self->login);
   g_free (self->display_name);
@@ -256,7 +258,6 @@ sign_in_cb (BhxhWindow *self,
   self->display_name = g_strdup (display_name);
   /* An admin may do what a supervisor may (the library checks the roles). */
   self->supervisor = g_strcmp0 (role, "supervisor") == 0 || g_strcmp0 (role, "admin") == 0;
-  self->today = bhxh_date_today ();
   g_settings_set_string (self->settings, "last-user", login);
 
   who = g_strdup_printf ("%s · %s", display_name,
@@ -267,8 +268,7 @@ sign_in_cb (BhxhWindow *self,
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");
   gtk_stack_set_visible_child_name (self->main_stack, "work");
 
-  bhxh_compare_page_set_today (self->compare_page, &self->today);
-  bhxh_queue_page_load (self->queue_page, office, &self->today);
+  bhxh_queue_page_load (self->queue_page, office, &today);
   /* Built on first need: a clerk's start-up never pays for the charts. */
   if (self->supervisor && self->supervisor_page == NULL)
     {
@@ -280,7 +280,7 @@ sign_in_cb (BhxhWindow *self,
         bhxh_supervisor_page_set_reason_codes (self->supervisor_page, self->reason_codes);
     }
   if (self->supervisor_page != NULL)
-    bhxh_supervisor_page_setup (self->supervisor_page, self->worker, login, &self->today);
+    bhxh_supervisor_page_setup (self->supervisor_page, self->worker, login, &today);
   bhxh_status_bar_setup (self->status_bar, self->worker, self->settings);
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
   bhxh_worker_run_async (self->worker, reasons_thread, NULL, NULL,
@@ -346,6 +346,7 @@ object_for (BhxhWindow      *self,
             BhxhDeclaration *declaration)
 {
   BhxhDeclarationObject *object = bhxh_queue_page_lookup (self->queue_page, declaration->id);
+  BhxhDate today;
 
   if (object != NULL)
     {
@@ -353,7 +354,8 @@ object_for (BhxhWindow      *self,
       return g_object_ref (object);
     }
   /* Open at another office of the tree: show it all the same. */
-  return bhxh_declaration_object_new (declaration, &self->today);
+  today = bhxh_clock_today ();
+  return bhxh_declaration_object_new (declaration, &today);
 }
 
 static void
@@ -598,12 +600,14 @@ static void
 office_changed_cb (BhxhWindow *self)
 {
   g_autofree char *office = g_settings_get_string (self->settings, "office");
+  BhxhDate today;
 
   /* Decisions in their undo window are recorded before the queue reloads. */
   if (self->login == NULL)
     return;
   _bhxh_window_commit_pending (self);
-  bhxh_queue_page_load (self->queue_page, office, &self->today);
+  today = bhxh_clock_today ();
+  bhxh_queue_page_load (self->queue_page, office, &today);
 }
 
 /* Navigation and layout. */

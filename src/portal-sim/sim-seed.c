@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "core/bhxh-clock.h"
 #include "config.h"
 
 #include <string.h>
@@ -198,7 +199,7 @@ sim_seed_demo (SimStore  *store,
                guint      n_persons,
                GError   **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) mirror = sim_seed_mirror_jsonl (MAX (n_persons, n_declarations), 0);
@@ -321,7 +322,7 @@ sim_seed_from_demo (SimStore  *store,
                     guint      n_persons,
                     GError   **error)
 {
-  BhxhDate today = bhxh_date_today ();
+  BhxhDate today = bhxh_clock_today ();
   g_autoptr(BhxhDemo) demo = bhxh_demo_new (&today, n_persons, BHXH_DEMO_DEFAULT_SEED, error);
   g_autoptr(GPtrArray) demo_offices = NULL;
   g_autoptr(JsonNode) declarations = NULL;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/bhxh-clock.h"
 #include "sync/bhxh-bundle.h"
 
 #include "sim-server.h"
@@ -520,7 +521,7 @@ handle_claim (SimServer         *self,
       return;
     }
   ok = sim_store_claim (self->store, id, clerk, account->workstation,
-                        g_get_real_time () / G_USEC_PER_SEC, 30 * 60, &holder, &expires, NULL);
+                        bhxh_clock_now_unix (), 30 * 60, &holder, &expires, NULL);
   until = g_date_time_new_from_unix_local (expires);
   until_text = g_date_time_format (until, "%FT%T%:z");
   object = json_object_new ();
@@ -630,7 +631,7 @@ handle_bundle_inbound (SimServer         *self,
 {
   g_autoptr(GBytes) key = token_key (msg);
   g_autoptr(JsonNode) payload = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autofree char *created = g_date_time_format (now, "%FT%T%:z");
   g_autofree char *cursor = NULL;
   g_autofree char *text = NULL;

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "core/bhxh-clock.h"
 #include "sim-store.h"
 
 G_DEFINE_QUARK (sim-error-quark, sim_error)
@@ -177,7 +178,7 @@ next_seq (SimStore *self)
 static char *
 now_iso (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
 
   return g_date_time_format (now, "%FT%T%:z");
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-store-private.h"
 
 /* The audit trail: each entry carries the SHA-256 of its own fields and
@@ -430,7 +431,7 @@ bhxh_store_purge_documents (BhxhStore  *self,
                             GError    **error)
 {
   guint setting = bhxh_store_get_setting (self, BHXH_META_RETENTION_DAYS);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(GDateTime) cutoff = NULL;
   g_autofree char *now_text = _bhxh_time_to_string (now);
   g_autofree char *detail = NULL;

@@ -423,12 +423,13 @@ decide_locked (BhxhStore                  *self,
 {
   g_autoptr(BhxhDeclaration) d = NULL;
   g_autoptr(BhxhCheck) check = NULL;
-  g_autoptr(GDateTime) now_time = g_date_time_new_now_local ();
+  /* The decision's day is the office's day of its instant: one clock. */
+  g_autoptr(GDateTime) now_time = bhxh_clock_now ();
   g_autofree char *codes = NULL;
   g_autofree char *now = _bhxh_time_to_string (now_time);
   g_autofree char *day = NULL;
   g_autofree char *uuid = NULL;
-  BhxhDate today = request->today != NULL ? *request->today : bhxh_date_today ();
+  BhxhDate today = bhxh_clock_day_of (now_time);
   DecisionRow row;
   guint n_codes;
 
@@ -648,6 +649,35 @@ bhxh_store_outbox_count (BhxhStore       *self,
   sqlite3_reset (stmt);
 
   return count;
+}
+
+/**
+ * bhxh_store_dup_oldest_waiting:
+ *
+ * The instant of the oldest decision that has not reached the portal yet
+ * (its outbox entry pending or being sent): one indexed query.
+ *
+ * Returns: (transfer full) (nullable): its decided_at, or %NULL when
+ *   nothing waits
+ */
+GDateTime *
+bhxh_store_dup_oldest_waiting (BhxhStore *self)
+{
+  sqlite3_stmt *stmt;
+  GDateTime *oldest = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
+
+  /* julianday() reads each stored time's offset: the minimum is an instant. */
+  stmt = _bhxh_store_prepare (self,
+    "SELECT d.decided_at FROM outbox o JOIN decisions d ON d.uuid = o.decision_uuid "
+    "WHERE o.state IN ('pending', 'sending') ORDER BY julianday (d.decided_at) LIMIT 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    oldest = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  sqlite3_reset (stmt);
+  return oldest;
 }
 
 void

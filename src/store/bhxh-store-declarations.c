@@ -537,7 +537,7 @@ count_other_open (BhxhStore             *self,
  * bhxh_store_check_declaration:
  * @declaration: the declaration to check
  * @document: (nullable): what was scanned
- * @today: (nullable): the day to judge on; %NULL: bhxh_date_today ()
+ * @today: (nullable): the day to judge on; %NULL: bhxh_clock_today ()
  *
  * Gathers the mirror's person and guardian, their accounts (the mirror's or
  * approved here) and the person's other open declarations, and runs the
@@ -583,7 +583,7 @@ bhxh_store_check_declaration (BhxhStore              *self,
   input.other_open_declarations = count_other_open (self, declaration, person, error);
   if (input.other_open_declarations == G_MAXUINT)
     return NULL;
-  input.today = today != NULL ? *today : bhxh_date_today ();
+  input.today = today != NULL ? *today : bhxh_clock_today ();
 
   return bhxh_check_run (&input);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-auth.h"
 #include "bhxh-store-private.h"
 
@@ -331,7 +332,7 @@ bhxh_store_list_user_status (BhxhStore  *self,
                              GError    **error)
 {
   g_autoptr(GPtrArray) list = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = bhxh_clock_now_unix ();
   sqlite3_stmt *stmt;
   int rc;
 
@@ -596,7 +597,7 @@ count_failure (BhxhStore  *self,
 {
   guint max_failures = bhxh_store_get_setting (self, BHXH_META_MAX_FAILURES);
   guint minutes = bhxh_store_get_setting (self, BHXH_META_LOCKOUT_MINUTES);
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = bhxh_clock_now_unix ();
   g_autofree char *detail = NULL;
   sqlite3_stmt *stmt;
   guint failures = 0;
@@ -678,7 +679,7 @@ fail_locked (BhxhStore   *self,
              gint64       until,
              GError     **error)
 {
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = bhxh_clock_now_unix ();
   guint minutes = (guint) ((until - now + 59) / 60);
 
   bhxh_store_audit (self, login, "auth.refused", login, "locked", NULL);
@@ -744,7 +745,7 @@ bhxh_store_authenticate (BhxhStore   *self,
       bhxh_auth_burn_time (password);
       return fail_wrong (self, login, FALSE, error);
     }
-  if (row.locked_until > g_get_real_time () / G_USEC_PER_SEC)
+  if (row.locked_until > bhxh_clock_now_unix ())
     return fail_locked (self, login, row.locked_until, error);
   if (row.hash == NULL && bhxh_store_accounts_required (self))
     {

@@ -7,6 +7,7 @@
 #include <sys/statvfs.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-store-private.h"
 #include "bhxh-store-resources.h"
 #include "bhxh-crypt.h"
@@ -265,15 +266,13 @@ _bhxh_bind_date (sqlite3_stmt   *stmt,
 char *
 _bhxh_time_to_string (GDateTime *time)
 {
-  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%S%:z");
+  return bhxh_clock_format_iso (time);
 }
 
 char *
 _bhxh_now_string (void)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  return _bhxh_time_to_string (now);
+  return bhxh_clock_now_iso ();
 }
 
 void

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-date.h"
 #include "core/bhxh-declaration.h"
 #include "core/bhxh-document.h"
@@ -99,7 +100,6 @@ typedef struct
   const char          *note;
   gboolean             override;       /* approve despite a blocking reason: note required */
   const BhxhDocument  *document;       /* what was scanned, or NULL */
-  const BhxhDate      *today;          /* NULL: bhxh_date_today () */
 } BhxhDecisionRequest;
 
 /* A recorded decision, as stored and as sent to the portal. */
@@ -228,6 +228,7 @@ gboolean         bhxh_store_outbox_requeue_sending (BhxhStore            *self,
                                                     GError              **error);
 guint            bhxh_store_outbox_count           (BhxhStore            *self,
                                                     BhxhOutboxState       state);
+GDateTime       *bhxh_store_dup_oldest_waiting     (BhxhStore            *self);
 
 /* Audit trail, hash-chained. */
 gboolean         bhxh_store_audit                  (BhxhStore            *self,

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-sync-error.h"
 #include "bhxh-sync-log.h"
 
@@ -49,7 +50,7 @@ bhxh_sync_log_append (const char       *db_path,
   g_autofree char *message = NULL;
   g_autofree char *line = NULL;
   g_autofree char *at = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-bundle.h"
 #include "bhxh-sync-log.h"
 #include "bhxh-sync-offline.h"
@@ -70,7 +71,7 @@ bhxh_sync_export_decisions (BhxhStore   *store,
   g_autoptr(JsonNode) payload = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) bundle = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autofree char *created = g_date_time_format (now, "%FT%T%:z");
   const char *db_path = bhxh_store_get_path (store);
   JsonObject *object;

@@ -3,11 +3,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-sync-error.h"
 #include "bhxh-sync-safety.h"
-
-/* How far back to look for the oldest decision still waiting. */
-#define SCAN_DAYS 62
 
 static guint
 limit (BhxhStore  *store,
@@ -26,35 +24,20 @@ limit (BhxhStore  *store,
   return fallback;
 }
 
-static gboolean
-is_waiting (BhxhOutboxState state)
-{
-  return state == BHXH_OUTBOX_PENDING || state == BHXH_OUTBOX_SENDING;
-}
-
-/* The outbox API counts but does not date: walk back day by day over the
- * decisions (cheap: one indexed query a day, and only when something waits). */
+/* Calendar days in Vietnam from the oldest decision still waiting to
+ * @now; -1 when nothing waits. */
 static int
 oldest_waiting_days (BhxhStore *store,
                      GDateTime *now)
 {
-  int oldest = -1;
+  g_autoptr(GDateTime) oldest = bhxh_store_dup_oldest_waiting (store);
+  BhxhDate from, to;
 
-  for (int back = 0; back <= SCAN_DAYS; back++)
-    {
-      g_autoptr(GDateTime) then = g_date_time_add_days (now, -back);
-      BhxhDate day = bhxh_date_from_gdate_time (then);
-      g_autoptr(GPtrArray) decisions = bhxh_store_list_decisions_on (store, &day, NULL);
-
-      for (guint i = 0; decisions && i < decisions->len; i++)
-        {
-          BhxhDecision *d = g_ptr_array_index (decisions, i);
-
-          if (is_waiting (d->outbox_state))
-            oldest = back;
-        }
-    }
-  return oldest;
+  if (oldest == NULL)
+    return -1;
+  from = bhxh_clock_day_of (oldest);
+  to = bhxh_clock_day_of (now);
+  return MAX (bhxh_date_days_between (&from, &to), 0);
 }
 
 static void
@@ -99,8 +82,6 @@ check_outbox (BhxhStore  *store,
   s->unsynced = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING)
                 + bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING);
   s->unsynced_days = s->unsynced ? oldest_waiting_days (store, now) : -1;
-  if (s->unsynced && s->unsynced_days < 0)
-    s->unsynced_days = SCAN_DAYS;
   if (s->unsynced_days < 0)
     return;
   if (s->unsynced_days >= (int) s->unsynced_block_days)
@@ -119,7 +100,7 @@ bhxh_sync_safety_check (BhxhStore *store,
                         GDateTime *now)
 {
   BhxhSafety *s = g_new0 (BhxhSafety, 1);
-  g_autoptr(GDateTime) local_now = now ? g_date_time_ref (now) : g_date_time_new_now_local ();
+  g_autoptr(GDateTime) local_now = now ? g_date_time_ref (now) : bhxh_clock_now ();
 
   g_return_val_if_fail (BHXH_IS_STORE (store), NULL);
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "core/bhxh-clock.h"
 #include "bhxh-sync-log.h"
 #include "bhxh-sync-private.h"
 
@@ -879,7 +880,7 @@ bhxh_sync_run (BhxhStore             *store,
   report->retries = bhxh_portal_get_stats (portal)->retries;
   g_free (run.office_code);
 
-  now = g_date_time_new_now_local ();
+  now = bhxh_clock_now ();
   now_text = g_date_time_format (now, "%FT%T%:z");
   if (ok && report->errors->len == 0)
     bhxh_store_set_meta (store, "sync.last_success_at", now_text, NULL);

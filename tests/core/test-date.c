@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-date.h"
 #include "core/bhxh-error.h"
 
@@ -85,14 +86,14 @@ test_today_and_age (void)
   BhxhDate today, birth = { 2008, 11, 24 }, year_only = { 2008, 0, 0 };
   BhxhDate from = { 2026, 11, 13 };
 
-  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
-  today = bhxh_date_today ();
+  g_assert_true (bhxh_clock_pin_text ("2026-11-23", NULL));
+  today = bhxh_clock_today ();
   g_assert_cmpuint (today.year, ==, 2026);
   g_assert_cmpuint (today.day, ==, 23);
   g_assert_cmpint (bhxh_date_age_on (&birth, &today), ==, 17);
   g_assert_cmpint (bhxh_date_age_on (&year_only, &today), ==, 18);
   g_assert_cmpint (bhxh_date_days_between (&from, &today), ==, 10);
-  g_unsetenv ("BHXH_DESK_TODAY");
+  bhxh_clock_pin (NULL);
 }
 
 int

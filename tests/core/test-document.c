@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
 #include "core/bhxh-error.h"
 
@@ -177,7 +178,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
+  bhxh_clock_pin_text ("2026-11-23", NULL);
 
   g_test_add_func ("/document/examples", test_examples);
   g_test_add_func ("/document/lenient", test_lenient);

@@ -6,6 +6,7 @@
 
 #include "core/bhxh-text.h"
 #include "docs/bhxh-papers.h"
+#include "core/bhxh-clock.h"
 #include "store/bhxh-store.h"
 
 /* Real PDFs, read back with poppler-utils (pdftotext, pdffonts, pdftoppm),
@@ -552,9 +553,9 @@ make_store (const char *db)
   g_autoptr(BhxhStore) store = bhxh_store_open (db, &error);
   const char *reject_codes[] = { "name-mismatch", NULL };
   BhxhDecisionRequest reject = { "TK01-00106-000001", BHXH_OUTCOME_REJECT, "lan.nt",
-                                 reject_codes, "Sai dấu ở tên đệm", FALSE, NULL, NULL };
+                                 reject_codes, "Sai dấu ở tên đệm", FALSE, NULL };
   BhxhDecisionRequest approve = { "TK01-00106-000002", BHXH_OUTCOME_APPROVE, "minh.pq",
-                                  NULL, "Đã đối chiếu bản gốc", TRUE, NULL, NULL };
+                                  NULL, "Đã đối chiếu bản gốc", TRUE, NULL };
   BhxhDecision *decision;
   guint n = 0;
 
@@ -637,7 +638,7 @@ test_cli (void)
   g_autofree char *db = tmp_path ("desk.db");
   g_autoptr(BhxhStore) store = NULL;
   g_autofree char *today = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  BhxhDate day = bhxh_clock_today ();
   const char *deskctl = g_getenv ("BHXH_DESKCTL");
   const char *usage[] = { deskctl, "print", "poster", db, "x", "--output", "x.pdf", NULL };
 
@@ -649,7 +650,7 @@ test_cli (void)
       return;
     }
   store = make_store (db);
-  today = g_date_time_format (now, "%Y-%m-%d");
+  today = bhxh_date_to_iso (&day);  /* the office's day, as the decisions have it */
 
   assert_print (db, "form01", "TK01-00106-000001", "cli-form01.pdf", 2,
                 "Hà Nội, ngày 20 tháng 11 năm 2026");

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "core/bhxh-clock.h"
 #include "demo/bhxh-demo.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
@@ -632,7 +633,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
+  bhxh_clock_pin_text ("2026-11-23", NULL);
   g_setenv ("BHXH_DESK_TEST_FAST_HASH", "1", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

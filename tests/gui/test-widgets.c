@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-error.h"
 #include "core/bhxh-verdict.h"
 #include "demo/bhxh-demo.h"
@@ -511,7 +512,6 @@ decide_three (BhxhStore     *store,
         .reason_codes = outcomes[i] == BHXH_OUTCOME_REJECT ? codes : NULL,
         .note = "đã đối chiếu bản gốc",
         .override = outcomes[i] == BHXH_OUTCOME_APPROVE,
-        .today = &today,
       };
       g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, error);
 
@@ -720,7 +720,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
+  bhxh_clock_pin_text ("2026-11-23", NULL);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
@@ -39,6 +40,8 @@ setup (Fixture       *f,
   f->dir = fixture_tmpdir ();
   f->path = g_build_filename (f->dir, "desk.db", NULL);
   g_assert_true (bhxh_date_parse (FIXTURE_TODAY, &f->today, NULL));
+  /* The clock reads that day, 09:00 in Vietnam, and ticks on from there. */
+  g_assert_true (bhxh_clock_pin_text (FIXTURE_TODAY, NULL));
   f->store = bhxh_store_open (f->path, &error);
   g_assert_no_error (error);
   csv = fixture_write (f->dir, "mirror.csv", FIXTURE_MIRROR_CSV);
@@ -122,7 +125,6 @@ decide (Fixture     *f,
   request.clerk = clerk;
   request.override = override;
   request.note = override ? "Đã kiểm tra hồ sơ giấy" : NULL;
-  request.today = &f->today;
 
   return bhxh_store_decide (f->store, &request, error);
 }
@@ -182,6 +184,24 @@ test_hash_interactive (void)
   g_assert_false (bhxh_auth_needs_rehash (slow));
   g_assert_true (bhxh_auth_verify_password (slow, "slow-password"));
   g_setenv ("BHXH_DESK_TEST_FAST_HASH", "1", TRUE);
+  /* Whatever the limits in force, a stronger hash is never weakened. */
+  g_assert_false (bhxh_auth_needs_rehash (slow));
+  g_assert_true (bhxh_auth_needs_rehash ("$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA"));
+  g_assert_true (bhxh_auth_needs_rehash ("not a hash"));
+}
+
+/* The fast-hash variable is a test hook: a release build ignores it. */
+static void
+test_hash_hook (void)
+{
+  g_autofree char *hash = NULL;
+
+  g_setenv ("BHXH_DESK_TEST_FAST_HASH", "1", TRUE);
+  hash = bhxh_auth_hash_password ("hook-password", NULL);
+  if (BHXH_TEST_HOOKS)
+    g_assert_nonnull (strstr (hash, "m=8,"));
+  else
+    g_assert_nonnull (strstr (hash, "m=65536,"));
 }
 
 /* Outside "accounts required" mode: everything as before. */
@@ -398,7 +418,7 @@ test_audit_views (Fixture       *f,
   g_autoptr(GPtrArray) none = NULL;
   g_autofree char *today_iso = NULL;
   g_autofree char *update = NULL;
-  BhxhDate today = bhxh_date_today ();
+  BhxhDate today = bhxh_clock_today ();
   BhxhDate long_ago = { 2001, 1, 1 };
   guint64 n = 0;
   gint64 first_bad = -1;
@@ -458,6 +478,12 @@ test_purge (Fixture       *f,
   g_autoptr(BhxhDecision) d1 = NULL;
   g_autoptr(BhxhDecision) d2 = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *then_text = NULL;
+  g_autofree char *update = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) then = NULL;
+  g_autoptr(GDateTime) then_tokyo = NULL;
+  g_autoptr(GTimeZone) tokyo = NULL;
   BhxhDecisionRequest request = { 0 };
   guint purged = 99;
 
@@ -467,16 +493,20 @@ test_purge (Fixture       *f,
   request.outcome = BHXH_OUTCOME_ESCALATE;
   request.clerk = "lan";
   request.document = document;
-  request.today = &f->today;
   d1 = bhxh_store_decide (f->store, &request, &error);
   g_assert_no_error (error);
   request.declaration_id = "TK01-07901-000002";
   d2 = bhxh_store_decide (f->store, &request, &error);
   g_assert_no_error (error);
-  /* The first scan was 40 days ago, in another time zone. */
-  g_free (sql_text (f->path, "UPDATE documents SET scanned_at = strftime ('%Y-%m-%dT%H:%M:%S',"
-                             " 'now', '-40 days') || '+09:00' WHERE declaration_id = "
-                             "'TK01-00106-000001'"));
+  /* The first scan was 40 days ago by the desk's clock, in another time zone. */
+  now = bhxh_clock_now ();
+  then = g_date_time_add_days (now, -40);
+  tokyo = g_time_zone_new_offset (9 * 60 * 60);
+  then_tokyo = g_date_time_to_timezone (then, tokyo);
+  then_text = g_date_time_format (then_tokyo, "%Y-%m-%dT%H:%M:%S%:z");
+  update = g_strdup_printf ("UPDATE documents SET scanned_at = '%s' WHERE declaration_id = "
+                            "'TK01-00106-000001'", then_text);
+  g_free (sql_text (f->path, update));
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM documents WHERE payload LIKE "
                                      "'%001090012345%'"), ==, 2);
 
@@ -580,6 +610,7 @@ main (int   argc,
 
   g_test_add_func ("/auth/hash", test_hash);
   g_test_add_func ("/auth/hash-interactive", test_hash_interactive);
+  g_test_add_func ("/auth/hash-hook", test_hash_hook);
   g_test_add_func ("/auth/migrate-v1", test_migrate_v1);
 #define ADD(path, func) g_test_add ("/auth/" path, Fixture, NULL, setup, func, teardown)
   ADD ("legacy-mode", test_legacy_mode);

@@ -12,6 +12,7 @@
 #include "core/bhxh-document.h"
 #include "core/bhxh-text.h"
 #include "store/bhxh-crypt.h"
+#include "core/bhxh-clock.h"
 #include "store/bhxh-store.h"
 #include "store-fixtures.h"
 
@@ -53,6 +54,8 @@ setup (Fixture       *f,
   f->path = g_build_filename (f->dir, "desk.db", NULL);
   f->mirror = g_strconcat (f->path, "-mirror", NULL);
   g_assert_true (bhxh_date_parse (FIXTURE_TODAY, &f->today, NULL));
+  /* The clock reads that day, 09:00 in Vietnam, and ticks on from there. */
+  g_assert_true (bhxh_clock_pin_text (FIXTURE_TODAY, NULL));
   key_file = fixture_write (f->dir, "desk.key", SECRET "\n");
   f->key = data != NULL ? NULL : bhxh_crypt_key_from_file (key_file, &error);
   g_assert_no_error (error);
@@ -93,10 +96,10 @@ load_and_decide (Fixture *f)
   g_autoptr(BhxhDecision) rejected = NULL;
   const char *reasons[] = { "person-absent", NULL };
   BhxhDecisionRequest approve = {
-    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, card, &f->today,
+    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, card,
   };
   BhxhDecisionRequest reject = {
-    "TK01-07901-000002", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, &f->today,
+    "TK01-07901-000002", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL,
   };
   guint64 rows = 0;
   guint imported = 0;
@@ -653,7 +656,7 @@ crash_child (Fixture *f,
     {
       g_autofree char *id = g_strdup_printf ("K-%u", i);
       BhxhDecisionRequest request = {
-        id, BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, &f->today,
+        id, BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL,
       };
       g_autoptr(GError) error = NULL;
       BhxhDecision *decision = bhxh_store_decide (store, &request, &error);

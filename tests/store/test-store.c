@@ -6,6 +6,7 @@
 
 #include "core/bhxh-document.h"
 #include "store/bhxh-auth.h"
+#include "core/bhxh-clock.h"
 #include "store/bhxh-store.h"
 #include "store/bhxh-store-private.h"
 #include "store-fixtures.h"
@@ -45,6 +46,8 @@ setup (Fixture       *f,
   f->dir = fixture_tmpdir ();
   f->path = g_build_filename (f->dir, "desk.db", NULL);
   g_assert_true (bhxh_date_parse (FIXTURE_TODAY, &f->today, NULL));
+  /* The clock reads that day, 09:00 in Vietnam, and ticks on from there. */
+  g_assert_true (bhxh_clock_pin_text (FIXTURE_TODAY, NULL));
   fixture_open (f);
   if (data == NULL)
     return;
@@ -201,7 +204,7 @@ test_decide_race (Fixture       *f,
   g_autoptr(BhxhDecision) first = NULL;
   g_autoptr(BhxhDecision) second = NULL;
   BhxhDecisionRequest request = {
-    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, NULL, &f->today,
+    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, NULL,
   };
 
   g_assert_no_error (error);
@@ -372,7 +375,6 @@ test_declarations_import (Fixture       *f,
   g_clear_error (&error);
 
   /* Decided here: a new import of the same file leaves it alone. */
-  request.today = &f->today;
   decision = bhxh_store_decide (f->store, &request, &error);
   g_assert_no_error (error);
   g_assert_true (bhxh_store_import_declarations (f->store, json, &imported, &error));
@@ -497,7 +499,7 @@ decide (Fixture             *f,
         GError             **error)
 {
   BhxhDecisionRequest request = {
-    id, outcome, "lan", reasons, note, override, NULL, &f->today,
+    id, outcome, "lan", reasons, note, override, NULL,
   };
 
   return bhxh_store_decide (f->store, &request, error);
@@ -594,7 +596,7 @@ test_decide_countersigned (Fixture       *f,
   g_autoptr(JsonNode) node = NULL;
   BhxhDecisionRequest request = {
     "TK01-00105-000006", BHXH_OUTCOME_APPROVE, "hung", NULL,
-    "Giấy khai sinh và sổ hộ khẩu đã đối chiếu", TRUE, NULL, &f->today,
+    "Giấy khai sinh và sổ hộ khẩu đã đối chiếu", TRUE, NULL,
   };
 
   g_assert_true (bhxh_store_add_user (f->store, "hung", "Trần Văn Hùng", "supervisor", &error));
@@ -621,7 +623,7 @@ test_decide_durable (Fixture       *f,
   g_autoptr(BhxhDocument) card = scan (FIXTURE_CCCD_AN);
   const char *duplicate[] = { "duplicate", "other", NULL };
   BhxhDecisionRequest request = {
-    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, card, &f->today,
+    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, card,
   };
   g_autofree char *payload = NULL;
   g_autofree char *account = NULL;

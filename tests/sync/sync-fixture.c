@@ -182,7 +182,7 @@ sync_fixture_decide (SyncFixture *f,
     {
       BhxhDeclaration *d = g_ptr_array_index (open, i);
       BhxhDecisionRequest request = {
-        d->id, BHXH_OUTCOME_REJECT, "lan", reasons, "Hồ sơ chưa đủ", FALSE, NULL, NULL,
+        d->id, BHXH_OUTCOME_REJECT, "lan", reasons, "Hồ sơ chưa đủ", FALSE, NULL,
       };
       g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, &error);
 

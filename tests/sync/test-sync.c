@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/bhxh-clock.h"
 #include "sync/bhxh-sync-log.h"
 #include "sync/bhxh-sync-private.h"
 #include "sync/bhxh-sync-safety.h"
@@ -294,7 +295,7 @@ test_refusal_and_conflict (SyncFixture   *f,
   guint imported = 0;
   static const char * const reasons[] = { "other", NULL };
   BhxhDecisionRequest request = {
-    "TK01-00106-777777", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, NULL,
+    "TK01-00106-777777", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL,
   };
   g_autoptr(JsonNode) declarations = json_from_string (
     "{\"format\":\"bhxh-declarations/1\",\"declarations\":[{\"id\":\"TK01-00106-777777\","
@@ -352,7 +353,7 @@ test_refusal_detail_vietnamese (SyncFixture   *f,
   guint imported = 0;
   static const char * const reasons[] = { "other", NULL };
   BhxhDecisionRequest request = {
-    "TK01-00106-888888", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, NULL,
+    "TK01-00106-888888", BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL,
   };
   g_autoptr(JsonNode) declarations = json_from_string (
     "[{\"id\":\"TK01-00106-888888\",\"kind\":\"register\",\"office_code\":\"00106\","
@@ -631,7 +632,7 @@ test_safety_stops (SyncFixture   *f,
   g_autoptr(BhxhSafety) old = NULL;
   g_autoptr(BhxhSafety) none = NULL;
   g_autoptr(GPtrArray) uuids = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(GDateTime) in_2_days = NULL;
   g_autoptr(GDateTime) in_9_days = NULL;
   g_autoptr(GError) error = NULL;
@@ -644,7 +645,7 @@ test_safety_stops (SyncFixture   *f,
   sync_fixture_start_sim (f, "--demo=10", NULL);
   pull = sync_fixture_run (f, f->store);
   g_clear_pointer (&now, g_date_time_unref);
-  now = g_date_time_new_now_local ();
+  now = bhxh_clock_now ();
   in_2_days = g_date_time_add_days (now, 2);
   in_9_days = g_date_time_add_days (now, 9);
   fresh = bhxh_sync_safety_check (f->store, now);
