@@ -473,6 +473,8 @@ bhxh_cmd_decide (int    argc,
   bhxh_json_add_string (b, "status", bhxh_status_to_string (declaration->status));
   bhxh_json_add_date_time (b, "decided_at", decision->decided_at);
   bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
+  json_builder_set_member_name (b, "without_document");
+  json_builder_add_boolean_value (b, decision->without_document);
   json_builder_end_object (b);
   node = json_builder_get_root (b);
   bhxh_cli_print_json (node);

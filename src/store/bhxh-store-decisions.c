@@ -9,7 +9,8 @@
 
 #define DECISION_COLUMNS \
   "c.uuid, c.declaration_id, c.outcome, c.clerk, c.decided_at, c.reason_codes, c.note, " \
-  "c.override, c.countersigned_by, c.mirror_version, c.verdict, o.state, o.detail"
+  "c.override, c.countersigned_by, c.mirror_version, c.verdict, o.state, o.detail, " \
+  "c.document_checked"
 #define DECISION_FROM "FROM decisions c LEFT JOIN outbox o ON o.decision_uuid = c.uuid "
 
 static gboolean
@@ -49,6 +50,9 @@ decision_from_row (sqlite3_stmt *stmt)
                                  &decision->outbox_state))
     decision->outbox_state = BHXH_OUTBOX_PENDING;
   decision->outbox_detail = _bhxh_column_dup (stmt, 12);
+  /* Before schema 4 nobody recorded it: not claimed either way. */
+  decision->without_document = sqlite3_column_type (stmt, 13) != SQLITE_NULL &&
+                               sqlite3_column_int (stmt, 13) == 0;
 
   return decision;
 }
@@ -198,13 +202,37 @@ blocking_reasons (const BhxhCheck *check)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* Everything decide() checks before it writes. */
+/* Whether an identity document of the person was recorded for the
+ * declaration by an earlier decision (an escalation after a scan). */
+static gboolean
+has_recorded_document (BhxhStore  *self,
+                       const char *declaration_id)
+{
+  sqlite3_stmt *stmt = _bhxh_store_prepare (self,
+    "SELECT 1 FROM documents WHERE declaration_id = ?1 LIMIT 1", NULL);
+  gboolean found;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, declaration_id, -1, SQLITE_STATIC);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+static gboolean is_supervisor (BhxhStore  *self,
+                               const char *login);
+
+/* Everything decide() checks before it writes: the counter's rules, the same
+ * for every caller (counter, supervisor page, CLI, bundle import). Sets
+ * *document_checked. */
 static gboolean
 check_request (BhxhStore                  *self,
                const BhxhDecisionRequest  *request,
                const BhxhDeclaration      *d,
                guint                       n_codes,
                const BhxhCheck            *check,
+               gboolean                   *document_checked,
                GError                    **error)
 {
   gboolean open = d->status == BHXH_STATUS_PENDING || d->status == BHXH_STATUS_ESCALATED;
@@ -226,6 +254,34 @@ check_request (BhxhStore                  *self,
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
                    _("An override needs a note saying why"));
+      return FALSE;
+    }
+  /* The portal has cancelled it: nobody may approve or escalate it. */
+  if (request->outcome != BHXH_OUTCOME_REJECT && bhxh_check_has_reason (check, "expired"))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
+                   _("Declaration %s has expired (more than 10 days since it was confirmed) "
+                     "and the portal has cancelled it: it can only be rejected"), d->id);
+      return FALSE;
+    }
+  if (request->outcome == BHXH_OUTCOME_ESCALATE && n_codes == 0 && is_blank (request->note))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("An escalation needs a reason or a note telling the supervisor what "
+                     "to look at"));
+      return FALSE;
+    }
+  *document_checked = request->document != NULL || has_recorded_document (self, d->id);
+  /* Checking the person's document is the point of the counter: without
+   * one only a supervisor approves, with a note, and it shows. */
+  if (request->outcome == BHXH_OUTCOME_APPROVE && !*document_checked &&
+      !(request->override && is_supervisor (self, request->clerk)))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
+                   _("No identity document was checked for declaration %s: scan the "
+                     "person's ID card (for a child, the birth certificate; for a "
+                     "declaration sent by post, type the ID number from the copy received) "
+                     "before approving, or escalate it to a supervisor"), d->id);
       return FALSE;
     }
   if (request->outcome == BHXH_OUTCOME_APPROVE && check->verdict == BHXH_VERDICT_BLOCKED &&
@@ -266,6 +322,7 @@ typedef struct
   const char                *codes;
   const char                *now;
   const char                *day;
+  gboolean                   document_checked;
 } DecisionRow;
 
 /* An override decided by a supervisor (or an admin) carries their countersign. */
@@ -299,8 +356,8 @@ insert_decision (BhxhStore          *self,
 
   stmt = _bhxh_store_prepare (self,
     "INSERT INTO decisions (uuid, declaration_id, outcome, clerk, decided_at, decided_day, "
-    "reason_codes, note, override, mirror_version, verdict, countersigned_by) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", error);
+    "reason_codes, note, override, mirror_version, verdict, countersigned_by, "
+    "document_checked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
@@ -316,6 +373,7 @@ insert_decision (BhxhStore          *self,
   sqlite3_bind_text (stmt, 11, bhxh_verdict_to_string (row->check->verdict), -1, SQLITE_STATIC);
   if (request->override && is_supervisor (self, request->clerk))
     sqlite3_bind_text (stmt, 12, request->clerk, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 13, row->document_checked ? 1 : 0);
   if (!_bhxh_store_step_done (self, stmt, error))
     return FALSE;
 
@@ -431,6 +489,7 @@ decide_locked (BhxhStore                  *self,
   g_autofree char *uuid = NULL;
   BhxhDate today = bhxh_clock_day_of (now_time);
   DecisionRow row;
+  gboolean document_checked = FALSE;
   guint n_codes;
 
   d = bhxh_store_get_declaration (self, request->declaration_id, error);
@@ -440,12 +499,13 @@ decide_locked (BhxhStore                  *self,
   if (codes == NULL)
     return NULL;
   check = bhxh_store_check_declaration (self, d, request->document, &today, error);
-  if (check == NULL || !check_request (self, request, d, n_codes, check, error))
+  if (check == NULL ||
+      !check_request (self, request, d, n_codes, check, &document_checked, error))
     return NULL;
 
   uuid = g_uuid_string_random ();
   day = bhxh_date_to_iso (&today);
-  row = (DecisionRow) { request, d, check, uuid, codes, now, day };
+  row = (DecisionRow) { request, d, check, uuid, codes, now, day, document_checked };
   if (!insert_decision (self, &row, error) ||
       !insert_document (self, &row, error) ||
       !update_account (self, &row, error) ||
@@ -730,6 +790,8 @@ bhxh_decision_to_json (const BhxhDecision *decision)
   bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
   bhxh_json_add_string (b, "outbox_state", bhxh_outbox_state_to_string (decision->outbox_state));
   bhxh_json_add_string (b, "outbox_detail", decision->outbox_detail);
+  json_builder_set_member_name (b, "without_document");
+  json_builder_add_boolean_value (b, decision->without_document);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);

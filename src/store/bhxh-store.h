@@ -118,6 +118,7 @@ typedef struct
   BhxhVerdict   verdict;            /* what the rules said when deciding */
   BhxhOutboxState outbox_state;
   char         *outbox_detail;      /* the portal's reason for a refusal or conflict */
+  gboolean      without_document;   /* no identity document was checked for it */
 } BhxhDecision;
 
 typedef struct

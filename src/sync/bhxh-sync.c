@@ -279,6 +279,8 @@ bhxh_sync_decision_to_wire (const BhxhDecision *d)
   add_optional_string (b, "countersigned_by", d->countersigned_by);
   add_optional_string (b, "mirror_version", d->mirror_version);
   add_optional_string (b, "verdict", verdict_to_wire (d->verdict));
+  json_builder_set_member_name (b, "without_document");
+  json_builder_add_boolean_value (b, d->without_document);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

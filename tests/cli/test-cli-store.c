@@ -389,6 +389,7 @@ test_decide (Fixture       *f,
   g_auto(Run) escalate = { 0 };
   g_auto(Run) reject = { 0 };
   g_auto(Run) override = { 0 };
+  g_auto(Run) hung = { 0 };
   const char *keys[] = { "uuid", "declaration_id", "outcome", "status", "decided_at" };
   const char *an = "TK01-00106-000001";
   const char *trung = "TK01-00101-000005";
@@ -402,6 +403,11 @@ test_decide (Fixture       *f,
   REFUSED (1, "decide", f->db, trung, "approve", "--clerk", "lan");
   REFUSED (1, "decide", f->db, trung, "approve", "--override", "--clerk", "lan");
   REFUSED (1, "decide", f->db, an, "approve", "--payload", "not a card", "--clerk", "lan");
+  /* The counter's rules, for the CLI as for the window: no approval without
+   * the person's document, no escalation without a word for the supervisor. */
+  REFUSED (1, "decide", f->db, an, "approve", "--clerk", "lan");
+  REFUSED (1, "decide", f->db, an, "approve", "--override", "--note", "quen", "--clerk", "lan");
+  REFUSED (1, "decide", f->db, an, "escalate", "--clerk", "lan");
 
   RUN (&approve, "decide", f->db, an, "approve", "--payload", FIXTURE_CCCD_AN, "--clerk", "lan");
   g_assert_cmpint (approve.status, ==, 0);
@@ -414,15 +420,20 @@ test_decide (Fixture       *f,
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM documents"), ==, 1);
   REFUSED (1, "decide", f->db, an, "reject", "--reason", "duplicate", "--clerk", "lan");
 
-  RUN (&escalate, "decide", f->db, "TK01-07901-000002", "escalate", "--clerk", "lan");
+  RUN (&escalate, "decide", f->db, "TK01-07901-000002", "escalate", "--note", "Nhờ kiểm tra", "--clerk", "lan");
   g_assert_cmpstr (json_object_get_string_member (object (&escalate), "status"), ==,
                    "escalated");
   RUN (&reject, "decide", f->db, "TK01-07901-000002", "reject", "--reason", "duplicate",
        "--reason", "other", "--note", "Trùng với hồ sơ giấy", "--clerk", "hung");
   g_assert_cmpstr (json_object_get_string_member (object (&reject), "status"), ==, "rejected");
+  /* A supervisor may approve without a document, with a note: it shows. */
+  RUN (&hung, "users", "add", f->db, "hung", "--role", "supervisor", "--name", "Trần Văn Hùng",
+       "--no-password");
+  g_assert_cmpint (hung.status, ==, 0);
   RUN (&override, "decide", f->db, trung, "approve", "--override", "--note",
        "Đã chuyển mã từ BHXH Bộ Quốc phòng", "--clerk", "hung");
   g_assert_cmpint (override.status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (object (&override), "without_document"));
   g_assert_cmpint (sql_int (f->db, "SELECT override FROM decisions WHERE declaration_id = "
                                    "'TK01-00101-000005'"), ==, 1);
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM outbox WHERE state = 'pending'"),

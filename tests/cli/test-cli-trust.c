@@ -202,7 +202,7 @@ test_decide_without_accounts (Fixture       *f,
 {
   g_auto(Run) decide = { 0 };
 
-  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra", "--clerk", "lan");
   g_assert_cmpint (decide.status, ==, 0);
   g_assert_cmpstr (json_object_get_string_member (object (&decide), "status"), ==,
                    "escalated");
@@ -224,25 +224,25 @@ test_decide_with_accounts (Fixture       *f,
   init_accounts (f);
   decisions = sql_int (f->db, "SELECT count(*) FROM decisions");
 
-  RUN (&bare, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  RUN (&bare, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra", "--clerk", "lan");
   g_assert_cmpint (bare.status, ==, 1);
   g_assert_nonnull (strstr (bare.err, "BHXH_DESK_PASSWORD"));
-  RUN (&wrong, "not-the-password", "decide", f->db, "TK01-00106-000001", "escalate",
+  RUN (&wrong, "not-the-password", "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra",
        "--clerk", "lan");
   g_assert_cmpint (wrong.status, ==, 1);
   g_assert_nonnull (strstr (wrong.err, "Wrong login or password"));
   /* Signed in as root, deciding as lan: refused. */
-  RUN (&other, ADMIN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate",
+  RUN (&other, ADMIN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra",
        "--clerk", "lan", "--user", "root");
   g_assert_cmpint (other.status, ==, 1);
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM decisions"), ==, decisions);
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM declarations WHERE status = "
                                    "'pending' AND id = 'TK01-00106-000001'"), ==, 1);
 
-  RUN (&env, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  RUN (&env, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra", "--clerk", "lan");
   g_assert_cmpint (env.status, ==, 0);
   g_assert_cmpstr (json_object_get_string_member (object (&env), "status"), ==, "escalated");
-  RUN (&file, NULL, "decide", f->db, "TK01-07901-000002", "escalate", "--user", "lan",
+  RUN (&file, NULL, "decide", f->db, "TK01-07901-000002", "escalate", "--note", "Nhờ kiểm tra", "--user", "lan",
        "--password-file", f->lan_file);
   g_assert_cmpint (file.status, ==, 0);
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM decisions"), ==, decisions + 2);
@@ -286,11 +286,11 @@ test_users (Fixture       *f,
     {
       g_auto(Run) bad = { 0 };
 
-      RUN (&bad, "bad-password", "decide", f->db, "TK01-00106-000001", "escalate",
+      RUN (&bad, "bad-password", "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra",
            "--clerk", "lan");
       g_assert_cmpint (bad.status, ==, 1);
     }
-  RUN (&locked, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate",
+  RUN (&locked, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra",
        "--clerk", "lan");
   g_assert_cmpint (locked.status, ==, 1);
   g_assert_nonnull (strstr (locked.err, "locked"));
@@ -308,7 +308,7 @@ test_users (Fixture       *f,
 
   RUN (&unlock, ADMIN_PASSWORD, "users", "unlock", f->db, "lan", "--user", "root");
   g_assert_cmpint (unlock.status, ==, 0);
-  RUN (&again, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate",
+  RUN (&again, LAN_PASSWORD, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra",
        "--clerk", "lan");
   g_assert_cmpint (again.status, ==, 0);
 }
@@ -428,7 +428,7 @@ test_audit_uploaded (Fixture       *f,
       g_test_skip ("bhxh-portal-sim is not built");
       return;
     }
-  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan");
+  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra", "--clerk", "lan");
   g_assert_cmpint (decide.status, ==, 0);
   before = sql_int (f->db, "SELECT max (seq) FROM audit");
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM meta WHERE key = "
@@ -469,7 +469,7 @@ test_purge (Fixture       *f,
   g_auto(Run) early = { 0 };
   g_auto(Run) early_admin = { 0 };
 
-  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--clerk", "lan",
+  RUN (&decide, NULL, "decide", f->db, "TK01-00106-000001", "escalate", "--note", "Nhờ kiểm tra", "--clerk", "lan",
        "--payload", FIXTURE_CCCD_AN);
   g_assert_cmpint (decide.status, ==, 0);
   sql_exec (f->db, "UPDATE documents SET scanned_at = '2020-01-01T08:00:00+07:00'");
@@ -509,7 +509,7 @@ test_reassign (Fixture       *f,
   RUN (&minh, NULL, "users", "add", f->db, "minh", "--role", "clerk", "--name", "Trần Văn Minh",
        "--no-password");
   g_assert_cmpint (minh.status, ==, 0);
-  RUN (&escalate, NULL, "decide", f->db, "TK01-07901-000002", "escalate", "--clerk", "lan");
+  RUN (&escalate, NULL, "decide", f->db, "TK01-07901-000002", "escalate", "--note", "Nhờ kiểm tra", "--clerk", "lan");
   g_assert_cmpint (escalate.status, ==, 0);
   RUN (&open_mode, NULL, "reassign", f->db, "TK01-07901-000002", "--to", "minh");
   g_assert_cmpint (open_mode.status, ==, 0);
@@ -525,11 +525,12 @@ test_reassign (Fixture       *f,
   g_assert_cmpint (usage.status, ==, 2);
   RUN (&unknown, NULL, "reassign", f->db, "TK01-07901-000002", "--to", "nobody");
   g_assert_cmpint (unknown.status, !=, 0);
-  RUN (&approve, NULL, "decide", f->db, "TK01-00105-000007", "approve", "--clerk", "lan");
+  RUN (&approve, NULL, "decide", f->db, "TK01-00105-000007", "reject", "--reason", "other",
+       "--clerk", "lan");
   g_assert_cmpint (approve.status, ==, 0);
   RUN (&decided, NULL, "reassign", f->db, "TK01-00105-000007", "--to", "minh");
   g_assert_cmpint (decided.status, !=, 0);
-  g_assert_nonnull (strstr (decided.err, "already approved"));
+  g_assert_nonnull (strstr (decided.err, "already rejected"));
 
   init_accounts (f);
   audit = sql_int (f->db, "SELECT count(*) FROM audit WHERE action = 'declaration.reassign'");

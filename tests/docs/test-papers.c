@@ -554,12 +554,17 @@ make_store (const char *db)
   const char *reject_codes[] = { "name-mismatch", NULL };
   BhxhDecisionRequest reject = { "TK01-00106-000001", BHXH_OUTCOME_REJECT, "lan.nt",
                                  reject_codes, "Sai dấu ở tên đệm", FALSE, NULL };
+  static const char card_payload[] =
+    "079305001234||Trần Thị Bích Ngọc|02112005|Nữ|Nhà Bè|01012021";
+  g_autoptr(BhxhDocument) card = bhxh_document_parse_scan (card_payload, strlen (card_payload),
+                                                           NULL);
   BhxhDecisionRequest approve = { "TK01-00106-000002", BHXH_OUTCOME_APPROVE, "minh.pq",
-                                  NULL, "Đã đối chiếu bản gốc", TRUE, NULL };
+                                  NULL, "Đã đối chiếu bản gốc", TRUE, card };
   BhxhDecision *decision;
   guint n = 0;
 
   g_assert_no_error (error);
+  g_assert_nonnull (card);
   g_ptr_array_add (offices, &root_office);
   g_ptr_array_add (offices, &district_office);
   g_assert_true (bhxh_store_replace_offices (store, offices, &error));
@@ -676,6 +681,8 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  /* The fixtures' declarations were confirmed on 2026-11-20 and 21. */
+  g_assert_true (bhxh_clock_pin_text ("2026-11-23", NULL));
   tmpdir = g_dir_make_tmp ("bhxh-papers-XXXXXX", NULL);
   g_assert_nonnull (tmpdir);
 

@@ -500,11 +500,20 @@ decide_three (BhxhStore     *store,
   open = bhxh_store_list_declarations (store, &filter, error);
   if (open == NULL)
     return NULL;
+  /* Expired ones can only be rejected: decide three that are not. */
+  for (guint k = 0; k < open->len; k++)
+    {
+      BhxhDeclaration *d = g_ptr_array_index (open, k);
+
+      if (bhxh_declaration_days_left (d, &today) < 0)
+        g_ptr_array_remove_index (open, k--);
+    }
   g_assert_cmpuint (open->len, >=, 3);
   for (guint i = 0; i < 3; i++)
     {
       const BhxhDeclaration *d = g_ptr_array_index (open, i);
       const char *codes[] = { ((BhxhReasonCode *) g_ptr_array_index (reasons, 0))->code, NULL };
+      g_autoptr(BhxhDocument) card = bhxh_document_new (BHXH_DOCUMENT_CCCD);
       BhxhDecisionRequest request = {
         .declaration_id = d->id,
         .outcome = outcomes[i],
@@ -512,8 +521,16 @@ decide_three (BhxhStore     *store,
         .reason_codes = outcomes[i] == BHXH_OUTCOME_REJECT ? codes : NULL,
         .note = "đã đối chiếu bản gốc",
         .override = outcomes[i] == BHXH_OUTCOME_APPROVE,
+        .document = card,
       };
-      g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, error);
+      g_autoptr(BhxhDecision) decision = NULL;
+
+      /* The clerk scanned the person's card. */
+      card->id_number = g_strdup (d->id_number);
+      card->full_name = g_strdup (d->full_name);
+      card->birth_date = d->birth_date;
+      card->sex = d->sex;
+      decision = bhxh_store_decide (store, &request, error);
 
       if (decision == NULL)
         return NULL;
@@ -529,8 +546,10 @@ decided_three_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_nonnull (bhxh_worker_run_finish (BHXH_WORKER (user_data), result, &error));
+  gpointer ids = bhxh_worker_run_finish (BHXH_WORKER (user_data), result, &error);
+
   g_assert_no_error (error);
+  g_assert_nonnull (ids);
   g_object_set_data (G_OBJECT (user_data), "decided", GINT_TO_POINTER (1));
 }
 

@@ -8,6 +8,7 @@
 #include "core/bhxh-document.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
+#include "store-documents.h"
 #include "sync/bhxh-sync-log.h"
 #include "store-fixtures.h"
 
@@ -118,13 +119,18 @@ decide (Fixture     *f,
         gboolean     override,
         GError     **error)
 {
+  g_autoptr(BhxhDocument) document = NULL;
   BhxhDecisionRequest request = { 0 };
 
   request.declaration_id = id;
   request.outcome = outcome;
   request.clerk = clerk;
   request.override = override;
-  request.note = override ? "Đã kiểm tra hồ sơ giấy" : NULL;
+  request.note = override ? "Đã kiểm tra hồ sơ giấy"
+               : outcome == BHXH_OUTCOME_ESCALATE ? "Nhờ giám sát viên xem" : NULL;
+  /* A clerk's approval follows a scan of the person's card. */
+  if (outcome == BHXH_OUTCOME_APPROVE && !override)
+    request.document = document = fixture_document_for (f->store, id);
 
   return bhxh_store_decide (f->store, &request, error);
 }
@@ -494,6 +500,7 @@ test_purge (Fixture       *f,
   request.outcome = BHXH_OUTCOME_ESCALATE;
   request.clerk = "lan";
   request.document = document;
+  request.note = "Ảnh trên thẻ mờ";
   d1 = bhxh_store_decide (f->store, &request, &error);
   g_assert_no_error (error);
   request.declaration_id = "TK01-07901-000002";

@@ -9,6 +9,7 @@
 #include "core/bhxh-clock.h"
 #include "store/bhxh-store.h"
 #include "store/bhxh-store-private.h"
+#include "store-documents.h"
 #include "store-fixtures.h"
 
 /* The store on real sqlite files: opening and migrating, declarations,
@@ -132,7 +133,7 @@ test_open_migrate (Fixture       *f,
   reopen (f);
   value = bhxh_store_dup_meta (f->store, "office");
   g_assert_cmpstr (value, ==, "00106");
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 4);
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 0);
@@ -203,8 +204,9 @@ test_decide_race (Fixture       *f,
   g_autoptr(BhxhStore) other = bhxh_store_open (f->path, &error);
   g_autoptr(BhxhDecision) first = NULL;
   g_autoptr(BhxhDecision) second = NULL;
+  g_autoptr(BhxhDocument) card = fixture_document_for (f->store, "TK01-00106-000001");
   BhxhDecisionRequest request = {
-    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, NULL,
+    "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan", NULL, NULL, FALSE, card,
   };
 
   g_assert_no_error (error);
@@ -498,10 +500,17 @@ decide (Fixture             *f,
         gboolean             override,
         GError             **error)
 {
+  g_autoptr(BhxhDocument) document = NULL;
   BhxhDecisionRequest request = {
     id, outcome, "lan", reasons, note, override, NULL,
   };
 
+  /* An escalation says what to look at. */
+  if (outcome == BHXH_OUTCOME_ESCALATE && reasons == NULL && note == NULL)
+    request.note = "Nhờ giám sát viên xem";
+  /* The clerk checked the person's document before approving. */
+  if (outcome == BHXH_OUTCOME_APPROVE)
+    request.document = document = fixture_document_for (f->store, id);
   return bhxh_store_decide (f->store, &request, error);
 }
 
@@ -570,9 +579,31 @@ test_decide_rules (Fixture       *f,
   assert_refused (f, "TK01-00101-000005", BHXH_OUTCOME_APPROVE, NULL, "checked", FALSE,
                   BHXH_STORE_ERROR_NOT_ALLOWED);
 
+  /* No document checked: refused, for a clerk even with an override; an
+   * escalation says what the supervisor should look at. */
+  {
+    BhxhDecisionRequest bare = { "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan" };
+    BhxhDecisionRequest bare_override = { "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan",
+                                          NULL, "Người quen", TRUE };
+    BhxhDecisionRequest mute = { "TK01-00106-000001", BHXH_OUTCOME_ESCALATE, "lan" };
+
+    g_assert_null (bhxh_store_decide (f->store, &bare, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+    g_clear_error (&error);
+    g_assert_null (bhxh_store_decide (f->store, &bare_override, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+    g_clear_error (&error);
+    g_assert_null (bhxh_store_decide (f->store, &mute, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+    g_clear_error (&error);
+    g_assert_cmpint (count_rows (f, "decisions"), ==, 0);
+  }
+
   approved = decide (f, "TK01-00106-000001", BHXH_OUTCOME_APPROVE, NULL, NULL, FALSE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (approved->verdict, ==, BHXH_VERDICT_NEEDS_ATTENTION);
+  /* The card matches the declaration and the registry. */
+  g_assert_cmpint (approved->verdict, ==, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_false (approved->without_document);
   g_assert_cmpstr (approved->mirror_version, ==, "2026-11");
   g_assert_cmpint (approved->outbox_state, ==, BHXH_OUTBOX_PENDING);
   g_assert_true (g_uuid_string_is_valid (approved->uuid));
@@ -604,9 +635,13 @@ test_decide_countersigned (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpint (decision->verdict, ==, BHXH_VERDICT_BLOCKED);
   g_assert_cmpstr (decision->countersigned_by, ==, "hung");
+  /* A supervisor's approval of a child nobody scanned a paper for: it shows. */
+  g_assert_true (decision->without_document);
   node = bhxh_decision_to_json (decision);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node),
                                                   "countersigned_by"), ==, "hung");
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (node),
+                                                 "without_document"));
 }
 
 static void

@@ -132,8 +132,9 @@ class Harness:
         if kind < 0.8:
             return ["decide", self.db, declaration_id, "escalate",
                     "--note", "Cần lãnh đạo xem lại", "--clerk", "lan"]
+        # Nobody scanned a card here: only a supervisor approves, with a note.
         return ["decide", self.db, declaration_id, "approve", "--override",
-                "--note", "Đã đối chiếu bản giấy", "--clerk", "lan"]
+                "--note", "Đã đối chiếu bản giấy", "--clerk", "hung"]
 
     # setup
 
@@ -145,8 +146,13 @@ class Harness:
                      "--pull")
         if r.returncode != 0:
             raise RuntimeError("first pull failed: %s" % r.stderr.decode())
+        r = self.run("users", "add", self.db, "hung", "--role", "supervisor",
+                     "--name", "Trần Văn Hùng", "--no-password")
+        if r.returncode != 0:
+            raise RuntimeError("users add failed: %s" % r.stderr.decode())
         r = self.run("queue", self.db, "--status", "pending")
-        self.open_ids = [d["id"] for d in json.loads(r.stdout)]
+        # Expired declarations can only be rejected: leave them out.
+        self.open_ids = [d["id"] for d in json.loads(r.stdout) if d.get("days_left", 0) >= 0]
         self.rng.shuffle(self.open_ids)
         self.calibrate()
 
