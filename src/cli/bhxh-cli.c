@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <unistd.h>
+#include <glib/gi18n.h>
 
 #include "bhxh-cli.h"
 
@@ -33,6 +34,18 @@ bhxh_cli_fail (int         exit_code,
   print_error_line (message);
 
   return exit_code;
+}
+
+/* Output files: the CLI never replaces an existing file unless told to
+ * (--force); the store refuses its own files whatever the flag says. */
+int
+bhxh_cli_check_new_output (const char *path,
+                           gboolean    force)
+{
+  if (force || !g_file_test (path, G_FILE_TEST_EXISTS))
+    return BHXH_EXIT_OK;
+  return bhxh_cli_fail (BHXH_EXIT_INPUT, _("“%s” already exists: add --force to replace it"),
+                        path);
 }
 
 int

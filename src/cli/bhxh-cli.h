@@ -27,6 +27,8 @@ int   bhxh_cli_fail          (int             exit_code,
                               const char     *format,
                               ...) G_GNUC_PRINTF (2, 3);
 int   bhxh_cli_fail_error    (const GError   *error);
+int   bhxh_cli_check_new_output (const char *path,
+                                 gboolean    force);
 int   bhxh_cli_usage         (const char     *usage);
 void  bhxh_cli_print_json    (JsonNode       *node);
 void  bhxh_cli_print_json_line (JsonNode     *node);

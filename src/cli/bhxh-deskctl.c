@@ -24,12 +24,12 @@ static const BhxhCommand commands[] = {
   { "reassign",     bhxh_cmd_reassign,
     "reassign DB DECLARATION-ID --to CLERK [--user LOGIN [--password-file FILE]]" },
   { "print",        bhxh_cmd_print,
-    "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf | "
-    "print daily-report DB --date YYYY-MM-DD --output FILE.pdf" },
+    "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf [--force] | "
+    "print daily-report DB --date YYYY-MM-DD --output FILE.pdf [--force]" },
   { "sync",         bhxh_cmd_sync,
     "sync DB --portal URL [--token-file FILE] [--pull] [--push] | sync DB --status|--log" },
   { "bundle",       bhxh_cmd_bundle,
-    "bundle export|import DB FILE --token-file FILE" },
+    "bundle export|import DB FILE --token-file FILE [--force]" },
   { "users",        bhxh_cmd_users,
     "users init|add|passwd|list|unlock|settings DB … (bhxh-deskctl users for details)" },
   { "audit",        bhxh_cmd_audit,

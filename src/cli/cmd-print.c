@@ -11,8 +11,8 @@
  * file and renamed, so a failure leaves no file behind. */
 
 #define PRINT_USAGE \
-  "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf | " \
-  "print daily-report DB --date YYYY-MM-DD --output FILE.pdf"
+  "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf [--force] | " \
+  "print daily-report DB --date YYYY-MM-DD --output FILE.pdf [--force]"
 
 int
 bhxh_cmd_print (int    argc,
@@ -24,8 +24,10 @@ bhxh_cmd_print (int    argc,
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *output = NULL;
   g_autofree char *date = NULL;
+  gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, NULL, "FILE.pdf" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date, NULL, "YYYY-MM-DD" },
     { NULL }
   };
@@ -52,6 +54,8 @@ bhxh_cmd_print (int    argc,
       key = argv[3];
     }
 
+  if ((rc = bhxh_cli_check_new_output (output, force)) != BHXH_EXIT_OK)
+    return rc;
   store = bhxh_store_open (argv[2], &error);
   if (store == NULL)
     return bhxh_cli_fail_error (error);

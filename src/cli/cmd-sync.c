@@ -20,7 +20,7 @@
   "[--client-cert FILE] [--client-key FILE] [--proxy URL] [--office CODE] [--timeout SEC] " \
   "[--retries N] [--batch N] | sync DB --status | sync DB --log [--since ISO] [--csv]"
 #define BUNDLE_USAGE \
-  "bundle export DB FILE --token-file FILE [--workstation ID] | " \
+  "bundle export DB FILE --token-file FILE [--workstation ID] [--force] | " \
   "bundle import DB FILE --token-file FILE"
 
 static GBytes *
@@ -229,9 +229,11 @@ bhxh_cmd_bundle (int    argc,
                  char **argv)
 {
   g_autofree char *token_file = NULL, *workstation = NULL;
+  gboolean force = FALSE;
   GOptionEntry entries[] = {
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, NULL, "FILE" },
     { "workstation", 0, 0, G_OPTION_ARG_STRING, &workstation, NULL, "ID" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
     { NULL }
   };
   g_autoptr(BhxhStore) store = NULL;
@@ -244,6 +246,9 @@ bhxh_cmd_bundle (int    argc,
   if (argc != 4 || token_file == NULL
       || (!g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "import")))
     return bhxh_cli_usage (BUNDLE_USAGE);
+  if (g_str_equal (argv[1], "export") &&
+      (rc = bhxh_cli_check_new_output (argv[3], force)) != BHXH_EXIT_OK)
+    return rc;
   key = read_token (token_file, &error);
   if (key == NULL)
     return bhxh_cli_fail_error (error);

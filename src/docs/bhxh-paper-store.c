@@ -259,6 +259,8 @@ bhxh_paper_print_from_store (BhxhStore      *store,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (output != NULL, FALSE);
 
+  if (!bhxh_store_check_output (store, output, error))
+    return FALSE;
   paper = bhxh_paper_new (error);
   if (paper == NULL)
     return FALSE;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <sys/statvfs.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "core/bhxh-clock.h"
 #include "bhxh-store-private.h"
@@ -554,6 +555,56 @@ bhxh_store_get_path (BhxhStore *self)
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
 
   return self->path;
+}
+
+static gboolean
+same_file (const GStatBuf *target,
+           const char     *path)
+{
+  GStatBuf st;
+
+  return path != NULL && g_stat (path, &st) == 0 &&
+         st.st_dev == target->st_dev && st.st_ino == target->st_ino;
+}
+
+/**
+ * bhxh_store_check_output:
+ * @path: a file about to be written (a paper, a bundle, an export)
+ *
+ * No output ever overwrites the store: refuses @path when it is one of the
+ * store's own files (the database, the mirror, their journals), by any name
+ * (same device and inode: a link or another spelling is caught too).
+ *
+ * Returns: %TRUE when @path may be written, or %FALSE with @error set
+ */
+gboolean
+bhxh_store_check_output (BhxhStore   *self,
+                         const char  *path,
+                         GError     **error)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  GStatBuf target;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_stat (path, &target) != 0)
+    return TRUE;   /* a new file cannot be one of ours */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *main_file = g_strconcat (self->path, suffixes[i], NULL);
+      g_autofree char *mirror = self->mirror_path != NULL
+                                ? g_strconcat (self->mirror_path, suffixes[i], NULL) : NULL;
+
+      if (same_file (&target, main_file) || same_file (&target, mirror))
+        {
+          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
+                       _("“%s” is the desk's own database: choose another file to write"),
+                       path);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 /* Meta. */

@@ -143,6 +143,9 @@ G_DECLARE_FINAL_TYPE (BhxhStore, bhxh_store, BHXH, STORE, GObject)
 BhxhStore       *bhxh_store_open                   (const char           *path,
                                                     GError              **error);
 const char      *bhxh_store_get_path               (BhxhStore            *self);
+gboolean         bhxh_store_check_output           (BhxhStore            *self,
+                                                    const char           *path,
+                                                    GError              **error);
 
 /* Registry mirror: a sibling file "<path>-mirror", replaced atomically. */
 gboolean         bhxh_store_import_mirror          (BhxhStore            *self,

@@ -85,6 +85,8 @@ bhxh_sync_export_decisions (BhxhStore   *store,
                              "or give it explicitly."));
       return FALSE;
     }
+  if (!bhxh_store_check_output (store, file, error))
+    return FALSE;
   lock = _bhxh_sync_lock (db_path, error);
   if (lock < 0)
     return FALSE;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <unistd.h>
+
 #include <string.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -381,6 +383,40 @@ assert_refused (Fixture            *f,
 #define REFUSED(status, ...) \
   assert_refused (f, (status), (const char * const []) { __VA_ARGS__, NULL })
 
+/* No output ever overwrites the store, and none replaces a file unless
+ * told to. */
+static void
+test_outputs (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(Run) reject = { 0 };
+  g_auto(Run) first = { 0 };
+  g_auto(Run) forced = { 0 };
+  g_autofree char *pdf = g_build_filename (f->dir, "tu-choi.pdf", NULL);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *link = g_build_filename (f->dir, "link.pdf", NULL);
+  const char *id = "TK01-07901-000002";
+
+  RUN (&reject, "decide", f->db, id, "reject", "--reason", "duplicate", "--clerk", "lan");
+  g_assert_cmpint (reject.status, ==, 0);
+
+  REFUSED (1, "print", "rejection", f->db, id, "--output", f->db);
+  REFUSED (1, "print", "rejection", f->db, id, "--output", f->db, "--force");
+  if (g_file_test (wal, G_FILE_TEST_EXISTS))
+    REFUSED (1, "print", "rejection", f->db, id, "--output", wal, "--force");
+  g_assert_cmpint (symlink (f->db, link), ==, 0);
+  REFUSED (1, "print", "daily-report", f->db, "--date", FIXTURE_TODAY, "--output", link,
+           "--force");
+  REFUSED (1, "bundle", "export", f->db, f->db, "--token-file", f->db, "--force");
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM decisions"), ==, 1);
+
+  RUN (&first, "print", "rejection", f->db, id, "--output", pdf);
+  g_assert_cmpint (first.status, ==, 0);
+  REFUSED (1, "print", "rejection", f->db, id, "--output", pdf);
+  RUN (&forced, "print", "rejection", f->db, id, "--output", pdf, "--force");
+  g_assert_cmpint (forced.status, ==, 0);
+}
+
 static void
 test_decide (Fixture       *f,
              gconstpointer  data)
@@ -483,6 +519,7 @@ main (int   argc,
   g_test_add ("/cli/verify-no-candidate", Fixture, NULL, setup, test_verify_no_candidate,
               teardown);
   g_test_add ("/cli/decide", Fixture, "loaded", setup, test_decide, teardown);
+  g_test_add ("/cli/outputs", Fixture, "loaded", setup, test_outputs, teardown);
   g_test_add ("/cli/decide-safety-stop", Fixture, "loaded", setup, test_decide_safety_stop,
               teardown);
 
