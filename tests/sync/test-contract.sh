@@ -7,7 +7,7 @@
 #
 # Usage: test-contract.sh SPEC PORTAL_SIM   (BHXH_DESKCTL in the environment)
 # Node packages: $BHXH_NODE_PREFIX (default ~/.cache/bhxh-desk-node), filled by
-#   npm install --prefix ~/.cache/bhxh-desk-node @stoplight/prism-cli@5 @redocly/cli@2
+#   .ci/install-node-tools (the versions in tests/sync/node/package.json)
 set -u
 
 SPEC=$1
@@ -20,10 +20,12 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npx >/dev/null 2>&1; then
   echo "1..0 # SKIP node/npx not installed"
   exit 0
 fi
-if [ ! -x "$BIN/prism" ] || [ ! -x "$BIN/redocly" ]; then
-  npm install --prefix "$NODE_PREFIX" --no-audit --no-fund --loglevel=error \
-    @stoplight/prism-cli@5 @redocly/cli@2 >&2 || { echo "Bail out! npm install failed"; exit 1; }
+if ! command -v curl >/dev/null 2>&1; then
+  echo "1..0 # SKIP curl not installed (.ci/install-deps installs it)"
+  exit 0
 fi
+BHXH_NODE_PREFIX=$NODE_PREFIX "$(dirname "$0")/../../.ci/install-node-tools" >&2 \
+  || { echo "Bail out! npm install failed"; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bhxh-contract-XXXXXX")
 PIDS=()
