@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "core/bhxh-clock.h"
+#include "core/bhxh-json.h"
 #include "bhxh-cli.h"
 
 /* bhxh-deskctl clock: the office's clock, as every decision is dated by it
@@ -20,6 +21,7 @@ bhxh_cmd_clock (int    argc,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *now_text = NULL;
   g_autofree char *today_text = NULL;
+  g_autofree char *offset = NULL;
   BhxhDate today;
   int status;
 
@@ -32,13 +34,11 @@ bhxh_cmd_clock (int    argc,
   now_text = bhxh_clock_format_iso (now);
   today = bhxh_clock_day_of (now);
   today_text = bhxh_date_to_iso (&today);
+  offset = g_date_time_format (now, "%:z");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "now");
-  json_builder_add_string_value (b, now_text);
-  json_builder_set_member_name (b, "today");
-  json_builder_add_string_value (b, today_text);
-  json_builder_set_member_name (b, "utc_offset");
-  json_builder_add_string_value (b, "+07:00");
+  bhxh_json_add_string (b, "now", now_text);
+  bhxh_json_add_string (b, "today", today_text);
+  bhxh_json_add_string (b, "utc_offset", offset);
   json_builder_set_member_name (b, "pinned");
   json_builder_add_boolean_value (b, bhxh_clock_is_pinned ());
   json_builder_set_member_name (b, "test_hooks");

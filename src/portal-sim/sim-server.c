@@ -631,8 +631,7 @@ handle_bundle_inbound (SimServer         *self,
 {
   g_autoptr(GBytes) key = token_key (msg);
   g_autoptr(JsonNode) payload = NULL;
-  g_autoptr(GDateTime) now = bhxh_clock_now ();
-  g_autofree char *created = g_date_time_format (now, "%FT%T%:z");
+  g_autofree char *created = bhxh_clock_now_iso ();
   g_autofree char *cursor = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GBytes) bytes = NULL;

@@ -175,14 +175,6 @@ next_seq (SimStore *self)
   return seq;
 }
 
-static char *
-now_iso (void)
-{
-  g_autoptr(GDateTime) now = bhxh_clock_now ();
-
-  return g_date_time_format (now, "%FT%T%:z");
-}
-
 /* ---- accounts ---------------------------------------------------------- */
 
 gboolean
@@ -558,7 +550,7 @@ sim_store_publish_mirror (SimStore    *self,
 {
   g_autoptr(GBytes) previous = NULL;
   g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, jsonl);
-  g_autofree char *published = now_iso ();
+  g_autofree char *published = bhxh_clock_now_iso ();
   sqlite3_stmt *stmt = prepare (self, "SELECT body FROM mirror_versions ORDER BY n DESC LIMIT 1");
   gsize len;
   const void *data;
@@ -932,7 +924,7 @@ sim_store_submit_decision (SimStore   *self,
     {
       g_autofree char *ack = g_strdup_printf ("ACK-%08" G_GINT64_FORMAT,
         query_int (self, "SELECT coalesce(max(rowid), 0) + 1 FROM decisions", NULL));
-      g_autofree char *at = now_iso ();
+      g_autofree char *at = bhxh_clock_now_iso ();
 
       result = result_new (uuid, "accepted", NULL, NULL);
       json_object_set_string_member (result, "ack_id", ack);

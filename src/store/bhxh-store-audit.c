@@ -50,7 +50,7 @@ _bhxh_store_audit_append (BhxhStore   *self,
                           GError     **error)
 {
   g_autofree char *prev_hash = NULL;
-  g_autofree char *at = _bhxh_now_string ();
+  g_autofree char *at = bhxh_clock_now_iso ();
   g_autofree char *hash = NULL;
   sqlite3_stmt *stmt;
   gint64 seq = 1;
@@ -433,7 +433,7 @@ bhxh_store_purge_documents (BhxhStore  *self,
   guint setting = bhxh_store_get_setting (self, BHXH_META_RETENTION_DAYS);
   g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(GDateTime) cutoff = NULL;
-  g_autofree char *now_text = _bhxh_time_to_string (now);
+  g_autofree char *now_text = bhxh_clock_format_iso (now);
   g_autofree char *detail = NULL;
   g_autofree char *actor = NULL;
   sqlite3_stmt *stmt;

@@ -484,7 +484,7 @@ decide_locked (BhxhStore                  *self,
   /* The decision's day is the office's day of its instant: one clock. */
   g_autoptr(GDateTime) now_time = bhxh_clock_now ();
   g_autofree char *codes = NULL;
-  g_autofree char *now = _bhxh_time_to_string (now_time);
+  g_autofree char *now = bhxh_clock_format_iso (now_time);
   g_autofree char *day = NULL;
   g_autofree char *uuid = NULL;
   BhxhDate today = bhxh_clock_day_of (now_time);
@@ -581,7 +581,7 @@ bhxh_store_outbox_claim (BhxhStore  *self,
                          GError    **error)
 {
   g_autoptr(GPtrArray) claimed = NULL;
-  g_autofree char *now = _bhxh_now_string ();
+  g_autofree char *now = bhxh_clock_now_iso ();
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
@@ -630,7 +630,7 @@ bhxh_store_outbox_set_state (BhxhStore        *self,
                              const char       *detail,
                              GError          **error)
 {
-  g_autofree char *now = _bhxh_now_string ();
+  g_autofree char *now = bhxh_clock_now_iso ();
   g_autofree char *action = NULL;
   sqlite3_stmt *stmt;
 

@@ -227,7 +227,7 @@ bhxh_store_import_declarations_json (BhxhStore  *self,
                                      guint      *n_imported,
                                      GError    **error)
 {
-  g_autofree char *now = _bhxh_now_string ();
+  g_autofree char *now = bhxh_clock_now_iso ();
   g_autofree char *detail = NULL;
   JsonArray *array;
   guint imported = 0;
@@ -651,7 +651,7 @@ reassign_locked (BhxhStore   *self,
   if (!check_clerk (self, clerk_login, error))
     return FALSE;
 
-  now = _bhxh_now_string ();
+  now = bhxh_clock_now_iso ();
   stmt = _bhxh_store_prepare (self,
     "UPDATE declarations SET status = 'pending', assigned_to = ?2, updated_at = ?3 "
     "WHERE id = ?1", error);

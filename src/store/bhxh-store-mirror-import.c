@@ -1069,7 +1069,7 @@ finish_new_mirror (Import      *import,
                    GError     **error)
 {
   g_autoptr(GBytes) indexes = _bhxh_store_lookup_sql ("mirror-indexes.sql");
-  g_autofree char *now = _bhxh_now_string ();
+  g_autofree char *now = bhxh_clock_now_iso ();
   g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, import->rows);
   sqlite3_stmt *meta = NULL;
   int rc;

@@ -66,8 +66,6 @@ BhxhDate      _bhxh_column_date            (sqlite3_stmt  *stmt,
                                             int            column);
 GDateTime    *_bhxh_column_time            (sqlite3_stmt  *stmt,
                                             int            column);
-char         *_bhxh_time_to_string         (GDateTime     *time);
-char         *_bhxh_now_string             (void);
 
 /* Mirror. */
 gboolean      _bhxh_store_attach_mirror    (BhxhStore     *self,

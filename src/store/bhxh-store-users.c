@@ -230,7 +230,7 @@ insert_user (BhxhStore   *self,
   sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, display_name, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, role, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, _bhxh_now_string (), -1, g_free);
+  sqlite3_bind_text (stmt, 4, bhxh_clock_now_iso (), -1, g_free);
   _bhxh_bind_text (stmt, 5, hash);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
@@ -384,7 +384,7 @@ store_hash (BhxhStore   *self,
     return FALSE;
   sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, _bhxh_now_string (), -1, g_free);
+  sqlite3_bind_text (stmt, 3, bhxh_clock_now_iso (), -1, g_free);
   if (!_bhxh_store_step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
@@ -518,7 +518,7 @@ bhxh_store_init_accounts (BhxhStore   *self,
     goto fail;
   sqlite3_bind_text (stmt, 1, admin.login, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, admin.display_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, _bhxh_now_string (), -1, g_free);
+  sqlite3_bind_text (stmt, 3, bhxh_clock_now_iso (), -1, g_free);
   if (!_bhxh_store_step_done (self, stmt, error) ||
       !store_hash (self, admin.login, hash, error) ||
       !bhxh_store_set_meta (self, BHXH_META_ACCOUNTS_REQUIRED, "1", error) ||

@@ -264,18 +264,6 @@ _bhxh_bind_date (sqlite3_stmt   *stmt,
     sqlite3_bind_text (stmt, index, bhxh_date_to_iso (date), -1, g_free);
 }
 
-char *
-_bhxh_time_to_string (GDateTime *time)
-{
-  return bhxh_clock_format_iso (time);
-}
-
-char *
-_bhxh_now_string (void)
-{
-  return bhxh_clock_now_iso ();
-}
-
 void
 _bhxh_bind_time (sqlite3_stmt *stmt,
                  int           index,
@@ -284,7 +272,7 @@ _bhxh_bind_time (sqlite3_stmt *stmt,
   if (time == NULL)
     sqlite3_bind_null (stmt, index);
   else
-    sqlite3_bind_text (stmt, index, _bhxh_time_to_string (time), -1, g_free);
+    sqlite3_bind_text (stmt, index, bhxh_clock_format_iso (time), -1, g_free);
 }
 
 char *

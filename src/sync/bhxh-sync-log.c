@@ -50,7 +50,6 @@ bhxh_sync_log_append (const char       *db_path,
   g_autofree char *message = NULL;
   g_autofree char *line = NULL;
   g_autofree char *at = NULL;
-  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -61,7 +60,7 @@ bhxh_sync_log_append (const char       *db_path,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   mask_long_numbers (message);
-  at = g_date_time_format (now, "%FT%T%:z");
+  at = bhxh_clock_now_iso ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "at");

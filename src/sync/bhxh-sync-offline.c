@@ -71,8 +71,7 @@ bhxh_sync_export_decisions (BhxhStore   *store,
   g_autoptr(JsonNode) payload = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) bundle = NULL;
-  g_autoptr(GDateTime) now = bhxh_clock_now ();
-  g_autofree char *created = g_date_time_format (now, "%FT%T%:z");
+  g_autofree char *created = bhxh_clock_now_iso ();
   const char *db_path = bhxh_store_get_path (store);
   JsonObject *object;
   guint n = 0;

@@ -842,7 +842,6 @@ bhxh_sync_run (BhxhStore             *store,
 {
   g_autoptr(BhxhSyncReport) report = NULL;
   g_autoptr(BhxhPortal) portal = NULL;
-  g_autoptr(GDateTime) now = NULL;
   g_autofree char *now_text = NULL;
   Run run = { 0 };
   gboolean ok;
@@ -882,8 +881,7 @@ bhxh_sync_run (BhxhStore             *store,
   report->retries = bhxh_portal_get_stats (portal)->retries;
   g_free (run.office_code);
 
-  now = bhxh_clock_now ();
-  now_text = g_date_time_format (now, "%FT%T%:z");
+  now_text = bhxh_clock_now_iso ();
   if (ok && report->errors->len == 0)
     bhxh_store_set_meta (store, "sync.last_success_at", now_text, NULL);
   bhxh_store_set_meta (store, "sync.last_attempt_at", now_text, NULL);

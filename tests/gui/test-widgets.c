@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "core/bhxh-clock.h"
+#include "../store/store-documents.h"
 #include "core/bhxh-error.h"
 #include "core/bhxh-verdict.h"
 #include "demo/bhxh-demo.h"
@@ -513,7 +514,8 @@ decide_three (BhxhStore     *store,
     {
       const BhxhDeclaration *d = g_ptr_array_index (open, i);
       const char *codes[] = { ((BhxhReasonCode *) g_ptr_array_index (reasons, 0))->code, NULL };
-      g_autoptr(BhxhDocument) card = bhxh_document_new (BHXH_DOCUMENT_CCCD);
+      /* The clerk scanned the person's card. */
+      g_autoptr(BhxhDocument) card = fixture_document_from (d);
       BhxhDecisionRequest request = {
         .declaration_id = d->id,
         .outcome = outcomes[i],
@@ -523,14 +525,7 @@ decide_three (BhxhStore     *store,
         .override = outcomes[i] == BHXH_OUTCOME_APPROVE,
         .document = card,
       };
-      g_autoptr(BhxhDecision) decision = NULL;
-
-      /* The clerk scanned the person's card. */
-      card->id_number = g_strdup (d->id_number);
-      card->full_name = g_strdup (d->full_name);
-      card->birth_date = d->birth_date;
-      card->sex = d->sex;
-      decision = bhxh_store_decide (store, &request, error);
+      g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, error);
 
       if (decision == NULL)
         return NULL;
