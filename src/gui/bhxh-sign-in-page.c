@@ -164,7 +164,7 @@ auth_thread (BhxhStore     *store,
       if (g_strcmp0 (status->login, request->login) != 0)
         continue;
       if (status->locked_until != NULL)
-        result->locked_until = g_date_time_to_local (status->locked_until);
+        result->locked_until = bhxh_clock_to_office (status->locked_until);
       else if (max > status->failures)
         result->attempts_left = max - status->failures;
     }

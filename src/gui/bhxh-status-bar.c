@@ -169,8 +169,8 @@ show_sync (BhxhStatusBar    *self,
     at = g_date_time_new_from_iso8601 (info->last_sync, NULL);
   if (at != NULL)
     {
-      g_autoptr(GDateTime) local = g_date_time_to_local (at);
-      g_autofree char *when = g_date_time_format (local, "%d/%m %H:%M");
+      g_autoptr(GDateTime) office = bhxh_clock_to_office (at);
+      g_autofree char *when = g_date_time_format (office, "%d/%m %H:%M");
 
       text = g_strdup_printf (_("Last sync: %s"), when);
     }

@@ -137,10 +137,10 @@ fill_hour_chart (BhxhSupervisorPage *self)
   for (guint i = 0; i < self->decisions->len; i++)
     {
       const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
-      g_autoptr(GDateTime) local = g_date_time_to_local (d->decided_at);
+      g_autoptr(GDateTime) office = bhxh_clock_to_office (d->decided_at);
 
-      first = MIN (first, g_date_time_get_hour (local));
-      last = MAX (last, g_date_time_get_hour (local));
+      first = MIN (first, g_date_time_get_hour (office));
+      last = MAX (last, g_date_time_get_hour (office));
     }
   values = g_new0 (double, (last - first + 1) * 3);
   for (int h = first; h <= last; h++)
@@ -150,10 +150,10 @@ fill_hour_chart (BhxhSupervisorPage *self)
   for (guint i = 0; i < self->decisions->len; i++)
     {
       const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
-      g_autoptr(GDateTime) local = g_date_time_to_local (d->decided_at);
+      g_autoptr(GDateTime) office = bhxh_clock_to_office (d->decided_at);
 
       if (shown (self, d))
-        values[(g_date_time_get_hour (local) - first) * 3 + d->outcome] += 1;
+        values[(g_date_time_get_hour (office) - first) * 3 + d->outcome] += 1;
     }
   bhxh_chart_set_data (BHXH_CHART (self->hour_chart), (const char * const *) labels->pdata,
                        series, values);
@@ -227,9 +227,9 @@ row_time (BhxhSupervisorPage *self,
           guint               index)
 {
   const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
-  g_autoptr(GDateTime) local = g_date_time_to_local (d->decided_at);
+  g_autoptr(GDateTime) office = bhxh_clock_to_office (d->decided_at);
 
-  return g_date_time_format (local, "%H:%M");
+  return g_date_time_format (office, "%H:%M");
 }
 
 static char *
