@@ -8,7 +8,6 @@
 #include "core/bhxh-document.h"
 #include "core/bhxh-json.h"
 #include "store/bhxh-store.h"
-#include "sync/bhxh-sync-safety.h"
 #include "bhxh-cli.h"
 
 /* The commands over the local database: mirror import, declarations
@@ -454,11 +453,6 @@ bhxh_cmd_decide (int    argc,
   request.note = note;
   request.override = override;
   request.document = document;
-  /* Safety stops (docs/sync.md): a stale mirror or decisions stuck
-   * offline for too long block new approvals. */
-  if (request.outcome == BHXH_OUTCOME_APPROVE
-      && !bhxh_sync_safety_allows_approval (store, NULL, &error))
-    return bhxh_cli_fail_error (error);
   decision = bhxh_store_decide (store, &request, &error);
   if (decision == NULL)
     return bhxh_cli_fail_error (error);

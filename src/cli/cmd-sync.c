@@ -9,7 +9,7 @@
 #include "sync/bhxh-sync.h"
 #include "sync/bhxh-sync-log.h"
 #include "sync/bhxh-sync-offline.h"
-#include "sync/bhxh-sync-safety.h"
+#include "store/bhxh-store-safety.h"
 #include "bhxh-cli.h"
 
 /* Portal synchronisation, headless: "sync" (run, --status, --log) and
@@ -51,8 +51,8 @@ open_store (const char *path)
 static int
 sync_status (BhxhStore *store)
 {
-  g_autoptr(BhxhSafety) safety = bhxh_sync_safety_check (store, NULL);
-  g_autoptr(JsonNode) node = bhxh_sync_safety_to_json (safety);
+  g_autoptr(BhxhSafety) safety = bhxh_store_check_safety (store, NULL);
+  g_autoptr(JsonNode) node = bhxh_safety_to_json (safety);
 
   bhxh_cli_print_json (node);
   return safety->level == BHXH_SAFETY_BLOCK ? BHXH_EXIT_INPUT : BHXH_EXIT_OK;
@@ -87,10 +87,10 @@ print_report (const BhxhSyncReport *report,
               BhxhStore            *store)
 {
   g_autoptr(JsonNode) node = bhxh_sync_report_to_json (report);
-  g_autoptr(BhxhSafety) safety = bhxh_sync_safety_check (store, NULL);
+  g_autoptr(BhxhSafety) safety = bhxh_store_check_safety (store, NULL);
 
   json_object_set_member (json_node_get_object (node), "safety",
-                          bhxh_sync_safety_to_json (safety));
+                          bhxh_safety_to_json (safety));
   bhxh_cli_print_json (node);
 }
 

@@ -6,7 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bhxh-clock.h"
-#include "sync/bhxh-sync-safety.h"
+#include "store/bhxh-store-safety.h"
 
 #include "bhxh-status-bar.h"
 
@@ -63,7 +63,7 @@ status_thread (BhxhStore     *store,
 {
   StatusInfo *info = g_new0 (StatusInfo, 1);
   g_autoptr(GDateTime) now = bhxh_clock_now ();
-  g_autoptr(BhxhSafety) safety = bhxh_sync_safety_check (store, now);
+  g_autoptr(BhxhSafety) safety = bhxh_store_check_safety (store, now);
 
   info->mirror_version = bhxh_store_dup_mirror_version (store);
   info->mirror_imported_at = bhxh_store_dup_mirror_imported_at (store);

@@ -6,6 +6,7 @@
 
 #include "core/bhxh-json.h"
 #include "bhxh-store-private.h"
+#include "bhxh-store-safety.h"
 
 #define DECISION_COLUMNS \
   "c.uuid, c.declaration_id, c.outcome, c.clerk, c.decided_at, c.reason_codes, c.note, " \
@@ -232,6 +233,7 @@ check_request (BhxhStore                  *self,
                const BhxhDeclaration      *d,
                guint                       n_codes,
                const BhxhCheck            *check,
+               GDateTime                  *now,
                gboolean                   *document_checked,
                GError                    **error)
 {
@@ -294,6 +296,11 @@ check_request (BhxhStore                  *self,
                      "and a note"), d->id, reasons);
       return FALSE;
     }
+  /* A stale mirror or decisions stuck offline stop every approval, the
+   * supervisor's bulk approve included (docs/sync.md). */
+  if (request->outcome == BHXH_OUTCOME_APPROVE &&
+      !bhxh_store_safety_allows_approval (self, now, error))
+    return FALSE;
 
   return TRUE;
 }
@@ -500,7 +507,7 @@ decide_locked (BhxhStore                  *self,
     return NULL;
   check = bhxh_store_check_declaration (self, d, request->document, &today, error);
   if (check == NULL ||
-      !check_request (self, request, d, n_codes, check, &document_checked, error))
+      !check_request (self, request, d, n_codes, check, now_time, &document_checked, error))
     return NULL;
 
   uuid = g_uuid_string_random ();

@@ -28,6 +28,8 @@ G_BEGIN_DECLS
  * @BHXH_STORE_ERROR_FULL: the disk is full
  * @BHXH_STORE_ERROR_KEY: (added by trust-crypt) the database is encrypted and
  *   the key is missing or wrong, or a key is given for a database in clear
+ * @BHXH_STORE_ERROR_SAFETY_STOP: approvals are stopped until the counter
+ *   synchronises (a stale mirror, decisions offline for too long)
  */
 typedef enum
 {
@@ -42,6 +44,7 @@ typedef enum
   BHXH_STORE_ERROR_READ_ONLY,
   BHXH_STORE_ERROR_FULL,
   BHXH_STORE_ERROR_KEY,
+  BHXH_STORE_ERROR_SAFETY_STOP,
 } BhxhStoreError;
 
 GQuark bhxh_store_error_quark (void);

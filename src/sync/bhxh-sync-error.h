@@ -21,7 +21,6 @@ G_BEGIN_DECLS
  * @BHXH_SYNC_ERROR_BAD_SIGNATURE: a bundle's signature does not match
  * @BHXH_SYNC_ERROR_CLAIMED: another clerk holds the declaration
  * @BHXH_SYNC_ERROR_IO: a local file could not be read or written
- * @BHXH_SYNC_ERROR_SAFETY_STOP: approvals are blocked until the counter syncs
  *
  * Errors of the portal synchronisation. Messages are translated and fit
  * to show to the clerk.
@@ -40,7 +39,6 @@ typedef enum
   BHXH_SYNC_ERROR_BAD_SIGNATURE,
   BHXH_SYNC_ERROR_CLAIMED,
   BHXH_SYNC_ERROR_IO,
-  BHXH_SYNC_ERROR_SAFETY_STOP,
 } BhxhSyncError;
 
 GQuark bhxh_sync_error_quark (void);

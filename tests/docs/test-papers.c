@@ -8,6 +8,7 @@
 #include "docs/bhxh-papers.h"
 #include "core/bhxh-clock.h"
 #include "store/bhxh-store.h"
+#include "../store/store-fixtures.h"
 
 /* Real PDFs, read back with poppler-utils (pdftotext, pdffonts, pdftoppm),
  * qpdf and zbarimg. Only synthetic people. */
@@ -560,6 +561,7 @@ make_store (const char *db)
                                                            NULL);
   BhxhDecisionRequest approve = { "TK01-00106-000002", BHXH_OUTCOME_APPROVE, "minh.pq",
                                   NULL, "Đã đối chiếu bản gốc", TRUE, card };
+  g_autofree char *mirror = NULL;
   BhxhDecision *decision;
   guint n = 0;
 
@@ -571,6 +573,13 @@ make_store (const char *db)
   g_assert_true (bhxh_store_import_declarations_json (store, root, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 2);
+  /* Approvals need a mirror (the safety stops): the fixture's registry. */
+  mirror = g_strconcat (db, ".csv", NULL);
+  g_assert_true (g_file_set_contents (mirror, FIXTURE_MIRROR_CSV, -1, &error));
+  g_assert_true (bhxh_store_import_mirror (store, mirror, BHXH_MIRROR_FORMAT_CSV, "m1", NULL,
+                                           NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_unlink (mirror);
   decision = bhxh_store_decide (store, &reject, &error);
   g_assert_no_error (error);
   bhxh_decision_free (decision);

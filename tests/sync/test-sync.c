@@ -6,7 +6,7 @@
 #include "core/bhxh-clock.h"
 #include "sync/bhxh-sync-log.h"
 #include "sync/bhxh-sync-private.h"
-#include "sync/bhxh-sync-safety.h"
+#include "store/bhxh-store-safety.h"
 #include "sync-fixture.h"
 
 /* The client against the real simulator: pull, push, and every fault. */
@@ -638,7 +638,7 @@ test_safety_stops (SyncFixture   *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhStore) empty = sync_fixture_open_store (f, "empty.db");
 
-  none = bhxh_sync_safety_check (empty, now);
+  none = bhxh_store_check_safety (empty, now);
   g_assert_cmpint (none->level, ==, BHXH_SAFETY_BLOCK);
   g_assert_cmpint (none->mirror_age_days, ==, -1);
 
@@ -648,29 +648,29 @@ test_safety_stops (SyncFixture   *f,
   now = bhxh_clock_now ();
   in_2_days = g_date_time_add_days (now, 2);
   in_9_days = g_date_time_add_days (now, 9);
-  fresh = bhxh_sync_safety_check (f->store, now);
+  fresh = bhxh_store_check_safety (f->store, now);
   g_assert_cmpint (fresh->level, ==, BHXH_SAFETY_OK);
-  g_assert_true (bhxh_sync_safety_allows_approval (f->store, now, &error));
+  g_assert_true (bhxh_store_safety_allows_approval (f->store, now, &error));
   g_assert_no_error (error);
 
   uuids = sync_fixture_decide (f, f->store, 2);
-  waiting = bhxh_sync_safety_check (f->store, now);
+  waiting = bhxh_store_check_safety (f->store, now);
   g_assert_cmpint (waiting->level, ==, BHXH_SAFETY_OK);
   g_assert_cmpint (waiting->unsynced, ==, 2);
   g_assert_cmpint (waiting->unsynced_days, ==, 0);
 
   /* Two days offline: unsynced warns at 1 day; the portal's rule says 3
    * to block, the local setting lowers it to 2. */
-  later = bhxh_sync_safety_check (f->store, in_2_days);
+  later = bhxh_store_check_safety (f->store, in_2_days);
   g_assert_cmpint (later->level, ==, BHXH_SAFETY_WARN);
   g_assert_cmpint (later->unsynced_days, ==, 2);
   g_assert_true (bhxh_store_set_meta (f->store, "safety.unsynced_block_days", "2", &error));
-  g_assert_false (bhxh_sync_safety_allows_approval (f->store, in_2_days, &error));
-  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_SAFETY_STOP);
+  g_assert_false (bhxh_store_safety_allows_approval (f->store, in_2_days, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_SAFETY_STOP);
   g_clear_error (&error);
 
   /* Nine days: the mirror is past its 7-day limit too. */
-  old = bhxh_sync_safety_check (f->store, in_9_days);
+  old = bhxh_store_check_safety (f->store, in_9_days);
   g_assert_cmpint (old->level, ==, BHXH_SAFETY_BLOCK);
   g_assert_cmpint (old->mirror_age_days, ==, 9);
   g_assert_cmpuint (old->messages->len, ==, 2);

@@ -4,8 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bhxh-clock.h"
-#include "bhxh-sync-error.h"
-#include "bhxh-sync-safety.h"
+#include "bhxh-store-safety.h"
 
 static guint
 limit (BhxhStore  *store,
@@ -96,7 +95,7 @@ check_outbox (BhxhStore  *store,
 }
 
 BhxhSafety *
-bhxh_sync_safety_check (BhxhStore *store,
+bhxh_store_check_safety (BhxhStore *store,
                         GDateTime *now)
 {
   BhxhSafety *s = g_new0 (BhxhSafety, 1);
@@ -115,11 +114,11 @@ bhxh_sync_safety_check (BhxhStore *store,
 }
 
 gboolean
-bhxh_sync_safety_allows_approval (BhxhStore  *store,
+bhxh_store_safety_allows_approval (BhxhStore  *store,
                                   GDateTime  *now,
                                   GError    **error)
 {
-  g_autoptr(BhxhSafety) s = bhxh_sync_safety_check (store, now);
+  g_autoptr(BhxhSafety) s = bhxh_store_check_safety (store, now);
   g_autoptr(GString) message = NULL;
 
   if (s->level < BHXH_SAFETY_BLOCK)
@@ -128,7 +127,7 @@ bhxh_sync_safety_allows_approval (BhxhStore  *store,
   for (guint i = 0; i < s->messages->len; i++)
     g_string_append_printf (message, "%s%s", i ? " " : "",
                             (const char *) g_ptr_array_index (s->messages, i));
-  g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_SAFETY_STOP, message->str);
+  g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_SAFETY_STOP, message->str);
   return FALSE;
 }
 
@@ -148,7 +147,7 @@ bhxh_safety_level_to_string (BhxhSafetyLevel level)
 }
 
 JsonNode *
-bhxh_sync_safety_to_json (const BhxhSafety *s)
+bhxh_safety_to_json (const BhxhSafety *s)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -182,7 +181,7 @@ bhxh_sync_safety_to_json (const BhxhSafety *s)
 }
 
 void
-bhxh_sync_safety_free (BhxhSafety *safety)
+bhxh_safety_free (BhxhSafety *safety)
 {
   if (safety == NULL)
     return;

@@ -31,16 +31,17 @@ typedef struct
   GPtrArray       *messages;           /* (element-type utf8): translated */
 } BhxhSafety;
 
-BhxhSafety *bhxh_sync_safety_check            (BhxhStore        *store,
+BhxhSafety *bhxh_store_check_safety            (BhxhStore        *store,
                                                GDateTime        *now);
-/* FALSE with BHXH_SYNC_ERROR_SAFETY_STOP when approvals are blocked. */
-gboolean    bhxh_sync_safety_allows_approval  (BhxhStore        *store,
+/* FALSE with BHXH_STORE_ERROR_SAFETY_STOP when approvals are blocked;
+ * bhxh_store_decide() asks it for every approval, whoever decides. */
+gboolean    bhxh_store_safety_allows_approval  (BhxhStore        *store,
                                                GDateTime        *now,
                                                GError          **error);
-JsonNode   *bhxh_sync_safety_to_json          (const BhxhSafety *safety);
+JsonNode   *bhxh_safety_to_json          (const BhxhSafety *safety);
 const char *bhxh_safety_level_to_string       (BhxhSafetyLevel   level);
-void        bhxh_sync_safety_free             (BhxhSafety       *safety);
+void        bhxh_safety_free             (BhxhSafety       *safety);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhSafety, bhxh_sync_safety_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhSafety, bhxh_safety_free)
 
 G_END_DECLS
