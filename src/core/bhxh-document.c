@@ -74,8 +74,42 @@ bhxh_document_kind_to_string (BhxhDocumentKind kind)
     case BHXH_DOCUMENT_CCCD:              return "cccd";
     case BHXH_DOCUMENT_ID_CARD_OTHER:     return "id-card";
     case BHXH_DOCUMENT_BIRTH_CERTIFICATE: return "birth-certificate";
+    case BHXH_DOCUMENT_POST_COPY:         return "post-copy";
     default:                              g_return_val_if_reached ("id-card");
     }
+}
+
+/**
+ * bhxh_document_new_post_copy:
+ * @id_number: the 12-digit ID number as the clerk typed it from the copy of
+ *   the person's card received by post
+ *
+ * The evidence of a declaration handed in by post: only its ID number.
+ *
+ * Returns: (transfer full): the document, or %NULL when the number is not
+ *   a 12-digit ID number
+ */
+BhxhDocument *
+bhxh_document_new_post_copy (const char  *id_number,
+                             GError     **error)
+{
+  g_autoptr(BhxhDocument) doc = NULL;
+  g_autofree char *digits = NULL;
+
+  g_return_val_if_fail (id_number != NULL, NULL);
+
+  digits = g_strstrip (g_strdup (id_number));
+  if (!bhxh_id_number_is_valid (digits))
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_ID,
+                   _("“%s” is not a 12-digit ID number"), digits);
+      return NULL;
+    }
+  doc = bhxh_document_new (BHXH_DOCUMENT_POST_COPY);
+  doc->id_number = g_steal_pointer (&digits);
+  doc->raw = g_strdup (doc->id_number);
+  bhxh_document_recheck (doc);
+  return g_steal_pointer (&doc);
 }
 
 /**

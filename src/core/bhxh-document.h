@@ -14,6 +14,7 @@ typedef enum
   BHXH_DOCUMENT_CCCD,               /* chip ID card QR, the documented layout */
   BHXH_DOCUMENT_ID_CARD_OTHER,      /* a card QR in another layout: number + raw text */
   BHXH_DOCUMENT_BIRTH_CERTIFICATE,  /* scanned or typed in by the clerk */
+  BHXH_DOCUMENT_POST_COPY,          /* ID number typed from a copy received by post */
 } BhxhDocumentKind;
 
 typedef struct
@@ -44,6 +45,8 @@ BhxhDocument *bhxh_document_parse_cccd    (const char         *data,
                                            GError            **error);
 BhxhDocument *bhxh_document_parse_scan    (const char         *data,
                                            gssize              len,
+                                           GError            **error);
+BhxhDocument *bhxh_document_new_post_copy (const char         *id_number,
                                            GError            **error);
 void          bhxh_document_recheck       (BhxhDocument       *self);
 const char   *bhxh_document_kind_to_string (BhxhDocumentKind   kind);

@@ -286,6 +286,10 @@ judge_document (BhxhCheck            *self,
     add_reason (self, "document-raw", BHXH_SEVERITY_ATTENTION,
                 _("The card's code is not in the known layout: only its ID number "
                   "was read. Check name and birth date on the card itself."));
+  else if (doc->kind == BHXH_DOCUMENT_POST_COPY)
+    add_reason (self, "post-copy", BHXH_SEVERITY_ATTENTION,
+                _("Handed in by post: only the ID number typed from the copy received "
+                  "was checked. Compare name and birth date with the copy itself."));
 }
 
 static void

@@ -507,6 +507,8 @@ fill_document_hint (BhxhComparePage *self)
     text = _("A code without the ID card layout was read (a birth certificate?): only its "
              "identification number was used. Enter the rest of the birth certificate "
              "(Ctrl+B) to compare it.");
+  else if (self->document->kind == BHXH_DOCUMENT_POST_COPY)
+    text = _("Compared with the ID number typed from the copy received by post.");
   else if (self->document->kind == BHXH_DOCUMENT_ID_CARD_OTHER)
     text = _("Card read in an unknown layout: only its ID number could be used. Compare "
              "the other fields with the card itself.");

@@ -56,40 +56,6 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (BhxhSupervisorPage, bhxh_supervisor_page, GTK_TYPE_WIDGET)
 
 static const char *
-outcome_display (BhxhOutcome outcome)
-{
-  switch (outcome)
-    {
-    case BHXH_OUTCOME_APPROVE:
-      return _("Approved");
-    case BHXH_OUTCOME_REJECT:
-      return _("Rejected");
-    case BHXH_OUTCOME_ESCALATE:
-    default:
-      return _("Escalated");
-    }
-}
-
-static const char *
-outbox_display (BhxhOutboxState state)
-{
-  switch (state)
-    {
-    case BHXH_OUTBOX_PENDING:
-      return _("Waiting to send");
-    case BHXH_OUTBOX_SENDING:
-      return _("Sending");
-    case BHXH_OUTBOX_ACKNOWLEDGED:
-      return _("Received by the portal");
-    case BHXH_OUTBOX_REFUSED:
-      return _("Refused by the portal");
-    case BHXH_OUTBOX_CONFLICT:
-    default:
-      return _("Conflict at the portal");
-    }
-}
-
-static const char *
 reason_label (BhxhSupervisorPage *self,
               const char         *code)
 {
@@ -252,9 +218,7 @@ row_outcome (BhxhSupervisorPage *self,
 {
   const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
 
-  if (d->override)
-    return g_strdup_printf (_("%s (override)"), outcome_display (d->outcome));
-  return g_strdup (outcome_display (d->outcome));
+  return g_strdup (bhxh_decision_kind_to_display (bhxh_decision_get_kind (d)));
 }
 
 static char *
@@ -278,7 +242,7 @@ row_sync (BhxhSupervisorPage *self,
 {
   const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
 
-  return g_strdup (outbox_display (d->outbox_state));
+  return g_strdup (bhxh_outbox_state_to_display (d->outbox_state));
 }
 
 static void

@@ -12,21 +12,6 @@
 #include "bhxh-paper-job.h"
 #include "bhxh-window-private.h"
 
-static BhxhDeclarationStatus
-status_for_outcome (BhxhOutcome outcome)
-{
-  switch (outcome)
-    {
-    case BHXH_OUTCOME_APPROVE:
-      return BHXH_STATUS_APPROVED;
-    case BHXH_OUTCOME_REJECT:
-      return BHXH_STATUS_REJECTED;
-    case BHXH_OUTCOME_ESCALATE:
-    default:
-      return BHXH_STATUS_ESCALATED;
-    }
-}
-
 void
 _bhxh_window_update_actions (BhxhWindow *self)
 {
@@ -239,7 +224,7 @@ commit_cb (GObject      *source,
     }
   else
     {
-      bhxh_declaration_object_set_status (object, status_for_outcome (decision->outcome));
+      bhxh_declaration_object_set_status (object, bhxh_outcome_to_status (decision->outcome));
       g_free (self->last_decided_id);
       self->last_decided_id = g_strdup (decision->declaration_id);
       self->last_outcome = decision->outcome;
@@ -353,7 +338,7 @@ schedule_decision (BhxhWindow         *self,
   pending->document = document != NULL ? bhxh_document_copy (document) : NULL;
   self->pending = pending;
 
-  bhxh_declaration_object_set_status (object, status_for_outcome (outcome));
+  bhxh_declaration_object_set_status (object, bhxh_outcome_to_status (outcome));
   bhxh_declaration_object_set_unsaved (object, TRUE);
   bhxh_queue_page_status_changed (self->queue_page);
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");

@@ -11,7 +11,7 @@
 #define DECISION_COLUMNS \
   "c.uuid, c.declaration_id, c.outcome, c.clerk, c.decided_at, c.reason_codes, c.note, " \
   "c.override, c.countersigned_by, c.mirror_version, c.verdict, o.state, o.detail, " \
-  "c.document_checked"
+  "c.document_checked, c.evidence, c.countersign, o.hold_until_unix"
 #define DECISION_FROM "FROM decisions c LEFT JOIN outbox o ON o.decision_uuid = c.uuid "
 
 static gboolean
@@ -47,13 +47,20 @@ decision_from_row (sqlite3_stmt *stmt)
   decision->mirror_version = _bhxh_column_dup (stmt, 9);
   if (!verdict_parse ((const char *) sqlite3_column_text (stmt, 10), &decision->verdict))
     decision->verdict = BHXH_VERDICT_BLOCKED;
-  if (!_bhxh_outbox_state_parse ((const char *) sqlite3_column_text (stmt, 11),
-                                 &decision->outbox_state))
+  if (!bhxh_outbox_state_parse ((const char *) sqlite3_column_text (stmt, 11),
+                                &decision->outbox_state))
     decision->outbox_state = BHXH_OUTBOX_PENDING;
   decision->outbox_detail = _bhxh_column_dup (stmt, 12);
-  /* Before schema 4 nobody recorded it: not claimed either way. */
-  decision->without_document = sqlite3_column_type (stmt, 13) != SQLITE_NULL &&
-                               sqlite3_column_int (stmt, 13) == 0;
+  /* Before schema 4 nobody recorded it: not claimed either way; schema 4
+   * knew only whether a document was checked. */
+  if (!bhxh_evidence_parse ((const char *) sqlite3_column_text (stmt, 14), &decision->evidence))
+    decision->evidence = sqlite3_column_type (stmt, 13) != SQLITE_NULL &&
+                         sqlite3_column_int (stmt, 13) == 0 ? BHXH_EVIDENCE_NONE
+                                                            : BHXH_EVIDENCE_UNKNOWN;
+  decision->without_document = decision->evidence == BHXH_EVIDENCE_NONE;
+  decision->countersign = sqlite3_column_int (stmt, 15) != 0;
+  if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
+    decision->hold_until = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 16));
 
   return decision;
 }
@@ -184,49 +191,44 @@ join_reason_codes (BhxhStore          *self,
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
-static char *
-blocking_reasons (const BhxhCheck *check)
+static BhxhEvidence
+evidence_of_kind (const char *kind)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < check->reasons->len; i++)
-    {
-      const BhxhReason *reason = g_ptr_array_index (check->reasons, i);
-
-      if (reason->severity != BHXH_SEVERITY_BLOCK)
-        continue;
-      if (text->len > 0)
-        g_string_append (text, ", ");
-      g_string_append (text, reason->code);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  if (g_strcmp0 (kind, "cccd") == 0 || g_strcmp0 (kind, "id-card") == 0)
+    return BHXH_EVIDENCE_CARD_QR;
+  if (g_strcmp0 (kind, "birth-certificate") == 0)
+    return BHXH_EVIDENCE_BIRTH_CERTIFICATE;
+  if (g_strcmp0 (kind, "post-copy") == 0)
+    return BHXH_EVIDENCE_POST_COPY;
+  return BHXH_EVIDENCE_NONE;
 }
 
-/* Whether an identity document of the person was recorded for the
- * declaration by an earlier decision (an escalation after a scan). */
-static gboolean
-has_recorded_document (BhxhStore  *self,
-                       const char *declaration_id)
+/* The best identity evidence recorded for the declaration by earlier
+ * decisions (an escalation after a scan, a withdrawn decision). */
+static BhxhEvidence
+recorded_evidence (BhxhStore  *self,
+                   const char *declaration_id)
 {
   sqlite3_stmt *stmt = _bhxh_store_prepare (self,
-    "SELECT 1 FROM documents WHERE declaration_id = ?1 LIMIT 1", NULL);
-  gboolean found;
+    "SELECT DISTINCT kind FROM documents WHERE declaration_id = ?1", NULL);
+  BhxhEvidence best = BHXH_EVIDENCE_NONE;
 
   if (stmt == NULL)
-    return FALSE;
+    return BHXH_EVIDENCE_NONE;
   sqlite3_bind_text (stmt, 1, declaration_id, -1, SQLITE_STATIC);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    best = MAX (best, evidence_of_kind ((const char *) sqlite3_column_text (stmt, 0)));
   sqlite3_reset (stmt);
-  return found;
+  return best;
 }
 
 static gboolean is_supervisor (BhxhStore  *self,
                                const char *login);
 
-/* Everything decide() checks before it writes: the counter's rules, the same
- * for every caller (counter, supervisor page, CLI, bundle import). Sets
- * *document_checked. */
+/* Everything decide() checks before it writes: the counter's rules of
+ * src/core/bhxh-decision.c on the facts the store holds, then the safety
+ * stops: the same for every caller (counter, supervisor page, CLI, bundle
+ * import). */
 static gboolean
 check_request (BhxhStore                  *self,
                const BhxhDecisionRequest  *request,
@@ -234,66 +236,30 @@ check_request (BhxhStore                  *self,
                guint                       n_codes,
                const BhxhCheck            *check,
                GDateTime                  *now,
-               gboolean                   *document_checked,
+               BhxhDecisionFacts          *facts,
+               BhxhDecisionTerms          *terms,
                GError                    **error)
 {
-  gboolean open = d->status == BHXH_STATUS_PENDING || d->status == BHXH_STATUS_ESCALATED;
+  static const int store_codes[] = {
+    [BHXH_RULE_ALREADY_DECIDED] = BHXH_STORE_ERROR_ALREADY_DECIDED,
+    [BHXH_RULE_BAD_INPUT] = BHXH_STORE_ERROR_BAD_INPUT,
+    [BHXH_RULE_NOT_ALLOWED] = BHXH_STORE_ERROR_NOT_ALLOWED,
+  };
+  g_autofree char *message = NULL;
+  BhxhRuleResult result;
 
-  if (!open || (request->outcome == BHXH_OUTCOME_ESCALATE &&
-                d->status == BHXH_STATUS_ESCALATED))
+  *facts = (BhxhDecisionFacts) {
+    .declaration = d,
+    .check = check,
+    .n_reason_codes = n_codes,
+    .evidence = MAX (bhxh_evidence_for_document (request->document),
+                     recorded_evidence (self, d->id)),
+    .by_supervisor = is_supervisor (self, request->clerk),
+  };
+  result = bhxh_decision_rules_check (request, facts, terms, &message);
+  if (result != BHXH_RULE_OK)
     {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_ALREADY_DECIDED,
-                   _("Declaration %s is already %s"), d->id, bhxh_status_to_string (d->status));
-      return FALSE;
-    }
-  if (request->outcome == BHXH_OUTCOME_REJECT && n_codes == 0)
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                   _("A rejection needs at least one reason code"));
-      return FALSE;
-    }
-  if (request->override && is_blank (request->note))
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
-                   _("An override needs a note saying why"));
-      return FALSE;
-    }
-  /* The portal has cancelled it: nobody may approve or escalate it. */
-  if (request->outcome != BHXH_OUTCOME_REJECT && bhxh_check_has_reason (check, "expired"))
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
-                   _("Declaration %s has expired (more than 10 days since it was confirmed) "
-                     "and the portal has cancelled it: it can only be rejected"), d->id);
-      return FALSE;
-    }
-  if (request->outcome == BHXH_OUTCOME_ESCALATE && n_codes == 0 && is_blank (request->note))
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                   _("An escalation needs a reason or a note telling the supervisor what "
-                     "to look at"));
-      return FALSE;
-    }
-  *document_checked = request->document != NULL || has_recorded_document (self, d->id);
-  /* Checking the person's document is the point of the counter: without
-   * one only a supervisor approves, with a note, and it shows. */
-  if (request->outcome == BHXH_OUTCOME_APPROVE && !*document_checked &&
-      !(request->override && is_supervisor (self, request->clerk)))
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
-                   _("No identity document was checked for declaration %s: scan the "
-                     "person's ID card (for a child, the birth certificate; for a "
-                     "declaration sent by post, type the ID number from the copy received) "
-                     "before approving, or escalate it to a supervisor"), d->id);
-      return FALSE;
-    }
-  if (request->outcome == BHXH_OUTCOME_APPROVE && check->verdict == BHXH_VERDICT_BLOCKED &&
-      !request->override)
-    {
-      g_autofree char *reasons = blocking_reasons (check);
-
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
-                   _("Declaration %s is blocked (%s): approving it needs an override "
-                     "and a note"), d->id, reasons);
+      g_set_error_literal (error, BHXH_STORE_ERROR, store_codes[result], message);
       return FALSE;
     }
   /* A stale mirror or decisions stuck offline stop every approval, the
@@ -305,21 +271,6 @@ check_request (BhxhStore                  *self,
   return TRUE;
 }
 
-static BhxhDeclarationStatus
-status_for (BhxhOutcome outcome)
-{
-  switch (outcome)
-    {
-    case BHXH_OUTCOME_APPROVE:
-      return BHXH_STATUS_APPROVED;
-    case BHXH_OUTCOME_REJECT:
-      return BHXH_STATUS_REJECTED;
-    case BHXH_OUTCOME_ESCALATE:
-    default:
-      return BHXH_STATUS_ESCALATED;
-    }
-}
-
 typedef struct
 {
   const BhxhDecisionRequest *request;
@@ -329,10 +280,13 @@ typedef struct
   const char                *codes;
   const char                *now;
   const char                *day;
-  gboolean                   document_checked;
+  gint64                     now_unix;
+  BhxhDecisionFacts          facts;
+  BhxhDecisionTerms          terms;
 } DecisionRow;
 
-/* An override decided by a supervisor (or an admin) carries their countersign. */
+/* Whether @login is a supervisor (or an admin): they override and
+ * countersign, and their name goes on the decision. */
 static gboolean
 is_supervisor (BhxhStore  *self,
                const char *login)
@@ -359,12 +313,15 @@ insert_decision (BhxhStore          *self,
 {
   g_autofree char *mirror_version = bhxh_store_dup_mirror_version (self);
   const BhxhDecisionRequest *request = row->request;
+  gboolean countersigned = row->facts.by_supervisor &&
+                           (row->terms.override || row->terms.countersign);
   sqlite3_stmt *stmt;
 
   stmt = _bhxh_store_prepare (self,
     "INSERT INTO decisions (uuid, declaration_id, outcome, clerk, decided_at, decided_day, "
     "reason_codes, note, override, mirror_version, verdict, countersigned_by, "
-    "document_checked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
+    "document_checked, evidence, countersign, previous_status) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
@@ -375,12 +332,17 @@ insert_decision (BhxhStore          *self,
   sqlite3_bind_text (stmt, 6, row->day, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, row->codes, -1, SQLITE_STATIC);
   _bhxh_bind_text (stmt, 8, is_blank (request->note) ? NULL : request->note);
-  sqlite3_bind_int (stmt, 9, request->override ? 1 : 0);
+  sqlite3_bind_int (stmt, 9, row->terms.override ? 1 : 0);
   _bhxh_bind_text (stmt, 10, mirror_version);
   sqlite3_bind_text (stmt, 11, bhxh_verdict_to_string (row->check->verdict), -1, SQLITE_STATIC);
-  if (request->override && is_supervisor (self, request->clerk))
+  if (countersigned)
     sqlite3_bind_text (stmt, 12, request->clerk, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 13, row->document_checked ? 1 : 0);
+  sqlite3_bind_int (stmt, 13, row->facts.evidence > BHXH_EVIDENCE_NONE ? 1 : 0);
+  sqlite3_bind_text (stmt, 14, bhxh_evidence_to_string (row->facts.evidence), -1,
+                     SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 15, row->terms.countersign ? 1 : 0);
+  sqlite3_bind_text (stmt, 16, bhxh_status_to_string (row->declaration->status), -1,
+                     SQLITE_STATIC);
   if (!_bhxh_store_step_done (self, stmt, error))
     return FALSE;
 
@@ -390,19 +352,23 @@ insert_decision (BhxhStore          *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, row->declaration->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, bhxh_status_to_string (status_for (request->outcome)), -1,
-                     SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, bhxh_status_to_string (bhxh_outcome_to_status (request->outcome)),
+                     -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, row->now, -1, SQLITE_STATIC);
   if (!_bhxh_store_step_done (self, stmt, error))
     return FALSE;
 
   stmt = _bhxh_store_prepare (self,
-    "INSERT INTO outbox (decision_uuid, state, attempts, seq, updated_at) "
-    "VALUES (?1, 'pending', 0, (SELECT coalesce (max (seq), 0) + 1 FROM outbox), ?2)", error);
+    "INSERT INTO outbox (decision_uuid, state, attempts, seq, updated_at, hold_until_unix) "
+    "VALUES (?1, 'pending', 0, (SELECT coalesce (max (seq), 0) + 1 FROM outbox), ?2, ?3)",
+    error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, row->now, -1, SQLITE_STATIC);
+  if (request->hold_seconds > 0)
+    sqlite3_bind_int64 (stmt, 3, row->now_unix + MIN (request->hold_seconds,
+                                                      BHXH_STORE_MAX_HOLD_SECONDS));
 
   return _bhxh_store_step_done (self, stmt, error);
 }
@@ -432,6 +398,29 @@ insert_document (BhxhStore          *self,
   return _bhxh_store_step_done (self, stmt, error);
 }
 
+/* The account row a decision replaces, kept on the decision so that a
+ * withdrawal puts it back: "status|since|decision_uuid", or "none". */
+static char *
+dup_account_row (BhxhStore  *self,
+                 const char *bhxh_code)
+{
+  sqlite3_stmt *stmt = _bhxh_store_prepare (self,
+    "SELECT status, coalesce (since, ''), decision_uuid FROM accounts WHERE bhxh_code = ?1",
+    NULL);
+  char *row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, bhxh_code, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    row = g_strdup_printf ("%s|%s|%s", sqlite3_column_text (stmt, 0),
+                           sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2));
+  else
+    row = g_strdup ("none");
+  sqlite3_reset (stmt);
+  return row;
+}
+
 /* An approved register opens the account, an approved stop closes it. */
 static gboolean
 update_account (BhxhStore          *self,
@@ -439,6 +428,7 @@ update_account (BhxhStore          *self,
                 GError            **error)
 {
   const BhxhDeclaration *d = row->declaration;
+  g_autofree char *before = NULL;
   const char *status;
   sqlite3_stmt *stmt;
 
@@ -446,6 +436,16 @@ update_account (BhxhStore          *self,
       d->kind == BHXH_KIND_ADJUST)
     return TRUE;
   status = d->kind == BHXH_KIND_REGISTER ? "active" : "stopped";
+  before = dup_account_row (self, d->bhxh_code);
+
+  stmt = _bhxh_store_prepare (self,
+    "UPDATE decisions SET account_before = ?2 WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
+  _bhxh_bind_text (stmt, 2, before);
+  if (!_bhxh_store_step_done (self, stmt, error))
+    return FALSE;
 
   stmt = _bhxh_store_prepare (self,
     "INSERT INTO accounts (bhxh_code, status, since, decision_uuid) VALUES (?1, ?2, ?3, ?4) "
@@ -471,10 +471,13 @@ append_decision_audit (BhxhStore          *self,
 {
   g_autofree char *action = g_strconcat ("decision.",
                                          bhxh_outcome_to_string (row->request->outcome), NULL);
-  g_autofree char *detail = g_strdup_printf ("uuid=%s verdict=%s reasons=%s override=%d",
+  g_autofree char *detail = g_strdup_printf ("uuid=%s verdict=%s reasons=%s override=%d "
+                                             "evidence=%s countersign=%d",
                                              row->uuid,
                                              bhxh_verdict_to_string (row->check->verdict),
-                                             row->codes, row->request->override ? 1 : 0);
+                                             row->codes, row->terms.override ? 1 : 0,
+                                             bhxh_evidence_to_string (row->facts.evidence),
+                                             row->terms.countersign ? 1 : 0);
 
   return _bhxh_store_audit_append (self, row->request->clerk, action,
                                    row->declaration->id, detail, error);
@@ -495,8 +498,7 @@ decide_locked (BhxhStore                  *self,
   g_autofree char *day = NULL;
   g_autofree char *uuid = NULL;
   BhxhDate today = bhxh_clock_day_of (now_time);
-  DecisionRow row;
-  gboolean document_checked = FALSE;
+  DecisionRow row = { 0 };
   guint n_codes;
 
   d = bhxh_store_get_declaration (self, request->declaration_id, error);
@@ -507,12 +509,20 @@ decide_locked (BhxhStore                  *self,
     return NULL;
   check = bhxh_store_check_declaration (self, d, request->document, &today, error);
   if (check == NULL ||
-      !check_request (self, request, d, n_codes, check, now_time, &document_checked, error))
+      !check_request (self, request, d, n_codes, check, now_time, &row.facts, &row.terms,
+                      error))
     return NULL;
 
   uuid = g_uuid_string_random ();
   day = bhxh_date_to_iso (&today);
-  row = (DecisionRow) { request, d, check, uuid, codes, now, day, document_checked };
+  row.request = request;
+  row.declaration = d;
+  row.check = check;
+  row.uuid = uuid;
+  row.codes = codes;
+  row.now = now;
+  row.day = day;
+  row.now_unix = g_date_time_to_unix (now_time);
   if (!insert_decision (self, &row, error) ||
       !insert_document (self, &row, error) ||
       !update_account (self, &row, error) ||
@@ -529,7 +539,10 @@ decide_locked (BhxhStore                  *self,
  * Records a decision in one transaction, committed to disk before this
  * returns: the decision, the declaration's new status, the scanned
  * document, the outbox entry, the account change and the audit entry.
- * Nothing changes when any rule refuses it.
+ * Nothing changes when any rule refuses it. With @request->hold_seconds
+ * (the counter's undo window, at most %BHXH_STORE_MAX_HOLD_SECONDS) the
+ * decision is not sent before the window ends, and its clerk may withdraw it
+ * until then (bhxh_store_withdraw_decision()).
  *
  * Returns: (transfer full): the decision, or %NULL with @error set
  */
@@ -571,6 +584,148 @@ bhxh_store_decide (BhxhStore                  *self,
   return bhxh_store_get_decision (self, uuid, error);
 }
 
+/* Puts back the account row a decision replaced ("none": there was none). */
+static gboolean
+restore_account (BhxhStore   *self,
+                 const char  *bhxh_code,
+                 const char  *before,
+                 GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  sqlite3_stmt *stmt;
+
+  if (before == NULL || bhxh_code == NULL)
+    return TRUE;
+  if (g_str_equal (before, "none"))
+    {
+      stmt = _bhxh_store_prepare (self, "DELETE FROM accounts WHERE bhxh_code = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, bhxh_code, -1, SQLITE_STATIC);
+      return _bhxh_store_step_done (self, stmt, error);
+    }
+  parts = g_strsplit (before, "|", 3);
+  if (g_strv_length (parts) != 3)
+    return TRUE;
+  stmt = _bhxh_store_prepare (self,
+    "UPDATE accounts SET status = ?2, since = nullif (?3, ''), decision_uuid = ?4 "
+    "WHERE bhxh_code = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, bhxh_code, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, parts[0], -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, parts[1], -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, parts[2], -1, SQLITE_STATIC);
+  return _bhxh_store_step_done (self, stmt, error);
+}
+
+static gboolean
+withdraw_locked (BhxhStore   *self,
+                 const char  *uuid,
+                 const char  *actor,
+                 GError     **error)
+{
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
+  g_autofree char *declaration_id = NULL, *clerk = NULL, *previous = NULL;
+  g_autofree char *state = NULL, *before = NULL, *bhxh_code = NULL, *detail = NULL;
+  gint64 hold_until = 0;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _bhxh_store_prepare (self,
+    "SELECT c.declaration_id, c.clerk, c.previous_status, o.state, o.hold_until_unix, "
+    "c.account_before, d.bhxh_code FROM decisions c JOIN outbox o ON o.decision_uuid = c.uuid "
+    "JOIN declarations d ON d.id = c.declaration_id WHERE c.uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      declaration_id = _bhxh_column_dup (stmt, 0);
+      clerk = _bhxh_column_dup (stmt, 1);
+      previous = _bhxh_column_dup (stmt, 2);
+      state = _bhxh_column_dup (stmt, 3);
+      hold_until = sqlite3_column_int64 (stmt, 4);
+      before = _bhxh_column_dup (stmt, 5);
+      bhxh_code = _bhxh_column_dup (stmt, 6);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND,
+                   _("There is no decision %s"), uuid);
+      return FALSE;
+    }
+  if (g_strcmp0 (clerk, actor) != 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
+                   _("Only the clerk who made a decision can undo it"));
+      return FALSE;
+    }
+  if (g_strcmp0 (state, "pending") != 0 || previous == NULL ||
+      hold_until <= g_date_time_to_unix (now))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
+                   _("The time to undo this decision is over: it stands"));
+      return FALSE;
+    }
+
+  /* The scanned document stays recorded for the declaration. */
+  if (!_bhxh_store_exec_printf (self, error,
+        "UPDATE documents SET decision_uuid = NULL WHERE decision_uuid = %Q", uuid) ||
+      !restore_account (self, bhxh_code, before, error) ||
+      !_bhxh_store_exec_printf (self, error,
+        "DELETE FROM outbox WHERE decision_uuid = %Q", uuid) ||
+      !_bhxh_store_exec_printf (self, error,
+        "DELETE FROM decisions WHERE uuid = %Q", uuid) ||
+      !_bhxh_store_exec_printf (self, error,
+        "UPDATE declarations SET status = %Q, decided_locally = "
+        "(SELECT count(*) > 0 FROM decisions WHERE declaration_id = %Q) WHERE id = %Q",
+        previous, declaration_id, declaration_id))
+    return FALSE;
+  detail = g_strdup_printf ("uuid=%s status=%s", uuid, previous);
+  return _bhxh_store_audit_append (self, actor, "decision.withdraw", declaration_id, detail,
+                                   error);
+}
+
+/**
+ * bhxh_store_withdraw_decision:
+ * @uuid: a decision made with a hold (the undo window)
+ * @actor: who asks: the decision's own clerk
+ *
+ * Undo at the counter: removes a decision that is still in its undo window
+ * and has not been sent, puts the declaration's status and the account back,
+ * keeps the scanned document and records "decision.withdraw" in the audit
+ * trail, in one durable transaction.
+ */
+gboolean
+bhxh_store_withdraw_decision (BhxhStore   *self,
+                              const char  *uuid,
+                              const char  *actor,
+                              GError     **error)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  if (is_blank (actor))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("A decision needs a declaration, an outcome and a clerk"));
+      return FALSE;
+    }
+  if (!_bhxh_store_require_role (self, actor, BHXH_ROLE_CLERK, error))
+    return FALSE;
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  if (!withdraw_locked (self, uuid, actor, error))
+    {
+      _bhxh_store_rollback (self);
+      return FALSE;
+    }
+  return _bhxh_store_commit (self, error);
+}
+
 /* Outbox. */
 
 /**
@@ -597,10 +752,13 @@ bhxh_store_outbox_claim (BhxhStore  *self,
     return NULL;
   stmt = _bhxh_store_prepare (self,
     "SELECT " DECISION_COLUMNS " " DECISION_FROM
-    "WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?1", error);
+    "WHERE o.state = 'pending' AND coalesce (o.hold_until_unix, 0) <= ?2 "
+    "ORDER BY o.seq LIMIT ?1", error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
+  /* A decision in its undo window is not sent yet. */
+  sqlite3_bind_int64 (stmt, 2, bhxh_clock_now_unix ());
   claimed = collect_decisions (self, stmt, error);
   if (claimed == NULL)
     goto fail;
@@ -745,61 +903,4 @@ bhxh_store_dup_oldest_waiting (BhxhStore *self)
     oldest = g_date_time_new_from_iso8601 ((const char *) sqlite3_column_text (stmt, 0), NULL);
   sqlite3_reset (stmt);
   return oldest;
-}
-
-void
-bhxh_decision_free (BhxhDecision *decision)
-{
-  if (decision == NULL)
-    return;
-  g_free (decision->uuid);
-  g_free (decision->declaration_id);
-  g_free (decision->clerk);
-  g_clear_pointer (&decision->decided_at, g_date_time_unref);
-  g_strfreev (decision->reason_codes);
-  g_free (decision->note);
-  g_free (decision->countersigned_by);
-  g_free (decision->mirror_version);
-  g_free (decision->outbox_detail);
-  g_free (decision);
-}
-
-/**
- * bhxh_decision_to_json:
- *
- * Returns: (transfer full): `{uuid, declaration_id, outcome, clerk,
- *   decided_at, reason_codes: [], note, override, countersigned_by,
- *   mirror_version, verdict, outbox_state, outbox_detail}`
- */
-JsonNode *
-bhxh_decision_to_json (const BhxhDecision *decision)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  g_return_val_if_fail (decision != NULL, NULL);
-
-  json_builder_begin_object (b);
-  bhxh_json_add_string (b, "uuid", decision->uuid);
-  bhxh_json_add_string (b, "declaration_id", decision->declaration_id);
-  bhxh_json_add_string (b, "outcome", bhxh_outcome_to_string (decision->outcome));
-  bhxh_json_add_string (b, "clerk", decision->clerk);
-  bhxh_json_add_date_time (b, "decided_at", decision->decided_at);
-  json_builder_set_member_name (b, "reason_codes");
-  json_builder_begin_array (b);
-  for (guint i = 0; decision->reason_codes != NULL && decision->reason_codes[i]; i++)
-    json_builder_add_string_value (b, decision->reason_codes[i]);
-  json_builder_end_array (b);
-  bhxh_json_add_string (b, "note", decision->note);
-  json_builder_set_member_name (b, "override");
-  json_builder_add_boolean_value (b, decision->override);
-  bhxh_json_add_string (b, "countersigned_by", decision->countersigned_by);
-  bhxh_json_add_string (b, "mirror_version", decision->mirror_version);
-  bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
-  bhxh_json_add_string (b, "outbox_state", bhxh_outbox_state_to_string (decision->outbox_state));
-  bhxh_json_add_string (b, "outbox_detail", decision->outbox_detail);
-  json_builder_set_member_name (b, "without_document");
-  json_builder_add_boolean_value (b, decision->without_document);
-  json_builder_end_object (b);
-
-  return json_builder_get_root (b);
 }

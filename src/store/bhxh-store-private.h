@@ -30,6 +30,11 @@ void          _bhxh_store_forget_statements (BhxhStore    *self);
 gboolean      _bhxh_store_exec             (BhxhStore     *self,
                                             const char    *sql,
                                             GError       **error);
+/* One statement, its values quoted by sqlite3_mprintf (%Q). */
+gboolean      _bhxh_store_exec_printf      (BhxhStore     *self,
+                                            GError       **error,
+                                            const char    *format,
+                                            ...);
 gboolean      _bhxh_store_step_done        (BhxhStore     *self,
                                             sqlite3_stmt  *stmt,
                                             GError       **error);
@@ -104,8 +109,6 @@ gboolean      _bhxh_store_require_role     (BhxhStore     *self,
 char         *_bhxh_store_dup_actor        (BhxhStore     *self,
                                             const char    *fallback);
 
-gboolean      _bhxh_outbox_state_parse     (const char    *text,
-                                            BhxhOutboxState *out);
 
 /* Declarations. */
 #define BHXH_DECLARATION_COLUMNS \

@@ -189,6 +189,26 @@ _bhxh_store_exec (BhxhStore   *self,
   return TRUE;
 }
 
+gboolean
+_bhxh_store_exec_printf (BhxhStore   *self,
+                         GError     **error,
+                         const char  *format,
+                         ...)
+{
+  va_list args;
+  char *sql;
+  gboolean ok;
+
+  va_start (args, format);
+  sql = sqlite3_vmprintf (format, args);
+  va_end (args);
+  if (sql == NULL)
+    g_error ("out of memory");
+  ok = _bhxh_store_exec (self, sql, error);
+  sqlite3_free (sql);
+  return ok;
+}
+
 /* Steps a statement that returns no rows, then resets it. */
 gboolean
 _bhxh_store_step_done (BhxhStore     *self,
@@ -792,57 +812,6 @@ bhxh_store_list_reason_codes (BhxhStore  *self,
 
 /* Plain types. */
 
-static const char * const outcome_names[] = { "approve", "reject", "escalate" };
-static const char * const outbox_names[] = {
-  "pending", "sending", "acknowledged", "refused", "conflict",
-};
-
-const char *
-bhxh_outcome_to_string (BhxhOutcome outcome)
-{
-  g_return_val_if_fail (outcome <= BHXH_OUTCOME_ESCALATE, NULL);
-
-  return outcome_names[outcome];
-}
-
-gboolean
-bhxh_outcome_parse (const char  *text,
-                    BhxhOutcome *out)
-{
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (outcome_names); i++)
-    if (g_str_equal (text, outcome_names[i]))
-      {
-        *out = i;
-        return TRUE;
-      }
-
-  return FALSE;
-}
-
-const char *
-bhxh_outbox_state_to_string (BhxhOutboxState state)
-{
-  g_return_val_if_fail (state <= BHXH_OUTBOX_CONFLICT, NULL);
-
-  return outbox_names[state];
-}
-
-gboolean
-_bhxh_outbox_state_parse (const char      *text,
-                          BhxhOutboxState *out)
-{
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (outbox_names); i++)
-    if (g_str_equal (text, outbox_names[i]))
-      {
-        *out = i;
-        return TRUE;
-      }
-
-  return FALSE;
-}
-
 void
 bhxh_office_free (BhxhOffice *office)
 {
@@ -852,16 +821,6 @@ bhxh_office_free (BhxhOffice *office)
   g_free (office->parent_code);
   g_free (office->name);
   g_free (office);
-}
-
-void
-bhxh_reason_code_free (BhxhReasonCode *code)
-{
-  if (code == NULL)
-    return;
-  g_free (code->code);
-  g_free (code->label);
-  g_free (code);
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include "core/bhxh-clock.h"
 #include "core/bhxh-date.h"
+#include "core/bhxh-decision.h"
 #include "core/bhxh-declaration.h"
 #include "core/bhxh-document.h"
 #include "core/bhxh-verdict.h"
@@ -56,22 +57,6 @@ typedef enum
   BHXH_MIRROR_FORMAT_JSONL,
 } BhxhMirrorFormat;
 
-typedef enum
-{
-  BHXH_OUTCOME_APPROVE,
-  BHXH_OUTCOME_REJECT,
-  BHXH_OUTCOME_ESCALATE,
-} BhxhOutcome;
-
-typedef enum
-{
-  BHXH_OUTBOX_PENDING,
-  BHXH_OUTBOX_SENDING,
-  BHXH_OUTBOX_ACKNOWLEDGED,
-  BHXH_OUTBOX_REFUSED,
-  BHXH_OUTBOX_CONFLICT,
-} BhxhOutboxState;
-
 typedef struct
 {
   char *code;
@@ -86,43 +71,6 @@ typedef struct
   char *display_name;
   char *role;
 } BhxhUser;
-
-typedef struct
-{
-  char *code;          /* stable, e.g. "name-mismatch" */
-  char *label;         /* Vietnamese text shown and printed */
-} BhxhReasonCode;
-
-/* What the clerk asks for. */
-typedef struct
-{
-  const char          *declaration_id;
-  BhxhOutcome          outcome;
-  const char          *clerk;
-  const char * const  *reason_codes;   /* NULL-terminated; reject needs ≥ 1 */
-  const char          *note;
-  gboolean             override;       /* approve despite a blocking reason: note required */
-  const BhxhDocument  *document;       /* what was scanned, or NULL */
-} BhxhDecisionRequest;
-
-/* A recorded decision, as stored and as sent to the portal. */
-typedef struct
-{
-  char         *uuid;
-  char         *declaration_id;
-  BhxhOutcome   outcome;
-  char         *clerk;
-  GDateTime    *decided_at;
-  GStrv         reason_codes;
-  char         *note;
-  gboolean      override;
-  char         *countersigned_by;   /* supervisor, for overrides */
-  char         *mirror_version;
-  BhxhVerdict   verdict;            /* what the rules said when deciding */
-  BhxhOutboxState outbox_state;
-  char         *outbox_detail;      /* the portal's reason for a refusal or conflict */
-  gboolean      without_document;   /* no identity document was checked for it */
-} BhxhDecision;
 
 typedef struct
 {
@@ -214,6 +162,12 @@ BhxhCheck       *bhxh_store_check_declaration      (BhxhStore            *self,
  * with the declaration's new status, the outbox entry and the audit entry. */
 BhxhDecision    *bhxh_store_decide                 (BhxhStore            *self,
                                                     const BhxhDecisionRequest *request,
+                                                    GError              **error);
+/* The longest undo window a decision may be held for. */
+#define BHXH_STORE_MAX_HOLD_SECONDS 120
+gboolean         bhxh_store_withdraw_decision      (BhxhStore            *self,
+                                                    const char           *uuid,
+                                                    const char           *actor,
                                                     GError              **error);
 BhxhDecision    *bhxh_store_get_decision           (BhxhStore            *self,
                                                     const char           *uuid,
@@ -387,20 +341,12 @@ char            *bhxh_store_dup_assignee           (BhxhStore            *self,
 GHashTable      *bhxh_store_list_assignments       (BhxhStore            *self,
                                                     GError              **error);
 
-const char      *bhxh_outcome_to_string            (BhxhOutcome           outcome);
-gboolean         bhxh_outcome_parse                (const char           *text,
-                                                    BhxhOutcome          *out);
-const char      *bhxh_outbox_state_to_string       (BhxhOutboxState       state);
 void             bhxh_office_free                  (BhxhOffice           *office);
-void             bhxh_reason_code_free             (BhxhReasonCode       *code);
 void             bhxh_user_free                    (BhxhUser             *user);
 void             bhxh_user_status_free             (BhxhUserStatus       *status);
 void             bhxh_audit_entry_free             (BhxhAuditEntry       *entry);
-void             bhxh_decision_free                (BhxhDecision         *decision);
-JsonNode        *bhxh_decision_to_json             (const BhxhDecision   *decision);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhOffice, bhxh_office_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDecision, bhxh_decision_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhUser, bhxh_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhUserStatus, bhxh_user_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhAuditEntry, bhxh_audit_entry_free)

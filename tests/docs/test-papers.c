@@ -580,6 +580,8 @@ make_store (const char *db)
                                            NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   g_unlink (mirror);
+  /* Only a supervisor approves over a blocking check. */
+  g_assert_true (bhxh_store_add_user (store, "minh.pq", "Phạm Quang Minh", "supervisor", &error));
   decision = bhxh_store_decide (store, &reject, &error);
   g_assert_no_error (error);
   bhxh_decision_free (decision);

@@ -133,7 +133,7 @@ test_open_migrate (Fixture       *f,
   reopen (f);
   value = bhxh_store_dup_meta (f->store, "office");
   g_assert_cmpstr (value, ==, "00106");
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 5);
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 0);
@@ -610,12 +610,20 @@ test_decide_rules (Fixture       *f,
   assert_refused (f, "TK01-00106-000001", BHXH_OUTCOME_REJECT, absent, NULL, FALSE,
                   BHXH_STORE_ERROR_ALREADY_DECIDED);
 
+  /* Only a supervisor approves over a blocking check: "lan" is a clerk. */
+  assert_refused (f, "TK01-00101-000005", BHXH_OUTCOME_APPROVE, NULL,
+                  "BQP code switched by phone with the province", TRUE,
+                  BHXH_STORE_ERROR_NOT_ALLOWED);
+  g_assert_true (bhxh_store_add_user (f->store, "lan", "Nguyễn Thị Lan", "supervisor", &error));
   overridden = decide (f, "TK01-00101-000005", BHXH_OUTCOME_APPROVE, NULL,
                        "BQP code switched by phone with the province", TRUE, &error);
   g_assert_no_error (error);
   g_assert_true (overridden->override);
+  g_assert_false (overridden->countersign);
+  g_assert_cmpint (bhxh_decision_get_kind (overridden), ==, BHXH_DECISION_APPROVED_OVERRIDE);
   g_assert_cmpint (overridden->verdict, ==, BHXH_VERDICT_BLOCKED);
-  g_assert_null (overridden->countersigned_by);   /* "lan" is no supervisor */
+  g_assert_cmpstr (overridden->countersigned_by, ==, "lan");
+  g_assert_cmpint (overridden->evidence, ==, BHXH_EVIDENCE_CARD_QR);
 }
 
 static void
@@ -920,6 +928,166 @@ test_reassign (Fixture       *f,
   g_assert_cmpstr (audit, ==, "root minh");
 }
 
+/* A supervisor's approval of an escalated declaration is a countersign,
+ * its own kind: not an override when nothing blocks. */
+static void
+test_decide_countersign_escalation (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) escalated = NULL;
+  g_autoptr(BhxhDecision) approved = NULL;
+  g_autoptr(BhxhDocument) card = fixture_document_for (f->store, "TK01-00106-000001");
+  const char *codes[] = { "name-mismatch", NULL };
+  BhxhDecisionRequest escalate = { "TK01-00106-000001", BHXH_OUTCOME_ESCALATE, "lan", codes,
+                                   NULL, FALSE, card };
+  BhxhDecisionRequest by_clerk = { "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan" };
+  BhxhDecisionRequest countersign = { "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "hung",
+                                      NULL, "Đã xem bản gốc", TRUE };
+
+  g_assert_true (bhxh_store_add_user (f->store, "hung", "Trần Văn Hùng", "supervisor", &error));
+  escalated = bhxh_store_decide (f->store, &escalate, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bhxh_decision_get_kind (escalated), ==, BHXH_DECISION_ESCALATED);
+
+  /* The card scanned with the escalation counts for the approval; a clerk's
+   * approval of an escalation is no countersign. */
+  approved = bhxh_store_decide (f->store, &countersign, &error);
+  g_assert_no_error (error);
+  g_assert_true (approved->countersign);
+  g_assert_false (approved->override);
+  g_assert_false (approved->without_document);
+  g_assert_cmpint (approved->evidence, ==, BHXH_EVIDENCE_CARD_QR);
+  g_assert_cmpstr (approved->countersigned_by, ==, "hung");
+  g_assert_cmpint (bhxh_decision_get_kind (approved), ==, BHXH_DECISION_APPROVED_COUNTERSIGNED);
+  g_assert_null (bhxh_store_decide (f->store, &by_clerk, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_ALREADY_DECIDED);
+}
+
+/* A declaration handed in by post: the ID number typed from the copy is
+ * its evidence, and only its. */
+static void
+test_decide_post_copy (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDocument) copy = bhxh_document_new_post_copy (" 001090012345 ", &error);
+  g_autoptr(BhxhDocument) bad = bhxh_document_new_post_copy ("00109001234", NULL);
+  g_autoptr(BhxhDecision) approved = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  BhxhDecisionRequest request = { "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan",
+                                  NULL, NULL, FALSE, copy };
+
+  g_assert_no_error (error);
+  g_assert_null (bad);
+  g_assert_cmpstr (copy->id_number, ==, "001090012345");
+  /* Handed in at the office: a copy proves nothing. */
+  g_assert_null (bhxh_store_decide (f->store, &request, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+
+  g_free (sql_text (f->path, "UPDATE declarations SET handin = 'post' "
+                             "WHERE id = 'TK01-00106-000001'"));
+  approved = bhxh_store_decide (f->store, &request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (approved->evidence, ==, BHXH_EVIDENCE_POST_COPY);
+  g_assert_false (approved->without_document);
+  node = bhxh_decision_to_json (approved);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "evidence"),
+                   ==, "post-copy");
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM documents WHERE kind = 'post-copy'"),
+                   ==, 1);
+}
+
+/* The safety stops hold for a supervisor too. */
+static void
+test_decide_safety_stop (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  g_autoptr(BhxhDocument) card = fixture_document_for (f->store, "TK01-00106-000001");
+  BhxhDecisionRequest request = { "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "hung",
+                                  NULL, "Đã đối chiếu", TRUE, card };
+  const char *codes[] = { "person-absent", NULL };
+  BhxhDecisionRequest reject = { "TK01-00106-000001", BHXH_OUTCOME_REJECT, "hung", codes };
+
+  g_assert_true (bhxh_store_add_user (f->store, "hung", "Trần Văn Hùng", "supervisor", &error));
+  g_assert_true (bhxh_store_set_meta (f->store, "safety.mirror_block_days", "0", &error));
+  g_assert_null (bhxh_store_decide (f->store, &request, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_SAFETY_STOP);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_rows (f, "decisions"), ==, 0);
+  /* Rejections go on. */
+  decision = bhxh_store_decide (f->store, &reject, &error);
+  g_assert_no_error (error);
+}
+
+/* Undo at the counter: the decision is on disk at once, not sent during its
+ * hold, withdrawn only by its clerk and only within the window. */
+static void
+test_decide_hold_withdraw (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) held = NULL;
+  g_autoptr(BhxhDecision) again = NULL;
+  g_autoptr(BhxhDecision) late = NULL;
+  g_autoptr(GPtrArray) claimed = NULL;
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autoptr(GDateTime) start = bhxh_clock_now ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (start, 61);
+  g_autoptr(BhxhDocument) card = fixture_document_for (f->store, "TK01-00106-000001");
+  g_autoptr(BhxhDocument) card2 = fixture_document_for (f->store, "TK01-00106-000001");
+  BhxhDecisionRequest request = { "TK01-00106-000001", BHXH_OUTCOME_APPROVE, "lan",
+                                  NULL, NULL, FALSE, card, 30 };
+  g_autofree char *audit = NULL;
+
+  held = bhxh_store_decide (f->store, &request, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (held->hold_until);
+  g_assert_cmpint (count_rows (f, "accounts"), ==, 1);
+  /* Committed: another connection sees it; the sync does not take it yet. */
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM decisions"), ==, 1);
+  claimed = bhxh_store_outbox_claim (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 0);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+
+  /* Someone else cannot undo it; its clerk can. */
+  g_assert_false (bhxh_store_withdraw_decision (f->store, held->uuid, "minh", &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_true (bhxh_store_withdraw_decision (f->store, held->uuid, "lan", &error));
+  g_assert_no_error (error);
+  d = bhxh_store_get_declaration (f->store, "TK01-00106-000001", &error);
+  g_assert_cmpint (d->status, ==, BHXH_STATUS_PENDING);
+  g_assert_cmpint (count_rows (f, "decisions"), ==, 0);
+  g_assert_cmpint (count_rows (f, "outbox"), ==, 0);
+  g_assert_cmpint (count_rows (f, "accounts"), ==, 0);
+  g_assert_cmpint (count_rows (f, "documents"), ==, 1);   /* the scan stays recorded */
+  audit = sql_text (f->path, "SELECT action FROM audit ORDER BY seq DESC LIMIT 1");
+  g_assert_cmpstr (audit, ==, "decision.withdraw");
+  g_assert_false (bhxh_store_withdraw_decision (f->store, held->uuid, "lan", &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Decided again; once the window is over it stands and goes out. */
+  request.document = card2;
+  again = bhxh_store_decide (f->store, &request, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_clock_pin (later));
+  g_assert_false (bhxh_store_withdraw_decision (f->store, again->uuid, "lan", &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  claimed = bhxh_store_outbox_claim (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  late = bhxh_store_get_decision (f->store, again->uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (late->outbox_state, ==, BHXH_OUTBOX_SENDING);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -929,6 +1097,10 @@ main (int   argc,
 #define ADD(name, loaded, func) \
   g_test_add (name, Fixture, (loaded) ? "loaded" : NULL, setup, func, teardown)
   g_test_add_func ("/store/error-codes", test_error_codes);
+  ADD ("/store/decide/countersign-escalation", TRUE, test_decide_countersign_escalation);
+  ADD ("/store/decide/post-copy", TRUE, test_decide_post_copy);
+  ADD ("/store/decide/safety-stop", TRUE, test_decide_safety_stop);
+  ADD ("/store/decide/hold-withdraw", TRUE, test_decide_hold_withdraw);
   ADD ("/store/open/migrate", FALSE, test_open_migrate);
   ADD ("/store/open/too-new", FALSE, test_open_too_new);
   ADD ("/store/open/not-a-database", FALSE, test_open_not_a_database);
