@@ -36,6 +36,17 @@ int   bhxh_cli_parse_options (GOptionEntry   *entries,
                               const char     *usage,
                               int            *argc,
                               char         ***argv);
+/* Commands over citizens' data take --user LOGIN and --password-file FILE
+ * (or BHXH_DESK_PASSWORD); in accounts-required mode they need them
+ * (docs/security.md). */
+int   bhxh_cli_parse_session_options (GOptionEntry *entries,
+                                      const char   *usage,
+                                      int          *argc,
+                                      char       ***argv);
+struct _BhxhStore *bhxh_cli_open_session (const char *path,
+                                          const char *role);
+gboolean bhxh_cli_sign_in_session (struct _BhxhStore *store,
+                                   GError           **error);
 char *bhxh_cli_read_stdin    (gsize          *len,
                               GError        **error);
 

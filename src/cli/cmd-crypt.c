@@ -15,7 +15,8 @@
 
 #define CRYPT_USAGE \
   "crypt status DB | crypt encrypt DB [--key-file FILE] | " \
-  "crypt rekey DB [--key-file FILE] --new-key-file FILE"
+  "crypt rekey DB [--key-file FILE] --new-key-file FILE" \
+  " [--user LOGIN [--password-file FILE]]"
 
 static void
 add_file_status (JsonBuilder *b,
@@ -62,6 +63,25 @@ configured_key (const char  *key_file,
   return key;
 }
 
+/* Accounts required: only an admin changes how the data is kept. @key
+ * opens an encrypted database (rekey); NULL a database in clear. */
+static gboolean
+require_admin (const char         *path,
+               const BhxhCryptKey *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) store = key != NULL ? bhxh_store_open_with_key (path, key, &error)
+                                           : bhxh_store_open (path, &error);
+
+  if (store == NULL || !bhxh_cli_sign_in_session (store, &error) ||
+      !bhxh_store_require_session (store, "admin", &error))
+    {
+      bhxh_cli_fail_error (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 crypt_encrypt (const char *path,
                const char *key_file,
@@ -78,6 +98,8 @@ crypt_encrypt (const char *path,
   key = configured_key (key_file, &error);
   if (key == NULL)
     return bhxh_cli_fail_error (error);
+  if (!require_admin (path, bhxh_crypt_file_is_encrypted (path) ? key : NULL))
+    return BHXH_EXIT_INPUT;
   if (new_key_file != NULL)
     {
       const BhxhCryptKey *old_key = key;
@@ -115,7 +137,7 @@ bhxh_cmd_crypt (int    argc,
     { "new-key-file", 0, 0, G_OPTION_ARG_FILENAME, &new_key_file, NULL, "FILE" },
     { NULL }
   };
-  int rc = bhxh_cli_parse_options (entries, CRYPT_USAGE, &argc, &argv);
+  int rc = bhxh_cli_parse_session_options (entries, CRYPT_USAGE, &argc, &argv);
 
   if (rc != BHXH_EXIT_OK)
     return rc;

@@ -12,7 +12,8 @@
 
 #define PRINT_USAGE \
   "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf [--force] | " \
-  "print daily-report DB --date YYYY-MM-DD --output FILE.pdf [--force]"
+  "print daily-report DB --date YYYY-MM-DD --output FILE.pdf [--force]"  \
+  " [--user LOGIN [--password-file FILE]]"
 
 int
 bhxh_cmd_print (int    argc,
@@ -36,7 +37,7 @@ bhxh_cmd_print (int    argc,
   guint n_pages = 0;
   int rc;
 
-  rc = bhxh_cli_parse_options (entries, PRINT_USAGE, &argc, &argv);
+  rc = bhxh_cli_parse_session_options (entries, PRINT_USAGE, &argc, &argv);
   if (rc != BHXH_EXIT_OK)
     return rc;
   if (argc < 3 || !bhxh_paper_kind_parse (argv[1], &kind) || output == NULL)
@@ -56,9 +57,8 @@ bhxh_cmd_print (int    argc,
 
   if ((rc = bhxh_cli_check_new_output (output, force)) != BHXH_EXIT_OK)
     return rc;
-  store = bhxh_store_open (argv[2], &error);
-  if (store == NULL)
-    return bhxh_cli_fail_error (error);
+  if ((store = bhxh_cli_open_session (argv[2], "clerk")) == NULL)
+    return BHXH_EXIT_INPUT;
   if (!bhxh_paper_print_from_store (store, kind, key, output, &n_pages, &error))
     return bhxh_cli_fail_error (error);
 

@@ -21,7 +21,8 @@
   "[--retries N] [--batch N] | sync DB --status | sync DB --log [--since ISO] [--csv]"
 #define BUNDLE_USAGE \
   "bundle export DB FILE --token-file FILE [--workstation ID] [--force] | " \
-  "bundle import DB FILE --token-file FILE"
+  "bundle import DB FILE --token-file FILE" \
+  " [--user LOGIN [--password-file FILE]]"
 
 static GBytes *
 read_token (const char  *file,
@@ -239,7 +240,7 @@ bhxh_cmd_bundle (int    argc,
   g_autoptr(BhxhStore) store = NULL;
   g_autoptr(GBytes) key = NULL;
   g_autoptr(GError) error = NULL;
-  int rc = bhxh_cli_parse_options (entries, BUNDLE_USAGE, &argc, &argv);
+  int rc = bhxh_cli_parse_session_options (entries, BUNDLE_USAGE, &argc, &argv);
 
   if (rc != BHXH_EXIT_OK)
     return rc;
@@ -252,7 +253,8 @@ bhxh_cmd_bundle (int    argc,
   key = read_token (token_file, &error);
   if (key == NULL)
     return bhxh_cli_fail_error (error);
-  store = open_store (argv[2]);
+  /* A bundle carries the day's decisions out, or a registry in. */
+  store = bhxh_cli_open_session (argv[2], "supervisor");
   if (store == NULL)
     return BHXH_EXIT_INPUT;
   if (g_str_equal (argv[1], "export"))

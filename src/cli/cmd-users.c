@@ -317,6 +317,7 @@ bhxh_cmd_users (int    argc,
 {
   g_auto(Options) o = { NULL, NULL, NULL, NULL, NULL, NULL, FALSE, -1, -1, -1, -1 };
   g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "user", 0, 0, G_OPTION_ARG_STRING, &o.user, NULL, "LOGIN" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.password_file, NULL, "FILE" },
@@ -350,6 +351,10 @@ bhxh_cmd_users (int    argc,
         return BHXH_EXIT_INPUT;
       if (g_str_equal (verb, "init"))
         return users_init (store, &o);
+      if (g_str_equal (verb, "list") &&
+          (!bhxh_cli_sign_in (store, o.user, o.password_file, &error) ||
+           !bhxh_store_require_session (store, "supervisor", &error)))
+        return bhxh_cli_fail_error (error);
       return g_str_equal (verb, "list") ? users_list (store) : users_settings (store, &o);
     }
   if ((g_str_equal (verb, "add") || g_str_equal (verb, "passwd") ||

@@ -496,7 +496,11 @@ fill_document_hint (BhxhComparePage *self)
 {
   const char *text;
 
-  if (self->document == NULL)
+  if (self->document == NULL &&
+      g_strcmp0 (bhxh_declaration_object_get_declaration (self->object)->handin, "post") == 0)
+    text = _("Handed in by post: type the ID number from the copy received (Ctrl+D), or "
+             "scan the card if the person came in.");
+  else if (self->document == NULL)
     text = bhxh_declaration_object_get_minor (self->object)
          ? _("No document yet: scan the birth certificate, or enter it by hand (Ctrl+B).")
          : _("No document yet: scan the citizen’s ID card with the scanner or the camera.");

@@ -28,6 +28,9 @@ _bhxh_window_update_actions (BhxhWindow *self)
                                  open && bhxh_declaration_object_get_status (object)
                                          == BHXH_STATUS_PENDING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.birth-certificate", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.post-copy",
+                                 open && g_strcmp0 (bhxh_declaration_object_get_declaration
+                                                      (object)->handin, "post") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-form", comparing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", self->pending != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print",
@@ -111,8 +114,11 @@ _bhxh_window_open_declaration (BhxhWindow            *self,
     }
 }
 
-/* Deciding. A decision waits out its undo window in memory, then goes to
- * the store (which commits it durably with the outbox and audit rows). */
+/* Deciding. A decision goes to the store as soon as the clerk confirms it
+ * (committed durably with its outbox and audit rows) and is held there for
+ * the undo window: Undo withdraws it (audited); when the window ends, or the
+ * clerk moves on (sign-out, sync, print, closing), the hold is released and
+ * the next sync sends it. A crash inside the window loses nothing. */
 
 typedef struct
 {
@@ -123,6 +129,7 @@ typedef struct
   char         *note;
   gboolean      override;
   BhxhDocument *document;
+  guint         hold_seconds;
 } DecideData;
 
 static void
@@ -153,6 +160,7 @@ decide_thread (BhxhStore     *store,
     .note = decide->note,
     .override = decide->override,
     .document = decide->document,
+    .hold_seconds = decide->hold_seconds,
   };
 
   return bhxh_store_decide (store, &request, error);
@@ -166,8 +174,7 @@ pending_free (BhxhPendingDecision *pending)
     adw_toast_dismiss (pending->toast);
   g_clear_object (&pending->toast);
   g_clear_object (&pending->object);
-  g_strfreev (pending->reason_codes);
-  g_free (pending->note);
+  g_free (pending->uuid);
   g_clear_pointer (&pending->document, bhxh_document_free);
   g_free (pending);
 }
@@ -181,100 +188,62 @@ maybe_close (BhxhWindow *self)
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
-typedef struct
+static gpointer
+release_thread (BhxhStore     *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
 {
-  BhxhWindow            *self;
-  BhxhDeclarationObject *object;
-  BhxhDeclarationStatus  previous_status;
-  gboolean               print_after;
-} CommitData;
-
-static void
-show_not_recorded (BhxhWindow            *self,
-                   BhxhDeclarationObject *object,
-                   const GError          *error)
-{
-  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (object);
-  g_autofree char *body = g_strdup_printf (_("The decision on %s was not recorded: %s"),
-                                           d->full_name, error->message);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
-                                              _("Decision Not Recorded"), body);
-
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
+  return bhxh_store_release_decision (store, data, error) ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
-static void
-commit_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+typedef struct
 {
-  CommitData *commit = user_data;
-  g_autoptr(BhxhWindow) self = commit->self;
-  g_autoptr(BhxhDeclarationObject) object = commit->object;
+  BhxhWindow       *self;
+  BhxhWindowThen    then;
+} ReleaseData;
+
+static void
+release_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ReleaseData *release = user_data;
+  g_autoptr(BhxhWindow) self = release->self;
   g_autoptr(GError) error = NULL;
-  BhxhDecision *decision = bhxh_worker_run_finish (self->worker, result, &error);
 
+  /* The decision is recorded either way; only its hold could stay on. */
+  if (bhxh_worker_run_finish (self->worker, result, &error) == NULL)
+    g_warning ("Cannot end the undo window: %s", error->message);
   self->commits_in_flight--;
-  bhxh_declaration_object_set_unsaved (object, FALSE);
-  if (decision == NULL)
-    {
-      bhxh_declaration_object_set_status (object, commit->previous_status);
-      show_not_recorded (self, object, error);
-    }
-  else
-    {
-      bhxh_declaration_object_set_status (object, bhxh_outcome_to_status (decision->outcome));
-      g_free (self->last_decided_id);
-      self->last_decided_id = g_strdup (decision->declaration_id);
-      self->last_outcome = decision->outcome;
-      bhxh_decision_free (decision);
-      if (commit->print_after)
-        print_last_decision (self);
-    }
-  g_free (commit);
-
-  bhxh_queue_page_status_changed (self->queue_page);
-  bhxh_status_bar_refresh (self->status_bar);
-  if (self->supervisor_page != NULL)
-    bhxh_supervisor_page_refresh (self->supervisor_page);
-  _bhxh_window_update_actions (self);
+  if (release->then != NULL)
+    release->then (self);
+  g_free (release);
   maybe_close (self);
 }
 
-static void
-commit_pending_full (BhxhWindow *self,
-                     gboolean    print_after)
+/* Ends the undo window of the decision in it, then runs @then (also when
+ * there is none). */
+void
+_bhxh_window_commit_pending_then (BhxhWindow     *self,
+                                  BhxhWindowThen  then)
 {
   BhxhPendingDecision *pending = g_steal_pointer (&self->pending);
-  DecideData *data;
-  CommitData *commit;
+  ReleaseData *release;
 
   if (pending == NULL)
     {
+      if (then != NULL)
+        then (self);
       maybe_close (self);
       return;
     }
-
-  data = g_new0 (DecideData, 1);
-  data->declaration_id = g_strdup (bhxh_declaration_object_get_id (pending->object));
-  data->outcome = pending->outcome;
-  data->clerk = g_strdup (self->login);
-  data->reason_codes = g_steal_pointer (&pending->reason_codes);
-  data->note = g_steal_pointer (&pending->note);
-  data->override = pending->override;
-  data->document = g_steal_pointer (&pending->document);
-
-  commit = g_new0 (CommitData, 1);
-  commit->self = g_object_ref (self);
-  commit->object = g_object_ref (pending->object);
-  commit->previous_status = pending->previous_status;
-  commit->print_after = print_after;
-
+  release = g_new0 (ReleaseData, 1);
+  release->self = g_object_ref (self);
+  release->then = then;
   self->commits_in_flight++;
-  /* Never cancelled: a decision the clerk made must reach the store. */
-  bhxh_worker_run_async (self->worker, decide_thread, data, decide_data_free,
-                         (GDestroyNotify) bhxh_decision_free, NULL, commit_cb, commit);
+  bhxh_worker_run_async (self->worker, release_thread, g_strdup (pending->uuid), g_free,
+                         NULL, NULL, release_cb, release);
   pending_free (pending);
   _bhxh_window_update_actions (self);
 }
@@ -282,7 +251,7 @@ commit_pending_full (BhxhWindow *self,
 void
 _bhxh_window_commit_pending (BhxhWindow *self)
 {
-  commit_pending_full (self, FALSE);
+  _bhxh_window_commit_pending_then (self, NULL);
 }
 
 static gboolean
@@ -311,6 +280,109 @@ decision_toast_text (BhxhOutcome  outcome,
     }
 }
 
+typedef struct
+{
+  BhxhWindow            *self;
+  BhxhDeclarationObject *object;
+  BhxhDeclarationStatus  previous_status;
+  BhxhDocument          *document;
+  guint                  hold_seconds;
+} CommitData;
+
+static void
+commit_data_free (CommitData *commit)
+{
+  g_clear_object (&commit->object);
+  g_clear_pointer (&commit->document, bhxh_document_free);
+  g_free (commit);
+}
+
+static void
+show_not_recorded (BhxhWindow            *self,
+                   BhxhDeclarationObject *object,
+                   const GError          *error)
+{
+  const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (object);
+  g_autofree char *body = g_strdup_printf (_("The decision on %s was not recorded: %s"),
+                                           d->full_name, error->message);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                              _("Decision Not Recorded"), body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The decision is on disk: show it with its undo window. */
+static void
+hold_decision (BhxhWindow         *self,
+               CommitData         *commit,
+               const BhxhDecision *decision)
+{
+  BhxhPendingDecision *pending;
+  g_autofree char *text = NULL;
+
+  _bhxh_window_commit_pending (self);
+  pending = g_new0 (BhxhPendingDecision, 1);
+  pending->object = g_object_ref (commit->object);
+  pending->previous_status = commit->previous_status;
+  pending->uuid = g_strdup (decision->uuid);
+  pending->document = g_steal_pointer (&commit->document);
+  self->pending = pending;
+
+  text = decision_toast_text (decision->outcome,
+                              bhxh_declaration_object_get_declaration (commit->object)->full_name);
+  pending->toast = g_object_ref (adw_toast_new (text));
+  adw_toast_set_button_label (pending->toast, _("_Undo"));
+  adw_toast_set_action_name (pending->toast, "win.undo");
+  adw_toast_set_timeout (pending->toast, commit->hold_seconds);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (pending->toast));
+  pending->timeout_id = g_timeout_add_seconds (commit->hold_seconds, undo_timeout_cb, self);
+  /* Closing, or signed out meanwhile: nobody is there to undo it. */
+  if (self->close_when_done || self->login == NULL)
+    _bhxh_window_commit_pending (self);
+}
+
+static void
+commit_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CommitData *commit = user_data;
+  g_autoptr(BhxhWindow) self = commit->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) decision = bhxh_worker_run_finish (self->worker, result, &error);
+
+  self->commits_in_flight--;
+  bhxh_declaration_object_set_unsaved (commit->object, FALSE);
+  if (decision == NULL)
+    {
+      /* Refused by the rules (or the disk): nothing changed. Back to the
+       * declaration, with what was scanned, to decide otherwise. */
+      bhxh_declaration_object_set_status (commit->object, commit->previous_status);
+      if (!self->close_when_done && self->login != NULL)
+        _bhxh_window_open_declaration (self, commit->object, commit->document);
+      show_not_recorded (self, commit->object, error);
+    }
+  else
+    {
+      bhxh_declaration_object_set_status (commit->object,
+                                          bhxh_outcome_to_status (decision->outcome));
+      g_free (self->last_decided_id);
+      self->last_decided_id = g_strdup (decision->declaration_id);
+      self->last_outcome = decision->outcome;
+      if (decision->hold_until != NULL)
+        hold_decision (self, commit, decision);
+    }
+  commit_data_free (commit);
+
+  bhxh_queue_page_status_changed (self->queue_page);
+  bhxh_status_bar_refresh (self->status_bar);
+  if (self->supervisor_page != NULL)
+    bhxh_supervisor_page_refresh (self->supervisor_page);
+  _bhxh_window_update_actions (self);
+  maybe_close (self);
+}
+
 static void
 schedule_decision (BhxhWindow         *self,
                    BhxhOutcome         outcome,
@@ -320,23 +392,31 @@ schedule_decision (BhxhWindow         *self,
 {
   BhxhDeclarationObject *object = bhxh_compare_page_get_object (self->compare_page);
   const BhxhDocument *document = bhxh_compare_page_get_document (self->compare_page);
-  guint seconds = g_settings_get_uint (self->settings, "undo-seconds");
-  BhxhPendingDecision *pending;
-  g_autofree char *text = NULL;
+  DecideData *data;
+  CommitData *commit;
 
   g_return_if_fail (object != NULL);
 
+  /* The previous decision's window ends with the next one. */
   _bhxh_window_commit_pending (self);
 
-  pending = g_new0 (BhxhPendingDecision, 1);
-  pending->object = g_object_ref (object);
-  pending->previous_status = bhxh_declaration_object_get_status (object);
-  pending->outcome = outcome;
-  pending->reason_codes = g_strdupv ((char **) reason_codes);
-  pending->note = note != NULL && note[0] != '\0' ? g_strdup (note) : NULL;
-  pending->override = override;
-  pending->document = document != NULL ? bhxh_document_copy (document) : NULL;
-  self->pending = pending;
+  data = g_new0 (DecideData, 1);
+  data->declaration_id = g_strdup (bhxh_declaration_object_get_id (object));
+  data->outcome = outcome;
+  data->clerk = g_strdup (self->login);
+  data->reason_codes = g_strdupv ((char **) reason_codes);
+  data->note = note != NULL && note[0] != '\0' ? g_strdup (note) : NULL;
+  data->override = override;
+  data->document = document != NULL ? bhxh_document_copy (document) : NULL;
+  data->hold_seconds = MIN (g_settings_get_uint (self->settings, "undo-seconds"),
+                            BHXH_STORE_MAX_HOLD_SECONDS);
+
+  commit = g_new0 (CommitData, 1);
+  commit->self = g_object_ref (self);
+  commit->object = g_object_ref (object);
+  commit->previous_status = bhxh_declaration_object_get_status (object);
+  commit->document = document != NULL ? bhxh_document_copy (document) : NULL;
+  commit->hold_seconds = data->hold_seconds;
 
   bhxh_declaration_object_set_status (object, bhxh_outcome_to_status (outcome));
   bhxh_declaration_object_set_unsaved (object, TRUE);
@@ -344,19 +424,67 @@ schedule_decision (BhxhWindow         *self,
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");
   adw_leaflet_set_visible_child_name (self->leaflet, "queue");
 
-  if (seconds == 0)
-    {
-      _bhxh_window_commit_pending (self);
-      return;
-    }
-  text = decision_toast_text (outcome, bhxh_declaration_object_get_declaration (object)->full_name);
-  pending->toast = g_object_ref (adw_toast_new (text));
-  adw_toast_set_button_label (pending->toast, _("_Undo"));
-  adw_toast_set_action_name (pending->toast, "win.undo");
-  adw_toast_set_timeout (pending->toast, seconds);
-  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (pending->toast));
-  pending->timeout_id = g_timeout_add_seconds (seconds, undo_timeout_cb, self);
+  self->commits_in_flight++;
+  /* Never cancelled: a decision the clerk made must reach the store. */
+  bhxh_worker_run_async (self->worker, decide_thread, data, decide_data_free,
+                         (GDestroyNotify) bhxh_decision_free, NULL, commit_cb, commit);
   _bhxh_window_update_actions (self);
+}
+
+typedef struct
+{
+  char *uuid;
+  char *actor;
+} WithdrawData;
+
+static void
+withdraw_data_free (gpointer data)
+{
+  WithdrawData *withdraw = data;
+
+  g_free (withdraw->uuid);
+  g_free (withdraw->actor);
+  g_free (withdraw);
+}
+
+static gpointer
+withdraw_thread (BhxhStore     *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  WithdrawData *withdraw = data;
+
+  return bhxh_store_withdraw_decision (store, withdraw->uuid, withdraw->actor, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static void
+undo_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  CommitData *undo = user_data;
+  g_autoptr(BhxhWindow) self = undo->self;
+  g_autoptr(GError) error = NULL;
+
+  self->commits_in_flight--;
+  if (bhxh_worker_run_finish (self->worker, result, &error) == NULL)
+    bhxh_window_toast (self, error->message);
+  else
+    {
+      bhxh_declaration_object_set_status (undo->object, undo->previous_status);
+      bhxh_queue_page_status_changed (self->queue_page);
+      if (self->login != NULL)
+        _bhxh_window_open_declaration (self, undo->object, undo->document);
+      bhxh_window_toast (self, _("Decision undone"));
+      bhxh_status_bar_refresh (self->status_bar);
+      if (self->supervisor_page != NULL)
+        bhxh_supervisor_page_refresh (self->supervisor_page);
+    }
+  commit_data_free (undo);
+  _bhxh_window_update_actions (self);
+  maybe_close (self);
 }
 
 static void
@@ -366,19 +494,24 @@ undo_activated (GtkWidget  *widget,
 {
   BhxhWindow *self = BHXH_WINDOW (widget);
   BhxhPendingDecision *pending = g_steal_pointer (&self->pending);
-  g_autoptr(BhxhDeclarationObject) object = NULL;
-  g_autoptr(BhxhDocument) document = NULL;
+  WithdrawData *withdraw;
+  CommitData *undo;
 
   if (pending == NULL)
     return;
-  object = g_object_ref (pending->object);
-  document = g_steal_pointer (&pending->document);
-  bhxh_declaration_object_set_status (object, pending->previous_status);
-  bhxh_declaration_object_set_unsaved (object, FALSE);
+  withdraw = g_new0 (WithdrawData, 1);
+  withdraw->uuid = g_strdup (pending->uuid);
+  withdraw->actor = g_strdup (self->login);
+  undo = g_new0 (CommitData, 1);
+  undo->self = g_object_ref (self);
+  undo->object = g_object_ref (pending->object);
+  undo->previous_status = pending->previous_status;
+  undo->document = g_steal_pointer (&pending->document);
   pending_free (pending);
-  bhxh_queue_page_status_changed (self->queue_page);
-  _bhxh_window_open_declaration (self, object, document);
-  bhxh_window_toast (self, _("Decision undone"));
+  self->commits_in_flight++;
+  bhxh_worker_run_async (self->worker, withdraw_thread, withdraw, withdraw_data_free, NULL,
+                         NULL, undo_cb, undo);
+  _bhxh_window_update_actions (self);
 }
 
 static char **
@@ -466,6 +599,40 @@ open_decide_dialog (BhxhWindow     *self,
 }
 
 static void
+no_document_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         BhxhWindow       *self)
+{
+  if (g_strcmp0 (response, "escalate") == 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.escalate", NULL);
+}
+
+static void
+refuse_without_document (BhxhWindow *self)
+{
+  BhxhDeclarationObject *object = bhxh_compare_page_get_object (self->compare_page);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Scan the Document First"),
+                                   bhxh_declaration_object_get_minor (object)
+                                   ? _("No document has been checked for this declaration. "
+                                       "Scan the child's birth certificate or enter it by "
+                                       "hand (Ctrl+B) before approving, or escalate it to a "
+                                       "supervisor.")
+                                   : _("No document has been checked for this declaration. "
+                                       "Scan the person's ID card before approving (for a "
+                                       "declaration sent by post, type the ID number from "
+                                       "the copy received: Ctrl+D), or escalate it to a "
+                                       "supervisor."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Close"), "escalate", _("_Escalate…"), NULL);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (no_document_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 approve_activated (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
@@ -481,6 +648,16 @@ approve_activated (GtkWidget  *widget,
   if (bhxh_status_bar_get_blocked (self->status_bar))
     {
       bhxh_window_toast (self, bhxh_status_bar_get_block_message (self->status_bar));
+      return;
+    }
+  /* Nothing scanned: a clerk cannot approve (the store refuses it too); a
+   * supervisor may, with a note, and it shows as such everywhere. */
+  if (bhxh_compare_page_get_document (self->compare_page) == NULL)
+    {
+      if (self->supervisor)
+        open_decide_dialog (self, BHXH_DECIDE_OVERRIDE, G_CALLBACK (override_decided_cb));
+      else
+        refuse_without_document (self);
       return;
     }
   switch (check->verdict)
@@ -563,11 +740,8 @@ print_activated (GtkWidget  *widget,
 {
   BhxhWindow *self = BHXH_WINDOW (widget);
 
-  /* The paper shows the recorded decision: end the undo window first. */
-  if (self->pending != NULL)
-    commit_pending_full (self, TRUE);
-  else
-    print_last_decision (self);
+  /* The paper shows the recorded decision: its undo window ends. */
+  _bhxh_window_commit_pending_then (self, print_last_decision);
 }
 
 static void
@@ -652,6 +826,64 @@ enter_scan_activated (GtkWidget  *widget,
                                               ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (enter_scan_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* A declaration handed in by post: the clerk types the ID number from the
+ * copy of the card received with it; it becomes the compared document. */
+static void
+post_copy_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       BhxhWindow       *self)
+{
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+  g_autoptr(BhxhDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "use") != 0)
+    return;
+  document = bhxh_document_new_post_copy (gtk_editable_get_text (entry), &error);
+  if (document == NULL)
+    {
+      bhxh_window_toast (self, error->message);
+      return;
+    }
+  bhxh_compare_page_set_document (self->compare_page, document);
+}
+
+static void
+post_copy_activate_cb (GtkEntry         *entry,
+                       AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "use");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+post_copy_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Copy Received by Post"),
+                                              _("Type the 12-digit ID number from the copy of "
+                                                "the person’s card received with the "
+                                                "declaration."));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_DIGITS);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 16);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("ID number"), -1);
+  g_signal_connect (entry, "activate", G_CALLBACK (post_copy_activate_cb), dialog);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"), "use", _("_Compare"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (post_copy_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
 }
@@ -767,6 +999,7 @@ _bhxh_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.birth-certificate", NULL,
                                    birth_certificate_activated);
   gtk_widget_class_install_action (widget_class, "win.enter-scan", NULL, enter_scan_activated);
+  gtk_widget_class_install_action (widget_class, "win.post-copy", NULL, post_copy_activated);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_activated);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_activated);
   gtk_widget_class_install_action (widget_class, "win.show-counter", NULL, show_page_activated);
@@ -807,6 +1040,7 @@ _bhxh_window_add_capture_shortcuts (BhxhWindow *self)
     { "<Control><Shift>p", "win.print-form" },
     { "<Control>b", "win.birth-certificate" },
     { "<Control>l", "win.enter-scan" },
+    { "<Control>d", "win.post-copy" },
   };
   GtkEventController *controller = gtk_shortcut_controller_new ();
 

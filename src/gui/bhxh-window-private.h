@@ -15,15 +15,13 @@
 
 G_BEGIN_DECLS
 
-/* A decision in its undo window: recorded when the window closes. */
+/* A decision in its undo window: recorded, held from being sent, and
+ * withdrawn by Undo. */
 typedef struct
 {
   BhxhDeclarationObject *object;
   BhxhDeclarationStatus  previous_status;
-  BhxhOutcome            outcome;
-  GStrv                  reason_codes;
-  char                  *note;
-  gboolean               override;
+  char                  *uuid;
   BhxhDocument          *document;
   guint                  timeout_id;
   AdwToast              *toast;
@@ -82,7 +80,10 @@ void _bhxh_window_class_init_actions (GtkWidgetClass *widget_class);
 void _bhxh_window_update_actions     (BhxhWindow     *self);
 void _bhxh_window_apply_camera       (BhxhWindow     *self);
 void _bhxh_window_add_capture_shortcuts (BhxhWindow  *self);
+typedef void (*BhxhWindowThen) (BhxhWindow *self);
 void _bhxh_window_commit_pending     (BhxhWindow     *self);
+void _bhxh_window_commit_pending_then (BhxhWindow    *self,
+                                      BhxhWindowThen then);
 void _bhxh_window_sync_activated     (GtkWidget      *widget,
                                       const char     *action_name,
                                       GVariant       *param);

@@ -105,24 +105,15 @@ sync_cb (GObject      *source,
     }
 }
 
-void
-_bhxh_window_sync_activated (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *param)
+static void
+start_sync (BhxhWindow *self)
 {
-  BhxhWindow *self = BHXH_WINDOW (widget);
   g_autofree char *url = g_settings_get_string (self->settings, "portal-url");
   g_autoptr(GTask) task = NULL;
   SyncData *data;
 
-  if (url[0] == '\0')
-    {
-      bhxh_window_toast (self, _("Set the portal address in the preferences first"));
-      return;
-    }
-  /* Decisions in their undo window go with this sync. */
-  _bhxh_window_commit_pending (self);
-
+  if (self->syncing || url[0] == '\0')
+    return;
   data = g_new0 (SyncData, 1);
   data->path = g_strdup (bhxh_worker_get_path (self->worker));
   data->token_file = g_settings_get_string (self->settings, "portal-token-file");
@@ -137,4 +128,22 @@ _bhxh_window_sync_activated (GtkWidget  *widget,
   g_task_set_source_tag (task, _bhxh_window_sync_activated);
   g_task_set_task_data (task, data, sync_data_free);
   g_task_run_in_thread (task, sync_thread);
+}
+
+void
+_bhxh_window_sync_activated (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  BhxhWindow *self = BHXH_WINDOW (widget);
+  g_autofree char *url = g_settings_get_string (self->settings, "portal-url");
+
+  if (url[0] == '\0')
+    {
+      bhxh_window_toast (self, _("Set the portal address in the preferences first"));
+      return;
+    }
+  /* The decision in its undo window goes with this sync: its hold ends
+   * first (in the store), then the sync starts. */
+  _bhxh_window_commit_pending_then (self, start_sync);
 }

@@ -726,6 +726,27 @@ bhxh_store_withdraw_decision (BhxhStore   *self,
   return _bhxh_store_commit (self, error);
 }
 
+/**
+ * bhxh_store_release_decision:
+ * @uuid: a decision made with a hold
+ *
+ * Ends a decision's undo window early (the clerk moved on, printed its
+ * paper, signed out, synchronises): it can no longer be withdrawn and the
+ * next sync sends it. Nothing happens to a decision without a hold.
+ */
+gboolean
+bhxh_store_release_decision (BhxhStore   *self,
+                             const char  *uuid,
+                             GError     **error)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (uuid != NULL, FALSE);
+
+  return _bhxh_store_exec_printf (self, error,
+                                  "UPDATE outbox SET hold_until_unix = NULL "
+                                  "WHERE decision_uuid = %Q AND state = 'pending'", uuid);
+}
+
 /* Outbox. */
 
 /**

@@ -185,6 +185,16 @@ _bhxh_store_require_role (BhxhStore   *self,
   return TRUE;
 }
 
+gboolean
+bhxh_store_require_session (BhxhStore   *self,
+                            const char  *role,
+                            GError     **error)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  return _bhxh_store_require_role (self, NULL, bhxh_role_parse (role), error);
+}
+
 /* Users. */
 
 static gboolean

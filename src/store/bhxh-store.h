@@ -169,6 +169,9 @@ gboolean         bhxh_store_withdraw_decision      (BhxhStore            *self,
                                                     const char           *uuid,
                                                     const char           *actor,
                                                     GError              **error);
+gboolean         bhxh_store_release_decision       (BhxhStore            *self,
+                                                    const char           *uuid,
+                                                    GError              **error);
 BhxhDecision    *bhxh_store_get_decision           (BhxhStore            *self,
                                                     const char           *uuid,
                                                     GError              **error);
@@ -244,6 +247,11 @@ gboolean         bhxh_store_authenticate           (BhxhStore            *self,
                                                     BhxhUser            **user,
                                                     GError              **error);
 BhxhUser        *bhxh_store_dup_session_user       (BhxhStore            *self);
+/* In accounts-required mode: a user of at least @role ("clerk",
+ * "supervisor", "admin") is signed in; outside it always TRUE. */
+gboolean         bhxh_store_require_session        (BhxhStore            *self,
+                                                    const char           *role,
+                                                    GError              **error);
 void             bhxh_store_sign_out               (BhxhStore            *self);
 gboolean         bhxh_store_set_password           (BhxhStore            *self,
                                                     const char           *login,

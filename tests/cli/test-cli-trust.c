@@ -258,6 +258,7 @@ test_users (Fixture       *f,
   g_auto(Run) refused = { 0 };
   g_auto(Run) settings = { 0 };
   g_auto(Run) list = { 0 };
+  g_auto(Run) list_nobody = { 0 };
   g_auto(Run) locked = { 0 };
   g_auto(Run) unlock = { 0 };
   g_auto(Run) again = { 0 };
@@ -295,7 +296,10 @@ test_users (Fixture       *f,
   g_assert_cmpint (locked.status, ==, 1);
   g_assert_nonnull (strstr (locked.err, "locked"));
 
-  RUN (&list, NULL, "users", "list", f->db);
+  /* Who has an account, and who is locked out: a supervisor's to read. */
+  RUN (&list_nobody, NULL, "users", "list", f->db);
+  g_assert_cmpint (list_nobody.status, ==, 1);
+  RUN (&list, NULL, "users", "list", f->db, "--user", "root", "--password-file", f->admin_file);
   g_assert_cmpint (list.status, ==, 0);
   users = json_node_get_array (list.json);
   g_assert_cmpuint (json_array_get_length (users), ==, 3);
@@ -548,6 +552,58 @@ test_reassign (Fixture       *f,
                                    "'declaration.reassign' AND actor = 'root'"), ==, 1);
 }
 
+/* Accounts required: every command that reads or changes citizens' data
+ * needs a signed-in user; each refuses without one and changes nothing. */
+static void
+test_session_required (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *csv = fixture_write (f->dir, "mirror2.csv", FIXTURE_MIRROR_CSV);
+  g_autofree char *json = fixture_write (f->dir, "declarations2.json", FIXTURE_DECLARATIONS_JSON);
+  g_autofree char *pdf = g_build_filename (f->dir, "out.pdf", NULL);
+  g_autofree char *bundle = g_build_filename (f->dir, "out.bundle", NULL);
+  g_autofree char *token = fixture_write (f->dir, "token", "secret-token-0123456789\n");
+  g_autofree char *key = fixture_write (f->dir, "key", "0123456789abcdef0123456789abcdef\n");
+  const char *const *commands[] = {
+    (const char *[]) { "queue", f->db, NULL },
+    (const char *[]) { "verify", f->db, FIXTURE_CCCD_AN, NULL },
+    (const char *[]) { "mirror", "import", f->db, csv, NULL },
+    (const char *[]) { "declarations", "import", f->db, json, NULL },
+    (const char *[]) { "bundle", "export", f->db, bundle, "--token-file", token, NULL },
+    (const char *[]) { "print", "form01", f->db, "TK01-00106-000001", "--output", pdf, NULL },
+    (const char *[]) { "crypt", "encrypt", f->db, "--key-file", key, NULL },
+    (const char *[]) { "users", "list", f->db, NULL },
+    (const char *[]) { "reassign", f->db, "TK01-00106-000001", "--to", "lan", NULL },
+  };
+  int audit;
+
+  init_accounts (f);
+  audit = sql_int (f->db, "SELECT count(*) FROM audit");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+
+      run_argv (&run, NULL, NULL, commands[i]);
+      g_test_message ("%s without a user: %d %s", commands[i][0], run.status, run.err);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_nonnull (strstr (run.err, "sign"));
+    }
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (bundle, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit"), ==, audit);
+
+  /* A clerk reads the queue; importing the registry is a supervisor's. */
+  {
+    g_auto(Run) queue = { 0 };
+    g_auto(Run) mirror = { 0 };
+
+    RUN (&queue, LAN_PASSWORD, "queue", f->db, "--user", "lan");
+    g_assert_cmpint (queue.status, ==, 0);
+    RUN (&mirror, LAN_PASSWORD, "mirror", "import", f->db, csv, "--user", "lan");
+    g_assert_cmpint (mirror.status, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -555,6 +611,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add ("/cli-trust/" path, Fixture, NULL, setup, func, teardown)
+  ADD ("session-required", test_session_required);
   ADD ("decide-without-accounts", test_decide_without_accounts);
   ADD ("decide-with-accounts", test_decide_with_accounts);
   ADD ("users", test_users);
