@@ -213,6 +213,15 @@ bhxh_decision_kind_to_display (BhxhDecisionKind kind)
     }
 }
 
+/* Who decided, as people read it: the display name, never the login
+ * unless the store does not know the person. */
+const char *
+bhxh_decision_get_clerk_name (const BhxhDecision *decision)
+{
+  g_return_val_if_fail (decision != NULL, NULL);
+  return decision->clerk_name != NULL ? decision->clerk_name : decision->clerk;
+}
+
 static gboolean
 is_blank (const char *text)
 {
@@ -376,6 +385,9 @@ bhxh_decision_free (BhxhDecision *decision)
   g_free (decision->mirror_version);
   g_free (decision->outbox_detail);
   g_clear_pointer (&decision->hold_until, g_date_time_unref);
+  g_free (decision->clerk_name);
+  g_free (decision->countersigned_by_name);
+  g_free (decision->person_name);
   g_free (decision);
 }
 
@@ -401,6 +413,8 @@ bhxh_decision_to_json (const BhxhDecision *decision)
   bhxh_json_add_string (b, "kind",
                         bhxh_decision_kind_to_string (bhxh_decision_get_kind (decision)));
   bhxh_json_add_string (b, "clerk", decision->clerk);
+  bhxh_json_add_string (b, "clerk_name", decision->clerk_name);
+  bhxh_json_add_string (b, "person_name", decision->person_name);
   bhxh_json_add_date_time (b, "decided_at", decision->decided_at);
   json_builder_set_member_name (b, "reason_codes");
   json_builder_begin_array (b);

@@ -110,6 +110,10 @@ typedef struct
   BhxhEvidence  evidence;
   gboolean      countersign;        /* a supervisor's approval settling an escalation */
   GDateTime    *hold_until;         /* end of its undo window, or NULL */
+  /* For people to read (the store fills them in; NULL when unknown). */
+  char         *clerk_name;         /* the clerk's display name */
+  char         *countersigned_by_name;
+  char         *person_name;        /* the declaration's full name */
 } BhxhDecision;
 
 /* The facts the store gathers for the rules. */
@@ -159,6 +163,7 @@ const char    *bhxh_evidence_to_display      (BhxhEvidence               evidenc
 BhxhDecisionKind bhxh_decision_get_kind      (const BhxhDecision        *decision);
 const char    *bhxh_decision_kind_to_string  (BhxhDecisionKind           kind);
 const char    *bhxh_decision_kind_to_display (BhxhDecisionKind           kind);
+const char    *bhxh_decision_get_clerk_name  (const BhxhDecision        *decision);
 
 void           bhxh_reason_code_free         (BhxhReasonCode            *code);
 void           bhxh_decision_free            (BhxhDecision              *decision);

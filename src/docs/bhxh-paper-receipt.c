@@ -77,8 +77,9 @@ bhxh_paper_add_receipt (BhxhPaper              *self,
 
   pdf = &self->pdf;
   when = decision != NULL && decision->decided_at != NULL ? decision->decided_at : now;
+  /* A person's name on a citizen's paper, never a login. */
   if (decision != NULL && decision->clerk != NULL)
-    clerk = decision->clerk;
+    clerk = bhxh_decision_get_clerk_name (decision);
   footer = g_strdup_printf ("Giấy biên nhận — %s", declaration->id);
   _bhxh_paper_begin (self, FALSE, FALSE, footer);
   _bhxh_paper_letterhead (self, context, when, NULL);

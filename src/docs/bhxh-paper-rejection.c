@@ -237,7 +237,7 @@ bhxh_paper_add_rejection (BhxhPaper              *self,
                              _bhxh_paper_office_name (context),
                              _bhxh_paper_office_name (context));
   _bhxh_paper_text (self, BHXH_PDF_REGULAR, BHXH_PDF_JUSTIFY, 0, closing);
-  clerk = bhxh_pdf_nfc (decision->clerk);
+  clerk = bhxh_pdf_nfc (bhxh_decision_get_clerk_name (decision));
   _bhxh_paper_signatures (self, NULL, NULL, "CÁN BỘ TIẾP NHẬN", clerk);
 
   return _bhxh_paper_check (self, error);

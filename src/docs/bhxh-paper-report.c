@@ -90,21 +90,26 @@ summary (BhxhPaper            *self,
     { "Cổng từ chối, xung đột", 1.1, BHXH_PDF_CENTER },
   };
   BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, -1, NULL, NULL };
-  guint n[8] = { n_rows, 0, };
+  g_autoptr(GPtrArray) decisions = g_ptr_array_sized_new (n_rows);
+  g_autoptr(BhxhDaySummary) sum = NULL;
+  guint n[8];
   char *cells[G_N_ELEMENTS (cols) + 1] = { NULL, };
+  guint countersigned, without_document;
 
   for (guint i = 0; i < n_rows; i++)
-    {
-      const BhxhDecision *d = rows[i].decision;
-
-      n[1] += d->outcome == BHXH_OUTCOME_APPROVE;
-      n[2] += d->outcome == BHXH_OUTCOME_REJECT;
-      n[3] += d->outcome == BHXH_OUTCOME_ESCALATE;
-      n[4] += d->override;
-      n[5] += d->outbox_state == BHXH_OUTBOX_ACKNOWLEDGED;
-      n[6] += d->outbox_state == BHXH_OUTBOX_PENDING || d->outbox_state == BHXH_OUTBOX_SENDING;
-      n[7] += d->outbox_state == BHXH_OUTBOX_REFUSED || d->outbox_state == BHXH_OUTBOX_CONFLICT;
-    }
+    g_ptr_array_add (decisions, (gpointer) rows[i].decision);
+  /* The same counts as the supervisor's page and the CSV. */
+  sum = bhxh_day_summary_new (decisions);
+  n[0] = sum->total;
+  n[1] = sum->by_outcome[BHXH_OUTCOME_APPROVE];
+  n[2] = sum->by_outcome[BHXH_OUTCOME_REJECT];
+  n[3] = sum->by_outcome[BHXH_OUTCOME_ESCALATE];
+  n[4] = sum->by_kind[BHXH_DECISION_APPROVED_OVERRIDE];
+  n[5] = sum->by_outbox[BHXH_OUTBOX_ACKNOWLEDGED];
+  n[6] = sum->by_outbox[BHXH_OUTBOX_PENDING] + sum->by_outbox[BHXH_OUTBOX_SENDING];
+  n[7] = sum->by_outbox[BHXH_OUTBOX_REFUSED] + sum->by_outbox[BHXH_OUTBOX_CONFLICT];
+  countersigned = sum->by_kind[BHXH_DECISION_APPROVED_COUNTERSIGNED];
+  without_document = sum->by_kind[BHXH_DECISION_APPROVED_WITHOUT_DOCUMENT];
   for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
     cells[c] = g_strdup_printf ("%u", n[c]);
 
@@ -114,6 +119,16 @@ summary (BhxhPaper            *self,
   bhxh_pdf_table_end (&self->pdf, &table);
   for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
     g_free (cells[c]);
+  if (countersigned > 0 || without_document > 0)
+    {
+      g_autofree char *note = g_strdup_printf ("Trong số tờ khai được chấp thuận: %u do lãnh "
+                                               "đạo chấp thuận khi được chuyển xem xét; %u "
+                                               "chấp thuận không kiểm tra giấy tờ tùy thân.",
+                                               countersigned, without_document);
+
+      bhxh_pdf_skip (&self->pdf, 2);
+      _bhxh_paper_text (self, BHXH_PDF_REGULAR, BHXH_PDF_LEFT, 0, note);
+    }
 }
 
 static void
@@ -201,7 +216,7 @@ by_clerk (BhxhPaper           *self,
   for (guint i = 0; i < n_rows; i++)
     {
       const BhxhDecision *d = rows[i].decision;
-      const char *clerk = d->clerk != NULL ? d->clerk : "";
+      const char *clerk = d->clerk != NULL ? bhxh_decision_get_clerk_name (d) : "";
       gpointer pos;
 
       if (!g_hash_table_lookup_extended (index, clerk, NULL, &pos))
@@ -263,10 +278,28 @@ remarks (const BhxhDecision *d,
   for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
     g_string_append_printf (s, "%s%s", r > 0 ? "; " : "",
                             _bhxh_paper_reason_label (reason_codes, d->reason_codes[r]));
-  if (d->override)
-    g_string_append_printf (s, "%sChấp thuận vượt cảnh báo", s->len > 0 ? ". " : "");
+  switch (bhxh_decision_get_kind (d))
+    {
+    case BHXH_DECISION_APPROVED_OVERRIDE:
+      g_string_append_printf (s, "%sChấp thuận vượt cảnh báo", s->len > 0 ? ". " : "");
+      break;
+    case BHXH_DECISION_APPROVED_COUNTERSIGNED:
+      g_string_append_printf (s, "%sLãnh đạo chấp thuận hồ sơ được chuyển",
+                              s->len > 0 ? ". " : "");
+      break;
+    case BHXH_DECISION_APPROVED_WITHOUT_DOCUMENT:
+      g_string_append_printf (s, "%sChấp thuận không kiểm tra giấy tờ tùy thân",
+                              s->len > 0 ? ". " : "");
+      break;
+    default:
+      break;
+    }
   if (d->countersigned_by != NULL)
-    g_string_append_printf (s, " (xác nhận: %s)", d->countersigned_by);
+    g_string_append_printf (s, " (xác nhận: %s)", d->countersigned_by_name != NULL
+                                                   ? d->countersigned_by_name
+                                                   : d->countersigned_by);
+  if (d->evidence == BHXH_EVIDENCE_POST_COPY)
+    g_string_append_printf (s, "%sĐối chiếu bản sao gửi qua bưu điện", s->len > 0 ? ". " : "");
   if (d->note != NULL && *d->note != '\0')
     g_string_append_printf (s, "%sGhi chú: %s", s->len > 0 ? ". " : "", d->note);
   return g_string_free (s, FALSE);
@@ -317,7 +350,7 @@ decision_list (BhxhPaper           *self,
         decl != NULL ? kind_short (decl->kind) : "",
         _bhxh_paper_outcome_words (d->outcome),
         notes,
-        d->clerk,
+        bhxh_decision_get_clerk_name (d),
       };
 
       /* Keep the signatures with the last rows rather than alone on a page. */

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "core/bhxh-clock.h"
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -7,10 +6,6 @@
 #include "bhxh-papers.h"
 
 /* Gathers what a paper needs from the store; shared by the CLI and the GUI. */
-
-/* How far back to look for the decision on a declaration: declarations
- * expire after 10 days, escalations take longer, a year is plenty. */
-#define DECISION_LOOKBACK_DAYS 400
 
 typedef struct
 {
@@ -43,57 +38,6 @@ offices_clear (Offices *offices)
 }
 
 static gboolean
-later (const BhxhDecision *a,
-       const BhxhDecision *b)
-{
-  if (b == NULL)
-    return TRUE;
-  if (a->decided_at == NULL || b->decided_at == NULL)
-    return a->decided_at != NULL;
-  return g_date_time_compare (a->decided_at, b->decided_at) >= 0;
-}
-
-/* The store lists decisions by day only, so walk back from today to the
- * day the declaration was submitted. @holder keeps the decision alive. */
-static const BhxhDecision *
-find_latest_decision (BhxhStore              *store,
-                      const BhxhDeclaration  *declaration,
-                      GPtrArray             **holder,
-                      GError                **error)
-{
-  BhxhDate today = bhxh_clock_today ();
-  BhxhDate first = declaration->submitted_at != NULL
-                   ? bhxh_date_from_gdate_time (declaration->submitted_at) : BHXH_DATE_NONE;
-  g_autoptr(GDate) day = g_date_new_dmy (today.day, today.month, today.year);
-
-  for (guint n = 0; n < DECISION_LOOKBACK_DAYS; n++)
-    {
-      BhxhDate d = { g_date_get_year (day), g_date_get_month (day), g_date_get_day (day) };
-      g_autoptr(GPtrArray) list = bhxh_store_list_decisions_on (store, &d, error);
-      const BhxhDecision *best = NULL;
-
-      if (list == NULL)
-        return NULL;
-      for (guint i = 0; i < list->len; i++)
-        {
-          const BhxhDecision *decision = g_ptr_array_index (list, i);
-
-          if (g_strcmp0 (decision->declaration_id, declaration->id) == 0 && later (decision, best))
-            best = decision;
-        }
-      if (best != NULL)
-        {
-          *holder = g_steal_pointer (&list);
-          return best;
-        }
-      if (bhxh_date_is_set (&first) && bhxh_date_compare (&d, &first) <= 0)
-        break;
-      g_date_subtract_days (day, 1);
-    }
-  return NULL;
-}
-
-static gboolean
 add_for_declaration (BhxhPaper      *paper,
                      BhxhStore      *store,
                      BhxhPaperKind   kind,
@@ -101,10 +45,9 @@ add_for_declaration (BhxhPaper      *paper,
                      GError        **error)
 {
   g_autoptr(BhxhDeclaration) declaration = NULL;
-  g_autoptr(GPtrArray) holder = NULL;
   g_autoptr(GPtrArray) reasons = NULL;
   g_autoptr(GError) local = NULL;
-  const BhxhDecision *decision = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
   Offices offices;
   gboolean ok = FALSE;
 
@@ -113,7 +56,7 @@ add_for_declaration (BhxhPaper      *paper,
     return FALSE;
   if (kind != BHXH_PAPER_FORM01)
     {
-      decision = find_latest_decision (store, declaration, &holder, &local);
+      decision = bhxh_store_get_latest_decision (store, id, &local);
       if (local != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local));

@@ -39,7 +39,6 @@ struct _BhxhSupervisorPage
   GPtrArray     *reason_codes;   /* (element-type BhxhReasonCode) */
   GListStore    *rows;           /* GtkStringObject per decision, data on the object */
   GPtrArray     *decisions;      /* (element-type BhxhDecision) */
-  GPtrArray     *names;          /* (element-type utf8), parallel to decisions */
   GPtrArray     *escalations;    /* (element-type BhxhDeclaration) */
   GPtrArray     *checks;         /* GtkCheckButton of each escalation row */
   GStrv          clerks;
@@ -163,25 +162,27 @@ fill_reason_chart (BhxhSupervisorPage *self)
                        series, (double *) values->data);
 }
 
+static const char *clerk_display_name (BhxhSupervisorPage *self,
+                                      const char         *login);
+
 static void
 fill_clerk_chart (BhxhSupervisorPage *self)
 {
   const char *series[] = { _("Approved"), _("Rejected"), _("Escalated"), NULL };
   guint n = self->clerks != NULL ? g_strv_length (self->clerks) : 0;
   g_autofree double *values = g_new0 (double, MAX (n, 1) * 3);
-  static const char *none[] = { NULL };
+  g_autofree const char **labels = g_new0 (const char *, n + 1);
+  g_autoptr(BhxhDaySummary) summary = bhxh_day_summary_new (self->decisions);
 
-  for (guint i = 0; i < self->decisions->len; i++)
+  for (guint c = 0; c < n; c++)
     {
-      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+      const guint *counts = bhxh_day_summary_clerk (summary, self->clerks[c]);
 
-      for (guint c = 0; c < n; c++)
-        if (g_strcmp0 (self->clerks[c], d->clerk) == 0)
-          values[c * 3 + d->outcome] += 1;
+      labels[c] = clerk_display_name (self, self->clerks[c]);
+      for (guint o = 0; counts != NULL && o < 3; o++)
+        values[c * 3 + o] = counts[o];
     }
-  bhxh_chart_set_data (BHXH_CHART (self->clerk_chart),
-                       self->clerks != NULL ? (const char * const *) self->clerks : none,
-                       series, values);
+  bhxh_chart_set_data (BHXH_CHART (self->clerk_chart), labels, series, values);
 }
 
 /* The list of decisions: one GtkStringObject per row carrying its index. */
@@ -202,14 +203,16 @@ static char *
 row_clerk (BhxhSupervisorPage *self,
            guint               index)
 {
-  return g_strdup (((BhxhDecision *) g_ptr_array_index (self->decisions, index))->clerk);
+  return g_strdup (bhxh_decision_get_clerk_name (g_ptr_array_index (self->decisions, index)));
 }
 
 static char *
 row_name (BhxhSupervisorPage *self,
           guint               index)
 {
-  return g_strdup (g_ptr_array_index (self->names, index));
+  const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
+
+  return g_strdup (d->person_name != NULL ? d->person_name : d->declaration_id);
 }
 
 static char *
@@ -699,7 +702,6 @@ fill_escalations (BhxhSupervisorPage *self)
 typedef struct
 {
   GPtrArray *decisions;
-  GPtrArray *names;
   GPtrArray *escalations;
   GPtrArray *clerk_users;
 } DayData;
@@ -710,7 +712,6 @@ day_data_free (gpointer data)
   DayData *day = data;
 
   g_clear_pointer (&day->decisions, g_ptr_array_unref);
-  g_clear_pointer (&day->names, g_ptr_array_unref);
   g_clear_pointer (&day->escalations, g_ptr_array_unref);
   g_clear_pointer (&day->clerk_users, g_ptr_array_unref);
   g_free (day);
@@ -741,17 +742,22 @@ day_thread (BhxhStore     *store,
   for (guint i = day->clerk_users->len; i-- > 0;)
     if (g_strcmp0 (((BhxhUser *) g_ptr_array_index (day->clerk_users, i))->role, "clerk") != 0)
       g_ptr_array_remove_index (day->clerk_users, i);
-  day->names = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < day->decisions->len; i++)
-    {
-      const BhxhDecision *d = g_ptr_array_index (day->decisions, i);
-      g_autoptr(BhxhDeclaration) declaration =
-        bhxh_store_get_declaration (store, d->declaration_id, NULL);
-
-      g_ptr_array_add (day->names, g_strdup (declaration != NULL ? declaration->full_name
-                                                                 : d->declaration_id));
-    }
   return day;
+}
+
+/* A clerk as people read them: the display name of a login. */
+static const char *
+clerk_display_name (BhxhSupervisorPage *self,
+                    const char         *login)
+{
+  for (guint i = 0; self->decisions != NULL && i < self->decisions->len; i++)
+    {
+      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+
+      if (g_strcmp0 (d->clerk, login) == 0)
+        return bhxh_decision_get_clerk_name (d);
+    }
+  return login;
 }
 
 static void
@@ -778,7 +784,7 @@ set_clerks (BhxhSupervisorPage *self)
   gtk_string_list_append (model, _("All clerks"));
   for (guint i = 0; self->clerks[i] != NULL; i++)
     {
-      gtk_string_list_append (model, self->clerks[i]);
+      gtk_string_list_append (model, clerk_display_name (self, self->clerks[i]));
       if (g_strcmp0 (self->clerks[i], previous) == 0)
         selected = i + 1;
     }
@@ -804,10 +810,8 @@ day_cb (GObject      *source,
       return;
     }
   g_clear_pointer (&self->decisions, g_ptr_array_unref);
-  g_clear_pointer (&self->names, g_ptr_array_unref);
   g_clear_pointer (&self->escalations, g_ptr_array_unref);
   self->decisions = g_steal_pointer (&day->decisions);
-  self->names = g_steal_pointer (&day->names);
   self->escalations = g_steal_pointer (&day->escalations);
   g_clear_pointer (&self->clerk_users, g_ptr_array_unref);
   self->clerk_users = g_steal_pointer (&day->clerk_users);
@@ -860,7 +864,7 @@ bhxh_supervisor_page_dup_csv (BhxhSupervisorPage *self)
   g_return_val_if_fail (BHXH_IS_SUPERVISOR_PAGE (self), NULL);
 
   g_string_append (out, "decided_at,clerk,declaration_id,full_name,outcome,reason_codes,note,"
-                        "override,sync_state\r\n");
+                        "override,sync_state,clerk_name,kind,evidence\r\n");
   for (guint i = 0; self->decisions != NULL && i < self->decisions->len; i++)
     {
       const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
@@ -872,12 +876,15 @@ bhxh_supervisor_page_dup_csv (BhxhSupervisorPage *self)
       csv_field (out, at, FALSE);
       csv_field (out, d->clerk, FALSE);
       csv_field (out, d->declaration_id, FALSE);
-      csv_field (out, g_ptr_array_index (self->names, i), FALSE);
+      csv_field (out, d->person_name, FALSE);
       csv_field (out, bhxh_outcome_to_string (d->outcome), FALSE);
       csv_field (out, codes, FALSE);
       csv_field (out, d->note, FALSE);
       csv_field (out, d->override ? "yes" : "no", FALSE);
-      csv_field (out, bhxh_outbox_state_to_string (d->outbox_state), TRUE);
+      csv_field (out, bhxh_outbox_state_to_string (d->outbox_state), FALSE);
+      csv_field (out, bhxh_decision_get_clerk_name (d), FALSE);
+      csv_field (out, bhxh_decision_kind_to_string (bhxh_decision_get_kind (d)), FALSE);
+      csv_field (out, bhxh_evidence_to_string (d->evidence), TRUE);
     }
   return g_string_free (out, FALSE);
 }
@@ -983,7 +990,6 @@ bhxh_supervisor_page_dispose (GObject *object)
   g_clear_pointer (&self->login, g_free);
   g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
   g_clear_pointer (&self->decisions, g_ptr_array_unref);
-  g_clear_pointer (&self->names, g_ptr_array_unref);
   g_clear_pointer (&self->escalations, g_ptr_array_unref);
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_pointer (&self->clerks, g_strfreev);

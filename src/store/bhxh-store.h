@@ -175,6 +175,10 @@ gboolean         bhxh_store_release_decision       (BhxhStore            *self,
 BhxhDecision    *bhxh_store_get_decision           (BhxhStore            *self,
                                                     const char           *uuid,
                                                     GError              **error);
+BhxhDecision    *bhxh_store_get_latest_decision    (BhxhStore            *self,
+                                                    const char           *declaration_id,
+                                                    GError              **error);
+/* The day's decisions, oldest first, with the clerks' and persons' names. */
 GPtrArray       *bhxh_store_list_decisions_on      (BhxhStore            *self,
                                                     const BhxhDate       *day,
                                                     GError              **error);

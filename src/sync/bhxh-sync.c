@@ -281,6 +281,9 @@ bhxh_sync_decision_to_wire (const BhxhDecision *d)
   add_optional_string (b, "verdict", verdict_to_wire (d->verdict));
   json_builder_set_member_name (b, "without_document");
   json_builder_add_boolean_value (b, d->without_document);
+  add_optional_string (b, "evidence", bhxh_evidence_to_string (d->evidence));
+  json_builder_set_member_name (b, "countersign");
+  json_builder_add_boolean_value (b, d->countersign);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -582,6 +582,7 @@ make_store (const char *db)
   g_unlink (mirror);
   /* Only a supervisor approves over a blocking check. */
   g_assert_true (bhxh_store_add_user (store, "minh.pq", "Phạm Quang Minh", "supervisor", &error));
+  g_assert_true (bhxh_store_add_user (store, "lan.nt", "Nguyễn Thị Lan", "clerk", &error));
   decision = bhxh_store_decide (store, &reject, &error);
   g_assert_no_error (error);
   bhxh_decision_free (decision);
@@ -674,8 +675,11 @@ test_cli (void)
                 "Kết quả: Không chấp thuận");
   assert_print (db, "rejection", "TK01-00106-000001", "cli-rejection.pdf", 1,
                 "Ghi chú của cán bộ tiếp nhận: Sai dấu ở tên đệm");
+  /* People's names on citizens' papers, never logins. */
   assert_print (db, "receipt", "TK01-00106-000002", "cli-receipt2.pdf", 1,
-                "Cán bộ tiếp nhận: minh.pq");
+                "Cán bộ tiếp nhận: Phạm Quang Minh");
+  assert_print (db, "receipt", "TK01-00106-000001", "cli-receipt3.pdf", 1,
+                "Cán bộ tiếp nhận: Nguyễn Thị Lan");
   assert_print (db, "daily-report", today, "cli-report.pdf", 0, "BHXH QUẬN ĐỐNG ĐA");
   assert_print (db, "daily-report", "2020-01-01", "cli-empty.pdf", 0,
                 "Trong ngày chưa có quyết định nào.");

@@ -508,7 +508,7 @@ drive_cb (gpointer data)
         run->step++;
       }
       break;
-    case 2:     /* reject it: the decision waits in its undo window (6 s) */
+    case 2:     /* reject it: recorded, held for its undo window (6 s) */
       {
         GtkWindow *dialog;
         const char *codes[] = {
@@ -600,7 +600,7 @@ test_idle_lock_window (Fixture       *f,
   source = g_timeout_add (20, drive_cb, &run);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 3, argv), ==, 0);
   g_clear_handle_id (&source, g_source_remove);
-  g_assert_cmpuint (run.step, ==, 4);
+  g_assert_cmpuint (run.step, ==, 5);
   g_assert_true (run.saw_compare);
   g_test_message ("locked after %.2f s idle (timeout 1 s)", run.locked_after / 1e6);
   g_assert_cmpint (run.locked_after, >=, 1000000);
