@@ -59,6 +59,7 @@ int bhxh_cmd_declarations (int argc, char **argv);
 int bhxh_cmd_queue        (int argc, char **argv);
 int bhxh_cmd_verify       (int argc, char **argv);
 int bhxh_cmd_decide       (int argc, char **argv);
+int bhxh_cmd_undo         (int argc, char **argv);
 int bhxh_cmd_print        (int argc, char **argv);
 int bhxh_cmd_scan         (int argc, char **argv);
 int bhxh_cmd_sync         (int argc, char **argv);

@@ -20,7 +20,9 @@ static const BhxhCommand commands[] = {
   { "queue",        bhxh_cmd_queue,        "queue DB [--status STATUS]" },
   { "verify",       bhxh_cmd_verify,       "verify DB PAYLOAD" },
   { "decide",       bhxh_cmd_decide,
-    "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] [--override] --clerk USER" },
+    "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] [--override] "
+    "[--payload PAYLOAD | --post-copy ID-NUMBER] [--hold SECONDS] --clerk USER" },
+  { "undo",         bhxh_cmd_undo,         "undo DB DECISION-UUID --clerk USER" },
   { "reassign",     bhxh_cmd_reassign,
     "reassign DB DECLARATION-ID --to CLERK [--user LOGIN [--password-file FILE]]" },
   { "print",        bhxh_cmd_print,

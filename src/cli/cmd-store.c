@@ -22,7 +22,9 @@
 #define VERIFY_USAGE "verify DB PAYLOAD|- [--user LOGIN] [--password-file FILE]"
 #define DECIDE_USAGE \
   "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] " \
-  "[--override] [--payload PAYLOAD] --clerk USER [--user LOGIN] [--password-file FILE]"
+  "[--override] [--payload PAYLOAD] [--post-copy ID-NUMBER] [--hold SECONDS] --clerk USER " \
+  "[--user LOGIN] [--password-file FILE]"
+#define UNDO_USAGE "undo DB DECISION-UUID --clerk USER [--user LOGIN] [--password-file FILE]"
 
 static BhxhStore *
 open_store (const char *path)
@@ -417,10 +419,14 @@ bhxh_cmd_decide (int    argc,
   g_autofree char *user = NULL;
   g_autofree char *password_file = NULL;
   BhxhDecisionRequest request = { 0 };
+  g_autofree char *post_copy = NULL;
   gboolean override = FALSE;
+  int hold = 0;
   gsize len;
   GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reasons, NULL, "CODE" },
+    { "post-copy", 0, 0, G_OPTION_ARG_STRING, &post_copy, NULL, "ID-NUMBER" },
+    { "hold", 0, 0, G_OPTION_ARG_INT, &hold, NULL, "SECONDS" },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, NULL, "TEXT" },
     { "override", 0, 0, G_OPTION_ARG_NONE, &override, NULL, NULL },
     { "payload", 0, 0, G_OPTION_ARG_STRING, &payload_arg, NULL, "PAYLOAD" },
@@ -436,7 +442,8 @@ bhxh_cmd_decide (int    argc,
   if (clerk == NULL && user != NULL)
     clerk = g_strdup (user);
   if (argc != 4 || clerk == NULL || *clerk == '\0' ||
-      !bhxh_outcome_parse (argv[3], &request.outcome))
+      !bhxh_outcome_parse (argv[3], &request.outcome) ||
+      hold < 0 || hold > BHXH_STORE_MAX_HOLD_SECONDS || (payload_arg && post_copy))
     return bhxh_cli_usage (DECIDE_USAGE);
   if (payload_arg != NULL)
     {
@@ -444,6 +451,9 @@ bhxh_cmd_decide (int    argc,
           (document = bhxh_document_parse_scan (payload, len, &error)) == NULL)
         return bhxh_cli_fail_error (error);
     }
+  /* A declaration handed in by post: the ID number from the copy received. */
+  if (post_copy != NULL && (document = bhxh_document_new_post_copy (post_copy, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
   if (note != NULL && !g_utf8_validate (note, -1, NULL))
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The note is not valid UTF-8"));
 
@@ -459,6 +469,7 @@ bhxh_cmd_decide (int    argc,
   request.note = note;
   request.override = override;
   request.document = document;
+  request.hold_seconds = (guint) hold;
   decision = bhxh_store_decide (store, &request, &error);
   if (decision == NULL)
     return bhxh_cli_fail_error (error);
@@ -475,6 +486,65 @@ bhxh_cmd_decide (int    argc,
   bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
   json_builder_set_member_name (b, "without_document");
   json_builder_add_boolean_value (b, decision->without_document);
+  bhxh_json_add_string (b, "kind",
+                        bhxh_decision_kind_to_string (bhxh_decision_get_kind (decision)));
+  bhxh_json_add_string (b, "evidence", bhxh_evidence_to_string (decision->evidence));
+  bhxh_json_add_date_time (b, "hold_until", decision->hold_until);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+
+  return BHXH_EXIT_OK;
+}
+
+/* undo: withdraws a decision still in its hold (the counter's undo). */
+
+int
+bhxh_cmd_undo (int    argc,
+               char **argv)
+{
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  g_autoptr(BhxhDeclaration) declaration = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *clerk = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *password_file = NULL;
+  GOptionEntry entries[] = {
+    { "clerk", 0, 0, G_OPTION_ARG_STRING, &clerk, NULL, "USER" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
+    { NULL }
+  };
+  int rc = bhxh_cli_parse_options (entries, UNDO_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  if (clerk == NULL && user != NULL)
+    clerk = g_strdup (user);
+  if (argc != 3 || clerk == NULL || *clerk == '\0')
+    return bhxh_cli_usage (UNDO_USAGE);
+  if ((store = open_store (argv[1])) == NULL)
+    return BHXH_EXIT_INPUT;
+  if ((user != NULL || bhxh_store_accounts_required (store)) &&
+      !bhxh_cli_sign_in (store, user != NULL ? user : clerk, password_file, &error))
+    return bhxh_cli_fail_error (error);
+  decision = bhxh_store_get_decision (store, argv[2], &error);
+  if (decision == NULL ||
+      !bhxh_store_withdraw_decision (store, argv[2], clerk, &error))
+    return bhxh_cli_fail_error (error);
+  declaration = bhxh_store_get_declaration (store, decision->declaration_id, &error);
+  if (declaration == NULL)
+    return bhxh_cli_fail_error (error);
+
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "uuid", decision->uuid);
+  bhxh_json_add_string (b, "declaration_id", decision->declaration_id);
+  json_builder_set_member_name (b, "withdrawn");
+  json_builder_add_boolean_value (b, TRUE);
+  bhxh_json_add_string (b, "status", bhxh_status_to_string (declaration->status));
   json_builder_end_object (b);
   node = json_builder_get_root (b);
   bhxh_cli_print_json (node);

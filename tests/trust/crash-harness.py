@@ -18,6 +18,12 @@ decide was killed before the answer is retried by the "clerk" later: it must
 then either succeed or say the declaration is already decided, never both.
 At the end a clean `sync --push` empties the outbox and the simulator's own
 database holds each local decision exactly once, with the same outcome.
+
+The counter's undo window: a third of the decides hold their decision
+(`--hold`), committed at once and not sent during the hold; some trials
+undo one of them (`undo`) and are killed too. A killed decide with a hold
+loses nothing; an undo either withdrew the decision whole (declaration open
+again, nothing sent) or left it whole; an acknowledged undo leaves nothing.
 """
 
 import json
@@ -35,6 +41,10 @@ import urllib.request
 
 DECLARATIONS = 420
 REASONS = ["other", "incomplete-form", "name-mismatch", "duplicate", "expired"]
+
+
+def args_clerk(args):
+    return args[args.index("--clerk") + 1]
 
 
 class Harness:
@@ -58,10 +68,13 @@ class Harness:
         self.unknown = set()   # killed before an answer: committed or not
         self.unknown_args = {}
         self.open_ids = []
+        self.held = {}         # declaration id -> (uuid, clerk, monotonic end of hold)
+        self.last_args = None
         self.stats = {"decide": 0, "sync": 0, "both": 0, "killed": 0, "finished": 0,
                       "acked": 0, "acked_then_killed": 0, "retried": 0,
                       "retry_already": 0, "retry_new": 0, "integrity_checks": 0,
-                      "in_flight": 0, "with_pull": 0, "mirrors": 0}
+                      "in_flight": 0, "with_pull": 0, "mirrors": 0, "held": 0,
+                      "undo": 0, "undo_tried": 0, "undone": 0, "undo_late": 0, "undo_killed": 0}
         self.delays = []
         self.duration = {"decide": [], "sync": []}
         self.scale = {}
@@ -124,17 +137,21 @@ class Harness:
         return ["sync", self.db, "--portal", self.url, "--token-file", self.token,
                 *([] if pull else ["--push"]), "--retries", "2", "--timeout", "10"]
 
+    HOLD = 2
+
     def decide_args(self, declaration_id):
         kind = self.rng.random()
+        # The counter's undo window: a third hold their decision.
+        hold = ["--hold", str(self.HOLD)] if self.rng.random() < 1 / 3 else []
         if kind < 0.6:
             return ["decide", self.db, declaration_id, "reject",
-                    "--reason", self.rng.choice(REASONS), "--clerk", "lan"]
+                    "--reason", self.rng.choice(REASONS), "--clerk", "lan", *hold]
         if kind < 0.8:
             return ["decide", self.db, declaration_id, "escalate",
-                    "--note", "Cần lãnh đạo xem lại", "--clerk", "lan"]
+                    "--note", "Cần lãnh đạo xem lại", "--clerk", "lan", *hold]
         # Nobody scanned a card here: only a supervisor approves, with a note.
         return ["decide", self.db, declaration_id, "approve", "--override",
-                "--note", "Đã đối chiếu bản giấy", "--clerk", "hung"]
+                "--note", "Đã đối chiếu bản giấy", "--clerk", "hung", *hold]
 
     # setup
 
@@ -231,6 +248,10 @@ class Harness:
         if answer is not None:
             assert answer["declaration_id"] == declaration_id, answer
             self.acked[declaration_id] = answer["uuid"]
+            if answer.get("hold_until"):
+                self.stats["held"] += 1
+                self.held[declaration_id] = (answer["uuid"], args_clerk(self.last_args),
+                                             time.monotonic() + self.HOLD - 0.3)
             self.unknown.discard(declaration_id)
             self.stats["acked"] += 1
             if rc == -signal.SIGKILL:
@@ -250,9 +271,43 @@ class Harness:
         raise AssertionError("decide %s: exit %d, stdout %r, stderr %r"
                              % (declaration_id, rc, out, err))
 
+    def undo_trial(self):
+        """Undo one held decision, killed at a random point: afterwards it is
+        either whole or gone whole."""
+        now = time.monotonic()
+        live = sorted(d for d, (_, _, end) in self.held.items() if end > now)
+        if not live:
+            return
+        declaration_id = self.rng.choice(live)
+        uuid, clerk, _ = self.held.pop(declaration_id)
+        self.stats["undo_tried"] += 1
+        start = time.monotonic()
+        process = self.spawn("undo", self.db, uuid, "--clerk", clerk)
+        rc, out, err = self.kill(process, "decide", start + self.delay("decide"))
+        present = any(u == uuid for u, _, _ in self.query()["decisions"])
+        if rc == 0:
+            assert not present, ("undone but still there", uuid)
+        elif rc == 1:
+            assert present and ("over" in err or "undo" in err), (rc, err)
+            self.stats["undo_late"] += 1
+            return
+        else:
+            assert rc == -signal.SIGKILL, (rc, err)
+            self.stats["undo_killed"] += 1
+            if present:
+                return
+        # Withdrawn: the declaration is open again and may be decided anew.
+        self.stats["undone"] += 1
+        del self.acked[declaration_id]
+        self.open_ids.insert(0, declaration_id)
+
     def trial(self):
-        mode = self.rng.choices(["decide", "sync", "both"], [0.5, 0.25, 0.25])[0]
+        mode = self.rng.choices(["decide", "sync", "both", "undo"], [0.45, 0.2, 0.2, 0.15])[0]
         self.stats[mode] += 1
+        if mode == "undo":
+            self.undo_trial()
+            self.check_database()
+            return
         if mode != "decide":
             # Some latency on the wire widens the window where a kill lands
             # with a batch stored at the portal and not yet recorded here.
@@ -263,6 +318,7 @@ class Harness:
         if mode in ("decide", "both"):
             declaration_id, args, retry = self.pick_declaration()
             if declaration_id is not None:
+                self.last_args = args
                 decide = self.spawn(*args)
         if mode in ("sync", "both"):
             pull = self.rng.random() < 0.4
@@ -317,6 +373,8 @@ class Harness:
 
     def final_sync(self):
         self.faults({"latency_ms": 0, "fail_rate": 0, "drop_next": 0})
+        # Held decisions are sent once their undo window is over.
+        time.sleep(self.HOLD + 0.5)
         r = self.run(*self.sync_args(pull=True))
         if r.returncode != 0:
             raise AssertionError("final sync: exit %d: %s %s"
@@ -406,6 +464,10 @@ def main():
                                     s["retry_already"], s["retry_new"], len(harness.unknown)))
         print("# trials that left a batch in flight (outbox rows 'sending'): %d"
               % s["in_flight"])
+        print("# held decisions %d; undo trials %d, of a held decision %d: withdrawn %d, "
+              "too late %d, killed leaving it whole %d"
+              % (s["held"], s["undo"], s["undo_tried"], s["undone"], s["undo_late"],
+                 s["undo_killed"]))
         if d:
             print("# kill delay: min %.0f µs, median %.2f ms, max %.1f ms"
                   % (d[0] * 1e6, d[len(d) // 2] * 1e3, d[-1] * 1e3))
