@@ -81,6 +81,13 @@ bhxh_decide_dialog_confirm (BhxhDecideDialog *self)
       show_error (self, _("Choose at least one reason: the citizen is told why."));
       return FALSE;
     }
+  /* The store refuses these too; saying so here keeps the clerk in the dialog. */
+  if (self->mode == BHXH_DECIDE_ESCALATE && codes[0] == NULL && g_strstrip (note)[0] == '\0')
+    {
+      show_error (self, _("Choose a reason or write what the supervisor should look at."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->note_view));
+      return FALSE;
+    }
   if (self->mode == BHXH_DECIDE_OVERRIDE && note[0] == '\0')
     {
       show_error (self, _("Write why the blocking problem can be set aside."));

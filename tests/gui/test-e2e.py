@@ -17,6 +17,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bhxh_drive  # noqa: E402
+from dogtail import rawinput  # noqa: E402
 
 tests = []
 
@@ -32,7 +33,7 @@ def main():
     build_root = sys.argv[1]
     workdir = bhxh_drive.new_workdir()
     desk = bhxh_drive.Desk(build_root, workdir)
-    print('1..13', flush=True)
+    print('1..15', flush=True)
     sim = subprocess.Popen([os.path.join(build_root, 'src/portal-sim/bhxh-portal-sim'),
                             '--port', '0', '--token', 'e2e-token', '--office', '00106',
                             '--demo-data', '1000'], stdout=subprocess.PIPE, text=True)
@@ -46,6 +47,7 @@ def main():
         approve_id, approve_decl, approve_payload = desk.case('clean')
         reject_id, reject_decl, reject_payload = desk.case('clean', skip=(approve_id,))
         undo_id, undo_decl, undo_payload = desk.case('clean', skip=(approve_id, reject_id))
+        bare_id, bare_decl, _ = desk.case('clean', skip=(approve_id, reject_id, undo_id))
         desk.gsettings('last-user', "'lan.nguyen'")
         desk.gsettings('undo-seconds', '1')
         desk.use_serial_scanner()
@@ -69,7 +71,7 @@ def main():
 
         desk.keys('<Control>Return')
         desk.wait_decided(approve_id, 'approved')
-        ok(True, 'Ctrl+Enter approved: recorded after the undo window')
+        ok(True, 'Ctrl+Enter approved: recorded at once, held for the undo window')
 
         desk.keys('<Control>p')
         desk.wait_for(lambda: any(w.name == 'Print' for w in desk.app.children), 30,
@@ -81,7 +83,8 @@ def main():
 
         # The declaration is found by the ID number's digits even if a loaded
         # machine garbles a Vietnamese letter of the typed name.
-        # Undo: a decision waits out its window before it is recorded.
+        # Undo: the decision is recorded at once and held for the window;
+        # Ctrl+Z withdraws it.
         desk.gsettings('undo-seconds', '30')
         desk.scan_and_open(undo_payload, undo_id, serial=True)
         desk.find('Can be approved', 'label')
@@ -93,8 +96,39 @@ def main():
             retry=False, requireResult=False), 10, 'the undone declaration back on screen')
         time.sleep(1)
         ok(undo_id in {d['id'] for d in desk.declarations('pending')},
-           'Ctrl+Z undid the approval: the declaration is open again, nothing recorded')
+           'Ctrl+Z undid the approval: the declaration is open again, the decision withdrawn')
         desk.gsettings('undo-seconds', '1')
+
+        # Opened from the queue, nothing scanned: the rules refuse an
+        # approval and an escalation that says nothing.
+        desk.keys('Escape')
+        desk.keys('<Control>f')
+        time.sleep(0.5)
+        for char in bare_decl['id_number']:
+            rawinput.pressKey(char)
+            time.sleep(0.08)      # a person typing, not a scanner burst
+        time.sleep(1)             # the search field's own delay
+        rawinput.pressKey('Return')
+        desk.wait_for(lambda: desk.app.findChild(
+            lambda n: n.roleName == 'label' and ' · ' + bare_id + ' · ' in n.name,
+            retry=False, requireResult=False), 15, f'the compare page of {bare_id}')
+        desk.keys('<Control>Return')
+        refused = desk.find('Scan the Document First', timeout=10)
+        desk.keys('Escape')
+        time.sleep(0.5)
+        ok(refused is not None and bare_id in {d['id'] for d in desk.declarations('pending')},
+           'approve with nothing scanned is refused: scan the document or escalate')
+        desk.keys('<Control>e')
+        desk.find('Send to a Supervisor', timeout=10)
+        time.sleep(0.5)
+        desk.keys('<Control>Return')
+        said = desk.find('Choose a reason or write what the supervisor should look at.',
+                         timeout=10)
+        desk.keys('Escape')
+        time.sleep(0.5)
+        ok(said is not None and bare_id in {d['id'] for d in desk.declarations('pending')},
+           'an escalation without a reason or a note is refused')
+        desk.keys('Escape')
 
         desk.scan_and_open(reject_payload, reject_id)
         ok(True, f'a keyboard-mode scan opened the second declaration ({desk.last_scan_path})')
