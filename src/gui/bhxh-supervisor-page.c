@@ -665,7 +665,8 @@ fill_escalations (BhxhSupervisorPage *self)
                                                        e->full_name);
       g_autofree char *reject_a11y = g_strdup_printf (_("Reject %s"), e->full_name);
 
-      subtitle = d != NULL ? g_strdup_printf ("%s · %s: %s", e->id, d->clerk,
+      subtitle = d != NULL ? g_strdup_printf ("%s · %s: %s", e->id,
+                                              bhxh_decision_get_clerk_name (d),
                                               d->note != NULL ? d->note : "—")
                            : g_strdup (e->id);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->full_name);

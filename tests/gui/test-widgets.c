@@ -730,6 +730,100 @@ test_supervisor_reassign (void)
   remove_tree (dir);
 }
 
+static GtkWidget *
+find_button_label (GtkWidget  *widget,
+                   const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWindow *
+toplevel_of_type (GType type)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Past a safety stop the supervisor's countersign is refused like any
+ * approval: the page says so and the escalation stays. */
+static void
+test_supervisor_safety_stop (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
+  BhxhWorker *worker = bhxh_worker_new (path);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(BhxhDeclaration) after = NULL;
+  const char *none[] = { NULL };
+  BhxhSupervisorPage *page;
+  GtkWidget *window, *button;
+  GtkWindow *dialog, *refusal = NULL;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  store = bhxh_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_set_meta (store, "safety.mirror_block_days", "0", &error));
+
+  page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
+  window = show_in_window (GTK_WIDGET (page));
+  bhxh_supervisor_page_setup (page, worker, "quang.pham", &today);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (bhxh_supervisor_page_get_n_escalations (page) < 1 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), ==, 1);
+
+  button = find_button_label (GTK_WIDGET (page), "_Countersign…");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  dialog = toplevel_of_type (BHXH_TYPE_DECIDE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_signal_emit_by_name (dialog, "decided", none, "Đã xem bản gốc");
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((refusal = toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG)) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (refusal);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (refusal)),
+                            "mirror"));
+  after = bhxh_store_get_declaration (store, g_ptr_array_index (ids, 2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->status, ==, BHXH_STATUS_ESCALATED);
+
+  gtk_window_destroy (refusal);
+  /* The page reloads the day after a bulk action: let that finish. */
+  deadline = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+  g_clear_object (&store);
+  g_assert_finalize_object (worker);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -756,5 +850,6 @@ main (int   argc,
   g_test_add_func ("/gui/scan-listener", test_scan_listener);
   g_test_add_func ("/gui/supervisor/day", test_supervisor_day);
   g_test_add_func ("/gui/supervisor/reassign", test_supervisor_reassign);
+  g_test_add_func ("/gui/supervisor/safety-stop", test_supervisor_safety_stop);
   return g_test_run ();
 }
