@@ -23,6 +23,9 @@ gboolean  bhxh_date_parse        (const char     *text,
 gboolean  bhxh_date_parse_compact (const char    *text,
                                    BhxhDate      *out,
                                    GError       **error);
+gboolean  bhxh_date_parse_iso_len (const char    *text,
+                                   gsize          len,
+                                   BhxhDate      *out);
 gboolean  bhxh_date_is_set       (const BhxhDate *date);
 gboolean  bhxh_date_is_full      (const BhxhDate *date);
 gboolean  bhxh_date_is_valid     (const BhxhDate *date);

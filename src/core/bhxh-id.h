@@ -33,6 +33,9 @@ const char     *bhxh_sex_to_string          (BhxhSex         sex);
 const char     *bhxh_sex_to_display         (BhxhSex         sex);
 gboolean        bhxh_sex_parse              (const char     *text,
                                              BhxhSex        *out);
+gboolean        bhxh_sex_parse_len          (const char     *text,
+                                             gsize           len,
+                                             BhxhSex        *out);
 
 gboolean        bhxh_id_number_is_valid     (const char     *id_number);
 BhxhIdWarnings  bhxh_id_number_check        (const char     *id_number,

@@ -108,43 +108,12 @@ is_digits (const char *p,
   return TRUE;
 }
 
-static guint
-parse_uint (const char *p,
-            gsize       len)
-{
-  guint value = 0;
-
-  for (gsize i = 0; i < len; i++)
-    value = value * 10 + (p[i] - '0');
-
-  return value;
-}
-
-/* YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date. */
+/* YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date: core's one check. */
 static gboolean
 is_valid_date (const char *p,
                gsize       len)
 {
-  guint year, month, day;
-
-  if (len != 4 && len != 7 && len != 10)
-    return FALSE;
-  if (!is_digits (p, 4, 4) || (year = parse_uint (p, 4)) == 0)
-    return FALSE;
-  if (len == 4)
-    return TRUE;
-  if (p[4] != '-' || !is_digits (p + 5, 2, 2))
-    return FALSE;
-  month = parse_uint (p + 5, 2);
-  if (month < 1 || month > 12)
-    return FALSE;
-  if (len == 7)
-    return TRUE;
-  if (p[7] != '-' || !is_digits (p + 8, 2, 2))
-    return FALSE;
-  day = parse_uint (p + 8, 2);
-
-  return day >= 1 && day <= g_date_get_days_in_month (month, year);
+  return bhxh_date_parse_iso_len (p, len, NULL);
 }
 
 static gboolean
@@ -163,26 +132,19 @@ has_combining_marks (const char *p,
   return memchr (p, 0xCC, len) != NULL || memchr (p, 0xCD, len) != NULL;
 }
 
+/* Core's sex check (male/female, Nam/Nữ, M/F, any case or form): "" when
+ * empty, NULL when not a sex. */
 static const char *
 parse_sex (const char *p,
            gsize       len)
 {
+  BhxhSex sex;
+
   if (len == 0)
     return "";
-  if (text_equal (p, len, "male") || text_equal (p, len, "Nam") || text_equal (p, len, "nam"))
-    return "male";
-  if (text_equal (p, len, "female") || text_equal (p, len, "Nữ") || text_equal (p, len, "nữ"))
-    return "female";
-  /* "Nữ" typed in decomposed form. */
-  if (len < 16 && has_combining_marks (p, len) && g_utf8_validate_len (p, len, NULL))
-    {
-      g_autofree char *nfc = g_utf8_normalize (p, len, G_NORMALIZE_NFC);
-
-      if (nfc != NULL && (g_str_equal (nfc, "Nữ") || g_str_equal (nfc, "nữ")))
-        return "female";
-    }
-
-  return NULL;
+  if (!bhxh_sex_parse_len (p, len, &sex))
+    return NULL;
+  return bhxh_sex_to_string (sex);
 }
 
 /* Validated rows, copied out of the read buffer: the parser fills a batch,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "core/bhxh-clock.h"
 #include "core/bhxh-date.h"
 #include "core/bhxh-error.h"
@@ -96,6 +98,30 @@ test_today_and_age (void)
   bhxh_clock_pin (NULL);
 }
 
+/* The data formats' strict date: a real calendar date, bounded, no NUL. */
+static void
+test_iso_len (void)
+{
+  const struct { const char *text; gboolean ok; } cases[] = {
+    { "1990", TRUE }, { "1990-03", TRUE }, { "1990-03-15", TRUE }, { "2024-02-29", TRUE },
+    { "2023-02-29", FALSE }, { "0000", FALSE }, { "1990-13", FALSE }, { "1990-00", FALSE },
+    { "1990-3-15", FALSE }, { "15/03/1990", FALSE }, { "1990-03-15T", FALSE }, { "", FALSE },
+    { "199a", FALSE }, { "1990-04-31", FALSE },
+  };
+  BhxhDate d;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (bhxh_date_parse_iso_len (cases[i].text, strlen (cases[i].text), NULL),
+                     ==, cases[i].ok);
+  /* Bounded: the bytes after @len do not count. */
+  g_assert_true (bhxh_date_parse_iso_len ("1990-03-15xyz", 10, &d));
+  g_assert_cmpuint (d.year, ==, 1990);
+  g_assert_cmpuint (d.month, ==, 3);
+  g_assert_cmpuint (d.day, ==, 15);
+  g_assert_true (bhxh_date_parse_iso_len ("1990-03-15", 7, &d));
+  g_assert_cmpuint (d.day, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -107,6 +133,7 @@ main (int   argc,
   g_test_add_func ("/date/compact", test_compact);
   g_test_add_func ("/date/contains-display", test_contains_and_display);
   g_test_add_func ("/date/today-age", test_today_and_age);
+  g_test_add_func ("/date/iso-len", test_iso_len);
 
   return g_test_run ();
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "core/bhxh-id.h"
 
 static void
@@ -77,6 +79,31 @@ test_codes (void)
   g_assert_false (bhxh_sex_parse ("Khác", &sex));
 }
 
+/* The bounded sex check gives bhxh_sex_parse()'s answers. */
+static void
+test_sex_len (void)
+{
+  const char *texts[] = { "male", "Nam", "nam", "NAM", "M", "m", "female", "Nữ", "nữ", "NỮ",
+                          "Nu\xCC\x9B\xCC\x83", "F", "f", "nu", "x", "", "Nam giới",
+                          "a very long text that is no sex at all" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      BhxhSex a = BHXH_SEX_UNKNOWN, b = BHXH_SEX_UNKNOWN;
+      gboolean ok_a = bhxh_sex_parse (texts[i], &a);
+      gboolean ok_b = bhxh_sex_parse_len (texts[i], strlen (texts[i]), &b);
+
+      g_assert_cmpint (ok_a, ==, ok_b);
+      g_assert_cmpint (a, ==, b);
+    }
+  {
+    BhxhSex sex;
+
+    g_assert_true (bhxh_sex_parse_len ("Nam|rest", 3, &sex));
+    g_assert_cmpint (sex, ==, BHXH_SEX_MALE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -87,6 +114,7 @@ main (int   argc,
   g_test_add_func ("/id/provinces", test_provinces);
   g_test_add_func ("/id/warning-codes", test_warning_codes);
   g_test_add_func ("/id/codes", test_codes);
+  g_test_add_func ("/id/sex-len", test_sex_len);
 
   return g_test_run ();
 }

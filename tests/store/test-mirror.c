@@ -140,7 +140,8 @@ test_jsonl (Fixture       *f,
   g_assert_null (bhxh_store_find_person (f->store, "0112345678", NULL));
 }
 
-/* Header names trimmed and in any case; "Nữ" typed decomposed; LF ends. */
+/* Header names trimmed and in any case; "Nữ" typed decomposed, M/F/NAM;
+ * LF ends. */
 static void
 test_lenient (Fixture       *f,
               gconstpointer  data)
@@ -149,15 +150,31 @@ test_lenient (Fixture       *f,
   g_autofree char *csv = fixture_write (f->dir, "lenient.csv",
                                         " BHXH_Code ,Full_Name,Birth_Date , SEX\n"
                                         "0100000001,Hà Thị Một,1970,Nu\xCC\x9B\xCC\x83\n"
-                                        "0100000002,\"Hai\",1971-02,\n");
+                                        "0100000002,\"Hai\",1971-02,\n"
+                                        "0100000003,Ba,1972,M\n"
+                                        "0100000004,Bốn,1973,F\n"
+                                        "0100000005,Năm,1974,NAM\n"
+                                        "0100000006,Sáu,1975,NỮ\n");
   g_autoptr(BhxhPerson) one = NULL;
   g_autoptr(BhxhPerson) two = NULL;
+  const struct { const char *code; BhxhSex sex; } more[] = {
+    { "0100000003", BHXH_SEX_MALE }, { "0100000004", BHXH_SEX_FEMALE },
+    { "0100000005", BHXH_SEX_MALE }, { "0100000006", BHXH_SEX_FEMALE },
+  };
   guint64 rows = 0;
 
   g_assert_true (bhxh_store_import_mirror (f->store, csv, BHXH_MIRROR_FORMAT_AUTO, NULL,
                                            NULL, NULL, NULL, &rows, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpuint (rows, ==, 6);
+  /* The same sex check as the scanned card's (core's bhxh_sex_parse). */
+  for (guint i = 0; i < G_N_ELEMENTS (more); i++)
+    {
+      g_autoptr(BhxhPerson) p = bhxh_store_find_person (f->store, more[i].code, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (p->sex, ==, more[i].sex);
+    }
   one = bhxh_store_find_person (f->store, "0100000001", &error);
   g_assert_no_error (error);
   g_assert_cmpint (one->sex, ==, BHXH_SEX_FEMALE);
