@@ -5,7 +5,7 @@
 
 #include "core/bhxh-document.h"
 #include "scan/bhxh-scan-decoder.h"
-#include "scan/bhxh-scan-document.h"
+#include "core/bhxh-document.h"
 #include "scan/bhxh-scan-error.h"
 #include "bhxh-cli.h"
 
@@ -76,7 +76,7 @@ print_result (const char           *file,
     }
 
   if (birth_certificate)
-    doc = bhxh_scan_birth_certificate_from_payload (result->text, -1, &error);
+    doc = bhxh_document_parse_birth_certificate (result->text, -1, &error);
   else
     doc = bhxh_document_parse_scan (result->text, -1, &error);
   if (doc == NULL)

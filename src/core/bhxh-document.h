@@ -46,6 +46,9 @@ BhxhDocument *bhxh_document_parse_cccd    (const char         *data,
 BhxhDocument *bhxh_document_parse_scan    (const char         *data,
                                            gssize              len,
                                            GError            **error);
+BhxhDocument *bhxh_document_parse_birth_certificate (const char *data,
+                                                    gssize      len,
+                                                    GError    **error);
 BhxhDocument *bhxh_document_new_post_copy (const char         *id_number,
                                            GError            **error);
 void          bhxh_document_recheck       (BhxhDocument       *self);

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "core/bhxh-error.h"
-#include "scan/bhxh-scan-document.h"
+#include "core/bhxh-document.h"
 
 static void
 test_url_with_number (void)
@@ -10,7 +10,7 @@ test_url_with_number (void)
   const char *url = "https://hotichdientu.gov.vn/xac-thuc?ma=KS-2023-000123"
                     "&sodinhdanh=001223004567";
   g_autoptr(GError) error = NULL;
-  g_autoptr(BhxhDocument) doc = bhxh_scan_birth_certificate_from_payload (url, -1, &error);
+  g_autoptr(BhxhDocument) doc = bhxh_document_parse_birth_certificate (url, -1, &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (doc->kind, ==, BHXH_DOCUMENT_BIRTH_CERTIFICATE);
@@ -25,7 +25,7 @@ test_any_text (void)
   g_autoptr(GError) error = NULL;
   /* NFD in, NFC kept; no number is fine: the clerk types it in. */
   g_autoptr(BhxhDocument) doc =
-    bhxh_scan_birth_certificate_from_payload ("Gia\xcc\x82\xcc\x81y khai sinh "
+    bhxh_document_parse_birth_certificate ("Gia\xcc\x82\xcc\x81y khai sinh "
                                               "so\xcc\x82\xcc\x81 12", -1, &error);
 
   g_assert_no_error (error);
@@ -38,10 +38,10 @@ test_not_text (void)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (bhxh_scan_birth_certificate_from_payload ("\xff\xfe\x00x", 4, &error));
+  g_assert_null (bhxh_document_parse_birth_certificate ("\xff\xfe\x00x", 4, &error));
   g_assert_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_NUL_BYTE);
   g_clear_error (&error);
-  g_assert_null (bhxh_scan_birth_certificate_from_payload ("ab\xff", 3, &error));
+  g_assert_null (bhxh_document_parse_birth_certificate ("ab\xff", 3, &error));
   g_assert_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_INVALID_UTF8);
 }
 
