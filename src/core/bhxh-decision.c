@@ -463,7 +463,7 @@ bhxh_day_summary_new (GPtrArray *decisions)
         {
           g_autoptr(GDateTime) office = bhxh_clock_to_office (d->decided_at);
 
-          s->by_hour[g_date_time_get_hour (office)]++;
+          s->by_hour[g_date_time_get_hour (office)][d->outcome]++;
         }
       for (guint r = 0; d->outcome == BHXH_OUTCOME_REJECT && d->reason_codes != NULL &&
                         d->reason_codes[r] != NULL; r++)

@@ -177,7 +177,7 @@ typedef struct
   guint       by_outcome[3];                    /* BhxhOutcome */
   guint       by_kind[BHXH_DECISION_N_KINDS];   /* BhxhDecisionKind */
   guint       by_outbox[5];                     /* BhxhOutboxState */
-  guint       by_hour[24];                      /* office hour of decided_at */
+  guint       by_hour[24][3];                   /* office hour of decided_at, outcome */
   GHashTable *by_reason;   /* code → GUINT count, over rejections */
   GHashTable *by_clerk;    /* login → guint[3] by outcome */
 } BhxhDaySummary;

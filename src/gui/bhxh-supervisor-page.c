@@ -91,35 +91,43 @@ shown (BhxhSupervisorPage *self,
 
 /* Charts. */
 
+/* The decisions of the clerk picked (all when none), summarised by core. */
+static BhxhDaySummary *
+shown_summary (BhxhSupervisorPage *self)
+{
+  g_autoptr(GPtrArray) shown_decisions = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->decisions->len; i++)
+    if (shown (self, g_ptr_array_index (self->decisions, i)))
+      g_ptr_array_add (shown_decisions, g_ptr_array_index (self->decisions, i));
+  return bhxh_day_summary_new (shown_decisions);
+}
+
 static void
 fill_hour_chart (BhxhSupervisorPage *self)
 {
   const char *series[] = { _("Approved"), _("Rejected"), _("Escalated"), NULL };
+  g_autoptr(BhxhDaySummary) all = bhxh_day_summary_new (self->decisions);
+  g_autoptr(BhxhDaySummary) summary = shown_summary (self);
   int first = 7, last = 17;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autofree double *values = NULL;
 
-  for (guint i = 0; i < self->decisions->len; i++)
-    {
-      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
-      g_autoptr(GDateTime) office = bhxh_clock_to_office (d->decided_at);
-
-      first = MIN (first, g_date_time_get_hour (office));
-      last = MAX (last, g_date_time_get_hour (office));
-    }
+  /* The hours of the whole day, so the axis stays put when filtering. */
+  for (int h = 0; h < 24; h++)
+    if (all->by_hour[h][0] + all->by_hour[h][1] + all->by_hour[h][2] > 0)
+      {
+        first = MIN (first, h);
+        last = MAX (last, h);
+      }
   values = g_new0 (double, (last - first + 1) * 3);
   for (int h = first; h <= last; h++)
-    g_ptr_array_add (labels, g_strdup_printf ("%dh", h));
-  g_ptr_array_add (labels, NULL);
-
-  for (guint i = 0; i < self->decisions->len; i++)
     {
-      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
-      g_autoptr(GDateTime) office = bhxh_clock_to_office (d->decided_at);
-
-      if (shown (self, d))
-        values[(g_date_time_get_hour (office) - first) * 3 + d->outcome] += 1;
+      g_ptr_array_add (labels, g_strdup_printf ("%dh", h));
+      for (guint o = 0; o < 3; o++)
+        values[(h - first) * 3 + o] = summary->by_hour[h][o];
     }
+  g_ptr_array_add (labels, NULL);
   bhxh_chart_set_data (BHXH_CHART (self->hour_chart), (const char * const *) labels->pdata,
                        series, values);
 }
@@ -128,33 +136,18 @@ static void
 fill_reason_chart (BhxhSupervisorPage *self)
 {
   const char *series[] = { _("Rejections"), NULL };
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BhxhDaySummary) summary = shown_summary (self);
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (double));
   GHashTableIter iter;
   gpointer key, value;
 
-  for (guint i = 0; i < self->decisions->len; i++)
-    {
-      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
-
-      if (d->outcome != BHXH_OUTCOME_REJECT || !shown (self, d) || d->reason_codes == NULL)
-        continue;
-      for (guint r = 0; d->reason_codes[r] != NULL; r++)
-        {
-          const char *label = reason_label (self, d->reason_codes[r]);
-
-          g_hash_table_insert (counts, (gpointer) label,
-                               GUINT_TO_POINTER (GPOINTER_TO_UINT (
-                                 g_hash_table_lookup (counts, label)) + 1));
-        }
-    }
-  g_hash_table_iter_init (&iter, counts);
+  g_hash_table_iter_init (&iter, summary->by_reason);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       double v = GPOINTER_TO_UINT (value);
 
-      g_ptr_array_add (labels, key);
+      g_ptr_array_add (labels, (gpointer) reason_label (self, key));
       g_array_append_val (values, v);
     }
   g_ptr_array_add (labels, NULL);
