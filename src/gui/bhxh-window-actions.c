@@ -32,9 +32,11 @@ _bhxh_window_update_actions (BhxhWindow *self)
                                  open && g_strcmp0 (bhxh_declaration_object_get_declaration
                                                       (object)->handin, "post") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-form", comparing);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo", self->pending != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
+                                 self->pending != NULL || self->commits_in_flight > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print",
-                                 self->pending != NULL || self->last_decided_id != NULL);
+                                 self->pending != NULL || self->last_decided_id != NULL ||
+                                 self->commits_in_flight > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.enter-scan", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", signed_in && !self->syncing);
@@ -312,6 +314,10 @@ show_not_recorded (BhxhWindow            *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void undo_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param);
+
 /* The decision is on disk: show it with its undo window. */
 static void
 hold_decision (BhxhWindow         *self,
@@ -340,6 +346,9 @@ hold_decision (BhxhWindow         *self,
   /* Closing, or signed out meanwhile: nobody is there to undo it. */
   if (self->close_when_done || self->login == NULL)
     _bhxh_window_commit_pending (self);
+  else if (self->undo_when_recorded)
+    undo_activated (GTK_WIDGET (self), "win.undo", NULL);
+  self->undo_when_recorded = FALSE;
 }
 
 static void
@@ -374,6 +383,14 @@ commit_cb (GObject      *source,
         hold_decision (self, commit, decision);
     }
   commit_data_free (commit);
+  if (self->commits_in_flight == 0)
+    self->undo_when_recorded = FALSE;
+  if (self->print_when_recorded && self->commits_in_flight == 0)
+    {
+      self->print_when_recorded = FALSE;
+      if (decision != NULL)
+        _bhxh_window_commit_pending_then (self, print_last_decision);
+    }
 
   bhxh_queue_page_status_changed (self->queue_page);
   bhxh_status_bar_refresh (self->status_bar);
@@ -497,6 +514,13 @@ undo_activated (GtkWidget  *widget,
   WithdrawData *withdraw;
   CommitData *undo;
 
+  /* Ctrl+Z right after deciding, before the store has answered: undo it
+   * as soon as it is recorded. */
+  if (pending == NULL && self->commits_in_flight > 0)
+    {
+      self->undo_when_recorded = TRUE;
+      return;
+    }
   if (pending == NULL)
     return;
   withdraw = g_new0 (WithdrawData, 1);
@@ -740,7 +764,14 @@ print_activated (GtkWidget  *widget,
 {
   BhxhWindow *self = BHXH_WINDOW (widget);
 
-  /* The paper shows the recorded decision: its undo window ends. */
+  /* The paper shows the recorded decision: when the clerk's latest is still
+   * on its way to the store, print once it is there. */
+  if (self->commits_in_flight > 0)
+    {
+      self->print_when_recorded = TRUE;
+      return;
+    }
+  /* Its undo window ends. */
   _bhxh_window_commit_pending_then (self, print_last_decision);
 }
 

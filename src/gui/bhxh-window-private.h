@@ -65,6 +65,8 @@ struct _BhxhWindow
   guint                 commits_in_flight;
   gboolean              close_when_done;
   char                 *last_decided_id;
+  gboolean              print_when_recorded;   /* Ctrl+P while a decision was on its way */
+  gboolean              undo_when_recorded;    /* Ctrl+Z while a decision was on its way */
   BhxhOutcome           last_outcome;
   gboolean              syncing;
 
