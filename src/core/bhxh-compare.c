@@ -50,17 +50,6 @@ bhxh_level_worst (BhxhLevel a,
   return MAX (a, b);
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
-}
-
 /**
  * bhxh_compare_name:
  * @a: (nullable): a name as written in one source
@@ -84,7 +73,7 @@ bhxh_compare_name (const char *a,
   g_autofree char *fa = NULL;
   g_autofree char *fb = NULL;
 
-  if (is_blank (a) || is_blank (b))
+  if (bhxh_text_is_blank (a) || bhxh_text_is_blank (b))
     return BHXH_LEVEL_MISSING;
 
   na = g_utf8_normalize (a, -1, G_NORMALIZE_NFC);
@@ -161,7 +150,7 @@ bhxh_compare_exact (const char *a,
   g_autofree char *ta = NULL;
   g_autofree char *tb = NULL;
 
-  if (is_blank (a) || is_blank (b))
+  if (bhxh_text_is_blank (a) || bhxh_text_is_blank (b))
     return BHXH_LEVEL_MISSING;
 
   ta = g_strstrip (g_strdup (a));

@@ -6,6 +6,7 @@
 #include "bhxh-clock.h"
 #include "bhxh-decision.h"
 #include "bhxh-json.h"
+#include "bhxh-text.h"
 
 static const char *outcome_names[] = { "approve", "reject", "escalate" };
 static const char *outbox_names[] = {
@@ -222,15 +223,6 @@ bhxh_decision_get_clerk_name (const BhxhDecision *decision)
   return decision->clerk_name != NULL ? decision->clerk_name : decision->clerk;
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  for (; text != NULL && *text; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-  return TRUE;
-}
-
 static char *
 blocking_reasons (const BhxhCheck *check)
 {
@@ -310,7 +302,7 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
   if (request->outcome == BHXH_OUTCOME_REJECT && facts->n_reason_codes == 0)
     return refuse (BHXH_RULE_BAD_INPUT, message,
                    g_strdup (_("A rejection needs at least one reason code")));
-  if (request->override && is_blank (request->note))
+  if (request->override && bhxh_text_is_blank (request->note))
     return refuse (BHXH_RULE_NOT_ALLOWED, message,
                    g_strdup (_("An override needs a note saying why")));
   /* The portal has cancelled it: nobody may approve or escalate it. */
@@ -320,7 +312,7 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
                                       "was confirmed) and the portal has cancelled it: it "
                                       "can only be rejected"), d->id));
   if (request->outcome == BHXH_OUTCOME_ESCALATE && facts->n_reason_codes == 0 &&
-      is_blank (request->note))
+      bhxh_text_is_blank (request->note))
     return refuse (BHXH_RULE_BAD_INPUT, message,
                    g_strdup (_("An escalation needs a reason or a note telling the "
                                "supervisor what to look at")));

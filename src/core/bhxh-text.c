@@ -221,6 +221,27 @@ bhxh_text_fold (const char *text)
 }
 
 /**
+ * bhxh_text_is_blank:
+ * @text: (nullable): UTF-8 text
+ *
+ * Whether @text is %NULL, empty or only white space (any Unicode space):
+ * a note, a name or a login that says nothing. Bytes that are not UTF-8
+ * are something, not blank.
+ */
+gboolean
+bhxh_text_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * bhxh_text_is_digits:
  * @text: (nullable): text
  * @n_digits: the required length, or 0 for any non-zero length

@@ -12,6 +12,7 @@ char     *bhxh_text_normalize     (const char  *text);
 char     *bhxh_text_collapse      (const char  *text);
 char     *bhxh_text_equivalence_key (const char *text);
 char     *bhxh_text_fold          (const char  *text);
+gboolean  bhxh_text_is_blank      (const char  *text);
 gboolean  bhxh_text_is_digits     (const char  *text,
                                    gsize        n_digits);
 char     *bhxh_text_mask_id       (const char  *id_number);

@@ -5,6 +5,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bhxh-json.h"
+#include "core/bhxh-text.h"
 #include "bhxh-store-private.h"
 #include "bhxh-store-safety.h"
 
@@ -174,18 +175,6 @@ bhxh_store_list_decisions_on (BhxhStore       *self,
 }
 
 /* Deciding. */
-
-static gboolean
-is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (; *text; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-
-  return TRUE;
-}
 
 /* Checks the codes exist; returns them joined with commas, without repeats. */
 static char *
@@ -367,7 +356,7 @@ insert_decision (BhxhStore          *self,
   sqlite3_bind_text (stmt, 5, row->now, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, row->day, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 7, row->codes, -1, SQLITE_STATIC);
-  _bhxh_bind_text (stmt, 8, is_blank (request->note) ? NULL : request->note);
+  _bhxh_bind_text (stmt, 8, bhxh_text_is_blank (request->note) ? NULL : request->note);
   sqlite3_bind_int (stmt, 9, row->terms.override ? 1 : 0);
   _bhxh_bind_text (stmt, 10, mirror_version);
   sqlite3_bind_text (stmt, 11, bhxh_verdict_to_string (row->check->verdict), -1, SQLITE_STATIC);
@@ -592,7 +581,7 @@ bhxh_store_decide (BhxhStore                  *self,
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
   g_return_val_if_fail (request != NULL, NULL);
 
-  if (request->declaration_id == NULL || is_blank (request->clerk) ||
+  if (request->declaration_id == NULL || bhxh_text_is_blank (request->clerk) ||
       request->outcome > BHXH_OUTCOME_ESCALATE)
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
@@ -744,7 +733,7 @@ bhxh_store_withdraw_decision (BhxhStore   *self,
   g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
 
-  if (is_blank (actor))
+  if (bhxh_text_is_blank (actor))
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                    _("A decision needs a declaration, an outcome and a clerk"));

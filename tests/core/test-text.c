@@ -113,6 +113,17 @@ test_mask (void)
   g_assert_cmpstr (c, ==, "***4");
 }
 
+static void
+test_blank (void)
+{
+  g_assert_true (bhxh_text_is_blank (NULL));
+  g_assert_true (bhxh_text_is_blank (""));
+  g_assert_true (bhxh_text_is_blank (" \t\n"));
+  g_assert_true (bhxh_text_is_blank ("\xC2\xA0\xE3\x80\x80"));   /* NBSP, ideographic space */
+  g_assert_false (bhxh_text_is_blank (" ghi chú "));
+  g_assert_false (bhxh_text_is_blank ("\xE0"));   /* not UTF-8: something, and no overread */
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +135,7 @@ main (int   argc,
   g_test_add_func ("/text/equivalence-key", test_equivalence_key);
   g_test_add_func ("/text/fold", test_fold);
   g_test_add_func ("/text/digits", test_digits);
+  g_test_add_func ("/text/blank", test_blank);
   g_test_add_func ("/text/mask", test_mask);
 
   return g_test_run ();
