@@ -150,12 +150,12 @@ bhxh_evidence_to_display (BhxhEvidence evidence)
     }
 }
 
+/* What a document of @kind proves; the one mapping, for documents scanned
+ * now and those recorded with earlier decisions. */
 BhxhEvidence
-bhxh_evidence_for_document (const BhxhDocument *document)
+bhxh_evidence_for_kind (BhxhDocumentKind kind)
 {
-  if (document == NULL)
-    return BHXH_EVIDENCE_NONE;
-  switch (document->kind)
+  switch (kind)
     {
     case BHXH_DOCUMENT_CCCD:
     case BHXH_DOCUMENT_ID_CARD_OTHER:
@@ -167,6 +167,12 @@ bhxh_evidence_for_document (const BhxhDocument *document)
     default:
       g_return_val_if_reached (BHXH_EVIDENCE_NONE);
     }
+}
+
+BhxhEvidence
+bhxh_evidence_for_document (const BhxhDocument *document)
+{
+  return document != NULL ? bhxh_evidence_for_kind (document->kind) : BHXH_EVIDENCE_NONE;
 }
 
 BhxhDecisionKind

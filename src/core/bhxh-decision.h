@@ -146,6 +146,7 @@ BhxhRuleResult bhxh_decision_rules_check     (const BhxhDecisionRequest *request
                                               BhxhDecisionTerms         *terms,
                                               char                     **message);
 BhxhEvidence   bhxh_evidence_for_document    (const BhxhDocument        *document);
+BhxhEvidence   bhxh_evidence_for_kind        (BhxhDocumentKind           kind);
 
 BhxhDeclarationStatus bhxh_outcome_to_status (BhxhOutcome                outcome);
 const char    *bhxh_outcome_to_string        (BhxhOutcome                outcome);

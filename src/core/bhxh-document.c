@@ -79,6 +79,21 @@ bhxh_document_kind_to_string (BhxhDocumentKind kind)
     }
 }
 
+gboolean
+bhxh_document_kind_parse (const char       *text,
+                          BhxhDocumentKind *out)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  for (BhxhDocumentKind k = BHXH_DOCUMENT_CCCD; k <= BHXH_DOCUMENT_POST_COPY; k++)
+    if (g_strcmp0 (text, bhxh_document_kind_to_string (k)) == 0)
+      {
+        *out = k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 /**
  * bhxh_document_new_post_copy:
  * @id_number: the 12-digit ID number as the clerk typed it from the copy of

@@ -53,6 +53,8 @@ BhxhDocument *bhxh_document_new_post_copy (const char         *id_number,
                                            GError            **error);
 void          bhxh_document_recheck       (BhxhDocument       *self);
 const char   *bhxh_document_kind_to_string (BhxhDocumentKind   kind);
+gboolean      bhxh_document_kind_parse    (const char         *text,
+                                           BhxhDocumentKind   *out);
 JsonNode     *bhxh_document_to_json       (const BhxhDocument *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDocument, bhxh_document_free)

@@ -216,18 +216,6 @@ join_reason_codes (BhxhStore          *self,
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
-static BhxhEvidence
-evidence_of_kind (const char *kind)
-{
-  if (g_strcmp0 (kind, "cccd") == 0 || g_strcmp0 (kind, "id-card") == 0)
-    return BHXH_EVIDENCE_CARD_QR;
-  if (g_strcmp0 (kind, "birth-certificate") == 0)
-    return BHXH_EVIDENCE_BIRTH_CERTIFICATE;
-  if (g_strcmp0 (kind, "post-copy") == 0)
-    return BHXH_EVIDENCE_POST_COPY;
-  return BHXH_EVIDENCE_NONE;
-}
-
 /* The best identity evidence recorded for the declaration by earlier
  * decisions (an escalation after a scan, a withdrawn decision). */
 static BhxhEvidence
@@ -242,7 +230,12 @@ recorded_evidence (BhxhStore  *self,
     return BHXH_EVIDENCE_NONE;
   sqlite3_bind_text (stmt, 1, declaration_id, -1, SQLITE_STATIC);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    best = MAX (best, evidence_of_kind ((const char *) sqlite3_column_text (stmt, 0)));
+    {
+      BhxhDocumentKind kind;
+
+      if (bhxh_document_kind_parse ((const char *) sqlite3_column_text (stmt, 0), &kind))
+        best = MAX (best, bhxh_evidence_for_kind (kind));
+    }
   sqlite3_reset (stmt);
   return best;
 }

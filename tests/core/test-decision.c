@@ -239,6 +239,15 @@ test_strings (void)
       g_assert_cmpint (state, ==, o);
     }
   g_assert_false (bhxh_outcome_parse ("approved", &outcome));
+  /* A recorded document's kind proves what the document itself does. */
+  for (BhxhDocumentKind k = BHXH_DOCUMENT_CCCD; k <= BHXH_DOCUMENT_POST_COPY; k++)
+    {
+      BhxhDocumentKind parsed;
+
+      g_assert_true (bhxh_document_kind_parse (bhxh_document_kind_to_string (k), &parsed));
+      g_assert_cmpint (parsed, ==, k);
+      g_assert_cmpint (bhxh_evidence_for_kind (k), >, BHXH_EVIDENCE_NONE);
+    }
   for (BhxhDecisionKind k = 0; k < BHXH_DECISION_N_KINDS; k++)
     g_assert_cmpstr (bhxh_decision_kind_to_display (k), !=, "");
 }
