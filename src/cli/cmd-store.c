@@ -485,7 +485,7 @@ bhxh_cmd_decide (int    argc,
   bhxh_json_add_date_time (b, "decided_at", decision->decided_at);
   bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
   json_builder_set_member_name (b, "without_document");
-  json_builder_add_boolean_value (b, decision->without_document);
+  json_builder_add_boolean_value (b, bhxh_decision_is_without_document (decision));
   bhxh_json_add_string (b, "kind",
                         bhxh_decision_kind_to_string (bhxh_decision_get_kind (decision)));
   bhxh_json_add_string (b, "evidence", bhxh_evidence_to_string (decision->evidence));

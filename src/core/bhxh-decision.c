@@ -183,7 +183,7 @@ bhxh_decision_get_kind (const BhxhDecision *d)
   switch (d->outcome)
     {
     case BHXH_OUTCOME_APPROVE:
-      if (d->without_document)
+      if (bhxh_decision_is_without_document (d))
         return BHXH_DECISION_APPROVED_WITHOUT_DOCUMENT;
       if (d->override)
         return BHXH_DECISION_APPROVED_OVERRIDE;
@@ -245,6 +245,15 @@ blocking_reasons (const BhxhCheck *check)
       g_string_append (text, reason->code);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* No identity document was checked for it (derived from the evidence;
+ * decisions from before the desk recorded it are not claimed either way). */
+gboolean
+bhxh_decision_is_without_document (const BhxhDecision *decision)
+{
+  g_return_val_if_fail (decision != NULL, FALSE);
+  return decision->evidence == BHXH_EVIDENCE_NONE;
 }
 
 static BhxhRuleResult
@@ -429,7 +438,7 @@ bhxh_decision_to_json (const BhxhDecision *decision)
   bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
   bhxh_json_add_string (b, "evidence", bhxh_evidence_to_string (decision->evidence));
   json_builder_set_member_name (b, "without_document");
-  json_builder_add_boolean_value (b, decision->without_document);
+  json_builder_add_boolean_value (b, bhxh_decision_is_without_document (decision));
   bhxh_json_add_string (b, "outbox_state", bhxh_outbox_state_to_string (decision->outbox_state));
   bhxh_json_add_string (b, "outbox_detail", decision->outbox_detail);
   json_builder_end_object (b);

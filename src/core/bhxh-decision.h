@@ -106,7 +106,6 @@ typedef struct
   BhxhVerdict   verdict;            /* what the rules said when deciding */
   BhxhOutboxState outbox_state;
   char         *outbox_detail;      /* the portal's reason for a refusal or conflict */
-  gboolean      without_document;   /* no identity document was checked for it */
   BhxhEvidence  evidence;
   gboolean      countersign;        /* a supervisor's approval settling an escalation */
   GDateTime    *hold_until;         /* end of its undo window, or NULL */
@@ -165,6 +164,7 @@ BhxhDecisionKind bhxh_decision_get_kind      (const BhxhDecision        *decisio
 const char    *bhxh_decision_kind_to_string  (BhxhDecisionKind           kind);
 const char    *bhxh_decision_kind_to_display (BhxhDecisionKind           kind);
 const char    *bhxh_decision_get_clerk_name  (const BhxhDecision        *decision);
+gboolean       bhxh_decision_is_without_document (const BhxhDecision    *decision);
 
 void           bhxh_reason_code_free         (BhxhReasonCode            *code);
 void           bhxh_decision_free            (BhxhDecision              *decision);

@@ -62,7 +62,6 @@ decision_from_row (sqlite3_stmt *stmt)
     decision->evidence = sqlite3_column_type (stmt, 13) != SQLITE_NULL &&
                          sqlite3_column_int (stmt, 13) == 0 ? BHXH_EVIDENCE_NONE
                                                             : BHXH_EVIDENCE_UNKNOWN;
-  decision->without_document = decision->evidence == BHXH_EVIDENCE_NONE;
   decision->countersign = sqlite3_column_int (stmt, 15) != 0;
   if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
     decision->hold_until = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 16));

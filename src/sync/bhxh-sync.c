@@ -280,7 +280,7 @@ bhxh_sync_decision_to_wire (const BhxhDecision *d)
   add_optional_string (b, "mirror_version", d->mirror_version);
   add_optional_string (b, "verdict", verdict_to_wire (d->verdict));
   json_builder_set_member_name (b, "without_document");
-  json_builder_add_boolean_value (b, d->without_document);
+  json_builder_add_boolean_value (b, bhxh_decision_is_without_document (d));
   add_optional_string (b, "evidence", bhxh_evidence_to_string (d->evidence));
   json_builder_set_member_name (b, "countersign");
   json_builder_add_boolean_value (b, d->countersign);

@@ -189,7 +189,6 @@ test_day_summary (void)
   g_ptr_array_add (list, d);
   d = decision (BHXH_OUTCOME_APPROVE, "hung", "2026-11-23T15:30:00+07:00", NULL);
   d->override = TRUE;
-  d->without_document = TRUE;
   d->evidence = BHXH_EVIDENCE_NONE;
   d->outbox_state = BHXH_OUTBOX_ACKNOWLEDGED;
   g_ptr_array_add (list, d);

@@ -603,7 +603,7 @@ test_decide_rules (Fixture       *f,
   g_assert_no_error (error);
   /* The card matches the declaration and the registry. */
   g_assert_cmpint (approved->verdict, ==, BHXH_VERDICT_CAN_APPROVE);
-  g_assert_false (approved->without_document);
+  g_assert_false (bhxh_decision_is_without_document (approved));
   g_assert_cmpstr (approved->mirror_version, ==, "2026-11");
   g_assert_cmpint (approved->outbox_state, ==, BHXH_OUTBOX_PENDING);
   g_assert_true (g_uuid_string_is_valid (approved->uuid));
@@ -644,7 +644,7 @@ test_decide_countersigned (Fixture       *f,
   g_assert_cmpint (decision->verdict, ==, BHXH_VERDICT_BLOCKED);
   g_assert_cmpstr (decision->countersigned_by, ==, "hung");
   /* A supervisor's approval of a child nobody scanned a paper for: it shows. */
-  g_assert_true (decision->without_document);
+  g_assert_true (bhxh_decision_is_without_document (decision));
   node = bhxh_decision_to_json (decision);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node),
                                                   "countersigned_by"), ==, "hung");
@@ -956,7 +956,7 @@ test_decide_countersign_escalation (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (approved->countersign);
   g_assert_false (approved->override);
-  g_assert_false (approved->without_document);
+  g_assert_false (bhxh_decision_is_without_document (approved));
   g_assert_cmpint (approved->evidence, ==, BHXH_EVIDENCE_CARD_QR);
   g_assert_cmpstr (approved->countersigned_by, ==, "hung");
   g_assert_cmpint (bhxh_decision_get_kind (approved), ==, BHXH_DECISION_APPROVED_COUNTERSIGNED);
@@ -991,7 +991,7 @@ test_decide_post_copy (Fixture       *f,
   approved = bhxh_store_decide (f->store, &request, &error);
   g_assert_no_error (error);
   g_assert_cmpint (approved->evidence, ==, BHXH_EVIDENCE_POST_COPY);
-  g_assert_false (approved->without_document);
+  g_assert_false (bhxh_decision_is_without_document (approved));
   node = bhxh_decision_to_json (approved);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "evidence"),
                    ==, "post-copy");
