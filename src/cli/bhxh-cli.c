@@ -143,12 +143,15 @@ bhxh_cli_parse_session_options (GOptionEntry   *entries,
   return BHXH_EXIT_OK;
 }
 
-/* Signs in the --user of the session options (nobody when not given). */
+/* Signs in the --user of the session options (nobody when not given) and
+ * checks the role accounts-required mode asks for. */
 gboolean
-bhxh_cli_sign_in_session (BhxhStore  *store,
-                          GError    **error)
+bhxh_cli_require_session (BhxhStore   *store,
+                          const char  *role,
+                          GError     **error)
 {
-  return bhxh_cli_sign_in (store, session_user, session_password_file, error);
+  return bhxh_cli_sign_in (store, session_user, session_password_file, error) &&
+         bhxh_store_require_session (store, role, error);
 }
 
 /**
@@ -167,8 +170,7 @@ bhxh_cli_open_session (const char *path,
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhStore) store = bhxh_store_open (path, &error);
 
-  if (store == NULL || !bhxh_cli_sign_in_session (store, &error) ||
-      !bhxh_store_require_session (store, role, &error))
+  if (store == NULL || !bhxh_cli_require_session (store, role, &error))
     {
       bhxh_cli_fail_error (error);
       return NULL;

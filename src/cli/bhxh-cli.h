@@ -45,7 +45,8 @@ int   bhxh_cli_parse_session_options (GOptionEntry *entries,
                                       char       ***argv);
 struct _BhxhStore *bhxh_cli_open_session (const char *path,
                                           const char *role);
-gboolean bhxh_cli_sign_in_session (struct _BhxhStore *store,
+gboolean bhxh_cli_require_session (struct _BhxhStore *store,
+                                   const char        *role,
                                    GError           **error);
 char *bhxh_cli_read_stdin    (gsize          *len,
                               GError        **error);

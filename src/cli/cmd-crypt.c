@@ -73,8 +73,7 @@ require_admin (const char         *path,
   g_autoptr(BhxhStore) store = key != NULL ? bhxh_store_open_with_key (path, key, &error)
                                            : bhxh_store_open (path, &error);
 
-  if (store == NULL || !bhxh_cli_sign_in_session (store, &error) ||
-      !bhxh_store_require_session (store, "admin", &error))
+  if (store == NULL || !bhxh_cli_require_session (store, "admin", &error))
     {
       bhxh_cli_fail_error (error);
       return FALSE;

@@ -398,7 +398,21 @@ bhxh_cmd_verify (int    argc,
   return BHXH_EXIT_OK;
 }
 
-/* decide */
+/* decide, undo */
+
+/* Accounts required (docs/security.md): the clerk signs in, as --user, or
+ * as --clerk when only that is given; a --user is checked in any mode. */
+static gboolean
+sign_in_clerk (BhxhStore   *store,
+               const char  *user,
+               const char  *clerk,
+               const char  *password_file,
+               GError     **error)
+{
+  if (user == NULL && !bhxh_store_accounts_required (store))
+    return TRUE;
+  return bhxh_cli_sign_in (store, user != NULL ? user : clerk, password_file, error);
+}
 
 int
 bhxh_cmd_decide (int    argc,
@@ -459,9 +473,7 @@ bhxh_cmd_decide (int    argc,
 
   if ((store = open_store (argv[1])) == NULL)
     return BHXH_EXIT_INPUT;
-  /* Accounts required (docs/security.md): the clerk signs in. */
-  if ((user != NULL || bhxh_store_accounts_required (store)) &&
-      !bhxh_cli_sign_in (store, user != NULL ? user : clerk, password_file, &error))
+  if (!sign_in_clerk (store, user, clerk, password_file, &error))
     return bhxh_cli_fail_error (error);
   request.declaration_id = argv[2];
   request.clerk = clerk;
@@ -528,8 +540,7 @@ bhxh_cmd_undo (int    argc,
     return bhxh_cli_usage (UNDO_USAGE);
   if ((store = open_store (argv[1])) == NULL)
     return BHXH_EXIT_INPUT;
-  if ((user != NULL || bhxh_store_accounts_required (store)) &&
-      !bhxh_cli_sign_in (store, user != NULL ? user : clerk, password_file, &error))
+  if (!sign_in_clerk (store, user, clerk, password_file, &error))
     return bhxh_cli_fail_error (error);
   decision = bhxh_store_get_decision (store, argv[2], &error);
   if (decision == NULL ||
