@@ -104,11 +104,11 @@ shown_summary (BhxhSupervisorPage *self)
 }
 
 static void
-fill_hour_chart (BhxhSupervisorPage *self)
+fill_hour_chart (BhxhSupervisorPage   *self,
+                 const BhxhDaySummary *all,
+                 const BhxhDaySummary *summary)
 {
   const char *series[] = { _("Approved"), _("Rejected"), _("Escalated"), NULL };
-  g_autoptr(BhxhDaySummary) all = bhxh_day_summary_new (self->decisions);
-  g_autoptr(BhxhDaySummary) summary = shown_summary (self);
   int first = 7, last = 17;
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autofree double *values = NULL;
@@ -133,10 +133,10 @@ fill_hour_chart (BhxhSupervisorPage *self)
 }
 
 static void
-fill_reason_chart (BhxhSupervisorPage *self)
+fill_reason_chart (BhxhSupervisorPage   *self,
+                   const BhxhDaySummary *summary)
 {
   const char *series[] = { _("Rejections"), NULL };
-  g_autoptr(BhxhDaySummary) summary = shown_summary (self);
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (double));
   GHashTableIter iter;
@@ -159,13 +159,13 @@ static const char *clerk_display_name (BhxhSupervisorPage *self,
                                       const char         *login);
 
 static void
-fill_clerk_chart (BhxhSupervisorPage *self)
+fill_clerk_chart (BhxhSupervisorPage   *self,
+                  const BhxhDaySummary *summary)
 {
   const char *series[] = { _("Approved"), _("Rejected"), _("Escalated"), NULL };
   guint n = self->clerks != NULL ? g_strv_length (self->clerks) : 0;
   g_autofree double *values = g_new0 (double, MAX (n, 1) * 3);
   g_autofree const char **labels = g_new0 (const char *, n + 1);
-  g_autoptr(BhxhDaySummary) summary = bhxh_day_summary_new (self->decisions);
 
   for (guint c = 0; c < n; c++)
     {
@@ -291,10 +291,10 @@ add_column (BhxhSupervisorPage *self,
 }
 
 static void
-fill_rows (BhxhSupervisorPage *self)
+fill_rows (BhxhSupervisorPage   *self,
+           const BhxhDaySummary *summary)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
-  guint approved = 0, rejected = 0, escalated = 0;
   g_autofree char *totals = NULL;
 
   /* Newest first. */
@@ -305,9 +305,6 @@ fill_rows (BhxhSupervisorPage *self)
 
       if (!shown (self, d))
         continue;
-      approved += d->outcome == BHXH_OUTCOME_APPROVE;
-      rejected += d->outcome == BHXH_OUTCOME_REJECT;
-      escalated += d->outcome == BHXH_OUTCOME_ESCALATE;
       row = gtk_string_object_new (d->uuid);
       g_object_set_data (G_OBJECT (row), "index", GUINT_TO_POINTER (i));
       g_ptr_array_add (objects, row);
@@ -315,19 +312,27 @@ fill_rows (BhxhSupervisorPage *self)
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        objects->pdata, objects->len);
   totals = g_strdup_printf (_("%u decisions: %u approved, %u rejected, %u escalated"),
-                            approved + rejected + escalated, approved, rejected, escalated);
+                            summary->total, summary->by_outcome[BHXH_OUTCOME_APPROVE],
+                            summary->by_outcome[BHXH_OUTCOME_REJECT],
+                            summary->by_outcome[BHXH_OUTCOME_ESCALATE]);
   gtk_label_set_text (self->totals_label, totals);
 }
 
 static void
 refill (BhxhSupervisorPage *self)
 {
+  g_autoptr(BhxhDaySummary) all = NULL;
+  g_autoptr(BhxhDaySummary) shown_only = NULL;
+
   if (self->decisions == NULL)
     return;
-  fill_rows (self);
-  fill_hour_chart (self);
-  fill_reason_chart (self);
-  fill_clerk_chart (self);
+  /* The day counted once, for the list's totals and the three charts. */
+  all = bhxh_day_summary_new (self->decisions);
+  shown_only = shown_summary (self);
+  fill_rows (self, shown_only);
+  fill_hour_chart (self, all, shown_only);
+  fill_reason_chart (self, shown_only);
+  fill_clerk_chart (self, all);
 }
 
 static void

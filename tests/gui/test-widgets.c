@@ -564,6 +564,20 @@ remove_tree (const char *dir)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* The demo store, and three of its declarations decided (approve, reject,
+ * escalate; their ids in @ids) through the worker, as the counter does. */
+static void
+fill_and_decide_three (BhxhWorker *worker,
+                       GPtrArray  *ids)
+{
+  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
+  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static void
 test_supervisor_day (void)
 {
@@ -578,12 +592,7 @@ test_supervisor_day (void)
   gint64 deadline;
 
   g_assert_no_error (error);
-  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  fill_and_decide_three (worker, ids);
 
   page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
   window = show_in_window (GTK_WIDGET (page));
@@ -653,12 +662,7 @@ test_supervisor_reassign (void)
   gint64 deadline;
 
   g_assert_no_error (error);
-  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  fill_and_decide_three (worker, ids);
   escalated = g_ptr_array_index (ids, 2);
 
   page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
@@ -777,12 +781,7 @@ test_supervisor_safety_stop (void)
   gint64 deadline;
 
   g_assert_no_error (error);
-  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  fill_and_decide_three (worker, ids);
   store = bhxh_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (bhxh_store_set_meta (store, "safety.mirror_block_days", "0", &error));
