@@ -45,34 +45,47 @@ _bhxh_window_update_actions (BhxhWindow *self)
                                  signed_in && self->supervisor);
 }
 
-/* "Who viewed" (docs/security.md): opening a declaration for checking is
- * audited. Without accounts the store may refuse nobody, and an error is
- * only logged: the counter keeps working. */
+/* Who acts, on what: the data of the small worker jobs (who viewed a
+ * declaration, who withdraws a decision). */
 typedef struct
 {
   char *login;
-  char *declaration_id;
-} NoteViewed;
+  char *object;
+} ActorJob;
 
-static void
-note_viewed_free (gpointer data)
+static ActorJob *
+actor_job_new (const char *login,
+               const char *object)
 {
-  NoteViewed *note = data;
+  ActorJob *job = g_new0 (ActorJob, 1);
 
-  g_free (note->login);
-  g_free (note->declaration_id);
-  g_free (note);
+  job->login = g_strdup (login);
+  job->object = g_strdup (object);
+  return job;
 }
 
+static void
+actor_job_free (gpointer data)
+{
+  ActorJob *job = data;
+
+  g_free (job->login);
+  g_free (job->object);
+  g_free (job);
+}
+
+/* "Who viewed" (docs/security.md): opening a declaration for checking is
+ * audited. Without accounts the store may refuse nobody, and an error is
+ * only logged: the counter keeps working. */
 static gpointer
 note_viewed_thread (BhxhStore     *store,
                     gpointer       data,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  NoteViewed *note = data;
+  ActorJob *note = data;
 
-  if (!bhxh_store_note_viewed (store, note->login, note->declaration_id, error))
+  if (!bhxh_store_note_viewed (store, note->login, note->object, error))
     return NULL;
   return GINT_TO_POINTER (TRUE);
 }
@@ -107,11 +120,10 @@ _bhxh_window_open_declaration (BhxhWindow            *self,
   _bhxh_window_update_actions (self);
   if (self->login != NULL)
     {
-      NoteViewed *note = g_new0 (NoteViewed, 1);
+      ActorJob *note = actor_job_new (self->login,
+                                      bhxh_declaration_object_get_declaration (object)->id);
 
-      note->login = g_strdup (self->login);
-      note->declaration_id = g_strdup (bhxh_declaration_object_get_declaration (object)->id);
-      bhxh_worker_run_async (self->worker, note_viewed_thread, note, note_viewed_free, NULL,
+      bhxh_worker_run_async (self->worker, note_viewed_thread, note, actor_job_free, NULL,
                              self->cancellable, note_viewed_cb, g_object_ref (self));
     }
 }
@@ -448,31 +460,15 @@ schedule_decision (BhxhWindow         *self,
   _bhxh_window_update_actions (self);
 }
 
-typedef struct
-{
-  char *uuid;
-  char *actor;
-} WithdrawData;
-
-static void
-withdraw_data_free (gpointer data)
-{
-  WithdrawData *withdraw = data;
-
-  g_free (withdraw->uuid);
-  g_free (withdraw->actor);
-  g_free (withdraw);
-}
-
 static gpointer
 withdraw_thread (BhxhStore     *store,
                  gpointer       data,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  WithdrawData *withdraw = data;
+  ActorJob *withdraw = data;
 
-  return bhxh_store_withdraw_decision (store, withdraw->uuid, withdraw->actor, error)
+  return bhxh_store_withdraw_decision (store, withdraw->object, withdraw->login, error)
          ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
@@ -511,7 +507,7 @@ undo_activated (GtkWidget  *widget,
 {
   BhxhWindow *self = BHXH_WINDOW (widget);
   BhxhPendingDecision *pending = g_steal_pointer (&self->pending);
-  WithdrawData *withdraw;
+  ActorJob *withdraw;
   CommitData *undo;
 
   /* Ctrl+Z right after deciding, before the store has answered: undo it
@@ -523,9 +519,7 @@ undo_activated (GtkWidget  *widget,
     }
   if (pending == NULL)
     return;
-  withdraw = g_new0 (WithdrawData, 1);
-  withdraw->uuid = g_strdup (pending->uuid);
-  withdraw->actor = g_strdup (self->login);
+  withdraw = actor_job_new (self->login, pending->uuid);
   undo = g_new0 (CommitData, 1);
   undo->self = g_object_ref (self);
   undo->object = g_object_ref (pending->object);
@@ -533,7 +527,7 @@ undo_activated (GtkWidget  *widget,
   undo->document = g_steal_pointer (&pending->document);
   pending_free (pending);
   self->commits_in_flight++;
-  bhxh_worker_run_async (self->worker, withdraw_thread, withdraw, withdraw_data_free, NULL,
+  bhxh_worker_run_async (self->worker, withdraw_thread, withdraw, actor_job_free, NULL,
                          NULL, undo_cb, undo);
   _bhxh_window_update_actions (self);
 }
