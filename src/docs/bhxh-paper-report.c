@@ -76,8 +76,7 @@ section_title (BhxhPaper  *self,
 
 static void
 summary (BhxhPaper            *self,
-         const BhxhReportRow  *rows,
-         guint                 n_rows)
+         const BhxhDaySummary *sum)
 {
   BhxhPdfColumn cols[] = {
     { "Tổng số quyết định", 1, BHXH_PDF_CENTER },
@@ -90,16 +89,10 @@ summary (BhxhPaper            *self,
     { "Cổng từ chối, xung đột", 1.1, BHXH_PDF_CENTER },
   };
   BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, -1, NULL, NULL };
-  g_autoptr(GPtrArray) decisions = g_ptr_array_sized_new (n_rows);
-  g_autoptr(BhxhDaySummary) sum = NULL;
   guint n[8];
   char *cells[G_N_ELEMENTS (cols) + 1] = { NULL, };
   guint countersigned, without_document;
 
-  for (guint i = 0; i < n_rows; i++)
-    g_ptr_array_add (decisions, (gpointer) rows[i].decision);
-  /* The same counts as the supervisor's page and the CSV. */
-  sum = bhxh_day_summary_new (decisions);
   n[0] = sum->total;
   n[1] = sum->by_outcome[BHXH_OUTCOME_APPROVE];
   n[2] = sum->by_outcome[BHXH_OUTCOME_REJECT];
@@ -132,10 +125,9 @@ summary (BhxhPaper            *self,
 }
 
 static void
-by_reason (BhxhPaper           *self,
-           const BhxhReportRow *rows,
-           guint                n_rows,
-           GPtrArray           *reason_codes)
+by_reason (BhxhPaper            *self,
+           const BhxhDaySummary *sum,
+           GPtrArray            *reason_codes)
 {
   BhxhPdfColumn cols[] = {
     { "STT", 4, BHXH_PDF_CENTER },
@@ -144,27 +136,12 @@ by_reason (BhxhPaper           *self,
     { "Tỷ lệ trên số tờ khai không chấp thuận", 42, BHXH_PDF_LEFT },
   };
   BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, 3, NULL, NULL };
-  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (ReasonCount));
   GHashTableIter iter;
   gpointer key, value;
-  guint rejected = 0;
+  guint rejected = sum->by_outcome[BHXH_OUTCOME_REJECT];
 
-  for (guint i = 0; i < n_rows; i++)
-    {
-      const BhxhDecision *d = rows[i].decision;
-
-      if (d->outcome != BHXH_OUTCOME_REJECT)
-        continue;
-      rejected++;
-      for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
-        {
-          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, d->reason_codes[r]));
-
-          g_hash_table_insert (counts, d->reason_codes[r], GUINT_TO_POINTER (n + 1));
-        }
-    }
-  g_hash_table_iter_init (&iter, counts);
+  g_hash_table_iter_init (&iter, sum->by_reason);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       ReasonCount rc = { key, GPOINTER_TO_UINT (value) };
@@ -376,6 +353,8 @@ bhxh_paper_add_daily_report (BhxhPaper              *self,
   g_autofree char *footer = NULL, *subtitle = NULL, *printed = NULL;
   BhxhPdfPara para = { 12, 0, BHXH_PDF_CENTER, 0, 0, 0 };
   BhxhPdfRun runs[] = { { BHXH_PDF_BOLD, NULL }, { BHXH_PDF_REGULAR, NULL } };
+  g_autoptr(GPtrArray) decisions = g_ptr_array_sized_new (n_rows);
+  g_autoptr(BhxhDaySummary) sum = NULL;
   double y;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -397,8 +376,12 @@ bhxh_paper_add_daily_report (BhxhPaper              *self,
                  "BÁO CÁO KẾT QUẢ TIẾP NHẬN TỜ KHAI MẪU 01");
   bhxh_pdf_paragraph (pdf, &para, runs, G_N_ELEMENTS (runs));
 
-  summary (self, rows, n_rows);
-  by_reason (self, rows, n_rows, reason_codes);
+  /* The same counts as the supervisor's page and the CSV, made once. */
+  for (guint i = 0; i < n_rows; i++)
+    g_ptr_array_add (decisions, (gpointer) rows[i].decision);
+  sum = bhxh_day_summary_new (decisions);
+  summary (self, sum);
+  by_reason (self, sum, reason_codes);
   by_clerk (self, rows, n_rows);
   decision_list (self, rows, n_rows, reason_codes);
 
