@@ -23,7 +23,18 @@
  * page size, counters, no personal data) stay in clear so that sqlite can
  * read them before it knows the page size; they are authenticated as
  * associated data. The associated data also binds each page to its place
- * (file kind + page number or file offset), so pages cannot be swapped.
+ * (file kind + page number or file offset) and to its file's role (the
+ * store or its registry mirror: a page of one never authenticates in the
+ * other), so pages cannot be swapped or transplanted.
+ *
+ * Keys: a generated key (64 hex digits: 32 random bytes, one per install)
+ * is expanded with libsodium's BLAKE2b KDF; an admin passphrase goes
+ * through Argon2id first. One subkey seals pages, another keys the audit
+ * chain (bhxh_crypt_key_get_audit_key()).
+ *
+ * Temporary files are enciphered with a random key of their own in 4 KiB
+ * blocks; each write of a block takes a new generation, part of its
+ * nonce, so a block rewritten in place never reuses a keystream.
  */
 
 #define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -38,16 +49,22 @@
 
 G_STATIC_ASSERT (NONCE_BYTES + TAG_BYTES == BHXH_CRYPT_RESERVE);
 
-/* Argon2id with a fixed application salt: the secret is an admin secret
- * kept outside the database, not a user password (docs/encryption.md). */
+#define TEMP_BLOCK 4096
+
+/* Argon2id with a fixed application salt, for admin passphrases only: the
+ * keys the programs generate are random per install and skip it
+ * (docs/encryption.md). */
 static const guint8 kdf_salt[crypto_pwhash_SALTBYTES] = "bhxh-desk/crypt";
 
 struct _BhxhCryptKey
 {
-  sqlite3_vfs  vfs;
-  sqlite3_vfs *root;
-  guint8      *key;             /* sodium_malloc'd, KEY_BYTES */
-  char         name[32];
+  sqlite3_vfs   vfs;
+  sqlite3_vfs  *root;
+  guint8       *key;            /* sodium_malloc'd, KEY_BYTES: seals pages */
+  guint8       *audit_key;      /* sodium_malloc'd, KEY_BYTES */
+  gboolean      legacy;         /* format 1: no role in the associated data */
+  BhxhCryptKey *legacy_twin;    /* passphrases: the same secret, format 1 */
+  char          name[32];
 };
 
 typedef enum
@@ -65,12 +82,15 @@ typedef struct
   const BhxhCryptKey *key;
   sqlite3_file       *real;
   FileKind            kind;
+  guint8              role;           /* 0 the store, 1 its registry mirror */
   int                 reserve;        /* main: from the header, -1 unknown */
   guint32             wal_page_size;  /* WAL: from its header, 0 unknown */
   guint8              nonce_prefix[16];
   guint64             counter;
   guint8              temp_key[KEY_BYTES];
   guint8              temp_nonce[crypto_stream_xchacha20_NONCEBYTES];
+  guint32            *temp_gens;      /* per 4 KiB block: writes so far */
+  gsize               temp_gens_len;
   guint8             *scratch;
   gsize               scratch_len;
 } CryptFile;
@@ -99,15 +119,19 @@ scratch_get (CryptFile *f,
   return f->scratch;
 }
 
+#define AD_BYTES (2 + 8 + HEADER_BYTES)
+
 static gsize
-make_ad (guint8        *ad,
-         FileKind       kind,
-         guint64        where,
-         const guint8  *header)
+make_ad (guint8          *ad,
+         const CryptFile *f,
+         guint64          where,
+         const guint8    *header)
 {
   gsize n = 0;
 
-  ad[n++] = (guint8) kind;
+  ad[n++] = (guint8) f->kind;
+  if (!f->key->legacy)
+    ad[n++] = f->role;
   for (int i = 0; i < 8; i++)
     ad[n++] = (guint8) (where >> (8 * i));
   if (header != NULL)
@@ -127,9 +151,9 @@ seal_page (CryptFile     *f,
            gsize          clear,
            guint64        where)
 {
-  guint8 ad[1 + 8 + HEADER_BYTES];
+  guint8 ad[AD_BYTES];
   guint8 *nonce = out + p - BHXH_CRYPT_RESERVE;
-  gsize ad_len = make_ad (ad, f->kind, where, clear > 0 ? in : NULL);
+  gsize ad_len = make_ad (ad, f, where, clear > 0 ? in : NULL);
   guint64 counter = ++f->counter;
 
   memcpy (nonce, f->nonce_prefix, sizeof f->nonce_prefix);
@@ -150,8 +174,8 @@ open_page (CryptFile *f,
            gsize      clear,
            guint64    where)
 {
-  guint8 ad[1 + 8 + HEADER_BYTES];
-  gsize ad_len = make_ad (ad, f->kind, where, clear > 0 ? page : NULL);
+  guint8 ad[AD_BYTES];
+  gsize ad_len = make_ad (ad, f, where, clear > 0 ? page : NULL);
 
   if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached (page + clear, NULL,
                                                            page + clear,
@@ -169,30 +193,88 @@ open_page (CryptFile *f,
   return TRUE;
 }
 
-/* Temporary files: a stream cipher at any offset, key random per file. */
+/* Temporary files: a stream cipher, nonce = random prefix, block, and the
+ * block's generation; @at is the offset of @buf in the block. */
 static void
-temp_xor (CryptFile     *f,
-          guint8        *buf,
-          gsize          n,
-          sqlite3_int64  offset)
+temp_xor_block (const CryptFile *f,
+                guint8          *buf,
+                gsize            n,
+                guint64          block,
+                gsize            at,
+                guint32          generation)
 {
-  guint64 block = (guint64) offset / 64;
-  gsize skip = (gsize) (offset % 64);
+  guint8 nonce[crypto_stream_xchacha20_NONCEBYTES];
+  guint64 counter = at / 64;
+  gsize skip = at % 64;
 
+  memcpy (nonce, f->temp_nonce, 8);
+  for (int i = 0; i < 8; i++)
+    {
+      nonce[8 + i] = (guint8) (block >> (8 * i));
+      nonce[16 + i] = (guint8) ((guint64) generation >> (8 * i));
+    }
   if (skip != 0 && n > 0)
     {
       guint8 stream[64] = { 0 };
       gsize k = MIN (64 - skip, n);
 
-      crypto_stream_xchacha20_xor_ic (stream, stream, 64, f->temp_nonce, block, f->temp_key);
+      crypto_stream_xchacha20_xor_ic (stream, stream, 64, nonce, counter, f->temp_key);
       for (gsize i = 0; i < k; i++)
         buf[i] ^= stream[skip + i];
       buf += k;
       n -= k;
-      block++;
+      counter++;
     }
   if (n > 0)
-    crypto_stream_xchacha20_xor_ic (buf, buf, n, f->temp_nonce, block, f->temp_key);
+    crypto_stream_xchacha20_xor_ic (buf, buf, n, nonce, counter, f->temp_key);
+}
+
+static guint32
+temp_generation (const CryptFile *f,
+                 guint64          block)
+{
+  return block < f->temp_gens_len ? f->temp_gens[block] : 0;
+}
+
+static gboolean
+temp_next_generation (CryptFile *f,
+                      guint64    block)
+{
+  if (block >= f->temp_gens_len)
+    {
+      gsize len = MAX (block + 1, f->temp_gens_len * 2);
+      guint32 *gens = sqlite3_realloc64 (f->temp_gens, len * sizeof *gens);
+
+      if (gens == NULL)
+        return FALSE;
+      memset (gens + f->temp_gens_len, 0, (len - f->temp_gens_len) * sizeof *gens);
+      f->temp_gens = gens;
+      f->temp_gens_len = len;
+    }
+  f->temp_gens[block]++;
+  return TRUE;
+}
+
+/* Deciphers @n bytes read at @offset (blocks never written read as zeros). */
+static void
+temp_decipher (const CryptFile *f,
+               guint8          *buf,
+               gsize            n,
+               guint64          offset)
+{
+  while (n > 0)
+    {
+      guint64 block = offset / TEMP_BLOCK;
+      gsize at = offset % TEMP_BLOCK;
+      gsize k = MIN (n, TEMP_BLOCK - at);
+      guint32 generation = temp_generation (f, block);
+
+      if (generation != 0)
+        temp_xor_block (f, buf, k, block, at, generation);
+      buf += k;
+      offset += k;
+      n -= k;
+    }
 }
 
 static int
@@ -478,6 +560,75 @@ journal_is_page (int           n,
 }
 
 static int
+temp_read (CryptFile     *f,
+           void          *buf,
+           int            n,
+           sqlite3_int64  offset)
+{
+  int rc = real_read (f, buf, n, offset);
+  sqlite3_int64 valid = n;
+
+  if (rc == SQLITE_IOERR_SHORT_READ)
+    {
+      sqlite3_int64 size = 0;
+
+      f->real->pMethods->xFileSize (f->real, &size);
+      valid = CLAMP (size - offset, 0, n);
+    }
+  else if (rc != SQLITE_OK)
+    return rc;
+  temp_decipher (f, buf, valid, offset);
+  return rc;
+}
+
+/* Each block the write touches is enciphered again as a whole (its bytes
+ * outside the write read back first) under its next generation. */
+static int
+temp_write (CryptFile     *f,
+            const guint8  *buf,
+            int            n,
+            sqlite3_int64  offset)
+{
+  guint8 *block_buf = scratch_get (f, TEMP_BLOCK);
+  sqlite3_int64 size = 0;
+  int rc;
+
+  if (block_buf == NULL)
+    return SQLITE_IOERR_NOMEM;
+  if (f->real->pMethods->xFileSize (f->real, &size) != SQLITE_OK)
+    return SQLITE_IOERR_WRITE;
+  while (n > 0)
+    {
+      guint64 block = offset / TEMP_BLOCK;
+      gsize at = offset % TEMP_BLOCK;
+      gsize k = MIN ((gsize) n, TEMP_BLOCK - at);
+      sqlite3_int64 start = (sqlite3_int64) block * TEMP_BLOCK;
+      gsize len = MIN (start + TEMP_BLOCK, MAX (size, offset + (sqlite3_int64) k)) - start;
+
+      memset (block_buf, 0, len);
+      if (at > 0 || at + k < len)
+        {
+          rc = real_read (f, block_buf, len, start);
+          if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
+            return rc;
+          temp_decipher (f, block_buf, CLAMP (size - start, 0, (sqlite3_int64) len), start);
+        }
+      memcpy (block_buf + at, buf, k);
+      if (!temp_next_generation (f, block))
+        return SQLITE_IOERR_NOMEM;
+      temp_xor_block (f, block_buf, len, block, 0, temp_generation (f, block));
+      rc = f->real->pMethods->xWrite (f->real, block_buf, len, start);
+      if (rc != SQLITE_OK)
+        return rc;
+      size = MAX (size, start + (sqlite3_int64) len);
+      buf += k;
+      offset += k;
+      n -= k;
+    }
+  return SQLITE_OK;
+}
+
+static int
 crypt_read (sqlite3_file  *file,
             void          *buf,
             int            n,
@@ -506,18 +657,7 @@ crypt_read (sqlite3_file  *file,
         memset (buf, 0, n);
       return rc;
     case KIND_TEMP:
-      rc = real_read (f, buf, n, offset);
-      if (rc == SQLITE_IOERR_SHORT_READ)
-        {
-          sqlite3_int64 size = 0;
-
-          f->real->pMethods->xFileSize (f->real, &size);
-          if (size > offset)
-            temp_xor (f, buf, MIN (size - offset, n), offset);
-        }
-      else if (rc == SQLITE_OK)
-        temp_xor (f, buf, n, offset);
-      return rc;
+      return temp_read (f, buf, n, offset);
     case KIND_PLAIN:
     default:
       return real_read (f, buf, n, offset);
@@ -538,6 +678,8 @@ crypt_write (sqlite3_file  *file,
     return f->real->pMethods->xWrite (f->real, buf, n, offset);
   if (f->kind == KIND_MAIN)
     return main_write (f, buf, n, offset);
+  if (f->kind == KIND_TEMP)
+    return temp_write (f, buf, n, offset);
   if (f->kind == KIND_JOURNAL && !journal_is_page (n, offset))
     return f->real->pMethods->xWrite (f->real, buf, n, offset);
 
@@ -557,8 +699,6 @@ crypt_write (sqlite3_file  *file,
       seal_page (f, buf, out, n, 0, (guint64) offset);
       break;
     case KIND_TEMP:
-      temp_xor (f, out, n, offset);
-      break;
     case KIND_MAIN:
     case KIND_PLAIN:
     default:
@@ -574,6 +714,9 @@ crypt_close (sqlite3_file *file)
   int rc = f->real->pMethods != NULL ? f->real->pMethods->xClose (f->real) : SQLITE_OK;
 
   sodium_memzero (f->temp_key, sizeof f->temp_key);
+  sqlite3_free (f->temp_gens);
+  f->temp_gens = NULL;
+  f->temp_gens_len = 0;
   sqlite3_free (f->scratch);
   f->scratch = NULL;
   f->scratch_len = 0;
@@ -708,6 +851,24 @@ kind_from_flags (int flags)
   return KIND_PLAIN;
 }
 
+/* The registry mirror is the store's path + "-mirror" (and its copies
+ * being written: "-mirror.new", "-mirror.encrypting"). */
+static guint8
+file_role (FileKind         kind,
+           sqlite3_filename name)
+{
+  const char *db;
+  const char *base;
+
+  if (name == NULL || (kind != KIND_MAIN && kind != KIND_WAL && kind != KIND_JOURNAL))
+    return 0;
+  db = kind == KIND_MAIN ? name : sqlite3_filename_database (name);
+  if (db == NULL)
+    return 0;
+  base = strrchr (db, '/');
+  return strstr (base != NULL ? base : db, "-mirror") != NULL ? 1 : 0;
+}
+
 static int
 crypt_open (sqlite3_vfs     *vfs,
             sqlite3_filename name,
@@ -723,6 +884,7 @@ crypt_open (sqlite3_vfs     *vfs,
   f->key = key;
   f->real = (sqlite3_file *) ((guint8 *) file + ROUND8 (sizeof (CryptFile)));
   f->kind = kind_from_flags (flags);
+  f->role = file_role (f->kind, name);
   f->reserve = -1;
   randombytes_buf (f->nonce_prefix, sizeof f->nonce_prefix);
   if (f->kind == KIND_TEMP)
@@ -816,17 +978,38 @@ crypt_current_time_int64 (sqlite3_vfs *vfs, sqlite3_int64 *out)
   return ROOT (vfs)->xCurrentTimeInt64 (ROOT (vfs), out);
 }
 
+static guint8 *
+secure_copy (const guint8 *material)
+{
+  guint8 *copy = sodium_malloc (KEY_BYTES);
+
+  memcpy (copy, material, KEY_BYTES);
+  sodium_mprotect_readonly (copy);
+  return copy;
+}
+
+/* @master: 32 bytes; @legacy: format 1, whose page key was @master itself. */
 static BhxhCryptKey *
-key_new (const guint8 *material,
+key_new (const guint8 *master,
+         gboolean      legacy,
          guint         serial)
 {
   BhxhCryptKey *key = g_new0 (BhxhCryptKey, 1);
   sqlite3_vfs *root = sqlite3_vfs_find (NULL);
+  guint8 subkey[KEY_BYTES];
 
   key->root = root;
-  key->key = sodium_malloc (KEY_BYTES);
-  memcpy (key->key, material, KEY_BYTES);
-  sodium_mprotect_readonly (key->key);
+  key->legacy = legacy;
+  if (legacy)
+    key->key = secure_copy (master);
+  else
+    {
+      crypto_kdf_derive_from_key (subkey, sizeof subkey, 1, "bhxhpage", master);
+      key->key = secure_copy (subkey);
+    }
+  crypto_kdf_derive_from_key (subkey, sizeof subkey, 2, "bhxhaudt", master);
+  key->audit_key = secure_copy (subkey);
+  sodium_memzero (subkey, sizeof subkey);
   g_snprintf (key->name, sizeof key->name, "bhxh-crypt-%u", serial);
 
   key->vfs.iVersion = 2;
@@ -863,15 +1046,71 @@ sodium_ready (GError **error)
   return TRUE;
 }
 
+/* A generated key: exactly 64 hex digits. */
+static gboolean
+secret_is_generated_key (const char *secret,
+                         gsize       length,
+                         guint8     *out)
+{
+  if (length != 2 * KEY_BYTES)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isxdigit (secret[i]))
+      return FALSE;
+  for (gsize i = 0; i < KEY_BYTES; i++)
+    out[i] = (guint8) (g_ascii_xdigit_value (secret[2 * i]) << 4 |
+                       g_ascii_xdigit_value (secret[2 * i + 1]));
+  return TRUE;
+}
+
+static BhxhCryptKey *
+key_register (const guint8 *master,
+              gboolean      legacy)
+{
+  static guint serial;
+  BhxhCryptKey *key = key_new (master, legacy, ++serial);
+
+  sqlite3_vfs_register (&key->vfs, 0);
+  return key;
+}
+
+/* Called with the lock held; %NULL when out of memory. */
+static BhxhCryptKey *
+key_derive (const void *secret,
+            gsize       length)
+{
+  guint8 master[KEY_BYTES];
+  BhxhCryptKey *key;
+
+  if (secret_is_generated_key (secret, length, master))
+    {
+      key = key_register (master, FALSE);
+      sodium_memzero (master, sizeof master);
+      return key;
+    }
+  if (crypto_pwhash (master, sizeof master, secret, length, kdf_salt,
+                     crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                     crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                     crypto_pwhash_ALG_ARGON2ID13) != 0)
+    return NULL;
+  key = key_register (master, FALSE);
+  /* Stores encrypted before the page's role was authenticated. */
+  key->legacy_twin = key_register (master, TRUE);
+  sodium_memzero (master, sizeof master);
+  return key;
+}
+
 /**
  * bhxh_crypt_key_from_secret:
- * @secret: the admin secret (at least 16 bytes)
+ * @secret: a generated key (64 hex digits, bhxh_crypt_generate_key_file())
+ *   or an admin passphrase (at least 16 bytes)
  * @length: its length
  * @error: return location for a #BhxhStoreError
  *
- * Derives the database key with Argon2id (libsodium crypto_pwhash, 64 MiB,
- * 2 passes: the "interactive" limits) and registers its VFS. The same secret gives the same key,
- * derived once per process.
+ * A generated key is expanded with BLAKE2b (crypto_kdf); a passphrase is
+ * derived with Argon2id first (libsodium crypto_pwhash, 64 MiB, 2 passes:
+ * the "interactive" limits). Registers the key's VFS; the same secret
+ * gives the same key, derived once per process.
  *
  * Returns: (transfer none): the key, or %NULL with @error set
  */
@@ -882,7 +1121,6 @@ bhxh_crypt_key_from_secret (const void  *secret,
 {
   guint8 digest[32];
   g_autofree char *id = NULL;
-  guint8 material[KEY_BYTES];
   BhxhCryptKey *key;
 
   g_return_val_if_fail (secret != NULL || length == 0, NULL);
@@ -905,24 +1143,92 @@ bhxh_crypt_key_from_secret (const void  *secret,
   key = g_hash_table_lookup (keys, id);
   if (key == NULL)
     {
-      if (crypto_pwhash (material, sizeof material, secret, length, kdf_salt,
-                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                         crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                         crypto_pwhash_ALG_ARGON2ID13) != 0)
+      key = key_derive (secret, length);
+      if (key == NULL)
         {
           G_UNLOCK (keys);
           g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
                        _("Not enough memory to derive the database key"));
           return NULL;
         }
-      key = key_new (material, g_hash_table_size (keys) + 1);
-      sodium_memzero (material, sizeof material);
-      sqlite3_vfs_register (&key->vfs, 0);
       g_hash_table_insert (keys, g_steal_pointer (&id), key);
     }
   G_UNLOCK (keys);
 
   return key;
+}
+
+/**
+ * bhxh_crypt_generate_key_file:
+ * @file: where to write the key
+ * @error: return location for a #BhxhStoreError
+ *
+ * Writes a new random key (32 bytes as 64 hex digits) to @file, readable
+ * by its owner only (0600); refuses to overwrite an existing file.
+ *
+ * Returns: %TRUE when written
+ */
+gboolean
+bhxh_crypt_generate_key_file (const char  *file,
+                              GError     **error)
+{
+  guint8 raw[KEY_BYTES];
+  char hex[2 * KEY_BYTES + 2];
+  int fd;
+  gboolean ok;
+
+  g_return_val_if_fail (file != NULL, FALSE);
+
+  if (!sodium_ready (error))
+    return FALSE;
+  fd = g_open (file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                   _("Cannot create the key file %s: %s"), file, g_strerror (saved));
+      return FALSE;
+    }
+  randombytes_buf (raw, sizeof raw);
+  sodium_bin2hex (hex, sizeof hex, raw, sizeof raw);
+  hex[2 * KEY_BYTES] = '\n';
+  ok = write (fd, hex, 2 * KEY_BYTES + 1) == 2 * KEY_BYTES + 1 && fsync (fd) == 0;
+  if (!ok)
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                 _("Cannot write the key file %s: %s"), file, g_strerror (errno));
+  close (fd);
+  sodium_memzero (raw, sizeof raw);
+  sodium_memzero (hex, sizeof hex);
+  if (!ok)
+    g_unlink (file);
+  return ok;
+}
+
+/**
+ * bhxh_crypt_key_get_audit_key:
+ * @key: a key
+ *
+ * The subkey that keys the audit chain's HMAC (32 bytes); whoever holds
+ * only the files cannot re-chain the trail.
+ *
+ * Returns: (transfer none): 32 bytes
+ */
+const guint8 *
+bhxh_crypt_key_get_audit_key (const BhxhCryptKey *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return key->audit_key;
+}
+
+/* The format-1 twin of @key, or %NULL (generated keys never had one). */
+const BhxhCryptKey *
+_bhxh_crypt_key_get_legacy (const BhxhCryptKey *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return key->legacy_twin;
 }
 
 /**
@@ -1182,7 +1488,7 @@ _bhxh_crypt_check_file_with_key (const BhxhCryptKey  *key,
                                  GError             **error)
 {
   g_autofree guint8 *page = g_malloc (MAX_PAGE);
-  CryptFile f = { .key = key, .kind = KIND_MAIN };
+  CryptFile f = { .key = key, .kind = KIND_MAIN, .role = file_role (KIND_MAIN, path) };
   gboolean empty;
   int p;
 

@@ -39,6 +39,9 @@ const BhxhCryptKey *bhxh_crypt_key_from_keyring     (GError             **error)
 gboolean            bhxh_crypt_keyring_store        (const char          *secret,
                                                       GError             **error);
 const char         *bhxh_crypt_key_get_vfs_name     (const BhxhCryptKey  *key);
+const guint8       *bhxh_crypt_key_get_audit_key    (const BhxhCryptKey  *key);
+gboolean            bhxh_crypt_generate_key_file    (const char          *file,
+                                                      GError             **error);
 
 /* Opens (creating when missing) a store encrypted with @key; %NULL @key
  * opens it in clear exactly like bhxh_store_open() without a key. */
@@ -62,6 +65,8 @@ gboolean            bhxh_crypt_rekey_database       (const char          *path,
  * its pages reserve room for a nonce and a tag). */
 gboolean            bhxh_crypt_file_is_encrypted    (const char          *path);
 
+/* The format-1 twin of a passphrase key (stores encrypted by 0.1). */
+const BhxhCryptKey *_bhxh_crypt_key_get_legacy      (const BhxhCryptKey  *key);
 /* For the store: the crypt VFS name of @db's main file, or %NULL. */
 const char         *_bhxh_crypt_vfs_of              (sqlite3             *db);
 /* Reserves the page bytes on a new file of an encrypting connection. */

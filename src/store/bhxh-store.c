@@ -500,6 +500,22 @@ bhxh_store_open (const char  *path,
   return bhxh_store_open_with_key (path, key, error);
 }
 
+/* A store encrypted in the first format (pages not bound to their file)
+ * with the same passphrase is rewritten in the current one, once. */
+static gboolean
+upgrade_legacy_encryption (const char          *path,
+                           const BhxhCryptKey  *key,
+                           GError             **error)
+{
+  const BhxhCryptKey *legacy = _bhxh_crypt_key_get_legacy (key);
+
+  if (legacy == NULL || _bhxh_crypt_check_file_with_key (key, path, NULL) ||
+      !_bhxh_crypt_check_file_with_key (legacy, path, NULL))
+    return TRUE;
+  g_message ("%s: re-encrypting in the current format", path);
+  return bhxh_crypt_rekey_database (path, legacy, key, error);
+}
+
 /**
  * bhxh_store_open_with_key:
  * @path: the database file; created when missing
@@ -521,6 +537,8 @@ bhxh_store_open_with_key (const char          *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (key != NULL && !upgrade_legacy_encryption (path, key, error))
+    return NULL;
   /* Before sqlite touches it: a keyless recovery would drop the WAL. */
   if (!_bhxh_crypt_check_file_with_key (key, path, error))
     return NULL;

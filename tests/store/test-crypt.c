@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "core/bhxh-document.h"
 #include "core/bhxh-text.h"
@@ -759,12 +760,154 @@ test_crash (Fixture       *f,
   g_assert_true (bhxh_store_audit_verify (f->store, NULL, NULL));
 }
 
+/* What sqlite logged since the test cleared it. */
+static GString *sqlite_log;
+
 static void
 sqlite_log_cb (void       *data,
                int         code,
                const char *message)
 {
   g_printerr ("# sqlite [%d]: %s\n", code, message);
+  if (sqlite_log != NULL)
+    g_string_append_printf (sqlite_log, "%s\n", message);
+}
+
+/* A page of the registry mirror copied over the same page of the store:
+ * both sealed with the same key, but bound to their own file. */
+static void
+test_transplant (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *store_bytes = NULL;
+  g_autofree char *mirror_bytes = NULL;
+  g_autofree char *report = NULL;
+  gsize store_len, mirror_len;
+
+  open_store (f);
+  load_and_decide (f);
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+  g_assert_true (g_file_get_contents (f->path, &store_bytes, &store_len, NULL));
+  g_assert_true (g_file_get_contents (f->mirror, &mirror_bytes, &mirror_len, NULL));
+  g_assert_cmpuint (mirror_len, >=, 3 * 4096);
+  g_assert_cmpuint (store_len, >=, 3 * 4096);
+  memcpy (store_bytes + 2 * 4096, mirror_bytes + 2 * 4096, 4096);
+  g_assert_true (g_file_set_contents (f->path, store_bytes, store_len, NULL));
+  g_string_truncate (sqlite_log, 0);
+  report = integrity_check (f, f->path);
+  g_test_message ("transplanted: %s", report);
+  g_assert_nonnull (strstr (sqlite_log->str, "page 3 does not authenticate"));
+  g_assert_true (strstr (report, "page 3") != NULL ||
+                 strstr (report, "schema: error code=8202") != NULL);
+}
+
+/* A store encrypted by 0.1 (pages not bound to their file) with the same
+ * passphrase opens, and is rewritten in the current format once. */
+static void
+test_legacy_format (Fixture       *f,
+                    gconstpointer  data)
+{
+  const BhxhCryptKey *legacy = _bhxh_crypt_key_get_legacy (f->key);
+  g_autoptr(BhxhPerson) an = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (legacy);
+  f->store = bhxh_store_open_with_key (f->path, legacy, &error);
+  g_assert_no_error (error);
+  load_and_decide (f);
+  g_clear_object (&f->store);
+  g_assert_false (_bhxh_crypt_check_file_with_key (f->key, f->path, NULL));
+
+  open_store (f);
+  an = bhxh_store_find_person (f->store, "0112345678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (an->full_name, ==, "Nguyễn Văn An");
+  g_assert_true (bhxh_store_audit_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->store);
+  g_assert_true (_bhxh_crypt_check_file_with_key (f->key, f->path, NULL));
+  g_assert_true (_bhxh_crypt_check_file_with_key (f->key, f->mirror, NULL));
+  g_assert_false (_bhxh_crypt_check_file_with_key (legacy, f->path, NULL));
+  g_assert_cmpuint (count_secrets (f->path, NULL), ==, 0);
+  g_assert_cmpuint (count_secrets (f->mirror, NULL), ==, 0);
+}
+
+/* A generated key: 64 hex digits in a file only its owner reads, never
+ * overwritten; it opens what it encrypted, and no other key does. */
+static void
+test_generated_key (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *file = g_build_filename (f->dir, "generated.key", NULL);
+  g_autofree char *other_file = g_build_filename (f->dir, "other.key", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  const BhxhCryptKey *other;
+  GStatBuf st;
+
+  g_assert_true (bhxh_crypt_generate_key_file (file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  g_assert_cmpuint (strlen (g_strchomp (text)), ==, 64);
+  g_assert_false (bhxh_crypt_generate_key_file (file, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO);
+  g_clear_error (&error);
+
+  f->key = bhxh_crypt_key_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_null (_bhxh_crypt_key_get_legacy (f->key));
+  g_assert_nonnull (bhxh_crypt_key_get_audit_key (f->key));
+  open_store (f);
+  load_and_decide (f);
+  g_clear_object (&f->store);
+  g_assert_cmpuint (count_secrets (f->path, NULL), ==, 0);
+  g_assert_cmpuint (count_secrets (f->mirror, NULL), ==, 0);
+
+  g_assert_true (bhxh_crypt_generate_key_file (other_file, &error));
+  other = bhxh_crypt_key_from_file (other_file, &error);
+  g_assert_no_error (error);
+  store = bhxh_store_open_with_key (f->path, other, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_clear_error (&error);
+  open_store (f);
+}
+
+/* Temporary files: a temp table rewritten in place many times, spilled to
+ * disk by a tiny cache, and a sort bigger than the cache read back right. */
+static void
+test_temp_rewrites (Fixture       *f,
+                    gconstpointer  data)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                    bhxh_crypt_key_get_vfs_name (f->key)), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA temp_store = FILE;"
+                                 "PRAGMA temp.cache_size = 2;"
+                                 "CREATE TEMP TABLE t (k INTEGER PRIMARY KEY, v TEXT);"
+                                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                 "  FROM n WHERE i < 3000)"
+                                 "INSERT INTO t SELECT i, printf('%0200d', i) FROM n;"
+                                 "UPDATE t SET v = printf('%0200d', k * 2);"
+                                 "UPDATE t SET v = printf('%0200d', k * 3) WHERE k % 2 = 0;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT count(*), sum(CAST(v AS INTEGER)) FROM "
+                                       "(SELECT v FROM t ORDER BY v DESC)", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 3000);
+  /* Odd k: 2k; even k: 3k. */
+  g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, 2 * 2250000 + 3 * 2251500);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
 }
 
 int
@@ -772,6 +915,7 @@ main (int   argc,
       char *argv[])
 {
   /* sqlite's log names the page that fails (bhxh-crypt logs there). */
+  sqlite_log = g_string_new (NULL);
   sqlite3_config (SQLITE_CONFIG_LOG, sqlite_log_cb, NULL);
   g_test_init (&argc, &argv, NULL);
   g_unsetenv (BHXH_CRYPT_KEY_FILE_ENV);
@@ -789,6 +933,10 @@ main (int   argc,
   g_test_add ("/crypt/environment", Fixture, NULL, setup, test_environment, teardown);
   g_test_add ("/crypt/cli-encrypt", Fixture, NULL, setup, test_cli_encrypt, teardown);
   g_test_add ("/crypt/crash", Fixture, NULL, setup, test_crash, teardown);
+  g_test_add ("/crypt/transplant", Fixture, NULL, setup, test_transplant, teardown);
+  g_test_add ("/crypt/legacy-format", Fixture, NULL, setup, test_legacy_format, teardown);
+  g_test_add ("/crypt/generated-key", Fixture, NULL, setup, test_generated_key, teardown);
+  g_test_add ("/crypt/temp-rewrites", Fixture, NULL, setup, test_temp_rewrites, teardown);
 
   return g_test_run ();
 }
