@@ -13,6 +13,7 @@
 #endif
 
 #include "bhxh-crypt.h"
+#include "bhxh-store-private.h"
 
 /*
  * Page layout on disk (main file, WAL frame data, journal page images):
@@ -28,9 +29,8 @@
  * other), so pages cannot be swapped or transplanted.
  *
  * Keys: a generated key (64 hex digits: 32 random bytes, one per install)
- * is expanded with libsodium's BLAKE2b KDF; an admin passphrase goes
- * through Argon2id first. One subkey seals pages, another keys the audit
- * chain (bhxh_crypt_key_get_audit_key()).
+ * is expanded with libsodium's BLAKE2b KDF into the page key and the
+ * audit chain's key; an admin passphrase goes through Argon2id first.
  *
  * Temporary files are enciphered with a random key of their own in 4 KiB
  * blocks; each write of a block takes a new generation, part of its
@@ -1209,8 +1209,8 @@ bhxh_crypt_generate_key_file (const char  *file,
  * bhxh_crypt_key_get_audit_key:
  * @key: a key
  *
- * The subkey that keys the audit chain's HMAC (32 bytes); whoever holds
- * only the files cannot re-chain the trail.
+ * The subkey that keys the audit chain's HMAC (32 bytes): whoever holds
+ * the files but not the key cannot re-chain the trail.
  *
  * Returns: (transfer none): 32 bytes
  */
@@ -1698,6 +1698,14 @@ bhxh_crypt_rekey_database (const char          *path,
   g_return_val_if_fail (path != NULL && old_key != NULL && new_key != NULL, FALSE);
 
   mirror = g_strconcat (path, "-mirror", NULL);
-  return reencrypt_file (mirror, old_key, new_key, error) &&
-         reencrypt_file (path, old_key, new_key, error);
+  if (!reencrypt_file (mirror, old_key, new_key, error) ||
+      !reencrypt_file (path, old_key, new_key, error))
+    return FALSE;
+  /* The audit chain's key follows the store key; run again after a crash,
+   * this step finds what is left to do. */
+  {
+    g_autoptr(BhxhStore) store = bhxh_store_open_with_key (path, new_key, error);
+
+    return store != NULL && _bhxh_store_audit_rekey (store, old_key->audit_key, error);
+  }
 }

@@ -3,18 +3,29 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <sodium.h>
 
 #include "core/bhxh-clock.h"
 #include "bhxh-store-private.h"
 
-/* The audit trail: each entry carries the SHA-256 of its own fields and
- * of the entry before it, so editing or deleting a past entry breaks
- * every hash after it. */
+/* The audit trail: each entry carries a hash of its own fields and of the
+ * entry before it, so editing or deleting a past entry breaks every hash
+ * after it. On an encrypted store the hash is an HMAC-SHA256 under the
+ * store key's audit subkey (never in the file; "audit.key_id" names it),
+ * and the last entry is anchored in meta by an HMAC too: whoever can run
+ * SQL on the file but does not hold the key can neither re-chain the trail
+ * nor cut its tail. A rekey keys the trail again (_bhxh_store_audit_rekey). A store in clear keeps plain SHA-256 (its
+ * owner may do anything to it anyway); entries from "audit.keyed_from"
+ * on are keyed (a store encrypted later keeps its older entries). */
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+#define META_KEYED_FROM "audit.keyed_from"
+#define META_HEAD "audit.head"
+#define AUDIT_KEY_BYTES 32
 
 static char *
-entry_hash (const char *prev_hash,
+entry_hash (const guint8 *key,
+            const char *prev_hash,
             gint64      seq,
             const char *at,
             const char *actor,
@@ -22,7 +33,9 @@ entry_hash (const char *prev_hash,
             const char *object,
             const char *detail)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GChecksum) checksum = key == NULL ? g_checksum_new (G_CHECKSUM_SHA256) : NULL;
+  g_autoptr(GHmac) hmac = key != NULL ? g_hmac_new (G_CHECKSUM_SHA256, key, AUDIT_KEY_BYTES)
+                                      : NULL;
   char seq_text[32];
   const char *fields[7];
 
@@ -36,9 +49,94 @@ entry_hash (const char *prev_hash,
   fields[6] = detail != NULL ? detail : "";
   /* Each field with its terminating NUL: no two field lists hash alike. */
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    g_checksum_update (checksum, (const guchar *) fields[i], strlen (fields[i]) + 1);
+    {
+      if (hmac != NULL)
+        g_hmac_update (hmac, (const guchar *) fields[i], strlen (fields[i]) + 1);
+      else
+        g_checksum_update (checksum, (const guchar *) fields[i], strlen (fields[i]) + 1);
+    }
 
-  return g_strdup (g_checksum_get_string (checksum));
+  return g_strdup (hmac != NULL ? g_hmac_get_string (hmac) : g_checksum_get_string (checksum));
+}
+
+/* The anchor of the last keyed entry: its seq and hash under the key. */
+static char *
+head_mac (const guint8 *key,
+          gint64        seq,
+          const char   *hash)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, key, AUDIT_KEY_BYTES);
+  char seq_text[32];
+  const char *fields[] = { "bhxh-audit-head", seq_text, hash };
+
+  g_snprintf (seq_text, sizeof seq_text, "%" G_GINT64_FORMAT, seq);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_hmac_update (hmac, (const guchar *) fields[i], strlen (fields[i]) + 1);
+  return g_strdup (g_hmac_get_string (hmac));
+}
+
+#define META_KEY_ID "audit.key_id"
+
+/* Names an audit key without revealing it. */
+static char *
+key_id (const guint8 *key)
+{
+  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, key, AUDIT_KEY_BYTES);
+
+  g_hmac_update (hmac, (const guchar *) "bhxh-audit-key-id", -1);
+  return g_strndup (g_hmac_get_string (hmac), 16);
+}
+
+void
+_bhxh_store_set_audit_key (BhxhStore    *self,
+                           const guint8 *key)
+{
+  g_autofree char *stored = bhxh_store_dup_meta (self, META_KEY_ID);
+  g_autofree char *id = key_id (key);
+
+  self->audit_key = key;
+  self->audit_key_stale = stored != NULL && g_strcmp0 (stored, id) != 0;
+}
+
+static gboolean
+check_not_stale (BhxhStore  *self,
+                 GError    **error)
+{
+  if (!self->audit_key_stale)
+    return TRUE;
+  g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+               _("The audit trail is keyed by a previous store key: finish "
+                 "“bhxh-deskctl crypt rekey” with the old and the new key"));
+  return FALSE;
+}
+
+/* The first keyed entry (G_MAXINT64: none). */
+static gint64
+keyed_from (BhxhStore *self)
+{
+  g_autofree char *text = bhxh_store_dup_meta (self, META_KEYED_FROM);
+
+  return text != NULL ? g_ascii_strtoll (text, NULL, 10) : G_MAXINT64;
+}
+
+static gboolean
+anchor_keyed (BhxhStore   *self,
+              gint64       seq,
+              const char  *hash,
+              GError     **error)
+{
+  g_autofree char *mac = head_mac (self->audit_key, seq, hash);
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+
+  if (keyed_from (self) == G_MAXINT64)
+    {
+      g_autofree char *id = key_id (self->audit_key);
+
+      if (!bhxh_store_set_meta (self, META_KEYED_FROM, seq_text, error) ||
+          !bhxh_store_set_meta (self, META_KEY_ID, id, error))
+        return FALSE;
+    }
+  return bhxh_store_set_meta (self, META_HEAD, mac, error);
 }
 
 gboolean
@@ -56,6 +154,8 @@ _bhxh_store_audit_append (BhxhStore   *self,
   gint64 seq = 1;
   int rc;
 
+  if (!check_not_stale (self, error))
+    return FALSE;
   stmt = _bhxh_store_prepare (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
                               error);
   if (stmt == NULL)
@@ -75,7 +175,9 @@ _bhxh_store_audit_append (BhxhStore   *self,
   if (prev_hash == NULL)
     prev_hash = g_strdup (GENESIS_HASH);
 
-  hash = entry_hash (prev_hash, seq, at, actor, action, object, detail);
+  hash = entry_hash (self->audit_key, prev_hash, seq, at, actor, action, object, detail);
+  if (self->audit_key != NULL && !anchor_keyed (self, seq, hash, error))
+    return FALSE;
   stmt = _bhxh_store_prepare (self,
     "INSERT INTO audit (seq, at, actor, action, object, detail, prev_hash, hash) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
@@ -115,6 +217,17 @@ bhxh_store_audit (BhxhStore   *self,
   return _bhxh_store_commit (self, error);
 }
 
+static gboolean
+head_matches (BhxhStore  *self,
+              gint64      last_seq,
+              const char *last_hash)
+{
+  g_autofree char *stored = bhxh_store_dup_meta (self, META_HEAD);
+  g_autofree char *mac = head_mac (self->audit_key, last_seq, last_hash);
+
+  return stored != NULL && g_strcmp0 (stored, mac) == 0;
+}
+
 /* Recomputes the chain; *first_bad is the first entry whose seq, link or
  * hash is wrong (0: none). FALSE only when the trail cannot be read. */
 static gboolean
@@ -124,12 +237,21 @@ check_chain (BhxhStore  *self,
              GError    **error)
 {
   g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
+  gint64 first_keyed = keyed_from (self);
   sqlite3_stmt *stmt;
   gint64 expected_seq = 1;
   guint64 n = 0;
   int rc;
 
   *first_bad = 0;
+  if (first_keyed != G_MAXINT64 && self->audit_key == NULL)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                   _("The audit trail is keyed: only the store's key can check it"));
+      return FALSE;
+    }
+  if (first_keyed != G_MAXINT64 && !check_not_stale (self, error))
+    return FALSE;
   stmt = _bhxh_store_prepare (self,
     "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit ORDER BY seq",
     error);
@@ -141,7 +263,8 @@ check_chain (BhxhStore  *self,
       gint64 seq = sqlite3_column_int64 (stmt, 0);
       const char *stored_prev = (const char *) sqlite3_column_text (stmt, 6);
       const char *stored_hash = (const char *) sqlite3_column_text (stmt, 7);
-      g_autofree char *hash = entry_hash (prev_hash, seq,
+      g_autofree char *hash = entry_hash (seq >= first_keyed ? self->audit_key : NULL,
+                                          prev_hash, seq,
                                           (const char *) sqlite3_column_text (stmt, 1),
                                           (const char *) sqlite3_column_text (stmt, 2),
                                           (const char *) sqlite3_column_text (stmt, 3),
@@ -165,8 +288,118 @@ check_chain (BhxhStore  *self,
     }
   if (n_entries != NULL)
     *n_entries = n;
+  /* Entries cut off the end: the anchor names a later one. */
+  if (*first_bad == 0 && first_keyed != G_MAXINT64 && !head_matches (self, expected_seq - 1,
+                                                                      prev_hash))
+    *first_bad = expected_seq;
 
   return TRUE;
+}
+
+/* Keys entries from @first on again under the store's key, in one pass. */
+static gboolean
+rechain (BhxhStore  *self,
+         gint64      first,
+         GError    **error)
+{
+  g_autofree char *prev_hash = NULL;
+  sqlite3_stmt *read;
+  sqlite3_stmt *write;
+  gint64 last = 0;
+  int rc;
+
+  read = _bhxh_store_prepare (self,
+    "SELECT seq, at, actor, action, object, detail, prev_hash FROM audit WHERE seq >= ?1 "
+    "ORDER BY seq", error);
+  if (read == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (read, 1, first);
+  while ((rc = sqlite3_step (read)) == SQLITE_ROW)
+    {
+      g_autofree char *hash = NULL;
+
+      last = sqlite3_column_int64 (read, 0);
+      if (prev_hash == NULL)
+        prev_hash = _bhxh_column_dup (read, 6);
+      hash = entry_hash (self->audit_key, prev_hash, last,
+                         (const char *) sqlite3_column_text (read, 1),
+                         (const char *) sqlite3_column_text (read, 2),
+                         (const char *) sqlite3_column_text (read, 3),
+                         (const char *) sqlite3_column_text (read, 4),
+                         (const char *) sqlite3_column_text (read, 5));
+      write = _bhxh_store_prepare (self,
+        "UPDATE audit SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", error);
+      if (write == NULL)
+        break;
+      sqlite3_bind_int64 (write, 1, last);
+      sqlite3_bind_text (write, 2, prev_hash, -1, SQLITE_STATIC);
+      sqlite3_bind_text (write, 3, hash, -1, SQLITE_STATIC);
+      if (!_bhxh_store_step_done (self, write, error))
+        break;
+      g_free (prev_hash);
+      prev_hash = g_steal_pointer (&hash);
+    }
+  sqlite3_reset (read);
+  if (rc != SQLITE_DONE)
+    {
+      if (rc != SQLITE_ROW)
+        _bhxh_store_set_error (error, self->db, rc, _("cannot read the audit trail"));
+      return FALSE;
+    }
+  {
+    g_autofree char *id = key_id (self->audit_key);
+
+    return bhxh_store_set_meta (self, META_KEY_ID, id, error) &&
+           (last == 0 || anchor_keyed (self, last, prev_hash, error));
+  }
+}
+
+gboolean
+_bhxh_store_audit_rekey (BhxhStore     *self,
+                         const guint8  *old_key,
+                         GError       **error)
+{
+  const guint8 *new_key = self->audit_key;
+  g_autofree char *old_id = key_id (old_key);
+  g_autofree char *stored = bhxh_store_dup_meta (self, META_KEY_ID);
+  gint64 first_keyed = keyed_from (self);
+  gint64 first_bad = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (new_key != NULL, FALSE);
+
+  if (!self->audit_key_stale || first_keyed == G_MAXINT64)
+    return TRUE;
+  if (g_strcmp0 (stored, old_id) != 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                   _("The audit trail is keyed by neither the old nor the new store key"));
+      return FALSE;
+    }
+  /* Only an intact trail is keyed again: a rekey launders nothing. */
+  self->audit_key = old_key;
+  self->audit_key_stale = FALSE;
+  ok = check_chain (self, NULL, &first_bad, error);
+  self->audit_key = new_key;
+  self->audit_key_stale = TRUE;
+  if (!ok)
+    return FALSE;
+  if (first_bad != 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT,
+                   _("The audit trail was altered at entry %lld"), (long long) first_bad);
+      return FALSE;
+    }
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  self->audit_key_stale = FALSE;
+  if (!rechain (self, first_keyed, error))
+    {
+      self->audit_key_stale = TRUE;
+      _bhxh_store_rollback (self);
+      return FALSE;
+    }
+  return _bhxh_store_commit (self, error);
 }
 
 /**

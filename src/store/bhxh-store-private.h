@@ -20,7 +20,18 @@ struct _BhxhStore
   guint64     mirror_ino;   /* by another connection replaces it */
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+  const guint8 *audit_key;  /* the store key's audit subkey; NULL in clear */
+  gboolean    audit_key_stale;  /* the trail is keyed by a previous key */
 };
+
+/* Encrypted stores: the audit chain's key, from the store key. */
+void          _bhxh_store_set_audit_key    (BhxhStore     *self,
+                                            const guint8  *key);
+/* After a rekey: checks the keyed trail under @old_key, keys it again
+ * under the store's; nothing to do when that was done already. */
+gboolean      _bhxh_store_audit_rekey      (BhxhStore     *self,
+                                            const guint8  *old_key,
+                                            GError       **error);
 
 /* Statements: prepared once per SQL text, handed out reset and unbound. */
 sqlite3_stmt *_bhxh_store_prepare          (BhxhStore     *self,

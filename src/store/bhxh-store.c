@@ -571,6 +571,8 @@ bhxh_store_open_with_key (const char          *path,
 
   if (!_bhxh_store_attach_mirror (self, error))
     return NULL;
+  if (key != NULL)
+    _bhxh_store_set_audit_key (self, bhxh_crypt_key_get_audit_key (key));
 
   return g_steal_pointer (&self);
 }

@@ -802,6 +802,129 @@ test_transplant (Fixture       *f,
                  strstr (report, "schema: error code=8202") != NULL);
 }
 
+/* Plain SHA-256 of an audit entry, as the chain of a store in clear. */
+static char *
+plain_entry_hash (sqlite3_stmt *row,
+                  const char   *prev_hash)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  const char *seq = (const char *) sqlite3_column_text (row, 0);
+
+  g_checksum_update (checksum, (const guchar *) prev_hash, strlen (prev_hash) + 1);
+  g_checksum_update (checksum, (const guchar *) seq, strlen (seq) + 1);
+  for (int i = 1; i <= 5; i++)
+    {
+      const char *field = (const char *) sqlite3_column_text (row, i);
+
+      field = field != NULL ? field : "";
+      g_checksum_update (checksum, (const guchar *) field, strlen (field) + 1);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+/* What one who can run SQL on the file (but holds no key) does: delete
+ * entry @victim and recompute the chain after it the way a store in
+ * clear computes it. */
+static void
+rechain_without_key (Fixture *f,
+                     gint64   victim)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev = NULL;
+  g_autoptr(GString) sql = g_string_new ("BEGIN;");
+  char *text;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE,
+                                    bhxh_crypt_key_get_vfs_name (f->key)), ==, SQLITE_OK);
+  text = sqlite3_mprintf ("DELETE FROM audit WHERE seq = %lld;"
+                          "UPDATE audit SET seq = seq - 1 WHERE seq > %lld;",
+                          (long long) victim, (long long) victim);
+  g_string_append (sql, text);
+  sqlite3_free (text);
+  g_assert_cmpint (sqlite3_exec (db, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT seq, at, actor, action, object, detail, "
+                                       "prev_hash FROM audit ORDER BY seq", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_string_assign (sql, "");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *hash = NULL;
+
+      if (prev == NULL)
+        prev = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      hash = plain_entry_hash (stmt, prev);
+      text = sqlite3_mprintf ("UPDATE audit SET prev_hash = %Q, hash = %Q WHERE seq = %lld;",
+                              prev, hash, sqlite3_column_int64 (stmt, 0));
+      g_string_append (sql, text);
+      sqlite3_free (text);
+      g_free (prev);
+      prev = g_steal_pointer (&hash);
+    }
+  sqlite3_finalize (stmt);
+  g_string_append (sql, "COMMIT;");
+  g_assert_cmpint (sqlite3_exec (db, sql->str, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+delete_last_entry (Fixture *f)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READWRITE,
+                                    bhxh_crypt_key_get_vfs_name (f->key)), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* The audit chain of an encrypted store is keyed: an entry deleted and the
+ * chain recomputed, or the last entries cut off, fail the check. */
+static void
+test_keyed_audit (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *pristine = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 n = 0;
+  gsize length;
+
+  open_store (f);
+  load_and_decide (f);
+  g_assert_true (bhxh_store_audit_verify (f->store, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >=, 4);
+  g_assert_finalize_object (f->store);
+  f->store = NULL;
+  g_assert_true (g_file_get_contents (f->path, &pristine, &length, NULL));
+
+  rechain_without_key (f, 2);
+  open_store (f);
+  g_assert_false (bhxh_store_audit_verify (f->store, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT);
+  g_test_message ("re-chained: %s", error->message);
+  g_clear_error (&error);
+  g_clear_object (&f->store);
+
+  g_assert_true (g_file_set_contents (f->path, pristine, length, NULL));
+  delete_last_entry (f);
+  open_store (f);
+  g_assert_false (bhxh_store_audit_verify (f->store, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CORRUPT);
+  g_test_message ("cut: %s", error->message);
+  g_clear_error (&error);
+  g_clear_object (&f->store);
+
+  /* Put back: intact, and a new entry chains on. */
+  g_assert_true (g_file_set_contents (f->path, pristine, length, NULL));
+  open_store (f);
+  g_assert_true (bhxh_store_audit (f->store, "lan", "test.note", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_audit_verify (f->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* A store encrypted by 0.1 (pages not bound to their file) with the same
  * passphrase opens, and is rewritten in the current format once. */
 static void
@@ -860,7 +983,6 @@ test_generated_key (Fixture       *f,
   f->key = bhxh_crypt_key_from_file (file, &error);
   g_assert_no_error (error);
   g_assert_null (_bhxh_crypt_key_get_legacy (f->key));
-  g_assert_nonnull (bhxh_crypt_key_get_audit_key (f->key));
   open_store (f);
   load_and_decide (f);
   g_clear_object (&f->store);
@@ -936,6 +1058,7 @@ main (int   argc,
   g_test_add ("/crypt/transplant", Fixture, NULL, setup, test_transplant, teardown);
   g_test_add ("/crypt/legacy-format", Fixture, NULL, setup, test_legacy_format, teardown);
   g_test_add ("/crypt/generated-key", Fixture, NULL, setup, test_generated_key, teardown);
+  g_test_add ("/crypt/keyed-audit", Fixture, NULL, setup, test_keyed_audit, teardown);
   g_test_add ("/crypt/temp-rewrites", Fixture, NULL, setup, test_temp_rewrites, teardown);
 
   return g_test_run ();
