@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/bhxh-clock.h"
+#include "core/bhxh-json.h"
+#include "bhxh-store-answers.h"
+
+/* queue */
+
+static JsonNode *
+queue_entry_to_json (const BhxhDeclaration *d,
+                     const BhxhDate        *today)
+{
+  JsonNode *node = bhxh_declaration_to_json (d);
+  JsonObject *object = json_node_get_object (node);
+
+  json_object_set_int_member (object, "days_left", bhxh_declaration_days_left (d, today));
+  json_object_set_boolean_member (object, "minor", bhxh_declaration_is_minor (d, today));
+
+  return node;
+}
+
+JsonNode *
+bhxh_answer_queue (BhxhStore              *store,
+                   const BhxhQueueFilter  *filter,
+                   GError                **error)
+{
+  g_autoptr(GPtrArray) list = bhxh_store_list_declarations (store, filter, error);
+  BhxhDate today = bhxh_clock_today ();
+  JsonArray *array;
+  JsonNode *node;
+
+  if (list == NULL)
+    return NULL;
+  array = json_array_sized_new (list->len);
+  for (guint i = 0; i < list->len; i++)
+    json_array_add_element (array, queue_entry_to_json (g_ptr_array_index (list, i), &today));
+  node = json_node_init_array (json_node_alloc (), array);
+  json_array_unref (array);
+  return node;
+}
+
+/* verify */
+
+static BhxhPerson *
+find_declared_person (BhxhStore             *store,
+                      const BhxhDeclaration *d)
+{
+  g_autoptr(GPtrArray) persons = NULL;
+  BhxhPerson *person = NULL;
+
+  if (d->bhxh_code != NULL)
+    person = bhxh_store_find_person (store, d->bhxh_code, NULL);
+  if (person == NULL && d->id_number != NULL)
+    {
+      persons = bhxh_store_find_persons_by_id (store, d->id_number, NULL);
+      if (persons != NULL && persons->len > 0)
+        person = g_ptr_array_steal_index (persons, 0);
+    }
+
+  return person;
+}
+
+static JsonNode *
+candidate_to_json (BhxhStore              *store,
+                   const BhxhDeclaration  *d,
+                   const BhxhDocument     *document,
+                   GError                **error)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+  g_autoptr(BhxhPerson) person = NULL;
+  g_autoptr(JsonNode) check_node = NULL;
+  JsonObject *object;
+  JsonObject *check_object;
+
+  check = bhxh_store_check_declaration (store, d, document, NULL, error);
+  if (check == NULL)
+    return NULL;
+  person = find_declared_person (store, d);
+  check_node = bhxh_check_to_json (check);
+  check_object = json_node_get_object (check_node);
+
+  object = json_object_new ();
+  json_object_set_member (object, "declaration", bhxh_declaration_to_json (d));
+  if (person != NULL)
+    json_object_set_member (object, "person", bhxh_person_to_json (person));
+  else
+    json_object_set_null_member (object, "person");
+  json_object_set_member (object, "fields",
+                          json_node_copy (json_object_get_member (check_object, "fields")));
+  json_object_set_member (object, "verdict",
+                          json_node_copy (json_object_get_member (check_object, "verdict")));
+  json_object_set_member (object, "reasons",
+                          json_node_copy (json_object_get_member (check_object, "reasons")));
+
+  return json_node_init_object (json_node_alloc (), object);
+}
+
+/* What to tell the clerk when no open declaration matches the card. */
+static char *
+no_candidate_message (BhxhStore          *store,
+                      const BhxhDocument *document)
+{
+  g_autoptr(GPtrArray) persons = NULL;
+
+  if (document->id_number == NULL)
+    return g_strdup (_("The document carries no 12-digit ID number: search the queue by "
+                       "name or type the number in."));
+  persons = bhxh_store_find_persons_by_id (store, document->id_number, NULL);
+  if (persons == NULL || persons->len == 0)
+    return g_strdup (_("No open declaration for this ID number, and the number is not in "
+                       "the registry mirror either. The person may be managed by BHXH "
+                       "Bộ Quốc phòng (armed forces): search the household database and "
+                       "switch the code before going on."));
+
+  return g_strdup_printf (_("No open declaration for this ID number. The person is in the "
+                            "registry mirror (mã số BHXH %s): they may need to declare on "
+                            "the portal first."),
+                          ((BhxhPerson *) g_ptr_array_index (persons, 0))->bhxh_code);
+}
+
+/* "Who viewed" (docs/security.md): each candidate shown is a declaration
+ * opened. Best effort in open mode (a read-only copy still answers),
+ * required with accounts. */
+static gboolean
+note_views (BhxhStore  *store,
+            const char *user,
+            GPtrArray  *candidates,
+            GError    **error)
+{
+  gboolean required = bhxh_store_accounts_required (store);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const BhxhDeclaration *d = g_ptr_array_index (candidates, i);
+
+      if (!bhxh_store_note_viewed (store, user != NULL ? user : "local", d->id,
+                                   required ? error : NULL) && required)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+JsonNode *
+bhxh_answer_verify (BhxhStore           *store,
+                    const BhxhDocument  *document,
+                    const char          *viewer,
+                    GError             **error)
+{
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  JsonArray *array;
+
+  if (document->id_number != NULL)
+    candidates = bhxh_store_find_open_declarations (store, document->id_number, error);
+  else
+    candidates = g_ptr_array_new ();
+  if (candidates == NULL)
+    return NULL;
+
+  object = json_object_new ();
+  node = json_node_init_object (json_node_alloc (), object);
+  json_object_set_member (object, "document", bhxh_document_to_json (document));
+  array = json_array_new ();
+  json_object_set_array_member (object, "candidates", array);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      JsonNode *candidate = candidate_to_json (store, g_ptr_array_index (candidates, i),
+                                               document, error);
+
+      if (candidate == NULL)
+        {
+          json_object_unref (object);
+          return NULL;
+        }
+      json_array_add_element (array, candidate);
+    }
+  if (!note_views (store, viewer, candidates, error))
+    {
+      json_object_unref (object);
+      return NULL;
+    }
+  if (candidates->len == 0)
+    {
+      g_autofree char *message = no_candidate_message (store, document);
+
+      json_object_set_string_member (object, "message", message);
+    }
+  json_object_unref (object);
+  return g_steal_pointer (&node);
+}
+
+/* decide, undo */
+
+JsonNode *
+bhxh_answer_decide (BhxhStore                  *store,
+                    const BhxhDecisionRequest  *request,
+                    GError                    **error)
+{
+  g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, request, error);
+  g_autoptr(BhxhDeclaration) declaration = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (decision == NULL)
+    return NULL;
+  declaration = bhxh_store_get_declaration (store, decision->declaration_id, error);
+  if (declaration == NULL)
+    return NULL;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "uuid", decision->uuid);
+  bhxh_json_add_string (b, "declaration_id", decision->declaration_id);
+  bhxh_json_add_string (b, "outcome", bhxh_outcome_to_string (decision->outcome));
+  bhxh_json_add_string (b, "status", bhxh_status_to_string (declaration->status));
+  bhxh_json_add_date_time (b, "decided_at", decision->decided_at);
+  bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
+  json_builder_set_member_name (b, "without_document");
+  json_builder_add_boolean_value (b, bhxh_decision_is_without_document (decision));
+  bhxh_json_add_string (b, "kind",
+                        bhxh_decision_kind_to_string (bhxh_decision_get_kind (decision)));
+  bhxh_json_add_string (b, "evidence", bhxh_evidence_to_string (decision->evidence));
+  bhxh_json_add_date_time (b, "hold_until", decision->hold_until);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+JsonNode *
+bhxh_answer_undo (BhxhStore   *store,
+                  const char  *uuid,
+                  const char  *clerk,
+                  GError     **error)
+{
+  g_autoptr(BhxhDecision) decision = bhxh_store_get_decision (store, uuid, error);
+  g_autoptr(BhxhDeclaration) declaration = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (decision == NULL || !bhxh_store_withdraw_decision (store, uuid, clerk, error))
+    return NULL;
+  declaration = bhxh_store_get_declaration (store, decision->declaration_id, error);
+  if (declaration == NULL)
+    return NULL;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "uuid", decision->uuid);
+  bhxh_json_add_string (b, "declaration_id", decision->declaration_id);
+  json_builder_set_member_name (b, "withdrawn");
+  json_builder_add_boolean_value (b, TRUE);
+  bhxh_json_add_string (b, "status", bhxh_status_to_string (declaration->status));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

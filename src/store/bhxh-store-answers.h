@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "core/bhxh-document.h"
+#include "bhxh-store.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The answers the counter's operations give, as the JSON that
+ * `bhxh-deskctl` prints (docs/formats.md) and bhxh-deskd returns over
+ * D-Bus (data/vn.bhxh.Desk1.xml): one place builds each, so the two
+ * agree by construction. Each checks the store's session like the store
+ * call it wraps.
+ */
+
+/* The queue: declarations with "days_left" and "minor". */
+JsonNode *bhxh_answer_queue   (BhxhStore                 *store,
+                               const BhxhQueueFilter     *filter,
+                               GError                   **error);
+/* A scanned document against the open declarations of its ID number:
+ * {document, candidates: [{declaration, person, fields, verdict,
+ * reasons}], message?}; each candidate shown is noted as viewed by
+ * @viewer ("local" when %NULL). */
+JsonNode *bhxh_answer_verify  (BhxhStore                 *store,
+                               const BhxhDocument        *document,
+                               const char                *viewer,
+                               GError                   **error);
+/* Records @request (bhxh_store_decide()) and describes the decision. */
+JsonNode *bhxh_answer_decide  (BhxhStore                 *store,
+                               const BhxhDecisionRequest *request,
+                               GError                   **error);
+/* Withdraws @uuid while in its hold (bhxh_store_withdraw_decision()). */
+JsonNode *bhxh_answer_undo    (BhxhStore                 *store,
+                               const char                *uuid,
+                               const char                *clerk,
+                               GError                   **error);
+
+G_END_DECLS
