@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -50,6 +51,10 @@ gboolean bhxh_cli_require_session (struct _BhxhStore *store,
                                    GError           **error);
 char *bhxh_cli_read_stdin    (gsize          *len,
                               GError        **error);
+
+/* --system|--session COMMAND …: through bhxh-deskd (cmd-service.c);
+ * @argv[0] is "--system" or "--session". */
+int bhxh_cli_run_service (GBusType bus, int argc, char **argv);
 
 /* One function per command group, each in its own file. */
 int bhxh_cmd_qr           (int argc, char **argv);

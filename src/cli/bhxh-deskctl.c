@@ -47,6 +47,9 @@ static int
 print_help (void)
 {
   fputs ("Usage:\n", stdout);
+  fputs ("  bhxh-deskctl --system|--session COMMAND … (through bhxh-deskd, no DB: queue, "
+         "verify, decide, undo, audit verify, users init|list|add, mirror|declarations "
+         "import)\n", stdout);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     printf ("  bhxh-deskctl %s\n", commands[i].usage);
   return BHXH_EXIT_OK;
@@ -72,6 +75,10 @@ main (int   argc,
       return BHXH_EXIT_OK;
     }
 
+  if (g_str_equal (argv[1], "--system") || g_str_equal (argv[1], "--session"))
+    return bhxh_cli_run_service (g_str_equal (argv[1], "--system") ? G_BUS_TYPE_SYSTEM
+                                                                    : G_BUS_TYPE_SESSION,
+                                 argc - 1, argv + 1);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].run (argc - 1, argv + 1);

@@ -7,6 +7,7 @@
 #include "core/bhxh-json.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
+#include "store/bhxh-store-answers.h"
 #include "bhxh-cli.h"
 
 /* users init|add|passwd|list|unlock|settings, and the sign-in every
@@ -246,30 +247,10 @@ static int
 users_list (BhxhStore *store)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GPtrArray) list = bhxh_store_list_user_status (store, &error);
+  g_autoptr(JsonNode) node = bhxh_answer_users (store, &error);
 
-  if (list == NULL)
+  if (node == NULL)
     return bhxh_cli_fail_error (error);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < list->len; i++)
-    {
-      const BhxhUserStatus *u = g_ptr_array_index (list, i);
-
-      json_builder_begin_object (b);
-      bhxh_json_add_string (b, "login", u->login);
-      bhxh_json_add_string (b, "display_name", u->display_name);
-      bhxh_json_add_string (b, "role", u->role);
-      json_builder_set_member_name (b, "has_password");
-      json_builder_add_boolean_value (b, u->has_password);
-      json_builder_set_member_name (b, "failures");
-      json_builder_add_int_value (b, u->failures);
-      bhxh_json_add_date_time (b, "locked_until", u->locked_until);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  node = json_builder_get_root (b);
   bhxh_cli_print_json (node);
   return BHXH_EXIT_OK;
 }

@@ -255,3 +255,35 @@ bhxh_answer_undo (BhxhStore   *store,
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
+
+/* users */
+
+JsonNode *
+bhxh_answer_users (BhxhStore  *store,
+                   GError    **error)
+{
+  g_autoptr(GPtrArray) list = bhxh_store_list_user_status (store, error);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (list == NULL)
+    return NULL;
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const BhxhUserStatus *u = g_ptr_array_index (list, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "login", u->login);
+      bhxh_json_add_string (b, "display_name", u->display_name);
+      bhxh_json_add_string (b, "role", u->role);
+      json_builder_set_member_name (b, "has_password");
+      json_builder_add_boolean_value (b, u->has_password);
+      json_builder_set_member_name (b, "failures");
+      json_builder_add_int_value (b, u->failures);
+      bhxh_json_add_date_time (b, "locked_until", u->locked_until);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}

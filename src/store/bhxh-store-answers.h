@@ -37,5 +37,9 @@ JsonNode *bhxh_answer_undo    (BhxhStore                 *store,
                                const char                *uuid,
                                const char                *clerk,
                                GError                   **error);
+/* Accounts: login, display_name, role, has_password, failures,
+ * locked_until (bhxh_store_list_user_status()). */
+JsonNode *bhxh_answer_users   (BhxhStore                 *store,
+                               GError                   **error);
 
 G_END_DECLS

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gio/gunixfdlist.h>
+
+#include "store/bhxh-auth.h"
+#include "store/bhxh-store.h"
+#include "bhxh-cli.h"
+#include "bhxh-desk1.h"
+#include "bhxh-service-errors.h"
+
+/*
+ * bhxh-deskctl --system|--session COMMAND …: the same commands through
+ * bhxh-deskd (docs/service.md), without a DB argument. Each signs in as
+ * --user (password from --password-file or $BHXH_DESK_PASSWORD), makes
+ * its call and prints the service's answer as the direct command does.
+ */
+
+#define SERVICE_USAGE \
+  "--system|--session users init --admin LOGIN [--name NAME] [--password-file FILE] | " \
+  "queue | verify PAYLOAD|- | decide DECLARATION-ID approve|reject|escalate | " \
+  "undo DECISION-UUID | audit verify | users list | users add LOGIN --role ROLE | " \
+  "mirror import FILE | declarations import FILE  (each with --user LOGIN " \
+  "[--password-file FILE])"
+
+typedef struct
+{
+  char    *user;
+  char    *password_file;
+  char    *admin;
+  char    *name;
+  char    *role;
+  char    *new_password_file;
+  char    *status;
+  char    *kind;
+  char    *office;
+  char    *search;
+  char   **reasons;
+  char    *note;
+  char    *payload;
+  char    *post_copy;
+  gboolean override;
+  int      hold;
+  int      limit;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->user);
+  g_free (o->password_file);
+  g_free (o->admin);
+  g_free (o->name);
+  g_free (o->role);
+  g_free (o->new_password_file);
+  g_free (o->status);
+  g_free (o->kind);
+  g_free (o->office);
+  g_free (o->search);
+  g_strfreev (o->reasons);
+  g_free (o->note);
+  g_free (o->payload);
+  g_free (o->post_copy);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static int
+fail_remote (GError *error)
+{
+  g_dbus_error_strip_remote_error (error);
+  return bhxh_cli_fail_error (error);
+}
+
+/* Prints the service's JSON answer the way the direct command does. */
+static int
+print_answer (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data (parser, text, -1, &error))
+    return bhxh_cli_fail_error (error);
+  bhxh_cli_print_json (json_parser_get_root (parser));
+  return BHXH_EXIT_OK;
+}
+
+static char *
+password_of (const char  *file,
+             GError     **error)
+{
+  const char *env = g_getenv ("BHXH_DESK_PASSWORD");
+
+  if (file != NULL)
+    return bhxh_cli_read_password (file, error);
+  if (env != NULL)
+    return g_strdup (env);
+  g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
+               _("No password: set BHXH_DESK_PASSWORD or give --password-file FILE"));
+  return NULL;
+}
+
+static gboolean
+sign_in (BhxhDesk1   *proxy,
+         Options     *o,
+         GError     **error)
+{
+  g_autofree char *password = NULL;
+  g_autofree char *display_name = NULL;
+  g_autofree char *role = NULL;
+
+  if (o->user == NULL)
+    {
+      g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
+                   _("The service requires signing in: give --user LOGIN and the password "
+                     "in BHXH_DESK_PASSWORD or --password-file FILE"));
+      return FALSE;
+    }
+  password = password_of (o->password_file, error);
+  return password != NULL &&
+         bhxh_desk1_call_sign_in_sync (proxy, o->user, password, &display_name, &role, NULL,
+                                       error);
+}
+
+static GVariant *
+queue_filter (Options *o)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  if (o->status != NULL)
+    g_variant_dict_insert (&dict, "status", "s", o->status);
+  if (o->kind != NULL)
+    g_variant_dict_insert (&dict, "kind", "s", o->kind);
+  if (o->office != NULL)
+    g_variant_dict_insert (&dict, "office", "s", o->office);
+  if (o->search != NULL)
+    g_variant_dict_insert (&dict, "search", "s", o->search);
+  if (o->limit > 0)
+    g_variant_dict_insert (&dict, "limit", "u", (guint32) o->limit);
+  return g_variant_dict_end (&dict);
+}
+
+static GVariant *
+decide_options (Options  *o,
+                GError  **error)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  if (o->reasons != NULL)
+    g_variant_dict_insert_value (&dict, "reasons",
+                                 g_variant_new_strv ((const char * const *) o->reasons, -1));
+  if (o->note != NULL)
+    g_variant_dict_insert (&dict, "note", "s", o->note);
+  if (o->override)
+    g_variant_dict_insert (&dict, "override", "b", TRUE);
+  if (o->hold > 0)
+    g_variant_dict_insert (&dict, "hold", "u", (guint32) o->hold);
+  if (o->post_copy != NULL)
+    g_variant_dict_insert (&dict, "post_copy", "s", o->post_copy);
+  if (o->payload != NULL)
+    {
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      if (g_str_equal (o->payload, "-"))
+        text = bhxh_cli_read_stdin (&len, error);
+      else
+        text = g_strdup (o->payload);
+      if (text == NULL || !g_utf8_validate (text, -1, NULL))
+        {
+          if (text != NULL)
+            g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                                 _("The scanned text is not valid UTF-8"));
+          g_variant_dict_clear (&dict);
+          return NULL;
+        }
+      g_variant_dict_insert (&dict, "payload", "s", text);
+    }
+  return g_variant_dict_end (&dict);
+}
+
+static int
+call_import (BhxhDesk1  *proxy,
+             const char *kind,
+             const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  guint64 count = 0;
+  int fd = g_open (file, O_RDONLY | O_CLOEXEC, 0);
+  int index;
+
+  if (fd < 0)
+    return bhxh_cli_fail (BHXH_EXIT_INPUT, _("Cannot open %s: %s"), file, g_strerror (errno));
+  index = g_unix_fd_list_append (fds, fd, &error);
+  close (fd);
+  if (index < 0 ||
+      !bhxh_desk1_call_import_sync (proxy, kind, g_variant_new_handle (index), fds, &count,
+                                    NULL, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, g_str_equal (kind, "mirror") ? "rows" : "imported");
+  json_builder_add_int_value (b, (gint64) count);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
+static int
+users_init (BhxhDesk1 *proxy,
+            Options   *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  if (o->admin == NULL)
+    return bhxh_cli_usage (SERVICE_USAGE);
+  if ((password = bhxh_cli_read_password (o->password_file, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
+  if (!bhxh_desk1_call_init_accounts_sync (proxy, o->admin,
+                                           o->name != NULL ? o->name : o->admin, password,
+                                           NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  g_print ("{\n  \"admin\" : \"%s\",\n  \"accounts_required\" : true\n}\n", o->admin);
+  return BHXH_EXIT_OK;
+}
+
+static int
+users_add (BhxhDesk1  *proxy,
+           const char *login,
+           Options    *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  if (o->role == NULL)
+    return bhxh_cli_usage (SERVICE_USAGE);
+  if ((password = bhxh_cli_read_password (o->new_password_file, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
+  if (!bhxh_desk1_call_add_user_sync (proxy, login, o->name != NULL ? o->name : login,
+                                      o->role, password, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  g_print ("{\n  \"login\" : \"%s\",\n  \"role\" : \"%s\",\n  \"has_password\" : true\n}\n",
+           login, o->role);
+  return BHXH_EXIT_OK;
+}
+
+/* One signed-in command; argv[0] is the command name. */
+static int
+run_command (BhxhDesk1  *proxy,
+             Options    *o,
+             int         argc,
+             char      **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  const char *command = argv[0];
+  const char *sub = argc > 1 ? argv[1] : "";
+  gboolean ok = FALSE;
+
+  if (g_str_equal (command, "users") && g_str_equal (sub, "init") && argc == 2)
+    return users_init (proxy, o);
+  if (!sign_in (proxy, o, &error))
+    return fail_remote (g_steal_pointer (&error));
+
+  if (g_str_equal (command, "queue") && argc == 1)
+    ok = bhxh_desk1_call_list_queue_sync (proxy, queue_filter (o), &answer, NULL, &error);
+  else if (g_str_equal (command, "verify") && argc == 2)
+    {
+      g_autofree char *payload = NULL;
+      gsize len = 0;
+
+      payload = g_str_equal (sub, "-") ? bhxh_cli_read_stdin (&len, &error) : g_strdup (sub);
+      ok = payload != NULL &&
+           bhxh_desk1_call_verify_sync (proxy, payload, &answer, NULL, &error);
+    }
+  else if (g_str_equal (command, "decide") && argc == 3)
+    {
+      GVariant *options = decide_options (o, &error);
+
+      ok = options != NULL &&
+           bhxh_desk1_call_decide_sync (proxy, argv[1], argv[2], options, &answer, NULL,
+                                        &error);
+    }
+  else if (g_str_equal (command, "undo") && argc == 2)
+    ok = bhxh_desk1_call_undo_sync (proxy, sub, &answer, NULL, &error);
+  else if (g_str_equal (command, "users") && g_str_equal (sub, "list") && argc == 2)
+    ok = bhxh_desk1_call_list_users_sync (proxy, &answer, NULL, &error);
+  else if (g_str_equal (command, "users") && g_str_equal (sub, "add") && argc == 3)
+    return users_add (proxy, argv[2], o);
+  else if (g_str_equal (command, "audit") && g_str_equal (sub, "verify") && argc == 2)
+    {
+      guint64 entries = 0;
+      gint64 first_bad = 0;
+
+      if (!bhxh_desk1_call_verify_audit_sync (proxy, &entries, &first_bad, NULL, &error))
+        return fail_remote (g_steal_pointer (&error));
+      if (first_bad != 0)
+        return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The audit trail was altered at entry %lld"),
+                              (long long) first_bad);
+      g_print ("{\n  \"intact\" : true,\n  \"entries\" : %" G_GUINT64_FORMAT "\n}\n", entries);
+      return BHXH_EXIT_OK;
+    }
+  else if ((g_str_equal (command, "mirror") || g_str_equal (command, "declarations")) &&
+           g_str_equal (sub, "import") && argc == 3)
+    return call_import (proxy, command, argv[2]);
+  else
+    return bhxh_cli_usage (SERVICE_USAGE);
+
+  if (!ok)
+    return fail_remote (g_steal_pointer (&error));
+  return print_answer (answer);
+}
+
+int
+bhxh_cli_run_service (GBusType   bus,
+                      int        argc,
+                      char     **argv)
+{
+  g_auto(Options) o = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDesk1) proxy = NULL;
+  GOptionEntry entries[] = {
+    { "user", 0, 0, G_OPTION_ARG_STRING, &o.user, NULL, "LOGIN" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.password_file, NULL, "FILE" },
+    { "admin", 0, 0, G_OPTION_ARG_STRING, &o.admin, NULL, "LOGIN" },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, NULL, "NAME" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &o.role, NULL, "ROLE" },
+    { "new-password-file", 0, 0, G_OPTION_ARG_FILENAME, &o.new_password_file, NULL, "FILE" },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &o.status, NULL, "STATUS" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind, NULL, "K" },
+    { "office", 0, 0, G_OPTION_ARG_STRING, &o.office, NULL, "CODE" },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &o.search, NULL, "TEXT" },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &o.limit, NULL, "N" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.reasons, NULL, "CODE" },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &o.note, NULL, "TEXT" },
+    { "override", 0, 0, G_OPTION_ARG_NONE, &o.override, NULL, NULL },
+    { "payload", 0, 0, G_OPTION_ARG_STRING, &o.payload, NULL, "PAYLOAD" },
+    { "post-copy", 0, 0, G_OPTION_ARG_STRING, &o.post_copy, NULL, "ID-NUMBER" },
+    { "hold", 0, 0, G_OPTION_ARG_INT, &o.hold, NULL, "SECONDS" },
+    { NULL }
+  };
+  int rc = bhxh_cli_parse_options (entries, SERVICE_USAGE, &argc, &argv);
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  /* argv[0] is "--system" or "--session", argv[1] the command. */
+  if (argc < 2 || o.hold < 0 || o.limit < 0)
+    return bhxh_cli_usage (SERVICE_USAGE);
+  bhxh_service_errors_register ();
+  proxy = bhxh_desk1_proxy_new_for_bus_sync (bus, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+                                             G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+                                             BHXH_SERVICE_NAME, BHXH_SERVICE_PATH, NULL,
+                                             &error);
+  if (proxy == NULL)
+    return bhxh_cli_fail (BHXH_EXIT_INPUT, _("Cannot reach the bhxh-desk service: %s"),
+                          error->message);
+  return run_command (proxy, &o, argc - 1, argv + 1);
+}

@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <gio/gunixfdlist.h>
+#include <unistd.h>
+
+#include "core/bhxh-document.h"
+#include "store/bhxh-auth.h"
+#include "store/bhxh-store.h"
+#include "store/bhxh-store-answers.h"
+#include "bhxh-daemon.h"
+#include "bhxh-desk1.h"
+#include "bhxh-service-errors.h"
+
+/* A signed-in caller: its own store connection carries its user. */
+typedef struct
+{
+  BhxhDaemon *daemon;        /* unowned */
+  char       *sender;        /* unique bus name */
+  BhxhStore  *store;
+  BhxhUser   *user;
+  guint       watch_id;
+  gint64      last_call;     /* monotonic µs */
+} Session;
+
+struct _BhxhDaemon
+{
+  GObject             parent_instance;
+
+  char               *db_path;
+  const BhxhCryptKey *key;
+  gboolean            system;
+  guint               idle_timeout;
+  BhxhStore          *store;        /* the service's own: first run, checks */
+  GDBusConnection    *connection;
+  BhxhDesk1          *skeleton;
+  GHashTable         *sessions;     /* sender → Session */
+  guint               idle_source;
+};
+
+G_DEFINE_FINAL_TYPE (BhxhDaemon, bhxh_daemon, G_TYPE_OBJECT)
+
+static void
+session_free (Session *session)
+{
+  if (session->watch_id != 0)
+    g_bus_unwatch_name (session->watch_id);
+  if (session->store != NULL)
+    bhxh_store_sign_out (session->store);
+  g_clear_object (&session->store);
+  g_clear_pointer (&session->user, bhxh_user_free);
+  g_free (session->sender);
+  g_free (session);
+}
+
+static void
+bhxh_daemon_finalize (GObject *object)
+{
+  BhxhDaemon *self = BHXH_DAEMON (object);
+
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
+  if (self->skeleton != NULL)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  g_clear_object (&self->skeleton);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->store);
+  g_free (self->db_path);
+
+  G_OBJECT_CLASS (bhxh_daemon_parent_class)->finalize (object);
+}
+
+static void
+bhxh_daemon_class_init (BhxhDaemonClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bhxh_daemon_finalize;
+}
+
+static void
+bhxh_daemon_init (BhxhDaemon *self)
+{
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify) session_free);
+}
+
+/* Sessions. */
+
+static void
+end_session (BhxhDaemon *self,
+             const char *sender,
+             const char *why)
+{
+  Session *session = g_hash_table_lookup (self->sessions, sender);
+
+  if (session == NULL)
+    return;
+  g_debug ("session of %s (%s) ends: %s", session->user->login, sender, why);
+  bhxh_store_audit (session->store, session->user->login, "session.end", NULL, why, NULL);
+  g_hash_table_remove (self->sessions, sender);
+}
+
+static void
+caller_vanished (GDBusConnection *connection,
+                 const char      *name,
+                 gpointer         user_data)
+{
+  end_session (user_data, name, "left the bus");
+}
+
+static gboolean
+expire_idle (gpointer user_data)
+{
+  BhxhDaemon *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) idle = g_ptr_array_new ();
+  GHashTableIter iter;
+  Session *session;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    if (now - session->last_call > (gint64) self->idle_timeout * G_USEC_PER_SEC)
+      g_ptr_array_add (idle, session->sender);
+  for (guint i = 0; i < idle->len; i++)
+    end_session (self, g_ptr_array_index (idle, i), "idle");
+  return G_SOURCE_CONTINUE;
+}
+
+/* The caller's session, or %NULL with the reply sent. */
+static Session *
+session_of (BhxhDaemon            *self,
+            GDBusMethodInvocation *invocation)
+{
+  Session *session = g_hash_table_lookup (self->sessions,
+                                          g_dbus_method_invocation_get_sender (invocation));
+
+  if (session == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, BHXH_AUTH_ERROR,
+                                                     BHXH_AUTH_ERROR_REQUIRED,
+                                                     _("Sign in first"));
+      return NULL;
+    }
+  session->last_call = g_get_monotonic_time ();
+  return session;
+}
+
+static gboolean
+reply_json (GDBusMethodInvocation *invocation,
+            JsonNode              *node,
+            GError                *error)
+{
+  g_autofree char *text = NULL;
+
+  if (node == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      g_error_free (error);
+      return TRUE;
+    }
+  text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", text));
+  return TRUE;
+}
+
+static gboolean
+reply (GDBusMethodInvocation *invocation,
+       gboolean               ok,
+       GError                *error)
+{
+  if (!ok)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      g_error_free (error);
+    }
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  return TRUE;
+}
+
+/* The Unix user behind @sender (G_MAXUINT32 when the bus does not say). */
+static guint32
+caller_uid (BhxhDaemon *self,
+            const char *sender)
+{
+  g_autoptr(GVariant) result = NULL;
+  guint32 uid = G_MAXUINT32;
+
+  result = g_dbus_connection_call_sync (self->connection, "org.freedesktop.DBus",
+                                        "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                        "GetConnectionUnixUser", g_variant_new ("(s)", sender),
+                                        G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                        NULL, NULL);
+  if (result != NULL)
+    g_variant_get (result, "(u)", &uid);
+  return uid;
+}
+
+/* Methods. */
+
+static gboolean
+handle_init_accounts (BhxhDesk1             *iface,
+                      GDBusMethodInvocation *invocation,
+                      const char            *login,
+                      const char            *display_name,
+                      const char            *password,
+                      BhxhDaemon            *self)
+{
+  GError *error = NULL;
+
+  if (self->system &&
+      caller_uid (self, g_dbus_method_invocation_get_sender (invocation)) != 0)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, BHXH_AUTH_ERROR,
+                                                     BHXH_AUTH_ERROR_FORBIDDEN,
+                                                     _("Only root sets up the first account"));
+      return TRUE;
+    }
+  return reply (invocation,
+                bhxh_store_init_accounts (self->store, login, display_name, password, &error),
+                error);
+}
+
+static gboolean
+handle_sign_in (BhxhDesk1             *iface,
+                GDBusMethodInvocation *invocation,
+                const char            *login,
+                const char            *password,
+                BhxhDaemon            *self)
+{
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  g_autoptr(BhxhStore) store = NULL;
+  GError *error = NULL;
+  BhxhUser *user = NULL;
+  Session *session;
+
+  if (!bhxh_store_accounts_required (self->store))
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, BHXH_AUTH_ERROR,
+                                                     BHXH_AUTH_ERROR_REQUIRED,
+                                                     _("No account exists yet: the first one is "
+                                                       "made with InitAccounts"));
+      return TRUE;
+    }
+  store = bhxh_store_open_with_key (self->db_path, self->key, &error);
+  if (store == NULL || !bhxh_store_authenticate (store, login, password, &user, &error))
+    return reply (invocation, FALSE, error);
+
+  end_session (self, sender, "signed in again");
+  session = g_new0 (Session, 1);
+  session->daemon = self;
+  session->sender = g_strdup (sender);
+  session->store = g_steal_pointer (&store);
+  session->user = user;
+  session->last_call = g_get_monotonic_time ();
+  session->watch_id = g_bus_watch_name_on_connection (self->connection, sender,
+                                                      G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                      caller_vanished, self, NULL);
+  g_hash_table_insert (self->sessions, session->sender, session);
+  bhxh_desk1_complete_sign_in (iface, invocation, user->display_name, user->role);
+  return TRUE;
+}
+
+static gboolean
+handle_sign_out (BhxhDesk1             *iface,
+                 GDBusMethodInvocation *invocation,
+                 BhxhDaemon            *self)
+{
+  end_session (self, g_dbus_method_invocation_get_sender (invocation), "signed out");
+  bhxh_desk1_complete_sign_out (iface, invocation);
+  return TRUE;
+}
+
+static gboolean
+filter_from_options (GVariant         *options,
+                     BhxhQueueFilter  *filter,
+                     GError          **error)
+{
+  const char *text;
+  guint limit;
+
+  if (g_variant_lookup (options, "status", "&s", &text))
+    {
+      BhxhDeclarationStatus status;
+
+      if (!bhxh_status_parse (text, &status))
+        {
+          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                       _("“%s” is not a status (pending, approved, rejected, escalated, "
+                         "cancelled)"), text);
+          return FALSE;
+        }
+      filter->status = status;
+    }
+  if (g_variant_lookup (options, "kind", "&s", &text))
+    {
+      BhxhDeclarationKind kind;
+
+      if (!bhxh_kind_parse (text, &kind))
+        {
+          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                       _("“%s” is not a kind (register, adjust, stop)"), text);
+          return FALSE;
+        }
+      filter->kind = kind;
+    }
+  g_variant_lookup (options, "office", "&s", &filter->office_code);
+  g_variant_lookup (options, "search", "&s", &filter->search);
+  if (g_variant_lookup (options, "limit", "u", &limit))
+    filter->limit = limit;
+  return TRUE;
+}
+
+static gboolean
+handle_list_queue (BhxhDesk1             *iface,
+                   GDBusMethodInvocation *invocation,
+                   GVariant              *options,
+                   BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  if (!filter_from_options (options, &filter, &error))
+    return reply (invocation, FALSE, error);
+  if (!bhxh_store_require_session (session->store, "clerk", &error))
+    return reply (invocation, FALSE, error);
+  return reply_json (invocation, bhxh_answer_queue (session->store, &filter, &error), error);
+}
+
+static gboolean
+handle_verify (BhxhDesk1             *iface,
+               GDBusMethodInvocation *invocation,
+               const char            *payload,
+               BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  g_autoptr(BhxhDocument) document = NULL;
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  if (!bhxh_store_require_session (session->store, "clerk", &error) ||
+      (document = bhxh_document_parse_scan (payload, strlen (payload), &error)) == NULL)
+    return reply (invocation, FALSE, error);
+  return reply_json (invocation,
+                     bhxh_answer_verify (session->store, document, session->user->login,
+                                         &error),
+                     error);
+}
+
+/* A decision request from the D-Bus options; the clerk is the caller. */
+static gboolean
+request_from_options (Session              *session,
+                      const char           *declaration_id,
+                      const char           *outcome,
+                      GVariant             *options,
+                      BhxhDecisionRequest  *request,
+                      BhxhDocument        **document,
+                      char               ***reasons,
+                      GError              **error)
+{
+  const char *payload = NULL;
+  const char *post_copy = NULL;
+  guint hold = 0;
+
+  if (!bhxh_outcome_parse (outcome, &request->outcome))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("“%s” is not an outcome (approve, reject, escalate)"), outcome);
+      return FALSE;
+    }
+  request->declaration_id = declaration_id;
+  request->clerk = session->user->login;
+  g_variant_lookup (options, "reasons", "^as", reasons);
+  request->reason_codes = (const char * const *) *reasons;
+  g_variant_lookup (options, "note", "&s", &request->note);
+  g_variant_lookup (options, "override", "b", &request->override);
+  g_variant_lookup (options, "hold", "u", &hold);
+  request->hold_seconds = MIN (hold, BHXH_STORE_MAX_HOLD_SECONDS);
+  g_variant_lookup (options, "payload", "&s", &payload);
+  g_variant_lookup (options, "post_copy", "&s", &post_copy);
+  if (payload != NULL && post_copy != NULL)
+    {
+      g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                           _("Give either the scanned document or the post copy's ID number"));
+      return FALSE;
+    }
+  if (payload != NULL)
+    *document = bhxh_document_parse_scan (payload, strlen (payload), error);
+  else if (post_copy != NULL)
+    *document = bhxh_document_new_post_copy (post_copy, error);
+  if ((payload != NULL || post_copy != NULL) && *document == NULL)
+    return FALSE;
+  request->document = *document;
+  return TRUE;
+}
+
+static gboolean
+handle_decide (BhxhDesk1             *iface,
+               GDBusMethodInvocation *invocation,
+               const char            *declaration_id,
+               const char            *outcome,
+               GVariant              *options,
+               BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  g_autoptr(BhxhDocument) document = NULL;
+  g_auto(GStrv) reasons = NULL;
+  BhxhDecisionRequest request = { 0 };
+  GError *error = NULL;
+  JsonNode *node;
+
+  if (session == NULL)
+    return TRUE;
+  if (!request_from_options (session, declaration_id, outcome, options, &request, &document,
+                             &reasons, &error))
+    return reply (invocation, FALSE, error);
+  node = bhxh_answer_decide (session->store, &request, &error);
+  if (node != NULL)
+    {
+      JsonObject *object = json_node_get_object (node);
+
+      bhxh_desk1_emit_decision_recorded (iface, json_object_get_string_member (object, "uuid"),
+                                         declaration_id, outcome);
+    }
+  return reply_json (invocation, node, error);
+}
+
+static gboolean
+handle_undo (BhxhDesk1             *iface,
+             GDBusMethodInvocation *invocation,
+             const char            *uuid,
+             BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  return reply_json (invocation,
+                     bhxh_answer_undo (session->store, uuid, session->user->login, &error),
+                     error);
+}
+
+static gboolean
+handle_release (BhxhDesk1             *iface,
+                GDBusMethodInvocation *invocation,
+                const char            *uuid,
+                BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  return reply (invocation,
+                bhxh_store_require_session (session->store, "clerk", &error) &&
+                bhxh_store_release_decision (session->store, uuid, &error),
+                error);
+}
+
+static gboolean
+handle_verify_audit (BhxhDesk1             *iface,
+                     GDBusMethodInvocation *invocation,
+                     BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  GError *error = NULL;
+  guint64 entries = 0;
+  gint64 first_bad = 0;
+
+  if (session == NULL)
+    return TRUE;
+  if (!bhxh_store_require_session (session->store, "supervisor", &error) ||
+      !bhxh_store_audit_check (session->store, &entries, &first_bad, &error))
+    return reply (invocation, FALSE, error);
+  bhxh_desk1_complete_verify_audit (iface, invocation, entries, first_bad);
+  return TRUE;
+}
+
+static gboolean
+handle_list_users (BhxhDesk1             *iface,
+                   GDBusMethodInvocation *invocation,
+                   BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  if (!bhxh_store_require_session (session->store, "supervisor", &error))
+    return reply (invocation, FALSE, error);
+  return reply_json (invocation, bhxh_answer_users (session->store, &error), error);
+}
+
+static gboolean
+handle_add_user (BhxhDesk1             *iface,
+                 GDBusMethodInvocation *invocation,
+                 const char            *login,
+                 const char            *display_name,
+                 const char            *role,
+                 const char            *password,
+                 BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  /* The password is checked first: no half-made account. */
+  return reply (invocation,
+                bhxh_store_require_session (session->store, "admin", &error) &&
+                bhxh_auth_check_password (password, &error) &&
+                bhxh_store_add_user (session->store, login, display_name, role, &error) &&
+                bhxh_store_set_password (session->store, login, password, &error),
+                error);
+}
+
+static gboolean
+handle_import (BhxhDesk1             *iface,
+               GDBusMethodInvocation *invocation,
+               GUnixFDList           *fd_list,
+               const char            *kind,
+               GVariant              *handle,
+               BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation);
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+  guint64 count = 0;
+  guint imported = 0;
+  gboolean ok;
+  int fd;
+
+  if (session == NULL)
+    return TRUE;
+  if (!bhxh_store_require_session (session->store, "admin", &error))
+    return reply (invocation, FALSE, error);
+  fd = fd_list != NULL ? g_unix_fd_list_get (fd_list, g_variant_get_handle (handle), &error)
+                       : -1;
+  if (fd < 0)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                             _("No file was passed"));
+      return reply (invocation, FALSE, error);
+    }
+  /* The library reads paths; the caller's file is open here only. */
+  path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  if (g_str_equal (kind, "mirror"))
+    ok = bhxh_store_import_mirror (session->store, path, BHXH_MIRROR_FORMAT_AUTO, NULL, NULL,
+                                   NULL, NULL, &count, &error);
+  else if (g_str_equal (kind, "declarations"))
+    {
+      ok = bhxh_store_import_declarations (session->store, path, &imported, &error);
+      count = imported;
+    }
+  else
+    {
+      ok = FALSE;
+      g_set_error (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("“%s” is not something to import (mirror, declarations)"), kind);
+    }
+  close (fd);
+  if (!ok)
+    return reply (invocation, FALSE, error);
+  bhxh_desk1_complete_import (iface, invocation, NULL, count);
+  return TRUE;
+}
+
+/* Public. */
+
+BhxhDaemon *
+bhxh_daemon_new (const char          *db_path,
+                 const BhxhCryptKey  *key,
+                 gboolean             system,
+                 guint                idle_timeout,
+                 GError             **error)
+{
+  g_autoptr(BhxhDaemon) self = g_object_new (BHXH_TYPE_DAEMON, NULL);
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+
+  self->db_path = g_strdup (db_path);
+  self->key = key;
+  self->system = system;
+  self->idle_timeout = MAX (idle_timeout, 1);
+  self->store = bhxh_store_open_with_key (db_path, key, error);
+  if (self->store == NULL)
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+gboolean
+bhxh_daemon_export (BhxhDaemon       *self,
+                    GDBusConnection  *connection,
+                    GError          **error)
+{
+  g_return_val_if_fail (BHXH_IS_DAEMON (self), FALSE);
+
+  bhxh_service_errors_register ();
+  self->connection = g_object_ref (connection);
+  self->skeleton = bhxh_desk1_skeleton_new ();
+  bhxh_desk1_set_version (self->skeleton, PACKAGE_VERSION);
+  bhxh_desk1_set_idle_timeout (self->skeleton, self->idle_timeout);
+  g_signal_connect (self->skeleton, "handle-init-accounts",
+                    G_CALLBACK (handle_init_accounts), self);
+  g_signal_connect (self->skeleton, "handle-sign-in", G_CALLBACK (handle_sign_in), self);
+  g_signal_connect (self->skeleton, "handle-sign-out", G_CALLBACK (handle_sign_out), self);
+  g_signal_connect (self->skeleton, "handle-list-queue", G_CALLBACK (handle_list_queue), self);
+  g_signal_connect (self->skeleton, "handle-verify", G_CALLBACK (handle_verify), self);
+  g_signal_connect (self->skeleton, "handle-decide", G_CALLBACK (handle_decide), self);
+  g_signal_connect (self->skeleton, "handle-undo", G_CALLBACK (handle_undo), self);
+  g_signal_connect (self->skeleton, "handle-release", G_CALLBACK (handle_release), self);
+  g_signal_connect (self->skeleton, "handle-verify-audit",
+                    G_CALLBACK (handle_verify_audit), self);
+  g_signal_connect (self->skeleton, "handle-list-users", G_CALLBACK (handle_list_users), self);
+  g_signal_connect (self->skeleton, "handle-add-user", G_CALLBACK (handle_add_user), self);
+  g_signal_connect (self->skeleton, "handle-import", G_CALLBACK (handle_import), self);
+  self->idle_source = g_timeout_add_seconds (MAX (self->idle_timeout / 4, 1), expire_idle,
+                                             self);
+  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton),
+                                           connection, BHXH_SERVICE_PATH, error);
+}
+
+guint
+bhxh_daemon_get_n_sessions (BhxhDaemon *self)
+{
+  g_return_val_if_fail (BHXH_IS_DAEMON (self), 0);
+
+  return g_hash_table_size (self->sessions);
+}
