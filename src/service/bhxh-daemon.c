@@ -145,17 +145,18 @@ session_of (BhxhDaemon            *self,
   return session;
 }
 
+/* @error is read after @node is computed (the order in which a call's
+ * arguments are evaluated is unspecified, hence the pointer). */
 static gboolean
-reply_json (GDBusMethodInvocation *invocation,
-            JsonNode              *node,
-            GError                *error)
+reply_json (GDBusMethodInvocation  *invocation,
+            JsonNode               *node,
+            GError                **error)
 {
   g_autofree char *text = NULL;
 
   if (node == NULL)
     {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      g_error_free (error);
+      g_dbus_method_invocation_take_error (invocation, g_steal_pointer (error));
       return TRUE;
     }
   text = json_to_string (node, FALSE);
@@ -165,15 +166,12 @@ reply_json (GDBusMethodInvocation *invocation,
 }
 
 static gboolean
-reply (GDBusMethodInvocation *invocation,
-       gboolean               ok,
-       GError                *error)
+reply (GDBusMethodInvocation  *invocation,
+       gboolean                ok,
+       GError                **error)
 {
   if (!ok)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      g_error_free (error);
-    }
+    g_dbus_method_invocation_take_error (invocation, g_steal_pointer (error));
   else
     g_dbus_method_invocation_return_value (invocation, NULL);
   return TRUE;
@@ -219,7 +217,7 @@ handle_init_accounts (BhxhDesk1             *iface,
     }
   return reply (invocation,
                 bhxh_store_init_accounts (self->store, login, display_name, password, &error),
-                error);
+                &error);
 }
 
 static gboolean
@@ -245,7 +243,7 @@ handle_sign_in (BhxhDesk1             *iface,
     }
   store = bhxh_store_open_with_key (self->db_path, self->key, &error);
   if (store == NULL || !bhxh_store_authenticate (store, login, password, &user, &error))
-    return reply (invocation, FALSE, error);
+    return reply (invocation, FALSE, &error);
 
   end_session (self, sender, "signed in again");
   session = g_new0 (Session, 1);
@@ -325,10 +323,10 @@ handle_list_queue (BhxhDesk1             *iface,
   if (session == NULL)
     return TRUE;
   if (!filter_from_options (options, &filter, &error))
-    return reply (invocation, FALSE, error);
+    return reply (invocation, FALSE, &error);
   if (!bhxh_store_require_session (session->store, "clerk", &error))
-    return reply (invocation, FALSE, error);
-  return reply_json (invocation, bhxh_answer_queue (session->store, &filter, &error), error);
+    return reply (invocation, FALSE, &error);
+  return reply_json (invocation, bhxh_answer_queue (session->store, &filter, &error), &error);
 }
 
 static gboolean
@@ -345,11 +343,11 @@ handle_verify (BhxhDesk1             *iface,
     return TRUE;
   if (!bhxh_store_require_session (session->store, "clerk", &error) ||
       (document = bhxh_document_parse_scan (payload, strlen (payload), &error)) == NULL)
-    return reply (invocation, FALSE, error);
+    return reply (invocation, FALSE, &error);
   return reply_json (invocation,
                      bhxh_answer_verify (session->store, document, session->user->login,
                                          &error),
-                     error);
+                     &error);
 }
 
 /* A decision request from the D-Bus options; the clerk is the caller. */
@@ -418,7 +416,7 @@ handle_decide (BhxhDesk1             *iface,
     return TRUE;
   if (!request_from_options (session, declaration_id, outcome, options, &request, &document,
                              &reasons, &error))
-    return reply (invocation, FALSE, error);
+    return reply (invocation, FALSE, &error);
   node = bhxh_answer_decide (session->store, &request, &error);
   if (node != NULL)
     {
@@ -427,7 +425,7 @@ handle_decide (BhxhDesk1             *iface,
       bhxh_desk1_emit_decision_recorded (iface, json_object_get_string_member (object, "uuid"),
                                          declaration_id, outcome);
     }
-  return reply_json (invocation, node, error);
+  return reply_json (invocation, node, &error);
 }
 
 static gboolean
@@ -443,7 +441,7 @@ handle_undo (BhxhDesk1             *iface,
     return TRUE;
   return reply_json (invocation,
                      bhxh_answer_undo (session->store, uuid, session->user->login, &error),
-                     error);
+                     &error);
 }
 
 static gboolean
@@ -460,7 +458,7 @@ handle_release (BhxhDesk1             *iface,
   return reply (invocation,
                 bhxh_store_require_session (session->store, "clerk", &error) &&
                 bhxh_store_release_decision (session->store, uuid, &error),
-                error);
+                &error);
 }
 
 static gboolean
@@ -477,7 +475,7 @@ handle_verify_audit (BhxhDesk1             *iface,
     return TRUE;
   if (!bhxh_store_require_session (session->store, "supervisor", &error) ||
       !bhxh_store_audit_check (session->store, &entries, &first_bad, &error))
-    return reply (invocation, FALSE, error);
+    return reply (invocation, FALSE, &error);
   bhxh_desk1_complete_verify_audit (iface, invocation, entries, first_bad);
   return TRUE;
 }
@@ -493,8 +491,8 @@ handle_list_users (BhxhDesk1             *iface,
   if (session == NULL)
     return TRUE;
   if (!bhxh_store_require_session (session->store, "supervisor", &error))
-    return reply (invocation, FALSE, error);
-  return reply_json (invocation, bhxh_answer_users (session->store, &error), error);
+    return reply (invocation, FALSE, &error);
+  return reply_json (invocation, bhxh_answer_users (session->store, &error), &error);
 }
 
 static gboolean
@@ -517,7 +515,7 @@ handle_add_user (BhxhDesk1             *iface,
                 bhxh_auth_check_password (password, &error) &&
                 bhxh_store_add_user (session->store, login, display_name, role, &error) &&
                 bhxh_store_set_password (session->store, login, password, &error),
-                error);
+                &error);
 }
 
 static gboolean
@@ -539,7 +537,7 @@ handle_import (BhxhDesk1             *iface,
   if (session == NULL)
     return TRUE;
   if (!bhxh_store_require_session (session->store, "admin", &error))
-    return reply (invocation, FALSE, error);
+    return reply (invocation, FALSE, &error);
   fd = fd_list != NULL ? g_unix_fd_list_get (fd_list, g_variant_get_handle (handle), &error)
                        : -1;
   if (fd < 0)
@@ -547,7 +545,7 @@ handle_import (BhxhDesk1             *iface,
       if (error == NULL)
         g_set_error_literal (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                              _("No file was passed"));
-      return reply (invocation, FALSE, error);
+      return reply (invocation, FALSE, &error);
     }
   /* The library reads paths; the caller's file is open here only. */
   path = g_strdup_printf ("/proc/self/fd/%d", fd);
@@ -567,7 +565,7 @@ handle_import (BhxhDesk1             *iface,
     }
   close (fd);
   if (!ok)
-    return reply (invocation, FALSE, error);
+    return reply (invocation, FALSE, &error);
   bhxh_desk1_complete_import (iface, invocation, NULL, count);
   return TRUE;
 }

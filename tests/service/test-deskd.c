@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "store/bhxh-auth.h"
+#include "store/bhxh-crypt.h"
+#include "store/bhxh-store.h"
+#include "../store/store-fixtures.h"
+#include "bhxh-desk1.h"
+#include "bhxh-service-errors.h"
+
+/* bhxh-deskd on a private session bus (GTestDBus), a real encrypted store
+ * in a temporary directory; the client side through the generated proxy
+ * and through bhxh-deskctl --session. */
+
+#define PASSWORD "counter-pass-2026"
+
+typedef struct
+{
+  GTestDBus   *bus;
+  char        *dir;
+  char        *db;
+  GSubprocess *daemon;
+  BhxhDesk1   *proxy;
+} Fixture;
+
+static gboolean
+name_seen (gpointer user_data)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) owner = NULL;
+
+  owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", BHXH_SERVICE_NAME),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                       NULL, NULL);
+  if (owner != NULL)
+    {
+      gboolean has;
+
+      g_variant_get (owner, "(b)", &has);
+      return has;
+    }
+  return FALSE;
+}
+
+static void
+start_daemon (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  g_subprocess_launcher_setenv (launcher, "BHXH_DESK_TODAY", FIXTURE_TODAY, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BHXH_DESK_TEST_FAST_HASH", "1", TRUE);
+  f->daemon = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("BHXH_DESKD"),
+                                           "--session", "--db", f->db, "--idle-timeout", "3",
+                                           NULL);
+  g_assert_no_error (error);
+  while (!name_seen (NULL))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+}
+
+static void
+stop_daemon (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->daemon == NULL)
+    return;
+  g_subprocess_send_signal (f->daemon, SIGTERM);
+  g_subprocess_wait_check (f->daemon, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->daemon);
+}
+
+static BhxhDesk1 *
+new_proxy (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autofree char *address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  BhxhDesk1 *proxy;
+
+  /* Each proxy on a connection of its own: its own bus name, its own session. */
+  connection = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  proxy = bhxh_desk1_proxy_new_sync (connection, G_DBUS_PROXY_FLAGS_NONE, BHXH_SERVICE_NAME,
+                                     BHXH_SERVICE_PATH, NULL, &error);
+  g_assert_no_error (error);
+  return proxy;
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  bhxh_service_errors_register ();
+  f->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (f->bus);
+  f->dir = fixture_tmpdir ();
+  f->db = g_build_filename (f->dir, "desk.db", NULL);
+  start_daemon (f);
+  f->proxy = new_proxy ();
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_object (&f->proxy);
+  stop_daemon (f);
+  g_test_dbus_down (f->bus);
+  g_clear_object (&f->bus);
+  fixture_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+/* bhxh-deskctl --session …, BHXH_DESK_PASSWORD set: exit status and stdout. */
+static int
+deskctl (char               **out,
+         const char * const  *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("BHXH_DESKCTL"));
+  g_ptr_array_add (argv, (char *) "--session");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "BHXH_DESK_PASSWORD", PASSWORD, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error);
+  g_assert_no_error (error);
+  if (err != NULL && *err != '\0')
+    g_test_message ("deskctl: %s", err);
+  return g_subprocess_get_exit_status (process);
+}
+
+#define DESKCTL(out, ...) deskctl ((out), (const char * const []) { __VA_ARGS__, NULL })
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Admin account, a clerk and a supervisor; mirror and declarations
+ * imported through the CLI (the files passed as descriptors). */
+static void
+populate (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pw = fixture_write (f->dir, "pw", PASSWORD "\n");
+  g_autofree char *csv = fixture_write (f->dir, "mirror.csv", FIXTURE_MIRROR_CSV);
+  g_autofree char *json = fixture_write (f->dir, "declarations.json", FIXTURE_DECLARATIONS_JSON);
+  g_autofree char *out = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *role = NULL;
+
+  g_assert_true (bhxh_desk1_call_init_accounts_sync (f->proxy, "quan", "Trần Văn Quân", PASSWORD,
+                                                     NULL, &error));
+  g_assert_no_error (error);
+  /* Only once. */
+  g_assert_false (bhxh_desk1_call_init_accounts_sync (f->proxy, "evil", "Evil", PASSWORD, NULL,
+                                                      &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (bhxh_desk1_call_sign_in_sync (f->proxy, "quan", PASSWORD, &name, &role, NULL,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "Trần Văn Quân");
+  g_assert_cmpstr (role, ==, "admin");
+  g_assert_true (bhxh_desk1_call_add_user_sync (f->proxy, "lan", "Nguyễn Thị Lan", "clerk",
+                                                PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_desk1_call_add_user_sync (f->proxy, "hung", "Phạm Văn Hùng",
+                                                "supervisor", PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (DESKCTL (&out, "mirror", "import", csv, "--user", "quan"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"rows\" : 6"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "declarations", "import", json, "--user", "quan"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"imported\" : 7"));
+  g_unlink (csv);
+  g_unlink (json);
+}
+
+static void
+on_decision (BhxhDesk1  *proxy,
+             const char *uuid,
+             const char *declaration_id,
+             const char *outcome,
+             gpointer    user_data)
+{
+  g_free (*(char **) user_data);
+  *(char **) user_data = g_strdup (declaration_id);
+}
+
+/* A clerk signs in, scans, decides; the rules and roles hold through the
+ * service; another caller is not signed in by someone else's sign-in. */
+static void
+test_counter (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDesk1) other = NULL;
+  g_autoptr(JsonObject) verified = NULL;
+  g_autoptr(JsonObject) decided = NULL;
+  g_autoptr(GVariant) no_options = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *signalled = NULL;
+  GVariantDict options;
+
+  populate (f);
+  g_assert_true (bhxh_desk1_call_sign_in_sync (f->proxy, "lan", PASSWORD, &name, &role, NULL,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (role, ==, "clerk");
+
+  /* Not signed in: refused, with the library's own error. */
+  other = new_proxy ();
+  g_assert_false (bhxh_desk1_call_list_queue_sync (other,
+                                                   g_variant_new ("a{sv}", NULL), &answer,
+                                                   NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED);
+  g_clear_error (&error);
+  g_assert_false (bhxh_desk1_call_sign_in_sync (other, "lan", "wrong-password", &name, &role,
+                                                NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* A clerk is not a supervisor. */
+  g_assert_false (bhxh_desk1_call_list_users_sync (f->proxy, &answer, NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_false (bhxh_desk1_call_add_user_sync (f->proxy, "evil", "Evil", "admin", PASSWORD,
+                                                 NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  g_assert_true (bhxh_desk1_call_verify_sync (f->proxy, FIXTURE_CCCD_AN, &answer, NULL,
+                                              &error));
+  g_assert_no_error (error);
+  verified = parse_object (answer);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (verified,
+                                                                         "candidates")), ==, 1);
+  g_clear_pointer (&answer, g_free);
+
+  /* The rule holds for this caller too: approve needs a document. */
+  no_options = g_variant_ref_sink (g_variant_new ("a{sv}", NULL));
+  g_assert_false (bhxh_desk1_call_decide_sync (f->proxy, "TK01-00106-000001", "approve",
+                                               no_options, &answer, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+
+  g_signal_connect (f->proxy, "decision-recorded", G_CALLBACK (on_decision), &signalled);
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "payload", "s", FIXTURE_CCCD_AN);
+  g_assert_true (bhxh_desk1_call_decide_sync (f->proxy, "TK01-00106-000001", "approve",
+                                              g_variant_dict_end (&options), &answer, NULL,
+                                              &error));
+  g_assert_no_error (error);
+  decided = parse_object (answer);
+  g_assert_cmpstr (json_object_get_string_member (decided, "kind"), ==, "approved");
+  g_assert_cmpstr (json_object_get_string_member (decided, "evidence"), ==, "card-qr");
+  while (signalled == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (signalled, ==, "TK01-00106-000001");
+
+  /* The same through the CLI: a reject, then the queue shows both. */
+  g_assert_cmpint (DESKCTL (&out, "decide", "TK01-07901-000002", "reject", "--reason",
+                            "person-absent", "--user", "lan"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"outcome\" : \"reject\""));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "queue", "--status", "pending", "--user", "lan"), ==, 0);
+  g_assert_null (strstr (out, "TK01-00106-000001"));
+  g_assert_null (strstr (out, "TK01-07901-000002"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "users", "list", "--user", "lan"), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "audit", "verify", "--user", "hung"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"intact\" : true"));
+}
+
+/* A session ends after the idle timeout (3 s here) and when its caller
+ * leaves the bus; both are in the (keyed) audit trail. */
+static void
+test_session_end (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDesk1) leaver = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autofree char *key_file = g_strconcat (f->db, ".key", NULL);
+  g_autofree char *answer = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *role = NULL;
+  const BhxhCryptKey *key;
+  guint idle = 0, left = 0;
+
+  populate (f);
+  g_assert_true (bhxh_desk1_call_sign_in_sync (f->proxy, "lan", PASSWORD, &name, &role, NULL,
+                                               &error));
+  g_assert_no_error (error);
+  leaver = new_proxy ();
+  g_assert_true (bhxh_desk1_call_sign_in_sync (leaver, "hung", PASSWORD, &name, &role, NULL,
+                                               &error));
+  g_assert_no_error (error);
+  g_dbus_connection_close_sync (g_dbus_proxy_get_connection (G_DBUS_PROXY (leaver)), NULL,
+                                &error);
+  g_assert_no_error (error);
+
+  g_usleep (4500 * 1000);
+  g_assert_false (bhxh_desk1_call_list_queue_sync (f->proxy, g_variant_new ("a{sv}", NULL),
+                                                   &answer, NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED);
+  g_clear_error (&error);
+
+  stop_daemon (f);
+  key = bhxh_crypt_key_from_file (key_file, &error);
+  g_assert_no_error (error);
+  store = bhxh_store_open_with_key (f->db, key, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_authenticate (store, "quan", PASSWORD, NULL, &error));
+  audit = bhxh_store_list_audit (store, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      const BhxhAuditEntry *entry = g_ptr_array_index (audit, i);
+
+      if (g_strcmp0 (entry->action, "session.end") != 0)
+        continue;
+      idle += g_strcmp0 (entry->detail, "idle") == 0 && g_str_equal (entry->actor, "lan");
+      left += g_strcmp0 (entry->detail, "left the bus") == 0 && g_str_equal (entry->actor, "hung");
+    }
+  g_assert_cmpuint (idle, ==, 1);
+  g_assert_cmpuint (left, ==, 1);
+  g_assert_true (bhxh_store_audit_verify (store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* What the service leaves on disk: its key file 0600 beside the store,
+ * and no name, ID number or address in clear in any file. */
+static void
+test_nothing_in_clear (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *secrets[] = { "Nguyễn Văn An", "nguyen van an", "001090012345", "0112345678",
+                            "Thái Hà", "Nguyễn Thị Lan" };
+  g_autofree char *key_file = g_strconcat (f->db, ".key", NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  GVariantDict options;
+  const char *entry;
+  GStatBuf st;
+  guint files = 0;
+
+  populate (f);
+  g_assert_true (bhxh_desk1_call_sign_in_sync (f->proxy, "lan", PASSWORD, NULL, NULL, NULL,
+                                               &error));
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "payload", "s", FIXTURE_CCCD_AN);
+  g_assert_true (bhxh_desk1_call_decide_sync (f->proxy, "TK01-00106-000001", "approve",
+                                              g_variant_dict_end (&options), &answer, NULL,
+                                              &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_stat (key_file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  dir = g_dir_open (f->dir, 0, &error);
+  g_assert_no_error (error);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, entry, NULL);
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+
+      if (g_str_equal (entry, "pw") || !g_file_get_contents (path, &bytes, &len, NULL))
+        continue;
+      files++;
+      for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+        if (memmem (bytes, len, secrets[i], strlen (secrets[i])) != NULL)
+          g_error ("%s holds “%s” in clear", entry, secrets[i]);
+    }
+  g_assert_cmpuint (files, >=, 3);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/deskd/counter", Fixture, NULL, setup, test_counter, teardown);
+  g_test_add ("/deskd/session-end", Fixture, NULL, setup, test_session_end, teardown);
+  g_test_add ("/deskd/nothing-in-clear", Fixture, NULL, setup, test_nothing_in_clear,
+              teardown);
+
+  return g_test_run ();
+}
