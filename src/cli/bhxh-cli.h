@@ -52,6 +52,18 @@ gboolean bhxh_cli_require_session (struct _BhxhStore *store,
 char *bhxh_cli_read_stdin    (gsize          *len,
                               GError        **error);
 
+/* Answers printed alike by the direct commands and the service mode. */
+int bhxh_cli_print_audit_check   (guint64     n,
+                                  gint64      first_bad);
+int bhxh_cli_print_accounts_init (const char *admin);
+int bhxh_cli_print_user_added    (const char *login,
+                                  const char *role,
+                                  gboolean    has_password);
+/* --password-file FILE, else $BHXH_DESK_PASSWORD; %NULL (@error unset)
+ * when neither is given (cmd-users.c). */
+char *bhxh_cli_given_password    (const char  *file,
+                                  GError     **error);
+
 /* --system|--session COMMAND …: through bhxh-deskd (cmd-service.c);
  * @argv[0] is "--system" or "--session". */
 int bhxh_cli_run_service (GBusType bus, int argc, char **argv);

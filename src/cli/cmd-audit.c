@@ -24,17 +24,13 @@ open_store (const char *path)
   return store;
 }
 
-static int
-audit_verify (BhxhStore *store)
+/* The answer of audit verify, direct or through the service. */
+int
+bhxh_cli_print_audit_check (guint64 n,
+                            gint64  first_bad)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  guint64 n = 0;
-  gint64 first_bad = 0;
-
-  if (!bhxh_store_audit_check (store, &n, &first_bad, &error))
-    return bhxh_cli_fail_error (error);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "ok");
@@ -54,6 +50,18 @@ audit_verify (BhxhStore *store)
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The audit trail was altered at entry %lld"),
                           (long long) first_bad);
   return BHXH_EXIT_OK;
+}
+
+static int
+audit_verify (BhxhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 n = 0;
+  gint64 first_bad = 0;
+
+  if (!bhxh_store_audit_check (store, &n, &first_bad, &error))
+    return bhxh_cli_fail_error (error);
+  return bhxh_cli_print_audit_check (n, first_bad);
 }
 
 static int

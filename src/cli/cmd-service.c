@@ -90,21 +90,6 @@ print_answer (const char *text)
   return BHXH_EXIT_OK;
 }
 
-static char *
-password_of (const char  *file,
-             GError     **error)
-{
-  const char *env = g_getenv ("BHXH_DESK_PASSWORD");
-
-  if (file != NULL)
-    return bhxh_cli_read_password (file, error);
-  if (env != NULL)
-    return g_strdup (env);
-  g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
-               _("No password: set BHXH_DESK_PASSWORD or give --password-file FILE"));
-  return NULL;
-}
-
 static gboolean
 sign_in (BhxhDesk1   *proxy,
          Options     *o,
@@ -121,7 +106,10 @@ sign_in (BhxhDesk1   *proxy,
                      "in BHXH_DESK_PASSWORD or --password-file FILE"));
       return FALSE;
     }
-  password = password_of (o->password_file, error);
+  password = bhxh_cli_given_password (o->password_file, error);
+  if (password == NULL && error != NULL && *error == NULL)
+    g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
+                 _("No password: set BHXH_DESK_PASSWORD or give --password-file FILE"));
   return password != NULL &&
          bhxh_desk1_call_sign_in_sync (proxy, o->user, password, &display_name, &role, NULL,
                                        error);
@@ -231,8 +219,7 @@ users_init (BhxhDesk1 *proxy,
                                            o->name != NULL ? o->name : o->admin, password,
                                            NULL, &error))
     return fail_remote (g_steal_pointer (&error));
-  g_print ("{\n  \"admin\" : \"%s\",\n  \"accounts_required\" : true\n}\n", o->admin);
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_accounts_init (o->admin);
 }
 
 static int
@@ -250,9 +237,7 @@ users_add (BhxhDesk1  *proxy,
   if (!bhxh_desk1_call_add_user_sync (proxy, login, o->name != NULL ? o->name : login,
                                       o->role, password, NULL, &error))
     return fail_remote (g_steal_pointer (&error));
-  g_print ("{\n  \"login\" : \"%s\",\n  \"role\" : \"%s\",\n  \"has_password\" : true\n}\n",
-           login, o->role);
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_user_added (login, o->role, TRUE);
 }
 
 /* One signed-in command; argv[0] is the command name. */
@@ -305,11 +290,7 @@ run_command (BhxhDesk1  *proxy,
 
       if (!bhxh_desk1_call_verify_audit_sync (proxy, &entries, &first_bad, NULL, &error))
         return fail_remote (g_steal_pointer (&error));
-      if (first_bad != 0)
-        return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The audit trail was altered at entry %lld"),
-                              (long long) first_bad);
-      g_print ("{\n  \"intact\" : true,\n  \"entries\" : %" G_GUINT64_FORMAT "\n}\n", entries);
-      return BHXH_EXIT_OK;
+      return bhxh_cli_print_audit_check (entries, first_bad);
     }
   else if ((g_str_equal (command, "mirror") || g_str_equal (command, "declarations")) &&
            g_str_equal (sub, "import") && argc == 3)

@@ -55,6 +55,24 @@ bhxh_cli_read_password (const char  *file,
 }
 
 /**
+ * bhxh_cli_given_password:
+ * @file: (nullable): --password-file
+ *
+ * Returns: the password in @file, else in $BHXH_DESK_PASSWORD; %NULL with
+ *   @error unset when neither is given
+ */
+char *
+bhxh_cli_given_password (const char  *file,
+                         GError     **error)
+{
+  const char *env = g_getenv ("BHXH_DESK_PASSWORD");
+
+  if (file != NULL)
+    return bhxh_cli_read_password (file, error);
+  return g_strdup (env);
+}
+
+/**
  * bhxh_cli_sign_in:
  * @login: (nullable): --user; %NULL signs nobody in
  * @password_file: (nullable): --password-file; else $BHXH_DESK_PASSWORD
@@ -69,7 +87,7 @@ bhxh_cli_sign_in (BhxhStore   *store,
                   GError     **error)
 {
   g_autofree char *password = NULL;
-  const char *env = g_getenv ("BHXH_DESK_PASSWORD");
+  g_autoptr(GError) local_error = NULL;
 
   if (login == NULL)
     {
@@ -80,21 +98,21 @@ bhxh_cli_sign_in (BhxhStore   *store,
                      "password in BHXH_DESK_PASSWORD or --password-file FILE"));
       return FALSE;
     }
-  if (password_file != NULL)
-    password = bhxh_cli_read_password (password_file, error);
-  else if (env != NULL)
-    password = g_strdup (env);
-  else if (bhxh_store_accounts_required (store))
+  password = bhxh_cli_given_password (password_file, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (password == NULL && bhxh_store_accounts_required (store))
     {
       g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
                    _("No password for “%s”: set BHXH_DESK_PASSWORD or give "
                      "--password-file FILE"), login);
       return FALSE;
     }
-  else
-    password = g_strdup ("");
   if (password == NULL)
-    return FALSE;
+    password = g_strdup ("");
 
   return bhxh_store_authenticate (store, login, password, NULL, error);
 }
@@ -148,6 +166,36 @@ print_object (JsonBuilder *b)
   bhxh_cli_print_json (node);
 }
 
+/* The answers of users init and users add, direct or through the service. */
+int
+bhxh_cli_print_accounts_init (const char *admin)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "admin", admin);
+  json_builder_set_member_name (b, "accounts_required");
+  json_builder_add_boolean_value (b, TRUE);
+  print_object (b);
+  return BHXH_EXIT_OK;
+}
+
+int
+bhxh_cli_print_user_added (const char *login,
+                           const char *role,
+                           gboolean    has_password)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "login", login);
+  bhxh_json_add_string (b, "role", role);
+  json_builder_set_member_name (b, "has_password");
+  json_builder_add_boolean_value (b, has_password);
+  print_object (b);
+  return BHXH_EXIT_OK;
+}
+
 static int
 users_init (BhxhStore *store,
             Options   *o)
@@ -162,12 +210,7 @@ users_init (BhxhStore *store,
       !bhxh_store_init_accounts (store, o->admin, o->name, password, &error))
     return bhxh_cli_fail_error (error);
 
-  json_builder_begin_object (b);
-  bhxh_json_add_string (b, "admin", o->admin);
-  json_builder_set_member_name (b, "accounts_required");
-  json_builder_add_boolean_value (b, TRUE);
-  print_object (b);
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_accounts_init (o->admin);
 }
 
 static int
@@ -192,13 +235,7 @@ users_add (BhxhStore  *store,
       (password != NULL && !bhxh_store_set_password (store, login, password, &error)))
     return bhxh_cli_fail_error (error);
 
-  json_builder_begin_object (b);
-  bhxh_json_add_string (b, "login", login);
-  bhxh_json_add_string (b, "role", o->role);
-  json_builder_set_member_name (b, "has_password");
-  json_builder_add_boolean_value (b, password != NULL);
-  print_object (b);
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_user_added (login, o->role, password != NULL);
 }
 
 static int

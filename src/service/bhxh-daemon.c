@@ -126,13 +126,16 @@ expire_idle (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The caller's session, or %NULL with the reply sent. */
+/* The caller's session, its user of at least @role (%NULL: the store
+ * call checks it), or %NULL with the error replied. */
 static Session *
 session_of (BhxhDaemon            *self,
-            GDBusMethodInvocation *invocation)
+            GDBusMethodInvocation *invocation,
+            const char            *role)
 {
   Session *session = g_hash_table_lookup (self->sessions,
                                           g_dbus_method_invocation_get_sender (invocation));
+  GError *error = NULL;
 
   if (session == NULL)
     {
@@ -142,6 +145,11 @@ session_of (BhxhDaemon            *self,
       return NULL;
     }
   session->last_call = g_get_monotonic_time ();
+  if (role != NULL && !bhxh_store_require_session (session->store, role, &error))
+    {
+      g_dbus_method_invocation_take_error (invocation, error);
+      return NULL;
+    }
   return session;
 }
 
@@ -316,15 +324,13 @@ handle_list_queue (BhxhDesk1             *iface,
                    GVariant              *options,
                    BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, "clerk");
   BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
   if (!filter_from_options (options, &filter, &error))
-    return reply (invocation, FALSE, &error);
-  if (!bhxh_store_require_session (session->store, "clerk", &error))
     return reply (invocation, FALSE, &error);
   return reply_json (invocation, bhxh_answer_queue (session->store, &filter, &error), &error);
 }
@@ -335,14 +341,13 @@ handle_verify (BhxhDesk1             *iface,
                const char            *payload,
                BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, "clerk");
   g_autoptr(BhxhDocument) document = NULL;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  if (!bhxh_store_require_session (session->store, "clerk", &error) ||
-      (document = bhxh_document_parse_scan (payload, strlen (payload), &error)) == NULL)
+  if ((document = bhxh_document_parse_scan (payload, strlen (payload), &error)) == NULL)
     return reply (invocation, FALSE, &error);
   return reply_json (invocation,
                      bhxh_answer_verify (session->store, document, session->user->login,
@@ -405,7 +410,7 @@ handle_decide (BhxhDesk1             *iface,
                GVariant              *options,
                BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, NULL);
   g_autoptr(BhxhDocument) document = NULL;
   g_auto(GStrv) reasons = NULL;
   BhxhDecisionRequest request = { 0 };
@@ -434,7 +439,7 @@ handle_undo (BhxhDesk1             *iface,
              const char            *uuid,
              BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, NULL);
   GError *error = NULL;
 
   if (session == NULL)
@@ -450,13 +455,12 @@ handle_release (BhxhDesk1             *iface,
                 const char            *uuid,
                 BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, "clerk");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
   return reply (invocation,
-                bhxh_store_require_session (session->store, "clerk", &error) &&
                 bhxh_store_release_decision (session->store, uuid, &error),
                 &error);
 }
@@ -466,15 +470,14 @@ handle_verify_audit (BhxhDesk1             *iface,
                      GDBusMethodInvocation *invocation,
                      BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, "supervisor");
   GError *error = NULL;
   guint64 entries = 0;
   gint64 first_bad = 0;
 
   if (session == NULL)
     return TRUE;
-  if (!bhxh_store_require_session (session->store, "supervisor", &error) ||
-      !bhxh_store_audit_check (session->store, &entries, &first_bad, &error))
+  if (!bhxh_store_audit_check (session->store, &entries, &first_bad, &error))
     return reply (invocation, FALSE, &error);
   bhxh_desk1_complete_verify_audit (iface, invocation, entries, first_bad);
   return TRUE;
@@ -485,13 +488,11 @@ handle_list_users (BhxhDesk1             *iface,
                    GDBusMethodInvocation *invocation,
                    BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, "supervisor");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  if (!bhxh_store_require_session (session->store, "supervisor", &error))
-    return reply (invocation, FALSE, &error);
   return reply_json (invocation, bhxh_answer_users (session->store, &error), &error);
 }
 
@@ -504,14 +505,13 @@ handle_add_user (BhxhDesk1             *iface,
                  const char            *password,
                  BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, "admin");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
   /* The password is checked first: no half-made account. */
   return reply (invocation,
-                bhxh_store_require_session (session->store, "admin", &error) &&
                 bhxh_auth_check_password (password, &error) &&
                 bhxh_store_add_user (session->store, login, display_name, role, &error) &&
                 bhxh_store_set_password (session->store, login, password, &error),
@@ -526,7 +526,7 @@ handle_import (BhxhDesk1             *iface,
                GVariant              *handle,
                BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation);
+  Session *session = session_of (self, invocation, "admin");
   g_autofree char *path = NULL;
   GError *error = NULL;
   guint64 count = 0;
@@ -536,8 +536,6 @@ handle_import (BhxhDesk1             *iface,
 
   if (session == NULL)
     return TRUE;
-  if (!bhxh_store_require_session (session->store, "admin", &error))
-    return reply (invocation, FALSE, &error);
   fd = fd_list != NULL ? g_unix_fd_list_get (fd_list, g_variant_get_handle (handle), &error)
                        : -1;
   if (fd < 0)

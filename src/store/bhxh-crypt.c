@@ -1052,15 +1052,12 @@ secret_is_generated_key (const char *secret,
                          gsize       length,
                          guint8     *out)
 {
-  if (length != 2 * KEY_BYTES)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isxdigit (secret[i]))
-      return FALSE;
-  for (gsize i = 0; i < KEY_BYTES; i++)
-    out[i] = (guint8) (g_ascii_xdigit_value (secret[2 * i]) << 4 |
-                       g_ascii_xdigit_value (secret[2 * i + 1]));
-  return TRUE;
+  const char *end = NULL;
+  size_t bin_len = 0;
+
+  return length == 2 * KEY_BYTES &&
+         sodium_hex2bin (out, KEY_BYTES, secret, length, NULL, &bin_len, &end) == 0 &&
+         bin_len == KEY_BYTES && end == secret + length;
 }
 
 static BhxhCryptKey *

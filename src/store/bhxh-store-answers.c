@@ -6,6 +6,7 @@
 #include "core/bhxh-clock.h"
 #include "core/bhxh-json.h"
 #include "bhxh-store-answers.h"
+#include "bhxh-store-private.h"
 
 /* queue */
 
@@ -44,25 +45,6 @@ bhxh_answer_queue (BhxhStore              *store,
 
 /* verify */
 
-static BhxhPerson *
-find_declared_person (BhxhStore             *store,
-                      const BhxhDeclaration *d)
-{
-  g_autoptr(GPtrArray) persons = NULL;
-  BhxhPerson *person = NULL;
-
-  if (d->bhxh_code != NULL)
-    person = bhxh_store_find_person (store, d->bhxh_code, NULL);
-  if (person == NULL && d->id_number != NULL)
-    {
-      persons = bhxh_store_find_persons_by_id (store, d->id_number, NULL);
-      if (persons != NULL && persons->len > 0)
-        person = g_ptr_array_steal_index (persons, 0);
-    }
-
-  return person;
-}
-
 static JsonNode *
 candidate_to_json (BhxhStore              *store,
                    const BhxhDeclaration  *d,
@@ -78,7 +60,7 @@ candidate_to_json (BhxhStore              *store,
   check = bhxh_store_check_declaration (store, d, document, NULL, error);
   if (check == NULL)
     return NULL;
-  person = find_declared_person (store, d);
+  person = _bhxh_store_lookup_person (store, d->bhxh_code, d->id_number, NULL);
   check_node = bhxh_check_to_json (check);
   check_object = json_node_get_object (check_node);
 

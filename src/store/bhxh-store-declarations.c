@@ -472,11 +472,11 @@ has_active_account (BhxhStore        *self,
 }
 
 /* By mã số BHXH first, else the only or first person with the ID number. */
-static BhxhPerson *
-lookup_person (BhxhStore   *self,
-               const char  *bhxh_code,
-               const char  *id_number,
-               GError     **error)
+BhxhPerson *
+_bhxh_store_lookup_person (BhxhStore   *self,
+                           const char  *bhxh_code,
+                           const char  *id_number,
+                           GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GPtrArray) persons = NULL;
@@ -561,11 +561,12 @@ bhxh_store_check_declaration (BhxhStore              *self,
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
   g_return_val_if_fail (declaration != NULL, NULL);
 
-  person = lookup_person (self, declaration->bhxh_code, declaration->id_number, &local_error);
+  person = _bhxh_store_lookup_person (self, declaration->bhxh_code, declaration->id_number,
+                                      &local_error);
   if (local_error == NULL && (declaration->guardian_bhxh_code != NULL ||
                               declaration->guardian_id_number != NULL))
-    guardian = lookup_person (self, declaration->guardian_bhxh_code,
-                              declaration->guardian_id_number, &local_error);
+    guardian = _bhxh_store_lookup_person (self, declaration->guardian_bhxh_code,
+                                          declaration->guardian_id_number, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

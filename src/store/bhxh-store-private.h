@@ -33,6 +33,13 @@ gboolean      _bhxh_store_audit_rekey      (BhxhStore     *self,
                                             const guint8  *old_key,
                                             GError       **error);
 
+/* The mirror person of a declaration: by mã số BHXH first, else the
+ * first person with the ID number; %NULL (error unset) when none. */
+BhxhPerson   *_bhxh_store_lookup_person    (BhxhStore     *self,
+                                            const char    *bhxh_code,
+                                            const char    *id_number,
+                                            GError       **error);
+
 /* Statements: prepared once per SQL text, handed out reset and unbound. */
 sqlite3_stmt *_bhxh_store_prepare          (BhxhStore     *self,
                                             const char    *sql,

@@ -310,7 +310,7 @@ test_counter (Fixture       *f,
   g_assert_cmpint (DESKCTL (&out, "users", "list", "--user", "lan"), ==, 1);
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (DESKCTL (&out, "audit", "verify", "--user", "hung"), ==, 0);
-  g_assert_nonnull (strstr (out, "\"intact\" : true"));
+  g_assert_nonnull (strstr (out, "\"ok\" : true"));
 }
 
 /* A session ends after the idle timeout (3 s here) and when its caller
