@@ -334,6 +334,8 @@ test_session_end (Fixture       *f,
   g_assert_true (bhxh_desk1_call_sign_in_sync (f->proxy, "lan", PASSWORD, &name, &role, NULL,
                                                &error));
   g_assert_no_error (error);
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&role, g_free);
   leaver = new_proxy ();
   g_assert_true (bhxh_desk1_call_sign_in_sync (leaver, "hung", PASSWORD, &name, &role, NULL,
                                                &error));
