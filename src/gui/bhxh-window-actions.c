@@ -10,6 +10,7 @@
 #include "bhxh-birth-certificate-dialog.h"
 #include "bhxh-decide-dialog.h"
 #include "bhxh-paper-job.h"
+#include "bhxh-toast.h"
 #include "bhxh-window-private.h"
 
 void
@@ -185,7 +186,7 @@ pending_free (BhxhPendingDecision *pending)
 {
   g_clear_handle_id (&pending->timeout_id, g_source_remove);
   if (pending->toast != NULL)
-    adw_toast_dismiss (pending->toast);
+    bhxh_toast_dismiss (pending->toast);
   g_clear_object (&pending->toast);
   g_clear_object (&pending->object);
   g_free (pending->uuid);
@@ -349,11 +350,11 @@ hold_decision (BhxhWindow         *self,
 
   text = decision_toast_text (decision->outcome,
                               bhxh_declaration_object_get_declaration (commit->object)->full_name);
-  pending->toast = g_object_ref (adw_toast_new (text));
+  pending->toast = adw_toast_new (text);
   adw_toast_set_button_label (pending->toast, _("_Undo"));
   adw_toast_set_action_name (pending->toast, "win.undo");
   adw_toast_set_timeout (pending->toast, commit->hold_seconds);
-  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (pending->toast));
+  bhxh_toast_show_now (self->toast_overlay, g_object_ref (pending->toast));
   pending->timeout_id = g_timeout_add_seconds (commit->hold_seconds, undo_timeout_cb, self);
   /* Closing, or signed out meanwhile: nobody is there to undo it. */
   if (self->close_when_done || self->login == NULL)

@@ -97,6 +97,9 @@ class Desk:
         deadline = time.time() + timeout
         last = None
         while time.time() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f'bhxh-desk exited with status {self.process.returncode} '
+                                   f'while waiting for {what}')
             try:
                 found = predicate()
                 if found:

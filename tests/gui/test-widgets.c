@@ -20,6 +20,7 @@
 #include "bhxh-scan-listener.h"
 #include "bhxh-supervisor-page.h"
 #include "bhxh-text-diff.h"
+#include "bhxh-toast.h"
 #include "bhxh-worker.h"
 
 #define AN "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Số 12 Thái Hà, Hà Nội|20042021"
@@ -823,6 +824,55 @@ test_supervisor_safety_stop (void)
   remove_tree (dir);
 }
 
+static void
+spin_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+count_dismissed_cb (AdwToast *toast,
+                    guint    *dismissed)
+{
+  (*dismissed)++;
+}
+
+/* A toast dismissed while it is still sliding in, right after another was
+ * hidden (the undo toast when the clerk prints at once), crashed in
+ * libadwaita 1.2's overlay (freed memory read by its show animation): run
+ * with MALLOC_PERTURB_ set, as the suite is, this sequence dies with
+ * adw_toast_dismiss() and lives with bhxh_toast_dismiss(). */
+static void
+test_toast_dismissed_while_shown (void)
+{
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *window;
+  g_autoptr(AdwToast) first = adw_toast_new ("first");
+  g_autoptr(AdwToast) second = adw_toast_new ("second");
+  guint dismissed = 0;
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), gtk_label_new ("counter"));
+  window = show_in_window (overlay);
+  g_signal_connect (second, "dismissed", G_CALLBACK (count_dismissed_cb), &dismissed);
+
+  bhxh_toast_show_now (ADW_TOAST_OVERLAY (overlay), g_object_ref (first));
+  spin_for (100);
+  bhxh_toast_dismiss (first);
+  bhxh_toast_show_now (ADW_TOAST_OVERLAY (overlay), g_object_ref (second));
+  spin_for (100);
+  bhxh_toast_dismiss (second);
+  g_assert_cmpuint (dismissed, ==, 0);
+  spin_for (1500);
+  g_assert_cmpuint (dismissed, ==, 1);
+
+  /* Long shown: dismissed at once. */
+  bhxh_toast_dismiss (second);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -844,6 +894,7 @@ main (int   argc,
   g_test_add_func ("/gui/queue/store", test_queue_from_store);
   g_test_add_func ("/gui/compare/verdicts", test_compare_verdicts);
   g_test_add_func ("/gui/chart", test_chart);
+  g_test_add_func ("/gui/toast/dismissed-while-shown", test_toast_dismissed_while_shown);
   g_test_add_func ("/gui/decide-dialog", test_decide_dialog);
   g_test_add_func ("/gui/birth-certificate", test_birth_certificate);
   g_test_add_func ("/gui/scan-listener", test_scan_listener);
