@@ -8,10 +8,12 @@
 #include "bhxh-cli.h"
 
 /* crypt status|encrypt|rekey: encryption at rest (docs/encryption.md).
- * Every command opens an encrypted store with the key from
- * BHXH_DESK_KEY_FILE (or BHXH_DESK_KEYRING=1); "crypt encrypt" turns a
- * store kept in clear into an encrypted one, "crypt rekey" moves it to a
- * new key. */
+ * Every command opens an encrypted store with the key from --key-file,
+ * BHXH_DESK_KEY_FILE (or BHXH_DESK_KEYRING=1), else its own key file
+ * (DB.key, made with every new store); "crypt encrypt" turns a store an
+ * earlier version kept in clear into an encrypted one (with its own key
+ * file unless one is given), "crypt rekey" moves it to a new key (and its
+ * own key file with it). */
 
 #define CRYPT_USAGE \
   "crypt status DB | crypt encrypt DB [--key-file FILE] | " \
@@ -50,17 +52,45 @@ crypt_status (const char *path)
   return BHXH_EXIT_OK;
 }
 
+/* The key given, else the store's own (bhxh_crypt_key_for_store()). For a
+ * store kept in clear: %NULL and @in_clear set (its key file is made once
+ * an admin has signed in). Sets @is_default when the key is the store's own
+ * file. */
 static const BhxhCryptKey *
 configured_key (const char  *key_file,
+                const char  *path,
+                gboolean    *in_clear,
+                gboolean    *is_default,
                 GError     **error)
 {
-  const BhxhCryptKey *key = key_file != NULL ? bhxh_crypt_key_from_file (key_file, error)
-                                             : bhxh_crypt_key_from_environment (error);
+  const BhxhCryptKey *key;
 
-  if (key == NULL && error != NULL && *error == NULL)
+  *in_clear = FALSE;
+  *is_default = FALSE;
+  if (key_file != NULL)
+    return bhxh_crypt_key_from_file (key_file, error);
+  key = bhxh_crypt_key_for_store (path, in_clear, error);
+  if (key == NULL && !*in_clear && error != NULL && *error == NULL)
     g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
                  _("No database key: give --key-file FILE or set BHXH_DESK_KEY_FILE"));
+  *is_default = g_getenv (BHXH_CRYPT_KEY_FILE_ENV) == NULL &&
+                g_strcmp0 (g_getenv (BHXH_CRYPT_KEYRING_ENV), "1") != 0;
   return key;
+}
+
+/* After a rekey the store's own key file holds the new key. */
+static gboolean
+replace_own_key (const char  *path,
+                 const char  *new_key_file,
+                 GError     **error)
+{
+  g_autofree char *own = g_strconcat (path, ".key", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  return g_file_get_contents (new_key_file, &contents, &length, error) &&
+         g_file_set_contents_full (own, contents, (gssize) length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 /* Accounts required: only an admin changes how the data is kept. @key
@@ -70,8 +100,7 @@ require_admin (const char         *path,
                const BhxhCryptKey *key)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BhxhStore) store = key != NULL ? bhxh_store_open_with_key (path, key, &error)
-                                           : bhxh_store_open (path, &error);
+  g_autoptr(BhxhStore) store = bhxh_store_open_with_key (path, key, &error);
 
   if (store == NULL || !bhxh_cli_require_session (store, "admin", &error))
     {
@@ -91,20 +120,34 @@ crypt_encrypt (const char *path,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(BhxhStore) store = NULL;
   const BhxhCryptKey *key;
+  gboolean own_key = FALSE, in_clear = FALSE;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("There is no database %s"), path);
-  key = configured_key (key_file, &error);
-  if (key == NULL)
+  key = configured_key (key_file, path, &in_clear, &own_key, &error);
+  if (key == NULL && !in_clear)
     return bhxh_cli_fail_error (error);
   if (!require_admin (path, bhxh_crypt_file_is_encrypted (path) ? key : NULL))
     return BHXH_EXIT_INPUT;
+  if (key == NULL)
+    {
+      /* In clear, no key given: it gets its own. */
+      g_autofree char *own = g_strconcat (path, ".key", NULL);
+
+      if (new_key_file != NULL)
+        return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The database %s is not encrypted: "
+                                                 "encrypt it first"), path);
+      if (!bhxh_crypt_generate_key_file (own, &error) ||
+          (key = bhxh_crypt_key_from_file (own, &error)) == NULL)
+        return bhxh_cli_fail_error (error);
+    }
   if (new_key_file != NULL)
     {
       const BhxhCryptKey *old_key = key;
 
       key = bhxh_crypt_key_from_file (new_key_file, &error);
-      if (key == NULL || !bhxh_crypt_rekey_database (path, old_key, key, &error))
+      if (key == NULL || !bhxh_crypt_rekey_database (path, old_key, key, &error) ||
+          (own_key && !replace_own_key (path, new_key_file, &error)))
         return bhxh_cli_fail_error (error);
     }
   else if (!bhxh_crypt_encrypt_database (path, key, &error))

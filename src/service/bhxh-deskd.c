@@ -84,29 +84,21 @@ system_key (GError **error)
   return bhxh_crypt_key_from_file (file, error);
 }
 
-/* The session service's key: the file given, or PATH.key, made for a new
- * store; an old store kept in clear opens in clear. */
+/* The session service's key: the file given, or the store's own
+ * (bhxh_crypt_key_for_store(): PATH.key, made for a new store; an old store
+ * kept in clear opens in clear). */
 static const BhxhCryptKey *
 session_key (const char  *db,
              const char  *key_file,
              gboolean    *in_clear,
              GError     **error)
 {
-  g_autofree char *file = key_file != NULL ? g_strdup (key_file) : g_strconcat (db, ".key", NULL);
-
   *in_clear = FALSE;
-  if (!g_file_test (file, G_FILE_TEST_EXISTS))
-    {
-      if (key_file == NULL && g_file_test (db, G_FILE_TEST_EXISTS) &&
-          !bhxh_crypt_file_is_encrypted (db))
-        {
-          *in_clear = TRUE;
-          return NULL;
-        }
-      if (!bhxh_crypt_generate_key_file (file, error))
-        return NULL;
-    }
-  return bhxh_crypt_key_from_file (file, error);
+  if (key_file == NULL)
+    return bhxh_crypt_key_for_store (db, in_clear, error);
+  if (!g_file_test (key_file, G_FILE_TEST_EXISTS) && !bhxh_crypt_generate_key_file (key_file, error))
+    return NULL;
+  return bhxh_crypt_key_from_file (key_file, error);
 }
 
 int
@@ -159,7 +151,7 @@ main (int   argc,
     }
   else
     key = session_key (db, key_file, &in_clear, &error);
-  if (key == NULL && !in_clear)
+  if (key == NULL && error != NULL)
     {
       g_printerr ("bhxh-deskd: %s\n", error->message);
       return 1;

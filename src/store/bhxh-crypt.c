@@ -1169,20 +1169,23 @@ gboolean
 bhxh_crypt_generate_key_file (const char  *file,
                               GError     **error)
 {
+  g_autofree char *tmp = NULL;
   guint8 raw[KEY_BYTES];
   char hex[2 * KEY_BYTES + 2];
-  int fd;
+  int fd, saved = 0;
   gboolean ok;
 
   g_return_val_if_fail (file != NULL, FALSE);
 
   if (!sodium_ready (error))
     return FALSE;
-  fd = g_open (file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  /* Written whole beside it, then linked to its name: a crash never leaves
+   * an empty key, and an existing key is never replaced. */
+  tmp = g_strdup_printf ("%s.%08x.tmp", file, randombytes_random ());
+  fd = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0)
     {
-      int saved = errno;
-
+      saved = errno;
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
                    _("Cannot create the key file %s: %s"), file, g_strerror (saved));
       return FALSE;
@@ -1192,14 +1195,80 @@ bhxh_crypt_generate_key_file (const char  *file,
   hex[2 * KEY_BYTES] = '\n';
   ok = write (fd, hex, 2 * KEY_BYTES + 1) == 2 * KEY_BYTES + 1 && fsync (fd) == 0;
   if (!ok)
-    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
-                 _("Cannot write the key file %s: %s"), file, g_strerror (errno));
+    saved = errno;
   close (fd);
   sodium_memzero (raw, sizeof raw);
   sodium_memzero (hex, sizeof hex);
+  if (ok && link (tmp, file) != 0)
+    {
+      ok = FALSE;
+      saved = errno;
+    }
+  g_unlink (tmp);
   if (!ok)
-    g_unlink (file);
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                 _("Cannot write the key file %s: %s"), file, g_strerror (saved));
   return ok;
+}
+
+/**
+ * bhxh_crypt_key_for_store:
+ * @path: a store's database file
+ * @in_clear: (out) (optional): set when the store is kept in clear
+ * @error: return location for a #BhxhStoreError
+ *
+ * The key every program opens @path with — encrypted by default: the key
+ * configured for the process (bhxh_crypt_key_from_environment()), else the
+ * key file beside the store (`<path>.key`, mode 0600), generated for a
+ * store that does not exist yet. Only a store an earlier version kept in
+ * clear opens in clear (until `bhxh-deskctl crypt encrypt`).
+ *
+ * Returns: (transfer none) (nullable): the key; %NULL with @error set, or
+ *   without for an existing store with no key beside it (@in_clear tells
+ *   whether it is in clear; opening an encrypted one without its key fails
+ *   with a clear message)
+ */
+const BhxhCryptKey *
+bhxh_crypt_key_for_store (const char  *path,
+                          gboolean    *in_clear,
+                          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *file = NULL;
+  const BhxhCryptKey *key;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (in_clear != NULL)
+    *in_clear = FALSE;
+  key = bhxh_crypt_key_from_environment (&local_error);
+  if (key != NULL || local_error != NULL)
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return key;
+    }
+
+  file = g_strconcat (path, ".key", NULL);
+  if (!g_file_test (file, G_FILE_TEST_EXISTS))
+    {
+      /* An existing store: in clear, or encrypted with a key kept
+       * elsewhere (opening it says so). */
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          if (in_clear != NULL)
+            *in_clear = !bhxh_crypt_file_is_encrypted (path);
+          return NULL;
+        }
+      /* Another process may have made it meanwhile: then it is read. */
+      if (!bhxh_crypt_generate_key_file (file, &local_error) &&
+          !g_file_test (file, G_FILE_TEST_EXISTS))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+  return bhxh_crypt_key_from_file (file, error);
 }
 
 /**

@@ -42,6 +42,10 @@ const char         *bhxh_crypt_key_get_vfs_name     (const BhxhCryptKey  *key);
 const guint8       *bhxh_crypt_key_get_audit_key    (const BhxhCryptKey  *key);
 gboolean            bhxh_crypt_generate_key_file    (const char          *file,
                                                       GError             **error);
+/* The key programs open a store with: encrypted by default (PATH.key). */
+const BhxhCryptKey *bhxh_crypt_key_for_store        (const char          *path,
+                                                      gboolean            *in_clear,
+                                                      GError             **error);
 
 /* Opens (creating when missing) a store encrypted with @key; %NULL @key
  * opens it in clear exactly like bhxh_store_open() without a key. */

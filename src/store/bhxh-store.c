@@ -475,7 +475,9 @@ migrate (BhxhStore  *self,
  * @error: return location for a #BhxhStoreError
  *
  * Opens the local database, brings its schema up to date and attaches the
- * registry mirror (`<path>-mirror`, created empty when missing).
+ * registry mirror (`<path>-mirror`, created empty when missing), both
+ * encrypted with the key bhxh_crypt_key_for_store() finds or makes: a new
+ * store holds nothing in clear.
  *
  * Returns: (transfer full): the store, or %NULL with @error set
  */
@@ -489,8 +491,8 @@ bhxh_store_open (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* Encrypted at rest when a key is configured (bhxh-crypt.h). */
-  key = bhxh_crypt_key_from_environment (&local_error);
+  /* Encrypted at rest by default (bhxh-crypt.h). */
+  key = bhxh_crypt_key_for_store (path, NULL, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));

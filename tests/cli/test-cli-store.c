@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "../store/raw-sql.h"
+
 #include "../store/store-fixtures.h"
 
 /* The store commands end to end: the real bhxh-deskctl (env BHXH_DESKCTL)
@@ -127,24 +129,6 @@ teardown (Fixture       *f,
   g_free (f->db);
   g_free (f->mirror);
   g_free (f->declarations);
-}
-
-static int
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int value = -1;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return value;
 }
 
 static void
@@ -474,17 +458,6 @@ test_decide (Fixture       *f,
                                    "'TK01-00101-000005'"), ==, 1);
   g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM outbox WHERE state = 'pending'"),
                    ==, 4);
-}
-
-static void
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
 }
 
 /* A mirror older than the limit blocks approvals, not rejections. */

@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "../store/raw-sql.h"
+
 #include "../store/store-fixtures.h"
 
 /* users, audit and purge end to end, and decide on a database that
@@ -110,35 +112,6 @@ object (Run *run)
   g_assert_nonnull (run->json);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (run->json));
   return json_node_get_object (run->json);
-}
-
-static int
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int result = -1;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    result = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return result;
-}
-
-static void
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
 }
 
 static void
@@ -571,7 +544,7 @@ test_session_required (Fixture       *f,
     (const char *[]) { "declarations", "import", f->db, json, NULL },
     (const char *[]) { "bundle", "export", f->db, bundle, "--token-file", token, NULL },
     (const char *[]) { "print", "form01", f->db, "TK01-00106-000001", "--output", pdf, NULL },
-    (const char *[]) { "crypt", "encrypt", f->db, "--key-file", key, NULL },
+    (const char *[]) { "crypt", "rekey", f->db, "--new-key-file", key, NULL },
     (const char *[]) { "users", "list", f->db, NULL },
     (const char *[]) { "reassign", f->db, "TK01-00106-000001", "--to", "lan", NULL },
   };

@@ -1032,6 +1032,71 @@ test_temp_rewrites (Fixture       *f,
   sqlite3_close (db);
 }
 
+/* No key configured: bhxh_store_open() makes the store's own key (PATH.key,
+ * 0600) and nothing the store writes holds a name in clear; it opens again
+ * with that key, and a store an earlier version kept in clear still opens
+ * (in clear) instead of being locked out. */
+static void
+test_by_default (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *key_file = g_strconcat (f->path, ".key", NULL);
+  g_autofree char *old = g_build_filename (f->dir, "old.db", NULL);
+  g_autofree char *old_key = g_strconcat (old, ".key", NULL);
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) clear = NULL;
+  const char *name;
+  GStatBuf st;
+  guint files = 0;
+
+  g_unsetenv (BHXH_CRYPT_KEY_FILE_ENV);
+  g_unsetenv (BHXH_CRYPT_KEYRING_ENV);
+  f->store = bhxh_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (key_file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  f->key = bhxh_crypt_key_from_file (key_file, &error);
+  g_assert_no_error (error);
+  load_and_decide (f);
+
+  /* Every file of the store, while it runs and after it closes. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      dir = g_dir_open (f->dir, 0, &error);
+      g_assert_no_error (error);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+          if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+            {
+              g_assert_cmpuint (count_secrets (path, NULL), ==, 0);
+              files++;
+            }
+        }
+      g_clear_pointer (&dir, g_dir_close);
+      if (pass == 0)
+        g_assert_finalize_object (g_steal_pointer (&f->store));
+    }
+  g_assert_cmpuint (files, >=, 4);
+  g_assert_true (bhxh_crypt_file_is_encrypted (f->path));
+  g_assert_true (bhxh_crypt_file_is_encrypted (f->mirror));
+
+  f->store = bhxh_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), >, 0);
+
+  /* Kept in clear by an earlier version: opens in clear, no key made. */
+  clear = bhxh_store_open_with_key (old, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&clear);
+  clear = bhxh_store_open (old, &error);
+  g_assert_no_error (error);
+  g_assert_false (bhxh_crypt_file_is_encrypted (old));
+  g_assert_false (g_file_test (old_key, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1059,6 +1124,7 @@ main (int   argc,
   g_test_add ("/crypt/legacy-format", Fixture, NULL, setup, test_legacy_format, teardown);
   g_test_add ("/crypt/generated-key", Fixture, NULL, setup, test_generated_key, teardown);
   g_test_add ("/crypt/keyed-audit", Fixture, NULL, setup, test_keyed_audit, teardown);
+  g_test_add ("/crypt/by-default", Fixture, "clear", setup, test_by_default, teardown);
   g_test_add ("/crypt/temp-rewrites", Fixture, NULL, setup, test_temp_rewrites, teardown);
 
   return g_test_run ();

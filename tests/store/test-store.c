@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <sqlite3.h>
+
+#include "raw-sql.h"
 #include <stdio.h>
 
 #include "core/bhxh-document.h"
@@ -80,34 +82,6 @@ reopen (Fixture *f)
   g_assert_finalize_object (f->store);
   f->store = NULL;
   fixture_open (f);
-}
-
-/* Runs one SQL statement on the file from a separate connection. */
-static char *
-sql_text (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *result = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
-    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return result;
-}
-
-static int
-sql_int (const char *path,
-         const char *sql)
-{
-  g_autofree char *text = sql_text (path, sql);
-
-  return text != NULL ? atoi (text) : -1;
 }
 
 /* Opening. */

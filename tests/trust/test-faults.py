@@ -96,7 +96,10 @@ def integrity(db):
 
 
 def copy_db(src, dst_dir):
-    for suffix in ("", "-mirror"):
+    # A store is its file, its mirror and (encrypted by default) its key.
+    for suffix in ("", "-mirror", ".key"):
+        if suffix == ".key" and not os.path.exists(src + suffix):
+            continue
         shutil.copy(src + suffix, os.path.join(dst_dir, os.path.basename(src) + suffix))
     return os.path.join(dst_dir, os.path.basename(src))
 
