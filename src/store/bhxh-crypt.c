@@ -62,6 +62,7 @@ struct _BhxhCryptKey
   sqlite3_vfs  *root;
   guint8       *key;            /* sodium_malloc'd, KEY_BYTES: seals pages */
   guint8       *audit_key;      /* sodium_malloc'd, KEY_BYTES */
+  guint8       *seal_key;       /* sodium_malloc'd, KEY_BYTES: files beside the store */
   gboolean      legacy;         /* format 1: no role in the associated data */
   BhxhCryptKey *legacy_twin;    /* passphrases: the same secret, format 1 */
   char          name[32];
@@ -1009,6 +1010,8 @@ key_new (const guint8 *master,
     }
   crypto_kdf_derive_from_key (subkey, sizeof subkey, 2, "bhxhaudt", master);
   key->audit_key = secure_copy (subkey);
+  crypto_kdf_derive_from_key (subkey, sizeof subkey, 3, "bhxhseal", master);
+  key->seal_key = secure_copy (subkey);
   sodium_memzero (subkey, sizeof subkey);
   g_snprintf (key->name, sizeof key->name, "bhxh-crypt-%u", serial);
 
@@ -1478,6 +1481,142 @@ key_of (sqlite3 *db)
       vfs == NULL || vfs->xOpen != crypt_open)
     return NULL;
   return vfs->pAppData;
+}
+
+/* Sealed files: what the store keeps beside its database (the registry
+ * snapshot the next mirror delta applies to) under the store's key —
+ * "BHXHSL01", a random 24-byte nonce, then XChaCha20-Poly1305 of the
+ * contents; the associated data binds the file to its label (the mirror
+ * version), so one sealed file cannot stand in for another. */
+
+#define SEAL_MAGIC "BHXHSL01"
+#define SEAL_MAGIC_LEN 8
+#define SEAL_HEADER (SEAL_MAGIC_LEN + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES)
+
+/**
+ * bhxh_store_is_encrypted:
+ *
+ * Returns: whether @self is encrypted at rest
+ */
+gboolean
+bhxh_store_is_encrypted (BhxhStore *self)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  return key_of (self->db) != NULL;
+}
+
+gboolean
+bhxh_crypt_is_sealed (const guint8 *data,
+                      gsize         length)
+{
+  return length >= SEAL_HEADER + crypto_aead_xchacha20poly1305_ietf_ABYTES &&
+         memcmp (data, SEAL_MAGIC, SEAL_MAGIC_LEN) == 0;
+}
+
+static GByteArray *
+seal_ad (const char *label)
+{
+  GByteArray *ad = g_byte_array_new ();
+
+  g_byte_array_append (ad, (const guint8 *) SEAL_MAGIC, SEAL_MAGIC_LEN);
+  g_byte_array_append (ad, (const guint8 *) label, strlen (label));
+  return ad;
+}
+
+/**
+ * bhxh_store_write_sealed:
+ * @label: what the file is (bound to it: opening needs the same label)
+ * @dest: the file, replaced atomically (mode 0600)
+ *
+ * Writes @data to @dest sealed with the store's key; in clear (0600) when
+ * the store itself is kept in clear.
+ */
+gboolean
+bhxh_store_write_sealed (BhxhStore     *self,
+                         const char    *label,
+                         const void    *data,
+                         gsize          length,
+                         const char    *dest,
+                         GError       **error)
+{
+  BhxhCryptKey *key;
+  g_autoptr(GByteArray) ad = NULL;
+  guint8 *out;
+  unsigned long long sealed_length = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (label != NULL && dest != NULL, FALSE);
+
+  key = key_of (self->db);
+  if (key == NULL)
+    return g_file_set_contents_full (dest, data, (gssize) length,
+                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  ad = seal_ad (label);
+  out = g_malloc (SEAL_HEADER + length + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  memcpy (out, SEAL_MAGIC, SEAL_MAGIC_LEN);
+  randombytes_buf (out + SEAL_MAGIC_LEN, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (out + SEAL_HEADER, &sealed_length, data, length,
+                                              ad->data, ad->len, NULL, out + SEAL_MAGIC_LEN,
+                                              key->seal_key);
+  ok = g_file_set_contents_full (dest, (const char *) out, (gssize) (SEAL_HEADER + sealed_length),
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  g_free (out);
+  return ok;
+}
+
+/**
+ * bhxh_store_read_sealed:
+ * @label: the label it was written with
+ *
+ * Reads a file bhxh_store_write_sealed() wrote (a file in clear only for a
+ * store kept in clear).
+ *
+ * Returns: (transfer full): the contents, or %NULL with @error set (a
+ *   sealed file that does not open: %BHXH_STORE_ERROR_KEY)
+ */
+GBytes *
+bhxh_store_read_sealed (BhxhStore   *self,
+                        const char  *label,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(GByteArray) ad = NULL;
+  g_autofree guint8 *plain = NULL;
+  g_autofree char *data = NULL;
+  unsigned long long plain_length = 0;
+  BhxhCryptKey *key;
+  gsize length = 0;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
+
+  if (!g_file_get_contents (path, &data, &length, error))
+    return NULL;
+  key = key_of (self->db);
+  if (!bhxh_crypt_is_sealed ((const guint8 *) data, length))
+    {
+      if (key == NULL)
+        return g_bytes_new_take (g_steal_pointer (&data), length);
+      /* The store is encrypted: a file in clear is not one it wrote. */
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                   _("%s is not sealed with the store's key"), path);
+      return NULL;
+    }
+  ad = seal_ad (label);
+  plain = g_malloc (length);
+  if (key == NULL ||
+      crypto_aead_xchacha20poly1305_ietf_decrypt (plain, &plain_length, NULL,
+                                                  (const guint8 *) data + SEAL_HEADER,
+                                                  length - SEAL_HEADER, ad->data, ad->len,
+                                                  (const guint8 *) data + SEAL_MAGIC_LEN,
+                                                  key->seal_key) != 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                   _("%s does not open with the store's key, or was altered"), path);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&plain), plain_length);
 }
 
 const char *

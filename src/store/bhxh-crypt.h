@@ -53,6 +53,22 @@ BhxhStore          *bhxh_store_open_with_key        (const char          *path,
                                                       const BhxhCryptKey  *key,
                                                       GError             **error);
 
+/* Files kept beside the store, sealed with its key (in clear for a store
+ * kept in clear). */
+gboolean            bhxh_store_is_encrypted         (BhxhStore           *self);
+gboolean            bhxh_crypt_is_sealed            (const guint8        *data,
+                                                      gsize                length);
+gboolean            bhxh_store_write_sealed         (BhxhStore           *self,
+                                                      const char          *label,
+                                                      const void          *data,
+                                                      gsize                length,
+                                                      const char          *dest,
+                                                      GError             **error);
+GBytes             *bhxh_store_read_sealed          (BhxhStore           *self,
+                                                      const char          *label,
+                                                      const char          *path,
+                                                      GError             **error);
+
 /* Encrypts a store kept in clear so far (the main file and its mirror);
  * no other process may have it open. */
 gboolean            bhxh_crypt_encrypt_database     (const char          *path,

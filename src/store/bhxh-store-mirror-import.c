@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
@@ -1178,6 +1179,60 @@ lock_mirror (BhxhStore  *self,
   return -1;
 }
 
+/* A snapshot the sync kept sealed with the store's key (labelled with its
+ * version) is read in memory (a memfd), never written out in clear.
+ * Returns the fd to read (@fd itself for a file in clear), or -1 with
+ * @error set; @st then describes what is read. */
+static int
+open_if_sealed (BhxhStore    *self,
+                const char   *file,
+                const char   *version,
+                int           fd,
+                struct stat  *st,
+                GError      **error)
+{
+  g_autoptr(GBytes) plain = NULL;
+  guint8 head[16];
+  const guint8 *data;
+  gsize length, done = 0;
+  int mem;
+
+  if (pread (fd, head, sizeof head, 0) != (ssize_t) sizeof head ||
+      !bhxh_crypt_is_sealed (head, (gsize) st->st_size))
+    return fd;
+  close (fd);
+  plain = bhxh_store_read_sealed (self, version, file, error);
+  if (plain == NULL)
+    return -1;
+  data = g_bytes_get_data (plain, &length);
+  mem = memfd_create ("bhxh-mirror", MFD_CLOEXEC);
+  while (mem >= 0 && done < length)
+    {
+      ssize_t n = write (mem, data + done, length - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          close (mem);
+          mem = -1;
+          break;
+        }
+      done += (gsize) n;
+    }
+  if (mem < 0 || lseek (mem, 0, SEEK_SET) != 0 || fstat (mem, st) != 0)
+    {
+      int saved = errno;
+
+      if (mem >= 0)
+        close (mem);
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                   _("Cannot open the mirror file %s: %s"), file, g_strerror (saved));
+      return -1;
+    }
+  return mem;
+}
+
 static gboolean
 import_mirror_locked (BhxhStore         *self,
                       const char        *file,
@@ -1203,6 +1258,8 @@ import_mirror_locked (BhxhStore         *self,
   import.vfs = _bhxh_crypt_vfs_of (self->db);
   remove_with_journals (new_path);   /* stale, from an interrupted import */
 
+  if (version == NULL || *version == '\0')
+    version = fallback_version = default_version (file);
   fd = open (file, O_RDONLY | O_CLOEXEC);
   if (fd < 0 || fstat (fd, &st) != 0)
     {
@@ -1214,11 +1271,12 @@ import_mirror_locked (BhxhStore         *self,
         close (fd);
       return FALSE;
     }
+  fd = open_if_sealed (self, file, version, fd, &st, error);
+  if (fd < 0)
+    return FALSE;
   import.total_bytes = st.st_size;
   if (format == BHXH_MIRROR_FORMAT_AUTO)
     format = guess_format (file);
-  if (version == NULL || *version == '\0')
-    version = fallback_version = default_version (file);
 
   timer = g_timer_new ();
   ok = open_new_mirror (&import, new_path, error) &&

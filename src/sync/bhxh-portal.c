@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <string.h>
 #include <curl/curl.h>
@@ -569,6 +570,58 @@ download_attempts (BhxhPortal   *self,
           return FALSE;
         }
     }
+}
+
+/**
+ * bhxh_portal_download_bytes:
+ *
+ * Like bhxh_portal_download(), into memory (a memfd: nothing on disk; it
+ * resumes within this call's retries, not across runs) — for a store whose
+ * snapshot must never be written in clear.
+ *
+ * Returns: (transfer full): the verified contents, or %NULL with @error set
+ */
+GBytes *
+bhxh_portal_download_bytes (BhxhPortal        *self,
+                            const char        *path,
+                            guint64            expected_size,
+                            const char        *expected_sha256,
+                            BhxhTransferFunc   progress,
+                            gpointer           user_data,
+                            GCancellable      *cancellable,
+                            GError           **error)
+{
+  g_autofree char *url = make_url (self, path);
+  g_autofree char *mem_path = NULL;
+  g_autoptr(GByteArray) answer = g_byte_array_new ();
+  g_autoptr(GMappedFile) mapped = NULL;
+  Transfer t = { self, answer, NULL, 0, FALSE, cancellable, progress, user_data, expected_size };
+  GBytes *bytes = NULL;
+  FILE *file = NULL;
+  int fd;
+
+  fd = memfd_create ("bhxh-download", MFD_CLOEXEC);
+  if (fd >= 0)
+    file = fdopen (fd, "w+b");
+  if (file == NULL)
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot write %s: %s"),
+                   "memfd", g_strerror (errno));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  t.file = file;
+  mem_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  if (download_attempts (self, url, file, &t, error) && fflush (file) == 0 &&
+      verify_file (mem_path, expected_size, expected_sha256, error))
+    {
+      mapped = g_mapped_file_new (mem_path, FALSE, error);
+      if (mapped != NULL)
+        bytes = g_mapped_file_get_bytes (mapped);
+    }
+  fclose (file);
+  return bytes;
 }
 
 gboolean

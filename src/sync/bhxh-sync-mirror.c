@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "store/bhxh-crypt.h"
 #include "bhxh-sync-private.h"
 
 char *
@@ -72,22 +73,30 @@ line_code (const char *line,
                                                      "bhxh_code", NULL);
 }
 
-/* Keeps the base file's order, so a delta changes as few lines as it can. */
+/* Keeps the base file's order, so a delta changes as few lines as it can.
+ * Both snapshots are sealed with the store's key (labelled with their
+ * versions) on an encrypted store: the registry is never on disk in clear. */
 gboolean
-_bhxh_sync_apply_delta (const char  *base,
+_bhxh_sync_apply_delta (BhxhStore   *store,
+                        const char  *base,
+                        const char  *from,
                         JsonArray   *changes,
                         const char  *out,
+                        const char  *to,
                         guint64     *n_rows,
                         GError     **error)
 {
+  g_autoptr(GBytes) base_bytes = NULL;
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GHashTable) replace = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GString) result = g_string_new (NULL);
   guint64 rows = 0;
 
-  if (!g_file_get_contents (base, &contents, NULL, error))
+  base_bytes = bhxh_store_read_sealed (store, from, base, error);
+  if (base_bytes == NULL)
     return FALSE;
+  contents = g_strndup (g_bytes_get_data (base_bytes, NULL), g_bytes_get_size (base_bytes));
   /* code → new line, or "" for a deletion. */
   for (guint i = 0; i < json_array_get_length (changes); i++)
     {
@@ -154,9 +163,7 @@ _bhxh_sync_apply_delta (const char  *base,
   }
   if (n_rows)
     *n_rows = rows;
-  return g_file_set_contents_full (out, result->str, result->len,
-                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                  0600, error);
+  return bhxh_store_write_sealed (store, to, result->str, result->len, out, error);
 }
 
 gboolean

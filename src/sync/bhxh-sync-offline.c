@@ -7,6 +7,7 @@
 #include "bhxh-bundle.h"
 #include "bhxh-sync-log.h"
 #include "bhxh-sync-offline.h"
+#include "store/bhxh-crypt.h"
 #include "bhxh-sync-private.h"
 
 #define CLAIM_CHUNK 1000
@@ -157,8 +158,9 @@ import_mirror_part (BhxhStore       *store,
           return FALSE;
         }
       out = _bhxh_sync_snapshot_path (db_path, version);
-      if (!_bhxh_sync_apply_delta (base, json_object_get_array_member (delta, "changes"), out,
-                                   NULL, error))
+      if (!_bhxh_sync_apply_delta (store, base, from,
+                                   json_object_get_array_member (delta, "changes"), out,
+                                   version, NULL, error))
         return FALSE;
       report->mirror_from_delta = TRUE;
     }
@@ -171,7 +173,7 @@ import_mirror_part (BhxhStore       *store,
       if (version == NULL || g_strcmp0 (local, version) == 0)
         return TRUE;
       out = _bhxh_sync_snapshot_path (db_path, version);
-      if (!g_file_set_contents_full (out, jsonl, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+      if (!bhxh_store_write_sealed (store, version, jsonl, strlen (jsonl), out, error))
         return FALSE;
     }
   else

@@ -14,9 +14,12 @@ void      _bhxh_sync_prune_snapshots   (const char      *db_path,
 
 /* Writes @out: the JSON Lines snapshot @base with @changes applied
  * (upsert: a person object; delete: a bhxh_code). */
-gboolean  _bhxh_sync_apply_delta       (const char      *base,
+gboolean  _bhxh_sync_apply_delta       (BhxhStore       *store,
+                                        const char      *base,
+                                        const char      *from,
                                         JsonArray       *changes,
                                         const char      *out,
+                                        const char      *to,
                                         guint64         *n_rows,
                                         GError         **error);
 

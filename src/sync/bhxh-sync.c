@@ -10,6 +10,7 @@
 
 #include "core/bhxh-clock.h"
 #include "bhxh-sync-log.h"
+#include "store/bhxh-crypt.h"
 #include "bhxh-sync-private.h"
 
 #define DEFAULT_BATCH 200
@@ -685,7 +686,8 @@ try_delta (Run         *run,
   if (g_strcmp0 (json_object_get_string_member_with_default (delta, "to", NULL), latest) != 0
       || !json_object_has_member (delta, "changes"))
     return FALSE;
-  if (!_bhxh_sync_apply_delta (base, json_object_get_array_member (delta, "changes"), out,
+  if (!_bhxh_sync_apply_delta (run->store, base, local,
+                               json_object_get_array_member (delta, "changes"), out, latest,
                                &rows, error))
     return FALSE;
   if (!import_snapshot (run, out, latest, error))
@@ -731,6 +733,22 @@ pull_mirror (Run     *run,
     return FALSE;
 
   dest = _bhxh_sync_snapshot_path (run->db_path, latest);
+  if (bhxh_store_is_encrypted (run->store))
+    {
+      /* Downloaded in memory, kept sealed: never in clear on disk. */
+      g_autoptr(GBytes) bytes = NULL;
+
+      bytes = bhxh_portal_download_bytes (
+        run->portal, href,
+        (guint64) json_object_get_int_member_with_default (snapshot, "size", 0),
+        json_object_get_string_member_with_default (snapshot, "sha256", NULL),
+        download_progress_cb, run, run->cancellable, error);
+      if (bytes == NULL ||
+          !bhxh_store_write_sealed (run->store, latest, g_bytes_get_data (bytes, NULL),
+                                    g_bytes_get_size (bytes), dest, error))
+        return FALSE;
+      return import_snapshot (run, dest, latest, error);
+    }
   if (!bhxh_portal_download (run->portal, href, dest,
                              (guint64) json_object_get_int_member_with_default (snapshot, "size",
                                                                                 0),

@@ -7,6 +7,7 @@
 #include "sync/bhxh-sync-log.h"
 #include "sync/bhxh-sync-private.h"
 #include "store/bhxh-store-safety.h"
+#include "store/bhxh-crypt.h"
 #include "sync-fixture.h"
 
 /* The client against the real simulator: pull, push, and every fault. */
@@ -194,6 +195,23 @@ test_mirror_delta_and_resume (SyncFixture   *f,
   g_assert_cmpint (sync_fixture_stat (f, "range_requests"), ==, 3);
   path = g_build_filename (f->tmpdir, "other.db-sync", "mirror-v2.jsonl.part", NULL);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* Stores are encrypted: the snapshots kept for the next delta (made
+   * from a delta, and downloaded whole) are sealed with the store's key —
+   * no registry line in clear, and the next delta still applies to them. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *snapshot = g_build_filename (f->tmpdir, i == 0 ? "desk.db-sync"
+                                                                      : "other.db-sync",
+                                                    "mirror-v2.jsonl", NULL);
+      g_autofree char *raw = NULL;
+      gsize length = 0;
+
+      g_assert_true (bhxh_store_is_encrypted (i == 0 ? f->store : other));
+      g_assert_true (g_file_get_contents (snapshot, &raw, &length, NULL));
+      g_assert_true (bhxh_crypt_is_sealed ((const guint8 *) raw, length));
+      g_assert_null (g_strstr_len (raw, (gssize) length, "bhxh_code"));
+    }
 }
 
 static void
