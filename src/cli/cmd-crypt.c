@@ -54,28 +54,35 @@ crypt_status (const char *path)
 
 /* The key given, else the store's own (bhxh_crypt_key_for_store()). For a
  * store kept in clear: %NULL and @in_clear set (its key file is made once
- * an admin has signed in). Sets @is_default when the key is the store's own
- * file. */
+ * an admin has signed in). */
 static const BhxhCryptKey *
 configured_key (const char  *key_file,
                 const char  *path,
                 gboolean    *in_clear,
-                gboolean    *is_default,
                 GError     **error)
 {
   const BhxhCryptKey *key;
 
   *in_clear = FALSE;
-  *is_default = FALSE;
   if (key_file != NULL)
     return bhxh_crypt_key_from_file (key_file, error);
   key = bhxh_crypt_key_for_store (path, in_clear, error);
   if (key == NULL && !*in_clear && error != NULL && *error == NULL)
     g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
                  _("No database key: give --key-file FILE or set BHXH_DESK_KEY_FILE"));
-  *is_default = g_getenv (BHXH_CRYPT_KEY_FILE_ENV) == NULL &&
-                g_strcmp0 (g_getenv (BHXH_CRYPT_KEYRING_ENV), "1") != 0;
   return key;
+}
+
+/* Whether @key is the one in the store's own key file (keys are interned:
+ * the same secret is the same key). */
+static gboolean
+is_own_key (const char         *path,
+            const BhxhCryptKey *key)
+{
+  g_autofree char *own = bhxh_crypt_key_path_for_store (path);
+
+  return key != NULL && g_file_test (own, G_FILE_TEST_EXISTS) &&
+         bhxh_crypt_key_from_file (own, NULL) == key;
 }
 
 /* After a rekey the store's own key file holds the new key. */
@@ -84,7 +91,7 @@ replace_own_key (const char  *path,
                  const char  *new_key_file,
                  GError     **error)
 {
-  g_autofree char *own = g_strconcat (path, ".key", NULL);
+  g_autofree char *own = bhxh_crypt_key_path_for_store (path);
   g_autofree char *contents = NULL;
   gsize length = 0;
 
@@ -120,11 +127,11 @@ crypt_encrypt (const char *path,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(BhxhStore) store = NULL;
   const BhxhCryptKey *key;
-  gboolean own_key = FALSE, in_clear = FALSE;
+  gboolean in_clear = FALSE;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("There is no database %s"), path);
-  key = configured_key (key_file, path, &in_clear, &own_key, &error);
+  key = configured_key (key_file, path, &in_clear, &error);
   if (key == NULL && !in_clear)
     return bhxh_cli_fail_error (error);
   if (!require_admin (path, bhxh_crypt_file_is_encrypted (path) ? key : NULL))
@@ -132,7 +139,7 @@ crypt_encrypt (const char *path,
   if (key == NULL)
     {
       /* In clear, no key given: it gets its own. */
-      g_autofree char *own = g_strconcat (path, ".key", NULL);
+      g_autofree char *own = bhxh_crypt_key_path_for_store (path);
 
       if (new_key_file != NULL)
         return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The database %s is not encrypted: "
@@ -147,7 +154,7 @@ crypt_encrypt (const char *path,
 
       key = bhxh_crypt_key_from_file (new_key_file, &error);
       if (key == NULL || !bhxh_crypt_rekey_database (path, old_key, key, &error) ||
-          (own_key && !replace_own_key (path, new_key_file, &error)))
+          (is_own_key (path, old_key) && !replace_own_key (path, new_key_file, &error)))
         return bhxh_cli_fail_error (error);
     }
   else if (!bhxh_crypt_encrypt_database (path, key, &error))

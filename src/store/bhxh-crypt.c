@@ -1215,6 +1215,20 @@ bhxh_crypt_generate_key_file (const char  *file,
 }
 
 /**
+ * bhxh_crypt_key_path_for_store:
+ * @path: a store's database file
+ *
+ * Returns: (transfer full): where the store's own key file is: `<path>.key`
+ */
+char *
+bhxh_crypt_key_path_for_store (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_strconcat (path, ".key", NULL);
+}
+
+/**
  * bhxh_crypt_key_for_store:
  * @path: a store's database file
  * @in_clear: (out) (optional): set when the store is kept in clear
@@ -1252,7 +1266,7 @@ bhxh_crypt_key_for_store (const char  *path,
       return key;
     }
 
-  file = g_strconcat (path, ".key", NULL);
+  file = bhxh_crypt_key_path_for_store (path);
   if (!g_file_test (file, G_FILE_TEST_EXISTS))
     {
       /* An existing store: in clear, or encrypted with a key kept

@@ -43,6 +43,7 @@ const guint8       *bhxh_crypt_key_get_audit_key    (const BhxhCryptKey  *key);
 gboolean            bhxh_crypt_generate_key_file    (const char          *file,
                                                       GError             **error);
 /* The key programs open a store with: encrypted by default (PATH.key). */
+char               *bhxh_crypt_key_path_for_store   (const char          *path);
 const BhxhCryptKey *bhxh_crypt_key_for_store        (const char          *path,
                                                       gboolean            *in_clear,
                                                       GError             **error);

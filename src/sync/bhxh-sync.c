@@ -704,7 +704,8 @@ pull_mirror (Run     *run,
   g_autofree char *local = bhxh_store_dup_mirror_version (run->store);
   g_autofree char *dest = NULL;
   JsonObject *info, *snapshot;
-  const char *latest, *href;
+  const char *latest, *href, *sha256;
+  guint64 size;
   guint status = 0;
 
   answer = bhxh_portal_call (run->portal, "GET", "/v1/mirror", NULL, &status, run->cancellable,
@@ -733,28 +734,22 @@ pull_mirror (Run     *run,
     return FALSE;
 
   dest = _bhxh_sync_snapshot_path (run->db_path, latest);
+  size = (guint64) json_object_get_int_member_with_default (snapshot, "size", 0);
+  sha256 = json_object_get_string_member_with_default (snapshot, "sha256", NULL);
   if (bhxh_store_is_encrypted (run->store))
     {
       /* Downloaded in memory, kept sealed: never in clear on disk. */
-      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GBytes) bytes = bhxh_portal_download_bytes (run->portal, href, size, sha256,
+                                                            download_progress_cb, run,
+                                                            run->cancellable, error);
 
-      bytes = bhxh_portal_download_bytes (
-        run->portal, href,
-        (guint64) json_object_get_int_member_with_default (snapshot, "size", 0),
-        json_object_get_string_member_with_default (snapshot, "sha256", NULL),
-        download_progress_cb, run, run->cancellable, error);
       if (bytes == NULL ||
           !bhxh_store_write_sealed (run->store, latest, g_bytes_get_data (bytes, NULL),
                                     g_bytes_get_size (bytes), dest, error))
         return FALSE;
-      return import_snapshot (run, dest, latest, error);
     }
-  if (!bhxh_portal_download (run->portal, href, dest,
-                             (guint64) json_object_get_int_member_with_default (snapshot, "size",
-                                                                                0),
-                             json_object_get_string_member_with_default (snapshot, "sha256",
-                                                                         NULL),
-                             download_progress_cb, run, run->cancellable, error))
+  else if (!bhxh_portal_download (run->portal, href, dest, size, sha256, download_progress_cb,
+                                  run, run->cancellable, error))
     return FALSE;
   return import_snapshot (run, dest, latest, error);
 }

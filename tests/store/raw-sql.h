@@ -18,7 +18,7 @@ raw_sql_open (const char *path)
   g_autofree char *store = g_str_has_suffix (path, "-mirror")
                            ? g_strndup (path, strlen (path) - strlen ("-mirror"))
                            : g_strdup (path);
-  g_autofree char *key_file = g_strconcat (store, ".key", NULL);
+  g_autofree char *key_file = bhxh_crypt_key_path_for_store (store);
   g_autoptr(GError) error = NULL;
   const char *vfs = NULL;
   sqlite3 *db = NULL;
