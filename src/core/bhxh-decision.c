@@ -5,6 +5,7 @@
 
 #include "bhxh-clock.h"
 #include "bhxh-decision.h"
+#include "bhxh-error.h"
 #include "bhxh-json.h"
 #include "bhxh-text.h"
 
@@ -434,6 +435,7 @@ bhxh_decision_to_json (const BhxhDecision *decision)
   json_builder_set_member_name (b, "countersign");
   json_builder_add_boolean_value (b, decision->countersign);
   bhxh_json_add_string (b, "countersigned_by", decision->countersigned_by);
+  bhxh_json_add_string (b, "countersigned_by_name", decision->countersigned_by_name);
   bhxh_json_add_string (b, "mirror_version", decision->mirror_version);
   bhxh_json_add_string (b, "verdict", bhxh_verdict_to_string (decision->verdict));
   bhxh_json_add_string (b, "evidence", bhxh_evidence_to_string (decision->evidence));
@@ -441,9 +443,69 @@ bhxh_decision_to_json (const BhxhDecision *decision)
   json_builder_add_boolean_value (b, bhxh_decision_is_without_document (decision));
   bhxh_json_add_string (b, "outbox_state", bhxh_outbox_state_to_string (decision->outbox_state));
   bhxh_json_add_string (b, "outbox_detail", decision->outbox_detail);
+  bhxh_json_add_date_time (b, "hold_until", decision->hold_until);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
+}
+
+static char *
+dup_member (JsonObject *object,
+            const char *key)
+{
+  return g_strdup (json_object_get_string_member_with_default (object, key, NULL));
+}
+
+/**
+ * bhxh_decision_from_json:
+ * @object: what bhxh_decision_to_json() made
+ *
+ * The inverse of bhxh_decision_to_json(), for a client of bhxh-deskd.
+ *
+ * Returns: (transfer full): the decision, or %NULL with @error set
+ */
+BhxhDecision *
+bhxh_decision_from_json (JsonObject  *object,
+                         GError     **error)
+{
+  g_autoptr(BhxhDecision) d = g_new0 (BhxhDecision, 1);
+  JsonArray *codes = bhxh_json_get_array (object, "reason_codes");
+  const char *verdict = json_object_get_string_member_with_default (object, "verdict", "");
+
+  d->uuid = dup_member (object, "uuid");
+  d->declaration_id = dup_member (object, "declaration_id");
+  d->clerk = dup_member (object, "clerk");
+  if (d->uuid == NULL || d->declaration_id == NULL || d->clerk == NULL ||
+      !bhxh_outcome_parse (json_object_get_string_member_with_default (object, "outcome", ""),
+                           &d->outcome) ||
+      !bhxh_evidence_parse (json_object_get_string_member_with_default (object, "evidence", ""),
+                            &d->evidence) ||
+      !bhxh_outbox_state_parse (json_object_get_string_member_with_default (object,
+                                                                           "outbox_state", ""),
+                                &d->outbox_state) ||
+      !bhxh_json_get_date_time (object, "decided_at", &d->decided_at, NULL) ||
+      !bhxh_json_get_date_time (object, "hold_until", &d->hold_until, NULL))
+    {
+      g_set_error_literal (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                           _("The decision is not in the expected form"));
+      return NULL;
+    }
+  d->verdict = g_str_equal (verdict, "can-approve") ? BHXH_VERDICT_CAN_APPROVE
+             : g_str_equal (verdict, "needs-attention") ? BHXH_VERDICT_NEEDS_ATTENTION
+             : BHXH_VERDICT_BLOCKED;
+  d->reason_codes = g_new0 (char *, (codes != NULL ? json_array_get_length (codes) : 0) + 1);
+  for (guint i = 0; codes != NULL && i < json_array_get_length (codes); i++)
+    d->reason_codes[i] = g_strdup (json_array_get_string_element (codes, i));
+  d->note = dup_member (object, "note");
+  d->override = json_object_get_boolean_member_with_default (object, "override", FALSE);
+  d->countersign = json_object_get_boolean_member_with_default (object, "countersign", FALSE);
+  d->countersigned_by = dup_member (object, "countersigned_by");
+  d->countersigned_by_name = dup_member (object, "countersigned_by_name");
+  d->mirror_version = dup_member (object, "mirror_version");
+  d->outbox_detail = dup_member (object, "outbox_detail");
+  d->clerk_name = dup_member (object, "clerk_name");
+  d->person_name = dup_member (object, "person_name");
+  return g_steal_pointer (&d);
 }
 
 /* The day at a glance. */

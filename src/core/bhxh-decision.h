@@ -169,6 +169,8 @@ gboolean       bhxh_decision_is_without_document (const BhxhDecision    *decisio
 void           bhxh_reason_code_free         (BhxhReasonCode            *code);
 void           bhxh_decision_free            (BhxhDecision              *decision);
 JsonNode      *bhxh_decision_to_json         (const BhxhDecision        *decision);
+BhxhDecision  *bhxh_decision_from_json       (JsonObject                *object,
+                                              GError                   **error);
 
 /* The day at a glance: counts of a day's decisions, the same for the
  * supervisor's charts, the daily report, the CSV and the CLI. */

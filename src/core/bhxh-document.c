@@ -454,3 +454,67 @@ bhxh_document_parse_birth_certificate (const char  *data,
   bhxh_document_recheck (document);
   return g_steal_pointer (&document);
 }
+
+/**
+ * bhxh_document_from_json:
+ * @object: what bhxh_document_to_json() made, with "raw" for a card
+ *
+ * The document a client of bhxh-deskd sends. Nothing it claims is taken
+ * on trust that can be derived: a card's QR is parsed again from "raw"
+ * (its fields are ignored); a typed birth certificate or post copy takes
+ * the typed fields and is checked again (bhxh_document_recheck()).
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set
+ */
+BhxhDocument *
+bhxh_document_from_json (JsonObject  *object,
+                         GError     **error)
+{
+  const char *kind_text = json_object_get_string_member_with_default (object, "document", "");
+  const char *raw = json_object_get_string_member_with_default (object, "raw", NULL);
+  g_autoptr(BhxhDocument) document = NULL;
+  BhxhDocumentKind kind;
+  JsonArray *extra;
+
+  if (!bhxh_document_kind_parse (kind_text, &kind))
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                   _("“%s” is not a kind of document"), kind_text);
+      return NULL;
+    }
+  if (kind == BHXH_DOCUMENT_CCCD || kind == BHXH_DOCUMENT_ID_CARD_OTHER)
+    {
+      if (raw == NULL)
+        {
+          g_set_error_literal (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                               _("A card is sent as the text its code holds"));
+          return NULL;
+        }
+      return bhxh_document_parse_scan (raw, -1, error);
+    }
+  if (kind == BHXH_DOCUMENT_POST_COPY)
+    return bhxh_document_new_post_copy (json_object_get_string_member_with_default (object,
+                                                                                    "id_number",
+                                                                                    ""),
+                                        error);
+
+  document = bhxh_document_new (kind);
+  document->id_number = bhxh_json_dup_string (object, "id_number", NULL);
+  document->old_id_number = bhxh_json_dup_string (object, "old_id_number", NULL);
+  document->full_name = bhxh_json_dup_string (object, "full_name", NULL);
+  document->address = bhxh_json_dup_string (object, "address", NULL);
+  document->father_name = bhxh_json_dup_string (object, "father_name", NULL);
+  document->mother_name = bhxh_json_dup_string (object, "mother_name", NULL);
+  document->raw = bhxh_json_dup_string (object, "raw", NULL);
+  if (!bhxh_sex_parse (json_object_get_string_member_with_default (object, "sex", ""),
+                       &document->sex))
+    document->sex = BHXH_SEX_UNKNOWN;
+  if (!bhxh_json_get_date (object, "birth_date", &document->birth_date, error) ||
+      !bhxh_json_get_date (object, "issue_date", &document->issue_date, error))
+    return NULL;
+  extra = bhxh_json_get_array (object, "extra");
+  for (guint i = 0; extra != NULL && i < json_array_get_length (extra); i++)
+    g_ptr_array_add (document->extra, g_strdup (json_array_get_string_element (extra, i)));
+  bhxh_document_recheck (document);
+  return g_steal_pointer (&document);
+}

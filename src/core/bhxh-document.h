@@ -56,6 +56,8 @@ const char   *bhxh_document_kind_to_string (BhxhDocumentKind   kind);
 gboolean      bhxh_document_kind_parse    (const char         *text,
                                            BhxhDocumentKind   *out);
 JsonNode     *bhxh_document_to_json       (const BhxhDocument *self);
+BhxhDocument *bhxh_document_from_json     (JsonObject         *object,
+                                           GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDocument, bhxh_document_free)
 

@@ -199,3 +199,14 @@ bhxh_json_depth_ok (const char *data,
 
   return TRUE;
 }
+
+/* @key's array, or %NULL when absent or not an array (json-glib 1.6 has
+ * no json_object_get_array_member_with_default()). */
+JsonArray *
+bhxh_json_get_array (JsonObject *object,
+                     const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}

@@ -29,6 +29,8 @@ gboolean  bhxh_json_get_date_time  (JsonObject     *object,
                                     GDateTime     **out,
                                     GError        **error);
 char     *bhxh_date_time_to_string (GDateTime      *value);
+JsonArray *bhxh_json_get_array     (JsonObject     *object,
+                                    const char     *key);
 gboolean  bhxh_json_depth_ok       (const char     *data,
                                     gsize           len,
                                     guint           max_depth);

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bhxh-error.h"
 #include "bhxh-json.h"
 #include "bhxh-text.h"
 #include "bhxh-verdict.h"
@@ -505,4 +506,89 @@ bhxh_check_to_json (const BhxhCheck *self)
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
+}
+
+static gboolean
+parse_enum (const char   *text,
+            const char *(*to_string) (int),
+            int           n_values,
+            int          *out)
+{
+  for (int i = 0; text != NULL && i < n_values; i++)
+    if (g_str_equal (text, to_string (i)))
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gpointer
+bad_check (GError **error)
+{
+  g_set_error_literal (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                       _("The check is not in the expected form"));
+  return NULL;
+}
+
+/**
+ * bhxh_check_from_json:
+ * @object: what bhxh_check_to_json() made
+ *
+ * The inverse of bhxh_check_to_json(), for a client of bhxh-deskd.
+ *
+ * Returns: (transfer full): the check, or %NULL with @error set
+ */
+BhxhCheck *
+bhxh_check_from_json (JsonObject  *object,
+                      GError     **error)
+{
+  g_autoptr(BhxhCheck) check = check_new ();
+  JsonArray *fields, *reasons;
+  int value;
+
+  fields = bhxh_json_get_array (object, "fields");
+  reasons = bhxh_json_get_array (object, "reasons");
+  if (fields == NULL || reasons == NULL ||
+      !parse_enum (json_object_get_string_member_with_default (object, "verdict", NULL),
+                   (const char *(*) (int)) bhxh_verdict_to_string,
+                   BHXH_VERDICT_BLOCKED + 1, &value))
+    return bad_check (error);
+  check->verdict = value;
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonObject *f = json_array_get_object_element (fields, i);
+      BhxhFieldCheck *c;
+
+      if (f == NULL || json_object_get_string_member_with_default (f, "field", NULL) == NULL ||
+          !parse_enum (json_object_get_string_member_with_default (f, "level", NULL),
+                       (const char *(*) (int)) bhxh_level_to_string,
+                       BHXH_LEVEL_MISMATCH + 1, &value))
+        return bad_check (error);
+      c = g_new0 (BhxhFieldCheck, 1);
+      c->field = g_intern_string (json_object_get_string_member (f, "field"));
+      c->declared = g_strdup (json_object_get_string_member_with_default (f, "declared", NULL));
+      c->document = g_strdup (json_object_get_string_member_with_default (f, "document", NULL));
+      c->mirror = g_strdup (json_object_get_string_member_with_default (f, "mirror", NULL));
+      c->level = value;
+      c->advisory = json_object_get_boolean_member_with_default (f, "advisory", FALSE);
+      g_ptr_array_add (check->fields, c);
+    }
+  for (guint i = 0; i < json_array_get_length (reasons); i++)
+    {
+      JsonObject *r = json_array_get_object_element (reasons, i);
+      BhxhReason *c;
+
+      if (r == NULL || json_object_get_string_member_with_default (r, "code", NULL) == NULL ||
+          !parse_enum (json_object_get_string_member_with_default (r, "severity", NULL),
+                       (const char *(*) (int)) bhxh_severity_to_string,
+                       BHXH_SEVERITY_BLOCK + 1, &value))
+        return bad_check (error);
+      c = g_new0 (BhxhReason, 1);
+      c->code = g_strdup (json_object_get_string_member (r, "code"));
+      c->severity = value;
+      c->message = g_strdup (json_object_get_string_member_with_default (r, "message", ""));
+      g_ptr_array_add (check->reasons, c);
+    }
+  return g_steal_pointer (&check);
 }

@@ -70,6 +70,8 @@ void         bhxh_check_free            (BhxhCheck            *self);
 gboolean     bhxh_check_has_reason      (const BhxhCheck      *self,
                                          const char           *code);
 JsonNode    *bhxh_check_to_json         (const BhxhCheck      *self);
+BhxhCheck   *bhxh_check_from_json       (JsonObject           *object,
+                                         GError              **error);
 const char  *bhxh_verdict_to_string     (BhxhVerdict           verdict);
 const char  *bhxh_verdict_to_display    (BhxhVerdict           verdict);
 const char  *bhxh_severity_to_string    (BhxhSeverity          severity);

@@ -195,8 +195,8 @@ bhxh_paper_print_from_store (BhxhStore      *store,
                              guint          *n_pages,
                              GError        **error)
 {
-  g_autoptr(BhxhPaper) paper = NULL;
-  gboolean ok;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local = NULL;
 
   g_return_val_if_fail (BHXH_IS_STORE (store), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -204,19 +204,55 @@ bhxh_paper_print_from_store (BhxhStore      *store,
 
   if (!bhxh_store_check_output (store, output, error))
     return FALSE;
+  bytes = bhxh_paper_render_from_store (store, kind, key, n_pages, error);
+  if (bytes == NULL)
+    return FALSE;
+  if (!g_file_set_contents (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            &local))
+    {
+      g_set_error (error, BHXH_PAPER_ERROR, BHXH_PAPER_ERROR_WRITE,
+                   _("Cannot write %s: %s"), output, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bhxh_paper_render_from_store:
+ *
+ * The paper @kind for @key (a declaration ID, or the date of a daily
+ * report) as PDF bytes, for a caller that writes it elsewhere
+ * (bhxh-deskd passes it back open). Audited as an export.
+ *
+ * Returns: (transfer full): the PDF, or %NULL with @error set
+ */
+GBytes *
+bhxh_paper_render_from_store (BhxhStore      *store,
+                              BhxhPaperKind   kind,
+                              const char     *key,
+                              guint          *n_pages,
+                              GError        **error)
+{
+  g_autoptr(BhxhPaper) paper = NULL;
+  GBytes *bytes;
+  gboolean ok;
+
+  g_return_val_if_fail (BHXH_IS_STORE (store), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
   paper = bhxh_paper_new (error);
   if (paper == NULL)
-    return FALSE;
+    return NULL;
   if (kind == BHXH_PAPER_DAILY_REPORT)
     ok = add_daily_report (paper, store, key, error);
   else
     ok = add_for_declaration (paper, store, kind, key, error);
-  if (!ok || !bhxh_paper_save (paper, output, error))
-    return FALSE;
+  if (!ok || (bytes = bhxh_paper_to_bytes (paper, error)) == NULL)
+    return NULL;
   if (n_pages != NULL)
     *n_pages = bhxh_paper_get_n_pages (paper);
   /* Audited (docs/security.md); best effort: a paper from a read-only
    * copy of the database still prints. */
   bhxh_store_note_export (store, bhxh_paper_kind_to_string (kind), key, NULL, NULL);
-  return TRUE;
+  return bytes;
 }

@@ -109,6 +109,11 @@ gboolean    bhxh_paper_print_from_store  (BhxhStore              *store,
                                           const char             *output,
                                           guint                  *n_pages,
                                           GError                **error);
+GBytes     *bhxh_paper_render_from_store (BhxhStore              *store,
+                                          BhxhPaperKind           kind,
+                                          const char             *key,
+                                          guint                  *n_pages,
+                                          GError                **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhPaper, bhxh_paper_free)
 

@@ -2,10 +2,19 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
 
+#include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
+#include "core/bhxh-json.h"
+#include "demo/bhxh-demo.h"
+#include "docs/bhxh-papers.h"
+#include "store/bhxh-store-safety.h"
+#include "sync/bhxh-sync.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
 #include "store/bhxh-store-answers.h"
@@ -126,6 +135,18 @@ expire_idle (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Sessions are keyed by the caller's unique bus name; a peer-to-peer
+ * connection (the GUI's private service) has one caller and no names. */
+#define PEER_CALLER "(peer)"
+
+static const char *
+caller_of (GDBusMethodInvocation *invocation)
+{
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+
+  return sender != NULL ? sender : PEER_CALLER;
+}
+
 /* The caller's session, its user of at least @role (%NULL: the store
  * call checks it), or %NULL with the error replied. */
 static Session *
@@ -133,8 +154,7 @@ session_of (BhxhDaemon            *self,
             GDBusMethodInvocation *invocation,
             const char            *role)
 {
-  Session *session = g_hash_table_lookup (self->sessions,
-                                          g_dbus_method_invocation_get_sender (invocation));
+  Session *session = g_hash_table_lookup (self->sessions, caller_of (invocation));
   GError *error = NULL;
 
   if (session == NULL)
@@ -228,6 +248,44 @@ handle_init_accounts (BhxhDesk1             *iface,
                 &error);
 }
 
+/* Without accounts (a 0.1 store, the demo; never on the system bus): a
+ * known login, no password; the library then checks no role. */
+static gboolean
+sign_in_without_account (BhxhDaemon  *self,
+                         const char  *login,
+                         BhxhUser   **user,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) users = NULL;
+
+  if (self->system)
+    {
+      g_set_error_literal (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
+                           _("No account exists yet: the first one is made with "
+                             "InitAccounts"));
+      return FALSE;
+    }
+  if ((users = bhxh_store_list_users (self->store, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < users->len; i++)
+    {
+      BhxhUser *known = g_ptr_array_index (users, i);
+
+      if (g_str_equal (known->login, login))
+        {
+          *user = g_new0 (BhxhUser, 1);
+          (*user)->login = g_strdup (known->login);
+          (*user)->display_name = g_strdup (known->display_name);
+          (*user)->role = g_strdup (known->role);
+          /* Who used the counter is part of the audit trail. */
+          return bhxh_store_audit (self->store, login, "sign-in", NULL, NULL, error);
+        }
+    }
+  g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FAILED,
+               _("There is no user “%s”"), login);
+  return FALSE;
+}
+
 static gboolean
 handle_sign_in (BhxhDesk1             *iface,
                 GDBusMethodInvocation *invocation,
@@ -241,28 +299,25 @@ handle_sign_in (BhxhDesk1             *iface,
   BhxhUser *user = NULL;
   Session *session;
 
-  if (!bhxh_store_accounts_required (self->store))
-    {
-      g_dbus_method_invocation_return_error_literal (invocation, BHXH_AUTH_ERROR,
-                                                     BHXH_AUTH_ERROR_REQUIRED,
-                                                     _("No account exists yet: the first one is "
-                                                       "made with InitAccounts"));
-      return TRUE;
-    }
   store = bhxh_store_open_with_key (self->db_path, self->key, &error);
-  if (store == NULL || !bhxh_store_authenticate (store, login, password, &user, &error))
+  if (store == NULL)
+    return reply (invocation, FALSE, &error);
+  if (bhxh_store_accounts_required (self->store)
+      ? !bhxh_store_authenticate (store, login, password, &user, &error)
+      : !sign_in_without_account (self, login, &user, &error))
     return reply (invocation, FALSE, &error);
 
-  end_session (self, sender, "signed in again");
+  end_session (self, caller_of (invocation), "signed in again");
   session = g_new0 (Session, 1);
   session->daemon = self;
-  session->sender = g_strdup (sender);
+  session->sender = g_strdup (caller_of (invocation));
   session->store = g_steal_pointer (&store);
   session->user = user;
   session->last_call = g_get_monotonic_time ();
-  session->watch_id = g_bus_watch_name_on_connection (self->connection, sender,
-                                                      G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-                                                      caller_vanished, self, NULL);
+  if (sender != NULL)
+    session->watch_id = g_bus_watch_name_on_connection (self->connection, sender,
+                                                        G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                        caller_vanished, self, NULL);
   g_hash_table_insert (self->sessions, session->sender, session);
   bhxh_desk1_complete_sign_in (iface, invocation, user->display_name, user->role);
   return TRUE;
@@ -273,7 +328,7 @@ handle_sign_out (BhxhDesk1             *iface,
                  GDBusMethodInvocation *invocation,
                  BhxhDaemon            *self)
 {
-  end_session (self, g_dbus_method_invocation_get_sender (invocation), "signed out");
+  end_session (self, caller_of (invocation), "signed out");
   bhxh_desk1_complete_sign_out (iface, invocation);
   return TRUE;
 }
@@ -568,6 +623,557 @@ handle_import (BhxhDesk1             *iface,
   return TRUE;
 }
 
+/* The counter's screens (the GUI, docs/service.md). */
+
+static JsonNode *
+users_to_json (GPtrArray *users)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const BhxhUser *user = g_ptr_array_index (users, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "login", user->login);
+      bhxh_json_add_string (b, "display_name", user->display_name);
+      bhxh_json_add_string (b, "role", user->role);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+static JsonNode *
+declarations_to_json (GPtrArray *declarations)
+{
+  JsonArray *array = json_array_sized_new (declarations->len);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < declarations->len; i++)
+    json_array_add_element (array, bhxh_declaration_to_json (g_ptr_array_index (declarations,
+                                                                                  i)));
+  json_node_take_array (node, array);
+  return node;
+}
+
+static gboolean
+handle_describe (BhxhDesk1             *iface,
+                 GDBusMethodInvocation *invocation,
+                 BhxhDaemon            *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) users = NULL;
+  GError *error = NULL;
+
+  users = bhxh_store_list_users (self->store, &error);
+  if (users == NULL)
+    return reply (invocation, FALSE, &error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "accounts_required");
+  json_builder_add_boolean_value (b, bhxh_store_accounts_required (self->store));
+  json_builder_set_member_name (b, "idle_lock_minutes");
+  json_builder_add_int_value (b, bhxh_store_get_setting (self->store,
+                                                         BHXH_META_IDLE_LOCK_MINUTES));
+  json_builder_set_member_name (b, "users");
+  json_builder_add_value (b, users_to_json (users));
+  json_builder_end_object (b);
+  return reply_json (invocation, json_builder_get_root (b), &error);
+}
+
+static gboolean
+handle_sign_in_status (BhxhDesk1             *iface,
+                       GDBusMethodInvocation *invocation,
+                       const char            *login,
+                       BhxhDaemon            *self)
+{
+  g_autoptr(GPtrArray) statuses = bhxh_store_list_user_status (self->store, NULL);
+  guint max = bhxh_store_get_setting (self->store, BHXH_META_MAX_FAILURES);
+  g_autofree char *locked_until = NULL;
+  guint attempts_left = 0;
+
+  for (guint i = 0; statuses != NULL && i < statuses->len; i++)
+    {
+      const BhxhUserStatus *status = g_ptr_array_index (statuses, i);
+
+      if (g_strcmp0 (status->login, login) != 0)
+        continue;
+      if (status->locked_until != NULL)
+        {
+          g_autoptr(GDateTime) office = bhxh_clock_to_office (status->locked_until);
+
+          locked_until = bhxh_date_time_to_string (office);
+        }
+      else if (max > status->failures)
+        attempts_left = max - status->failures;
+    }
+  bhxh_desk1_complete_sign_in_status (iface, invocation, attempts_left,
+                                      locked_until != NULL ? locked_until : "");
+  return TRUE;
+}
+
+static gboolean
+handle_list_reason_codes (BhxhDesk1             *iface,
+                          GDBusMethodInvocation *invocation,
+                          BhxhDaemon            *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) codes = NULL;
+  GError *error = NULL;
+
+  if (session_of (self, invocation, "clerk") == NULL)
+    return TRUE;
+  if ((codes = bhxh_store_list_reason_codes (self->store, &error)) == NULL)
+    return reply (invocation, FALSE, &error);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const BhxhReasonCode *code = g_ptr_array_index (codes, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "code", code->code);
+      bhxh_json_add_string (b, "label", code->label);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return reply_json (invocation, json_builder_get_root (b), &error);
+}
+
+static gboolean
+handle_list_offices (BhxhDesk1             *iface,
+                     GDBusMethodInvocation *invocation,
+                     BhxhDaemon            *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) offices = NULL;
+  GError *error = NULL;
+
+  if ((offices = bhxh_store_list_offices (self->store, &error)) == NULL)
+    return reply (invocation, FALSE, &error);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < offices->len; i++)
+    {
+      const BhxhOffice *office = g_ptr_array_index (offices, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "code", office->code);
+      bhxh_json_add_string (b, "parent_code", office->parent_code);
+      bhxh_json_add_string (b, "name", office->name);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return reply_json (invocation, json_builder_get_root (b), &error);
+}
+
+static gboolean
+handle_find_open (BhxhDesk1             *iface,
+                  GDBusMethodInvocation *invocation,
+                  const char            *id_number,
+                  BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "clerk");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) declarations = NULL;
+  guint persons = 0;
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  declarations = bhxh_store_find_open_declarations (session->store, id_number, &error);
+  if (declarations == NULL)
+    return reply (invocation, FALSE, &error);
+  if (declarations->len == 0)
+    {
+      g_autoptr(GPtrArray) found = bhxh_store_find_persons_by_id (session->store, id_number,
+                                                                  NULL);
+      persons = found != NULL ? found->len : 0;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "declarations");
+  json_builder_add_value (b, declarations_to_json (declarations));
+  json_builder_set_member_name (b, "persons");
+  json_builder_add_int_value (b, persons);
+  json_builder_end_object (b);
+  return reply_json (invocation, json_builder_get_root (b), &error);
+}
+
+/* The document of @options: payload, post_copy or document (JSON); %NULL
+ * without error when none is given. */
+static gboolean
+document_from_options (GVariant      *options,
+                       BhxhDocument **document,
+                       GError       **error)
+{
+  const char *payload = NULL, *post_copy = NULL, *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_variant_lookup (options, "payload", "&s", &payload);
+  g_variant_lookup (options, "post_copy", "&s", &post_copy);
+  g_variant_lookup (options, "document", "&s", &json);
+  *document = NULL;
+  if ((payload != NULL) + (post_copy != NULL) + (json != NULL) > 1)
+    {
+      g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                           _("Give either the scanned document or the post copy's ID number"));
+      return FALSE;
+    }
+  if (payload != NULL)
+    *document = bhxh_document_parse_scan (payload, strlen (payload), error);
+  else if (post_copy != NULL)
+    *document = bhxh_document_new_post_copy (post_copy, error);
+  else if (json != NULL)
+    {
+      if (!bhxh_json_depth_ok (json, strlen (json), 8) ||
+          (node = json_from_string (json, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                               _("The document is not in the expected form"));
+          return FALSE;
+        }
+      *document = bhxh_document_from_json (json_node_get_object (node), error);
+    }
+  else
+    return TRUE;
+  return *document != NULL;
+}
+
+static gboolean
+handle_check (BhxhDesk1             *iface,
+              GDBusMethodInvocation *invocation,
+              const char            *declaration_id,
+              GVariant              *options,
+              BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "clerk");
+  g_autoptr(BhxhDeclaration) declaration = NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+  g_autoptr(BhxhCheck) check = NULL;
+  BhxhDate today = bhxh_clock_today ();
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  if (!document_from_options (options, &document, &error) ||
+      (declaration = bhxh_store_get_declaration (session->store, declaration_id,
+                                                 &error)) == NULL ||
+      (check = bhxh_store_check_declaration (session->store, declaration, document, &today,
+                                             &error)) == NULL)
+    return reply (invocation, FALSE, &error);
+  return reply_json (invocation, bhxh_check_to_json (check), &error);
+}
+
+static gboolean
+handle_note_viewed (BhxhDesk1             *iface,
+                    GDBusMethodInvocation *invocation,
+                    const char            *declaration_id,
+                    BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "clerk");
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  return reply (invocation,
+                bhxh_store_note_viewed (session->store, session->user->login, declaration_id,
+                                        &error),
+                &error);
+}
+
+static gboolean
+handle_day (BhxhDesk1             *iface,
+            GDBusMethodInvocation *invocation,
+            const char            *date_text,
+            BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "supervisor");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GPtrArray) decisions = NULL, escalations = NULL, users = NULL;
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+  BhxhDate date;
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  filter.status = BHXH_STATUS_ESCALATED;
+  if (!bhxh_date_parse (date_text, &date, &error) ||
+      (decisions = bhxh_store_list_decisions_on (session->store, &date, &error)) == NULL ||
+      (escalations = bhxh_store_list_declarations (session->store, &filter, &error)) == NULL ||
+      (users = bhxh_store_list_users (session->store, &error)) == NULL)
+    return reply (invocation, FALSE, &error);
+  /* Only clerks take declarations over. */
+  for (guint i = users->len; i-- > 0;)
+    if (g_strcmp0 (((BhxhUser *) g_ptr_array_index (users, i))->role, "clerk") != 0)
+      g_ptr_array_remove_index (users, i);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "decisions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < decisions->len; i++)
+    json_builder_add_value (b, bhxh_decision_to_json (g_ptr_array_index (decisions, i)));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "escalations");
+  json_builder_add_value (b, declarations_to_json (escalations));
+  json_builder_set_member_name (b, "clerks");
+  json_builder_add_value (b, users_to_json (users));
+  json_builder_end_object (b);
+  return reply_json (invocation, json_builder_get_root (b), &error);
+}
+
+static gboolean
+handle_decide_many (BhxhDesk1             *iface,
+                    GDBusMethodInvocation *invocation,
+                    const char * const    *declaration_ids,
+                    const char            *outcome,
+                    GVariant              *options,
+                    BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "supervisor");
+  g_auto(GStrv) reasons = NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+  BhxhDecisionRequest request = { 0 };
+  GError *error = NULL;
+  guint done = 0;
+
+  if (session == NULL)
+    return TRUE;
+  if (!request_from_options (session, "", outcome, options, &request, &document, &reasons,
+                             &error))
+    return reply (invocation, FALSE, &error);
+  for (guint i = 0; declaration_ids[i] != NULL; i++)
+    {
+      g_autoptr(BhxhDecision) decision = NULL;
+
+      request.declaration_id = declaration_ids[i];
+      if ((decision = bhxh_store_decide (session->store, &request, &error)) == NULL)
+        return reply (invocation, FALSE, &error);
+      bhxh_desk1_emit_decision_recorded (iface, decision->uuid, decision->declaration_id,
+                                         outcome);
+      done++;
+    }
+  bhxh_desk1_complete_decide_many (iface, invocation, done);
+  return TRUE;
+}
+
+static gboolean
+handle_reassign (BhxhDesk1             *iface,
+                 GDBusMethodInvocation *invocation,
+                 const char            *declaration_id,
+                 const char            *clerk,
+                 BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "supervisor");
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  return reply (invocation,
+                bhxh_store_reassign (session->store, declaration_id, clerk,
+                                     session->user->login, &error),
+                &error);
+}
+
+static gboolean
+handle_get_status (BhxhDesk1             *iface,
+                   GDBusMethodInvocation *invocation,
+                   BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "clerk");
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
+  g_autoptr(BhxhSafety) safety = NULL;
+  g_autoptr(GDateTime) imported = NULL;
+  g_autofree char *version = NULL, *last_sync = NULL, *message = NULL;
+  BhxhStore *store;
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  store = session->store;
+  safety = bhxh_store_check_safety (store, now);
+  version = bhxh_store_dup_mirror_version (store);
+  imported = bhxh_store_dup_mirror_imported_at (store);
+  last_sync = bhxh_store_dup_meta (store, "sync.last_success_at");
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "mirror_version", version);
+  bhxh_json_add_date_time (b, "mirror_imported_at", imported);
+  json_builder_set_member_name (b, "persons");
+  json_builder_add_int_value (b, bhxh_store_count_persons (store));
+  bhxh_json_add_string (b, "last_sync", last_sync);
+  json_builder_set_member_name (b, "unsynced");
+  json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING) +
+                                 bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING));
+  json_builder_set_member_name (b, "needs_person");
+  json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_REFUSED) +
+                                 bhxh_store_outbox_count (store, BHXH_OUTBOX_CONFLICT));
+  if (safety != NULL)
+    {
+      g_ptr_array_add (safety->messages, NULL);
+      message = g_strjoinv ("\n", (char **) safety->messages->pdata);
+      g_ptr_array_remove_index (safety->messages, safety->messages->len - 1);
+      bhxh_json_add_string (b, "safety", bhxh_safety_level_to_string (safety->level));
+      bhxh_json_add_string (b, "safety_message", message);
+    }
+  json_builder_end_object (b);
+  return reply_json (invocation, json_builder_get_root (b), &error);
+}
+
+typedef struct
+{
+  GDBusMethodInvocation *invocation;
+  char                  *db_path;
+  const BhxhCryptKey    *key;
+  char                  *token_file;
+  BhxhSyncOptions       *options;
+} SyncCall;
+
+static void
+sync_call_free (SyncCall *call)
+{
+  g_clear_object (&call->invocation);
+  g_free (call->db_path);
+  g_free (call->token_file);
+  g_clear_pointer (&call->options, bhxh_sync_options_free);
+  g_free (call);
+}
+
+static void
+sync_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SyncCall *call = task_data;
+  g_autoptr(BhxhStore) store = NULL;
+  GError *error = NULL;
+  BhxhSyncReport *report;
+
+  if (call->token_file != NULL && call->token_file[0] != '\0')
+    {
+      g_autofree char *token = NULL;
+
+      if (!g_file_get_contents (call->token_file, &token, NULL, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      call->options->portal->token = g_strdup (g_strstrip (token));
+    }
+  /* A connection of its own: the sessions keep working meanwhile. */
+  store = bhxh_store_open_with_key (call->db_path, call->key, &error);
+  if (store == NULL ||
+      (report = bhxh_sync_run (store, call->options, NULL, NULL, cancellable, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) bhxh_sync_report_free);
+}
+
+static void
+sync_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncCall *call = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  BhxhSyncReport *report = g_task_propagate_pointer (G_TASK (result), &error);
+
+  reply_json (call->invocation, report != NULL ? bhxh_sync_report_to_json (report) : NULL,
+              &error);
+  g_clear_pointer (&report, bhxh_sync_report_free);
+}
+
+static gboolean
+handle_sync (BhxhDesk1             *iface,
+             GDBusMethodInvocation *invocation,
+             GVariant              *options,
+             BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "clerk");
+  g_autoptr(GTask) task = NULL;
+  SyncCall *call;
+
+  if (session == NULL)
+    return TRUE;
+  if (self->system)
+    {
+      /* The service's portal settings are its own (docs/service.md). */
+      g_dbus_method_invocation_return_error_literal (invocation, BHXH_STORE_ERROR,
+                                                     BHXH_STORE_ERROR_BAD_INPUT,
+                                                     _("This service syncs on its own timer"));
+      return TRUE;
+    }
+  call = g_new0 (SyncCall, 1);
+  call->invocation = g_object_ref (invocation);
+  call->db_path = g_strdup (self->db_path);
+  call->key = self->key;
+  call->options = bhxh_sync_options_new ();
+  g_variant_lookup (options, "portal", "s", &call->options->portal->portal_url);
+  g_variant_lookup (options, "office", "s", &call->options->office_code);
+  g_variant_lookup (options, "token_file", "s", &call->token_file);
+  task = g_task_new (self, NULL, sync_done, NULL);
+  g_task_set_task_data (task, call, (GDestroyNotify) sync_call_free);
+  g_task_run_in_thread (task, sync_thread);
+  return TRUE;
+}
+
+static gboolean
+handle_render_paper (BhxhDesk1             *iface,
+                     GDBusMethodInvocation *invocation,
+                     GUnixFDList           *fd_list,
+                     const char            *kind_text,
+                     const char            *key,
+                     BhxhDaemon            *self)
+{
+  Session *session = session_of (self, invocation, "clerk");
+  g_autoptr(GUnixFDList) out = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  GError *error = NULL;
+  BhxhPaperKind kind;
+  guint pages = 0;
+  gsize size;
+  const guint8 *data;
+  int fd, index;
+
+  if (session == NULL)
+    return TRUE;
+  if (!bhxh_paper_kind_parse (kind_text, &kind))
+    {
+      g_set_error (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("“%s” is not a paper (form01, receipt, rejection, daily-report)"),
+                   kind_text);
+      return reply (invocation, FALSE, &error);
+    }
+  if ((pdf = bhxh_paper_render_from_store (session->store, kind, key, &pages, &error)) == NULL)
+    return reply (invocation, FALSE, &error);
+  fd = memfd_create ("bhxh-paper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  data = g_bytes_get_data (pdf, &size);
+  for (gsize done = 0; fd >= 0 && done < size;)
+    {
+      gssize n = write (fd, data + done, size - done);
+
+      if (n < 0 && errno != EINTR)
+        {
+          close (fd);
+          fd = -1;
+        }
+      else if (n > 0)
+        done += n;
+    }
+  if (fd < 0)
+    {
+      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
+      return reply (invocation, FALSE, &error);
+    }
+  fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+  lseek (fd, 0, SEEK_SET);
+  out = g_unix_fd_list_new ();
+  index = g_unix_fd_list_append (out, fd, &error);
+  close (fd);
+  if (index < 0)
+    return reply (invocation, FALSE, &error);
+  bhxh_desk1_complete_render_paper (iface, invocation, out, g_variant_new_handle (index), pages);
+  return TRUE;
+}
+
 /* Public. */
 
 BhxhDaemon *
@@ -617,10 +1223,44 @@ bhxh_daemon_export (BhxhDaemon       *self,
   g_signal_connect (self->skeleton, "handle-list-users", G_CALLBACK (handle_list_users), self);
   g_signal_connect (self->skeleton, "handle-add-user", G_CALLBACK (handle_add_user), self);
   g_signal_connect (self->skeleton, "handle-import", G_CALLBACK (handle_import), self);
+  g_signal_connect (self->skeleton, "handle-describe", G_CALLBACK (handle_describe), self);
+  g_signal_connect (self->skeleton, "handle-sign-in-status",
+                    G_CALLBACK (handle_sign_in_status), self);
+  g_signal_connect (self->skeleton, "handle-list-reason-codes",
+                    G_CALLBACK (handle_list_reason_codes), self);
+  g_signal_connect (self->skeleton, "handle-list-offices",
+                    G_CALLBACK (handle_list_offices), self);
+  g_signal_connect (self->skeleton, "handle-find-open", G_CALLBACK (handle_find_open), self);
+  g_signal_connect (self->skeleton, "handle-check", G_CALLBACK (handle_check), self);
+  g_signal_connect (self->skeleton, "handle-note-viewed", G_CALLBACK (handle_note_viewed), self);
+  g_signal_connect (self->skeleton, "handle-day", G_CALLBACK (handle_day), self);
+  g_signal_connect (self->skeleton, "handle-decide-many", G_CALLBACK (handle_decide_many), self);
+  g_signal_connect (self->skeleton, "handle-reassign", G_CALLBACK (handle_reassign), self);
+  g_signal_connect (self->skeleton, "handle-get-status", G_CALLBACK (handle_get_status), self);
+  g_signal_connect (self->skeleton, "handle-sync", G_CALLBACK (handle_sync), self);
+  g_signal_connect (self->skeleton, "handle-render-paper",
+                    G_CALLBACK (handle_render_paper), self);
   self->idle_source = g_timeout_add_seconds (MAX (self->idle_timeout / 4, 1), expire_idle,
                                              self);
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton),
                                            connection, BHXH_SERVICE_PATH, error);
+}
+
+/* The demo's store: filled with the demo office on first start (no user,
+ * no person yet), as `bhxh-desk --demo` did in-process before. */
+gboolean
+bhxh_daemon_ensure_demo (BhxhDaemon  *self,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) users = NULL;
+
+  g_return_val_if_fail (BHXH_IS_DAEMON (self), FALSE);
+
+  if ((users = bhxh_store_list_users (self->store, error)) == NULL)
+    return FALSE;
+  if (users->len > 0 || bhxh_store_count_persons (self->store) > 0)
+    return TRUE;
+  return bhxh_demo_create (self->store, NULL, 0, error);
 }
 
 guint

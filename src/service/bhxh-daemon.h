@@ -25,6 +25,8 @@ BhxhDaemon *bhxh_daemon_new    (const char          *db_path,
 gboolean    bhxh_daemon_export (BhxhDaemon          *self,
                                 GDBusConnection     *connection,
                                 GError             **error);
+gboolean    bhxh_daemon_ensure_demo (BhxhDaemon     *self,
+                                     GError        **error);
 guint       bhxh_daemon_get_n_sessions (BhxhDaemon  *self);
 
 G_END_DECLS

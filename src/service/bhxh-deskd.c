@@ -18,6 +18,10 @@
  *   --session --db PATH [--key-file FILE]   serves PATH on the session
  *              bus (tests, the demo); the key defaults to PATH.key, made
  *              (0600) with a new store.
+ *   --session --db PATH --peer-fd FD [--demo]   serves PATH to one client
+ *              on a connected socket (the GUI's private service, started
+ *              by `bhxh-desk`): no bus, no name; exits when the client
+ *              closes. --demo fills an empty store with the demo office.
  */
 
 #define DEFAULT_IDLE_TIMEOUT 900
@@ -57,6 +61,47 @@ name_lost (GDBusConnection *connection,
                                                      : _("the bus name is taken"));
   run->status = 1;
   g_main_loop_quit (run->loop);
+}
+
+static void
+peer_closed (GDBusConnection *connection,
+             gboolean         remote_peer_vanished,
+             GError          *error,
+             gpointer         user_data)
+{
+  g_main_loop_quit (((Run *) user_data)->loop);
+}
+
+/* One client on the socket @fd (its end of a socketpair). */
+static GDBusConnection *
+serve_peer (int      fd,
+            Run     *run,
+            GError **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, error);
+  g_autoptr(GSocketConnection) stream = NULL;
+  g_autofree char *guid = g_dbus_generate_guid ();
+  GDBusConnection *connection;
+
+  if (socket == NULL)
+    return NULL;
+  stream = g_socket_connection_factory_create_connection (socket);
+  connection = g_dbus_connection_new_sync (G_IO_STREAM (stream), guid,
+                                           G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_SERVER |
+                                           G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER |
+                                           G_DBUS_CONNECTION_FLAGS_DELAY_MESSAGE_PROCESSING,
+                                           NULL, NULL, error);
+  if (connection == NULL)
+    return NULL;
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+  g_signal_connect (connection, "closed", G_CALLBACK (peer_closed), run);
+  if (!bhxh_daemon_export (run->daemon, connection, error))
+    {
+      g_object_unref (connection);
+      return NULL;
+    }
+  g_dbus_connection_start_message_processing (connection);
+  return connection;
 }
 
 static gboolean
@@ -112,7 +157,10 @@ main (int   argc,
   gboolean system = FALSE;
   gboolean session = FALSE;
   gboolean in_clear = FALSE;
+  gboolean demo = FALSE;
+  int peer_fd = -1;
   int idle_timeout = DEFAULT_IDLE_TIMEOUT;
+  g_autoptr(GDBusConnection) peer = NULL;
   const BhxhCryptKey *key;
   Run run = { 0 };
   guint owner;
@@ -122,6 +170,10 @@ main (int   argc,
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The store (--session)", "PATH" },
     { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "The store's key (--session)",
       "FILE" },
+    { "peer-fd", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &peer_fd,
+      "Serve one client on this connected socket (--session)", "FD" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, "Fill an empty store with the demo office "
+      "(--session)", NULL },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
       "Seconds without a call that end a session", "SECONDS" },
     { NULL }
@@ -135,10 +187,11 @@ main (int   argc,
   context = g_option_context_new ("- the bhxh-desk service");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || system == session ||
-      idle_timeout <= 0 || (session && db == NULL) || (system && (db != NULL || key_file)))
+      idle_timeout <= 0 || (session && db == NULL) ||
+      (system && (db != NULL || key_file || demo || peer_fd >= 0)))
     {
       g_printerr ("usage: bhxh-deskd --system | bhxh-deskd --session --db PATH "
-                  "[--key-file FILE] [--idle-timeout SECONDS]%s%s\n",
+                  "[--key-file FILE] [--demo] [--idle-timeout SECONDS]%s%s\n",
                   error != NULL ? "\n" : "", error != NULL ? error->message : "");
       return 2;
     }
@@ -165,14 +218,31 @@ main (int   argc,
       g_printerr ("bhxh-deskd: %s\n", error->message);
       return 1;
     }
+  if (demo && !bhxh_daemon_ensure_demo (run.daemon, &error))
+    {
+      g_printerr ("bhxh-deskd: %s\n", error->message);
+      return 1;
+    }
   run.loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, quit_on_signal, &run);
   g_unix_signal_add (SIGINT, quit_on_signal, &run);
-  owner = g_bus_own_name (system ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION, BHXH_SERVICE_NAME,
-                          G_BUS_NAME_OWNER_FLAGS_NONE, bus_acquired, NULL, name_lost, &run,
-                          NULL);
-  g_main_loop_run (run.loop);
-  g_bus_unown_name (owner);
+  if (peer_fd >= 0)
+    {
+      if ((peer = serve_peer (peer_fd, &run, &error)) == NULL)
+        {
+          g_printerr ("bhxh-deskd: %s\n", error->message);
+          return 1;
+        }
+      g_main_loop_run (run.loop);
+    }
+  else
+    {
+      owner = g_bus_own_name (system ? G_BUS_TYPE_SYSTEM : G_BUS_TYPE_SESSION,
+                              BHXH_SERVICE_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, bus_acquired,
+                              NULL, name_lost, &run, NULL);
+      g_main_loop_run (run.loop);
+      g_bus_unown_name (owner);
+    }
   g_clear_object (&run.daemon);
   g_main_loop_unref (run.loop);
   return run.status;

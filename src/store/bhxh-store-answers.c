@@ -12,10 +12,17 @@
 
 static JsonNode *
 queue_entry_to_json (const BhxhDeclaration *d,
-                     const BhxhDate        *today)
+                     const BhxhDate        *today,
+                     GHashTable            *assignments)
 {
   JsonNode *node = bhxh_declaration_to_json (d);
   JsonObject *object = json_node_get_object (node);
+  const char *assignee = g_hash_table_lookup (assignments, d->id);
+
+  if (assignee != NULL)
+    json_object_set_string_member (object, "assignee", assignee);
+  else
+    json_object_set_null_member (object, "assignee");
 
   json_object_set_int_member (object, "days_left", bhxh_declaration_days_left (d, today));
   json_object_set_boolean_member (object, "minor", bhxh_declaration_is_minor (d, today));
@@ -29,15 +36,17 @@ bhxh_answer_queue (BhxhStore              *store,
                    GError                **error)
 {
   g_autoptr(GPtrArray) list = bhxh_store_list_declarations (store, filter, error);
+  g_autoptr(GHashTable) assignments = NULL;
   BhxhDate today = bhxh_clock_today ();
   JsonArray *array;
   JsonNode *node;
 
-  if (list == NULL)
+  if (list == NULL || (assignments = bhxh_store_list_assignments (store, error)) == NULL)
     return NULL;
   array = json_array_sized_new (list->len);
   for (guint i = 0; i < list->len; i++)
-    json_array_add_element (array, queue_entry_to_json (g_ptr_array_index (list, i), &today));
+    json_array_add_element (array, queue_entry_to_json (g_ptr_array_index (list, i), &today,
+                                                        assignments));
   node = json_node_init_array (json_node_alloc (), array);
   json_array_unref (array);
   return node;

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * call it wraps.
  */
 
-/* The queue: declarations with "days_left" and "minor". */
+/* The queue: declarations with "days_left", "minor" and "assignee" (the
+ * clerk a supervisor handed it to, or null). */
 JsonNode *bhxh_answer_queue   (BhxhStore                 *store,
                                const BhxhQueueFilter     *filter,
                                GError                   **error);

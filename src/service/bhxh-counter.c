@@ -1,0 +1,1492 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gio/gunixfdlist.h>
+#include <gio/gunixinputstream.h>
+#include <json-glib/json-glib.h>
+
+#include "core/bhxh-json.h"
+#include "bhxh-counter.h"
+#include "bhxh-desk1.h"
+#include "bhxh-service-errors.h"
+
+struct _BhxhCounter
+{
+  GObject      parent_instance;
+
+  BhxhDesk1   *proxy;
+  GSubprocess *service;        /* the private bhxh-deskd, or NULL */
+  char        *login;
+  char        *display_name;
+  char        *role;
+  GPtrArray   *reason_codes;   /* (element-type BhxhReasonCode) */
+  guint        syncs;
+};
+
+enum {
+  PROP_0,
+  PROP_LOGIN,
+  PROP_DISPLAY_NAME,
+  PROP_ROLE,
+  PROP_SUPERVISOR,
+  PROP_REASON_CODES,
+  PROP_SYNCING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (BhxhCounter, bhxh_counter, G_TYPE_OBJECT)
+
+static void
+bhxh_counter_dispose (GObject *object)
+{
+  BhxhCounter *self = BHXH_COUNTER (object);
+
+  if (self->proxy != NULL && self->service != NULL)
+    {
+      /* Closing the connection ends the private service. */
+      g_dbus_connection_close (g_dbus_proxy_get_connection (G_DBUS_PROXY (self->proxy)),
+                               NULL, NULL, NULL);
+    }
+  g_clear_object (&self->proxy);
+  if (self->service != NULL)
+    g_subprocess_wait_async (self->service, NULL, NULL, NULL);
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (bhxh_counter_parent_class)->dispose (object);
+}
+
+static void
+bhxh_counter_finalize (GObject *object)
+{
+  BhxhCounter *self = BHXH_COUNTER (object);
+
+  g_free (self->login);
+  g_free (self->display_name);
+  g_free (self->role);
+  g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bhxh_counter_parent_class)->finalize (object);
+}
+
+static void
+bhxh_counter_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  BhxhCounter *self = BHXH_COUNTER (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOGIN:
+      g_value_set_string (value, self->login);
+      break;
+    case PROP_DISPLAY_NAME:
+      g_value_set_string (value, self->display_name);
+      break;
+    case PROP_ROLE:
+      g_value_set_string (value, self->role);
+      break;
+    case PROP_SUPERVISOR:
+      g_value_set_boolean (value, bhxh_counter_get_supervisor (self));
+      break;
+    case PROP_REASON_CODES:
+      g_value_set_boxed (value, self->reason_codes);
+      break;
+    case PROP_SYNCING:
+      g_value_set_boolean (value, self->syncs > 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bhxh_counter_class_init (BhxhCounterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bhxh_counter_dispose;
+  object_class->finalize = bhxh_counter_finalize;
+  object_class->get_property = bhxh_counter_get_property;
+
+  properties[PROP_LOGIN] =
+    g_param_spec_string ("login", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DISPLAY_NAME] =
+    g_param_spec_string ("display-name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ROLE] =
+    g_param_spec_string ("role", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SUPERVISOR] =
+    g_param_spec_boolean ("supervisor", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REASON_CODES] =
+    g_param_spec_boxed ("reason-codes", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNCING] =
+    g_param_spec_boolean ("syncing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bhxh_counter_init (BhxhCounter *self)
+{
+}
+
+/* Results. */
+
+void
+bhxh_counter_info_free (BhxhCounterInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_clear_pointer (&info->users, g_ptr_array_unref);
+  g_free (info);
+}
+
+void
+bhxh_counter_status_free (BhxhCounterStatus *status)
+{
+  if (status == NULL)
+    return;
+  g_free (status->mirror_version);
+  g_clear_pointer (&status->mirror_imported_at, g_date_time_unref);
+  g_free (status->last_sync);
+  g_free (status->safety_message);
+  g_free (status);
+}
+
+void
+bhxh_counter_day_free (BhxhCounterDay *day)
+{
+  if (day == NULL)
+    return;
+  g_clear_pointer (&day->decisions, g_ptr_array_unref);
+  g_clear_pointer (&day->escalations, g_ptr_array_unref);
+  g_clear_pointer (&day->clerks, g_ptr_array_unref);
+  g_free (day);
+}
+
+void
+bhxh_counter_sync_free (BhxhCounterSync *sync)
+{
+  if (sync == NULL)
+    return;
+  g_clear_pointer (&sync->errors, g_ptr_array_unref);
+  g_free (sync);
+}
+
+/* Starting. */
+
+static void
+proxy_ready (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BhxhCounter *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  self->proxy = bhxh_desk1_proxy_new_finish (result, &error);
+  if (self->proxy == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      /* The service answers as fast as the store does; never give up on
+       * a long sync or a big paper. */
+      g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (self->proxy), G_MAXINT);
+      g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+    }
+}
+
+static void
+peer_ready (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GDBusConnection) connection = NULL;
+  GError *error = NULL;
+
+  connection = g_dbus_connection_new_finish (result, &error);
+  if (connection == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  bhxh_desk1_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES, NULL,
+                        BHXH_SERVICE_PATH, g_task_get_cancellable (task), proxy_ready,
+                        g_object_ref (task));
+}
+
+/* The service beside this program in the build tree, else the installed. */
+static char *
+find_service (void)
+{
+  const char *env = g_getenv ("BHXH_DESKD");
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  return g_build_filename (LIBEXECDIR, "bhxh-deskd", NULL);
+}
+
+void
+bhxh_counter_new_private_async (const char          *db_path,
+                                gboolean             demo,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(BhxhCounter) self = g_object_new (BHXH_TYPE_COUNTER, NULL);
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketConnection) stream = NULL;
+  g_autofree char *service = find_service ();
+  GError *error = NULL;
+  int fds[2];
+
+  g_return_if_fail (db_path != NULL);
+
+  bhxh_service_errors_register ();
+  g_task_set_source_tag (task, bhxh_counter_new_private_async);
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                               "%s", g_strerror (saved));
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_take_fd (launcher, fds[1], 3);
+  self->service = g_subprocess_launcher_spawn (launcher, &error, service, "--session",
+                                               "--db", db_path, "--peer-fd", "3",
+                                               demo ? "--demo" : NULL, NULL);
+  if (self->service == NULL)
+    {
+      close (fds[0]);
+      g_prefix_error (&error, _("Cannot start the counter service: "));
+      g_task_return_error (task, error);
+      return;
+    }
+  socket = g_socket_new_from_fd (fds[0], &error);
+  if (socket == NULL)
+    {
+      close (fds[0]);
+      g_task_return_error (task, error);
+      return;
+    }
+  stream = g_socket_connection_factory_create_connection (socket);
+  g_dbus_connection_new (G_IO_STREAM (stream), NULL,
+                         G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT, NULL, cancellable,
+                         peer_ready, g_steal_pointer (&task));
+}
+
+void
+bhxh_counter_new_system_async (GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(BhxhCounter) self = g_object_new (BHXH_TYPE_COUNTER, NULL);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  bhxh_service_errors_register ();
+  g_task_set_source_tag (task, bhxh_counter_new_private_async);
+  bhxh_desk1_proxy_new_for_bus (G_BUS_TYPE_SYSTEM, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
+                                BHXH_SERVICE_NAME, BHXH_SERVICE_PATH, cancellable,
+                                proxy_ready, task);
+}
+
+BhxhCounter *
+bhxh_counter_new_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* State. */
+
+const char *
+bhxh_counter_get_login (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), NULL);
+  return self->login;
+}
+
+const char *
+bhxh_counter_get_display_name (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), NULL);
+  return self->display_name;
+}
+
+const char *
+bhxh_counter_get_role (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), NULL);
+  return self->role;
+}
+
+/* An admin may do what a supervisor may (the service checks the roles). */
+gboolean
+bhxh_counter_get_supervisor (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), FALSE);
+  return g_strcmp0 (self->role, "supervisor") == 0 || g_strcmp0 (self->role, "admin") == 0;
+}
+
+GPtrArray *
+bhxh_counter_get_reason_codes (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), NULL);
+  return self->reason_codes;
+}
+
+gboolean
+bhxh_counter_get_syncing (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), FALSE);
+  return self->syncs > 0;
+}
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+set_str (char       **target,
+         const char  *value)
+{
+  if (g_strcmp0 (*target, value) == 0)
+    return FALSE;
+  g_free (*target);
+  *target = g_strdup (value);
+  return TRUE;
+}
+
+static void
+set_user (BhxhCounter *self,
+          const char  *login,
+          const char  *display_name,
+          const char  *role)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (set_str (&self->login, login))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN]);
+  if (set_str (&self->display_name, display_name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+  if (set_str (&self->role, role))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUPERVISOR]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* Calls: each one is a D-Bus call whose reply a Parse function turns into
+ * the library's type, in the calling thread (small answers). */
+
+typedef gpointer (*Parse) (BhxhCounter  *self,
+                           GVariant     *reply,
+                           GUnixFDList  *fds,
+                           GTask        *task,
+                           GError      **error);
+
+typedef struct
+{
+  Parse           parse;
+  GDestroyNotify  result_free;
+} Call;
+
+static void
+strip_remote (GError *error)
+{
+  if (error != NULL && g_dbus_error_is_remote_error (error))
+    g_dbus_error_strip_remote_error (error);
+}
+
+static void
+call_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BhxhCounter *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(GUnixFDList) fds = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GError *error = NULL;
+  gpointer value;
+
+  reply = g_dbus_proxy_call_with_unix_fd_list_finish (G_DBUS_PROXY (source), &fds, result,
+                                                      &error);
+  if (reply == NULL)
+    {
+      strip_remote (error);
+      g_task_return_error (task, error);
+      return;
+    }
+  value = call->parse (self, reply, fds, task, &error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, call->result_free);
+}
+
+static void
+call (BhxhCounter         *self,
+      gpointer             source_tag,
+      const char          *method,
+      GVariant            *parameters,
+      Parse                parse,
+      GDestroyNotify       result_free,
+      gpointer             task_data,
+      GDestroyNotify       task_data_free,
+      GCancellable        *cancellable,
+      GAsyncReadyCallback  callback,
+      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Call *data = g_new0 (Call, 1);
+
+  data->parse = parse;
+  data->result_free = result_free;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, g_free);
+  if (task_data != NULL)
+    g_object_set_data_full (G_OBJECT (task), "data", task_data, task_data_free);
+  g_dbus_proxy_call_with_unix_fd_list (G_DBUS_PROXY (self->proxy), method, parameters,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, cancellable,
+                                       call_done, task);
+}
+
+static gpointer
+finish (BhxhCounter   *self,
+        GAsyncResult  *result,
+        gpointer       source_tag,
+        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+finish_boolean (BhxhCounter   *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  finish (self, result, source_tag, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+parse_nothing (BhxhCounter  *self,
+               GVariant     *reply,
+               GUnixFDList  *fds,
+               GTask        *task,
+               GError      **error)
+{
+  return NULL;
+}
+
+/* The JSON answer "(s)" as a node of @type. */
+static JsonNode *
+reply_json (GVariant     *reply,
+            JsonNodeType  type,
+            GError      **error)
+{
+  const char *text;
+  JsonNode *node;
+
+  g_variant_get (reply, "(&s)", &text);
+  node = json_from_string (text, NULL);
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
+    {
+      g_clear_pointer (&node, json_node_unref);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The counter service gave an answer this program cannot read"));
+    }
+  return node;
+}
+
+static GPtrArray *
+users_from_json (JsonArray *array)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_user_free);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      BhxhUser *user;
+
+      if (object == NULL)
+        continue;
+      user = g_new0 (BhxhUser, 1);
+      user->login = g_strdup (json_object_get_string_member_with_default (object, "login", ""));
+      user->display_name = g_strdup (json_object_get_string_member_with_default (object,
+                                                                                 "display_name",
+                                                                                 user->login));
+      user->role = g_strdup (json_object_get_string_member_with_default (object, "role",
+                                                                         "clerk"));
+      g_ptr_array_add (users, user);
+    }
+  return users;
+}
+
+static GPtrArray *
+declarations_from_json (JsonArray   *array,
+                        GHashTable  *assignments,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                              bhxh_declaration_free);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      BhxhDeclaration *d = object != NULL ? bhxh_declaration_from_json (object, error) : NULL;
+      const char *assignee;
+
+      if (d == NULL)
+        return NULL;
+      g_ptr_array_add (list, d);
+      assignee = json_object_get_string_member_with_default (object, "assignee", NULL);
+      if (assignments != NULL && assignee != NULL)
+        g_hash_table_insert (assignments, g_strdup (d->id), g_strdup (assignee));
+    }
+  return g_steal_pointer (&list);
+}
+
+/* Describe. */
+
+static gpointer
+parse_describe (BhxhCounter  *self,
+                GVariant     *reply,
+                GUnixFDList  *fds,
+                GTask        *task,
+                GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  BhxhCounterInfo *info;
+  JsonObject *object;
+
+  if (node == NULL)
+    return NULL;
+  object = json_node_get_object (node);
+  info = g_new0 (BhxhCounterInfo, 1);
+  info->accounts_required = json_object_get_boolean_member_with_default (object,
+                                                                         "accounts_required",
+                                                                         TRUE);
+  info->idle_lock_minutes = json_object_get_int_member_with_default (object,
+                                                                     "idle_lock_minutes", 0);
+  info->users = users_from_json (bhxh_json_get_array (object, "users"));
+  return info;
+}
+
+void
+bhxh_counter_describe_async (BhxhCounter         *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  call (self, bhxh_counter_describe_async, "Describe", NULL, parse_describe,
+        (GDestroyNotify) bhxh_counter_info_free, NULL, NULL, cancellable, callback, user_data);
+}
+
+BhxhCounterInfo *
+bhxh_counter_describe_finish (BhxhCounter   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish (self, result, bhxh_counter_describe_async, error);
+}
+
+/* Signing in and out. */
+
+typedef struct
+{
+  char      *login;
+  guint      attempts_left;
+  GDateTime *locked_until;
+  GError    *error;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_free (sign_in->login);
+  g_clear_pointer (&sign_in->locked_until, g_date_time_unref);
+  g_clear_error (&sign_in->error);
+  g_free (sign_in);
+}
+
+static void
+sign_in_status_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignIn *sign_in = g_task_get_task_data (task);
+  g_autofree char *locked_until = NULL;
+
+  if (bhxh_desk1_call_sign_in_status_finish (BHXH_DESK1 (source), &sign_in->attempts_left,
+                                             &locked_until, result, NULL) &&
+      locked_until[0] != '\0')
+    sign_in->locked_until = g_date_time_new_from_iso8601 (locked_until, NULL);
+  g_task_return_error (task, g_steal_pointer (&sign_in->error));
+}
+
+static void
+sign_in_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BhxhCounter *self = g_task_get_source_object (task);
+  SignIn *sign_in = g_task_get_task_data (task);
+  g_autofree char *display_name = NULL, *role = NULL;
+
+  if (!bhxh_desk1_call_sign_in_finish (BHXH_DESK1 (source), &display_name, &role, result,
+                                       &sign_in->error))
+    {
+      strip_remote (sign_in->error);
+      /* What the person may be told: attempts left, or until when. */
+      bhxh_desk1_call_sign_in_status (self->proxy, sign_in->login, NULL, sign_in_status_done,
+                                      g_steal_pointer (&task));
+      return;
+    }
+  set_user (self, sign_in->login, display_name, role);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+bhxh_counter_sign_in_async (BhxhCounter         *self,
+                            const char          *login,
+                            const char          *password,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  SignIn *sign_in = g_new0 (SignIn, 1);
+
+  sign_in->login = g_strdup (login);
+  g_task_set_source_tag (task, bhxh_counter_sign_in_async);
+  g_task_set_task_data (task, sign_in, (GDestroyNotify) sign_in_free);
+  bhxh_desk1_call_sign_in (self->proxy, login, password != NULL ? password : "", cancellable,
+                           sign_in_done, task);
+}
+
+gboolean
+bhxh_counter_sign_in_finish (BhxhCounter   *self,
+                             GAsyncResult  *result,
+                             guint         *attempts_left,
+                             GDateTime    **locked_until,
+                             GError       **error)
+{
+  SignIn *sign_in;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  sign_in = g_task_get_task_data (G_TASK (result));
+  if (attempts_left != NULL)
+    *attempts_left = sign_in->attempts_left;
+  if (locked_until != NULL)
+    *locked_until = sign_in->locked_until != NULL ? g_date_time_ref (sign_in->locked_until)
+                                                  : NULL;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+bhxh_counter_sign_out (BhxhCounter *self)
+{
+  g_return_if_fail (BHXH_IS_COUNTER (self));
+
+  if (self->login == NULL)
+    return;
+  bhxh_desk1_call_sign_out (self->proxy, NULL, NULL, NULL);
+  set_user (self, NULL, NULL, NULL);
+}
+
+/* Reference lists. */
+
+static gpointer
+parse_reason_codes (BhxhCounter  *self,
+                    GVariant     *reply,
+                    GUnixFDList  *fds,
+                    GTask        *task,
+                    GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_ARRAY, error);
+  JsonArray *array;
+  GPtrArray *codes;
+
+  if (node == NULL)
+    return NULL;
+  array = json_node_get_array (node);
+  codes = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_reason_code_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      BhxhReasonCode *code;
+
+      if (object == NULL)
+        continue;
+      code = g_new0 (BhxhReasonCode, 1);
+      code->code = g_strdup (json_object_get_string_member_with_default (object, "code", ""));
+      code->label = g_strdup (json_object_get_string_member_with_default (object, "label",
+                                                                          code->code));
+      g_ptr_array_add (codes, code);
+    }
+  g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+  self->reason_codes = g_ptr_array_ref (codes);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REASON_CODES]);
+  return codes;
+}
+
+void
+bhxh_counter_list_reason_codes_async (BhxhCounter         *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  call (self, bhxh_counter_list_reason_codes_async, "ListReasonCodes", NULL,
+        parse_reason_codes, (GDestroyNotify) g_ptr_array_unref, NULL, NULL, cancellable,
+        callback, user_data);
+}
+
+GPtrArray *
+bhxh_counter_list_reason_codes_finish (BhxhCounter   *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return finish (self, result, bhxh_counter_list_reason_codes_async, error);
+}
+
+static gpointer
+parse_offices (BhxhCounter  *self,
+               GVariant     *reply,
+               GUnixFDList  *fds,
+               GTask        *task,
+               GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_ARRAY, error);
+  JsonArray *array;
+  GPtrArray *offices;
+
+  if (node == NULL)
+    return NULL;
+  array = json_node_get_array (node);
+  offices = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_office_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      BhxhOffice *office;
+
+      if (object == NULL)
+        continue;
+      office = g_new0 (BhxhOffice, 1);
+      office->code = g_strdup (json_object_get_string_member_with_default (object, "code", ""));
+      office->parent_code = g_strdup (json_object_get_string_member_with_default (object,
+                                                                                  "parent_code",
+                                                                                  NULL));
+      office->name = g_strdup (json_object_get_string_member_with_default (object, "name",
+                                                                           office->code));
+      g_ptr_array_add (offices, office);
+    }
+  return offices;
+}
+
+void
+bhxh_counter_list_offices_async (BhxhCounter         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  call (self, bhxh_counter_list_offices_async, "ListOffices", NULL, parse_offices,
+        (GDestroyNotify) g_ptr_array_unref, NULL, NULL, cancellable, callback, user_data);
+}
+
+GPtrArray *
+bhxh_counter_list_offices_finish (BhxhCounter   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish (self, result, bhxh_counter_list_offices_async, error);
+}
+
+/* The queue and a scan. */
+
+typedef struct
+{
+  GPtrArray  *declarations;
+  GHashTable *assignments;
+  guint       n_persons;
+} Listed;
+
+static void
+listed_free (Listed *listed)
+{
+  g_clear_pointer (&listed->declarations, g_ptr_array_unref);
+  g_clear_pointer (&listed->assignments, g_hash_table_unref);
+  g_free (listed);
+}
+
+static gpointer
+parse_queue (BhxhCounter  *self,
+             GVariant     *reply,
+             GUnixFDList  *fds,
+             GTask        *task,
+             GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_ARRAY, error);
+  Listed *listed;
+
+  if (node == NULL)
+    return NULL;
+  listed = g_new0 (Listed, 1);
+  listed->assignments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  listed->declarations = declarations_from_json (json_node_get_array (node),
+                                                 listed->assignments, error);
+  if (listed->declarations == NULL)
+    g_clear_pointer (&listed, listed_free);
+  return listed;
+}
+
+void
+bhxh_counter_list_queue_async (BhxhCounter         *self,
+                               const char          *office_code,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GVariantDict filter;
+
+  g_variant_dict_init (&filter, NULL);
+  if (office_code != NULL && office_code[0] != '\0')
+    g_variant_dict_insert (&filter, "office", "s", office_code);
+  call (self, bhxh_counter_list_queue_async, "ListQueue",
+        g_variant_new ("(@a{sv})", g_variant_dict_end (&filter)), parse_queue,
+        (GDestroyNotify) listed_free, NULL, NULL, cancellable, callback, user_data);
+}
+
+GPtrArray *
+bhxh_counter_list_queue_finish (BhxhCounter   *self,
+                                GAsyncResult  *result,
+                                GHashTable   **assignments,
+                                GError       **error)
+{
+  Listed *listed = finish (self, result, bhxh_counter_list_queue_async, error);
+  GPtrArray *declarations;
+
+  if (listed == NULL)
+    return NULL;
+  declarations = g_steal_pointer (&listed->declarations);
+  if (assignments != NULL)
+    *assignments = g_steal_pointer (&listed->assignments);
+  listed_free (listed);
+  return declarations;
+}
+
+static gpointer
+parse_find_open (BhxhCounter  *self,
+                 GVariant     *reply,
+                 GUnixFDList  *fds,
+                 GTask        *task,
+                 GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  JsonObject *object;
+  Listed *listed;
+
+  if (node == NULL)
+    return NULL;
+  object = json_node_get_object (node);
+  listed = g_new0 (Listed, 1);
+  listed->n_persons = json_object_get_int_member_with_default (object, "persons", 0);
+  listed->declarations = declarations_from_json (bhxh_json_get_array (object, "declarations"),
+                                                 NULL, error);
+  if (listed->declarations == NULL)
+    g_clear_pointer (&listed, listed_free);
+  return listed;
+}
+
+void
+bhxh_counter_find_open_async (BhxhCounter         *self,
+                              const char          *id_number,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  call (self, bhxh_counter_find_open_async, "FindOpen", g_variant_new ("(s)", id_number),
+        parse_find_open, (GDestroyNotify) listed_free, NULL, NULL, cancellable, callback,
+        user_data);
+}
+
+GPtrArray *
+bhxh_counter_find_open_finish (BhxhCounter   *self,
+                               GAsyncResult  *result,
+                               guint         *n_persons,
+                               GError       **error)
+{
+  Listed *listed = finish (self, result, bhxh_counter_find_open_async, error);
+  GPtrArray *declarations;
+
+  if (listed == NULL)
+    return NULL;
+  declarations = g_steal_pointer (&listed->declarations);
+  if (n_persons != NULL)
+    *n_persons = listed->n_persons;
+  listed_free (listed);
+  return declarations;
+}
+
+/* The document as the service takes it: a card as the text its code held
+ * (the service parses it again), a post copy as its number, a typed birth
+ * certificate as its fields. */
+static void
+add_document (GVariantDict       *options,
+              const BhxhDocument *document)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  if (document == NULL)
+    return;
+  switch (document->kind)
+    {
+    case BHXH_DOCUMENT_CCCD:
+    case BHXH_DOCUMENT_ID_CARD_OTHER:
+      g_variant_dict_insert (options, "payload", "s", document->raw != NULL ? document->raw : "");
+      return;
+    case BHXH_DOCUMENT_POST_COPY:
+      g_variant_dict_insert (options, "post_copy", "s",
+                             document->id_number != NULL ? document->id_number : "");
+      return;
+    case BHXH_DOCUMENT_BIRTH_CERTIFICATE:
+    default:
+      node = bhxh_document_to_json (document);
+      text = json_to_string (node, FALSE);
+      g_variant_dict_insert (options, "document", "s", text);
+      return;
+    }
+}
+
+static gpointer
+parse_check (BhxhCounter  *self,
+             GVariant     *reply,
+             GUnixFDList  *fds,
+             GTask        *task,
+             GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+
+  return node != NULL ? bhxh_check_from_json (json_node_get_object (node), error) : NULL;
+}
+
+void
+bhxh_counter_check_async (BhxhCounter         *self,
+                          const char          *declaration_id,
+                          const BhxhDocument  *document,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GVariantDict options;
+
+  g_variant_dict_init (&options, NULL);
+  add_document (&options, document);
+  call (self, bhxh_counter_check_async, "Check",
+        g_variant_new ("(s@a{sv})", declaration_id, g_variant_dict_end (&options)),
+        parse_check, (GDestroyNotify) bhxh_check_free, NULL, NULL, cancellable, callback,
+        user_data);
+}
+
+BhxhCheck *
+bhxh_counter_check_finish (BhxhCounter   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return finish (self, result, bhxh_counter_check_async, error);
+}
+
+void
+bhxh_counter_note_viewed_async (BhxhCounter         *self,
+                                const char          *declaration_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  call (self, bhxh_counter_note_viewed_async, "NoteViewed",
+        g_variant_new ("(s)", declaration_id), parse_nothing, NULL, NULL, NULL, cancellable,
+        callback, user_data);
+}
+
+gboolean
+bhxh_counter_note_viewed_finish (BhxhCounter   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_note_viewed_async, error);
+}
+
+/* Deciding. */
+
+static GVariant *
+request_options (const BhxhDecisionRequest *request)
+{
+  GVariantDict options;
+
+  g_variant_dict_init (&options, NULL);
+  if (request->reason_codes != NULL)
+    g_variant_dict_insert_value (&options, "reasons",
+                                 g_variant_new_strv (request->reason_codes, -1));
+  if (request->note != NULL)
+    g_variant_dict_insert (&options, "note", "s", request->note);
+  if (request->override)
+    g_variant_dict_insert (&options, "override", "b", TRUE);
+  if (request->hold_seconds > 0)
+    g_variant_dict_insert (&options, "hold", "u", request->hold_seconds);
+  add_document (&options, request->document);
+  return g_variant_dict_end (&options);
+}
+
+static gpointer
+parse_decide (BhxhCounter  *self,
+              GVariant     *reply,
+              GUnixFDList  *fds,
+              GTask        *task,
+              GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  JsonObject *object;
+
+  if (node == NULL)
+    return NULL;
+  /* The answer of `decide`: the decision with the clerk left out. */
+  object = json_node_get_object (node);
+  json_object_set_string_member (object, "clerk", self->login != NULL ? self->login : "");
+  json_object_set_string_member (object, "outbox_state", "pending");
+  return bhxh_decision_from_json (object, error);
+}
+
+void
+bhxh_counter_decide_async (BhxhCounter               *self,
+                           const BhxhDecisionRequest *request,
+                           GCancellable              *cancellable,
+                           GAsyncReadyCallback        callback,
+                           gpointer                   user_data)
+{
+  call (self, bhxh_counter_decide_async, "Decide",
+        g_variant_new ("(ss@a{sv})", request->declaration_id,
+                       bhxh_outcome_to_string (request->outcome), request_options (request)),
+        parse_decide, (GDestroyNotify) bhxh_decision_free, NULL, NULL, cancellable, callback,
+        user_data);
+}
+
+BhxhDecision *
+bhxh_counter_decide_finish (BhxhCounter   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  return finish (self, result, bhxh_counter_decide_async, error);
+}
+
+static gpointer
+parse_count (BhxhCounter  *self,
+             GVariant     *reply,
+             GUnixFDList  *fds,
+             GTask        *task,
+             GError      **error)
+{
+  guint count;
+
+  g_variant_get (reply, "(u)", &count);
+  return GUINT_TO_POINTER (count);
+}
+
+void
+bhxh_counter_decide_many_async (BhxhCounter               *self,
+                                const char * const        *declaration_ids,
+                                const BhxhDecisionRequest *request,
+                                GCancellable              *cancellable,
+                                GAsyncReadyCallback        callback,
+                                gpointer                   user_data)
+{
+  call (self, bhxh_counter_decide_many_async, "DecideMany",
+        g_variant_new ("(^ass@a{sv})", declaration_ids,
+                       bhxh_outcome_to_string (request->outcome), request_options (request)),
+        parse_count, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+guint
+bhxh_counter_decide_many_finish (BhxhCounter   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return GPOINTER_TO_UINT (finish (self, result, bhxh_counter_decide_many_async, error));
+}
+
+void
+bhxh_counter_undo_async (BhxhCounter         *self,
+                         const char          *uuid,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  call (self, bhxh_counter_undo_async, "Undo", g_variant_new ("(s)", uuid), parse_nothing,
+        NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_undo_finish (BhxhCounter   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_undo_async, error);
+}
+
+void
+bhxh_counter_release_async (BhxhCounter         *self,
+                            const char          *uuid,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  call (self, bhxh_counter_release_async, "Release", g_variant_new ("(s)", uuid),
+        parse_nothing, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_release_finish (BhxhCounter   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_release_async, error);
+}
+
+void
+bhxh_counter_reassign_async (BhxhCounter         *self,
+                             const char          *declaration_id,
+                             const char          *clerk,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  call (self, bhxh_counter_reassign_async, "Reassign",
+        g_variant_new ("(ss)", declaration_id, clerk), parse_nothing, NULL, NULL, NULL,
+        cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_reassign_finish (BhxhCounter   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_reassign_async, error);
+}
+
+/* The supervisor's day. */
+
+static gpointer
+parse_day (BhxhCounter  *self,
+           GVariant     *reply,
+           GUnixFDList  *fds,
+           GTask        *task,
+           GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  g_autoptr(BhxhCounterDay) day = NULL;
+  JsonObject *object;
+  JsonArray *decisions;
+
+  if (node == NULL)
+    return NULL;
+  object = json_node_get_object (node);
+  day = g_new0 (BhxhCounterDay, 1);
+  day->decisions = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_decision_free);
+  decisions = bhxh_json_get_array (object, "decisions");
+  for (guint i = 0; decisions != NULL && i < json_array_get_length (decisions); i++)
+    {
+      JsonObject *d = json_array_get_object_element (decisions, i);
+      BhxhDecision *decision = d != NULL ? bhxh_decision_from_json (d, error) : NULL;
+
+      if (decision == NULL)
+        return NULL;
+      g_ptr_array_add (day->decisions, decision);
+    }
+  day->escalations = declarations_from_json (bhxh_json_get_array (object, "escalations"),
+                                             NULL, error);
+  if (day->escalations == NULL)
+    return NULL;
+  day->clerks = users_from_json (bhxh_json_get_array (object, "clerks"));
+  return g_steal_pointer (&day);
+}
+
+void
+bhxh_counter_day_async (BhxhCounter         *self,
+                        const BhxhDate      *date,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autofree char *text = bhxh_date_to_iso (date);
+
+  call (self, bhxh_counter_day_async, "Day", g_variant_new ("(s)", text), parse_day,
+        (GDestroyNotify) bhxh_counter_day_free, NULL, NULL, cancellable, callback, user_data);
+}
+
+BhxhCounterDay *
+bhxh_counter_day_finish (BhxhCounter   *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  return finish (self, result, bhxh_counter_day_async, error);
+}
+
+/* The status bar. */
+
+static gpointer
+parse_status (BhxhCounter  *self,
+              GVariant     *reply,
+              GUnixFDList  *fds,
+              GTask        *task,
+              GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  BhxhCounterStatus *status;
+  JsonObject *object;
+  const char *safety;
+
+  if (node == NULL)
+    return NULL;
+  object = json_node_get_object (node);
+  status = g_new0 (BhxhCounterStatus, 1);
+  status->mirror_version = bhxh_json_dup_string (object, "mirror_version", NULL);
+  bhxh_json_get_date_time (object, "mirror_imported_at", &status->mirror_imported_at, NULL);
+  status->persons = json_object_get_int_member_with_default (object, "persons", 0);
+  status->last_sync = bhxh_json_dup_string (object, "last_sync", NULL);
+  status->unsynced = json_object_get_int_member_with_default (object, "unsynced", 0);
+  status->needs_person = json_object_get_int_member_with_default (object, "needs_person", 0);
+  safety = json_object_get_string_member_with_default (object, "safety", NULL);
+  if (safety != NULL)
+    {
+      status->has_safety = TRUE;
+      status->safety = g_str_equal (safety, "ok") ? BHXH_SAFETY_OK
+                     : g_str_equal (safety, "warn") ? BHXH_SAFETY_WARN : BHXH_SAFETY_BLOCK;
+      status->safety_message = g_strdup (json_object_get_string_member_with_default (object,
+                                                                                     "safety_message",
+                                                                                     ""));
+    }
+  return status;
+}
+
+void
+bhxh_counter_get_status_async (BhxhCounter         *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  call (self, bhxh_counter_get_status_async, "GetStatus", NULL, parse_status,
+        (GDestroyNotify) bhxh_counter_status_free, NULL, NULL, cancellable, callback,
+        user_data);
+}
+
+BhxhCounterStatus *
+bhxh_counter_get_status_finish (BhxhCounter   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish (self, result, bhxh_counter_get_status_async, error);
+}
+
+/* Sync. */
+
+static void
+sync_ended (BhxhCounter *self)
+{
+  if (--self->syncs == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
+}
+
+static gpointer
+parse_sync (BhxhCounter  *self,
+            GVariant     *reply,
+            GUnixFDList  *fds,
+            GTask        *task,
+            GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  BhxhCounterSync *sync;
+  JsonObject *object, *pulled, *pushed;
+  JsonArray *errors;
+
+  if (node == NULL)
+    return NULL;
+  object = json_node_get_object (node);
+  pulled = json_object_get_object_member (object, "pulled");
+  pushed = json_object_get_object_member (object, "pushed");
+  sync = g_new0 (BhxhCounterSync, 1);
+  sync->errors = g_ptr_array_new_with_free_func (g_free);
+  if (pulled != NULL)
+    sync->declarations = json_object_get_int_member_with_default (pulled, "declarations", 0);
+  if (pushed != NULL)
+    {
+      sync->acknowledged = json_object_get_int_member_with_default (pushed, "acknowledged", 0);
+      sync->refused = json_object_get_int_member_with_default (pushed, "refused", 0);
+      sync->conflict = json_object_get_int_member_with_default (pushed, "conflict", 0);
+      sync->pending = json_object_get_int_member_with_default (pushed, "pending", 0);
+    }
+  errors = bhxh_json_get_array (object, "errors");
+  for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
+    g_ptr_array_add (sync->errors, g_strdup (json_array_get_string_element (errors, i)));
+  return sync;
+}
+
+void
+bhxh_counter_sync_async (BhxhCounter         *self,
+                         const char          *portal_url,
+                         const char          *token_file,
+                         const char          *office_code,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GVariantDict options;
+
+  g_variant_dict_init (&options, NULL);
+  if (portal_url != NULL && portal_url[0] != '\0')
+    g_variant_dict_insert (&options, "portal", "s", portal_url);
+  if (token_file != NULL && token_file[0] != '\0')
+    g_variant_dict_insert (&options, "token_file", "s", token_file);
+  if (office_code != NULL && office_code[0] != '\0')
+    g_variant_dict_insert (&options, "office", "s", office_code);
+  if (self->syncs++ == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
+  call (self, bhxh_counter_sync_async, "Sync",
+        g_variant_new ("(@a{sv})", g_variant_dict_end (&options)), parse_sync,
+        (GDestroyNotify) bhxh_counter_sync_free, NULL, NULL, cancellable, callback, user_data);
+}
+
+BhxhCounterSync *
+bhxh_counter_sync_finish (BhxhCounter   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  sync_ended (self);
+  return finish (self, result, bhxh_counter_sync_async, error);
+}
+
+/* Papers. */
+
+typedef struct
+{
+  char  *path;
+  guint  pages;
+} Paper;
+
+static void
+paper_free (Paper *paper)
+{
+  g_free (paper->path);
+  g_free (paper);
+}
+
+static gpointer
+parse_paper (BhxhCounter  *self,
+             GVariant     *reply,
+             GUnixFDList  *fds,
+             GTask        *task,
+             GError      **error)
+{
+  const char *name = g_object_get_data (G_OBJECT (task), "data");
+  g_autofree char *dir = NULL, *path = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  Paper *paper;
+  gint32 handle;
+  guint pages;
+  int fd;
+
+  g_variant_get (reply, "(hu)", &handle, &pages);
+  fd = fds != NULL ? g_unix_fd_list_get (fds, handle, error) : -1;
+  if (fd < 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("The counter service gave an answer this program cannot read"));
+      return NULL;
+    }
+  in = g_unix_input_stream_new (fd, TRUE);
+  if ((dir = g_dir_make_tmp ("bhxh-paper-XXXXXX", error)) == NULL)
+    return NULL;
+  path = g_build_filename (dir, name, NULL);
+  file = g_file_new_for_path (path);
+  out = g_file_create (file, G_FILE_CREATE_PRIVATE, NULL, error);
+  if (out == NULL ||
+      g_output_stream_splice (G_OUTPUT_STREAM (out), in,
+                              G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                              G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+    {
+      g_unlink (path);
+      g_rmdir (dir);
+      return NULL;
+    }
+  paper = g_new0 (Paper, 1);
+  paper->path = g_steal_pointer (&path);
+  paper->pages = pages;
+  return paper;
+}
+
+void
+bhxh_counter_render_paper_async (BhxhCounter         *self,
+                                 const char          *kind,
+                                 const char          *key,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  char *name = g_strdup_printf ("%s-%s.pdf", kind, key);
+
+  g_strdelimit (name, "/\\", '_');
+  call (self, bhxh_counter_render_paper_async, "RenderPaper",
+        g_variant_new ("(ss)", kind, key), parse_paper, (GDestroyNotify) paper_free, name,
+        g_free, cancellable, callback, user_data);
+}
+
+char *
+bhxh_counter_render_paper_finish (BhxhCounter   *self,
+                                  GAsyncResult  *result,
+                                  guint         *n_pages,
+                                  GError       **error)
+{
+  Paper *paper = finish (self, result, bhxh_counter_render_paper_async, error);
+  char *path;
+
+  if (paper == NULL)
+    return NULL;
+  if (n_pages != NULL)
+    *n_pages = paper->pages;
+  path = g_steal_pointer (&paper->path);
+  paper_free (paper);
+  return path;
+}

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "core/bhxh-decision.h"
+#include "core/bhxh-declaration.h"
+#include "core/bhxh-document.h"
+#include "core/bhxh-verdict.h"
+#include "store/bhxh-store.h"
+#include "store/bhxh-store-safety.h"
+
+G_BEGIN_DECLS
+
+/*
+ * BhxhCounter: the counter's session with bhxh-deskd (vn.bhxh.Desk1), the
+ * one object a client's screens share (GNOME Text Editor's EditorSession
+ * pattern, ../shared/STYLE.md). It owns the proxy and the state the
+ * screens read — who is signed in, their role, the reason codes, whether
+ * a sync runs — as properties, and turns each call into an async method
+ * whose _finish gives the library's own types. No store is opened here:
+ * every rule runs in the service.
+ */
+
+#define BHXH_TYPE_COUNTER (bhxh_counter_get_type ())
+G_DECLARE_FINAL_TYPE (BhxhCounter, bhxh_counter, BHXH, COUNTER, GObject)
+
+typedef struct
+{
+  gboolean   accounts_required;
+  guint      idle_lock_minutes;
+  GPtrArray *users;                 /* (element-type BhxhUser) */
+} BhxhCounterInfo;
+
+typedef struct
+{
+  char            *mirror_version;
+  GDateTime       *mirror_imported_at;
+  guint64          persons;
+  char            *last_sync;
+  guint            unsynced;
+  guint            needs_person;
+  gboolean         has_safety;
+  BhxhSafetyLevel  safety;
+  char            *safety_message;
+} BhxhCounterStatus;
+
+typedef struct
+{
+  GPtrArray *decisions;             /* (element-type BhxhDecision) */
+  GPtrArray *escalations;           /* (element-type BhxhDeclaration) */
+  GPtrArray *clerks;                /* (element-type BhxhUser) */
+} BhxhCounterDay;
+
+typedef struct
+{
+  guint      declarations;
+  guint      acknowledged;
+  guint      refused;
+  guint      conflict;
+  guint      pending;
+  GPtrArray *errors;                /* (element-type utf8) */
+} BhxhCounterSync;
+
+void bhxh_counter_info_free   (BhxhCounterInfo   *info);
+void bhxh_counter_status_free (BhxhCounterStatus *status);
+void bhxh_counter_day_free    (BhxhCounterDay    *day);
+void bhxh_counter_sync_free   (BhxhCounterSync   *sync);
+
+/* A private service for @db_path: bhxh-deskd --peer-fd on a socketpair
+ * ($BHXH_DESKD or the installed one), ending with this object. @demo:
+ * fill an empty store with the demo office first. */
+void         bhxh_counter_new_private_async  (const char           *db_path,
+                                              gboolean              demo,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+/* The system service (vn.bhxh.Desk1 on the system bus). */
+void         bhxh_counter_new_system_async   (GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+BhxhCounter *bhxh_counter_new_finish         (GAsyncResult         *result,
+                                              GError              **error);
+
+const char  *bhxh_counter_get_login          (BhxhCounter          *self);
+const char  *bhxh_counter_get_display_name   (BhxhCounter          *self);
+const char  *bhxh_counter_get_role           (BhxhCounter          *self);
+gboolean     bhxh_counter_get_supervisor     (BhxhCounter          *self);
+GPtrArray   *bhxh_counter_get_reason_codes   (BhxhCounter          *self);
+gboolean     bhxh_counter_get_syncing        (BhxhCounter          *self);
+
+#define BHXH_COUNTER_ASYNC(name, ...) \
+  void name##_async (BhxhCounter *self, __VA_ARGS__ GCancellable *cancellable, \
+                     GAsyncReadyCallback callback, gpointer user_data)
+
+BHXH_COUNTER_ASYNC (bhxh_counter_describe, );
+BhxhCounterInfo *bhxh_counter_describe_finish (BhxhCounter *self, GAsyncResult *result,
+                                               GError **error);
+
+/* On success the properties change; on failure @attempts_left and
+ * @locked_until (nullable) say what the person may be told. */
+BHXH_COUNTER_ASYNC (bhxh_counter_sign_in, const char *login, const char *password,);
+gboolean bhxh_counter_sign_in_finish (BhxhCounter *self, GAsyncResult *result,
+                                      guint *attempts_left, GDateTime **locked_until,
+                                      GError **error);
+/* Ends the session (fire and forget: the properties clear at once). */
+void     bhxh_counter_sign_out       (BhxhCounter *self);
+
+/* Also sets the "reason-codes" property. */
+BHXH_COUNTER_ASYNC (bhxh_counter_list_reason_codes, );
+GPtrArray *bhxh_counter_list_reason_codes_finish (BhxhCounter *self, GAsyncResult *result,
+                                                  GError **error);
+BHXH_COUNTER_ASYNC (bhxh_counter_list_offices, );
+GPtrArray *bhxh_counter_list_offices_finish (BhxhCounter *self, GAsyncResult *result,
+                                             GError **error);
+
+/* Declarations (element-type BhxhDeclaration); @assignments: id → login. */
+BHXH_COUNTER_ASYNC (bhxh_counter_list_queue, const char *office_code,);
+GPtrArray *bhxh_counter_list_queue_finish (BhxhCounter *self, GAsyncResult *result,
+                                           GHashTable **assignments, GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_find_open, const char *id_number,);
+GPtrArray *bhxh_counter_find_open_finish (BhxhCounter *self, GAsyncResult *result,
+                                          guint *n_persons, GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_check, const char *declaration_id,
+                    const BhxhDocument *document,);
+BhxhCheck *bhxh_counter_check_finish (BhxhCounter *self, GAsyncResult *result, GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_note_viewed, const char *declaration_id,);
+gboolean bhxh_counter_note_viewed_finish (BhxhCounter *self, GAsyncResult *result,
+                                          GError **error);
+
+/* @request's clerk is ignored: the service decides as the signed-in user.
+ * Gives the decision's uuid, outcome, evidence and hold_until. */
+BHXH_COUNTER_ASYNC (bhxh_counter_decide, const BhxhDecisionRequest *request,);
+BhxhDecision *bhxh_counter_decide_finish (BhxhCounter *self, GAsyncResult *result,
+                                          GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_decide_many, const char * const *declaration_ids,
+                    const BhxhDecisionRequest *request,);
+guint bhxh_counter_decide_many_finish (BhxhCounter *self, GAsyncResult *result,
+                                       GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_undo, const char *uuid,);
+gboolean bhxh_counter_undo_finish (BhxhCounter *self, GAsyncResult *result, GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_release, const char *uuid,);
+gboolean bhxh_counter_release_finish (BhxhCounter *self, GAsyncResult *result,
+                                      GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_reassign, const char *declaration_id, const char *clerk,);
+gboolean bhxh_counter_reassign_finish (BhxhCounter *self, GAsyncResult *result,
+                                       GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_day, const BhxhDate *date,);
+BhxhCounterDay *bhxh_counter_day_finish (BhxhCounter *self, GAsyncResult *result,
+                                         GError **error);
+
+BHXH_COUNTER_ASYNC (bhxh_counter_get_status, );
+BhxhCounterStatus *bhxh_counter_get_status_finish (BhxhCounter *self, GAsyncResult *result,
+                                                   GError **error);
+
+/* While it runs, the "syncing" property is TRUE. */
+BHXH_COUNTER_ASYNC (bhxh_counter_sync, const char *portal_url, const char *token_file,
+                    const char *office_code,);
+BhxhCounterSync *bhxh_counter_sync_finish (BhxhCounter *self, GAsyncResult *result,
+                                           GError **error);
+
+/* The PDF in a new temporary directory (bhxh_print_remove_temp() removes
+ * both), named after the paper and @key. */
+BHXH_COUNTER_ASYNC (bhxh_counter_render_paper, const char *kind, const char *key,);
+char *bhxh_counter_render_paper_finish (BhxhCounter *self, GAsyncResult *result,
+                                        guint *n_pages, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterInfo, bhxh_counter_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterStatus, bhxh_counter_status_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterDay, bhxh_counter_day_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterSync, bhxh_counter_sync_free)
+
+G_END_DECLS
