@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "store/bhxh-auth.h"
+#include "../store/store-fixtures.h"
+#include "bhxh-counter.h"
+
+/* BhxhCounter against its private bhxh-deskd (a socketpair, no bus) on a
+ * real demo store in a temporary directory: what the GUI does, without a
+ * display. */
+
+typedef struct
+{
+  char        *dir;
+  char        *db;
+  BhxhCounter *counter;
+} Fixture;
+
+static void
+got (GObject      *source,
+     GAsyncResult *result,
+     gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+#define AWAIT(call, ...) \
+  ({ g_autoptr(GAsyncResult) r_ = NULL; \
+     call (__VA_ARGS__ NULL, got, &r_); \
+     await (&r_); \
+     g_steal_pointer (&r_); })
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->dir = fixture_tmpdir ();
+  f->db = g_build_filename (f->dir, "demo.db", NULL);
+  bhxh_counter_new_private_async (f->db, TRUE, NULL, got, &result);
+  f->counter = bhxh_counter_new_finish (await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->counter);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_clear_object (&f->counter);
+  fixture_rmdir (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static const BhxhUser *
+user_with_role (GPtrArray  *users,
+                const char *role)
+{
+  for (guint i = 0; i < users->len; i++)
+    if (g_str_equal (((BhxhUser *) g_ptr_array_index (users, i))->role, role))
+      return g_ptr_array_index (users, i);
+  g_assert_not_reached ();
+}
+
+static void
+sign_in (Fixture    *f,
+         const char *role)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BhxhCounterInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  const BhxhUser *user;
+
+  result = AWAIT (bhxh_counter_describe_async, f->counter,);
+  info = bhxh_counter_describe_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_false (info->accounts_required);
+  user = user_with_role (info->users, role);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_sign_in_async, f->counter, user->login, "",);
+  g_assert_true (bhxh_counter_sign_in_finish (f->counter, result, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (bhxh_counter_get_login (f->counter), ==, user->login);
+  g_assert_cmpstr (bhxh_counter_get_display_name (f->counter), ==, user->display_name);
+  g_assert_true (bhxh_counter_get_supervisor (f->counter) == !g_str_equal (role, "clerk"));
+}
+
+/* A pending declaration of the queue. */
+static BhxhDeclaration *
+pending (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GHashTable) assignments = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result = AWAIT (bhxh_counter_list_queue_async, f->counter, NULL,);
+  queue = bhxh_counter_list_queue_finish (f->counter, result, &assignments, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (queue->len, >, 10);
+  g_assert_nonnull (assignments);
+  for (guint i = 0; i < queue->len; i++)
+    {
+      BhxhDeclaration *d = g_ptr_array_index (queue, i);
+
+      if (d->status == BHXH_STATUS_PENDING && d->id_number != NULL)
+        return bhxh_declaration_copy (d);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_clerk_day (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(BhxhCheck) check = NULL;
+  g_autoptr(BhxhDocument) post = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  g_autoptr(BhxhCounterStatus) status = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *contents = NULL;
+  const char *reasons[2] = { NULL, NULL };
+  BhxhDecisionRequest request = { 0 };
+  guint n_persons = 99, pages = 0;
+  gsize length;
+  gboolean seen = FALSE;
+
+  sign_in (f, "clerk");
+
+  result = AWAIT (bhxh_counter_list_reason_codes_async, f->counter,);
+  codes = bhxh_counter_list_reason_codes_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (codes->len, >, 0);
+  g_assert_true (bhxh_counter_get_reason_codes (f->counter) == codes);
+
+  d = pending (f);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_find_open_async, f->counter, d->id_number,);
+  found = bhxh_counter_find_open_finish (f->counter, result, &n_persons, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++)
+    seen |= g_str_equal (((BhxhDeclaration *) g_ptr_array_index (found, i))->id, d->id);
+  g_assert_true (seen);
+  g_assert_cmpuint (n_persons, ==, 0);
+
+  /* The rules run in the service: a post copy is evidence enough to see
+   * the fields compared. */
+  post = bhxh_document_new_post_copy (d->id_number, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_check_async, f->counter, d->id, post,);
+  check = bhxh_counter_check_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (check->fields->len, >, 3);
+
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_note_viewed_async, f->counter, d->id,);
+  g_assert_true (bhxh_counter_note_viewed_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+
+  /* Reject with a reason, then take it back inside its hold. */
+  reasons[0] = ((BhxhReasonCode *) g_ptr_array_index (codes, 0))->code;
+  request.declaration_id = d->id;
+  request.outcome = BHXH_OUTCOME_REJECT;
+  request.reason_codes = reasons;
+  request.hold_seconds = 60;
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_decide_async, f->counter, &request,);
+  decision = bhxh_counter_decide_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (decision->uuid);
+  g_assert_nonnull (decision->hold_until);
+  g_assert_cmpint (decision->outcome, ==, BHXH_OUTCOME_REJECT);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_undo_async, f->counter, decision->uuid,);
+  g_assert_true (bhxh_counter_undo_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+  /* A second undo is refused by the library, its message intact. */
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_undo_async, f->counter, decision->uuid,);
+  g_assert_false (bhxh_counter_undo_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+  g_assert_null (strstr (error->message, "GDBus.Error"));
+  g_clear_error (&error);
+
+  /* A paper comes back as a PDF file of its own. */
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_render_paper_async, f->counter, "form01", d->id,);
+  pdf = bhxh_counter_render_paper_finish (f->counter, result, &pages, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages, >=, 1);
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  g_assert_true (length > 1000 && memcmp (contents, "%PDF", 4) == 0);
+  g_assert_true (g_str_has_suffix (pdf, ".pdf"));
+  g_unlink (pdf);
+  {
+    g_autofree char *dir = g_path_get_dirname (pdf);
+    g_rmdir (dir);
+  }
+
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_get_status_async, f->counter,);
+  status = bhxh_counter_get_status_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status->persons, >, 100);
+  g_assert_true (status->has_safety);
+
+  bhxh_counter_sign_out (f->counter);
+  g_assert_null (bhxh_counter_get_login (f->counter));
+  /* Signed out: the service refuses the next call. */
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_get_status_async, f->counter,);
+  g_assert_null (bhxh_counter_get_status_finish (f->counter, result, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED);
+}
+
+static void
+test_supervisor_day (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhCounterDay) day = NULL;
+  g_autoptr(GPtrArray) offices = NULL;
+  BhxhDate today;
+
+  sign_in (f, "supervisor");
+  g_assert_true (bhxh_date_parse (FIXTURE_TODAY, &today, NULL));
+  result = AWAIT (bhxh_counter_day_async, f->counter, &today,);
+  day = bhxh_counter_day_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (day->decisions);
+  g_assert_nonnull (day->escalations);
+  g_assert_cmpuint (day->clerks->len, >, 0);
+  for (guint i = 0; i < day->clerks->len; i++)
+    g_assert_cmpstr (((BhxhUser *) g_ptr_array_index (day->clerks, i))->role, ==, "clerk");
+
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_list_offices_async, f->counter,);
+  offices = bhxh_counter_list_offices_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offices->len, >, 0);
+}
+
+/* A wrong service path is a clear error, not a hang. */
+static void
+test_no_service (void)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = fixture_tmpdir ();
+  g_autofree char *db = g_build_filename (dir, "x.db", NULL);
+  g_autofree char *saved = g_strdup (g_getenv ("BHXH_DESKD"));
+
+  g_setenv ("BHXH_DESKD", "/nonexistent/bhxh-deskd", TRUE);
+  bhxh_counter_new_private_async (db, FALSE, NULL, got, &result);
+  g_assert_null (bhxh_counter_new_finish (await (&result), &error));
+  g_assert_nonnull (error);
+  g_setenv ("BHXH_DESKD", saved, TRUE);
+  fixture_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("BHXH_DESK_TODAY", FIXTURE_TODAY, TRUE);
+
+  g_test_add ("/counter/clerk-day", Fixture, NULL, setup, test_clerk_day, teardown);
+  g_test_add ("/counter/supervisor-day", Fixture, NULL, setup, test_supervisor_day, teardown);
+  g_test_add_func ("/counter/no-service", test_no_service);
+  return g_test_run ();
+}
