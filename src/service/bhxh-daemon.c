@@ -410,6 +410,46 @@ handle_verify (BhxhDesk1             *iface,
                      &error);
 }
 
+/* The document of @options: payload, post_copy or document (JSON); %NULL
+ * without error when none is given. */
+static gboolean
+document_from_options (GVariant      *options,
+                       BhxhDocument **document,
+                       GError       **error)
+{
+  const char *payload = NULL, *post_copy = NULL, *json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_variant_lookup (options, "payload", "&s", &payload);
+  g_variant_lookup (options, "post_copy", "&s", &post_copy);
+  g_variant_lookup (options, "document", "&s", &json);
+  *document = NULL;
+  if ((payload != NULL) + (post_copy != NULL) + (json != NULL) > 1)
+    {
+      g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                           _("Give either the scanned document or the post copy's ID number"));
+      return FALSE;
+    }
+  if (payload != NULL)
+    *document = bhxh_document_parse_scan (payload, strlen (payload), error);
+  else if (post_copy != NULL)
+    *document = bhxh_document_new_post_copy (post_copy, error);
+  else if (json != NULL)
+    {
+      if (!bhxh_json_depth_ok (json, strlen (json), 8) ||
+          (node = json_from_string (json, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                               _("The document is not in the expected form"));
+          return FALSE;
+        }
+      *document = bhxh_document_from_json (json_node_get_object (node), error);
+    }
+  else
+    return TRUE;
+  return *document != NULL;
+}
+
 /* A decision request from the D-Bus options; the clerk is the caller. */
 static gboolean
 request_from_options (Session              *session,
@@ -421,8 +461,6 @@ request_from_options (Session              *session,
                       char               ***reasons,
                       GError              **error)
 {
-  const char *payload = NULL;
-  const char *post_copy = NULL;
   guint hold = 0;
 
   if (!bhxh_outcome_parse (outcome, &request->outcome))
@@ -439,19 +477,7 @@ request_from_options (Session              *session,
   g_variant_lookup (options, "override", "b", &request->override);
   g_variant_lookup (options, "hold", "u", &hold);
   request->hold_seconds = MIN (hold, BHXH_STORE_MAX_HOLD_SECONDS);
-  g_variant_lookup (options, "payload", "&s", &payload);
-  g_variant_lookup (options, "post_copy", "&s", &post_copy);
-  if (payload != NULL && post_copy != NULL)
-    {
-      g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                           _("Give either the scanned document or the post copy's ID number"));
-      return FALSE;
-    }
-  if (payload != NULL)
-    *document = bhxh_document_parse_scan (payload, strlen (payload), error);
-  else if (post_copy != NULL)
-    *document = bhxh_document_new_post_copy (post_copy, error);
-  if ((payload != NULL || post_copy != NULL) && *document == NULL)
+  if (!document_from_options (options, document, error))
     return FALSE;
   request->document = *document;
   return TRUE;
@@ -796,46 +822,6 @@ handle_find_open (BhxhDesk1             *iface,
   json_builder_add_int_value (b, persons);
   json_builder_end_object (b);
   return reply_json (invocation, json_builder_get_root (b), &error);
-}
-
-/* The document of @options: payload, post_copy or document (JSON); %NULL
- * without error when none is given. */
-static gboolean
-document_from_options (GVariant      *options,
-                       BhxhDocument **document,
-                       GError       **error)
-{
-  const char *payload = NULL, *post_copy = NULL, *json = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  g_variant_lookup (options, "payload", "&s", &payload);
-  g_variant_lookup (options, "post_copy", "&s", &post_copy);
-  g_variant_lookup (options, "document", "&s", &json);
-  *document = NULL;
-  if ((payload != NULL) + (post_copy != NULL) + (json != NULL) > 1)
-    {
-      g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                           _("Give either the scanned document or the post copy's ID number"));
-      return FALSE;
-    }
-  if (payload != NULL)
-    *document = bhxh_document_parse_scan (payload, strlen (payload), error);
-  else if (post_copy != NULL)
-    *document = bhxh_document_new_post_copy (post_copy, error);
-  else if (json != NULL)
-    {
-      if (!bhxh_json_depth_ok (json, strlen (json), 8) ||
-          (node = json_from_string (json, NULL)) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                               _("The document is not in the expected form"));
-          return FALSE;
-        }
-      *document = bhxh_document_from_json (json_node_get_object (node), error);
-    }
-  else
-    return TRUE;
-  return *document != NULL;
 }
 
 static gboolean

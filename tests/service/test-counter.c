@@ -194,6 +194,27 @@ test_clerk_day (Fixture       *f,
   result = AWAIT (bhxh_counter_undo_async, f->counter, decision->uuid,);
   g_assert_true (bhxh_counter_undo_finish (f->counter, result, &error));
   g_assert_no_error (error);
+  /* A typed birth certificate reaches the service as the evidence of the
+   * decision (the "document" option). */
+  {
+    g_autoptr(BhxhDocument) typed = bhxh_document_new (BHXH_DOCUMENT_BIRTH_CERTIFICATE);
+    g_autoptr(BhxhDecision) with_paper = NULL;
+    g_autoptr(GAsyncResult) decided = NULL;
+
+    typed->id_number = g_strdup (d->id_number);
+    typed->full_name = g_strdup (d->full_name);
+    typed->birth_date = d->birth_date;
+    request.document = typed;
+    bhxh_counter_decide_async (f->counter, &request, NULL, got, &decided);
+    with_paper = bhxh_counter_decide_finish (f->counter, await (&decided), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (with_paper->evidence, ==, BHXH_EVIDENCE_BIRTH_CERTIFICATE);
+    g_clear_object (&result);
+    result = AWAIT (bhxh_counter_undo_async, f->counter, with_paper->uuid,);
+    g_assert_true (bhxh_counter_undo_finish (f->counter, result, &error));
+    g_assert_no_error (error);
+    request.document = NULL;
+  }
   /* A second undo is refused by the library, its message intact. */
   g_clear_object (&result);
   result = AWAIT (bhxh_counter_undo_async, f->counter, decision->uuid,);
