@@ -3,14 +3,13 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
 
 #include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
 #include "core/bhxh-json.h"
+#include "core/bhxh-memfd.h"
 #include "demo/bhxh-demo.h"
 #include "docs/bhxh-papers.h"
 #include "store/bhxh-store-safety.h"
@@ -1130,27 +1129,13 @@ handle_render_paper (BhxhDesk1             *iface,
     }
   if ((pdf = bhxh_paper_render_from_store (session->store, kind, key, &pages, &error)) == NULL)
     return reply (invocation, FALSE, &error);
-  fd = memfd_create ("bhxh-paper", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   data = g_bytes_get_data (pdf, &size);
-  for (gsize done = 0; fd >= 0 && done < size;)
-    {
-      gssize n = write (fd, data + done, size - done);
-
-      if (n < 0 && errno != EINTR)
-        {
-          close (fd);
-          fd = -1;
-        }
-      else if (n > 0)
-        done += n;
-    }
+  fd = bhxh_memfd_new_from_data ("bhxh-paper", data, size, TRUE);
   if (fd < 0)
     {
       g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
       return reply (invocation, FALSE, &error);
     }
-  fcntl (fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-  lseek (fd, 0, SEEK_SET);
   out = g_unix_fd_list_new ();
   index = g_unix_fd_list_append (out, fd, &error);
   close (fd);

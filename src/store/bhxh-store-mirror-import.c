@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <sys/mman.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/file.h>
@@ -12,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "core/bhxh-json.h"
+#include "core/bhxh-memfd.h"
 #include "bhxh-store-private.h"
 #include "bhxh-crypt.h"
 
@@ -1194,7 +1194,7 @@ open_if_sealed (BhxhStore    *self,
   g_autoptr(GBytes) plain = NULL;
   guint8 head[16];
   const guint8 *data;
-  gsize length, done = 0;
+  gsize length;
   int mem;
 
   if (pread (fd, head, sizeof head, 0) != (ssize_t) sizeof head ||
@@ -1205,22 +1205,8 @@ open_if_sealed (BhxhStore    *self,
   if (plain == NULL)
     return -1;
   data = g_bytes_get_data (plain, &length);
-  mem = memfd_create ("bhxh-mirror", MFD_CLOEXEC);
-  while (mem >= 0 && done < length)
-    {
-      ssize_t n = write (mem, data + done, length - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          close (mem);
-          mem = -1;
-          break;
-        }
-      done += (gsize) n;
-    }
-  if (mem < 0 || lseek (mem, 0, SEEK_SET) != 0 || fstat (mem, st) != 0)
+  mem = bhxh_memfd_new_from_data ("bhxh-mirror", data, length, FALSE);
+  if (mem < 0 || fstat (mem, st) != 0)
     {
       int saved = errno;
 
