@@ -272,10 +272,7 @@ sign_in_without_account (BhxhDaemon  *self,
 
       if (g_str_equal (known->login, login))
         {
-          *user = g_new0 (BhxhUser, 1);
-          (*user)->login = g_strdup (known->login);
-          (*user)->display_name = g_strdup (known->display_name);
-          (*user)->role = g_strdup (known->role);
+          *user = bhxh_user_copy (known);
           /* Who used the counter is part of the audit trail. */
           return bhxh_store_audit (self->store, login, "sign-in", NULL, NULL, error);
         }

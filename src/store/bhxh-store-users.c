@@ -80,9 +80,8 @@ bhxh_store_accounts_required (BhxhStore *self)
 
 /* Session. */
 
-static BhxhUser *
-user_copy (const BhxhUser *user,
-           gpointer        unused)
+BhxhUser *
+bhxh_user_copy (const BhxhUser *user)
 {
   BhxhUser *copy;
 
@@ -94,6 +93,13 @@ user_copy (const BhxhUser *user,
   copy->role = g_strdup (user->role);
 
   return copy;
+}
+
+static BhxhUser *
+user_copy (const BhxhUser *user,
+           gpointer        unused)
+{
+  return bhxh_user_copy (user);
 }
 
 /**

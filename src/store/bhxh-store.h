@@ -354,6 +354,7 @@ GHashTable      *bhxh_store_list_assignments       (BhxhStore            *self,
                                                     GError              **error);
 
 void             bhxh_office_free                  (BhxhOffice           *office);
+BhxhUser        *bhxh_user_copy                    (const BhxhUser       *user);
 void             bhxh_user_free                    (BhxhUser             *user);
 void             bhxh_user_status_free             (BhxhUserStatus       *status);
 void             bhxh_audit_entry_free             (BhxhAuditEntry       *entry);
