@@ -11,9 +11,9 @@ struct _BhxhApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
-  BhxhWorker     *worker;
   char           *database;
   gboolean        demo;
+  gboolean        system;
 };
 
 G_DEFINE_FINAL_TYPE (BhxhApplication, bhxh_application, ADW_TYPE_APPLICATION)
@@ -23,6 +23,8 @@ static const GOptionEntry option_entries[] = {
     N_("Open the demo office (created on first use)"), NULL },
   { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Open this database file"), N_("FILE") },
+  { "system", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Work through the counter service of this computer (bhxh-deskd)"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
@@ -65,6 +67,12 @@ bhxh_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  /* The system service owns its store: no file is opened here. */
+  if (g_variant_dict_contains (options, "system"))
+    {
+      self->system = TRUE;
+      return -1;
+    }
   self->demo = g_variant_dict_contains (options, "demo");
   if (!self->demo && g_variant_dict_lookup (options, "database", "^ay", &database))
     self->database = g_canonicalize_filename (database, NULL);
@@ -110,7 +118,11 @@ preferences_activated (GSimpleAction *action,
 {
   BhxhApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  BhxhPreferencesWindow *prefs = bhxh_preferences_window_new (self->settings, self->worker);
+  BhxhPreferencesWindow *prefs;
+
+  prefs = bhxh_preferences_window_new (self->settings,
+                                       BHXH_IS_WINDOW (parent)
+                                       ? bhxh_window_get_counter (BHXH_WINDOW (parent)) : NULL);
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), parent);
   gtk_window_present (GTK_WINDOW (prefs));
@@ -176,8 +188,6 @@ bhxh_application_activate (GApplication *app)
   BhxhApplication *self = BHXH_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
-  if (self->worker == NULL)
-    self->worker = bhxh_worker_new (self->database);
   if (window == NULL)
     window = GTK_WINDOW (bhxh_window_new (self));
   gtk_window_present (window);
@@ -188,7 +198,6 @@ bhxh_application_finalize (GObject *object)
 {
   BhxhApplication *self = (BhxhApplication *)object;
 
-  g_clear_object (&self->worker);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->database, g_free);
 
@@ -249,9 +258,9 @@ bhxh_application_get_is_demo (BhxhApplication *self)
   return self->demo;
 }
 
-BhxhWorker *
-bhxh_application_get_worker (BhxhApplication *self)
+gboolean
+bhxh_application_get_system (BhxhApplication *self)
 {
-  g_return_val_if_fail (BHXH_IS_APPLICATION (self), NULL);
-  return self->worker;
+  g_return_val_if_fail (BHXH_IS_APPLICATION (self), FALSE);
+  return self->system;
 }

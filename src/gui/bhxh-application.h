@@ -3,7 +3,6 @@
 
 #include <adwaita.h>
 
-#include "bhxh-worker.h"
 
 G_BEGIN_DECLS
 
@@ -14,6 +13,7 @@ BhxhApplication *bhxh_application_new            (void);
 GSettings       *bhxh_application_get_settings   (BhxhApplication *self);
 const char      *bhxh_application_get_database   (BhxhApplication *self);
 gboolean         bhxh_application_get_is_demo    (BhxhApplication *self);
-BhxhWorker      *bhxh_application_get_worker     (BhxhApplication *self);
+/* Through the system service (--system) instead of a private one. */
+gboolean         bhxh_application_get_system     (BhxhApplication *self);
 
 G_END_DECLS

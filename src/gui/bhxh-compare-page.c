@@ -38,7 +38,7 @@ struct _BhxhComparePage
   AdwPreferencesGroup   *details_group;
   GPtrArray             *detail_rows;
 
-  BhxhWorker            *worker;
+  BhxhCounter           *counter;
   GCancellable          *cancellable;
 
   BhxhDeclarationObject *object;
@@ -539,35 +539,6 @@ refresh (BhxhComparePage *self)
   fill_details (self);
 }
 
-typedef struct
-{
-  BhxhDeclaration *declaration;
-  BhxhDocument    *document;
-  BhxhDate         today;
-} CheckData;
-
-static void
-check_data_free (gpointer data)
-{
-  CheckData *check = data;
-
-  g_clear_pointer (&check->declaration, bhxh_declaration_free);
-  g_clear_pointer (&check->document, bhxh_document_free);
-  g_free (check);
-}
-
-static gpointer
-check_thread (BhxhStore     *store,
-              gpointer       data,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  CheckData *check = data;
-
-  return bhxh_store_check_declaration (store, check->declaration, check->document,
-                                       &check->today, error);
-}
-
 static void
 check_cb (GObject      *source,
           GAsyncResult *result,
@@ -575,7 +546,7 @@ check_cb (GObject      *source,
 {
   g_autoptr(BhxhComparePage) self = user_data;
   g_autoptr(GError) error = NULL;
-  BhxhCheck *check = bhxh_worker_run_finish (self->worker, result, &error);
+  BhxhCheck *check = bhxh_counter_check_finish (BHXH_COUNTER (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -595,22 +566,17 @@ check_cb (GObject      *source,
 static void
 start_check (BhxhComparePage *self)
 {
-  CheckData *data = g_new0 (CheckData, 1);
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  data->declaration =
-    bhxh_declaration_copy (bhxh_declaration_object_get_declaration (self->object));
-  data->document = self->document != NULL ? bhxh_document_copy (self->document) : NULL;
-  data->today = bhxh_clock_today ();  /* the day of the check, not of the sign-in */
   g_clear_pointer (&self->check, bhxh_check_free);
   gtk_spinner_set_spinning (self->spinner, TRUE);
   refresh (self);
-  bhxh_worker_run_async (self->worker, check_thread, data, check_data_free,
-                         (GDestroyNotify) bhxh_check_free, self->cancellable,
-                         check_cb, g_object_ref (self));
+  /* The service checks the declaration as stored, on the day of the
+   * check (not of the sign-in). */
+  bhxh_counter_check_async (self->counter, bhxh_declaration_object_get_id (self->object),
+                            self->document, self->cancellable, check_cb, g_object_ref (self));
 }
 
 static void
@@ -622,7 +588,7 @@ bhxh_compare_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_COMPARE_PAGE);
   _bhxh_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->worker);
+  g_clear_object (&self->counter);
   g_clear_object (&self->object);
   g_clear_pointer (&self->document, bhxh_document_free);
   g_clear_pointer (&self->check, bhxh_check_free);
@@ -671,11 +637,11 @@ bhxh_compare_page_init (BhxhComparePage *self)
 }
 
 void
-bhxh_compare_page_set_worker (BhxhComparePage *self,
-                              BhxhWorker      *worker)
+bhxh_compare_page_set_counter (BhxhComparePage *self,
+                              BhxhCounter     *counter)
 {
   g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
-  g_set_object (&self->worker, worker);
+  g_set_object (&self->counter, counter);
 }
 
 static void
@@ -697,7 +663,7 @@ bhxh_compare_page_show (BhxhComparePage       *self,
 {
   g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
   g_return_if_fail (BHXH_IS_DECLARATION_OBJECT (object));
-  g_return_if_fail (self->worker != NULL);
+  g_return_if_fail (self->counter != NULL);
 
   set_subject (self, object, document);
   start_check (self);

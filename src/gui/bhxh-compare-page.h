@@ -6,22 +6,22 @@
 #include "core/bhxh-verdict.h"
 
 #include "bhxh-declaration-object.h"
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
 
 #define BHXH_TYPE_COMPARE_PAGE (bhxh_compare_page_get_type ())
 G_DECLARE_FINAL_TYPE (BhxhComparePage, bhxh_compare_page, BHXH, COMPARE_PAGE, GtkWidget)
 
-void                   bhxh_compare_page_set_worker   (BhxhComparePage       *self,
-                                                       BhxhWorker            *worker);
+void                   bhxh_compare_page_set_counter   (BhxhComparePage       *self,
+                                                       BhxhCounter           *counter);
 /* Shows @object and checks it against @document (nullable, copied). */
 void                   bhxh_compare_page_show         (BhxhComparePage       *self,
                                                        BhxhDeclarationObject *object,
                                                        const BhxhDocument    *document);
 void                   bhxh_compare_page_set_document (BhxhComparePage       *self,
                                                        const BhxhDocument    *document);
-/* Shows a finished check without the worker (tests, screenshots). */
+/* Shows a finished check without the service (tests, screenshots). */
 void                   bhxh_compare_page_show_check   (BhxhComparePage       *self,
                                                        BhxhDeclarationObject *object,
                                                        const BhxhDocument    *document,

@@ -9,27 +9,12 @@
 
 typedef struct
 {
-  BhxhPaperKind  kind;
-  char          *key;
-} PaperData;
-
-typedef struct
-{
   GtkWindow    *parent;
-  BhxhWorker   *worker;
+  BhxhCounter  *counter;
   GCancellable *cancellable;
   char         *path;
   char         *title;
 } PaperJob;
-
-static void
-paper_data_free (gpointer data)
-{
-  PaperData *paper = data;
-
-  g_free (paper->key);
-  g_free (paper);
-}
 
 static void
 paper_job_free (PaperJob *job)
@@ -37,7 +22,7 @@ paper_job_free (PaperJob *job)
   if (job->path != NULL)
     bhxh_print_remove_temp (job->path);
   g_clear_object (&job->parent);
-  g_clear_object (&job->worker);
+  g_clear_object (&job->counter);
   g_clear_object (&job->cancellable);
   g_free (job->path);
   g_free (job->title);
@@ -55,17 +40,6 @@ show_failure (GtkWindow    *parent,
   dialog = adw_message_dialog_new (parent, _("The Paper Cannot Be Printed"), error->message);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static gpointer
-render_thread (BhxhStore     *store,
-               gpointer       data,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  PaperData *paper = data;
-
-  return bhxh_print_render_to_temp (store, paper->kind, paper->key, NULL, error);
 }
 
 static void
@@ -89,7 +63,7 @@ rendered_cb (GObject      *source,
   PaperJob *job = user_data;
   g_autoptr(GError) error = NULL;
 
-  job->path = bhxh_worker_run_finish (job->worker, result, &error);
+  job->path = bhxh_counter_render_paper_finish (job->counter, result, NULL, &error);
   if (job->path == NULL)
     {
       show_failure (job->parent, error);
@@ -118,26 +92,22 @@ paper_title (BhxhPaperKind kind)
 
 void
 bhxh_paper_job_print (GtkWindow     *parent,
-                      BhxhWorker    *worker,
+                      BhxhCounter   *counter,
                       BhxhPaperKind  kind,
                       const char    *key,
                       GCancellable  *cancellable)
 {
-  PaperData *paper;
   PaperJob *job;
 
   g_return_if_fail (GTK_IS_WINDOW (parent));
-  g_return_if_fail (BHXH_IS_WORKER (worker));
+  g_return_if_fail (BHXH_IS_COUNTER (counter));
   g_return_if_fail (key != NULL);
 
-  paper = g_new0 (PaperData, 1);
-  paper->kind = kind;
-  paper->key = g_strdup (key);
   job = g_new0 (PaperJob, 1);
   job->parent = g_object_ref (parent);
-  job->worker = g_object_ref (worker);
+  job->counter = g_object_ref (counter);
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   job->title = g_strdup_printf ("%s %s", paper_title (kind), key);
-  bhxh_worker_run_async (worker, render_thread, paper, paper_data_free, g_free, cancellable,
-                         rendered_cb, job);
+  bhxh_counter_render_paper_async (counter, bhxh_paper_kind_to_string (kind), key, cancellable,
+                                   rendered_cb, job);
 }

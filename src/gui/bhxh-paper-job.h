@@ -5,14 +5,14 @@
 
 #include "docs/bhxh-papers.h"
 
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
 
-/* Renders a paper in the worker (src/docs), then prints it with the print
+/* Renders a paper in the service (src/docs), then prints it with the print
  * dialog (bhxh-print). A failure is shown to the clerk over @parent. */
 void bhxh_paper_job_print (GtkWindow     *parent,
-                           BhxhWorker    *worker,
+                           BhxhCounter   *counter,
                            BhxhPaperKind  kind,
                            const char    *key,
                            GCancellable  *cancellable);

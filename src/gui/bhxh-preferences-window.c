@@ -13,7 +13,7 @@ struct _BhxhPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
-  BhxhWorker           *worker;
+  BhxhCounter          *counter;
   GCancellable         *cancellable;
   AdwComboRow          *office_row;
   GtkStringList        *office_codes;
@@ -111,22 +111,14 @@ office_changed_cb (AdwComboRow           *row,
                            gtk_string_list_get_string (self->office_codes, selected));
 }
 
-static gpointer
-offices_thread (BhxhStore     *store,
-                gpointer       data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  return bhxh_store_list_offices (store, error);
-}
-
 static void
 offices_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(BhxhPreferencesWindow) self = user_data;
-  g_autoptr(GPtrArray) offices = bhxh_worker_run_finish (self->worker, result, NULL);
+  g_autoptr(GPtrArray) offices = bhxh_counter_list_offices_finish (BHXH_COUNTER (source), result,
+                                                                   NULL);
   g_autofree char *current = g_settings_get_string (self->settings, "office");
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
   guint selected = GTK_INVALID_LIST_POSITION;
@@ -237,7 +229,7 @@ bhxh_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
-  g_clear_object (&self->worker);
+  g_clear_object (&self->counter);
   g_clear_object (&self->office_codes);
   G_OBJECT_CLASS (bhxh_preferences_window_parent_class)->dispose (object);
 }
@@ -255,8 +247,8 @@ bhxh_preferences_window_init (BhxhPreferencesWindow *self)
 }
 
 BhxhPreferencesWindow *
-bhxh_preferences_window_new (GSettings  *settings,
-                             BhxhWorker *worker)
+bhxh_preferences_window_new (GSettings   *settings,
+                             BhxhCounter *counter)
 {
   BhxhPreferencesWindow *self;
 
@@ -265,13 +257,12 @@ bhxh_preferences_window_new (GSettings  *settings,
   self = g_object_new (BHXH_TYPE_PREFERENCES_WINDOW, "modal", TRUE, "search-enabled", FALSE,
                        NULL);
   self->settings = g_object_ref (settings);
-  self->worker = worker != NULL ? g_object_ref (worker) : NULL;
+  self->counter = counter != NULL ? g_object_ref (counter) : NULL;
   build_general (self);
   build_scanning (self);
   build_privacy (self);
-  if (self->worker != NULL)
-    bhxh_worker_run_async (self->worker, offices_thread, NULL, NULL,
-                           (GDestroyNotify) g_ptr_array_unref, self->cancellable, offices_cb,
-                           g_object_ref (self));
+  if (self->counter != NULL)
+    bhxh_counter_list_offices_async (self->counter, self->cancellable, offices_cb,
+                                     g_object_ref (self));
   return self;
 }

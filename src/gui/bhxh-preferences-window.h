@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
 
@@ -11,8 +11,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BhxhPreferencesWindow, bhxh_preferences_window,
                       BHXH, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
-/* @worker: (nullable): lists the offices for the office choice */
+/* @counter: (nullable): lists the offices for the office choice */
 BhxhPreferencesWindow *bhxh_preferences_window_new (GSettings  *settings,
-                                                    BhxhWorker *worker);
+                                                    BhxhCounter*counter);
 
 G_END_DECLS

@@ -7,44 +7,6 @@
 
 #include "bhxh-print.h"
 
-/**
- * bhxh_print_render_to_temp:
- * @store: an open store
- * @kind: which paper
- * @key: a declaration id, or YYYY-MM-DD for the daily report
- * @n_pages: (out) (optional): pages written
- * @error: return location for a #BhxhPaperError or #BhxhStoreError
- *
- * Writes the paper into a new private (0700) temporary folder: the papers
- * carry personal data. Blocking: call it from a worker thread
- * (g_task_run_in_thread) with a store the thread may use.
- *
- * Returns: (transfer full): the PDF's path; remove it with
- *   bhxh_print_remove_temp() once printed or saved
- */
-char *
-bhxh_print_render_to_temp (BhxhStore      *store,
-                           BhxhPaperKind   kind,
-                           const char     *key,
-                           guint          *n_pages,
-                           GError        **error)
-{
-  g_autofree char *dir = g_dir_make_tmp ("bhxh-paper-XXXXXX", error);
-  g_autofree char *name = NULL, *path = NULL;
-
-  if (dir == NULL)
-    return NULL;
-  name = g_strdup_printf ("%s-%s.pdf", bhxh_paper_kind_to_string (kind), key);
-  g_strdelimit (name, "/\\", '_');
-  path = g_build_filename (dir, name, NULL);
-  if (!bhxh_paper_print_from_store (store, kind, key, path, n_pages, error))
-    {
-      g_rmdir (dir);
-      return NULL;
-    }
-  return g_steal_pointer (&path);
-}
-
 void
 bhxh_print_remove_temp (const char *pdf_path)
 {

@@ -4,7 +4,6 @@
 #include <gtk/gtk.h>
 
 #include "docs/bhxh-papers.h"
-#include "store/bhxh-store.h"
 
 G_BEGIN_DECLS
 
@@ -14,11 +13,7 @@ G_BEGIN_DECLS
  * pkg-config module), so the paper and the printed page never differ.
  * Cancelling a dialog finishes with G_IO_ERROR_CANCELLED. */
 
-char     *bhxh_print_render_to_temp   (BhxhStore            *store,
-                                       BhxhPaperKind         kind,
-                                       const char           *key,
-                                       guint                *n_pages,
-                                       GError              **error);
+/* Removes a PDF of bhxh_counter_render_paper_finish() and its folder. */
 void      bhxh_print_remove_temp      (const char           *pdf_path);
 
 void      bhxh_print_set_settings     (GtkPrintSettings     *settings);

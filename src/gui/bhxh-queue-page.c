@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Today's queue: a GtkColumnView over a list model replaced in one piece
- * per keystroke. The objects and their folded search keys are built in the
- * worker thread, so a keystroke costs one strstr() per declaration still
- * in view, in a flat array. */
+ * per keystroke. The service lists the declarations; their objects and
+ * folded search keys are built in a thread, so a keystroke costs one
+ * strstr() per declaration still in view, in a flat array. */
 #include "config.h"
 
 #include "bhxh-gui-util.h"
@@ -39,7 +39,7 @@ struct _BhxhQueuePage
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
 
-  BhxhWorker         *worker;
+  BhxhCounter        *counter;
   GCancellable       *cancellable;
   GPtrArray          *all;        /* (element-type BhxhDeclarationObject) */
   GArray             *rows;       /* (element-type Row), parallel to all */
@@ -402,7 +402,7 @@ bhxh_queue_page_dispose (GObject *object)
   g_clear_object (&self->filtered);
   g_clear_pointer (&self->all, g_ptr_array_unref);
   g_clear_pointer (&self->rows, g_array_unref);
-  g_clear_object (&self->worker);
+  g_clear_object (&self->counter);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->query, g_free);
@@ -482,11 +482,11 @@ bhxh_queue_page_init (BhxhQueuePage *self)
 }
 
 void
-bhxh_queue_page_set_worker (BhxhQueuePage *self,
-                            BhxhWorker    *worker)
+bhxh_queue_page_set_counter (BhxhQueuePage *self,
+                            BhxhCounter   *counter)
 {
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
-  g_set_object (&self->worker, worker);
+  g_set_object (&self->counter, counter);
 }
 
 static int
@@ -509,45 +509,41 @@ compare_objects (gconstpointer a,
                          bhxh_declaration_object_get_declaration (y)->full_name);
 }
 
+/**
+ * bhxh_queue_make_objects:
+ * @declarations: (transfer full): the office's declarations
+ * @assignments: (nullable): id → the clerk it was handed to
+ *
+ * Any thread: the declarations as sorted objects with their search keys.
+ */
 GPtrArray *
-bhxh_queue_load_objects (BhxhStore       *store,
-                         const char      *office_code,
-                         const BhxhDate  *today,
-                         GError         **error)
+bhxh_queue_make_objects (GPtrArray      *declarations,
+                         GHashTable     *assignments,
+                         const BhxhDate *today)
 {
-  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
-  g_autoptr(GPtrArray) declarations = NULL;
-  g_autoptr(GPtrArray) objects = NULL;
-  g_autoptr(GHashTable) assignments = NULL;
-
-  filter.office_code = office_code != NULL && office_code[0] != '\0' ? office_code : NULL;
-  declarations = bhxh_store_list_declarations (store, &filter, error);
-  if (declarations == NULL)
-    return NULL;
-  assignments = bhxh_store_list_assignments (store, error);
-  if (assignments == NULL)
-    return NULL;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_full (declarations->len, g_object_unref);
 
   g_ptr_array_set_free_func (declarations, NULL);
-  objects = g_ptr_array_new_full (declarations->len, g_object_unref);
   for (guint i = 0; i < declarations->len; i++)
     {
       BhxhDeclaration *d = g_ptr_array_index (declarations, i);
-      const char *assignee = g_hash_table_size (assignments) > 0
-                           ? g_hash_table_lookup (assignments, d->id) : NULL;
       BhxhDeclarationObject *object = bhxh_declaration_object_new (d, today);
 
-      bhxh_declaration_object_set_assignee (object, assignee);
+      if (assignments != NULL)
+        bhxh_declaration_object_set_assignee (object, g_hash_table_lookup (assignments, d->id));
       g_ptr_array_add (objects, object);
     }
+  g_ptr_array_unref (declarations);
   g_ptr_array_sort (objects, compare_objects);
   return g_steal_pointer (&objects);
 }
 
 typedef struct
 {
-  char     *office_code;
-  BhxhDate  today;
+  BhxhQueuePage *self;          /* until the service answers */
+  GPtrArray     *declarations;
+  GHashTable    *assignments;
+  BhxhDate       today;
 } LoadData;
 
 static void
@@ -555,19 +551,24 @@ load_data_free (gpointer data)
 {
   LoadData *load = data;
 
-  g_free (load->office_code);
+  g_clear_object (&load->self);
+  g_clear_pointer (&load->declarations, g_ptr_array_unref);
+  g_clear_pointer (&load->assignments, g_hash_table_unref);
   g_free (load);
 }
 
-static gpointer
-load_thread (BhxhStore     *store,
-             gpointer       data,
-             GCancellable  *cancellable,
-             GError       **error)
+static void
+make_objects_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
 {
-  LoadData *load = data;
+  LoadData *load = task_data;
 
-  return bhxh_queue_load_objects (store, load->office_code, &load->today, error);
+  g_task_return_pointer (task,
+                         bhxh_queue_make_objects (g_steal_pointer (&load->declarations),
+                                                  load->assignments, &load->today),
+                         (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -606,23 +607,46 @@ bhxh_queue_page_set_declarations (BhxhQueuePage *self,
 }
 
 static void
+made_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  BhxhQueuePage *self = BHXH_QUEUE_PAGE (source);
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+
+  objects = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  bhxh_queue_page_set_declarations (self, objects);
+  g_signal_emit (self, signals[LOADED], 0, NULL);
+}
+
+static void
 load_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(BhxhQueuePage) self = user_data;
-  g_autoptr(GPtrArray) objects = NULL;
+  LoadData *load = user_data;
+  g_autoptr(BhxhQueuePage) self = g_steal_pointer (&load->self);
+  g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
-  objects = bhxh_worker_run_finish (self->worker, result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (objects != NULL)
-    bhxh_queue_page_set_declarations (self, objects);
-  else
-    gtk_spinner_set_spinning (self->spinner, FALSE);
-  update_count (self);
-  g_signal_emit (self, signals[LOADED], 0, error);
+  load->declarations = bhxh_counter_list_queue_finish (BHXH_COUNTER (source), result,
+                                                       &load->assignments, &error);
+  if (load->declarations == NULL)
+    {
+      load_data_free (load);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      gtk_spinner_set_spinning (self->spinner, FALSE);
+      update_count (self);
+      g_signal_emit (self, signals[LOADED], 0, error);
+      return;
+    }
+  task = g_task_new (self, self->cancellable, made_cb, NULL);
+  g_task_set_task_data (task, load, load_data_free);
+  g_task_run_in_thread (task, make_objects_thread);
 }
 
 void
@@ -633,20 +657,18 @@ bhxh_queue_page_load (BhxhQueuePage  *self,
   LoadData *load;
 
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
-  g_return_if_fail (self->worker != NULL);
+  g_return_if_fail (self->counter != NULL);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
   load = g_new0 (LoadData, 1);
-  load->office_code = g_strdup (office_code);
+  load->self = g_object_ref (self);
   load->today = *today;
   gtk_spinner_set_spinning (self->spinner, TRUE);
   gtk_stack_set_visible_child_name (self->content_stack, "loading");
-  bhxh_worker_run_async (self->worker, load_thread, load, load_data_free,
-                         (GDestroyNotify) g_ptr_array_unref, self->cancellable,
-                         load_cb, g_object_ref (self));
+  bhxh_counter_list_queue_async (self->counter, office_code, self->cancellable, load_cb, load);
 }
 
 void

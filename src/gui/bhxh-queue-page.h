@@ -4,15 +4,15 @@
 #include <gtk/gtk.h>
 
 #include "bhxh-declaration-object.h"
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
 
 #define BHXH_TYPE_QUEUE_PAGE (bhxh_queue_page_get_type ())
 G_DECLARE_FINAL_TYPE (BhxhQueuePage, bhxh_queue_page, BHXH, QUEUE_PAGE, GtkWidget)
 
-void                   bhxh_queue_page_set_worker       (BhxhQueuePage         *self,
-                                                         BhxhWorker            *worker);
+void                   bhxh_queue_page_set_counter       (BhxhQueuePage         *self,
+                                                         BhxhCounter           *counter);
 void                   bhxh_queue_page_load             (BhxhQueuePage         *self,
                                                          const char            *office_code,
                                                          const BhxhDate        *today);
@@ -32,10 +32,9 @@ void                   bhxh_queue_page_select           (BhxhQueuePage         *
                                                          BhxhDeclarationObject *object);
 void                   bhxh_queue_page_status_changed   (BhxhQueuePage         *self);
 
-/* Runs in the worker: the office's declarations as sorted objects. */
-GPtrArray             *bhxh_queue_load_objects          (BhxhStore             *store,
-                                                         const char            *office_code,
-                                                         const BhxhDate        *today,
-                                                         GError               **error);
+/* Any thread: @declarations (taken) as sorted objects with their assignee. */
+GPtrArray             *bhxh_queue_make_objects          (GPtrArray             *declarations,
+                                                         GHashTable            *assignments,
+                                                         const BhxhDate        *today);
 
 G_END_DECLS

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Choosing an account signs in. When the database requires accounts
- * (docs/security.md), choosing one asks for its password instead, and the
- * page checks it with bhxh_store_authenticate on the worker's store (the
- * one that decides, never on the UI thread: argon2id takes ~80 ms); only a
+/* Choosing an account signs in. When the store requires accounts
+ * (docs/security.md), choosing one asks for its password instead. Either
+ * way the counter's service checks it (bhxh_counter_sign_in_async(): the
+ * session that decides; argon2id takes ~80 ms there, never here); only a
  * success emits "sign-in". */
 #include "config.h"
 
@@ -16,7 +16,6 @@
 #include "store/bhxh-store.h"
 
 #include "bhxh-sign-in-page.h"
-#include "bhxh-worker.h"
 
 struct _BhxhSignInPage
 {
@@ -30,7 +29,7 @@ struct _BhxhSignInPage
   GtkWidget  *sign_in_button;
   GtkLabel   *error_label;
 
-  BhxhWorker   *worker;
+  BhxhCounter  *counter;
   GCancellable *cancellable;
   gboolean      accounts_required;
   gboolean      busy;
@@ -82,6 +81,10 @@ select_row (BhxhSignInPage *self,
   gtk_widget_grab_focus (self->password_entry);
 }
 
+static void sign_in (BhxhSignInPage *self,
+                     const char     *login,
+                     const char     *password);
+
 static void
 row_activated_cb (BhxhSignInPage *self,
                   GtkListBoxRow  *row)
@@ -93,83 +96,18 @@ row_activated_cb (BhxhSignInPage *self,
       select_row (self, GTK_WIDGET (row));
       return;
     }
-  g_signal_emit (self, signals[SIGN_IN], 0,
-                 g_object_get_data (G_OBJECT (row), "login"),
-                 g_object_get_data (G_OBJECT (row), "display-name"),
-                 g_object_get_data (G_OBJECT (row), "role"));
+  if (self->counter != NULL)
+    sign_in (self, g_object_get_data (G_OBJECT (row), "login"), NULL);
 }
 
-/* Authentication, in the worker. */
+/* Authentication, in the service. */
 
 typedef struct
 {
-  char *login;
-  char *password;
-} AuthRequest;
-
-typedef struct
-{
-  BhxhUser  *user;           /* signed in, or NULL */
   GError    *error;
   guint      attempts_left;  /* before the lockout; 0: unknown */
   GDateTime *locked_until;
 } AuthResult;
-
-static void
-auth_request_free (gpointer data)
-{
-  AuthRequest *request = data;
-
-  g_free (request->login);
-  if (request->password != NULL)
-    {
-      explicit_bzero (request->password, strlen (request->password));
-      g_free (request->password);
-    }
-  g_free (request);
-}
-
-static void
-auth_result_free (gpointer data)
-{
-  AuthResult *result = data;
-
-  g_clear_pointer (&result->user, bhxh_user_free);
-  g_clear_error (&result->error);
-  g_clear_pointer (&result->locked_until, g_date_time_unref);
-  g_free (result);
-}
-
-static gpointer
-auth_thread (BhxhStore     *store,
-             gpointer       data,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  AuthRequest *request = data;
-  AuthResult *result = g_new0 (AuthResult, 1);
-  g_autoptr(GPtrArray) statuses = NULL;
-
-  if (bhxh_store_authenticate (store, request->login, request->password,
-                               &result->user, &result->error))
-    return result;
-
-  /* What the user may be told: attempts left, or until when. */
-  statuses = bhxh_store_list_user_status (store, NULL);
-  for (guint i = 0; statuses != NULL && i < statuses->len; i++)
-    {
-      const BhxhUserStatus *status = g_ptr_array_index (statuses, i);
-      guint max = bhxh_store_get_setting (store, BHXH_META_MAX_FAILURES);
-
-      if (g_strcmp0 (status->login, request->login) != 0)
-        continue;
-      if (status->locked_until != NULL)
-        result->locked_until = bhxh_clock_to_office (status->locked_until);
-      else if (max > status->failures)
-        result->attempts_left = max - status->failures;
-    }
-  return result;
-}
 
 static char *
 auth_error_message (const AuthResult *result)
@@ -217,56 +155,54 @@ auth_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(BhxhSignInPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  AuthResult *result = NULL;
+  BhxhCounter *counter = BHXH_COUNTER (source);
+  AuthResult result = { 0 };
   g_autofree char *message = NULL;
 
-  if (self->worker != NULL)
-    result = bhxh_worker_run_finish (self->worker, res, &error);
-  if (result == NULL && error == NULL)
-    return;
-  if (result == NULL)
+  if (bhxh_counter_sign_in_finish (counter, res, &result.attempts_left, &result.locked_until,
+                                   &result.error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       set_busy (self, FALSE);
-      show_error (self, error->message);
+      gtk_widget_set_visible (self->password_box, FALSE);
+      g_signal_emit (self, signals[SIGN_IN], 0, bhxh_counter_get_login (counter),
+                     bhxh_counter_get_display_name (counter), bhxh_counter_get_role (counter));
       return;
     }
-  set_busy (self, FALSE);
-  if (result->user != NULL)
+  if (!g_error_matches (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      gtk_widget_set_visible (self->password_box, FALSE);
-      g_signal_emit (self, signals[SIGN_IN], 0, result->user->login,
-                     result->user->display_name != NULL ? result->user->display_name
-                                                        : result->user->login,
-                     result->user->role);
-    }
-  else
-    {
-      message = auth_error_message (result);
+      set_busy (self, FALSE);
+      message = auth_error_message (&result);
       show_error (self, message);
-      gtk_widget_grab_focus (self->password_entry);
+      if (self->accounts_required)
+        gtk_widget_grab_focus (self->password_entry);
     }
-  auth_result_free (result);
+  g_clear_error (&result.error);
+  g_clear_pointer (&result.locked_until, g_date_time_unref);
+}
+
+static void
+sign_in (BhxhSignInPage *self,
+         const char     *login,
+         const char     *password)
+{
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  bhxh_counter_sign_in_async (self->counter, login, password, self->cancellable, auth_cb,
+                              g_object_ref (self));
 }
 
 static void
 submit_cb (BhxhSignInPage *self)
 {
-  AuthRequest *request;
+  g_autofree char *password = NULL;
 
-  if (self->busy || self->selected == NULL || self->worker == NULL)
+  if (self->busy || self->selected == NULL || self->counter == NULL)
     return;
-  request = g_new0 (AuthRequest, 1);
-  request->login = g_strdup (g_object_get_data (G_OBJECT (self->selected), "login"));
-  request->password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_entry)));
+  password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->password_entry)));
   /* The entry forgets it at once: a failure asks again from empty. */
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
-  show_error (self, NULL);
-  set_busy (self, TRUE);
-  bhxh_worker_run_async (self->worker, auth_thread, request, auth_request_free,
-                         auth_result_free, self->cancellable, auth_cb, g_object_ref (self));
+  sign_in (self, g_object_get_data (G_OBJECT (self->selected), "login"), password);
+  explicit_bzero (password, strlen (password));
 }
 
 static void
@@ -276,7 +212,7 @@ bhxh_sign_in_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->worker);
+  g_clear_object (&self->counter);
   self->selected = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (object), BHXH_TYPE_SIGN_IN_PAGE);
   _bhxh_widget_unparent_children (GTK_WIDGET (object));
@@ -386,12 +322,12 @@ bhxh_sign_in_page_set_users (BhxhSignInPage *self,
 }
 
 void
-bhxh_sign_in_page_set_worker (BhxhSignInPage *self,
-                              BhxhWorker     *worker)
+bhxh_sign_in_page_set_counter (BhxhSignInPage *self,
+                              BhxhCounter    *counter)
 {
   g_return_if_fail (BHXH_IS_SIGN_IN_PAGE (self));
 
-  g_set_object (&self->worker, worker);
+  g_set_object (&self->counter, counter);
 }
 
 void

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +17,9 @@ void bhxh_sign_in_page_set_users (BhxhSignInPage *self,
                                   gboolean        demo);
 
 /* Set before the users: in that mode choosing a user asks for the password,
- * checked on @worker's store; "sign-in" follows a success only. */
-void     bhxh_sign_in_page_set_worker            (BhxhSignInPage *self,
-                                                  BhxhWorker     *worker);
+ * checked on the counter's service; "sign-in" follows a success only. */
+void     bhxh_sign_in_page_set_counter            (BhxhSignInPage *self,
+                                                  BhxhCounter    *counter);
 void     bhxh_sign_in_page_set_accounts_required (BhxhSignInPage *self,
                                                   gboolean        required);
 gboolean bhxh_sign_in_page_get_accounts_required (BhxhSignInPage *self);

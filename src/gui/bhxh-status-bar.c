@@ -21,7 +21,7 @@ struct _BhxhStatusBar
   GtkWidget    *outbox_item;
   GtkWidget    *portal_item;
 
-  BhxhWorker   *worker;
+  BhxhCounter  *counter;
   GSettings    *settings;
   GCancellable *cancellable;
   guint         timeout_id;
@@ -31,57 +31,8 @@ struct _BhxhStatusBar
 
 G_DEFINE_FINAL_TYPE (BhxhStatusBar, bhxh_status_bar, GTK_TYPE_WIDGET)
 
-typedef struct
-{
-  char      *mirror_version;
-  GDateTime *mirror_imported_at;
-  guint64    persons;
-  char      *last_sync;
-  guint      unsynced;
-  guint      needs_person;
-  BhxhSafetyLevel safety;
-  char      *safety_message;
-} StatusInfo;
-
-static void
-status_info_free (gpointer data)
-{
-  StatusInfo *info = data;
-
-  g_free (info->mirror_version);
-  g_clear_pointer (&info->mirror_imported_at, g_date_time_unref);
-  g_free (info->last_sync);
-  g_free (info->safety_message);
-  g_free (info);
-}
-
-static gpointer
-status_thread (BhxhStore     *store,
-               gpointer       data,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  StatusInfo *info = g_new0 (StatusInfo, 1);
-  g_autoptr(GDateTime) now = bhxh_clock_now ();
-  g_autoptr(BhxhSafety) safety = bhxh_store_check_safety (store, now);
-
-  info->mirror_version = bhxh_store_dup_mirror_version (store);
-  info->mirror_imported_at = bhxh_store_dup_mirror_imported_at (store);
-  info->persons = bhxh_store_count_persons (store);
-  info->last_sync = bhxh_store_dup_meta (store, "sync.last_success_at");
-  info->unsynced = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING) +
-                   bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING);
-  info->needs_person = bhxh_store_outbox_count (store, BHXH_OUTBOX_REFUSED) +
-                       bhxh_store_outbox_count (store, BHXH_OUTBOX_CONFLICT);
-  if (safety != NULL)
-    {
-      info->safety = safety->level;
-      g_ptr_array_add (safety->messages, NULL);
-      info->safety_message = g_strjoinv ("\n", (char **) safety->messages->pdata);
-      g_ptr_array_remove_index (safety->messages, safety->messages->len - 1);
-    }
-  return info;
-}
+/* What the service says of the counter (GetStatus). */
+typedef BhxhCounterStatus StatusInfo;
 
 static GtkWidget *
 item_new (BhxhStatusBar *self,
@@ -227,7 +178,7 @@ status_cb (GObject      *source,
 {
   g_autoptr(BhxhStatusBar) self = user_data;
   g_autoptr(GError) error = NULL;
-  StatusInfo *info = bhxh_worker_run_finish (self->worker, result, &error);
+  StatusInfo *info = bhxh_counter_get_status_finish (BHXH_COUNTER (source), result, &error);
 
   if (info == NULL)
     {
@@ -239,7 +190,7 @@ status_cb (GObject      *source,
   show_sync (self, info);
   show_outbox (self, info);
   show_safety (self, info);
-  status_info_free (info);
+  bhxh_counter_status_free (info);
 }
 
 static void
@@ -280,10 +231,12 @@ bhxh_status_bar_refresh (BhxhStatusBar *self)
 {
   g_return_if_fail (BHXH_IS_STATUS_BAR (self));
 
-  if (self->worker == NULL)
+  if (self->counter == NULL)
     return;
-  bhxh_worker_run_async (self->worker, status_thread, NULL, NULL, status_info_free,
-                         self->cancellable, status_cb, g_object_ref (self));
+  if (bhxh_counter_get_login (self->counter) == NULL)
+    return;
+  bhxh_counter_get_status_async (self->counter, self->cancellable, status_cb,
+                                 g_object_ref (self));
   check_portal (self);
 }
 
@@ -304,7 +257,7 @@ bhxh_status_bar_dispose (GObject *object)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
-  g_clear_object (&self->worker);
+  g_clear_object (&self->counter);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->block_message, g_free);
@@ -341,12 +294,12 @@ bhxh_status_bar_init (BhxhStatusBar *self)
 
 void
 bhxh_status_bar_setup (BhxhStatusBar *self,
-                       BhxhWorker    *worker,
+                       BhxhCounter   *counter,
                        GSettings     *settings)
 {
   g_return_if_fail (BHXH_IS_STATUS_BAR (self));
 
-  g_set_object (&self->worker, worker);
+  g_set_object (&self->counter, counter);
   g_set_object (&self->settings, settings);
   g_signal_connect_object (settings, "changed::portal-url",
                            G_CALLBACK (bhxh_status_bar_refresh), self, G_CONNECT_SWAPPED);

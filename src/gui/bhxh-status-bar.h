@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
 
@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BhxhStatusBar, bhxh_status_bar, BHXH, STATUS_BAR, GtkWidget)
 
 void     bhxh_status_bar_setup        (BhxhStatusBar *self,
-                                       BhxhWorker    *worker,
+                                       BhxhCounter   *counter,
                                        GSettings     *settings);
 void     bhxh_status_bar_refresh      (BhxhStatusBar *self);
 /* TRUE when new approvals must wait (the safety stop of the sync rules). */

@@ -32,9 +32,8 @@ struct _BhxhSupervisorPage
   GtkWidget     *reason_chart;
   GtkWidget     *clerk_chart;
 
-  BhxhWorker    *worker;
+  BhxhCounter   *counter;
   GCancellable  *cancellable;
-  char          *login;
   BhxhDate       day;
   GPtrArray     *reason_codes;   /* (element-type BhxhReasonCode) */
   GListStore    *rows;           /* GtkStringObject per decision, data on the object */
@@ -343,57 +342,6 @@ clerk_changed_cb (BhxhSupervisorPage *self)
 
 /* Escalations: countersign (approve with override) or reject. */
 
-typedef struct
-{
-  GStrv        ids;
-  BhxhOutcome  outcome;
-  char        *clerk;
-  GStrv        reason_codes;
-  char        *note;
-} BulkData;
-
-static void
-bulk_data_free (gpointer data)
-{
-  BulkData *bulk = data;
-
-  g_strfreev (bulk->ids);
-  g_free (bulk->clerk);
-  g_strfreev (bulk->reason_codes);
-  g_free (bulk->note);
-  g_free (bulk);
-}
-
-/* Returns the number decided; the first failure is the error, and the
- * ones decided before it stay decided (each decision is its own record). */
-static gpointer
-bulk_thread (BhxhStore     *store,
-             gpointer       data,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  BulkData *bulk = data;
-  guint done = 0;
-
-  for (guint i = 0; bulk->ids[i] != NULL; i++)
-    {
-      BhxhDecisionRequest request = {
-        .declaration_id = bulk->ids[i],
-        .outcome = bulk->outcome,
-        .clerk = bulk->clerk,
-        .reason_codes = (const char * const *) bulk->reason_codes,
-        .note = bulk->note,
-        .override = bulk->outcome == BHXH_OUTCOME_APPROVE,
-      };
-      g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, error);
-
-      if (decision == NULL)
-        return NULL;
-      done++;
-    }
-  return GUINT_TO_POINTER (done);
-}
-
 static void
 bulk_cb (GObject      *source,
          GAsyncResult *result,
@@ -403,7 +351,9 @@ bulk_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  bhxh_worker_run_finish (self->worker, result, &error);
+  /* The first refusal is the error; the ones decided before it stay
+   * decided (each decision is its own record). */
+  bhxh_counter_decide_many_finish (BHXH_COUNTER (source), result, &error);
   if (error != NULL && GTK_IS_WINDOW (root))
     {
       GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (root), _("Not All Decided"),
@@ -433,16 +383,17 @@ decided_cb (BhxhDecideDialog   *dialog,
             const char         *note,
             BhxhSupervisorPage *self)
 {
-  BulkData *bulk = g_new0 (BulkData, 1);
+  BhxhDecisionRequest request = { 0 };
 
-  bulk->ids = g_strdupv (g_object_get_data (G_OBJECT (dialog), "ids"));
-  bulk->outcome = bhxh_decide_dialog_get_mode (dialog) == BHXH_DECIDE_REJECT
-                ? BHXH_OUTCOME_REJECT : BHXH_OUTCOME_APPROVE;
-  bulk->clerk = g_strdup (self->login);
-  bulk->reason_codes = g_strdupv ((char **) codes);
-  bulk->note = g_strdup (note);
-  bhxh_worker_run_async (self->worker, bulk_thread, bulk, bulk_data_free, NULL,
-                         self->cancellable, bulk_cb, g_object_ref (self));
+  /* Countersigning is an approval over the escalation (override). */
+  request.outcome = bhxh_decide_dialog_get_mode (dialog) == BHXH_DECIDE_REJECT
+                  ? BHXH_OUTCOME_REJECT : BHXH_OUTCOME_APPROVE;
+  request.reason_codes = codes;
+  request.note = note;
+  request.override = request.outcome == BHXH_OUTCOME_APPROVE;
+  bhxh_counter_decide_many_async (self->counter,
+                                  g_object_get_data (G_OBJECT (dialog), "ids"), &request,
+                                  self->cancellable, bulk_cb, g_object_ref (self));
 }
 
 static void
@@ -490,40 +441,6 @@ row_reject_cb (GtkButton          *button,
 
 /* Reassign: the declaration goes back to pending, for the clerk picked. */
 
-typedef struct
-{
-  char *declaration_id;
-  char *clerk;
-  char *clerk_name;
-  char *actor;
-} ReassignData;
-
-static void
-reassign_data_free (gpointer data)
-{
-  ReassignData *reassign = data;
-
-  g_free (reassign->declaration_id);
-  g_free (reassign->clerk);
-  g_free (reassign->clerk_name);
-  g_free (reassign->actor);
-  g_free (reassign);
-}
-
-static gpointer
-reassign_thread (BhxhStore     *store,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  ReassignData *reassign = data;
-
-  if (!bhxh_store_reassign (store, reassign->declaration_id, reassign->clerk,
-                            reassign->actor, error))
-    return NULL;
-  return g_strdup (reassign->clerk_name);
-}
-
 static void
 reassign_cb (GObject      *source,
              GAsyncResult *result,
@@ -531,10 +448,10 @@ reassign_cb (GObject      *source,
 {
   g_autoptr(BhxhSupervisorPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = bhxh_worker_run_finish (self->worker, result, &error);
+  g_autofree char *name = g_object_steal_data (G_OBJECT (self), "reassigned-to");
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  if (name == NULL)
+  if (!bhxh_counter_reassign_finish (BHXH_COUNTER (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -563,17 +480,15 @@ static void
 reassign_to_cb (GtkButton          *button,
                 BhxhSupervisorPage *self)
 {
-  ReassignData *reassign = g_new0 (ReassignData, 1);
   GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER);
 
   if (popover != NULL)
     gtk_popover_popdown (GTK_POPOVER (popover));
-  reassign->declaration_id = g_strdup (g_object_get_data (G_OBJECT (button), "id"));
-  reassign->clerk = g_strdup (g_object_get_data (G_OBJECT (button), "login"));
-  reassign->clerk_name = g_strdup (g_object_get_data (G_OBJECT (button), "name"));
-  reassign->actor = g_strdup (self->login);
-  bhxh_worker_run_async (self->worker, reassign_thread, reassign, reassign_data_free, g_free,
-                         self->cancellable, reassign_cb, g_object_ref (self));
+  g_object_set_data_full (G_OBJECT (self), "reassigned-to",
+                          g_strdup (g_object_get_data (G_OBJECT (button), "name")), g_free);
+  bhxh_counter_reassign_async (self->counter, g_object_get_data (G_OBJECT (button), "id"),
+                               g_object_get_data (G_OBJECT (button), "login"), self->cancellable,
+                               reassign_cb, g_object_ref (self));
 }
 
 /* A menu button whose popover lists the clerks, one button each. */
@@ -698,51 +613,6 @@ fill_escalations (BhxhSupervisorPage *self)
 
 /* Loading the day. */
 
-typedef struct
-{
-  GPtrArray *decisions;
-  GPtrArray *escalations;
-  GPtrArray *clerk_users;
-} DayData;
-
-static void
-day_data_free (gpointer data)
-{
-  DayData *day = data;
-
-  g_clear_pointer (&day->decisions, g_ptr_array_unref);
-  g_clear_pointer (&day->escalations, g_ptr_array_unref);
-  g_clear_pointer (&day->clerk_users, g_ptr_array_unref);
-  g_free (day);
-}
-
-static gpointer
-day_thread (BhxhStore     *store,
-            gpointer       data,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  const BhxhDate *date = data;
-  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
-  DayData *day = g_new0 (DayData, 1);
-
-  filter.status = BHXH_STATUS_ESCALATED;
-  day->decisions = bhxh_store_list_decisions_on (store, date, error);
-  if (day->decisions != NULL)
-    day->escalations = bhxh_store_list_declarations (store, &filter, error);
-  if (day->escalations != NULL)
-    day->clerk_users = bhxh_store_list_users (store, error);
-  if (day->clerk_users == NULL)
-    {
-      day_data_free (day);
-      return NULL;
-    }
-  /* Only clerks take declarations over. */
-  for (guint i = day->clerk_users->len; i-- > 0;)
-    if (g_strcmp0 (((BhxhUser *) g_ptr_array_index (day->clerk_users, i))->role, "clerk") != 0)
-      g_ptr_array_remove_index (day->clerk_users, i);
-  return day;
-}
 
 /* A clerk as people read them: the display name of a login. */
 static const char *
@@ -793,6 +663,7 @@ set_clerks (BhxhSupervisorPage *self)
   g_signal_handlers_unblock_by_func (self->clerk_dropdown, clerk_changed_cb, self);
 }
 
+
 static void
 day_cb (GObject      *source,
         GAsyncResult *result,
@@ -800,7 +671,7 @@ day_cb (GObject      *source,
 {
   g_autoptr(BhxhSupervisorPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  DayData *day = bhxh_worker_run_finish (self->worker, result, &error);
+  BhxhCounterDay *day = bhxh_counter_day_finish (BHXH_COUNTER (source), result, &error);
 
   if (day == NULL)
     {
@@ -813,8 +684,8 @@ day_cb (GObject      *source,
   self->decisions = g_steal_pointer (&day->decisions);
   self->escalations = g_steal_pointer (&day->escalations);
   g_clear_pointer (&self->clerk_users, g_ptr_array_unref);
-  self->clerk_users = g_steal_pointer (&day->clerk_users);
-  day_data_free (day);
+  self->clerk_users = g_steal_pointer (&day->clerks);
+  bhxh_counter_day_free (day);
 
   set_clerks (self);
   fill_escalations (self);
@@ -826,10 +697,10 @@ bhxh_supervisor_page_refresh (BhxhSupervisorPage *self)
 {
   g_return_if_fail (BHXH_IS_SUPERVISOR_PAGE (self));
 
-  if (self->worker == NULL || self->login == NULL)
+  if (self->counter == NULL || !bhxh_counter_get_supervisor (self->counter))
     return;
-  bhxh_worker_run_async (self->worker, day_thread, g_memdup2 (&self->day, sizeof self->day),
-                         g_free, day_data_free, self->cancellable, day_cb, g_object_ref (self));
+  bhxh_counter_day_async (self->counter, &self->day, self->cancellable, day_cb,
+                          g_object_ref (self));
 }
 
 /* Export and print. */
@@ -945,7 +816,7 @@ print_report_activated (GtkWidget  *widget,
   BhxhSupervisorPage *self = BHXH_SUPERVISOR_PAGE (widget);
   g_autofree char *day = bhxh_date_to_iso (&self->day);
 
-  bhxh_paper_job_print (GTK_WINDOW (gtk_widget_get_root (widget)), self->worker,
+  bhxh_paper_job_print (GTK_WINDOW (gtk_widget_get_root (widget)), self->counter,
                         BHXH_PAPER_DAILY_REPORT, day, self->cancellable);
 }
 
@@ -983,10 +854,9 @@ bhxh_supervisor_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_SUPERVISOR_PAGE);
   _bhxh_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_object (&self->worker);
+  g_clear_object (&self->counter);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->rows);
-  g_clear_pointer (&self->login, g_free);
   g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
   g_clear_pointer (&self->decisions, g_ptr_array_unref);
   g_clear_pointer (&self->escalations, g_ptr_array_unref);
@@ -1067,8 +937,7 @@ bhxh_supervisor_page_init (BhxhSupervisorPage *self)
 
 void
 bhxh_supervisor_page_setup (BhxhSupervisorPage *self,
-                            BhxhWorker         *worker,
-                            const char         *login,
+                            BhxhCounter        *counter,
                             const BhxhDate     *day)
 {
   g_autofree char *date = NULL;
@@ -1076,9 +945,7 @@ bhxh_supervisor_page_setup (BhxhSupervisorPage *self,
 
   g_return_if_fail (BHXH_IS_SUPERVISOR_PAGE (self));
 
-  g_set_object (&self->worker, worker);
-  g_free (self->login);
-  self->login = g_strdup (login);
+  g_set_object (&self->counter, counter);
   self->day = *day;
   date = bhxh_date_to_display (day);
   title = g_strdup_printf (_("The day at the counter, %s"), date);

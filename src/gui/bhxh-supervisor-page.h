@@ -5,7 +5,7 @@
 
 #include "core/bhxh-date.h"
 
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
 
@@ -13,8 +13,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BhxhSupervisorPage, bhxh_supervisor_page, BHXH, SUPERVISOR_PAGE, GtkWidget)
 
 void   bhxh_supervisor_page_setup            (BhxhSupervisorPage *self,
-                                              BhxhWorker         *worker,
-                                              const char         *login,
+                                              BhxhCounter        *counter,
                                               const BhxhDate     *day);
 /* reason_codes: (element-type BhxhReasonCode) */
 void   bhxh_supervisor_page_set_reason_codes (BhxhSupervisorPage *self,

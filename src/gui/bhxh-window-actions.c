@@ -40,57 +40,16 @@ _bhxh_window_update_actions (BhxhWindow *self)
                                  self->commits_in_flight > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.enter-scan", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", signed_in);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync", signed_in && !self->syncing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync",
+                                 signed_in && !bhxh_counter_get_syncing (self->counter));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-supervisor",
                                  signed_in && self->supervisor);
 }
 
-/* Who acts, on what: the data of the small worker jobs (who viewed a
- * declaration, who withdraws a decision). */
-typedef struct
-{
-  char *login;
-  char *object;
-} ActorJob;
-
-static ActorJob *
-actor_job_new (const char *login,
-               const char *object)
-{
-  ActorJob *job = g_new0 (ActorJob, 1);
-
-  job->login = g_strdup (login);
-  job->object = g_strdup (object);
-  return job;
-}
-
-static void
-actor_job_free (gpointer data)
-{
-  ActorJob *job = data;
-
-  g_free (job->login);
-  g_free (job->object);
-  g_free (job);
-}
-
 /* "Who viewed" (docs/security.md): opening a declaration for checking is
- * audited. Without accounts the store may refuse nobody, and an error is
- * only logged: the counter keeps working. */
-static gpointer
-note_viewed_thread (BhxhStore     *store,
-                    gpointer       data,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  ActorJob *note = data;
-
-  if (!bhxh_store_note_viewed (store, note->login, note->object, error))
-    return NULL;
-  return GINT_TO_POINTER (TRUE);
-}
-
+ * audited by the service. Without accounts an error is only logged: the
+ * counter keeps working. */
 static void
 note_viewed_cb (GObject      *source,
                 GAsyncResult *result,
@@ -99,7 +58,7 @@ note_viewed_cb (GObject      *source,
   g_autoptr(BhxhWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (bhxh_worker_run_finish (self->worker, result, &error) != NULL ||
+  if (bhxh_counter_note_viewed_finish (BHXH_COUNTER (source), result, &error) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (self->accounts_required)
@@ -120,13 +79,8 @@ _bhxh_window_open_declaration (BhxhWindow            *self,
   bhxh_queue_page_select (self->queue_page, object);
   _bhxh_window_update_actions (self);
   if (self->login != NULL)
-    {
-      ActorJob *note = actor_job_new (self->login,
-                                      bhxh_declaration_object_get_declaration (object)->id);
-
-      bhxh_worker_run_async (self->worker, note_viewed_thread, note, actor_job_free, NULL,
-                             self->cancellable, note_viewed_cb, g_object_ref (self));
-    }
+    bhxh_counter_note_viewed_async (self->counter, bhxh_declaration_object_get_id (object),
+                                    self->cancellable, note_viewed_cb, g_object_ref (self));
 }
 
 /* Deciding. A decision goes to the store as soon as the clerk confirms it
@@ -134,52 +88,6 @@ _bhxh_window_open_declaration (BhxhWindow            *self,
  * the undo window: Undo withdraws it (audited); when the window ends, or the
  * clerk moves on (sign-out, sync, print, closing), the hold is released and
  * the next sync sends it. A crash inside the window loses nothing. */
-
-typedef struct
-{
-  char         *declaration_id;
-  BhxhOutcome   outcome;
-  char         *clerk;
-  GStrv         reason_codes;
-  char         *note;
-  gboolean      override;
-  BhxhDocument *document;
-  guint         hold_seconds;
-} DecideData;
-
-static void
-decide_data_free (gpointer data)
-{
-  DecideData *decide = data;
-
-  g_free (decide->declaration_id);
-  g_free (decide->clerk);
-  g_strfreev (decide->reason_codes);
-  g_free (decide->note);
-  g_clear_pointer (&decide->document, bhxh_document_free);
-  g_free (decide);
-}
-
-static gpointer
-decide_thread (BhxhStore     *store,
-               gpointer       data,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  DecideData *decide = data;
-  BhxhDecisionRequest request = {
-    .declaration_id = decide->declaration_id,
-    .outcome = decide->outcome,
-    .clerk = decide->clerk,
-    .reason_codes = (const char * const *) decide->reason_codes,
-    .note = decide->note,
-    .override = decide->override,
-    .document = decide->document,
-    .hold_seconds = decide->hold_seconds,
-  };
-
-  return bhxh_store_decide (store, &request, error);
-}
 
 static void
 pending_free (BhxhPendingDecision *pending)
@@ -203,15 +111,6 @@ maybe_close (BhxhWindow *self)
     gtk_window_destroy (GTK_WINDOW (self));
 }
 
-static gpointer
-release_thread (BhxhStore     *store,
-                gpointer       data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  return bhxh_store_release_decision (store, data, error) ? GINT_TO_POINTER (TRUE) : NULL;
-}
-
 typedef struct
 {
   BhxhWindow       *self;
@@ -228,7 +127,7 @@ release_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   /* The decision is recorded either way; only its hold could stay on. */
-  if (bhxh_worker_run_finish (self->worker, result, &error) == NULL)
+  if (!bhxh_counter_release_finish (BHXH_COUNTER (source), result, &error))
     g_warning ("Cannot end the undo window: %s", error->message);
   self->commits_in_flight--;
   if (release->then != NULL)
@@ -257,8 +156,9 @@ _bhxh_window_commit_pending_then (BhxhWindow     *self,
   release->self = g_object_ref (self);
   release->then = then;
   self->commits_in_flight++;
-  bhxh_worker_run_async (self->worker, release_thread, g_strdup (pending->uuid), g_free,
-                         NULL, NULL, release_cb, release);
+  /* Never cancelled: the service keeps the order, so a sign-out or a sync
+   * that follows finds the hold ended. */
+  bhxh_counter_release_async (self->counter, pending->uuid, NULL, release_cb, release);
   pending_free (pending);
   _bhxh_window_update_actions (self);
 }
@@ -372,7 +272,8 @@ commit_cb (GObject      *source,
   CommitData *commit = user_data;
   g_autoptr(BhxhWindow) self = commit->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(BhxhDecision) decision = bhxh_worker_run_finish (self->worker, result, &error);
+  g_autoptr(BhxhDecision) decision = bhxh_counter_decide_finish (BHXH_COUNTER (source), result,
+                                                                 &error);
 
   self->commits_in_flight--;
   bhxh_declaration_object_set_unsaved (commit->object, FALSE);
@@ -422,7 +323,7 @@ schedule_decision (BhxhWindow         *self,
 {
   BhxhDeclarationObject *object = bhxh_compare_page_get_object (self->compare_page);
   const BhxhDocument *document = bhxh_compare_page_get_document (self->compare_page);
-  DecideData *data;
+  BhxhDecisionRequest request = { 0 };
   CommitData *commit;
 
   g_return_if_fail (object != NULL);
@@ -430,23 +331,21 @@ schedule_decision (BhxhWindow         *self,
   /* The previous decision's window ends with the next one. */
   _bhxh_window_commit_pending (self);
 
-  data = g_new0 (DecideData, 1);
-  data->declaration_id = g_strdup (bhxh_declaration_object_get_id (object));
-  data->outcome = outcome;
-  data->clerk = g_strdup (self->login);
-  data->reason_codes = g_strdupv ((char **) reason_codes);
-  data->note = note != NULL && note[0] != '\0' ? g_strdup (note) : NULL;
-  data->override = override;
-  data->document = document != NULL ? bhxh_document_copy (document) : NULL;
-  data->hold_seconds = MIN (g_settings_get_uint (self->settings, "undo-seconds"),
-                            BHXH_STORE_MAX_HOLD_SECONDS);
+  request.declaration_id = bhxh_declaration_object_get_id (object);
+  request.outcome = outcome;
+  request.reason_codes = reason_codes;
+  request.note = note != NULL && note[0] != '\0' ? note : NULL;
+  request.override = override;
+  request.document = document;
+  request.hold_seconds = MIN (g_settings_get_uint (self->settings, "undo-seconds"),
+                              BHXH_STORE_MAX_HOLD_SECONDS);
 
   commit = g_new0 (CommitData, 1);
   commit->self = g_object_ref (self);
   commit->object = g_object_ref (object);
   commit->previous_status = bhxh_declaration_object_get_status (object);
   commit->document = document != NULL ? bhxh_document_copy (document) : NULL;
-  commit->hold_seconds = data->hold_seconds;
+  commit->hold_seconds = request.hold_seconds;
 
   bhxh_declaration_object_set_status (object, bhxh_outcome_to_status (outcome));
   bhxh_declaration_object_set_unsaved (object, TRUE);
@@ -455,22 +354,10 @@ schedule_decision (BhxhWindow         *self,
   adw_leaflet_set_visible_child_name (self->leaflet, "queue");
 
   self->commits_in_flight++;
-  /* Never cancelled: a decision the clerk made must reach the store. */
-  bhxh_worker_run_async (self->worker, decide_thread, data, decide_data_free,
-                         (GDestroyNotify) bhxh_decision_free, NULL, commit_cb, commit);
+  /* Never cancelled: a decision the clerk made must reach the store. The
+   * request is sent now, before the page moves on. */
+  bhxh_counter_decide_async (self->counter, &request, NULL, commit_cb, commit);
   _bhxh_window_update_actions (self);
-}
-
-static gpointer
-withdraw_thread (BhxhStore     *store,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  ActorJob *withdraw = data;
-
-  return bhxh_store_withdraw_decision (store, withdraw->object, withdraw->login, error)
-         ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
 static void
@@ -483,7 +370,7 @@ undo_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   self->commits_in_flight--;
-  if (bhxh_worker_run_finish (self->worker, result, &error) == NULL)
+  if (!bhxh_counter_undo_finish (BHXH_COUNTER (source), result, &error))
     bhxh_window_toast (self, error->message);
   else
     {
@@ -508,7 +395,6 @@ undo_activated (GtkWidget  *widget,
 {
   BhxhWindow *self = BHXH_WINDOW (widget);
   BhxhPendingDecision *pending = g_steal_pointer (&self->pending);
-  ActorJob *withdraw;
   CommitData *undo;
 
   /* Ctrl+Z right after deciding, before the store has answered: undo it
@@ -520,16 +406,14 @@ undo_activated (GtkWidget  *widget,
     }
   if (pending == NULL)
     return;
-  withdraw = actor_job_new (self->login, pending->uuid);
   undo = g_new0 (CommitData, 1);
   undo->self = g_object_ref (self);
   undo->object = g_object_ref (pending->object);
   undo->previous_status = pending->previous_status;
   undo->document = g_steal_pointer (&pending->document);
-  pending_free (pending);
   self->commits_in_flight++;
-  bhxh_worker_run_async (self->worker, withdraw_thread, withdraw, actor_job_free, NULL,
-                         NULL, undo_cb, undo);
+  bhxh_counter_undo_async (self->counter, pending->uuid, NULL, undo_cb, undo);
+  pending_free (pending);
   _bhxh_window_update_actions (self);
 }
 
@@ -727,14 +611,14 @@ escalate_activated (GtkWidget  *widget,
                       G_CALLBACK (escalate_decided_cb));
 }
 
-/* Papers: generated by src/docs in the worker, then printed. */
+/* Papers: generated by src/docs in the service, then printed here. */
 
 static void
 print_paper (BhxhWindow    *self,
              BhxhPaperKind  kind,
              const char    *key)
 {
-  bhxh_paper_job_print (GTK_WINDOW (self), self->worker, kind, key, self->cancellable);
+  bhxh_paper_job_print (GTK_WINDOW (self), self->counter, kind, key, self->cancellable);
 }
 
 static void
@@ -956,19 +840,9 @@ show_page_activated (GtkWidget  *widget,
     adw_view_stack_set_visible_child_name (self->view_stack, "counter");
 }
 
-static gpointer
-sign_out_thread (BhxhStore     *store,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  bhxh_store_sign_out (store);
-  return NULL;
-}
-
 /* The menu's sign-out and the idle lock. A decision in its undo window is
- * recorded first: the worker runs its jobs in order, so it is decided
- * while its clerk is still signed in on the worker's store. Nothing of the
+ * released first: the service answers one caller's calls in order, so it
+ * is released while its clerk is still signed in. Nothing of the
  * work screen stays on show: its dialogs close and the sign-in page
  * covers the rest until the next sign-in reloads it. */
 void
@@ -982,7 +856,7 @@ _bhxh_window_sign_out (BhxhWindow *self)
   self->login = g_steal_pointer (&login);
   _bhxh_window_commit_pending (self);
   login = g_steal_pointer (&self->login);
-  bhxh_worker_run_async (self->worker, sign_out_thread, NULL, NULL, NULL, NULL, NULL, NULL);
+  bhxh_counter_sign_out (self->counter);
 
   /* Dialogs on show (deciding, a scan's choices, preferences) close. */
   toplevels = gtk_window_list_toplevels ();

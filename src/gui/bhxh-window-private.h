@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "service/bhxh-counter.h"
 #include "store/bhxh-store.h"
 
 #include "bhxh-camera-view.h"
@@ -51,7 +52,7 @@ struct _BhxhWindow
   BhxhCameraView       *camera_view;
 
   BhxhApplication      *application;
-  BhxhWorker           *worker;
+  BhxhCounter          *counter;     /* NULL until its service answers */
   GSettings            *settings;
   GCancellable         *cancellable;
   BhxhScanListener     *scan_listener;
@@ -68,7 +69,6 @@ struct _BhxhWindow
   gboolean              print_when_recorded;   /* Ctrl+P while a decision was on its way */
   gboolean              undo_when_recorded;    /* Ctrl+Z while a decision was on its way */
   BhxhOutcome           last_outcome;
-  gboolean              syncing;
 
   /* Accounts (docs/security.md): the database's mode, and the idle lock. */
   gboolean              accounts_required;

@@ -30,6 +30,13 @@ bhxh_window_toast (BhxhWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+BhxhCounter *
+bhxh_window_get_counter (BhxhWindow *self)
+{
+  g_return_val_if_fail (BHXH_IS_WINDOW (self), NULL);
+  return self->counter;
+}
+
 static void
 show_error_page (BhxhWindow   *self,
                  const GError *error)
@@ -38,83 +45,57 @@ show_error_page (BhxhWindow   *self,
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
-/* Opening: create the demo office on first use, then list the users. */
-
-typedef struct
-{
-  gboolean demo;
-} PrepareData;
-
-typedef struct
-{
-  GPtrArray *users;
-  gboolean   accounts_required;
-  guint      idle_lock_minutes;
-} Prepared;
+/* Opening: start the counter's service (the demo office is made on first
+ * use there), then list the users. */
 
 static void
-prepared_free (gpointer data)
-{
-  Prepared *prepared = data;
-
-  g_clear_pointer (&prepared->users, g_ptr_array_unref);
-  g_free (prepared);
-}
-
-static gpointer
-prepare_thread (BhxhStore     *store,
-                gpointer       data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  PrepareData *prepare = data;
-  g_autoptr(GPtrArray) users = bhxh_store_list_users (store, error);
-
-  if (users == NULL)
-    return NULL;
-  if (prepare->demo && users->len == 0 && bhxh_store_count_persons (store) == 0)
-    {
-      if (!bhxh_demo_create (store, NULL, 0, error))
-        return NULL;
-      g_clear_pointer (&users, g_ptr_array_unref);
-      users = bhxh_store_list_users (store, error);
-      if (users == NULL)
-        return NULL;
-    }
-  {
-    Prepared *prepared = g_new0 (Prepared, 1);
-
-    prepared->users = g_steal_pointer (&users);
-    prepared->accounts_required = bhxh_store_accounts_required (store);
-    prepared->idle_lock_minutes = bhxh_store_get_setting (store, BHXH_META_IDLE_LOCK_MINUTES);
-    return prepared;
-  }
-}
-
-static void
-prepare_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+described_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(BhxhWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  Prepared *prepared = bhxh_worker_run_finish (self->worker, result, &error);
+  g_autoptr(BhxhCounterInfo) info = NULL;
   g_autofree char *last = NULL;
 
-  if (prepared == NULL)
+  info = bhxh_counter_describe_finish (BHXH_COUNTER (source), result, &error);
+  if (info == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error_page (self, error);
       return;
     }
-  self->accounts_required = prepared->accounts_required;
-  self->idle_lock_minutes = prepared->idle_lock_minutes;
+  self->accounts_required = info->accounts_required;
+  self->idle_lock_minutes = info->idle_lock_minutes;
   last = g_settings_get_string (self->settings, "last-user");
   bhxh_sign_in_page_set_accounts_required (self->sign_in_page, self->accounts_required);
-  bhxh_sign_in_page_set_users (self->sign_in_page, prepared->users, last,
+  bhxh_sign_in_page_set_users (self->sign_in_page, info->users, last,
                                bhxh_application_get_is_demo (self->application));
-  prepared_free (prepared);
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+}
+
+static void
+counter_ready_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BhxhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->counter = bhxh_counter_new_finish (result, &error);
+  if (self->counter == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error_page (self, error);
+      return;
+    }
+  bhxh_queue_page_set_counter (self->queue_page, self->counter);
+  bhxh_compare_page_set_counter (self->compare_page, self->counter);
+  bhxh_sign_in_page_set_counter (self->sign_in_page, self->counter);
+  g_signal_connect_object (self->counter, "notify::syncing",
+                           G_CALLBACK (_bhxh_window_update_actions), self, G_CONNECT_SWAPPED);
+  bhxh_counter_describe_async (self->counter, self->cancellable, described_cb,
+                               g_object_ref (self));
 }
 
 /* bench/bench-gui-startup.sh: BHXH_DESK_BENCH=frame|ready prints the
@@ -151,15 +132,16 @@ bench_map_cb (BhxhWindow *self)
 static void
 prepare (BhxhWindow *self)
 {
-  PrepareData *data = g_new0 (PrepareData, 1);
+  gboolean demo = bhxh_application_get_is_demo (self->application);
 
-  data->demo = bhxh_application_get_is_demo (self->application);
-  if (data->demo)
+  if (demo)
     adw_status_page_set_title (self->loading_page, _("Preparing the Demo Office…"));
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
-  bhxh_worker_run_async (self->worker, prepare_thread, data, g_free,
-                         prepared_free, self->cancellable,
-                         prepare_cb, g_object_ref (self));
+  if (bhxh_application_get_system (self->application))
+    bhxh_counter_new_system_async (self->cancellable, counter_ready_cb, g_object_ref (self));
+  else
+    bhxh_counter_new_private_async (bhxh_application_get_database (self->application), demo,
+                                    self->cancellable, counter_ready_cb, g_object_ref (self));
 }
 
 /* The idle lock: no input for the database's idle_lock_minutes (or the
@@ -188,15 +170,6 @@ idle_cb (BhxhWindow *self)
 
 /* Signing in. */
 
-static gpointer
-reasons_thread (BhxhStore     *store,
-                gpointer       data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  return bhxh_store_list_reason_codes (store, error);
-}
-
 static void
 reasons_cb (GObject      *source,
             GAsyncResult *result,
@@ -204,7 +177,8 @@ reasons_cb (GObject      *source,
 {
   g_autoptr(BhxhWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *codes = bhxh_worker_run_finish (self->worker, result, &error);
+  GPtrArray *codes = bhxh_counter_list_reason_codes_finish (BHXH_COUNTER (source), result,
+                                                            &error);
 
   if (codes == NULL)
     {
@@ -216,20 +190,6 @@ reasons_cb (GObject      *source,
   self->reason_codes = codes;
   if (self->supervisor_page != NULL)
     bhxh_supervisor_page_set_reason_codes (self->supervisor_page, codes);
-}
-
-static gpointer
-audit_sign_in_thread (BhxhStore     *store,
-                      gpointer       data,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  /* Who used the counter is part of the audit trail (personal-data law). */
-  if (!bhxh_store_audit (store, data, "sign-in", NULL, NULL, &local_error))
-    g_warning ("Cannot record the sign-in: %s", local_error->message);
-  return NULL;
 }
 
 static void
@@ -280,16 +240,12 @@ sign_in_cb (BhxhWindow *self,
         bhxh_supervisor_page_set_reason_codes (self->supervisor_page, self->reason_codes);
     }
   if (self->supervisor_page != NULL)
-    bhxh_supervisor_page_setup (self->supervisor_page, self->worker, login, &today);
-  bhxh_status_bar_setup (self->status_bar, self->worker, self->settings);
+    bhxh_supervisor_page_setup (self->supervisor_page, self->counter, &today);
+  bhxh_status_bar_setup (self->status_bar, self->counter, self->settings);
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), TRUE);
-  bhxh_worker_run_async (self->worker, reasons_thread, NULL, NULL,
-                         (GDestroyNotify) g_ptr_array_unref, self->cancellable,
-                         reasons_cb, g_object_ref (self));
-  /* With accounts, bhxh_store_authenticate recorded "auth.sign-in". */
-  if (!self->accounts_required)
-    bhxh_worker_run_async (self->worker, audit_sign_in_thread, g_strdup (login), g_free, NULL,
-                           NULL, NULL, NULL);
+  /* The sign-in itself is in the audit trail (the service recorded it). */
+  bhxh_counter_list_reason_codes_async (self->counter, self->cancellable, reasons_cb,
+                                        g_object_ref (self));
   _bhxh_window_apply_idle_lock (self);
   bhxh_scan_listener_set_enabled (self->scan_listener, TRUE);
   _bhxh_window_apply_camera (self);
@@ -298,48 +254,6 @@ sign_in_cb (BhxhWindow *self,
 }
 
 /* Scanning. */
-
-typedef struct
-{
-  char      *id_number;
-  GPtrArray *declarations;   /* (element-type BhxhDeclaration) */
-  guint      n_persons;
-} ScanLookup;
-
-static void
-scan_lookup_free (gpointer data)
-{
-  ScanLookup *lookup = data;
-
-  g_free (lookup->id_number);
-  g_clear_pointer (&lookup->declarations, g_ptr_array_unref);
-  g_free (lookup);
-}
-
-static gpointer
-scan_lookup_thread (BhxhStore     *store,
-                    gpointer       data,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  const char *id_number = data;
-  ScanLookup *lookup = g_new0 (ScanLookup, 1);
-  g_autoptr(GPtrArray) persons = NULL;
-
-  lookup->id_number = g_strdup (id_number);
-  lookup->declarations = bhxh_store_find_open_declarations (store, id_number, error);
-  if (lookup->declarations == NULL)
-    {
-      scan_lookup_free (lookup);
-      return NULL;
-    }
-  if (lookup->declarations->len == 0)
-    {
-      persons = bhxh_store_find_persons_by_id (store, id_number, NULL);
-      lookup->n_persons = persons != NULL ? persons->len : 0;
-    }
-  return lookup;
-}
 
 static BhxhDeclarationObject *
 object_for (BhxhWindow      *self,
@@ -468,27 +382,28 @@ scan_lookup_cb (GObject      *source,
   g_autoptr(BhxhDocument) document = request->document;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
-  ScanLookup *lookup = bhxh_worker_run_finish (self->worker, result, &error);
+  g_autoptr(GPtrArray) declarations = NULL;
+  guint n_persons = 0;
 
   g_free (request);
-  if (lookup == NULL)
+  declarations = bhxh_counter_find_open_finish (BHXH_COUNTER (source), result, &n_persons,
+                                                &error);
+  if (declarations == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         bhxh_window_toast (self, error->message);
       return;
     }
-  g_ptr_array_set_free_func (lookup->declarations, NULL);
-  for (guint i = 0; i < lookup->declarations->len; i++)
-    g_ptr_array_add (objects, object_for (self, g_ptr_array_index (lookup->declarations, i)));
-  g_ptr_array_set_size (lookup->declarations, 0);
+  g_ptr_array_set_free_func (declarations, NULL);
+  for (guint i = 0; i < declarations->len; i++)
+    g_ptr_array_add (objects, object_for (self, g_ptr_array_index (declarations, i)));
 
   if (objects->len == 0)
-    show_not_found (self, document, lookup->n_persons);
+    show_not_found (self, document, n_persons);
   else if (objects->len == 1)
     _bhxh_window_open_declaration (self, g_ptr_array_index (objects, 0), document);
   else
     show_choice (self, objects, document);
-  scan_lookup_free (lookup);
 }
 
 void
@@ -526,9 +441,8 @@ bhxh_window_handle_payload (BhxhWindow *self,
   request = g_new0 (ScanRequest, 1);
   request->self = g_object_ref (self);
   request->document = g_steal_pointer (&document);
-  bhxh_worker_run_async (self->worker, scan_lookup_thread,
-                         g_strdup (request->document->id_number), g_free, scan_lookup_free,
-                         self->cancellable, scan_lookup_cb, request);
+  bhxh_counter_find_open_async (self->counter, request->document->id_number,
+                                self->cancellable, scan_lookup_cb, request);
 }
 
 static void
@@ -699,7 +613,7 @@ bhxh_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_WINDOW);
   g_clear_object (&self->scan_listener);
   g_clear_object (&self->idle_watch);
-  g_clear_object (&self->worker);
+  g_clear_object (&self->counter);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
@@ -782,7 +696,6 @@ bhxh_window_new (BhxhApplication *application)
 
   self = g_object_new (BHXH_TYPE_WINDOW, "application", application, NULL);
   self->application = application;
-  self->worker = g_object_ref (bhxh_application_get_worker (application));
   self->settings = g_object_ref (bhxh_application_get_settings (application));
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -791,9 +704,6 @@ bhxh_window_new (BhxhApplication *application)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  bhxh_queue_page_set_worker (self->queue_page, self->worker);
-  bhxh_compare_page_set_worker (self->compare_page, self->worker);
-  bhxh_sign_in_page_set_worker (self->sign_in_page, self->worker);
   self->scan_listener = bhxh_scan_listener_new (GTK_WIDGET (self), self->settings);
   g_signal_connect_object (self->scan_listener, "payload", G_CALLBACK (scan_payload_cb),
                            self, G_CONNECT_SWAPPED);

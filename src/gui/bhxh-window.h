@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "service/bhxh-counter.h"
 #include "bhxh-application.h"
 
 G_BEGIN_DECLS
@@ -18,5 +19,7 @@ void        bhxh_window_handle_payload (BhxhWindow      *self,
                                         gssize           len);
 void        bhxh_window_toast          (BhxhWindow      *self,
                                         const char      *message);
+/* (nullable): the window's session with its service, once it answered. */
+BhxhCounter *bhxh_window_get_counter   (BhxhWindow      *self);
 
 G_END_DECLS

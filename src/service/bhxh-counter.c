@@ -55,8 +55,10 @@ bhxh_counter_dispose (GObject *object)
                                NULL, NULL, NULL);
     }
   g_clear_object (&self->proxy);
+  /* It closes the store and exits at once: wait, so that whoever comes
+   * next (the app's exit, a test removing the folder) finds it closed. */
   if (self->service != NULL)
-    g_subprocess_wait_async (self->service, NULL, NULL, NULL);
+    g_subprocess_wait (self->service, NULL, NULL);
   g_clear_object (&self->service);
 
   G_OBJECT_CLASS (bhxh_counter_parent_class)->dispose (object);

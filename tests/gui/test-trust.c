@@ -16,7 +16,7 @@
 #include "bhxh-idle-watch.h"
 #include "bhxh-sign-in-page.h"
 #include "bhxh-window-private.h"
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 #define ADMIN_PASSWORD "quản trị 2026"
 #define LAN_PASSWORD   "mật khẩu của Lan"
@@ -156,8 +156,8 @@ row_for (PageState  *state,
 }
 
 static BhxhSignInPage *
-page_new (PageState  *state,
-          BhxhWorker *worker,
+page_new (PageState   *state,
+          BhxhCounter *counter,
           GPtrArray  *users,
           gboolean    accounts_required,
           const char *last)
@@ -175,64 +175,53 @@ page_new (PageState  *state,
   state->user_list = GTK_LIST_BOX (gtk_widget_get_template_child (GTK_WIDGET (page), type,
                                                                   "user_list"));
   g_signal_connect (page, "sign-in", G_CALLBACK (signed_in_cb), state);
-  bhxh_sign_in_page_set_worker (page, worker);
+  bhxh_sign_in_page_set_counter (page, counter);
   bhxh_sign_in_page_set_accounts_required (page, accounts_required);
   bhxh_sign_in_page_set_users (page, users, last, FALSE);
   return page;
 }
 
-static gpointer
-session_thread (BhxhStore     *store,
-                gpointer       data,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  BhxhUser *user = bhxh_store_dup_session_user (store);
-
-  if (user == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "nobody signed in");
-  return user;
-}
-
-typedef struct
-{
-  BhxhWorker *worker;
-  BhxhUser   *user;
-  gboolean    done;
-} SessionQuery;
-
 static void
-got_session_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+got_result (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
-  SessionQuery *query = user_data;
-
-  query->user = bhxh_worker_run_finish (query->worker, result, NULL);
-  query->done = TRUE;
+  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static gboolean
-query_done (gpointer data)
+result_arrived (gpointer data)
 {
-  return ((SessionQuery *) data)->done;
+  return *(GAsyncResult **) data != NULL;
 }
 
-/* Who the worker's store has signed in: the one that decides. */
-static char *
-worker_session (BhxhWorker *worker)
+/* A counter on @path's own private service, nobody signed in. */
+static BhxhCounter *
+counter_open (const char *path)
 {
-  SessionQuery query = { worker, NULL, FALSE };
-  char *login;
+  g_autoptr(GAsyncResult) started = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhCounter *counter;
 
-  bhxh_worker_run_async (worker, session_thread, NULL, NULL, (GDestroyNotify) bhxh_user_free,
-                         NULL, got_session_cb, &query);
-  spin_until (query_done, &query, 5000);
-  if (query.user == NULL)
-    return NULL;
-  login = g_strdup (query.user->login);
-  bhxh_user_free (query.user);
-  return login;
+  bhxh_counter_new_private_async (path, FALSE, NULL, got_result, &started);
+  spin_until (result_arrived, &started, 20000);
+  counter = bhxh_counter_new_finish (started, &error);
+  g_assert_no_error (error);
+  return counter;
+}
+
+/* Who the service has signed in on @counter's session: the one that
+ * decides (a call that needs a session answers, or not). */
+static char *
+service_session (BhxhCounter *counter)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BhxhCounterStatus) status = NULL;
+
+  bhxh_counter_get_status_async (counter, NULL, got_result, &result);
+  spin_until (result_arrived, &result, 5000);
+  status = bhxh_counter_get_status_finish (counter, result, NULL);
+  return status != NULL ? g_strdup (bhxh_counter_get_login (counter)) : NULL;
 }
 
 static GPtrArray *
@@ -252,7 +241,7 @@ static void
 test_password_sign_in (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(BhxhWorker) worker = bhxh_worker_new (f->path);
+  g_autoptr(BhxhCounter) counter = counter_open (f->path);
   g_autoptr(GPtrArray) users = users_of (f->path);
   PageState state = { 0 };
   GtkWidget *window;
@@ -261,7 +250,7 @@ test_password_sign_in (Fixture       *f,
 
   window = gtk_window_new ();
   gtk_window_set_child (GTK_WINDOW (window),
-                        GTK_WIDGET (page_new (&state, worker, users, TRUE, "lan.nguyen")));
+                        GTK_WIDGET (page_new (&state, counter, users, TRUE, "lan.nguyen")));
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (window);
 
@@ -277,14 +266,14 @@ test_password_sign_in (Fixture       *f,
   g_assert_null (state.signed_in);
   g_assert_cmpstr (gtk_label_get_text (state.error_label), ==,
                    "Wrong password. 2 attempts left before the account is locked.");
-  nobody = worker_session (worker);
+  nobody = service_session (counter);
   g_assert_null (nobody);
 
   /* The right one: "sign-in" with the role the store holds, and the
-   * worker's store has the session. */
+   * service has the session. */
   try_password (&state, LAN_PASSWORD);
   g_assert_cmpstr (state.signed_in, ==, "lan.nguyen clerk");
-  session = worker_session (worker);
+  session = service_session (counter);
   g_assert_cmpstr (session, ==, "lan.nguyen");
 
   /* Back after a sign-out: Lan chosen again, nothing typed left. */
@@ -308,7 +297,7 @@ static void
 test_password_lockout (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(BhxhWorker) worker = bhxh_worker_new (f->path);
+  g_autoptr(BhxhCounter) counter = counter_open (f->path);
   g_autoptr(GPtrArray) users = users_of (f->path);
   PageState state = { 0 };
   GtkWidget *window;
@@ -316,7 +305,7 @@ test_password_lockout (Fixture       *f,
 
   window = gtk_window_new ();
   gtk_window_set_child (GTK_WINDOW (window),
-                        GTK_WIDGET (page_new (&state, worker, users, TRUE, "root")));
+                        GTK_WIDGET (page_new (&state, counter, users, TRUE, "root")));
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (window);
   g_signal_emit_by_name (state.user_list, "row-activated", row_for (&state, "lan.nguyen"));
@@ -357,7 +346,7 @@ test_open_mode_unchanged (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhStore) store = NULL;
   g_autofree char *path = g_build_filename (f->dir, "open.sqlite", NULL);
-  g_autoptr(BhxhWorker) worker = NULL;
+  g_autoptr(BhxhCounter) counter = NULL;
   g_autoptr(GPtrArray) users = NULL;
   PageState state = { 0 };
   GtkWidget *window;
@@ -368,16 +357,17 @@ test_open_mode_unchanged (Fixture       *f,
   g_assert_no_error (error);
   g_assert_false (bhxh_store_accounts_required (store));
   g_clear_object (&store);
-  worker = bhxh_worker_new (path);
+  counter = counter_open (path);
   users = users_of (path);
 
   window = gtk_window_new ();
   gtk_window_set_child (GTK_WINDOW (window),
-                        GTK_WIDGET (page_new (&state, worker, users, FALSE, "thuy.le")));
+                        GTK_WIDGET (page_new (&state, counter, users, FALSE, "thuy.le")));
   gtk_window_present (GTK_WINDOW (window));
   gtk_test_widget_wait_for_draw (window);
   g_assert_false (gtk_widget_get_visible (state.password_box));
   g_signal_emit_by_name (state.user_list, "row-activated", row_for (&state, "quang.pham"));
+  spin_until (answered, &state, 5000);
   g_assert_cmpstr (state.signed_in, ==, "quang.pham supervisor");
   close_window (window);
   g_free (state.signed_in);
@@ -435,7 +425,7 @@ test_idle_watch (void)
 }
 
 /* The whole application: sign in with a password, open a declaration,
- * leave it idle: it signs out on the worker's store and shows the sign-in
+ * leave it idle: it signs out of the service and shows the sign-in
  * page with the same user chosen, nothing of the declaration left. */
 
 typedef struct
@@ -549,7 +539,7 @@ drive_cb (gpointer data)
       }
       run->step++;
       break;
-    default:    /* let the worker's sign-out run, then close */
+    default:    /* let the sign-out reach the service, then close */
       run->window = NULL;
       gtk_window_close (GTK_WINDOW (w));
       break;
@@ -639,6 +629,8 @@ main (int   argc,
 {
   bhxh_clock_pin_text ("2026-11-23", NULL);
   g_setenv ("BHXH_DESK_TEST_FAST_HASH", "1", TRUE);
+  /* The service the pages talk to runs on the fixtures' day too. */
+  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

@@ -21,7 +21,7 @@
 #include "bhxh-supervisor-page.h"
 #include "bhxh-text-diff.h"
 #include "bhxh-toast.h"
-#include "bhxh-worker.h"
+#include "service/bhxh-counter.h"
 
 #define AN "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Số 12 Thái Hà, Hà Nội|20042021"
 
@@ -403,7 +403,7 @@ test_scan_listener (void)
 static void remove_tree (const char *dir);
 
 /* The real store in a temporary folder, filled by the demo, read by the
- * queue page through the worker thread. */
+ * pages through a counter on its private bhxh-deskd, as the app does. */
 static void
 loaded_cb (BhxhQueuePage *page,
            const GError  *error,
@@ -425,15 +425,50 @@ fill_demo (BhxhStore     *store,
 }
 
 static void
-filled_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+got_result (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+fill_demo_store (const char *path)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) store = bhxh_store_open (path, &error);
 
-  g_assert_nonnull (bhxh_worker_run_finish (BHXH_WORKER (user_data), result, &error));
   g_assert_no_error (error);
-  g_object_set_data (G_OBJECT (user_data), "filled", GINT_TO_POINTER (1));
+  g_assert_nonnull (fill_demo (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A counter on @path's own service, @login signed in (the demo has no
+ * accounts: no password). */
+static BhxhCounter *
+counter_for (const char *path,
+             const char *login)
+{
+  g_autoptr(GAsyncResult) started = NULL, signed_in = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhCounter *counter;
+
+  bhxh_counter_new_private_async (path, FALSE, NULL, got_result, &started);
+  counter = bhxh_counter_new_finish (await_result (&started), &error);
+  g_assert_no_error (error);
+  bhxh_counter_sign_in_async (counter, login, NULL, NULL, got_result, &signed_in);
+  g_assert_true (bhxh_counter_sign_in_finish (counter, await_result (&signed_in), NULL, NULL,
+                                              &error));
+  g_assert_no_error (error);
+  return counter;
 }
 
 static void
@@ -442,17 +477,15 @@ test_queue_from_store (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
-  BhxhWorker *worker = bhxh_worker_new (path);
+  g_autoptr(BhxhCounter) counter = NULL;
   BhxhQueuePage *page = g_object_ref_sink (g_object_new (BHXH_TYPE_QUEUE_PAGE, NULL));
   GListModel *model = bhxh_queue_page_get_model (page);
   gboolean done = FALSE;
 
   g_assert_no_error (error);
-  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  bhxh_queue_page_set_worker (page, worker);
+  fill_demo_store (path);
+  counter = counter_for (path, "lan.nguyen");
+  bhxh_queue_page_set_counter (page, counter);
   g_signal_connect (page, "loaded", G_CALLBACK (loaded_cb), &done);
   bhxh_queue_page_load (page, "00106", &today);
   while (!done)
@@ -477,11 +510,11 @@ test_queue_from_store (void)
     }
 
   g_assert_finalize_object (page);
-  g_assert_finalize_object (worker);
+  g_clear_object (&counter);
   remove_tree (dir);
 }
 
-/* A day with three decisions, made through the store by the worker. */
+/* A day with three decisions, made through the store. */
 static gpointer
 decide_three (BhxhStore     *store,
               gpointer       data,
@@ -536,20 +569,6 @@ decide_three (BhxhStore     *store,
 }
 
 static void
-decided_three_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  gpointer ids = bhxh_worker_run_finish (BHXH_WORKER (user_data), result, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (ids);
-  g_object_set_data (G_OBJECT (user_data), "decided", GINT_TO_POINTER (1));
-}
-
-static void
 remove_tree (const char *dir)
 {
   GDir *listing = g_dir_open (dir, 0, NULL);
@@ -566,17 +585,19 @@ remove_tree (const char *dir)
 }
 
 /* The demo store, and three of its declarations decided (approve, reject,
- * escalate; their ids in @ids) through the worker, as the counter does. */
+ * escalate; their ids in @ids) through the library, as a counter did. */
 static void
-fill_and_decide_three (BhxhWorker *worker,
+fill_and_decide_three (const char *path,
                        GPtrArray  *ids)
 {
-  bhxh_worker_run_async (worker, fill_demo, NULL, NULL, NULL, NULL, filled_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "filled") == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  bhxh_worker_run_async (worker, decide_three, ids, NULL, NULL, NULL, decided_three_cb, worker);
-  while (g_object_get_data (G_OBJECT (worker), "decided") == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+
+  fill_demo_store (path);
+  store = bhxh_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (decide_three (store, ids, NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -585,7 +606,7 @@ test_supervisor_day (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
-  BhxhWorker *worker = bhxh_worker_new (path);
+  g_autoptr(BhxhCounter) counter = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   BhxhSupervisorPage *page;
   GtkWidget *window;
@@ -593,11 +614,12 @@ test_supervisor_day (void)
   gint64 deadline;
 
   g_assert_no_error (error);
-  fill_and_decide_three (worker, ids);
+  fill_and_decide_three (path, ids);
+  counter = counter_for (path, "quang.pham");
 
   page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
   window = show_in_window (GTK_WIDGET (page));
-  bhxh_supervisor_page_setup (page, worker, "quang.pham", &today);
+  bhxh_supervisor_page_setup (page, counter, &today);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (bhxh_supervisor_page_get_n_decisions (page) < 3 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -616,7 +638,7 @@ test_supervisor_day (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (page);
-  g_assert_finalize_object (worker);
+  g_clear_object (&counter);
   remove_tree (dir);
 }
 
@@ -645,7 +667,7 @@ test_supervisor_reassign (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
-  BhxhWorker *worker = bhxh_worker_new (path);
+  g_autoptr(BhxhCounter) counter = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(BhxhStore) store = NULL;
   g_autoptr(GPtrArray) users = NULL;
@@ -663,13 +685,14 @@ test_supervisor_reassign (void)
   gint64 deadline;
 
   g_assert_no_error (error);
-  fill_and_decide_three (worker, ids);
+  fill_and_decide_three (path, ids);
+  counter = counter_for (path, "quang.pham");
   escalated = g_ptr_array_index (ids, 2);
 
   page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
   adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (page));
   window = show_in_window (overlay);
-  bhxh_supervisor_page_setup (page, worker, "quang.pham", &today);
+  bhxh_supervisor_page_setup (page, counter, &today);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (bhxh_supervisor_page_get_n_decisions (page) < 3 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -709,8 +732,17 @@ test_supervisor_reassign (void)
   g_assert_cmpstr (assignee, ==, g_object_get_data (G_OBJECT (first), "login"));
 
   /* The queue's row carries the assignee. */
-  objects = bhxh_queue_load_objects (store, NULL, &today, &error);
-  g_assert_no_error (error);
+  {
+    g_autoptr(GAsyncResult) listed = NULL;
+    g_autoptr(GHashTable) assignments = NULL;
+    GPtrArray *declarations;
+
+    bhxh_counter_list_queue_async (counter, NULL, NULL, got_result, &listed);
+    declarations = bhxh_counter_list_queue_finish (counter, await_result (&listed),
+                                                   &assignments, &error);
+    g_assert_no_error (error);
+    objects = bhxh_queue_make_objects (declarations, assignments, &today);
+  }
   for (guint i = 0; i < objects->len; i++)
     {
       BhxhDeclarationObject *object = g_ptr_array_index (objects, i);
@@ -731,7 +763,7 @@ test_supervisor_reassign (void)
   g_clear_object (&store);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (page);
-  g_assert_finalize_object (worker);
+  g_clear_object (&counter);
   remove_tree (dir);
 }
 
@@ -771,7 +803,7 @@ test_supervisor_safety_stop (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
-  BhxhWorker *worker = bhxh_worker_new (path);
+  g_autoptr(BhxhCounter) counter = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(BhxhStore) store = NULL;
   g_autoptr(BhxhDeclaration) after = NULL;
@@ -782,14 +814,15 @@ test_supervisor_safety_stop (void)
   gint64 deadline;
 
   g_assert_no_error (error);
-  fill_and_decide_three (worker, ids);
+  fill_and_decide_three (path, ids);
+  counter = counter_for (path, "quang.pham");
   store = bhxh_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_true (bhxh_store_set_meta (store, "safety.mirror_block_days", "0", &error));
 
   page = g_object_ref_sink (g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL));
   window = show_in_window (GTK_WIDGET (page));
-  bhxh_supervisor_page_setup (page, worker, "quang.pham", &today);
+  bhxh_supervisor_page_setup (page, counter, &today);
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (bhxh_supervisor_page_get_n_escalations (page) < 1 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -820,7 +853,7 @@ test_supervisor_safety_stop (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (page);
   g_clear_object (&store);
-  g_assert_finalize_object (worker);
+  g_clear_object (&counter);
   remove_tree (dir);
 }
 
@@ -878,6 +911,8 @@ main (int   argc,
       char *argv[])
 {
   bhxh_clock_pin_text ("2026-11-23", NULL);
+  /* The service the pages talk to runs on the fixtures' day too. */
+  g_setenv ("BHXH_DESK_TODAY", "2026-11-23", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   {
