@@ -1661,25 +1661,52 @@ _bhxh_crypt_prepare (sqlite3    *db,
   return rc;
 }
 
+/* Reads the first @length bytes of @path through SQLite's own default VFS,
+ * never with open()/close() of our own: closing any descriptor of a file
+ * drops every POSIX lock the process holds on it, so a plain close() here
+ * while a connection of this process has the database open would let
+ * another process think it is the last user and delete the live WAL (what
+ * bhxh-deskd did each time it opened a session's connection). The unix VFS
+ * shares one inode record per process and keeps such a descriptor until
+ * the locks are gone. */
 static gboolean
 read_header (const char *path,
              guint8     *header,
              gsize       length,
              gboolean   *empty)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  gssize got;
+  sqlite3_vfs *vfs = sqlite3_vfs_find (NULL);
+  g_autofree char *full = NULL;
+  g_autofree sqlite3_file *file = NULL;
+  sqlite3_int64 size = 0;
+  int flags = 0;
+  gboolean ok = FALSE;
+  GStatBuf st;
 
   *empty = FALSE;
-  if (fd < 0)
+  if (g_stat (path, &st) != 0)
     {
       *empty = errno == ENOENT;
       return FALSE;
     }
-  got = pread (fd, header, length, 0);
-  close (fd);
-  *empty = got == 0;
-  return got == (gssize) length;
+  full = g_malloc0 (vfs->mxPathname + 1);
+  file = g_malloc0 (vfs->szOsFile);
+  if (vfs->xFullPathname (vfs, path, vfs->mxPathname + 1, full) != SQLITE_OK ||
+      vfs->xOpen (vfs, full, file, SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READONLY,
+                  &flags) != SQLITE_OK)
+    {
+      if (file->pMethods != NULL)
+        file->pMethods->xClose (file);
+      return FALSE;
+    }
+  if (file->pMethods->xFileSize (file, &size) == SQLITE_OK)
+    {
+      *empty = size == 0;
+      ok = size >= (sqlite3_int64) length &&
+           file->pMethods->xRead (file, header, (int) length, 0) == SQLITE_OK;
+    }
+  file->pMethods->xClose (file);
+  return ok;
 }
 
 gboolean
@@ -1746,11 +1773,8 @@ _bhxh_crypt_check_file_with_key (const BhxhCryptKey  *key,
       return FALSE;
     }
   {
-    int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-    gboolean full = fd >= 0 && pread (fd, page, p, 0) == p;
+    gboolean full = read_header (path, page, p, &empty);
 
-    if (fd >= 0)
-      close (fd);
     if (!full || !open_page (&f, page, p, HEADER_BYTES, 1))
       {
         g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -1097,6 +1098,64 @@ test_by_default (Fixture       *f,
   g_assert_false (g_file_test (old_key, G_FILE_TEST_EXISTS));
 }
 
+/* Whether another process holds a lock on @path over SQLite's shared-lock
+ * bytes (asked from a child: a process never sees its own POSIX locks). */
+static gboolean
+shared_lock_held (const char *path)
+{
+  struct flock query = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+                         .l_start = 0x40000002, .l_len = 510 };
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (fcntl (fd, F_GETLK, &query), ==, 0);
+  close (fd);
+  return query.l_type != F_UNLCK;
+}
+
+/* While a connection has the store open, the library reading a header
+ * (another connection opening, "is it encrypted?") keeps that connection's
+ * locks: a plain open()/close() of the file would drop every POSIX lock of
+ * the process, and the next process to close the store would think itself
+ * the last one and delete the live WAL, losing what was written to it —
+ * how bhxh-deskd lost decisions to `bhxh-deskctl queue`. */
+static void
+test_locks_kept (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhStore) second = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+
+  open_store (f);
+  load_and_decide (f);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  second = bhxh_store_open_with_key (f->path, f->key, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+  g_assert_cmpuint (bhxh_store_count_persons (second), >, 0);
+  g_assert_true (bhxh_crypt_file_is_encrypted (f->path));
+  g_assert_true (bhxh_crypt_file_is_encrypted (f->mirror));
+  g_clear_object (&second);
+
+  /* Another process closing its connection now would find the WAL in
+   * use; the first connection still sees its own writes in the file. */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  {
+    int status = 0;
+    pid_t child = fork ();
+
+    if (child == 0)
+      {
+        _exit (shared_lock_held (f->path) ? 0 : 1);
+      }
+    g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1126,6 +1185,7 @@ main (int   argc,
   g_test_add ("/crypt/keyed-audit", Fixture, NULL, setup, test_keyed_audit, teardown);
   g_test_add ("/crypt/by-default", Fixture, "clear", setup, test_by_default, teardown);
   g_test_add ("/crypt/temp-rewrites", Fixture, NULL, setup, test_temp_rewrites, teardown);
+  g_test_add ("/crypt/locks-kept", Fixture, NULL, setup, test_locks_kept, teardown);
 
   return g_test_run ();
 }
