@@ -247,41 +247,6 @@ handle_init_accounts (BhxhDesk1             *iface,
                 &error);
 }
 
-/* Without accounts (a 0.1 store, the demo; never on the system bus): a
- * known login, no password; the library then checks no role. */
-static gboolean
-sign_in_without_account (BhxhDaemon  *self,
-                         const char  *login,
-                         BhxhUser   **user,
-                         GError     **error)
-{
-  g_autoptr(GPtrArray) users = NULL;
-
-  if (self->system)
-    {
-      g_set_error_literal (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
-                           _("No account exists yet: the first one is made with "
-                             "InitAccounts"));
-      return FALSE;
-    }
-  if ((users = bhxh_store_list_users (self->store, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < users->len; i++)
-    {
-      BhxhUser *known = g_ptr_array_index (users, i);
-
-      if (g_str_equal (known->login, login))
-        {
-          *user = bhxh_user_copy (known);
-          /* Who used the counter is part of the audit trail. */
-          return bhxh_store_audit (self->store, login, "sign-in", NULL, NULL, error);
-        }
-    }
-  g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FAILED,
-               _("There is no user “%s”"), login);
-  return FALSE;
-}
-
 static gboolean
 handle_sign_in (BhxhDesk1             *iface,
                 GDBusMethodInvocation *invocation,
@@ -298,9 +263,16 @@ handle_sign_in (BhxhDesk1             *iface,
   store = bhxh_store_open_with_key (self->db_path, self->key, &error);
   if (store == NULL)
     return reply (invocation, FALSE, &error);
-  if (bhxh_store_accounts_required (self->store)
-      ? !bhxh_store_authenticate (store, login, password, &user, &error)
-      : !sign_in_without_account (self, login, &user, &error))
+  /* Without accounts (a 0.1 store, the demo) the library signs a known
+   * login in with no password, audited; never on the system bus. */
+  if (self->system && !bhxh_store_accounts_required (self->store))
+    {
+      g_set_error_literal (&error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
+                           _("No account exists yet: the first one is made with "
+                             "InitAccounts"));
+      return reply (invocation, FALSE, &error);
+    }
+  if (!bhxh_store_authenticate (store, login, password, &user, &error))
     return reply (invocation, FALSE, &error);
 
   end_session (self, caller_of (invocation), "signed in again");

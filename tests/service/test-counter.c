@@ -245,6 +245,30 @@ test_clerk_day (Fixture       *f,
   g_assert_cmpuint (status->persons, >, 100);
   g_assert_true (status->has_safety);
 
+  /* The trail names the clerk for what the service did on their behalf
+   * (read from another process's connection while the service runs). */
+  {
+    g_autoptr(BhxhStore) store = bhxh_store_open (f->db, &error);
+    g_autoptr(GPtrArray) trail = NULL;
+    const char *login = bhxh_counter_get_login (f->counter);
+    guint exports = 0;
+
+    g_assert_no_error (error);
+    trail = bhxh_store_list_audit (store, NULL, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < trail->len; i++)
+      {
+        const BhxhAuditEntry *entry = g_ptr_array_index (trail, i);
+
+        if (g_str_has_prefix (entry->action, "export."))
+          {
+            g_assert_cmpstr (entry->actor, ==, login);
+            exports++;
+          }
+      }
+    g_assert_cmpuint (exports, >=, 1);
+  }
+
   bhxh_counter_sign_out (f->counter);
   g_assert_null (bhxh_counter_get_login (f->counter));
   /* Signed out: the service refuses the next call. */
