@@ -12,7 +12,6 @@
 #include "core/bhxh-memfd.h"
 #include "demo/bhxh-demo.h"
 #include "docs/bhxh-papers.h"
-#include "store/bhxh-store-safety.h"
 #include "sync/bhxh-sync.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
@@ -619,61 +618,14 @@ handle_import (BhxhDesk1             *iface,
 
 /* The counter's screens (the GUI, docs/service.md). */
 
-static JsonNode *
-users_to_json (GPtrArray *users)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_array (b);
-  for (guint i = 0; i < users->len; i++)
-    {
-      const BhxhUser *user = g_ptr_array_index (users, i);
-
-      json_builder_begin_object (b);
-      bhxh_json_add_string (b, "login", user->login);
-      bhxh_json_add_string (b, "display_name", user->display_name);
-      bhxh_json_add_string (b, "role", user->role);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  return json_builder_get_root (b);
-}
-
-static JsonNode *
-declarations_to_json (GPtrArray *declarations)
-{
-  JsonArray *array = json_array_sized_new (declarations->len);
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint i = 0; i < declarations->len; i++)
-    json_array_add_element (array, bhxh_declaration_to_json (g_ptr_array_index (declarations,
-                                                                                  i)));
-  json_node_take_array (node, array);
-  return node;
-}
-
 static gboolean
 handle_describe (BhxhDesk1             *iface,
                  GDBusMethodInvocation *invocation,
                  BhxhDaemon            *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GPtrArray) users = NULL;
   GError *error = NULL;
 
-  users = bhxh_store_list_users (self->store, &error);
-  if (users == NULL)
-    return reply (invocation, FALSE, &error);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "accounts_required");
-  json_builder_add_boolean_value (b, bhxh_store_accounts_required (self->store));
-  json_builder_set_member_name (b, "idle_lock_minutes");
-  json_builder_add_int_value (b, bhxh_store_get_setting (self->store,
-                                                         BHXH_META_IDLE_LOCK_MINUTES));
-  json_builder_set_member_name (b, "users");
-  json_builder_add_value (b, users_to_json (users));
-  json_builder_end_object (b);
-  return reply_json (invocation, json_builder_get_root (b), &error);
+  return reply_json (invocation, bhxh_answer_describe (self->store, &error), &error);
 }
 
 static gboolean
@@ -712,26 +664,12 @@ handle_list_reason_codes (BhxhDesk1             *iface,
                           GDBusMethodInvocation *invocation,
                           BhxhDaemon            *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GPtrArray) codes = NULL;
+  Session *session = session_of (self, invocation, "clerk");
   GError *error = NULL;
 
-  if (session_of (self, invocation, "clerk") == NULL)
+  if (session == NULL)
     return TRUE;
-  if ((codes = bhxh_store_list_reason_codes (self->store, &error)) == NULL)
-    return reply (invocation, FALSE, &error);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < codes->len; i++)
-    {
-      const BhxhReasonCode *code = g_ptr_array_index (codes, i);
-
-      json_builder_begin_object (b);
-      bhxh_json_add_string (b, "code", code->code);
-      bhxh_json_add_string (b, "label", code->label);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  return reply_json (invocation, json_builder_get_root (b), &error);
+  return reply_json (invocation, bhxh_answer_reason_codes (session->store, &error), &error);
 }
 
 static gboolean
@@ -739,25 +677,9 @@ handle_list_offices (BhxhDesk1             *iface,
                      GDBusMethodInvocation *invocation,
                      BhxhDaemon            *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GPtrArray) offices = NULL;
   GError *error = NULL;
 
-  if ((offices = bhxh_store_list_offices (self->store, &error)) == NULL)
-    return reply (invocation, FALSE, &error);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < offices->len; i++)
-    {
-      const BhxhOffice *office = g_ptr_array_index (offices, i);
-
-      json_builder_begin_object (b);
-      bhxh_json_add_string (b, "code", office->code);
-      bhxh_json_add_string (b, "parent_code", office->parent_code);
-      bhxh_json_add_string (b, "name", office->name);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  return reply_json (invocation, json_builder_get_root (b), &error);
+  return reply_json (invocation, bhxh_answer_offices (self->store, &error), &error);
 }
 
 static gboolean
@@ -767,29 +689,12 @@ handle_find_open (BhxhDesk1             *iface,
                   BhxhDaemon            *self)
 {
   Session *session = session_of (self, invocation, "clerk");
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GPtrArray) declarations = NULL;
-  guint persons = 0;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  declarations = bhxh_store_find_open_declarations (session->store, id_number, &error);
-  if (declarations == NULL)
-    return reply (invocation, FALSE, &error);
-  if (declarations->len == 0)
-    {
-      g_autoptr(GPtrArray) found = bhxh_store_find_persons_by_id (session->store, id_number,
-                                                                  NULL);
-      persons = found != NULL ? found->len : 0;
-    }
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "declarations");
-  json_builder_add_value (b, declarations_to_json (declarations));
-  json_builder_set_member_name (b, "persons");
-  json_builder_add_int_value (b, persons);
-  json_builder_end_object (b);
-  return reply_json (invocation, json_builder_get_root (b), &error);
+  return reply_json (invocation, bhxh_answer_find_open (session->store, id_number, &error),
+                     &error);
 }
 
 static gboolean
@@ -841,36 +746,14 @@ handle_day (BhxhDesk1             *iface,
             BhxhDaemon            *self)
 {
   Session *session = session_of (self, invocation, "supervisor");
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GPtrArray) decisions = NULL, escalations = NULL, users = NULL;
-  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
   BhxhDate date;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  filter.status = BHXH_STATUS_ESCALATED;
-  if (!bhxh_date_parse (date_text, &date, &error) ||
-      (decisions = bhxh_store_list_decisions_on (session->store, &date, &error)) == NULL ||
-      (escalations = bhxh_store_list_declarations (session->store, &filter, &error)) == NULL ||
-      (users = bhxh_store_list_users (session->store, &error)) == NULL)
+  if (!bhxh_date_parse (date_text, &date, &error))
     return reply (invocation, FALSE, &error);
-  /* Only clerks take declarations over. */
-  for (guint i = users->len; i-- > 0;)
-    if (g_strcmp0 (((BhxhUser *) g_ptr_array_index (users, i))->role, "clerk") != 0)
-      g_ptr_array_remove_index (users, i);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "decisions");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < decisions->len; i++)
-    json_builder_add_value (b, bhxh_decision_to_json (g_ptr_array_index (decisions, i)));
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "escalations");
-  json_builder_add_value (b, declarations_to_json (escalations));
-  json_builder_set_member_name (b, "clerks");
-  json_builder_add_value (b, users_to_json (users));
-  json_builder_end_object (b);
-  return reply_json (invocation, json_builder_get_root (b), &error);
+  return reply_json (invocation, bhxh_answer_day (session->store, &date, &error), &error);
 }
 
 static gboolean
@@ -932,43 +815,11 @@ handle_get_status (BhxhDesk1             *iface,
                    BhxhDaemon            *self)
 {
   Session *session = session_of (self, invocation, "clerk");
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GDateTime) now = bhxh_clock_now ();
-  g_autoptr(BhxhSafety) safety = NULL;
-  g_autoptr(GDateTime) imported = NULL;
-  g_autofree char *version = NULL, *last_sync = NULL, *message = NULL;
-  BhxhStore *store;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  store = session->store;
-  safety = bhxh_store_check_safety (store, now);
-  version = bhxh_store_dup_mirror_version (store);
-  imported = bhxh_store_dup_mirror_imported_at (store);
-  last_sync = bhxh_store_dup_meta (store, "sync.last_success_at");
-  json_builder_begin_object (b);
-  bhxh_json_add_string (b, "mirror_version", version);
-  bhxh_json_add_date_time (b, "mirror_imported_at", imported);
-  json_builder_set_member_name (b, "persons");
-  json_builder_add_int_value (b, bhxh_store_count_persons (store));
-  bhxh_json_add_string (b, "last_sync", last_sync);
-  json_builder_set_member_name (b, "unsynced");
-  json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING) +
-                                 bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING));
-  json_builder_set_member_name (b, "needs_person");
-  json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_REFUSED) +
-                                 bhxh_store_outbox_count (store, BHXH_OUTBOX_CONFLICT));
-  if (safety != NULL)
-    {
-      g_ptr_array_add (safety->messages, NULL);
-      message = g_strjoinv ("\n", (char **) safety->messages->pdata);
-      g_ptr_array_remove_index (safety->messages, safety->messages->len - 1);
-      bhxh_json_add_string (b, "safety", bhxh_safety_level_to_string (safety->level));
-      bhxh_json_add_string (b, "safety_message", message);
-    }
-  json_builder_end_object (b);
-  return reply_json (invocation, json_builder_get_root (b), &error);
+  return reply_json (invocation, bhxh_answer_status (session->store, &error), &error);
 }
 
 typedef struct

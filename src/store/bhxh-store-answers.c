@@ -6,6 +6,7 @@
 #include "core/bhxh-clock.h"
 #include "core/bhxh-json.h"
 #include "bhxh-store-answers.h"
+#include "bhxh-store-safety.h"
 #include "bhxh-store-private.h"
 
 /* queue */
@@ -276,5 +277,235 @@ bhxh_answer_users (BhxhStore  *store,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+/* The counter's screens (bhxh-deskd's Describe, ListReasonCodes,
+ * ListOffices, FindOpen, Day, GetStatus). */
+
+static void
+add_users (JsonBuilder *b,
+           GPtrArray   *users,
+           const char  *only_role)
+{
+  json_builder_begin_array (b);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const BhxhUser *user = g_ptr_array_index (users, i);
+
+      if (only_role != NULL && g_strcmp0 (user->role, only_role) != 0)
+        continue;
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "login", user->login);
+      bhxh_json_add_string (b, "display_name", user->display_name);
+      bhxh_json_add_string (b, "role", user->role);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_declarations (JsonBuilder *b,
+                  GPtrArray   *declarations)
+{
+  json_builder_begin_array (b);
+  for (guint i = 0; i < declarations->len; i++)
+    json_builder_add_value (b, bhxh_declaration_to_json (g_ptr_array_index (declarations, i)));
+  json_builder_end_array (b);
+}
+
+/**
+ * bhxh_answer_describe:
+ *
+ * What the sign-in page shows before anyone signs in: {accounts_required,
+ * idle_lock_minutes, users: [{login, display_name, role}]}.
+ */
+JsonNode *
+bhxh_answer_describe (BhxhStore  *store,
+                      GError    **error)
+{
+  g_autoptr(GPtrArray) users = bhxh_store_list_users (store, error);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (users == NULL)
+    return NULL;
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "accounts_required");
+  json_builder_add_boolean_value (b, bhxh_store_accounts_required (store));
+  json_builder_set_member_name (b, "idle_lock_minutes");
+  json_builder_add_int_value (b, bhxh_store_get_setting (store, BHXH_META_IDLE_LOCK_MINUTES));
+  json_builder_set_member_name (b, "users");
+  add_users (b, users, NULL);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* [{code, label}] */
+JsonNode *
+bhxh_answer_reason_codes (BhxhStore  *store,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) codes = bhxh_store_list_reason_codes (store, error);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (codes == NULL)
+    return NULL;
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      const BhxhReasonCode *code = g_ptr_array_index (codes, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "code", code->code);
+      bhxh_json_add_string (b, "label", code->label);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+/* [{code, parent_code, name}] */
+JsonNode *
+bhxh_answer_offices (BhxhStore  *store,
+                     GError    **error)
+{
+  g_autoptr(GPtrArray) offices = bhxh_store_list_offices (store, error);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (offices == NULL)
+    return NULL;
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < offices->len; i++)
+    {
+      const BhxhOffice *office = g_ptr_array_index (offices, i);
+
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "code", office->code);
+      bhxh_json_add_string (b, "parent_code", office->parent_code);
+      bhxh_json_add_string (b, "name", office->name);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+/**
+ * bhxh_answer_find_open:
+ *
+ * The open declarations of @id_number, and when there is none how many
+ * registry persons carry it: {declarations: […], persons}.
+ */
+JsonNode *
+bhxh_answer_find_open (BhxhStore   *store,
+                       const char  *id_number,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) declarations = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  guint persons = 0;
+
+  declarations = bhxh_store_find_open_declarations (store, id_number, error);
+  if (declarations == NULL)
+    return NULL;
+  if (declarations->len == 0)
+    {
+      g_autoptr(GPtrArray) found = bhxh_store_find_persons_by_id (store, id_number, NULL);
+
+      persons = found != NULL ? found->len : 0;
+    }
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "declarations");
+  add_declarations (b, declarations);
+  json_builder_set_member_name (b, "persons");
+  json_builder_add_int_value (b, persons);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/**
+ * bhxh_answer_day:
+ *
+ * The supervisor's day: {decisions: [decision JSON] of @date, escalations:
+ * [the escalated declarations], clerks: [{login, display_name, role}] —
+ * only clerks take declarations over}.
+ */
+JsonNode *
+bhxh_answer_day (BhxhStore       *store,
+                 const BhxhDate  *date,
+                 GError         **error)
+{
+  g_autoptr(GPtrArray) decisions = NULL, escalations = NULL, users = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
+
+  filter.status = BHXH_STATUS_ESCALATED;
+  if ((decisions = bhxh_store_list_decisions_on (store, date, error)) == NULL ||
+      (escalations = bhxh_store_list_declarations (store, &filter, error)) == NULL ||
+      (users = bhxh_store_list_users (store, error)) == NULL)
+    return NULL;
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "decisions");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < decisions->len; i++)
+    json_builder_add_value (b, bhxh_decision_to_json (g_ptr_array_index (decisions, i)));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "escalations");
+  add_declarations (b, escalations);
+  json_builder_set_member_name (b, "clerks");
+  add_users (b, users, "clerk");
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/**
+ * bhxh_answer_status:
+ *
+ * The status bar: {mirror_version, mirror_imported_at, persons, last_sync,
+ * unsynced, needs_person, safety?, safety_message?}.
+ */
+JsonNode *
+bhxh_answer_status (BhxhStore  *store,
+                    GError    **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
+  g_autoptr(BhxhSafety) safety = NULL;
+  g_autoptr(GDateTime) imported = NULL;
+  g_autofree char *version = NULL, *last_sync = NULL;
+
+  if (!bhxh_store_require_session (store, "clerk", error))
+    return NULL;
+  safety = bhxh_store_check_safety (store, now);
+  version = bhxh_store_dup_mirror_version (store);
+  imported = bhxh_store_dup_mirror_imported_at (store);
+  last_sync = bhxh_store_dup_meta (store, "sync.last_success_at");
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "mirror_version", version);
+  bhxh_json_add_date_time (b, "mirror_imported_at", imported);
+  json_builder_set_member_name (b, "persons");
+  json_builder_add_int_value (b, bhxh_store_count_persons (store));
+  bhxh_json_add_string (b, "last_sync", last_sync);
+  json_builder_set_member_name (b, "unsynced");
+  json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING) +
+                                 bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING));
+  json_builder_set_member_name (b, "needs_person");
+  json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_REFUSED) +
+                                 bhxh_store_outbox_count (store, BHXH_OUTBOX_CONFLICT));
+  if (safety != NULL)
+    {
+      g_autoptr(GString) message = g_string_new (NULL);
+
+      for (guint i = 0; i < safety->messages->len; i++)
+        g_string_append_printf (message, "%s%s", i > 0 ? "\n" : "",
+                                (const char *) g_ptr_array_index (safety->messages, i));
+      bhxh_json_add_string (b, "safety", bhxh_safety_level_to_string (safety->level));
+      bhxh_json_add_string (b, "safety_message", message->str);
+    }
+  json_builder_end_object (b);
   return json_builder_get_root (b);
 }

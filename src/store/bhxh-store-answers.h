@@ -43,4 +43,23 @@ JsonNode *bhxh_answer_undo    (BhxhStore                 *store,
 JsonNode *bhxh_answer_users   (BhxhStore                 *store,
                                GError                   **error);
 
+/* The counter's screens: what the sign-in page shows (users by display
+ * name, whether accounts are required), the reason codes, the offices,
+ * the open declarations of an ID number, the supervisor's day and the
+ * status bar. */
+JsonNode *bhxh_answer_describe     (BhxhStore       *store,
+                                    GError         **error);
+JsonNode *bhxh_answer_reason_codes (BhxhStore       *store,
+                                    GError         **error);
+JsonNode *bhxh_answer_offices      (BhxhStore       *store,
+                                    GError         **error);
+JsonNode *bhxh_answer_find_open    (BhxhStore       *store,
+                                    const char      *id_number,
+                                    GError         **error);
+JsonNode *bhxh_answer_day          (BhxhStore       *store,
+                                    const BhxhDate  *date,
+                                    GError         **error);
+JsonNode *bhxh_answer_status       (BhxhStore       *store,
+                                    GError         **error);
+
 G_END_DECLS
