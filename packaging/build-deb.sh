@@ -403,6 +403,16 @@ if [ "$install" = yes ]; then
   fi
 fi
 
+if [ "$install" = yes ] && [ "$(id -u)" = 0 ]; then
+  step "the system service (packaging/test-service.sh)"
+  if "$top/packaging/test-service.sh" "$outdir/service"; then
+    ok "bhxh-deskd as installed: sealed key, its own user, the bus policy, a clerk's" \
+       "decision through the CLI, nothing readable or in clear for other users"
+  else
+    bad "the installed system service (see the checks above; logs in $outdir/service)"
+  fi
+fi
+
 step "summary"
 echo "package   $deb"
 echo "build     ${build_s} s with $jobs job(s)"

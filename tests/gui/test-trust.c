@@ -490,11 +490,12 @@ drive_cb (gpointer data)
 
         if (object == NULL || w->reason_codes == NULL || w->reason_codes->len == 0)
           break;
+        /* Idle from here: setting the timeout starts the watch's clock. */
+        run->idle_from = g_get_monotonic_time ();
         g_object_set (w, "idle-lock-seconds", 1, NULL);
         _bhxh_window_open_declaration (w, object, NULL);
         g_assert_cmpstr (gtk_stack_get_visible_child_name (w->detail_stack), ==, "compare");
         run->saw_compare = TRUE;
-        run->idle_from = g_get_monotonic_time ();
         run->step++;
       }
       break;
