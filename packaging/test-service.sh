@@ -64,6 +64,7 @@ chown -R "$svc_user:$svc_user" "$creds"
 # A system bus of our own, with the installed policies (system.d).
 bus=$work/system_bus_socket
 sed -e "s|<listen>.*</listen>|<listen>unix:path=$bus</listen>|" \
+    -e "s|<includedir>system.d</includedir>|<includedir>/usr/share/dbus-1/system.d</includedir>|" \
     -e '/<pidfile>/d' -e '/<fork\/>/d' -e '/<syslog\/>/d' \
     /usr/share/dbus-1/system.conf >"$work/system.conf"
 dbus-daemon --config-file="$work/system.conf" --nofork --nopidfile 2>"$outdir/bus.log" &

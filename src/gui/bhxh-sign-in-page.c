@@ -45,16 +45,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (BhxhSignInPage, bhxh_sign_in_page, GTK_TYPE_WIDGET)
 
-static const char *
-role_display (const char *role)
-{
-  if (g_strcmp0 (role, "supervisor") == 0)
-    return _("Supervisor");
-  if (g_strcmp0 (role, "admin") == 0)
-    return _("Administrator");
-  return _("Clerk");
-}
-
 static void
 show_error (BhxhSignInPage *self,
             const char     *message)
@@ -262,7 +252,7 @@ user_row_new (const BhxhUser *user)
   GtkWidget *avatar = adw_avatar_new (32, user->display_name, TRUE);
   GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
   const char *name = user->display_name != NULL ? user->display_name : user->login;
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", user->login, role_display (user->role));
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", user->login, bhxh_role_to_label (bhxh_role_parse (user->role)));
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);

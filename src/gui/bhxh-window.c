@@ -6,6 +6,7 @@
 #include "core/bhxh-clock.h"
 #include "core/bhxh-text.h"
 #include "demo/bhxh-demo.h"
+#include "store/bhxh-auth.h"
 
 #include "bhxh-window-private.h"
 
@@ -217,11 +218,10 @@ sign_in_cb (BhxhWindow *self,
   self->login = g_strdup (login);
   self->display_name = g_strdup (display_name);
   /* An admin may do what a supervisor may (the library checks the roles). */
-  self->supervisor = g_strcmp0 (role, "supervisor") == 0 || g_strcmp0 (role, "admin") == 0;
+  self->supervisor = bhxh_role_parse (role) >= BHXH_ROLE_SUPERVISOR;
   g_settings_set_string (self->settings, "last-user", login);
 
-  who = g_strdup_printf ("%s · %s", display_name,
-                         self->supervisor ? _("Supervisor") : _("Clerk"));
+  who = g_strdup_printf ("%s · %s", display_name, bhxh_role_to_label (bhxh_role_parse (role)));
   gtk_label_set_text (self->user_label, who);
   adw_view_stack_page_set_visible (self->supervisor_stack_page, self->supervisor);
   adw_view_stack_set_visible_child_name (self->view_stack, "counter");

@@ -33,6 +33,24 @@ bhxh_role_parse (const char *text)
   return BHXH_ROLE_NONE;
 }
 
+/* The role as people read it ("Clerk", translated); unknown roles read as
+ * the clerk's, the least one. */
+const char *
+bhxh_role_to_label (BhxhRole role)
+{
+  switch (role)
+    {
+    case BHXH_ROLE_SUPERVISOR:
+      return _("Supervisor");
+    case BHXH_ROLE_ADMIN:
+      return _("Administrator");
+    case BHXH_ROLE_NONE:
+    case BHXH_ROLE_CLERK:
+    default:
+      return _("Clerk");
+    }
+}
+
 const char *
 bhxh_role_to_string (BhxhRole role)
 {

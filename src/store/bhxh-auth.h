@@ -44,6 +44,7 @@ GQuark      bhxh_auth_error_quark      (void);
 
 BhxhRole    bhxh_role_parse            (const char  *text);
 const char *bhxh_role_to_string        (BhxhRole     role);
+const char *bhxh_role_to_label         (BhxhRole     role);
 
 gboolean    bhxh_auth_check_password   (const char  *password,
                                         GError     **error);

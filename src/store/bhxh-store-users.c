@@ -183,8 +183,9 @@ _bhxh_store_require_role (BhxhStore   *self,
   if (bhxh_role_parse (user->role) < role)
     {
       g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FORBIDDEN,
-                   _("The user “%s” is a %s: this needs a %s"), user->login,
-                   user->role, bhxh_role_to_string (role));
+                   _("%s is signed in as %s: this needs the role %s"), user->display_name,
+                   bhxh_role_to_label (bhxh_role_parse (user->role)),
+                   bhxh_role_to_label (role));
       return FALSE;
     }
 
