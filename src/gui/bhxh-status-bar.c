@@ -8,6 +8,7 @@
 #include "core/bhxh-clock.h"
 #include "store/bhxh-store-safety.h"
 
+#include "sync/bhxh-sync.h"
 #include "bhxh-status-bar.h"
 
 #define REFRESH_SECONDS 30
@@ -291,6 +292,33 @@ bhxh_status_bar_init (BhxhStatusBar *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Counter status"), -1);
 }
+/* While the service syncs: its stage and how far, in the sync item. */
+static void
+sync_progress_cb (BhxhCounter   *counter,
+                  int            stage,
+                  guint64        done,
+                  guint64        total,
+                  BhxhStatusBar *self)
+{
+  const char *what = bhxh_sync_stage_to_label ((BhxhSyncStage) stage);
+  g_autofree char *text = NULL;
+
+  if (total > 0)
+    text = g_strdup_printf (_("Syncing: %s %u%%"), what,
+                            (guint) (MIN (done, total) * 100 / total));
+  else
+    text = g_strdup_printf (_("Syncing: %s"), what);
+  item_set (self->sync_item, "emblem-synchronizing-symbolic", text, NULL, NULL);
+}
+
+static void
+syncing_changed_cb (BhxhCounter   *counter,
+                    GParamSpec    *pspec,
+                    BhxhStatusBar *self)
+{
+  if (!bhxh_counter_get_syncing (counter))
+    bhxh_status_bar_refresh (self);
+}
 
 void
 bhxh_status_bar_setup (BhxhStatusBar *self,
@@ -299,12 +327,26 @@ bhxh_status_bar_setup (BhxhStatusBar *self,
 {
   g_return_if_fail (BHXH_IS_STATUS_BAR (self));
 
-  g_set_object (&self->counter, counter);
-  g_set_object (&self->settings, settings);
-  g_signal_connect_object (settings, "changed::portal-url",
-                           G_CALLBACK (bhxh_status_bar_refresh), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (settings, "changed::mirror-stale-days",
-                           G_CALLBACK (bhxh_status_bar_refresh), self, G_CONNECT_SWAPPED);
+  /* Called at every sign-in: connect once per counter and settings. */
+  if (self->counter != counter)
+    {
+      if (self->counter != NULL)
+        g_signal_handlers_disconnect_by_data (self->counter, self);
+      g_set_object (&self->counter, counter);
+      g_signal_connect_object (counter, "sync-progress", G_CALLBACK (sync_progress_cb), self, 0);
+      g_signal_connect_object (counter, "notify::syncing", G_CALLBACK (syncing_changed_cb),
+                               self, 0);
+    }
+  if (self->settings != settings)
+    {
+      if (self->settings != NULL)
+        g_signal_handlers_disconnect_by_data (self->settings, self);
+      g_set_object (&self->settings, settings);
+      g_signal_connect_object (settings, "changed::portal-url",
+                               G_CALLBACK (bhxh_status_bar_refresh), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::mirror-stale-days",
+                               G_CALLBACK (bhxh_status_bar_refresh), self, G_CONNECT_SWAPPED);
+    }
   if (self->timeout_id == 0)
     self->timeout_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_timeout_cb, self);
   bhxh_status_bar_refresh (self);

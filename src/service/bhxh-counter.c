@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "core/bhxh-json.h"
+#include "sync/bhxh-sync.h"
 #include "bhxh-counter.h"
 #include "bhxh-desk1.h"
 #include "bhxh-service-errors.h"
@@ -40,6 +41,14 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SYNC_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (BhxhCounter, bhxh_counter, G_TYPE_OBJECT)
 
@@ -138,6 +147,31 @@ bhxh_counter_class_init (BhxhCounterClass *klass)
     g_param_spec_boolean ("syncing", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * BhxhCounter::sync-progress:
+   * @stage: the BhxhSyncStage the service is in
+   * @done: how far it is
+   * @total: out of how much (0: unknown)
+   *
+   * While a sync of this counter's service runs.
+   */
+  signals[SYNC_PROGRESS] =
+    g_signal_new ("sync-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT64, G_TYPE_UINT64);
+}
+
+static void
+proxy_sync_progress_cb (BhxhDesk1   *proxy,
+                        const char  *stage_name,
+                        guint64      done,
+                        guint64      total,
+                        BhxhCounter *self)
+{
+  BhxhSyncStage stage;
+
+  if (bhxh_sync_stage_parse (stage_name, &stage))
+    g_signal_emit (self, signals[SYNC_PROGRESS], 0, (int) stage, done, total);
 }
 
 static void
@@ -207,6 +241,8 @@ proxy_ready (GObject      *source,
       /* The service answers as fast as the store does; never give up on
        * a long sync or a big paper. */
       g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (self->proxy), G_MAXINT);
+      g_signal_connect_object (self->proxy, "sync-progress",
+                               G_CALLBACK (proxy_sync_progress_cb), self, 0);
       g_task_return_pointer (task, g_object_ref (self), g_object_unref);
     }
 }

@@ -829,7 +829,57 @@ typedef struct
   const BhxhCryptKey    *key;
   char                  *token_file;
   BhxhSyncOptions       *options;
+  BhxhDesk1             *iface;        /* emits SyncProgress */
+  GMainContext          *context;      /* the service's, where it emits */
+  gint64                 last_progress;
+  int                    last_stage;
 } SyncCall;
+
+typedef struct
+{
+  BhxhDesk1 *iface;
+  char      *stage;
+  guint64    done;
+  guint64    total;
+} Progress;
+
+static gboolean
+emit_progress (gpointer data)
+{
+  Progress *progress = data;
+
+  bhxh_desk1_emit_sync_progress (progress->iface, progress->stage, progress->done,
+                                 progress->total);
+  g_object_unref (progress->iface);
+  g_free (progress->stage);
+  g_free (progress);
+  return G_SOURCE_REMOVE;
+}
+
+/* In the sync's thread: passed to the service's main context, at most
+ * every 100 ms unless the stage changes or it ends. */
+static void
+sync_progress (BhxhSyncStage  stage,
+               guint64        done,
+               guint64        total,
+               gpointer       user_data)
+{
+  SyncCall *call = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Progress *progress;
+
+  if ((int) stage == call->last_stage && now - call->last_progress < 100000 &&
+      (total == 0 || done < total))
+    return;
+  call->last_stage = (int) stage;
+  call->last_progress = now;
+  progress = g_new0 (Progress, 1);
+  progress->iface = g_object_ref (call->iface);
+  progress->stage = g_strdup (bhxh_sync_stage_to_string (stage));
+  progress->done = done;
+  progress->total = total;
+  g_main_context_invoke (call->context, emit_progress, progress);
+}
 
 static void
 sync_call_free (SyncCall *call)
@@ -838,6 +888,8 @@ sync_call_free (SyncCall *call)
   g_free (call->db_path);
   g_free (call->token_file);
   g_clear_pointer (&call->options, bhxh_sync_options_free);
+  g_clear_object (&call->iface);
+  g_clear_pointer (&call->context, g_main_context_unref);
   g_free (call);
 }
 
@@ -866,7 +918,8 @@ sync_thread (GTask        *task,
   /* A connection of its own: the sessions keep working meanwhile. */
   store = bhxh_store_open_with_key (call->db_path, call->key, &error);
   if (store == NULL ||
-      (report = bhxh_sync_run (store, call->options, NULL, NULL, cancellable, &error)) == NULL)
+      (report = bhxh_sync_run (store, call->options, sync_progress, call, cancellable,
+                               &error)) == NULL)
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, report, (GDestroyNotify) bhxh_sync_report_free);
@@ -910,6 +963,9 @@ handle_sync (BhxhDesk1             *iface,
   call->invocation = g_object_ref (invocation);
   call->db_path = g_strdup (self->db_path);
   call->key = self->key;
+  call->iface = g_object_ref (iface);
+  call->context = g_main_context_ref_thread_default ();
+  call->last_stage = -1;
   call->options = bhxh_sync_options_new ();
   g_variant_lookup (options, "portal", "s", &call->options->portal->portal_url);
   g_variant_lookup (options, "office", "s", &call->options->office_code);

@@ -65,6 +65,9 @@ void             bhxh_sync_report_free          (BhxhSyncReport        *report);
 gboolean         bhxh_sync_report_needs_person  (const BhxhSyncReport  *report);
 JsonNode        *bhxh_sync_report_to_json       (const BhxhSyncReport  *report);
 const char      *bhxh_sync_stage_to_string      (BhxhSyncStage          stage);
+gboolean         bhxh_sync_stage_parse          (const char            *text,
+                                                 BhxhSyncStage         *stage);
+const char      *bhxh_sync_stage_to_label       (BhxhSyncStage          stage);
 
 /* Blocking: for the CLI and the timer. Only one synchronisation of a
  * database runs at a time (BUSY otherwise). Failures to reach the portal

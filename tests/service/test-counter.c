@@ -6,6 +6,7 @@
 
 #include "store/bhxh-auth.h"
 #include "../store/store-fixtures.h"
+#include "sync/bhxh-sync.h"
 #include "bhxh-counter.h"
 
 /* BhxhCounter against its private bhxh-deskd (a socketpair, no bus) on a
@@ -99,9 +100,10 @@ sign_in (Fixture    *f,
   g_assert_true (bhxh_counter_get_supervisor (f->counter) == !g_str_equal (role, "clerk"));
 }
 
-/* A pending declaration of the queue. */
+/* A pending declaration of the queue (at @office when given). */
 static BhxhDeclaration *
-pending (Fixture *f)
+pending_at (Fixture    *f,
+            const char *office)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) queue = NULL;
@@ -117,10 +119,17 @@ pending (Fixture *f)
     {
       BhxhDeclaration *d = g_ptr_array_index (queue, i);
 
-      if (d->status == BHXH_STATUS_PENDING && d->id_number != NULL)
+      if (d->status == BHXH_STATUS_PENDING && d->id_number != NULL &&
+          (office == NULL || g_strcmp0 (d->office_code, office) == 0))
         return bhxh_declaration_copy (d);
     }
   g_assert_not_reached ();
+}
+
+static BhxhDeclaration *
+pending (Fixture *f)
+{
+  return pending_at (f, NULL);
 }
 
 static void
@@ -324,6 +333,89 @@ test_no_service (void)
   fixture_rmdir (dir);
 }
 
+static void
+count_progress (BhxhCounter *counter,
+                int          stage,
+                guint64      done,
+                guint64      total,
+                guint       *pushes)
+{
+  g_assert_true (bhxh_counter_get_syncing (counter));
+  g_assert_true (total == 0 || done <= total);
+  if (stage == BHXH_SYNC_STAGE_PUSH)
+    (*pushes)++;
+}
+
+/* "Sync now" through the service against the portal simulator on
+ * 127.0.0.1: the decision goes, declarations come, and the service says
+ * how far it is (SyncProgress → BhxhCounter::sync-progress). */
+static void
+test_sync (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  g_autoptr(BhxhCounterSync) report = NULL;
+  g_autofree char *portal_db = g_build_filename (f->dir, "portal.db", NULL);
+  g_autofree char *token = g_build_filename (f->dir, "portal-token", NULL);
+  g_autofree char *line = NULL;
+  const char *reasons[] = { "other", NULL };
+  BhxhDecisionRequest request = { 0 };
+  guint pushes = 0;
+
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("all_proxy");
+  g_assert_true (g_file_set_contents (token, "counter-token\n", -1, NULL));
+  /* The portal knows the demo office's declarations, as the e2e test's. */
+  sim = g_subprocess_launcher_spawn (launcher, &error, PORTAL_SIM_PATH, "--port=0", "--db",
+                                     portal_db, "--token", "counter-token", "--office", "00106",
+                                     "--demo-data", "1000", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+
+  sign_in (f, "clerk");
+  d = pending_at (f, "00106");
+  request.declaration_id = d->id;
+  request.outcome = BHXH_OUTCOME_REJECT;
+  request.reason_codes = reasons;
+  result = AWAIT (bhxh_counter_decide_async, f->counter, &request,);
+  decision = bhxh_counter_decide_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  /* Its undo window ends before the sync, as the window's "Sync now" does. */
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_release_async, f->counter, decision->uuid,);
+  g_assert_true (bhxh_counter_release_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+
+  g_signal_connect (f->counter, "sync-progress", G_CALLBACK (count_progress), &pushes);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_sync_async, f->counter, line + strlen ("listening on "), token,
+                  "00106",);
+  report = bhxh_counter_sync_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  for (guint i = 0; report->errors != NULL && i < report->errors->len; i++)
+    g_test_message ("sync: %s", (const char *) g_ptr_array_index (report->errors, i));
+  /* The portal answered for it (the simulator's own demo may not hold
+   * this declaration: an answer either way ends it), nothing is left. */
+  g_assert_cmpuint (report->acknowledged + report->refused + report->conflict, ==, 1);
+  g_assert_cmpuint (report->pending, ==, 0);
+  g_assert_cmpuint (report->declarations, >, 0);
+  g_assert_cmpuint (pushes, >=, 1);
+  /* Signals queued before the answer have all arrived by now. */
+  g_assert_false (bhxh_counter_get_syncing (f->counter));
+  g_signal_handlers_disconnect_by_data (f->counter, &pushes);
+  g_subprocess_force_exit (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,6 +425,7 @@ main (int   argc,
 
   g_test_add ("/counter/clerk-day", Fixture, NULL, setup, test_clerk_day, teardown);
   g_test_add ("/counter/supervisor-day", Fixture, NULL, setup, test_supervisor_day, teardown);
+  g_test_add ("/counter/sync", Fixture, NULL, setup, test_sync, teardown);
   g_test_add_func ("/counter/no-service", test_no_service);
   return g_test_run ();
 }
