@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <glib/gi18n.h>
 
+#include "core/bhxh-i18n.h"
 #include "bhxh-cli.h"
 
 /* Each command's own file parses the rest of the command line. */
@@ -59,10 +59,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  bhxh_i18n_init (NULL);
 
   if (argc < 2)
     return bhxh_cli_fail (BHXH_EXIT_USAGE,

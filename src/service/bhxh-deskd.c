@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <locale.h>
 #include <glib/gi18n-lib.h>
 #include <glib-unix.h>
 
+#include "core/bhxh-i18n.h"
 #include "store/bhxh-crypt.h"
 #include "bhxh-daemon.h"
 #include "bhxh-service-errors.h"
@@ -179,10 +179,7 @@ main (int   argc,
     { NULL }
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  bhxh_i18n_init (NULL);
 
   context = g_option_context_new ("- the bhxh-desk service");
   g_option_context_add_main_entries (context, entries, NULL);
