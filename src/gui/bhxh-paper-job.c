@@ -20,7 +20,7 @@ static void
 paper_job_free (PaperJob *job)
 {
   if (job->path != NULL)
-    bhxh_print_remove_temp (job->path);
+    bhxh_counter_remove_paper (job->path);
   g_clear_object (&job->parent);
   g_clear_object (&job->counter);
   g_clear_object (&job->cancellable);

@@ -2,22 +2,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <gtk/gtkunixprint.h>
 
 #include "bhxh-print.h"
-
-void
-bhxh_print_remove_temp (const char *pdf_path)
-{
-  g_autofree char *dir = NULL;
-
-  if (pdf_path == NULL)
-    return;
-  dir = g_path_get_dirname (pdf_path);
-  g_unlink (pdf_path);
-  g_rmdir (dir);
-}
 
 /* Printing. The settings of the last print (printer, copies) are offered
  * again next time, as other GTK applications do. */

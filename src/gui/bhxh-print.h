@@ -13,9 +13,6 @@ G_BEGIN_DECLS
  * pkg-config module), so the paper and the printed page never differ.
  * Cancelling a dialog finishes with G_IO_ERROR_CANCELLED. */
 
-/* Removes a PDF of bhxh_counter_render_paper_finish() and its folder. */
-void      bhxh_print_remove_temp      (const char           *pdf_path);
-
 void      bhxh_print_set_settings     (GtkPrintSettings     *settings);
 GtkPrintSettings *
           bhxh_print_get_settings     (void);

@@ -1485,14 +1485,26 @@ parse_paper (BhxhCounter  *self,
                               G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
                               G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
     {
-      g_unlink (path);
-      g_rmdir (dir);
+      bhxh_counter_remove_paper (path);
       return NULL;
     }
   paper = g_new0 (Paper, 1);
   paper->path = g_steal_pointer (&path);
   paper->pages = pages;
   return paper;
+}
+
+/* Removes a PDF of bhxh_counter_render_paper_finish() and its folder. */
+void
+bhxh_counter_remove_paper (const char *pdf_path)
+{
+  g_autofree char *dir = NULL;
+
+  if (pdf_path == NULL)
+    return;
+  dir = g_path_get_dirname (pdf_path);
+  g_unlink (pdf_path);
+  g_rmdir (dir);
 }
 
 void

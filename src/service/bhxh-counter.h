@@ -167,11 +167,12 @@ BHXH_COUNTER_ASYNC (bhxh_counter_sync, const char *portal_url, const char *token
 BhxhCounterSync *bhxh_counter_sync_finish (BhxhCounter *self, GAsyncResult *result,
                                            GError **error);
 
-/* The PDF in a new temporary directory (bhxh_print_remove_temp() removes
- * both), named after the paper and @key. */
+/* The PDF in a new temporary directory (bhxh_counter_remove_paper()
+ * removes both), named after the paper and @key. */
 BHXH_COUNTER_ASYNC (bhxh_counter_render_paper, const char *kind, const char *key,);
 char *bhxh_counter_render_paper_finish (BhxhCounter *self, GAsyncResult *result,
                                         guint *n_pages, GError **error);
+void  bhxh_counter_remove_paper        (const char *pdf_path);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterInfo, bhxh_counter_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterStatus, bhxh_counter_status_free)

@@ -241,11 +241,8 @@ test_clerk_day (Fixture       *f,
   g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
   g_assert_true (length > 1000 && memcmp (contents, "%PDF", 4) == 0);
   g_assert_true (g_str_has_suffix (pdf, ".pdf"));
-  g_unlink (pdf);
-  {
-    g_autofree char *dir = g_path_get_dirname (pdf);
-    g_rmdir (dir);
-  }
+  bhxh_counter_remove_paper (pdf);
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
 
   g_clear_object (&result);
   result = AWAIT (bhxh_counter_get_status_async, f->counter,);
