@@ -155,6 +155,31 @@ esac
 run "a supervisor's check of the audit chain (the admin)" \
   as_plain "$deskctl" --system audit verify --user chi.admin --password-file "$admin_pw"
 
+# --- close of day: the service syncs with the portal it was enrolled with -
+sim=$(command -v bhxh-portal-sim || echo /usr/bin/bhxh-portal-sim)
+echo 'counter-token-5c1e' >"$work/token"
+chmod 0644 "$work/token"
+"$sim" --port=0 --db "$work/portal.db" --token counter-token-5c1e --office 00106 \
+  >"$work/sim.out" 2>"$work/sim.err" &
+pids+=($!)
+for _ in $(seq 50); do grep -q '^listening on ' "$work/sim.out" && break; sleep 0.1; done
+portal=$(sed -n 's/^listening on //p' "$work/sim.out")
+if as_plain "$deskctl" --system portal set --url "$portal" --token-file "$work/token" \
+     --user lan.nguyen --password-file "$clerk_pw" >/dev/null 2>"$work/err"; then
+  bad "a clerk could enrol the counter with a portal"
+else
+  ok "a clerk cannot enrol the counter: $(head -c 100 "$work/err")"
+fi
+run "the admin enrols the counter with the portal ($portal)" \
+  as_plain "$deskctl" --system portal set --url "$portal" --office 00106 \
+  --token-file "$work/token" --user chi.admin --password-file "$admin_pw"
+run "the close-of-day job: root asks the service to sync, no account" \
+  "$deskctl" --system sync
+case $out in
+  *'"pending" : 0'*|*'"pending": 0'*) ok "the approval was sent: nothing left pending" ;;
+  *) bad "the sync left decisions pending: $out" ;;
+esac
+
 # --- what a plain OS user cannot do -------------------------------------
 if as_plain ls "$state" >/dev/null 2>&1 || as_plain cat "$state/desk.db" >/dev/null 2>&1; then
   bad "$plain can read $state"
@@ -176,7 +201,7 @@ fi
 loose=$(find "$state" -mindepth 1 \( -perm /077 -o ! -user "$svc_user" \) -printf '%m %u %p\n')
 [ -z "$loose" ] && ok "every file under $state is the service's own, mode 0600/0700" \
   || bad "files others may open: $loose"
-secrets=("Đặng Thị Thu Hà" "dang thi thu ha" "001190012345" "Thái Hà" "0112345678")
+secrets=("Đặng Thị Thu Hà" "dang thi thu ha" "001190012345" "Thái Hà" "0112345678" "counter-token-5c1e")
 leaks=""
 while IFS= read -r -d '' f; do
   for s in "${secrets[@]}"; do

@@ -81,6 +81,7 @@ int bhxh_cmd_undo         (int argc, char **argv);
 int bhxh_cmd_print        (int argc, char **argv);
 int bhxh_cmd_scan         (int argc, char **argv);
 int bhxh_cmd_sync         (int argc, char **argv);
+int bhxh_cmd_portal       (int argc, char **argv);
 int bhxh_cmd_bundle       (int argc, char **argv);
 int bhxh_cmd_users        (int argc, char **argv);
 int bhxh_cmd_audit        (int argc, char **argv);

@@ -29,7 +29,9 @@ static const BhxhCommand commands[] = {
     "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf [--force] | "
     "print daily-report DB --date YYYY-MM-DD --output FILE.pdf [--force]" },
   { "sync",         bhxh_cmd_sync,
-    "sync DB --portal URL [--token-file FILE] [--pull] [--push] | sync DB --status|--log" },
+    "sync DB [--portal URL --token-file FILE] [--pull] [--push] | sync DB --status|--log" },
+  { "portal",       bhxh_cmd_portal,
+    "portal set DB --url URL --token-file FILE [--office CODE] | portal show DB" },
   { "bundle",       bhxh_cmd_bundle,
     "bundle export|import DB FILE --token-file FILE [--force]" },
   { "users",        bhxh_cmd_users,

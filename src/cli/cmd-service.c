@@ -25,8 +25,9 @@
   "--system|--session users init --admin LOGIN [--name NAME] [--password-file FILE] | " \
   "queue | verify PAYLOAD|- | decide DECLARATION-ID approve|reject|escalate | " \
   "undo DECISION-UUID | audit verify | users list | users add LOGIN --role ROLE | " \
-  "mirror import FILE | declarations import FILE  (each with --user LOGIN " \
-  "[--password-file FILE])"
+  "mirror import FILE | declarations import FILE | " \
+  "portal set --url URL --token-file FILE [--office CODE] | sync  (each with --user LOGIN " \
+  "[--password-file FILE]; root runs sync without)"
 
 typedef struct
 {
@@ -44,6 +45,8 @@ typedef struct
   char    *note;
   char    *payload;
   char    *post_copy;
+  char    *url;
+  char    *token_file;
   gboolean override;
   int      hold;
   int      limit;
@@ -66,6 +69,8 @@ options_clear (Options *o)
   g_free (o->note);
   g_free (o->payload);
   g_free (o->post_copy);
+  g_free (o->url);
+  g_free (o->token_file);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -240,6 +245,39 @@ users_add (BhxhDesk1  *proxy,
   return bhxh_cli_print_user_added (login, o->role, TRUE);
 }
 
+static int
+call_sync (BhxhDesk1 *proxy)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  /* A day's sync may take long on a slow line: no D-Bus timeout. */
+  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), G_MAXINT);
+  if (!bhxh_desk1_call_sync_sync (proxy, g_variant_dict_end (&dict), &answer, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  return print_answer (answer);
+}
+
+static int
+portal_set (BhxhDesk1 *proxy,
+            Options   *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  if (o->url == NULL || o->token_file == NULL)
+    return bhxh_cli_usage (SERVICE_USAGE);
+  if (!g_file_get_contents (o->token_file, &token, NULL, &error))
+    return bhxh_cli_fail_error (error);
+  g_strstrip (token);
+  if (!bhxh_desk1_call_set_portal_sync (proxy, o->url, o->office != NULL ? o->office : "",
+                                        token, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  return print_answer ("{\"enrolled\": true}");
+}
+
 /* One signed-in command; argv[0] is the command name. */
 static int
 run_command (BhxhDesk1  *proxy,
@@ -255,6 +293,9 @@ run_command (BhxhDesk1  *proxy,
 
   if (g_str_equal (command, "users") && g_str_equal (sub, "init") && argc == 2)
     return users_init (proxy, o);
+  /* The close-of-day job: root, no account (bhxh-deskd-sync.service). */
+  if (g_str_equal (command, "sync") && argc == 1 && o->user == NULL && getuid () == 0)
+    return call_sync (proxy);
   if (!sign_in (proxy, o, &error))
     return fail_remote (g_steal_pointer (&error));
 
@@ -292,6 +333,10 @@ run_command (BhxhDesk1  *proxy,
         return fail_remote (g_steal_pointer (&error));
       return bhxh_cli_print_audit_check (entries, first_bad);
     }
+  else if (g_str_equal (command, "sync") && argc == 1)
+    return call_sync (proxy);
+  else if (g_str_equal (command, "portal") && g_str_equal (sub, "set") && argc == 2)
+    return portal_set (proxy, o);
   else if ((g_str_equal (command, "mirror") || g_str_equal (command, "declarations")) &&
            g_str_equal (sub, "import") && argc == 3)
     return call_import (proxy, command, argv[2]);
@@ -329,6 +374,8 @@ bhxh_cli_run_service (GBusType   bus,
     { "payload", 0, 0, G_OPTION_ARG_STRING, &o.payload, NULL, "PAYLOAD" },
     { "post-copy", 0, 0, G_OPTION_ARG_STRING, &o.post_copy, NULL, "ID-NUMBER" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &o.hold, NULL, "SECONDS" },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &o.url, NULL, "URL" },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o.token_file, NULL, "FILE" },
     { NULL }
   };
   int rc = bhxh_cli_parse_options (entries, SERVICE_USAGE, &argc, &argv);

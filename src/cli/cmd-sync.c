@@ -15,8 +15,11 @@
 /* Portal synchronisation, headless: "sync" (run, --status, --log) and
  * "bundle" (export / import for hand-carried days). */
 
+#define PORTAL_USAGE \
+  "portal set DB --url URL --token-file FILE [--office CODE] [--user LOGIN " \
+  "[--password-file FILE]] | portal show DB"
 #define SYNC_USAGE \
-  "sync DB --portal URL [--token-file FILE] [--pull] [--push] [--no-mirror] [--ca-file FILE] " \
+  "sync DB [--portal URL [--token-file FILE]] [--pull] [--push] [--no-mirror] [--ca-file FILE] " \
   "[--client-cert FILE] [--client-key FILE] [--proxy URL] [--office CODE] [--timeout SEC] " \
   "[--retries N] [--batch N] | sync DB --status | sync DB --log [--since ISO] [--csv]"
 #define BUNDLE_USAGE \
@@ -146,7 +149,7 @@ bhxh_cmd_sync (int    argc,
 
   if (rc != BHXH_EXIT_OK)
     return rc;
-  if (argc != 2 || (!status && !log && portal == NULL) || timeout <= 0 || retries < 0
+  if (argc != 2 || timeout <= 0 || retries < 0
       || batch <= 0 || batch > 1000)
     return bhxh_cli_usage (SYNC_USAGE);
   store = open_store (argv[1]);
@@ -157,17 +160,34 @@ bhxh_cmd_sync (int    argc,
   if (log)
     return sync_log (store, since, csv);
 
-  token = read_token (token_file, &error);
-  if (token == NULL)
-    return bhxh_cli_fail_error (error);
-  options = bhxh_sync_options_new ();
+  if (portal == NULL)
+    {
+      /* The portal the counter was enrolled with ("portal set"). */
+      if (token_file != NULL)
+        return bhxh_cli_usage (SYNC_USAGE);
+      options = bhxh_sync_options_new_enrolled (store, &error);
+      if (options == NULL)
+        return bhxh_cli_fail_error (error);
+    }
+  else
+    {
+      token = read_token (token_file, &error);
+      if (token == NULL)
+        return bhxh_cli_fail_error (error);
+      options = bhxh_sync_options_new ();
+      options->portal->portal_url = g_strdup (portal);
+      options->portal->token = g_strndup (g_bytes_get_data (token, NULL),
+                                          g_bytes_get_size (token));
+    }
+  if (office != NULL)
+    {
+      g_free (options->office_code);
+      options->office_code = g_strdup (office);
+    }
   options->pull = pull || !push;
   options->push = push || !pull;
   options->pull_mirror = !no_mirror;
   options->batch_size = (guint) batch;
-  options->office_code = g_strdup (office);
-  options->portal->portal_url = g_strdup (portal);
-  options->portal->token = g_strndup (g_bytes_get_data (token, NULL), g_bytes_get_size (token));
   options->portal->ca_file = g_strdup (ca_file);
   options->portal->client_cert = g_strdup (client_cert);
   options->portal->client_key = g_strdup (client_key);
@@ -188,6 +208,60 @@ bhxh_cmd_sync (int    argc,
                                                                                 i));
       return BHXH_EXIT_INPUT;
     }
+  return BHXH_EXIT_OK;
+}
+
+int
+bhxh_cmd_portal (int    argc,
+                 char **argv)
+{
+  g_autofree char *url = NULL, *office = NULL, *token_file = NULL;
+  g_autofree char *user = NULL, *password_file = NULL;
+  g_autofree char *set_url = NULL, *set_office = NULL;
+  GOptionEntry entries[] = {
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url, NULL, "URL" },
+    { "office", 0, 0, G_OPTION_ARG_STRING, &office, NULL, "CODE" },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, NULL, "FILE" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
+    { NULL }
+  };
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) token = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  int rc = bhxh_cli_parse_options (entries, PORTAL_USAGE, &argc, &argv);
+  gboolean set;
+
+  if (rc != BHXH_EXIT_OK)
+    return rc;
+  set = argc == 3 && g_str_equal (argv[1], "set");
+  if (!(set && url != NULL && token_file != NULL)
+      && !(argc == 3 && g_str_equal (argv[1], "show")))
+    return bhxh_cli_usage (PORTAL_USAGE);
+  if ((store = open_store (argv[2])) == NULL)
+    return BHXH_EXIT_INPUT;
+  if (set)
+    {
+      token = read_token (token_file, &error);
+      if (token == NULL)
+        return bhxh_cli_fail_error (error);
+      if (!bhxh_cli_sign_in (store, user, password_file, &error) ||
+          !bhxh_sync_enrol (store, url, office, g_bytes_get_data (token, NULL), &error))
+        return bhxh_cli_fail_error (error);
+    }
+  /* Never the token: only whether there is one. */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "enrolled");
+  json_builder_add_boolean_value (b, bhxh_store_dup_portal (store, &set_url, &set_office, NULL));
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, set_url);
+  json_builder_set_member_name (b, "office");
+  json_builder_add_string_value (b, set_office);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
   return BHXH_EXIT_OK;
 }
 

@@ -32,6 +32,8 @@ struct _BhxhComparePage
   GtkWidget             *reasons_box;
   GtkSpinner            *spinner;
   GtkLabel              *document_hint;
+  GtkLabel              *claim_label;
+  GtkScrolledWindow     *scroller;
   GtkGrid               *fields_grid;
   GtkWidget             *warnings_box;
   GtkWidget             *warnings_list;
@@ -40,6 +42,7 @@ struct _BhxhComparePage
 
   BhxhCounter           *counter;
   GCancellable          *cancellable;
+  GCancellable          *claim_cancellable;
 
   BhxhDeclarationObject *object;
   BhxhDocument          *document;
@@ -585,6 +588,8 @@ bhxh_compare_page_dispose (GObject *object)
   BhxhComparePage *self = (BhxhComparePage *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->claim_cancellable);
+  g_clear_object (&self->claim_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BHXH_TYPE_COMPARE_PAGE);
   _bhxh_widget_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->cancellable);
@@ -621,6 +626,8 @@ bhxh_compare_page_class_init (BhxhComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, reasons_box);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, document_hint);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, claim_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, fields_grid);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, warnings_box);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, warnings_list);
@@ -656,16 +663,61 @@ set_subject (BhxhComparePage       *self,
   self->document = copy;
 }
 
+static void
+claim_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(BhxhComparePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *text = NULL;
+
+  if (!bhxh_counter_claim_finish (BHXH_COUNTER (source), result, &holder, &error))
+    {
+      /* Offline-first: a claim that cannot be made never stops the clerk. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("claim: %s", error->message);
+      return;
+    }
+  if (holder == NULL)
+    return;
+  text = g_strdup_printf (_("%s is handling this declaration at another counter: agree with "
+                            "them before deciding, or the portal will report a conflict."),
+                          *holder != '\0' ? holder : _("Another clerk"));
+  gtk_label_set_text (self->claim_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->claim_label), TRUE);
+}
+
+/* One declaration, one desk: the service claims it at the portal. */
+static void
+start_claim (BhxhComparePage *self)
+{
+  g_cancellable_cancel (self->claim_cancellable);
+  g_clear_object (&self->claim_cancellable);
+  self->claim_cancellable = g_cancellable_new ();
+  bhxh_counter_claim_async (self->counter, bhxh_declaration_object_get_id (self->object),
+                            self->claim_cancellable, claim_cb, g_object_ref (self));
+}
+
 void
 bhxh_compare_page_show (BhxhComparePage       *self,
                         BhxhDeclarationObject *object,
                         const BhxhDocument    *document)
 {
+  gboolean other = FALSE;
+
   g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
   g_return_if_fail (BHXH_IS_DECLARATION_OBJECT (object));
   g_return_if_fail (self->counter != NULL);
 
+  other = self->object != object;
   set_subject (self, object, document);
+  /* Each citizen's page opens at its top: the verdict first. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  if (other)
+    gtk_widget_set_visible (GTK_WIDGET (self->claim_label), FALSE);
+  start_claim (self);
   start_check (self);
 }
 
@@ -677,6 +729,7 @@ bhxh_compare_page_set_document (BhxhComparePage    *self,
   g_return_if_fail (self->object != NULL);
 
   set_subject (self, self->object, document);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   start_check (self);
 }
 

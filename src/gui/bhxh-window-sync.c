@@ -57,7 +57,9 @@ start_sync (BhxhWindow *self)
   g_autofree char *token_file = g_settings_get_string (self->settings, "portal-token-file");
   g_autofree char *office = g_settings_get_string (self->settings, "office");
 
-  if (self->counter == NULL || bhxh_counter_get_syncing (self->counter) || url[0] == '\0')
+  /* Without an address in the preferences, the service syncs with the
+   * portal it was enrolled with (or says that none is set). */
+  if (self->counter == NULL || bhxh_counter_get_syncing (self->counter))
     return;
   bhxh_window_toast (self, _("Syncing with the portal…"));
   bhxh_counter_sync_async (self->counter, url, token_file, office, self->cancellable, sync_cb,
@@ -70,13 +72,7 @@ _bhxh_window_sync_activated (GtkWidget  *widget,
                              GVariant   *param)
 {
   BhxhWindow *self = BHXH_WINDOW (widget);
-  g_autofree char *url = g_settings_get_string (self->settings, "portal-url");
 
-  if (url[0] == '\0')
-    {
-      bhxh_window_toast (self, _("Set the portal address in the preferences first"));
-      return;
-    }
   /* The decision in its undo window goes with this sync: its hold ends
    * first (in the store), then the sync starts. */
   _bhxh_window_commit_pending_then (self, start_sync);

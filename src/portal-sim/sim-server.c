@@ -495,7 +495,10 @@ handle_claim (SimServer         *self,
     : (body && JSON_NODE_HOLDS_OBJECT (body))
       ? json_object_get_string_member_with_default (json_node_get_object (body), "clerk", NULL)
       : NULL;
+  const char *clerk_name = release || body == NULL || !JSON_NODE_HOLDS_OBJECT (body) ? NULL
+    : json_object_get_string_member_with_default (json_node_get_object (body), "clerk_name", NULL);
   g_autofree char *holder = NULL;
+  g_autofree char *holder_name = NULL;
   g_autoptr(GDateTime) until = NULL;
   g_autofree char *until_text = NULL;
   gint64 expires = 0;
@@ -520,13 +523,15 @@ handle_claim (SimServer         *self,
       r->body = g_bytes_new (NULL, 0);
       return;
     }
-  ok = sim_store_claim (self->store, id, clerk, account->workstation,
-                        bhxh_clock_now_unix (), 30 * 60, &holder, &expires, NULL);
+  ok = sim_store_claim (self->store, id, clerk, clerk_name, account->workstation,
+                        bhxh_clock_now_unix (), 30 * 60, &holder, &holder_name, &expires, NULL);
   until = g_date_time_new_from_unix_local (expires);
   until_text = g_date_time_format (until, "%FT%T%:z");
   object = json_object_new ();
   json_object_set_string_member (object, "declaration_id", id);
   json_object_set_string_member (object, "claimed_by", holder);
+  if (holder_name != NULL)
+    json_object_set_string_member (object, "claimed_by_name", holder_name);
   json_object_set_string_member (object, "expires_at", until_text);
   if (!ok)
     json_object_set_string_member (object, "message",

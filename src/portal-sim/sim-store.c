@@ -32,7 +32,7 @@ static const char schema[] =
   "  workstation TEXT, fingerprint TEXT, body TEXT, status TEXT, reason_code TEXT,"
   "  message TEXT, ack_id TEXT, acknowledged_at TEXT, received INTEGER NOT NULL DEFAULT 1);"
   "CREATE TABLE IF NOT EXISTS claims (declaration_id TEXT PRIMARY KEY, clerk TEXT,"
-  "  workstation TEXT, expires_at INTEGER);";
+  "  workstation TEXT, expires_at INTEGER, clerk_name TEXT);";
 
 static gboolean
 exec (SimStore    *self,
@@ -785,6 +785,24 @@ check_declaration (SimStore   *self,
   if (result)
     return result;
 
+  /* Decided offline while another clerk held it here: both saw the
+   * citizen; a person must settle it. */
+  stmt = prepare (self, "SELECT coalesce(clerk_name, clerk) FROM claims WHERE declaration_id = ?"
+                        " AND expires_at > ? AND clerk <> ?");
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, bhxh_clock_now_unix ());
+  bind_text (stmt, 3, json_object_get_string_member_with_default (d, "clerk", ""));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *message = g_strdup_printf ("Tờ khai đang được %s xử lý tại quầy khác.",
+                                                  (const char *) sqlite3_column_text (stmt, 0));
+
+      result = result_new (uuid, "conflict", "claimed-elsewhere", message);
+    }
+  sqlite3_finalize (stmt);
+  if (result)
+    return result;
+
   reasons = json_object_has_member (d, "reason_codes")
             && JSON_NODE_HOLDS_ARRAY (json_object_get_member (d, "reason_codes"))
             ? json_object_get_array_member (d, "reason_codes") : NULL;
@@ -815,6 +833,11 @@ apply_to_declaration (SimStore   *self,
     return;
   json_object_set_string_member (json_node_get_object (body), "status", status);
   text = node_to_string (body);
+
+  /* Decided: the claim has served its purpose. */
+  stmt = prepare (self, "DELETE FROM claims WHERE declaration_id = ?");
+  bind_text (stmt, 1, id);
+  step_done (self, stmt, NULL);
 
   /* An escalation keeps the declaration open for the supervisor. */
   stmt = prepare (self, "UPDATE declarations SET status = ?, body = ?, seq = ?,"
@@ -974,15 +997,18 @@ gboolean
 sim_store_claim (SimStore    *self,
                  const char  *declaration_id,
                  const char  *clerk,
+                 const char  *clerk_name,
                  const char  *workstation,
                  gint64       now,
                  gint64       ttl,
                  char       **holder,
+                 char       **holder_name,
                  gint64      *expires_at,
                  GError     **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-    "SELECT clerk, expires_at FROM claims WHERE declaration_id = ? AND expires_at > ?");
+    "SELECT clerk, expires_at, clerk_name FROM claims WHERE declaration_id = ?"
+    " AND expires_at > ?");
 
   bind_text (stmt, 1, declaration_id);
   sqlite3_bind_int64 (stmt, 2, now);
@@ -990,6 +1016,7 @@ sim_store_claim (SimStore    *self,
       && !g_str_equal ((const char *) sqlite3_column_text (stmt, 0), clerk))
     {
       *holder = column_dup (stmt, 0);
+      *holder_name = column_dup (stmt, 2);
       *expires_at = sqlite3_column_int64 (stmt, 1);
       sqlite3_finalize (stmt);
       return FALSE;
@@ -997,12 +1024,14 @@ sim_store_claim (SimStore    *self,
   sqlite3_finalize (stmt);
 
   stmt = prepare (self, "INSERT OR REPLACE INTO claims (declaration_id, clerk, workstation,"
-                        " expires_at) VALUES (?, ?, ?, ?)");
+                        " expires_at, clerk_name) VALUES (?, ?, ?, ?, ?)");
   bind_text (stmt, 1, declaration_id);
   bind_text (stmt, 2, clerk);
   bind_text (stmt, 3, workstation);
   sqlite3_bind_int64 (stmt, 4, now + ttl);
+  bind_text (stmt, 5, clerk_name);
   *holder = g_strdup (clerk);
+  *holder_name = g_strdup (clerk_name);
   *expires_at = now + ttl;
   return step_done (self, stmt, error);
 }

@@ -113,10 +113,12 @@ gint64      sim_store_count_decisions    (SimStore    *self);
 gboolean    sim_store_claim              (SimStore    *self,
                                           const char  *declaration_id,
                                           const char  *clerk,
+                                          const char  *clerk_name,
                                           const char  *workstation,
                                           gint64       now,
                                           gint64       ttl,
                                           char       **holder,
+                                          char       **holder_name,
                                           gint64      *expires_at,
                                           GError     **error);
 gboolean    sim_store_release            (SimStore    *self,

@@ -1086,6 +1086,72 @@ bhxh_counter_note_viewed_finish (BhxhCounter   *self,
   return finish_boolean (self, result, bhxh_counter_note_viewed_async, error);
 }
 
+void
+bhxh_counter_set_portal_async (BhxhCounter         *self,
+                               const char          *url,
+                               const char          *office_code,
+                               const char          *token,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  call (self, bhxh_counter_set_portal_async, "SetPortal",
+        g_variant_new ("(sss)", url, office_code != NULL ? office_code : "", token),
+        parse_nothing, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_set_portal_finish (BhxhCounter   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_set_portal_async, error);
+}
+
+static gpointer
+parse_claim (BhxhCounter  *self,
+             GVariant     *reply,
+             GUnixFDList  *fds,
+             GTask        *task,
+             GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+
+  return node != NULL ? json_object_ref (json_node_get_object (node)) : NULL;
+}
+
+void
+bhxh_counter_claim_async (BhxhCounter         *self,
+                          const char          *declaration_id,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  call (self, bhxh_counter_claim_async, "Claim", g_variant_new ("(s)", declaration_id),
+        parse_claim, (GDestroyNotify) json_object_unref, NULL, NULL, cancellable, callback,
+        user_data);
+}
+
+gboolean
+bhxh_counter_claim_finish (BhxhCounter   *self,
+                           GAsyncResult  *result,
+                           char         **holder,
+                           GError       **error)
+{
+  JsonObject *answer = finish (self, result, bhxh_counter_claim_async, error);
+  const char *state;
+
+  if (answer == NULL)
+    return FALSE;
+  state = json_object_get_string_member_with_default (answer, "state", "");
+  if (holder != NULL)
+    *holder = g_str_equal (state, "held")
+              ? g_strdup (json_object_get_string_member_with_default (answer, "holder", ""))
+              : NULL;
+  json_object_unref (answer);
+  return TRUE;
+}
+
 /* Deciding. */
 
 static GVariant *

@@ -131,6 +131,20 @@ BHXH_COUNTER_ASYNC (bhxh_counter_note_viewed, const char *declaration_id,);
 gboolean bhxh_counter_note_viewed_finish (BhxhCounter *self, GAsyncResult *result,
                                           GError **error);
 
+/* Enrolment (admin): the portal, office and workstation token the service
+ * syncs with when no address is given. */
+BHXH_COUNTER_ASYNC (bhxh_counter_set_portal, const char *url, const char *office_code,
+                    const char *token,);
+gboolean bhxh_counter_set_portal_finish (BhxhCounter *self, GAsyncResult *result,
+                                         GError **error);
+
+/* One declaration, one desk: claims it at the portal while the clerk has
+ * it open. @holder: the name of the clerk who holds it at another counter,
+ * NULL when this clerk has it, the portal is away or none is set. */
+BHXH_COUNTER_ASYNC (bhxh_counter_claim, const char *declaration_id,);
+gboolean bhxh_counter_claim_finish (BhxhCounter *self, GAsyncResult *result, char **holder,
+                                    GError **error);
+
 /* @request's clerk is ignored: the service decides as the signed-in user.
  * Gives the decision's uuid, outcome, evidence and hold_until. */
 BHXH_COUNTER_ASYNC (bhxh_counter_decide, const BhxhDecisionRequest *request,);

@@ -17,34 +17,9 @@
 #include "store/bhxh-store.h"
 #include "store/bhxh-store-answers.h"
 #include "bhxh-daemon.h"
+#include "bhxh-daemon-private.h"
 #include "bhxh-desk1.h"
 #include "bhxh-service-errors.h"
-
-/* A signed-in caller: its own store connection carries its user. */
-typedef struct
-{
-  BhxhDaemon *daemon;        /* unowned */
-  char       *sender;        /* unique bus name */
-  BhxhStore  *store;
-  BhxhUser   *user;
-  guint       watch_id;
-  gint64      last_call;     /* monotonic µs */
-} Session;
-
-struct _BhxhDaemon
-{
-  GObject             parent_instance;
-
-  char               *db_path;
-  const BhxhCryptKey *key;
-  gboolean            system;
-  guint               idle_timeout;
-  BhxhStore          *store;        /* the service's own: first run, checks */
-  GDBusConnection    *connection;
-  BhxhDesk1          *skeleton;
-  GHashTable         *sessions;     /* sender → Session */
-  guint               idle_source;
-};
 
 G_DEFINE_FINAL_TYPE (BhxhDaemon, bhxh_daemon, G_TYPE_OBJECT)
 
@@ -57,6 +32,7 @@ session_free (Session *session)
     bhxh_store_sign_out (session->store);
   g_clear_object (&session->store);
   g_clear_pointer (&session->user, bhxh_user_free);
+  g_clear_pointer (&session->claims, g_hash_table_unref);
   g_free (session->sender);
   g_free (session);
 }
@@ -104,6 +80,7 @@ end_session (BhxhDaemon *self,
     return;
   g_debug ("session of %s (%s) ends: %s", session->user->login, sender, why);
   bhxh_store_audit (session->store, session->user->login, "session.end", NULL, why, NULL);
+  _bhxh_daemon_release_claims (self, session, NULL);
   g_hash_table_remove (self->sessions, sender);
 }
 
@@ -147,8 +124,8 @@ caller_of (GDBusMethodInvocation *invocation)
 
 /* The caller's session, its user of at least @role (%NULL: the store
  * call checks it), or %NULL with the error replied. */
-static Session *
-session_of (BhxhDaemon            *self,
+Session *
+_bhxh_daemon_session_of (BhxhDaemon            *self,
             GDBusMethodInvocation *invocation,
             const char            *role)
 {
@@ -173,8 +150,8 @@ session_of (BhxhDaemon            *self,
 
 /* @error is read after @node is computed (the order in which a call's
  * arguments are evaluated is unspecified, hence the pointer). */
-static gboolean
-reply_json (GDBusMethodInvocation  *invocation,
+gboolean
+_bhxh_daemon_reply_json (GDBusMethodInvocation  *invocation,
             JsonNode               *node,
             GError                **error)
 {
@@ -191,8 +168,8 @@ reply_json (GDBusMethodInvocation  *invocation,
   return TRUE;
 }
 
-static gboolean
-reply (GDBusMethodInvocation  *invocation,
+gboolean
+_bhxh_daemon_reply (GDBusMethodInvocation  *invocation,
        gboolean                ok,
        GError                **error)
 {
@@ -204,8 +181,8 @@ reply (GDBusMethodInvocation  *invocation,
 }
 
 /* The Unix user behind @sender (G_MAXUINT32 when the bus does not say). */
-static guint32
-caller_uid (BhxhDaemon *self,
+guint32
+_bhxh_daemon_caller_uid (BhxhDaemon *self,
             const char *sender)
 {
   g_autoptr(GVariant) result = NULL;
@@ -234,14 +211,14 @@ handle_init_accounts (BhxhDesk1             *iface,
   GError *error = NULL;
 
   if (self->system &&
-      caller_uid (self, g_dbus_method_invocation_get_sender (invocation)) != 0)
+      _bhxh_daemon_caller_uid (self, g_dbus_method_invocation_get_sender (invocation)) != 0)
     {
       g_dbus_method_invocation_return_error_literal (invocation, BHXH_AUTH_ERROR,
                                                      BHXH_AUTH_ERROR_FORBIDDEN,
                                                      _("Only root sets up the first account"));
       return TRUE;
     }
-  return reply (invocation,
+  return _bhxh_daemon_reply (invocation,
                 bhxh_store_init_accounts (self->store, login, display_name, password, &error),
                 &error);
 }
@@ -261,7 +238,7 @@ handle_sign_in (BhxhDesk1             *iface,
 
   store = bhxh_store_open_with_key (self->db_path, self->key, &error);
   if (store == NULL)
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   /* Without accounts (a 0.1 store, the demo) the library signs a known
    * login in with no password, audited; never on the system bus. */
   if (self->system && !bhxh_store_accounts_required (self->store))
@@ -269,10 +246,10 @@ handle_sign_in (BhxhDesk1             *iface,
       g_set_error_literal (&error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED,
                            _("No account exists yet: the first one is made with "
                              "InitAccounts"));
-      return reply (invocation, FALSE, &error);
+      return _bhxh_daemon_reply (invocation, FALSE, &error);
     }
   if (!bhxh_store_authenticate (store, login, password, &user, &error))
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
 
   end_session (self, caller_of (invocation), "signed in again");
   session = g_new0 (Session, 1);
@@ -281,6 +258,7 @@ handle_sign_in (BhxhDesk1             *iface,
   session->store = g_steal_pointer (&store);
   session->user = user;
   session->last_call = g_get_monotonic_time ();
+  session->claims = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (sender != NULL)
     session->watch_id = g_bus_watch_name_on_connection (self->connection, sender,
                                                         G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
@@ -346,15 +324,15 @@ handle_list_queue (BhxhDesk1             *iface,
                    GVariant              *options,
                    BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
   if (!filter_from_options (options, &filter, &error))
-    return reply (invocation, FALSE, &error);
-  return reply_json (invocation, bhxh_answer_queue (session->store, &filter, &error), &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_queue (session->store, &filter, &error), &error);
 }
 
 static gboolean
@@ -363,15 +341,15 @@ handle_verify (BhxhDesk1             *iface,
                const char            *payload,
                BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   g_autoptr(BhxhDocument) document = NULL;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
   if ((document = bhxh_document_parse_scan (payload, strlen (payload), &error)) == NULL)
-    return reply (invocation, FALSE, &error);
-  return reply_json (invocation,
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  return _bhxh_daemon_reply_json (invocation,
                      bhxh_answer_verify (session->store, document, session->user->login,
                                          &error),
                      &error);
@@ -458,7 +436,7 @@ handle_decide (BhxhDesk1             *iface,
                GVariant              *options,
                BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, NULL);
+  Session *session = _bhxh_daemon_session_of (self, invocation, NULL);
   g_autoptr(BhxhDocument) document = NULL;
   g_auto(GStrv) reasons = NULL;
   BhxhDecisionRequest request = { 0 };
@@ -469,7 +447,7 @@ handle_decide (BhxhDesk1             *iface,
     return TRUE;
   if (!request_from_options (session, declaration_id, outcome, options, &request, &document,
                              &reasons, &error))
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   node = bhxh_answer_decide (session->store, &request, &error);
   if (node != NULL)
     {
@@ -477,8 +455,9 @@ handle_decide (BhxhDesk1             *iface,
 
       bhxh_desk1_emit_decision_recorded (iface, json_object_get_string_member (object, "uuid"),
                                          declaration_id, outcome);
+      _bhxh_daemon_release_claims (self, session, declaration_id);
     }
-  return reply_json (invocation, node, &error);
+  return _bhxh_daemon_reply_json (invocation, node, &error);
 }
 
 static gboolean
@@ -487,12 +466,12 @@ handle_undo (BhxhDesk1             *iface,
              const char            *uuid,
              BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, NULL);
+  Session *session = _bhxh_daemon_session_of (self, invocation, NULL);
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply_json (invocation,
+  return _bhxh_daemon_reply_json (invocation,
                      bhxh_answer_undo (session->store, uuid, session->user->login, &error),
                      &error);
 }
@@ -503,12 +482,12 @@ handle_release (BhxhDesk1             *iface,
                 const char            *uuid,
                 BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply (invocation,
+  return _bhxh_daemon_reply (invocation,
                 bhxh_store_release_decision (session->store, uuid, &error),
                 &error);
 }
@@ -518,7 +497,7 @@ handle_verify_audit (BhxhDesk1             *iface,
                      GDBusMethodInvocation *invocation,
                      BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "supervisor");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "supervisor");
   GError *error = NULL;
   guint64 entries = 0;
   gint64 first_bad = 0;
@@ -526,7 +505,7 @@ handle_verify_audit (BhxhDesk1             *iface,
   if (session == NULL)
     return TRUE;
   if (!bhxh_store_audit_check (session->store, &entries, &first_bad, &error))
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   bhxh_desk1_complete_verify_audit (iface, invocation, entries, first_bad);
   return TRUE;
 }
@@ -536,12 +515,12 @@ handle_list_users (BhxhDesk1             *iface,
                    GDBusMethodInvocation *invocation,
                    BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "supervisor");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "supervisor");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply_json (invocation, bhxh_answer_users (session->store, &error), &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_users (session->store, &error), &error);
 }
 
 static gboolean
@@ -553,13 +532,13 @@ handle_add_user (BhxhDesk1             *iface,
                  const char            *password,
                  BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "admin");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "admin");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
   /* The password is checked first: no half-made account. */
-  return reply (invocation,
+  return _bhxh_daemon_reply (invocation,
                 bhxh_auth_check_password (password, &error) &&
                 bhxh_store_add_user (session->store, login, display_name, role, &error) &&
                 bhxh_store_set_password (session->store, login, password, &error),
@@ -574,7 +553,7 @@ handle_import (BhxhDesk1             *iface,
                GVariant              *handle,
                BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "admin");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "admin");
   g_autofree char *path = NULL;
   GError *error = NULL;
   guint64 count = 0;
@@ -591,7 +570,7 @@ handle_import (BhxhDesk1             *iface,
       if (error == NULL)
         g_set_error_literal (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                              _("No file was passed"));
-      return reply (invocation, FALSE, &error);
+      return _bhxh_daemon_reply (invocation, FALSE, &error);
     }
   /* The library reads paths; the caller's file is open here only. */
   path = g_strdup_printf ("/proc/self/fd/%d", fd);
@@ -611,7 +590,7 @@ handle_import (BhxhDesk1             *iface,
     }
   close (fd);
   if (!ok)
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   bhxh_desk1_complete_import (iface, invocation, NULL, count);
   return TRUE;
 }
@@ -625,7 +604,7 @@ handle_describe (BhxhDesk1             *iface,
 {
   GError *error = NULL;
 
-  return reply_json (invocation, bhxh_answer_describe (self->store, &error), &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_describe (self->store, &error), &error);
 }
 
 static gboolean
@@ -664,12 +643,12 @@ handle_list_reason_codes (BhxhDesk1             *iface,
                           GDBusMethodInvocation *invocation,
                           BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply_json (invocation, bhxh_answer_reason_codes (session->store, &error), &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_reason_codes (session->store, &error), &error);
 }
 
 static gboolean
@@ -679,7 +658,7 @@ handle_list_offices (BhxhDesk1             *iface,
 {
   GError *error = NULL;
 
-  return reply_json (invocation, bhxh_answer_offices (self->store, &error), &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_offices (self->store, &error), &error);
 }
 
 static gboolean
@@ -688,12 +667,12 @@ handle_find_open (BhxhDesk1             *iface,
                   const char            *id_number,
                   BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply_json (invocation, bhxh_answer_find_open (session->store, id_number, &error),
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_find_open (session->store, id_number, &error),
                      &error);
 }
 
@@ -704,7 +683,7 @@ handle_check (BhxhDesk1             *iface,
               GVariant              *options,
               BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   g_autoptr(BhxhDeclaration) declaration = NULL;
   g_autoptr(BhxhDocument) document = NULL;
   g_autoptr(BhxhCheck) check = NULL;
@@ -718,8 +697,8 @@ handle_check (BhxhDesk1             *iface,
                                                  &error)) == NULL ||
       (check = bhxh_store_check_declaration (session->store, declaration, document, &today,
                                              &error)) == NULL)
-    return reply (invocation, FALSE, &error);
-  return reply_json (invocation, bhxh_check_to_json (check), &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_check_to_json (check), &error);
 }
 
 static gboolean
@@ -728,12 +707,12 @@ handle_note_viewed (BhxhDesk1             *iface,
                     const char            *declaration_id,
                     BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply (invocation,
+  return _bhxh_daemon_reply (invocation,
                 bhxh_store_note_viewed (session->store, session->user->login, declaration_id,
                                         &error),
                 &error);
@@ -745,15 +724,15 @@ handle_day (BhxhDesk1             *iface,
             const char            *date_text,
             BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "supervisor");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "supervisor");
   BhxhDate date;
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
   if (!bhxh_date_parse (date_text, &date, &error))
-    return reply (invocation, FALSE, &error);
-  return reply_json (invocation, bhxh_answer_day (session->store, &date, &error), &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_day (session->store, &date, &error), &error);
 }
 
 static gboolean
@@ -764,7 +743,7 @@ handle_decide_many (BhxhDesk1             *iface,
                     GVariant              *options,
                     BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "supervisor");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "supervisor");
   g_auto(GStrv) reasons = NULL;
   g_autoptr(BhxhDocument) document = NULL;
   BhxhDecisionRequest request = { 0 };
@@ -775,14 +754,14 @@ handle_decide_many (BhxhDesk1             *iface,
     return TRUE;
   if (!request_from_options (session, "", outcome, options, &request, &document, &reasons,
                              &error))
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   for (guint i = 0; declaration_ids[i] != NULL; i++)
     {
       g_autoptr(BhxhDecision) decision = NULL;
 
       request.declaration_id = declaration_ids[i];
       if ((decision = bhxh_store_decide (session->store, &request, &error)) == NULL)
-        return reply (invocation, FALSE, &error);
+        return _bhxh_daemon_reply (invocation, FALSE, &error);
       bhxh_desk1_emit_decision_recorded (iface, decision->uuid, decision->declaration_id,
                                          outcome);
       done++;
@@ -798,12 +777,12 @@ handle_reassign (BhxhDesk1             *iface,
                  const char            *clerk,
                  BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "supervisor");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "supervisor");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply (invocation,
+  return _bhxh_daemon_reply (invocation,
                 bhxh_store_reassign (session->store, declaration_id, clerk,
                                      session->user->login, &error),
                 &error);
@@ -814,166 +793,12 @@ handle_get_status (BhxhDesk1             *iface,
                    GDBusMethodInvocation *invocation,
                    BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   GError *error = NULL;
 
   if (session == NULL)
     return TRUE;
-  return reply_json (invocation, bhxh_answer_status (session->store, &error), &error);
-}
-
-typedef struct
-{
-  GDBusMethodInvocation *invocation;
-  char                  *db_path;
-  const BhxhCryptKey    *key;
-  char                  *token_file;
-  BhxhSyncOptions       *options;
-  BhxhDesk1             *iface;        /* emits SyncProgress */
-  GMainContext          *context;      /* the service's, where it emits */
-  gint64                 last_progress;
-  int                    last_stage;
-} SyncCall;
-
-typedef struct
-{
-  BhxhDesk1 *iface;
-  char      *stage;
-  guint64    done;
-  guint64    total;
-} Progress;
-
-static gboolean
-emit_progress (gpointer data)
-{
-  Progress *progress = data;
-
-  bhxh_desk1_emit_sync_progress (progress->iface, progress->stage, progress->done,
-                                 progress->total);
-  g_object_unref (progress->iface);
-  g_free (progress->stage);
-  g_free (progress);
-  return G_SOURCE_REMOVE;
-}
-
-/* In the sync's thread: passed to the service's main context, at most
- * every 100 ms unless the stage changes or it ends. */
-static void
-sync_progress (BhxhSyncStage  stage,
-               guint64        done,
-               guint64        total,
-               gpointer       user_data)
-{
-  SyncCall *call = user_data;
-  gint64 now = g_get_monotonic_time ();
-  Progress *progress;
-
-  if ((int) stage == call->last_stage && now - call->last_progress < 100000 &&
-      (total == 0 || done < total))
-    return;
-  call->last_stage = (int) stage;
-  call->last_progress = now;
-  progress = g_new0 (Progress, 1);
-  progress->iface = g_object_ref (call->iface);
-  progress->stage = g_strdup (bhxh_sync_stage_to_string (stage));
-  progress->done = done;
-  progress->total = total;
-  g_main_context_invoke (call->context, emit_progress, progress);
-}
-
-static void
-sync_call_free (SyncCall *call)
-{
-  g_clear_object (&call->invocation);
-  g_free (call->db_path);
-  g_free (call->token_file);
-  g_clear_pointer (&call->options, bhxh_sync_options_free);
-  g_clear_object (&call->iface);
-  g_clear_pointer (&call->context, g_main_context_unref);
-  g_free (call);
-}
-
-static void
-sync_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  SyncCall *call = task_data;
-  g_autoptr(BhxhStore) store = NULL;
-  GError *error = NULL;
-  BhxhSyncReport *report;
-
-  if (call->token_file != NULL && call->token_file[0] != '\0')
-    {
-      g_autofree char *token = NULL;
-
-      if (!g_file_get_contents (call->token_file, &token, NULL, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      call->options->portal->token = g_strdup (g_strstrip (token));
-    }
-  /* A connection of its own: the sessions keep working meanwhile. */
-  store = bhxh_store_open_with_key (call->db_path, call->key, &error);
-  if (store == NULL ||
-      (report = bhxh_sync_run (store, call->options, sync_progress, call, cancellable,
-                               &error)) == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, report, (GDestroyNotify) bhxh_sync_report_free);
-}
-
-static void
-sync_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  SyncCall *call = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
-  BhxhSyncReport *report = g_task_propagate_pointer (G_TASK (result), &error);
-
-  reply_json (call->invocation, report != NULL ? bhxh_sync_report_to_json (report) : NULL,
-              &error);
-  g_clear_pointer (&report, bhxh_sync_report_free);
-}
-
-static gboolean
-handle_sync (BhxhDesk1             *iface,
-             GDBusMethodInvocation *invocation,
-             GVariant              *options,
-             BhxhDaemon            *self)
-{
-  Session *session = session_of (self, invocation, "clerk");
-  g_autoptr(GTask) task = NULL;
-  SyncCall *call;
-
-  if (session == NULL)
-    return TRUE;
-  if (self->system)
-    {
-      /* The service's portal settings are its own (docs/service.md). */
-      g_dbus_method_invocation_return_error_literal (invocation, BHXH_STORE_ERROR,
-                                                     BHXH_STORE_ERROR_BAD_INPUT,
-                                                     _("This service syncs on its own timer"));
-      return TRUE;
-    }
-  call = g_new0 (SyncCall, 1);
-  call->invocation = g_object_ref (invocation);
-  call->db_path = g_strdup (self->db_path);
-  call->key = self->key;
-  call->iface = g_object_ref (iface);
-  call->context = g_main_context_ref_thread_default ();
-  call->last_stage = -1;
-  call->options = bhxh_sync_options_new ();
-  g_variant_lookup (options, "portal", "s", &call->options->portal->portal_url);
-  g_variant_lookup (options, "office", "s", &call->options->office_code);
-  g_variant_lookup (options, "token_file", "s", &call->token_file);
-  task = g_task_new (self, NULL, sync_done, NULL);
-  g_task_set_task_data (task, call, (GDestroyNotify) sync_call_free);
-  g_task_run_in_thread (task, sync_thread);
-  return TRUE;
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_status (session->store, &error), &error);
 }
 
 static gboolean
@@ -984,7 +809,7 @@ handle_render_paper (BhxhDesk1             *iface,
                      const char            *key,
                      BhxhDaemon            *self)
 {
-  Session *session = session_of (self, invocation, "clerk");
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
   g_autoptr(GUnixFDList) out = NULL;
   g_autoptr(GBytes) pdf = NULL;
   GError *error = NULL;
@@ -1001,22 +826,22 @@ handle_render_paper (BhxhDesk1             *iface,
       g_set_error (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                    _("“%s” is not a paper (form01, receipt, rejection, daily-report)"),
                    kind_text);
-      return reply (invocation, FALSE, &error);
+      return _bhxh_daemon_reply (invocation, FALSE, &error);
     }
   if ((pdf = bhxh_paper_render_from_store (session->store, kind, key, &pages, &error)) == NULL)
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   data = g_bytes_get_data (pdf, &size);
   fd = bhxh_memfd_new_from_data ("bhxh-paper", data, size, TRUE);
   if (fd < 0)
     {
       g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
-      return reply (invocation, FALSE, &error);
+      return _bhxh_daemon_reply (invocation, FALSE, &error);
     }
   out = g_unix_fd_list_new ();
   index = g_unix_fd_list_append (out, fd, &error);
   close (fd);
   if (index < 0)
-    return reply (invocation, FALSE, &error);
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   bhxh_desk1_complete_render_paper (iface, invocation, out, g_variant_new_handle (index), pages);
   return TRUE;
 }
@@ -1084,9 +909,9 @@ bhxh_daemon_export (BhxhDaemon       *self,
   g_signal_connect (self->skeleton, "handle-decide-many", G_CALLBACK (handle_decide_many), self);
   g_signal_connect (self->skeleton, "handle-reassign", G_CALLBACK (handle_reassign), self);
   g_signal_connect (self->skeleton, "handle-get-status", G_CALLBACK (handle_get_status), self);
-  g_signal_connect (self->skeleton, "handle-sync", G_CALLBACK (handle_sync), self);
   g_signal_connect (self->skeleton, "handle-render-paper",
                     G_CALLBACK (handle_render_paper), self);
+  _bhxh_daemon_export_portal (self);
   self->idle_source = g_timeout_add_seconds (MAX (self->idle_timeout / 4, 1), expire_idle,
                                              self);
   return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton),

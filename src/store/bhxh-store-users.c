@@ -829,6 +829,71 @@ bhxh_store_change_setting (BhxhStore   *self,
   return _bhxh_store_commit (self, error);
 }
 
+/* The portal this counter syncs with: set by an admin (enrolment),
+ * audited without the token; the token lives only in the store (encrypted
+ * by default), never in the trail nor in a file the clerks can read. */
+#define META_PORTAL_URL    "portal.url"
+#define META_PORTAL_OFFICE "portal.office"
+#define META_PORTAL_TOKEN  "portal.token"
+
+gboolean
+bhxh_store_set_portal (BhxhStore   *self,
+                       const char  *url,
+                       const char  *office,
+                       const char  *token,
+                       GError     **error)
+{
+  g_autofree char *actor = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  if (url == NULL || *url == '\0' || token == NULL || *token == '\0'
+      || strpbrk (token, "\r\n") != NULL)
+    {
+      g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                           _("The portal needs an address and a workstation token"));
+      return FALSE;
+    }
+  if (!_bhxh_store_require_role (self, NULL, BHXH_ROLE_ADMIN, error))
+    return FALSE;
+
+  actor = _bhxh_store_dup_actor (self, "admin");
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  if (!bhxh_store_set_meta (self, META_PORTAL_URL, url, error) ||
+      !bhxh_store_set_meta (self, META_PORTAL_OFFICE, office != NULL ? office : "", error) ||
+      !bhxh_store_set_meta (self, META_PORTAL_TOKEN, token, error) ||
+      !_bhxh_store_audit_append (self, actor, "settings.portal", url, office, error))
+    {
+      _bhxh_store_rollback (self);
+      return FALSE;
+    }
+  return _bhxh_store_commit (self, error);
+}
+
+gboolean
+bhxh_store_dup_portal (BhxhStore  *self,
+                       char      **url,
+                       char      **office,
+                       char      **token)
+{
+  g_autofree char *u = bhxh_store_dup_meta (self, META_PORTAL_URL);
+  g_autofree char *o = bhxh_store_dup_meta (self, META_PORTAL_OFFICE);
+  g_autofree char *t = bhxh_store_dup_meta (self, META_PORTAL_TOKEN);
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  if (u == NULL || *u == '\0' || t == NULL || *t == '\0')
+    return FALSE;
+  if (url)
+    *url = g_steal_pointer (&u);
+  if (office)
+    *office = o != NULL && *o != '\0' ? g_steal_pointer (&o) : NULL;
+  if (token)
+    *token = g_steal_pointer (&t);
+  return TRUE;
+}
+
 void
 bhxh_user_status_free (BhxhUserStatus *status)
 {

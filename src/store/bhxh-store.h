@@ -279,6 +279,19 @@ gboolean         bhxh_store_change_setting         (BhxhStore            *self,
                                                     guint                 value,
                                                     GError              **error);
 
+/* The portal this counter syncs with (enrolment): admin only, audited
+ * "settings.portal" without the token. dup: FALSE when not enrolled;
+ * @office is NULL when the portal's account decides it. */
+gboolean         bhxh_store_set_portal             (BhxhStore            *self,
+                                                    const char           *url,
+                                                    const char           *office,
+                                                    const char           *token,
+                                                    GError              **error);
+gboolean         bhxh_store_dup_portal             (BhxhStore            *self,
+                                                    char                **url,
+                                                    char                **office,
+                                                    char                **token);
+
 /* Audit, added by trust-auth. "Who viewed": one entry when a declaration is
  * opened for checking, written without an fsync of its own (the next
  * decision's commit makes it durable). */

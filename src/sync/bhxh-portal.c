@@ -332,6 +332,8 @@ perform (BhxhPortal   *self,
 {
   g_autoptr(GError) last_error = NULL;
 
+  if (!bhxh_portal_url_check (self->config->portal_url, error))
+    return FALSE;
   for (guint attempt = 0;; attempt++)
     {
       CURLcode code;
@@ -360,6 +362,38 @@ perform (BhxhPortal   *self,
     }
   g_propagate_error (error, g_steal_pointer (&last_error));
   return FALSE;
+}
+
+/* ---- the address ------------------------------------------------------- */
+
+gboolean
+bhxh_portal_url_check (const char  *url,
+                       GError     **error)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (uri == NULL || host == NULL || *host == '\0'
+      || (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_INSECURE,
+                   _("“%s” is not a portal address (https://…)."), url != NULL ? url : "");
+      return FALSE;
+    }
+  /* The token, the decisions and the audit trail never travel in clear:
+   * plain http only to this machine (the simulator, a local proxy). */
+  if (g_ascii_strcasecmp (scheme, "http") == 0
+      && g_ascii_strcasecmp (host, "localhost") != 0
+      && g_strcmp0 (host, "::1") != 0
+      && !g_str_has_prefix (host, "127."))
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_INSECURE,
+                   _("The portal must be reached over https: plain http is refused for %s."),
+                   host);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- JSON and raw calls ------------------------------------------------ */

@@ -42,6 +42,11 @@ BhxhPortalConfig *bhxh_portal_config_new     (void);
 BhxhPortalConfig *bhxh_portal_config_copy    (const BhxhPortalConfig *config);
 void              bhxh_portal_config_free    (BhxhPortalConfig       *config);
 
+/* https, or plain http to loopback only (127.0.0.0/8, ::1, localhost);
+ * every request checks it before connecting. */
+gboolean          bhxh_portal_url_check      (const char             *url,
+                                              GError                **error);
+
 /* Not thread-safe: one per thread. Keeps connections alive between calls. */
 BhxhPortal       *bhxh_portal_new            (const BhxhPortalConfig *config);
 void              bhxh_portal_free           (BhxhPortal             *self);

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @BHXH_SYNC_ERROR_BAD_SIGNATURE: a bundle's signature does not match
  * @BHXH_SYNC_ERROR_CLAIMED: another clerk holds the declaration
  * @BHXH_SYNC_ERROR_IO: a local file could not be read or written
+ * @BHXH_SYNC_ERROR_INSECURE: the portal's address is not https (plain http is for loopback only)
+ * @BHXH_SYNC_ERROR_NOT_ENROLLED: no portal is set for this counter
  *
  * Errors of the portal synchronisation. Messages are translated and fit
  * to show to the clerk.
@@ -39,6 +41,8 @@ typedef enum
   BHXH_SYNC_ERROR_BAD_SIGNATURE,
   BHXH_SYNC_ERROR_CLAIMED,
   BHXH_SYNC_ERROR_IO,
+  BHXH_SYNC_ERROR_INSECURE,
+  BHXH_SYNC_ERROR_NOT_ENROLLED,
 } BhxhSyncError;
 
 GQuark bhxh_sync_error_quark (void);

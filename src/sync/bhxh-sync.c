@@ -1084,6 +1084,7 @@ gboolean
 bhxh_sync_claim (BhxhPortal    *portal,
                  const char    *declaration_id,
                  const char    *clerk,
+                 const char    *clerk_name,
                  char         **holder,
                  GCancellable  *cancellable,
                  GError       **error)
@@ -1096,19 +1097,28 @@ bhxh_sync_claim (BhxhPortal    *portal,
   guint status = 0;
 
   json_object_set_string_member (json_node_get_object (body), "clerk", clerk);
+  if (clerk_name != NULL)
+    json_object_set_string_member (json_node_get_object (body), "clerk_name", clerk_name);
   answer = bhxh_portal_call (portal, "POST", path, body, &status, cancellable, error);
   if (answer == NULL)
     return FALSE;
+  /* People by their names: the login only when the portal has no name. */
   if (JSON_NODE_HOLDS_OBJECT (answer))
-    by = json_object_get_string_member_with_default (json_node_get_object (answer),
-                                                     "claimed_by", NULL);
+    {
+      JsonObject *object = json_node_get_object (answer);
+
+      by = json_object_get_string_member_with_default (object, "claimed_by_name", NULL);
+      if (by == NULL || *by == '\0')
+        by = json_object_get_string_member_with_default (object, "claimed_by", NULL);
+    }
   if (holder)
     *holder = g_strdup (by);
   if (status == 200)
     return TRUE;
   if (status == 409)
     g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CLAIMED,
-                 _("Clerk %s is already handling this declaration."), by ? by : "?");
+                 _("%s is already handling this declaration at another counter."),
+                 by ? by : _("Another clerk"));
   else
     g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP,
                  _("The portal refused the claim (HTTP %u)."), status);
@@ -1136,4 +1146,39 @@ bhxh_sync_release (BhxhPortal    *portal,
   g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP,
                _("The portal refused to release the claim (HTTP %u)."), status);
   return FALSE;
+}
+
+/* ---- enrolment --------------------------------------------------------- */
+
+gboolean
+bhxh_sync_enrol (BhxhStore   *store,
+                 const char  *url,
+                 const char  *office,
+                 const char  *token,
+                 GError     **error)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (store), FALSE);
+
+  if (!bhxh_portal_url_check (url, error))
+    return FALSE;
+  return bhxh_store_set_portal (store, url, office, token, error);
+}
+
+BhxhSyncOptions *
+bhxh_sync_options_new_enrolled (BhxhStore  *store,
+                                GError    **error)
+{
+  g_autoptr(BhxhSyncOptions) options = bhxh_sync_options_new ();
+
+  g_return_val_if_fail (BHXH_IS_STORE (store), NULL);
+
+  if (!bhxh_store_dup_portal (store, &options->portal->portal_url, &options->office_code,
+                              &options->portal->token))
+    {
+      g_set_error_literal (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_NOT_ENROLLED,
+                           _("No portal is set for this counter: an administrator sets it "
+                             "with “bhxh-deskctl portal set”."));
+      return NULL;
+    }
+  return g_steal_pointer (&options);
 }

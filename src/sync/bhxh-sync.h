@@ -94,10 +94,24 @@ BhxhSyncReport  *bhxh_sync_run_finish           (GAsyncResult          *result,
 /* The decision as the portal receives it (docs/portal-api.yaml, Decision). */
 JsonNode        *bhxh_sync_decision_to_wire     (const BhxhDecision    *decision);
 
-/* One clerk at a time on a declaration while online. */
+/* Enrolment: checks the address (https, or http to loopback) and keeps
+ * the portal, the office and the workstation token in the store (admin
+ * only; see bhxh_store_set_portal). */
+gboolean         bhxh_sync_enrol                (BhxhStore             *store,
+                                                 const char            *url,
+                                                 const char            *office,
+                                                 const char            *token,
+                                                 GError               **error);
+/* The enrolled portal's options (NOT_ENROLLED when none is set). */
+BhxhSyncOptions *bhxh_sync_options_new_enrolled (BhxhStore             *store,
+                                                 GError               **error);
+
+/* One clerk at a time on a declaration while online. @holder: the
+ * holder's display name (the login only when the portal has none). */
 gboolean         bhxh_sync_claim                (BhxhPortal            *portal,
                                                  const char            *declaration_id,
                                                  const char            *clerk,
+                                                 const char            *clerk_name,
                                                  char                 **holder,
                                                  GCancellable          *cancellable,
                                                  GError               **error);

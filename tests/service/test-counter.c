@@ -343,32 +343,21 @@ count_progress (BhxhCounter *counter,
     (*pushes)++;
 }
 
-/* "Sync now" through the service against the portal simulator on
- * 127.0.0.1: the decision goes, declarations come, and the service says
- * how far it is (SyncProgress → BhxhCounter::sync-progress). */
-static void
-test_sync (Fixture       *f,
-           gconstpointer  data)
+/* The portal simulator on 127.0.0.1, knowing the demo office's
+ * declarations as the e2e test's does; @url: its address. */
+static GSubprocess *
+start_sim (Fixture  *f,
+           char    **url)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GSubprocess) sim = NULL;
-  g_autoptr(GDataInputStream) in = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BhxhDeclaration) d = NULL;
-  g_autoptr(BhxhDecision) decision = NULL;
-  g_autoptr(BhxhCounterSync) report = NULL;
   g_autofree char *portal_db = g_build_filename (f->dir, "portal.db", NULL);
-  g_autofree char *token = g_build_filename (f->dir, "portal-token", NULL);
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
-  const char *reasons[] = { "other", NULL };
-  BhxhDecisionRequest request = { 0 };
-  guint pushes = 0;
+  GSubprocess *sim;
 
   g_unsetenv ("http_proxy");
   g_unsetenv ("all_proxy");
-  g_assert_true (g_file_set_contents (token, "counter-token\n", -1, NULL));
-  /* The portal knows the demo office's declarations, as the e2e test's. */
   sim = g_subprocess_launcher_spawn (launcher, &error, PORTAL_SIM_PATH, "--port=0", "--db",
                                      portal_db, "--token", "counter-token", "--office", "00106",
                                      "--demo-data", "1000", NULL);
@@ -377,6 +366,31 @@ test_sync (Fixture       *f,
   line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (line, "listening on "));
+  *url = g_strdup (line + strlen ("listening on "));
+  return sim;
+}
+
+/* "Sync now" through the service against the portal simulator on
+ * 127.0.0.1: the decision goes, declarations come, and the service says
+ * how far it is (SyncProgress → BhxhCounter::sync-progress). */
+static void
+test_sync (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  g_autoptr(BhxhCounterSync) report = NULL;
+  g_autofree char *token = g_build_filename (f->dir, "portal-token", NULL);
+  g_autofree char *line = NULL;
+  const char *reasons[] = { "other", NULL };
+  BhxhDecisionRequest request = { 0 };
+  guint pushes = 0;
+
+  g_assert_true (g_file_set_contents (token, "counter-token\n", -1, NULL));
+  sim = start_sim (f, &line);
 
   sign_in (f, "clerk");
   d = pending_at (f, "00106");
@@ -394,8 +408,7 @@ test_sync (Fixture       *f,
 
   g_signal_connect (f->counter, "sync-progress", G_CALLBACK (count_progress), &pushes);
   g_clear_object (&result);
-  result = AWAIT (bhxh_counter_sync_async, f->counter, line + strlen ("listening on "), token,
-                  "00106",);
+  result = AWAIT (bhxh_counter_sync_async, f->counter, line, token, "00106",);
   report = bhxh_counter_sync_finish (f->counter, result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
@@ -413,6 +426,198 @@ test_sync (Fixture       *f,
   g_subprocess_force_exit (sim);
 }
 
+
+static BhxhCounterSync *
+sync_enrolled (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhCounterSync *report;
+
+  result = AWAIT (bhxh_counter_sync_async, f->counter, NULL, NULL, NULL,);
+  report = bhxh_counter_sync_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; report->errors != NULL && i < report->errors->len; i++)
+    g_test_message ("sync: %s", (const char *) g_ptr_array_index (report->errors, i));
+  return report;
+}
+
+static char *
+claim (Fixture    *f,
+       const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *holder = NULL;
+
+  result = AWAIT (bhxh_counter_claim_async, f->counter, id,);
+  g_assert_true (bhxh_counter_claim_finish (f->counter, result, &holder, &error));
+  g_assert_no_error (error);
+  return holder;
+}
+
+static void
+reject_now (Fixture    *f,
+            const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  const char *reasons[] = { "other", NULL };
+  BhxhDecisionRequest request = { 0 };
+
+  request.declaration_id = id;
+  request.outcome = BHXH_OUTCOME_REJECT;
+  request.reason_codes = reasons;
+  result = AWAIT (bhxh_counter_decide_async, f->counter, &request,);
+  decision = bhxh_counter_decide_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_release_async, f->counter, decision->uuid,);
+  g_assert_true (bhxh_counter_release_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+}
+
+/* Two declarations pending both at the portal and at this desk. */
+static void
+shared_pending (Fixture     *f,
+                BhxhPortal  *portal,
+                char       **first,
+                char       **second)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GHashTable) assignments = NULL;
+  g_autoptr(GHashTable) here = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  JsonArray *there;
+  guint status = 0;
+
+  result = AWAIT (bhxh_counter_list_queue_async, f->counter, NULL,);
+  queue = bhxh_counter_list_queue_finish (f->counter, result, &assignments, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < queue->len; i++)
+    {
+      BhxhDeclaration *d = g_ptr_array_index (queue, i);
+
+      if (d->status == BHXH_STATUS_PENDING)
+        g_hash_table_add (here, d->id);
+    }
+  page = bhxh_portal_call (portal, "GET", "/v1/declarations?limit=200", NULL, &status, NULL,
+                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  there = json_object_get_array_member (json_node_get_object (page), "declarations");
+  *first = *second = NULL;
+  for (guint i = 0; i < json_array_get_length (there) && *second == NULL; i++)
+    {
+      JsonObject *d = json_array_get_object_element (there, i);
+      const char *id = json_object_get_string_member (d, "id");
+
+      if (!g_str_equal (json_object_get_string_member (d, "status"), "pending")
+          || !g_hash_table_contains (here, id))
+        continue;
+      if (*first == NULL)
+        *first = g_strdup (id);
+      else
+        *second = g_strdup (id);
+    }
+  g_assert_nonnull (*second);
+}
+
+/* Enrolment and one declaration, one desk: the service syncs with the
+ * portal it was given (no address from the caller), claims what its clerk
+ * opens, shows by name who holds a declaration elsewhere, releases on
+ * decision, and a decision taken while another clerk held it comes back
+ * from the sync as a conflict. */
+static void
+test_claims (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhCounterSync) report = NULL;
+  g_autoptr(BhxhCounterSync) report2 = NULL;
+  g_autoptr(BhxhPortalConfig) config = bhxh_portal_config_new ();
+  g_autofree char *url = NULL;
+  g_autofree char *holder = NULL;
+  g_autofree char *holder2 = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *ours = NULL;
+  g_autofree char *theirs = NULL;
+  BhxhPortal *portal;
+  gboolean released = FALSE;
+
+  sim = start_sim (f, &url);
+  sign_in (f, "clerk");
+
+  /* Not enrolled: a claim is not attempted, the sync says so. */
+  g_assert_null (claim (f, "TK01-00106-000002"));
+  result = AWAIT (bhxh_counter_sync_async, f->counter, NULL, NULL, NULL,);
+  g_assert_null (bhxh_counter_sync_finish (f->counter, result, &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_NOT_ENROLLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Plain http to anything but this machine is refused at enrolment. */
+  result = AWAIT (bhxh_counter_set_portal_async, f->counter, "http://portal.example.vn",
+                  "00106", "counter-token",);
+  g_assert_false (bhxh_counter_set_portal_finish (f->counter, result, &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_INSECURE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_set_portal_async, f->counter, url, "00106", "counter-token",);
+  g_assert_true (bhxh_counter_set_portal_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+  report = sync_enrolled (f);
+  g_assert_cmpuint (report->declarations, >, 0);
+
+  /* Another desk's clerk, straight at the portal. */
+  config->portal_url = g_strdup (url);
+  config->token = g_strdup ("counter-token");
+  portal = bhxh_portal_new (config);
+  shared_pending (f, portal, &ours, &theirs);
+
+  /* Ours: claimed; the other desk meets our clerk by name. */
+  g_assert_null (claim (f, ours));
+  g_assert_false (bhxh_sync_claim (portal, ours, "minh", "Trần Văn Minh",
+                                   &mine, NULL, &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CLAIMED);
+  g_clear_error (&error);
+  g_assert_cmpstr (mine, ==, bhxh_counter_get_display_name (f->counter));
+  /* Decided: released (in the service's background). */
+  reject_now (f, ours);
+  for (guint i = 0; i < 100 && !released; i++)
+    {
+      g_clear_pointer (&other, g_free);
+      released = bhxh_sync_claim (portal, ours, "minh", "Trần Văn Minh", &other,
+                                  NULL, NULL);
+      if (!released)
+        g_usleep (50000);
+    }
+  g_assert_true (released);
+  g_assert_true (bhxh_sync_release (portal, ours, "minh", NULL, &error));
+  g_assert_no_error (error);
+
+  /* Theirs: the clerk sees who has it; deciding anyway conflicts. */
+  g_assert_true (bhxh_sync_claim (portal, theirs, "minh", "Trần Văn Minh", &holder2,
+                                  NULL, &error));
+  g_assert_no_error (error);
+  holder = claim (f, theirs);
+  g_assert_cmpstr (holder, ==, "Trần Văn Minh");
+  reject_now (f, theirs);
+  report2 = sync_enrolled (f);
+  g_assert_cmpuint (report2->conflict, ==, 1);
+  g_assert_cmpuint (report2->acknowledged, ==, 1);
+  g_assert_cmpuint (report2->pending, ==, 0);
+
+  bhxh_portal_free (portal);
+  g_subprocess_force_exit (sim);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -423,6 +628,7 @@ main (int   argc,
   g_test_add ("/counter/clerk-day", Fixture, NULL, setup, test_clerk_day, teardown);
   g_test_add ("/counter/supervisor-day", Fixture, NULL, setup, test_supervisor_day, teardown);
   g_test_add ("/counter/sync", Fixture, NULL, setup, test_sync, teardown);
+  g_test_add ("/counter/claims", Fixture, NULL, setup, test_claims, teardown);
   g_test_add_func ("/counter/no-service", test_no_service);
   return g_test_run ();
 }

@@ -623,19 +623,23 @@ test_claims (SyncFixture   *f,
 
   sync_fixture_start_sim (f, "--demo=3", NULL);
   portal = bhxh_portal_new (f->options->portal);
-  g_assert_true (bhxh_sync_claim (portal, "TK01-00101-000001", "lan", &holder, NULL, &error));
+  g_assert_true (bhxh_sync_claim (portal, "TK01-00101-000001", "lan", "Nguyễn Thị Lan",
+                                  &holder, NULL, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (holder, ==, "lan");
-  g_assert_false (bhxh_sync_claim (portal, "TK01-00101-000001", "minh", &holder2, NULL,
+  g_assert_cmpstr (holder, ==, "Nguyễn Thị Lan");
+  g_assert_false (bhxh_sync_claim (portal, "TK01-00101-000001", "minh", NULL, &holder2, NULL,
                                    &error));
   g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_CLAIMED);
-  g_assert_cmpstr (holder2, ==, "lan");
+  /* The holder by name, in the message too. */
+  g_assert_cmpstr (holder2, ==, "Nguyễn Thị Lan");
+  g_assert_nonnull (strstr (error->message, "Nguyễn Thị Lan"));
   g_clear_error (&error);
   g_assert_true (bhxh_sync_release (portal, "TK01-00101-000001", "lan", NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (bhxh_sync_claim (portal, "TK01-00101-000001", "minh", &holder3, NULL, &error));
+  g_assert_true (bhxh_sync_claim (portal, "TK01-00101-000001", "minh", NULL, &holder3, NULL,
+                                  &error));
   g_assert_cmpstr (holder3, ==, "minh");
-  g_assert_false (bhxh_sync_claim (portal, "TK01-NOPE", "minh", NULL, NULL, &error));
+  g_assert_false (bhxh_sync_claim (portal, "TK01-NOPE", "minh", NULL, NULL, NULL, &error));
   g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP);
 }
 
