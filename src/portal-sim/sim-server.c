@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/bhxh-audit-chain.h"
 #include "core/bhxh-clock.h"
 #include "sync/bhxh-bundle.h"
 
@@ -443,8 +444,49 @@ handle_batch (SimServer         *self,
     }
   object = json_object_new ();
   json_object_set_array_member (object, "results", submit_array (self, account, decisions));
+  /* The audit entries that ride along are checked against the desk's
+   * registered key and what it sent before. */
+  if (json_object_has_member (json_node_get_object (body), "audit")
+      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (body), "audit")))
+    json_object_set_object_member (object, "audit",
+      sim_store_check_audit (self->store, account->workstation,
+                             json_object_get_array_member (json_node_get_object (body),
+                                                           "audit")));
   respond_object (r, 200, object);
   json_object_unref (object);
+}
+
+static void
+handle_audit_key (SimServer         *self,
+                  SimAccount        *account,
+                  SoupServerMessage *msg,
+                  SimResponse       *r)
+{
+  g_autoptr(JsonNode) body = parse_body (msg);
+  JsonObject *object = body != NULL && JSON_NODE_HOLDS_OBJECT (body)
+                       ? json_node_get_object (body) : NULL;
+  const char *id = object ? json_object_get_string_member_with_default (object, "key_id", NULL)
+                          : NULL;
+  const char *text = object ? json_object_get_string_member_with_default (object, "key", NULL)
+                            : NULL;
+  g_autofree guchar *key = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  gsize len = 0;
+
+  if (text != NULL)
+    key = g_base64_decode (text, &len);
+  if (id == NULL || key == NULL || len != BHXH_AUDIT_KEY_BYTES)
+    {
+      respond_error (r, 400, "bad-request", "Khóa nhật ký không đúng định dạng.");
+      return;
+    }
+  bytes = g_bytes_new (key, len);
+  sim_store_set_audit_key (self->store, account->workstation, id, bytes,
+                           json_object_get_int_member_with_default (object, "keyed_from",
+                                                                    G_MAXINT64), NULL);
+  r->status = 204;
+  r->content_type = "application/json";
+  r->body = g_bytes_new (NULL, 0);
 }
 
 static void
@@ -720,6 +762,9 @@ route_v1 (SimServer         *self,
     handle_batch (self, account, msg, r);
   else if (n == 2 && g_str_equal (method, "PUT") && g_str_equal (parts[0], "decisions"))
     handle_single (self, account, msg, parts[1], r);
+  else if (n == 2 && g_str_equal (method, "PUT") && g_str_equal (parts[0], "workstation")
+           && g_str_equal (parts[1], "audit-key"))
+    handle_audit_key (self, account, msg, r);
   else if (n == 1 && g_str_equal (method, "POST") && g_str_equal (parts[0], "bundles"))
     handle_bundle_upload (self, account, msg, r);
   else if (n == 2 && get && g_str_equal (parts[0], "bundles") && g_str_equal (parts[1], "inbound"))
@@ -819,6 +864,7 @@ admin_stats (SimServer   *self,
   json_object_set_int_member (object, "injected_truncations", self->injected_truncations);
   json_object_set_int_member (object, "injected_conflicts", self->injected_conflicts);
   json_object_set_int_member (object, "range_requests", self->range_requests);
+  json_object_set_object_member (object, "audit", sim_store_audit_status (self->store));
   respond_object (r, 200, object);
   json_object_unref (object);
 }

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include "core/bhxh-audit-chain.h"
 #include "core/bhxh-clock.h"
 #include "sim-store.h"
 
@@ -32,7 +33,11 @@ static const char schema[] =
   "  workstation TEXT, fingerprint TEXT, body TEXT, status TEXT, reason_code TEXT,"
   "  message TEXT, ack_id TEXT, acknowledged_at TEXT, received INTEGER NOT NULL DEFAULT 1);"
   "CREATE TABLE IF NOT EXISTS claims (declaration_id TEXT PRIMARY KEY, clerk TEXT,"
-  "  workstation TEXT, expires_at INTEGER, clerk_name TEXT);";
+  "  workstation TEXT, expires_at INTEGER, clerk_name TEXT);"
+  "CREATE TABLE IF NOT EXISTS audit_keys (workstation TEXT PRIMARY KEY, key_id TEXT,"
+  "  key BLOB, keyed_from INTEGER);"
+  "CREATE TABLE IF NOT EXISTS audit_heads (workstation TEXT PRIMARY KEY, seq INTEGER,"
+  "  hash TEXT, broken_at INTEGER);";
 
 static gboolean
 exec (SimStore    *self,
@@ -1048,4 +1053,148 @@ sim_store_release (SimStore    *self,
   bind_text (stmt, 1, declaration_id);
   bind_text (stmt, 2, clerk);
   return step_done (self, stmt, error);
+}
+
+/* ---- the audit trail ----------------------------------------------------- */
+
+gboolean
+sim_store_set_audit_key (SimStore    *self,
+                         const char  *workstation,
+                         const char  *key_id,
+                         GBytes      *key,
+                         gint64       keyed_from,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO audit_keys (workstation, key_id,"
+                                      " key, keyed_from) VALUES (?, ?, ?, ?)");
+
+  bind_text (stmt, 1, workstation);
+  bind_text (stmt, 2, key_id);
+  sqlite3_bind_blob (stmt, 3, g_bytes_get_data (key, NULL), (int) g_bytes_get_size (key),
+                     SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, keyed_from);
+  return step_done (self, stmt, error);
+}
+
+static const char *
+entry_text (JsonObject *entry,
+            const char *member)
+{
+  JsonNode *node = json_object_get_member (entry, member);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+/* Checks the entries a desk uploads against what it sent before: no gap,
+ * each chained to the last, each hash recomputed (under the desk's
+ * registered key from its first keyed entry on). The head moves only over
+ * good entries; a broken trail is remembered. */
+JsonObject *
+sim_store_check_audit (SimStore    *self,
+                       const char  *workstation,
+                       JsonArray   *entries)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(GBytes) key = NULL;
+  g_autofree char *head_hash = NULL;
+  gint64 keyed_from = G_MAXINT64, head_seq = 0, broken_at = 0;
+  gboolean have_head = FALSE, unverified = FALSE;
+  JsonObject *result = json_object_new ();
+
+  stmt = prepare (self, "SELECT key, keyed_from FROM audit_keys WHERE workstation = ?");
+  bind_text (stmt, 1, workstation);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == BHXH_AUDIT_KEY_BYTES)
+    {
+      key = g_bytes_new (sqlite3_column_blob (stmt, 0), BHXH_AUDIT_KEY_BYTES);
+      keyed_from = sqlite3_column_type (stmt, 1) == SQLITE_NULL ? G_MAXINT64
+                   : sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  stmt = prepare (self, "SELECT seq, hash FROM audit_heads WHERE workstation = ?");
+  bind_text (stmt, 1, workstation);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      have_head = TRUE;
+      head_seq = sqlite3_column_int64 (stmt, 0);
+      head_hash = column_dup (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < json_array_get_length (entries) && broken_at == 0; i++)
+    {
+      JsonObject *e = JSON_NODE_HOLDS_OBJECT (json_array_get_element (entries, i))
+                      ? json_array_get_object_element (entries, i) : NULL;
+      gint64 seq = e != NULL ? json_object_get_int_member_with_default (e, "seq", 0) : 0;
+      const char *prev = e != NULL ? entry_text (e, "prev_hash") : NULL;
+      const char *hash = e != NULL ? entry_text (e, "hash") : NULL;
+      g_autofree char *expected = NULL;
+
+      if (e == NULL || seq <= 0 || prev == NULL || hash == NULL || entry_text (e, "at") == NULL
+          || entry_text (e, "actor") == NULL || entry_text (e, "action") == NULL)
+        {
+          broken_at = have_head ? head_seq + 1 : 1;
+          break;
+        }
+      if (have_head && seq <= head_seq)
+        continue;                               /* sent before */
+      if (have_head && (seq != head_seq + 1 || !g_str_equal (prev, head_hash)))
+        {
+          broken_at = seq != head_seq + 1 ? head_seq + 1 : seq;
+          break;
+        }
+      /* Keyed from keyed_from on; plain SHA-256 before (a store encrypted
+       * later). Without a registered key, the chaining only. */
+      if (key != NULL)
+        expected = bhxh_audit_entry_hash (seq >= keyed_from ? g_bytes_get_data (key, NULL)
+                                                             : NULL,
+                                          prev, seq, entry_text (e, "at"),
+                                          entry_text (e, "actor"), entry_text (e, "action"),
+                                          entry_text (e, "object"), entry_text (e, "detail"));
+      if (expected == NULL)
+        unverified = TRUE;                     /* no key registered: chaining only */
+      else if (!g_str_equal (expected, hash))
+        {
+          broken_at = seq;
+          break;
+        }
+      have_head = TRUE;
+      head_seq = seq;
+      g_free (head_hash);
+      head_hash = g_strdup (hash);
+    }
+
+  if (have_head)
+    {
+      stmt = prepare (self, "INSERT INTO audit_heads (workstation, seq, hash, broken_at)"
+                            " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (workstation) DO UPDATE SET"
+                            " seq = ?2, hash = ?3, broken_at = coalesce(?4, broken_at)");
+      bind_text (stmt, 1, workstation);
+      sqlite3_bind_int64 (stmt, 2, head_seq);
+      bind_text (stmt, 3, head_hash);
+      if (broken_at > 0)
+        sqlite3_bind_int64 (stmt, 4, broken_at);
+      step_done (self, stmt, NULL);
+    }
+  json_object_set_string_member (result, "status", broken_at > 0 ? "broken"
+                                 : unverified ? "unverified" : "verified");
+  json_object_set_int_member (result, "verified_to", head_seq);
+  if (broken_at > 0)
+    json_object_set_int_member (result, "first_bad", broken_at);
+  return result;
+}
+
+JsonObject *
+sim_store_audit_status (SimStore *self)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT max(seq), max(broken_at) FROM audit_heads");
+  JsonObject *object = json_object_new ();
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      json_object_set_int_member (object, "verified_to", sqlite3_column_int64 (stmt, 0));
+      json_object_set_int_member (object, "broken_at", sqlite3_column_int64 (stmt, 1));
+    }
+  sqlite3_finalize (stmt);
+  return object;
 }

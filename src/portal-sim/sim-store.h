@@ -130,4 +130,16 @@ gboolean    sim_store_has_declaration    (SimStore    *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimAccount, sim_account_free)
 
+/* The keyed audit trail a desk uploads (docs/portal-api.yaml). */
+gboolean    sim_store_set_audit_key      (SimStore    *self,
+                                          const char  *workstation,
+                                          const char  *key_id,
+                                          GBytes      *key,
+                                          gint64       keyed_from,
+                                          GError     **error);
+JsonObject *sim_store_check_audit        (SimStore    *self,
+                                          const char  *workstation,
+                                          JsonArray   *entries);
+JsonObject *sim_store_audit_status       (SimStore    *self);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "core/bhxh-clock.h"
+#include "core/bhxh-audit-chain.h"
 #include "bhxh-store-private.h"
 
 /* The audit trail: each entry carries a hash of its own fields and of the
@@ -21,43 +22,7 @@
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 #define META_KEYED_FROM "audit.keyed_from"
 #define META_HEAD "audit.head"
-#define AUDIT_KEY_BYTES 32
-
-static char *
-entry_hash (const guint8 *key,
-            const char *prev_hash,
-            gint64      seq,
-            const char *at,
-            const char *actor,
-            const char *action,
-            const char *object,
-            const char *detail)
-{
-  g_autoptr(GChecksum) checksum = key == NULL ? g_checksum_new (G_CHECKSUM_SHA256) : NULL;
-  g_autoptr(GHmac) hmac = key != NULL ? g_hmac_new (G_CHECKSUM_SHA256, key, AUDIT_KEY_BYTES)
-                                      : NULL;
-  char seq_text[32];
-  const char *fields[7];
-
-  g_snprintf (seq_text, sizeof seq_text, "%" G_GINT64_FORMAT, seq);
-  fields[0] = prev_hash;
-  fields[1] = seq_text;
-  fields[2] = at;
-  fields[3] = actor;
-  fields[4] = action;
-  fields[5] = object != NULL ? object : "";
-  fields[6] = detail != NULL ? detail : "";
-  /* Each field with its terminating NUL: no two field lists hash alike. */
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      if (hmac != NULL)
-        g_hmac_update (hmac, (const guchar *) fields[i], strlen (fields[i]) + 1);
-      else
-        g_checksum_update (checksum, (const guchar *) fields[i], strlen (fields[i]) + 1);
-    }
-
-  return g_strdup (hmac != NULL ? g_hmac_get_string (hmac) : g_checksum_get_string (checksum));
-}
+#define AUDIT_KEY_BYTES BHXH_AUDIT_KEY_BYTES
 
 /* The anchor of the last keyed entry: its seq and hash under the key. */
 static char *
@@ -175,7 +140,8 @@ _bhxh_store_audit_append (BhxhStore   *self,
   if (prev_hash == NULL)
     prev_hash = g_strdup (GENESIS_HASH);
 
-  hash = entry_hash (self->audit_key, prev_hash, seq, at, actor, action, object, detail);
+  hash = bhxh_audit_entry_hash (self->audit_key, prev_hash, seq, at, actor, action, object,
+                                detail);
   if (self->audit_key != NULL && !anchor_keyed (self, seq, hash, error))
     return FALSE;
   stmt = _bhxh_store_prepare (self,
@@ -263,7 +229,7 @@ check_chain (BhxhStore  *self,
       gint64 seq = sqlite3_column_int64 (stmt, 0);
       const char *stored_prev = (const char *) sqlite3_column_text (stmt, 6);
       const char *stored_hash = (const char *) sqlite3_column_text (stmt, 7);
-      g_autofree char *hash = entry_hash (seq >= first_keyed ? self->audit_key : NULL,
+      g_autofree char *hash = bhxh_audit_entry_hash (seq >= first_keyed ? self->audit_key : NULL,
                                           prev_hash, seq,
                                           (const char *) sqlite3_column_text (stmt, 1),
                                           (const char *) sqlite3_column_text (stmt, 2),
@@ -321,7 +287,7 @@ rechain (BhxhStore  *self,
       last = sqlite3_column_int64 (read, 0);
       if (prev_hash == NULL)
         prev_hash = _bhxh_column_dup (read, 6);
-      hash = entry_hash (self->audit_key, prev_hash, last,
+      hash = bhxh_audit_entry_hash (self->audit_key, prev_hash, last,
                          (const char *) sqlite3_column_text (read, 1),
                          (const char *) sqlite3_column_text (read, 2),
                          (const char *) sqlite3_column_text (read, 3),
@@ -575,6 +541,22 @@ sent_seq (BhxhStore *self)
   g_autofree char *text = bhxh_store_dup_meta (self, META_AUDIT_SENT);
 
   return text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+gboolean
+bhxh_store_audit_dup_key (BhxhStore  *self,
+                          GBytes    **key,
+                          char      **id,
+                          gint64     *from)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+
+  if (self->audit_key == NULL || self->audit_key_stale)
+    return FALSE;
+  *key = g_bytes_new (self->audit_key, AUDIT_KEY_BYTES);
+  *id = key_id (self->audit_key);
+  *from = keyed_from (self);
+  return TRUE;
 }
 
 JsonNode *

@@ -330,6 +330,14 @@ GPtrArray       *bhxh_store_list_audit             (BhxhStore            *self,
  * "audit_uploaded_seq" as a JSON array of {seq, at, actor, action, object,
  * detail, prev_hash, hash}; @last_seq is the last one's seq (0: none).
  * mark_uploaded moves the mark forward once the portal took them. */
+/* For the portal to verify the keyed trail it receives: the audit key,
+ * its id and the first keyed entry (G_MAXINT64: none yet). FALSE on a
+ * store in clear (its trail is plain SHA-256). Registered with the portal
+ * by the sync (the service's; clerks never hold it). */
+gboolean         bhxh_store_audit_dup_key          (BhxhStore            *self,
+                                                    GBytes              **key,
+                                                    char                **id,
+                                                    gint64               *from);
 JsonNode        *bhxh_store_audit_dup_unsent       (BhxhStore            *self,
                                                     guint                 limit,
                                                     gint64               *last_seq,

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
  * @BHXH_SYNC_ERROR_IO: a local file could not be read or written
  * @BHXH_SYNC_ERROR_INSECURE: the portal's address is not https (plain http is for loopback only)
  * @BHXH_SYNC_ERROR_NOT_ENROLLED: no portal is set for this counter
+ * @BHXH_SYNC_ERROR_AUDIT_BROKEN: the portal found the uploaded audit trail altered
  *
  * Errors of the portal synchronisation. Messages are translated and fit
  * to show to the clerk.
@@ -43,6 +44,7 @@ typedef enum
   BHXH_SYNC_ERROR_IO,
   BHXH_SYNC_ERROR_INSECURE,
   BHXH_SYNC_ERROR_NOT_ENROLLED,
+  BHXH_SYNC_ERROR_AUDIT_BROKEN,
 } BhxhSyncError;
 
 GQuark bhxh_sync_error_quark (void);

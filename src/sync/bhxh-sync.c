@@ -434,6 +434,32 @@ push_singly (Run       *run,
   return TRUE;
 }
 
+/* The portal's word on the audit entries that rode along: a trail found
+ * altered is for a person (the entries are sent again until it is
+ * settled); verified or unverified, they are the portal's now. */
+static gboolean
+audit_accepted (Run        *run,
+                JsonObject *answer)
+{
+  JsonObject *audit = json_object_has_member (answer, "audit")
+                      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (answer, "audit"))
+                      ? json_object_get_object_member (answer, "audit") : NULL;
+  const char *status = audit != NULL
+                       ? json_object_get_string_member_with_default (audit, "status", "") : "";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seq = NULL;
+
+  if (!g_str_equal (status, "broken"))
+    return TRUE;
+  seq = g_strdup_printf ("%" G_GINT64_FORMAT,
+                         json_object_get_int_member_with_default (audit, "first_bad", 0));
+  g_set_error (&error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_AUDIT_BROKEN,
+               _("The portal found this counter’s audit trail altered from entry %s: "
+                 "tell the supervisor."), seq);
+  run_error (run, error);
+  return FALSE;
+}
+
 static gboolean
 push_batch (Run       *run,
             GPtrArray *batch)
@@ -483,7 +509,7 @@ push_batch (Run       *run,
       run_error (run, error);
       return FALSE;
     }
-  if (audit_seq > 0)
+  if (audit_seq > 0 && audit_accepted (run, json_node_get_object (answer)))
     bhxh_store_audit_mark_sent (run->store, audit_seq, NULL);
   results = json_object_get_array_member (json_node_get_object (answer), "results");
   for (guint i = 0; i < batch->len; i++)
@@ -497,6 +523,53 @@ push_batch (Run       *run,
   return TRUE;
 }
 
+#define META_AUDIT_KEY_REGISTERED "portal.audit_key_id"
+
+/* The portal verifies the keyed audit trail it receives (HMAC under the
+ * service's audit key, which the clerks never hold): the key is registered
+ * once per key (again after a rekey). A portal without the endpoint keeps
+ * the entries unverified; nothing else changes. */
+static void
+register_audit_key (Run *run)
+{
+  g_autoptr(GBytes) key = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *registered = NULL;
+  g_autofree char *encoded = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  gint64 from = 0;
+  guint status = 0;
+
+  if (!bhxh_store_audit_dup_key (run->store, &key, &id, &from))
+    return;
+  registered = bhxh_store_dup_meta (run->store, META_AUDIT_KEY_REGISTERED);
+  if (g_strcmp0 (registered, id) == 0)
+    return;
+  encoded = g_base64_encode (g_bytes_get_data (key, NULL), g_bytes_get_size (key));
+  object = json_object_new ();
+  json_object_set_string_member (object, "key_id", id);
+  json_object_set_string_member (object, "key", encoded);
+  if (from != G_MAXINT64)
+    json_object_set_int_member (object, "keyed_from", from);
+  body = json_node_init_object (json_node_alloc (), object);
+  answer = bhxh_portal_call (run->portal, "PUT", "/v1/workstation/audit-key", body, &status,
+                             run->cancellable, &error);
+  memset (encoded, 0, strlen (encoded));
+  if (answer == NULL)
+    {
+      run_error (run, error);
+      return;
+    }
+  if (status == 200 || status == 204)
+    bhxh_store_set_meta (run->store, META_AUDIT_KEY_REGISTERED, id, NULL);
+  else
+    bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "audit",
+                          _("The portal did not take the audit key (HTTP %u)."), status);
+}
+
 static void
 push (Run *run)
 {
@@ -505,6 +578,8 @@ push (Run *run)
   guint done = 0;
 
   report_progress (run, BHXH_SYNC_STAGE_PUSH, 0, total);
+  if (total > 0)
+    register_audit_key (run);
   while (done < total)
     {
       g_autoptr(GError) error = NULL;

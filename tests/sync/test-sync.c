@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sqlite3.h>
 
 #include "core/bhxh-clock.h"
 #include "sync/bhxh-sync-log.h"
@@ -698,6 +699,70 @@ test_safety_stops (SyncFixture   *f,
   g_assert_cmpuint (old->messages->len, ==, 2);
 }
 
+static JsonObject *
+sim_audit (SyncFixture *f)
+{
+  g_autoptr(JsonNode) stats = sync_fixture_admin (f, "/admin/stats", NULL);
+
+  return json_object_ref (json_object_get_object_member (json_node_get_object (stats), "audit"));
+}
+
+/* The keyed audit trail rides with the decisions; the desk registers its
+ * audit key once and the portal recomputes every entry: an entry altered
+ * on the desk (without the key, its HMAC cannot be redone) is reported
+ * back, for a person, and sent again until it is settled. */
+static void
+test_audit_verified (SyncFixture   *f,
+                     gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) pull = NULL;
+  g_autoptr(BhxhSyncReport) push = NULL;
+  g_autoptr(BhxhSyncReport) again = NULL;
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(GPtrArray) more = NULL;
+  g_autoptr(JsonObject) audit = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_file = g_strconcat (bhxh_store_get_path (f->store), ".key", NULL);
+  g_autofree char *registered = NULL;
+  const BhxhCryptKey *key;
+  sqlite3 *db = NULL;
+  gint64 last;
+
+  sync_fixture_start_sim (f, "--demo=20", NULL);
+  pull = sync_fixture_run (f, f->store);
+  uuids = sync_fixture_decide (f, f->store, 3);
+  f->options->pull = FALSE;
+  push = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (push->acknowledged, ==, 3);
+  g_assert_cmpuint (push->errors->len, ==, 0);
+  registered = bhxh_store_dup_meta (f->store, "portal.audit_key_id");
+  g_assert_nonnull (registered);
+  audit = sim_audit (f);
+  g_assert_cmpint (json_object_get_int_member (audit, "verified_to"), >, 3);
+  g_assert_cmpint (json_object_get_int_member (audit, "broken_at"), ==, 0);
+
+  /* Someone with SQL on the file (not the key) rewrites a new entry. */
+  more = sync_fixture_decide (f, f->store, 1);
+  key = bhxh_crypt_key_from_file (key_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open_v2 (bhxh_store_get_path (f->store), &db, SQLITE_OPEN_READWRITE,
+                                    bhxh_crypt_key_get_vfs_name (key)), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE audit SET actor = 'someone-else' WHERE seq = "
+                                 "(SELECT max(seq) FROM audit WHERE action LIKE 'decision%')",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  again = sync_fixture_run (f, f->store);
+  /* The decision itself is the portal's; the trail is for a person. */
+  g_assert_cmpuint (again->acknowledged, ==, 1);
+  g_assert_true (bhxh_sync_report_needs_person (again));
+  g_assert_cmpuint (again->errors->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (again->errors, 0), "audit"));
+  after = sim_audit (f);
+  last = json_object_get_int_member (after, "broken_at");
+  g_assert_cmpint (last, >, json_object_get_int_member (audit, "verified_to"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -720,6 +785,7 @@ main (int   argc,
   ADD ("/sync/async", test_async);
   ADD ("/sync/busy", test_busy);
   ADD ("/sync/claims", test_claims);
+  ADD ("/sync/push/audit-verified", test_audit_verified);
   ADD ("/sync/safety-stops", test_safety_stops);
 #undef ADD
 
