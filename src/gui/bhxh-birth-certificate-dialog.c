@@ -128,9 +128,25 @@ bhxh_birth_certificate_dialog_class_init (BhxhBirthCertificateDialogClass *klass
 }
 
 static void
+entry_activated_cb (BhxhBirthCertificateDialog *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "birth.confirm", NULL);
+}
+
+static void
 bhxh_birth_certificate_dialog_init (BhxhBirthCertificateDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Typed, then Enter: compared (a missing field is named). */
+  g_signal_connect_swapped (self->id_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
+  g_signal_connect_swapped (self->name_row, "entry-activated", G_CALLBACK (entry_activated_cb),
+                            self);
+  g_signal_connect_swapped (self->birth_row, "entry-activated", G_CALLBACK (entry_activated_cb),
+                            self);
+  g_signal_connect_swapped (self->father_row, "entry-activated", G_CALLBACK (entry_activated_cb),
+                            self);
+  g_signal_connect_swapped (self->mother_row, "entry-activated", G_CALLBACK (entry_activated_cb),
+                            self);
 }
 
 static void

@@ -160,11 +160,34 @@ bhxh_decide_dialog_class_init (BhxhDecideDialogClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
+/* Ctrl+Enter confirms from anywhere, the note too: caught before the
+ * text view would insert a line break. */
+static gboolean
+key_captured_cb (GtkEventControllerKey *controller,
+                 guint                  keyval,
+                 guint                  keycode,
+                 GdkModifierType        state,
+                 BhxhDecideDialog      *self)
+{
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+      && (state & GDK_CONTROL_MASK) != 0)
+    {
+      bhxh_decide_dialog_confirm (self);
+      return GDK_EVENT_STOP;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
 static void
 bhxh_decide_dialog_init (BhxhDecideDialog *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->checks = g_ptr_array_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_captured_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
 }
 
 static void
@@ -178,6 +201,9 @@ add_reason (BhxhDecideDialog     *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), reason->label);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  /* One Tab stop for the whole list: the row takes the focus, Space or
+   * Enter ticks it, the arrows move between reasons. */
+  gtk_widget_set_focusable (check, FALSE);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
   g_object_set_data_full (G_OBJECT (check), "code", g_strdup (reason->code), g_free);
   gtk_list_box_append (self->reasons_list, row);
@@ -287,7 +313,8 @@ bhxh_decide_dialog_new (GtkWindow          *parent,
   if (mode == BHXH_DECIDE_OVERRIDE || self->checks->len == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->note_view));
   else
-    gtk_widget_grab_focus (g_ptr_array_index (self->checks, 0));
+    gtk_widget_grab_focus (gtk_widget_get_ancestor (g_ptr_array_index (self->checks, 0),
+                                                    GTK_TYPE_LIST_BOX_ROW));
   return self;
 }
 

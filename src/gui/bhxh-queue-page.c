@@ -201,6 +201,9 @@ bhxh_queue_page_set_search (BhxhQueuePage *self,
 
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
 
+  /* The box shows what is searched (a sign-out clears both). */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
   folded = bhxh_declaration_fold_query (text);
   old = self->query != NULL ? self->query : "";
   if (g_str_equal (folded, old))

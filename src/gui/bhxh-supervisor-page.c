@@ -557,6 +557,18 @@ row_button_new (BhxhSupervisorPage *self,
   return button;
 }
 
+/* The bulk buttons act on the ticked declarations: off while none is. */
+static void
+update_bulk_actions (BhxhSupervisorPage *self)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < self->checks->len && !any; i++)
+    any = gtk_check_button_get_active (g_ptr_array_index (self->checks, i));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "supervisor.approve-selected", any);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "supervisor.reject-selected", any);
+}
+
 static void
 fill_escalations (BhxhSupervisorPage *self)
 {
@@ -599,7 +611,9 @@ fill_escalations (BhxhSupervisorPage *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), reassign_button_new (self, e));
       gtk_list_box_append (self->escalations_list, row);
       g_ptr_array_add (self->checks, check);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (update_bulk_actions), self);
     }
+  update_bulk_actions (self);
   if (self->escalations->len == 0)
     {
       GtkWidget *row = adw_action_row_new ();
@@ -915,6 +929,7 @@ bhxh_supervisor_page_init (BhxhSupervisorPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->checks = g_ptr_array_new ();
+  update_bulk_actions (self);
   self->rows = g_list_store_new (GTK_TYPE_STRING_OBJECT);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
   gtk_column_view_set_model (self->decisions_view, GTK_SELECTION_MODEL (selection));

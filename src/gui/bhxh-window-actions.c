@@ -870,6 +870,9 @@ _bhxh_window_sign_out (BhxhWindow *self)
   gtk_label_set_text (self->user_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->status_bar), FALSE);
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  /* On a narrow screen the next clerk starts at the queue, not at an
+   * empty detail without a way back. */
+  adw_leaflet_set_visible_child_name (self->leaflet, "queue");
   bhxh_queue_page_set_search (self->queue_page, "");
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
   bhxh_sign_in_page_reset (self->sign_in_page, login);
