@@ -170,8 +170,9 @@ test_kill_during_push (SyncFixture   *f,
                               g_getenv ("BHXH_DESKCTL"), "sync", db, "--portal", f->url,
                               "--token-file", tok, "--push", NULL);
   g_assert_no_error (error);
-  /* Wait until the portal has the batch, then kill the counter. */
-  for (guint i = 0; i < 200 && sync_fixture_stat (f, "decisions_stored") < 5; i++)
+  /* Wait until the portal has the batch, then kill the counter (each
+   * exchange before it — account, audit key — takes the latency too). */
+  for (guint i = 0; i < 750 && sync_fixture_stat (f, "decisions_stored") < 5; i++)
     g_usleep (20 * 1000);
   g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 5);
   g_subprocess_force_exit (process);
