@@ -201,9 +201,6 @@ bhxh_queue_page_set_search (BhxhQueuePage *self,
 
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
 
-  /* The box shows what is searched (a sign-out clears both). */
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
   folded = bhxh_declaration_fold_query (text);
   old = self->query != NULL ? self->query : "";
   if (g_str_equal (folded, old))
@@ -214,6 +211,18 @@ bhxh_queue_page_set_search (BhxhQueuePage *self,
   g_free (self->query);
   self->query = g_steal_pointer (&folded);
   refilter (self, narrower);
+}
+
+/* A sign-out: the filter and the box both empty (the box's own delayed
+ * "search-changed" then finds nothing new to do). */
+void
+bhxh_queue_page_clear_search (BhxhQueuePage *self)
+{
+  g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+
+  bhxh_queue_page_set_search (self, "");
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
 }
 
 static void

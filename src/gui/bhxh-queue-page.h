@@ -21,6 +21,7 @@ void                   bhxh_queue_page_set_declarations (BhxhQueuePage         *
                                                          GPtrArray             *objects);
 void                   bhxh_queue_page_set_search       (BhxhQueuePage         *self,
                                                          const char            *text);
+void bhxh_queue_page_clear_search (BhxhQueuePage *self);
 void                   bhxh_queue_page_focus_search     (BhxhQueuePage         *self);
 GListModel            *bhxh_queue_page_get_model        (BhxhQueuePage         *self);
 guint                  bhxh_queue_page_get_n_total      (BhxhQueuePage         *self);

@@ -643,6 +643,21 @@ clerk_display_name (BhxhSupervisorPage *self,
   return login;
 }
 
+/* g_ptr_array_sort hands pointers to the elements: stable order by the
+ * names people read (the logins' own order is meaningless to them). */
+static int
+compare_clerks (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  const char *login_a = *(const char * const *) a;
+  const char *login_b = *(const char * const *) b;
+  int by_name = g_utf8_collate (clerk_display_name (user_data, login_a),
+                                clerk_display_name (user_data, login_b));
+
+  return by_name != 0 ? by_name : g_strcmp0 (login_a, login_b);
+}
+
 static void
 set_clerks (BhxhSupervisorPage *self)
 {
@@ -659,7 +674,7 @@ set_clerks (BhxhSupervisorPage *self)
       if (!g_ptr_array_find_with_equal_func (clerks, d->clerk, g_str_equal, &index))
         g_ptr_array_add (clerks, d->clerk);
     }
-  g_ptr_array_sort (clerks, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort_with_data (clerks, compare_clerks, self);
   g_ptr_array_add (clerks, NULL);
   g_strfreev (self->clerks);
   self->clerks = g_strdupv ((char **) clerks->pdata);
