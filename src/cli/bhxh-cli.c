@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <stdio.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -176,6 +178,25 @@ bhxh_cli_open_session (const char *path,
       return NULL;
     }
   return g_steal_pointer (&store);
+}
+
+/* A token or key file, its surrounding blanks trimmed (still NUL-terminated);
+ * empty without a file. */
+GBytes *
+bhxh_cli_read_token (const char  *file,
+                     GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (file == NULL)
+    return g_bytes_new (NULL, 0);
+  if (!g_file_get_contents (file, &contents, NULL, error))
+    return NULL;
+  /* The length first: the order a call's arguments are evaluated in is
+   * unspecified, and stealing the buffer empties the pointer. */
+  length = strlen (g_strstrip (contents));
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
 }
 
 char *

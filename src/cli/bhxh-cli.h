@@ -49,6 +49,9 @@ struct _BhxhStore *bhxh_cli_open_session (const char *path,
 gboolean bhxh_cli_require_session (struct _BhxhStore *store,
                                    const char        *role,
                                    GError           **error);
+/* --token-file FILE, trimmed; empty bytes without a file. */
+GBytes *bhxh_cli_read_token  (const char     *file,
+                              GError        **error);
 char *bhxh_cli_read_stdin    (gsize          *len,
                               GError        **error);
 

@@ -265,15 +265,14 @@ portal_set (BhxhDesk1 *proxy,
             Options   *o)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr(GBytes) token = NULL;
 
   if (o->url == NULL || o->token_file == NULL)
     return bhxh_cli_usage (SERVICE_USAGE);
-  if (!g_file_get_contents (o->token_file, &token, NULL, &error))
+  if ((token = bhxh_cli_read_token (o->token_file, &error)) == NULL)
     return bhxh_cli_fail_error (error);
-  g_strstrip (token);
   if (!bhxh_desk1_call_set_portal_sync (proxy, o->url, o->office != NULL ? o->office : "",
-                                        token, NULL, &error))
+                                        g_bytes_get_data (token, NULL), NULL, &error))
     return fail_remote (g_steal_pointer (&error));
   return print_answer ("{\"enrolled\": true}");
 }

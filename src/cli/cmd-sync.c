@@ -27,20 +27,6 @@
   "bundle import DB FILE --token-file FILE" \
   " [--user LOGIN [--password-file FILE]]"
 
-static GBytes *
-read_token (const char  *file,
-            GError     **error)
-{
-  g_autofree char *contents = NULL;
-
-  if (file == NULL)
-    return g_bytes_new (NULL, 0);
-  if (!g_file_get_contents (file, &contents, NULL, error))
-    return NULL;
-  g_strstrip (contents);
-  return g_bytes_new_take (g_steal_pointer (&contents), strlen (contents));
-}
-
 static BhxhStore *
 open_store (const char *path)
 {
@@ -171,7 +157,7 @@ bhxh_cmd_sync (int    argc,
     }
   else
     {
-      token = read_token (token_file, &error);
+      token = bhxh_cli_read_token (token_file, &error);
       if (token == NULL)
         return bhxh_cli_fail_error (error);
       options = bhxh_sync_options_new ();
@@ -244,7 +230,7 @@ bhxh_cmd_portal (int    argc,
     return BHXH_EXIT_INPUT;
   if (set)
     {
-      token = read_token (token_file, &error);
+      token = bhxh_cli_read_token (token_file, &error);
       if (token == NULL)
         return bhxh_cli_fail_error (error);
       if (!bhxh_cli_sign_in (store, user, password_file, &error) ||
@@ -324,7 +310,7 @@ bhxh_cmd_bundle (int    argc,
   if (g_str_equal (argv[1], "export") &&
       (rc = bhxh_cli_check_new_output (argv[3], force)) != BHXH_EXIT_OK)
     return rc;
-  key = read_token (token_file, &error);
+  key = bhxh_cli_read_token (token_file, &error);
   if (key == NULL)
     return bhxh_cli_fail_error (error);
   /* A bundle carries the day's decisions out, or a registry in. */

@@ -127,6 +127,10 @@ claim_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+static void release_at_portal (BhxhDaemon *self,
+                               const char *clerk,
+                               GPtrArray  *ids);
+
 static void
 claim_done (GObject      *source,
             GAsyncResult *result,
@@ -145,7 +149,13 @@ claim_done (GObject      *source,
       if (session != NULL && g_str_equal (session->user->login, call->clerk))
         g_hash_table_add (session->claims, g_strdup (call->declaration_id));
       else
-        _bhxh_daemon_release_claims (call->daemon, NULL, call->declaration_id);
+        {
+          /* Its clerk left meanwhile: let it go in their name. */
+          g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+          g_ptr_array_add (ids, g_strdup (call->declaration_id));
+          release_at_portal (call->daemon, call->clerk, ids);
+        }
     }
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "declaration_id");
@@ -203,22 +213,41 @@ handle_claim (BhxhDesk1             *iface,
   return TRUE;
 }
 
+/* Releases @ids of @clerk at the portal in a thread; a portal away lets
+ * the claims lapse on their own. */
+static void
+release_at_portal (BhxhDaemon *self,
+                   const char *clerk,
+                   GPtrArray  *ids)
+{
+  g_autoptr(GTask) task = NULL;
+  BhxhSyncOptions *options;
+  ClaimCall *call;
+
+  if (ids->len == 0 || (options = claim_options (self, NULL)) == NULL)
+    return;
+  call = g_new0 (ClaimCall, 1);
+  call->options = options;
+  call->clerk = g_strdup (clerk);
+  call->release = g_ptr_array_ref (ids);
+  task = g_task_new (NULL, NULL, claim_done, NULL);
+  g_task_set_task_data (task, call, (GDestroyNotify) claim_call_free);
+  g_task_run_in_thread (task, claim_thread);
+}
+
 void
 _bhxh_daemon_release_claims (BhxhDaemon *self,
                              Session    *session,
                              const char *declaration_id)
 {
-  g_autoptr(GTask) task = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  BhxhSyncOptions *options;
-  ClaimCall *call;
 
-  if (session != NULL && declaration_id != NULL)
+  if (declaration_id != NULL)
     {
       if (g_hash_table_remove (session->claims, declaration_id))
         g_ptr_array_add (ids, g_strdup (declaration_id));
     }
-  else if (session != NULL)
+  else
     {
       GHashTableIter iter;
       char *id;
@@ -228,18 +257,7 @@ _bhxh_daemon_release_claims (BhxhDaemon *self,
         g_ptr_array_add (ids, g_strdup (id));
       g_hash_table_remove_all (session->claims);
     }
-  else if (declaration_id != NULL)
-    g_ptr_array_add (ids, g_strdup (declaration_id));
-  if (ids->len == 0 || (options = claim_options (self, NULL)) == NULL)
-    return;
-
-  call = g_new0 (ClaimCall, 1);
-  call->options = options;
-  call->clerk = g_strdup (session != NULL ? session->user->login : "");
-  call->release = g_steal_pointer (&ids);
-  task = g_task_new (NULL, NULL, claim_done, NULL);
-  g_task_set_task_data (task, call, (GDestroyNotify) claim_call_free);
-  g_task_run_in_thread (task, claim_thread);
+  release_at_portal (self, session->user->login, ids);
 }
 
 /* ---- sync -------------------------------------------------------------- */

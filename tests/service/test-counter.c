@@ -343,6 +343,28 @@ count_progress (BhxhCounter *counter,
     (*pushes)++;
 }
 
+static void
+reject_now (Fixture    *f,
+            const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) decision = NULL;
+  const char *reasons[] = { "other", NULL };
+  BhxhDecisionRequest request = { 0 };
+
+  request.declaration_id = id;
+  request.outcome = BHXH_OUTCOME_REJECT;
+  request.reason_codes = reasons;
+  result = AWAIT (bhxh_counter_decide_async, f->counter, &request,);
+  decision = bhxh_counter_decide_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_release_async, f->counter, decision->uuid,);
+  g_assert_true (bhxh_counter_release_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+}
+
 /* The portal simulator on 127.0.0.1, knowing the demo office's
  * declarations as the e2e test's does; @url: its address. */
 static GSubprocess *
@@ -381,12 +403,9 @@ test_sync (Fixture       *f,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhDeclaration) d = NULL;
-  g_autoptr(BhxhDecision) decision = NULL;
   g_autoptr(BhxhCounterSync) report = NULL;
   g_autofree char *token = g_build_filename (f->dir, "portal-token", NULL);
   g_autofree char *line = NULL;
-  const char *reasons[] = { "other", NULL };
-  BhxhDecisionRequest request = { 0 };
   guint pushes = 0;
 
   g_assert_true (g_file_set_contents (token, "counter-token\n", -1, NULL));
@@ -394,17 +413,8 @@ test_sync (Fixture       *f,
 
   sign_in (f, "clerk");
   d = pending_at (f, "00106");
-  request.declaration_id = d->id;
-  request.outcome = BHXH_OUTCOME_REJECT;
-  request.reason_codes = reasons;
-  result = AWAIT (bhxh_counter_decide_async, f->counter, &request,);
-  decision = bhxh_counter_decide_finish (f->counter, result, &error);
-  g_assert_no_error (error);
   /* Its undo window ends before the sync, as the window's "Sync now" does. */
-  g_clear_object (&result);
-  result = AWAIT (bhxh_counter_release_async, f->counter, decision->uuid,);
-  g_assert_true (bhxh_counter_release_finish (f->counter, result, &error));
-  g_assert_no_error (error);
+  reject_now (f, d->id);
 
   g_signal_connect (f->counter, "sync-progress", G_CALLBACK (count_progress), &pushes);
   g_clear_object (&result);
@@ -456,27 +466,6 @@ claim (Fixture    *f,
   return holder;
 }
 
-static void
-reject_now (Fixture    *f,
-            const char *id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BhxhDecision) decision = NULL;
-  const char *reasons[] = { "other", NULL };
-  BhxhDecisionRequest request = { 0 };
-
-  request.declaration_id = id;
-  request.outcome = BHXH_OUTCOME_REJECT;
-  request.reason_codes = reasons;
-  result = AWAIT (bhxh_counter_decide_async, f->counter, &request,);
-  decision = bhxh_counter_decide_finish (f->counter, result, &error);
-  g_assert_no_error (error);
-  g_clear_object (&result);
-  result = AWAIT (bhxh_counter_release_async, f->counter, decision->uuid,);
-  g_assert_true (bhxh_counter_release_finish (f->counter, result, &error));
-  g_assert_no_error (error);
-}
 
 /* Two declarations pending both at the portal and at this desk. */
 static void
