@@ -198,6 +198,13 @@ if as_plain "$deskctl" --system users add evil --name Evil --role admin \
 else
   ok "a clerk cannot make an admin through the service: $(head -c 120 "$work/err")"
 fi
+# The service speaks the counter's language (its unit's LANGUAGE=vi), not
+# the C locale of a system service: the refusal above is in Vietnamese.
+if grep -q '[^ -~]' "$work/err"; then
+  ok "the service's refusal is in Vietnamese"
+else
+  bad "the service answered in English: $(head -c 120 "$work/err")"
+fi
 loose=$(find "$state" -mindepth 1 \( -perm /077 -o ! -user "$svc_user" \) -printf '%m %u %p\n')
 [ -z "$loose" ] && ok "every file under $state is the service's own, mode 0600/0700" \
   || bad "files others may open: $loose"

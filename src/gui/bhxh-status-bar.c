@@ -26,8 +26,6 @@ struct _BhxhStatusBar
   GSettings    *settings;
   GCancellable *cancellable;
   guint         timeout_id;
-  gboolean      blocked;
-  char         *block_message;
 };
 
 G_DEFINE_FINAL_TYPE (BhxhStatusBar, bhxh_status_bar, GTK_TYPE_WIDGET)
@@ -161,15 +159,13 @@ static void
 show_safety (BhxhStatusBar    *self,
              const StatusInfo *info)
 {
-  g_clear_pointer (&self->block_message, g_free);
-  self->blocked = info->safety == BHXH_SAFETY_BLOCK;
+  /* Whether approvals wait is the counter's (approvals-blocked). */
   if (info->safety == BHXH_SAFETY_OK || info->safety_message == NULL)
     return;
-  if (self->blocked)
-    self->block_message = g_strdup (info->safety_message);
   gtk_widget_set_tooltip_text (self->sync_item, info->safety_message);
   gtk_widget_remove_css_class (self->sync_item, "warning");
-  gtk_widget_add_css_class (self->sync_item, self->blocked ? "error" : "warning");
+  gtk_widget_add_css_class (self->sync_item,
+                            info->safety == BHXH_SAFETY_BLOCK ? "error" : "warning");
 }
 
 static void
@@ -261,7 +257,6 @@ bhxh_status_bar_dispose (GObject *object)
   g_clear_object (&self->counter);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->block_message, g_free);
 
   G_OBJECT_CLASS (bhxh_status_bar_parent_class)->dispose (object);
 }
@@ -352,16 +347,4 @@ bhxh_status_bar_setup (BhxhStatusBar *self,
   bhxh_status_bar_refresh (self);
 }
 
-gboolean
-bhxh_status_bar_get_blocked (BhxhStatusBar *self)
-{
-  g_return_val_if_fail (BHXH_IS_STATUS_BAR (self), FALSE);
-  return self->blocked;
-}
 
-const char *
-bhxh_status_bar_get_block_message (BhxhStatusBar *self)
-{
-  g_return_val_if_fail (BHXH_IS_STATUS_BAR (self), NULL);
-  return self->block_message;
-}

@@ -15,7 +15,5 @@ void     bhxh_status_bar_setup        (BhxhStatusBar *self,
                                        GSettings     *settings);
 void     bhxh_status_bar_refresh      (BhxhStatusBar *self);
 /* TRUE when new approvals must wait (the safety stop of the sync rules). */
-gboolean bhxh_status_bar_get_blocked  (BhxhStatusBar *self);
-const char *bhxh_status_bar_get_block_message (BhxhStatusBar *self);
 
 G_END_DECLS

@@ -34,7 +34,8 @@ _bhxh_window_update_actions (BhxhWindow *self)
                                                       (object)->handin, "post") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-form", comparing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
-                                 self->pending != NULL || self->commits_in_flight > 0);
+                                 bhxh_counter_get_can_undo (self->counter) ||
+                                 self->commits_in_flight > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print",
                                  self->pending != NULL || self->last_decided_id != NULL ||
                                  self->commits_in_flight > 0);
@@ -548,9 +549,9 @@ approve_activated (GtkWidget  *widget,
       bhxh_window_toast (self, _("Still checking the declaration…"));
       return;
     }
-  if (bhxh_status_bar_get_blocked (self->status_bar))
+  if (bhxh_counter_get_approvals_blocked (self->counter))
     {
-      bhxh_window_toast (self, bhxh_status_bar_get_block_message (self->status_bar));
+      bhxh_window_toast (self, bhxh_counter_get_block_message (self->counter));
       return;
     }
   /* Nothing scanned: a clerk cannot approve (the store refuses it too); a

@@ -43,7 +43,7 @@ sync_cb (GObject      *source,
   /* New declarations may have arrived; decisions in flight stay as they are. */
   if (report->declarations > 0 && self->pending == NULL && self->commits_in_flight == 0)
     {
-      BhxhDate today = bhxh_clock_today ();
+      BhxhDate today = bhxh_counter_get_today (self->counter);
 
       office = g_settings_get_string (self->settings, "office");
       bhxh_queue_page_load (self->queue_page, office, &today);

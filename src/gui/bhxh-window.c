@@ -38,6 +38,8 @@ bhxh_window_get_counter (BhxhWindow *self)
   return self->counter;
 }
 
+static void day_changed_cb (BhxhWindow *self);
+
 static void
 show_error_page (BhxhWindow   *self,
                  const GError *error)
@@ -95,6 +97,10 @@ counter_ready_cb (GObject      *source,
   bhxh_sign_in_page_set_counter (self->sign_in_page, self->counter);
   g_signal_connect_object (self->counter, "notify::syncing",
                            G_CALLBACK (_bhxh_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->counter, "notify::can-undo",
+                           G_CALLBACK (_bhxh_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->counter, "notify::today",
+                           G_CALLBACK (day_changed_cb), self, G_CONNECT_SWAPPED);
   bhxh_counter_describe_async (self->counter, self->cancellable, described_cb,
                                g_object_ref (self));
 }
@@ -211,7 +217,7 @@ sign_in_cb (BhxhWindow *self,
 {
   g_autofree char *office = g_settings_get_string (self->settings, "office");
   g_autofree char *who = NULL;
-  BhxhDate today = bhxh_clock_today ();
+  BhxhDate today = bhxh_counter_get_today (self->counter);
 
   g_free (self->login);
   g_free (self->display_name);
@@ -268,7 +274,7 @@ object_for (BhxhWindow      *self,
       return g_object_ref (object);
     }
   /* Open at another office of the tree: show it all the same. */
-  today = bhxh_clock_today ();
+  today = bhxh_counter_get_today (self->counter);
   return bhxh_declaration_object_new (declaration, &today);
 }
 
@@ -520,8 +526,21 @@ office_changed_cb (BhxhWindow *self)
   if (self->login == NULL)
     return;
   _bhxh_window_commit_pending (self);
-  today = bhxh_clock_today ();
+  today = bhxh_counter_get_today (self->counter);
   bhxh_queue_page_load (self->queue_page, office, &today);
+}
+
+/* Past midnight the ages in the queue and the supervisor's day move on. */
+static void
+day_changed_cb (BhxhWindow *self)
+{
+  BhxhDate today = bhxh_counter_get_today (self->counter);
+
+  if (self->login == NULL)
+    return;
+  office_changed_cb (self);
+  if (self->supervisor_page != NULL && self->supervisor)
+    bhxh_supervisor_page_setup (self->supervisor_page, self->counter, &today);
 }
 
 /* Navigation and layout. */

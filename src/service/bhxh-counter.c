@@ -10,6 +10,8 @@
 #include <gio/gunixinputstream.h>
 #include <json-glib/json-glib.h>
 
+#include "core/bhxh-clock.h"
+#include "core/bhxh-date.h"
 #include "core/bhxh-json.h"
 #include "sync/bhxh-sync.h"
 #include "bhxh-counter.h"
@@ -27,6 +29,11 @@ struct _BhxhCounter
   char        *role;
   GPtrArray   *reason_codes;   /* (element-type BhxhReasonCode) */
   guint        syncs;
+  char        *today;          /* the service's day, YYYY-MM-DD */
+  char        *held_uuid;      /* this session's decision in its undo window */
+  guint        held_timeout_id;
+  gboolean     approvals_blocked;
+  char        *block_message;
 };
 
 enum {
@@ -37,6 +44,10 @@ enum {
   PROP_SUPERVISOR,
   PROP_REASON_CODES,
   PROP_SYNCING,
+  PROP_TODAY,
+  PROP_CAN_UNDO,
+  PROP_APPROVALS_BLOCKED,
+  PROP_BLOCK_MESSAGE,
   N_PROPS
 };
 
@@ -63,6 +74,7 @@ bhxh_counter_dispose (GObject *object)
       g_dbus_connection_close (g_dbus_proxy_get_connection (G_DBUS_PROXY (self->proxy)),
                                NULL, NULL, NULL);
     }
+  g_clear_handle_id (&self->held_timeout_id, g_source_remove);
   g_clear_object (&self->proxy);
   /* It closes the store and exits at once: wait, so that whoever comes
    * next (the app's exit, a test removing the folder) finds it closed. */
@@ -82,6 +94,9 @@ bhxh_counter_finalize (GObject *object)
   g_free (self->display_name);
   g_free (self->role);
   g_clear_pointer (&self->reason_codes, g_ptr_array_unref);
+  g_free (self->today);
+  g_free (self->held_uuid);
+  g_free (self->block_message);
 
   G_OBJECT_CLASS (bhxh_counter_parent_class)->finalize (object);
 }
@@ -113,6 +128,18 @@ bhxh_counter_get_property (GObject    *object,
       break;
     case PROP_SYNCING:
       g_value_set_boolean (value, self->syncs > 0);
+      break;
+    case PROP_TODAY:
+      g_value_set_string (value, self->today);
+      break;
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, self->held_uuid != NULL);
+      break;
+    case PROP_APPROVALS_BLOCKED:
+      g_value_set_boolean (value, self->approvals_blocked);
+      break;
+    case PROP_BLOCK_MESSAGE:
+      g_value_set_string (value, self->block_message);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -146,6 +173,23 @@ bhxh_counter_class_init (BhxhCounterClass *klass)
   properties[PROP_SYNCING] =
     g_param_spec_boolean ("syncing", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The service's calendar day (YYYY-MM-DD): the queue's ages and the
+   * supervisor's day follow it; it changes at midnight as GetStatus says. */
+  properties[PROP_TODAY] =
+    g_param_spec_string ("today", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* This session's last decision is in its undo window. */
+  properties[PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The safety stop holds approvals (too long without a sync, a stale
+   * mirror); "block-message" says why. */
+  properties[PROP_APPROVALS_BLOCKED] =
+    g_param_spec_boolean ("approvals-blocked", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BLOCK_MESSAGE] =
+    g_param_spec_string ("block-message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -177,6 +221,63 @@ proxy_sync_progress_cb (BhxhDesk1   *proxy,
 static void
 bhxh_counter_init (BhxhCounter *self)
 {
+  BhxhDate today = bhxh_clock_today ();
+
+  self->today = bhxh_date_to_iso (&today);
+}
+
+static void
+set_held (BhxhCounter *self,
+          const char  *uuid,
+          guint        seconds);
+
+static gboolean
+held_timeout_cb (gpointer user_data)
+{
+  BhxhCounter *self = user_data;
+
+  self->held_timeout_id = 0;
+  set_held (self, NULL, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* The decision this session may still undo, for @seconds (NULL: none). */
+static void
+set_held (BhxhCounter *self,
+          const char  *uuid,
+          guint        seconds)
+{
+  gboolean could = self->held_uuid != NULL;
+
+  g_clear_handle_id (&self->held_timeout_id, g_source_remove);
+  g_free (self->held_uuid);
+  self->held_uuid = g_strdup (uuid);
+  if (uuid != NULL)
+    self->held_timeout_id = g_timeout_add_seconds (MAX (seconds, 1), held_timeout_cb, self);
+  if (could != (uuid != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
+}
+
+/* Ends the undo window of @uuid as soon as the service is asked to. */
+static void
+unhold (BhxhCounter *self,
+        const char  *uuid)
+{
+  if (self->held_uuid != NULL && g_strcmp0 (self->held_uuid, uuid) == 0)
+    set_held (self, NULL, 0);
+}
+
+static void
+set_string_property (BhxhCounter  *self,
+                     char        **field,
+                     const char   *value,
+                     guint         prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 /* Results. */
@@ -396,6 +497,38 @@ bhxh_counter_get_syncing (BhxhCounter *self)
 {
   g_return_val_if_fail (BHXH_IS_COUNTER (self), FALSE);
   return self->syncs > 0;
+}
+
+BhxhDate
+bhxh_counter_get_today (BhxhCounter *self)
+{
+  BhxhDate today = { 0 };
+
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), today);
+  if (self->today == NULL || !bhxh_date_parse_iso_len (self->today, strlen (self->today), &today))
+    today = bhxh_clock_today ();
+  return today;
+}
+
+gboolean
+bhxh_counter_get_can_undo (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), FALSE);
+  return self->held_uuid != NULL;
+}
+
+gboolean
+bhxh_counter_get_approvals_blocked (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), FALSE);
+  return self->approvals_blocked;
+}
+
+const char *
+bhxh_counter_get_block_message (BhxhCounter *self)
+{
+  g_return_val_if_fail (BHXH_IS_COUNTER (self), NULL);
+  return self->block_message;
 }
 
 /* g_set_str() is GLib 2.76. */
@@ -761,6 +894,7 @@ bhxh_counter_sign_out (BhxhCounter *self)
   if (self->login == NULL)
     return;
   bhxh_desk1_call_sign_out (self->proxy, NULL, NULL, NULL);
+  set_held (self, NULL, 0);
   set_user (self, NULL, NULL, NULL);
 }
 
@@ -1181,6 +1315,7 @@ parse_decide (BhxhCounter  *self,
               GError      **error)
 {
   g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  BhxhDecision *decision;
   JsonObject *object;
 
   if (node == NULL)
@@ -1189,7 +1324,17 @@ parse_decide (BhxhCounter  *self,
   object = json_node_get_object (node);
   json_object_set_string_member (object, "clerk", self->login != NULL ? self->login : "");
   json_object_set_string_member (object, "outbox_state", "pending");
-  return bhxh_decision_from_json (object, error);
+  decision = bhxh_decision_from_json (object, error);
+  if (decision != NULL && decision->hold_until != NULL)
+    {
+      g_autoptr(GDateTime) now = bhxh_clock_now ();
+      GTimeSpan left = g_date_time_difference (decision->hold_until, now);
+
+      /* Within the window the service gave (at most ten minutes). */
+      set_held (self, decision->uuid,
+                (guint) CLAMP ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1, 600));
+    }
+  return decision;
 }
 
 void
@@ -1256,6 +1401,7 @@ bhxh_counter_undo_async (BhxhCounter         *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
+  unhold (self, uuid);
   call (self, bhxh_counter_undo_async, "Undo", g_variant_new ("(s)", uuid), parse_nothing,
         NULL, NULL, NULL, cancellable, callback, user_data);
 }
@@ -1275,6 +1421,7 @@ bhxh_counter_release_async (BhxhCounter         *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  unhold (self, uuid);
   call (self, bhxh_counter_release_async, "Release", g_variant_new ("(s)", uuid),
         parse_nothing, NULL, NULL, NULL, cancellable, callback, user_data);
 }
@@ -1399,6 +1546,20 @@ parse_status (BhxhCounter  *self,
       status->safety_message = g_strdup (json_object_get_string_member_with_default (object,
                                                                                      "safety_message",
                                                                                      ""));
+    }
+  /* The counter's own state follows what the service says. */
+  if (json_object_has_member (object, "today"))
+    set_string_property (self, &self->today,
+                         json_object_get_string_member_with_default (object, "today", NULL),
+                         PROP_TODAY);
+  set_string_property (self, &self->block_message,
+                       status->safety == BHXH_SAFETY_BLOCK && status->has_safety
+                         ? status->safety_message : NULL,
+                       PROP_BLOCK_MESSAGE);
+  if (self->approvals_blocked != (status->has_safety && status->safety == BHXH_SAFETY_BLOCK))
+    {
+      self->approvals_blocked = !self->approvals_blocked;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPROVALS_BLOCKED]);
     }
   return status;
 }

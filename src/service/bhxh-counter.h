@@ -88,6 +88,10 @@ const char  *bhxh_counter_get_role           (BhxhCounter          *self);
 gboolean     bhxh_counter_get_supervisor     (BhxhCounter          *self);
 GPtrArray   *bhxh_counter_get_reason_codes   (BhxhCounter          *self);
 gboolean     bhxh_counter_get_syncing        (BhxhCounter          *self);
+BhxhDate     bhxh_counter_get_today          (BhxhCounter          *self);
+gboolean     bhxh_counter_get_can_undo       (BhxhCounter          *self);
+gboolean     bhxh_counter_get_approvals_blocked (BhxhCounter       *self);
+const char  *bhxh_counter_get_block_message  (BhxhCounter          *self);
 
 #define BHXH_COUNTER_ASYNC(name, ...) \
   void name##_async (BhxhCounter *self, __VA_ARGS__ GCancellable *cancellable, \

@@ -465,8 +465,9 @@ bhxh_answer_day (BhxhStore       *store,
 /**
  * bhxh_answer_status:
  *
- * The status bar: {mirror_version, mirror_imported_at, persons, last_sync,
- * unsynced, needs_person, safety?, safety_message?}.
+ * The status bar: {today, mirror_version, mirror_imported_at, persons,
+ * last_sync, unsynced, needs_person, safety?, safety_message?}; today is
+ * the store's calendar day (YYYY-MM-DD), which the counter follows.
  */
 JsonNode *
 bhxh_answer_status (BhxhStore  *store,
@@ -476,7 +477,8 @@ bhxh_answer_status (BhxhStore  *store,
   g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autoptr(BhxhSafety) safety = NULL;
   g_autoptr(GDateTime) imported = NULL;
-  g_autofree char *version = NULL, *last_sync = NULL;
+  g_autofree char *version = NULL, *last_sync = NULL, *today_text = NULL;
+  BhxhDate today;
 
   if (!bhxh_store_require_session (store, "clerk", error))
     return NULL;
@@ -484,7 +486,10 @@ bhxh_answer_status (BhxhStore  *store,
   version = bhxh_store_dup_mirror_version (store);
   imported = bhxh_store_dup_mirror_imported_at (store);
   last_sync = bhxh_store_dup_meta (store, "sync.last_success_at");
+  today = bhxh_clock_today ();
+  today_text = bhxh_date_to_iso (&today);
   json_builder_begin_object (b);
+  bhxh_json_add_string (b, "today", today_text);
   bhxh_json_add_string (b, "mirror_version", version);
   bhxh_json_add_date_time (b, "mirror_imported_at", imported);
   json_builder_set_member_name (b, "persons");

@@ -199,8 +199,11 @@ test_clerk_day (Fixture       *f,
   g_assert_nonnull (decision->uuid);
   g_assert_nonnull (decision->hold_until);
   g_assert_cmpint (decision->outcome, ==, BHXH_OUTCOME_REJECT);
+  /* The counter knows the decision may still be taken back. */
+  g_assert_true (bhxh_counter_get_can_undo (f->counter));
   g_clear_object (&result);
   result = AWAIT (bhxh_counter_undo_async, f->counter, decision->uuid,);
+  g_assert_false (bhxh_counter_get_can_undo (f->counter));
   g_assert_true (bhxh_counter_undo_finish (f->counter, result, &error));
   g_assert_no_error (error);
   /* A typed birth certificate reaches the service as the evidence of the
@@ -231,6 +234,27 @@ test_clerk_day (Fixture       *f,
   g_assert_nonnull (error);
   g_assert_null (strstr (error->message, "GDBus.Error"));
   g_clear_error (&error);
+  /* A short hold ends on its own: can-undo follows the service's window. */
+  {
+    g_autoptr(BhxhDecision) brief = NULL;
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    request.hold_seconds = 1;
+    g_clear_object (&result);
+    result = AWAIT (bhxh_counter_decide_async, f->counter, &request,);
+    brief = bhxh_counter_decide_finish (f->counter, result, &error);
+    g_assert_no_error (error);
+    g_assert_true (bhxh_counter_get_can_undo (f->counter));
+    while (bhxh_counter_get_can_undo (f->counter) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (bhxh_counter_get_can_undo (f->counter));
+    /* …as the service does: the decision stands. */
+    g_clear_object (&result);
+    result = AWAIT (bhxh_counter_undo_async, f->counter, brief->uuid,);
+    g_assert_false (bhxh_counter_undo_finish (f->counter, result, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
 
   /* A paper comes back as a PDF file of its own. */
   g_clear_object (&result);
@@ -250,6 +274,20 @@ test_clerk_day (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (status->persons, >, 100);
   g_assert_true (status->has_safety);
+  /* The counter follows the service's day and safety stop. */
+  {
+    BhxhDate today = bhxh_counter_get_today (f->counter);
+    g_autofree char *iso = bhxh_date_to_iso (&today);
+    g_autofree char *property = NULL;
+
+    g_assert_cmpstr (iso, ==, FIXTURE_TODAY);
+    g_object_get (f->counter, "today", &property, NULL);
+    g_assert_cmpstr (property, ==, FIXTURE_TODAY);
+    g_assert_cmpint (bhxh_counter_get_approvals_blocked (f->counter), ==,
+                     status->safety == BHXH_SAFETY_BLOCK);
+    g_assert_true (bhxh_counter_get_approvals_blocked (f->counter) ==
+                   (bhxh_counter_get_block_message (f->counter) != NULL));
+  }
 
   /* The trail names the clerk for what the service did on their behalf
    * (read from another process's connection while the service runs). */
