@@ -59,6 +59,8 @@ char *bhxh_cli_read_stdin    (gsize          *len,
 int bhxh_cli_print_audit_check   (guint64     n,
                                   gint64      first_bad);
 int bhxh_cli_print_accounts_init (const char *admin);
+int bhxh_cli_print_user_done     (const char *login,
+                                  const char *what);
 int bhxh_cli_print_user_added    (const char *login,
                                   const char *role,
                                   gboolean    has_password);

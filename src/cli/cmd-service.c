@@ -10,6 +10,7 @@
 
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
+#include "store/bhxh-store-answers.h"
 #include "bhxh-cli.h"
 #include "bhxh-desk1.h"
 #include "bhxh-service-errors.h"
@@ -25,6 +26,9 @@
   "--system|--session users init --admin LOGIN [--name NAME] [--password-file FILE] | " \
   "queue | verify PAYLOAD|- | decide DECLARATION-ID approve|reject|escalate | " \
   "undo DECISION-UUID | audit verify | users list | users add LOGIN --role ROLE | " \
+  "users passwd LOGIN [--new-password-file FILE] | users unlock LOGIN | " \
+  "users settings [--max-failures N] [--lockout-minutes M] [--idle-lock-minutes I] " \
+  "[--retention-days D] | " \
   "mirror import FILE | declarations import FILE | " \
   "portal set --url URL --token-file FILE [--office CODE] | sync  (each with --user LOGIN " \
   "[--password-file FILE]; root runs sync without)"
@@ -50,6 +54,10 @@ typedef struct
   gboolean override;
   int      hold;
   int      limit;
+  int      max_failures;
+  int      lockout_minutes;
+  int      idle_lock_minutes;
+  int      retention_days;
 } Options;
 
 static void
@@ -246,6 +254,49 @@ users_add (BhxhDesk1  *proxy,
 }
 
 static int
+users_passwd (BhxhDesk1  *proxy,
+              const char *login,
+              Options    *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  if ((password = bhxh_cli_read_password (o->new_password_file, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
+  if (!bhxh_desk1_call_set_password_sync (proxy, login, password, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  return bhxh_cli_print_user_done (login, "password_changed");
+}
+
+/* Without a change: the rules as they are (GetSettings). */
+static int
+users_settings (BhxhDesk1 *proxy,
+                Options   *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  const int values[] = { o->max_failures, o->lockout_minutes, o->idle_lock_minutes,
+                         o->retention_days };
+  GVariantBuilder changes;
+  gboolean any = FALSE;
+
+  g_variant_builder_init (&changes, G_VARIANT_TYPE ("a{su}"));
+  for (guint i = 0; bhxh_answer_setting_keys[i] != NULL && i < G_N_ELEMENTS (values); i++)
+    if (values[i] >= 0)
+      {
+        g_variant_builder_add (&changes, "{su}", bhxh_answer_setting_keys[i], (guint) values[i]);
+        any = TRUE;
+      }
+  if (!any)
+    g_variant_builder_clear (&changes);
+  if (any ? !bhxh_desk1_call_change_settings_sync (proxy, g_variant_builder_end (&changes),
+                                                   &answer, NULL, &error)
+          : !bhxh_desk1_call_get_settings_sync (proxy, &answer, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  return print_answer (answer);
+}
+
+static int
 call_sync (BhxhDesk1 *proxy)
 {
   g_autoptr(GError) error = NULL;
@@ -323,6 +374,16 @@ run_command (BhxhDesk1  *proxy,
     ok = bhxh_desk1_call_list_users_sync (proxy, &answer, NULL, &error);
   else if (g_str_equal (command, "users") && g_str_equal (sub, "add") && argc == 3)
     return users_add (proxy, argv[2], o);
+  else if (g_str_equal (command, "users") && g_str_equal (sub, "passwd") && argc == 3)
+    return users_passwd (proxy, argv[2], o);
+  else if (g_str_equal (command, "users") && g_str_equal (sub, "unlock") && argc == 3)
+    {
+      if (!bhxh_desk1_call_unlock_user_sync (proxy, argv[2], NULL, &error))
+        return fail_remote (g_steal_pointer (&error));
+      return bhxh_cli_print_user_done (argv[2], "unlocked");
+    }
+  else if (g_str_equal (command, "users") && g_str_equal (sub, "settings") && argc == 2)
+    return users_settings (proxy, o);
   else if (g_str_equal (command, "audit") && g_str_equal (sub, "verify") && argc == 2)
     {
       guint64 entries = 0;
@@ -352,7 +413,8 @@ bhxh_cli_run_service (GBusType   bus,
                       int        argc,
                       char     **argv)
 {
-  g_auto(Options) o = { 0 };
+  g_auto(Options) o = { .max_failures = -1, .lockout_minutes = -1, .idle_lock_minutes = -1,
+                        .retention_days = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhDesk1) proxy = NULL;
   GOptionEntry entries[] = {
@@ -375,6 +437,10 @@ bhxh_cli_run_service (GBusType   bus,
     { "hold", 0, 0, G_OPTION_ARG_INT, &o.hold, NULL, "SECONDS" },
     { "url", 0, 0, G_OPTION_ARG_STRING, &o.url, NULL, "URL" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o.token_file, NULL, "FILE" },
+    { "max-failures", 0, 0, G_OPTION_ARG_INT, &o.max_failures, NULL, "N" },
+    { "lockout-minutes", 0, 0, G_OPTION_ARG_INT, &o.lockout_minutes, NULL, "M" },
+    { "idle-lock-minutes", 0, 0, G_OPTION_ARG_INT, &o.idle_lock_minutes, NULL, "I" },
+    { "retention-days", 0, 0, G_OPTION_ARG_INT, &o.retention_days, NULL, "D" },
     { NULL }
   };
   int rc = bhxh_cli_parse_options (entries, SERVICE_USAGE, &argc, &argv);

@@ -238,26 +238,35 @@ users_add (BhxhStore  *store,
   return bhxh_cli_print_user_added (login, o->role, password != NULL);
 }
 
+/* {"login": LOGIN, @what: true}: users passwd and unlock, direct or through
+ * the service. */
+int
+bhxh_cli_print_user_done (const char *login,
+                          const char *what)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  bhxh_json_add_string (b, "login", login);
+  json_builder_set_member_name (b, what);
+  json_builder_add_boolean_value (b, TRUE);
+  print_object (b);
+  return BHXH_EXIT_OK;
+}
+
 static int
 users_passwd (BhxhStore  *store,
               const char *login,
               Options    *o)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *password = NULL;
 
   if (!bhxh_cli_sign_in (store, o->user, o->password_file, &error) ||
       (password = bhxh_cli_read_password (o->new_password_file, &error)) == NULL ||
       !bhxh_store_set_password (store, login, password, &error))
     return bhxh_cli_fail_error (error);
-
-  json_builder_begin_object (b);
-  bhxh_json_add_string (b, "login", login);
-  json_builder_set_member_name (b, "password_changed");
-  json_builder_add_boolean_value (b, TRUE);
-  print_object (b);
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_user_done (login, "password_changed");
 }
 
 static int
@@ -266,18 +275,11 @@ users_unlock (BhxhStore  *store,
               Options    *o)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
 
   if (!bhxh_cli_sign_in (store, o->user, o->password_file, &error) ||
       !bhxh_store_unlock_user (store, login, &error))
     return bhxh_cli_fail_error (error);
-
-  json_builder_begin_object (b);
-  bhxh_json_add_string (b, "login", login);
-  json_builder_set_member_name (b, "unlocked");
-  json_builder_add_boolean_value (b, TRUE);
-  print_object (b);
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_user_done (login, "unlocked");
 }
 
 static int
@@ -297,7 +299,6 @@ users_settings (BhxhStore *store,
                 Options   *o)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
   const struct { const char *key; int value; } changes[] = {
     { BHXH_META_MAX_FAILURES, o->max_failures },
     { BHXH_META_LOCKOUT_MINUTES, o->lockout_minutes },
@@ -317,15 +318,11 @@ users_settings (BhxhStore *store,
         return bhxh_cli_fail_error (error);
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "accounts_required");
-  json_builder_add_boolean_value (b, bhxh_store_accounts_required (store));
-  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
-    {
-      json_builder_set_member_name (b, changes[i].key);
-      json_builder_add_int_value (b, bhxh_store_get_setting (store, changes[i].key));
-    }
-  print_object (b);
+  {
+    g_autoptr(JsonNode) node = bhxh_answer_settings (store);
+
+    bhxh_cli_print_json (node);
+  }
   return BHXH_EXIT_OK;
 }
 

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Every preference is a GSettings key, bound directly: nothing to save. */
+/* The workstation's preferences are GSettings keys, bound directly:
+ * nothing to save. The counter's rules (sign-in, idle lock, retention) and
+ * its accounts live in the service's store: read and changed through
+ * BhxhCounter, editable by an admin, shown to a supervisor. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-clock.h"
+#include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
 
 #include "bhxh-preferences-window.h"
@@ -17,6 +22,15 @@ struct _BhxhPreferencesWindow
   GCancellable         *cancellable;
   AdwComboRow          *office_row;
   GtkStringList        *office_codes;
+
+  /* The counter's rules and accounts (through the service). */
+  gboolean              may_administer;
+  BhxhCounterSettings  *rules;            /* as the service last said */
+  GPtrArray            *rule_spins;       /* GtkSpinButton, data "key" */
+  guint                 rules_timeout_id;
+  AdwPreferencesGroup  *accounts_group;
+  GtkWidget            *add_button;
+  GPtrArray            *account_rows;
 };
 
 G_DEFINE_FINAL_TYPE (BhxhPreferencesWindow, bhxh_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -144,6 +158,495 @@ offices_cb (GObject      *source,
                            G_CALLBACK (office_changed_cb), self, 0);
 }
 
+/* The counter's rules. A spin button's changes are sent together once the
+ * admin stops clicking (each change is an audited event in the store). */
+
+static guint
+rule_value (const BhxhCounterSettings *rules,
+            const char                *key)
+{
+  if (g_str_equal (key, BHXH_META_MAX_FAILURES))
+    return rules->max_failures;
+  if (g_str_equal (key, BHXH_META_LOCKOUT_MINUTES))
+    return rules->lockout_minutes;
+  if (g_str_equal (key, BHXH_META_IDLE_LOCK_MINUTES))
+    return rules->idle_lock_minutes;
+  return rules->retention_days;
+}
+
+static void rule_changed_cb (GtkSpinButton         *spin,
+                             BhxhPreferencesWindow *self);
+
+static void
+show_rules (BhxhPreferencesWindow *self)
+{
+  for (guint i = 0; i < self->rule_spins->len; i++)
+    {
+      GtkSpinButton *spin = g_ptr_array_index (self->rule_spins, i);
+      GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (spin), ADW_TYPE_ACTION_ROW);
+
+      g_signal_handlers_block_by_func (spin, rule_changed_cb, self);
+      gtk_spin_button_set_value (spin, rule_value (self->rules,
+                                                   g_object_get_data (G_OBJECT (spin), "key")));
+      g_signal_handlers_unblock_by_func (spin, rule_changed_cb, self);
+      gtk_widget_set_sensitive (GTK_WIDGET (spin), self->may_administer);
+      if (row != NULL && !self->may_administer)
+        gtk_widget_set_tooltip_text (row, _("Only an administrator can change this"));
+    }
+}
+
+static void
+rules_changed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BhxhPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BhxhCounterSettings *rules = bhxh_counter_change_settings_finish (BHXH_COUNTER (source),
+                                                                    result, &error);
+
+  if (rules == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (error->message));
+    }
+  else
+    {
+      g_free (self->rules);
+      self->rules = rules;
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Counter rules saved")));
+    }
+  /* Refused: back to what holds. */
+  show_rules (self);
+}
+
+static gboolean
+send_rules_cb (gpointer user_data)
+{
+  BhxhPreferencesWindow *self = user_data;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  self->rules_timeout_id = 0;
+  for (guint i = 0; i < self->rule_spins->len; i++)
+    {
+      GtkSpinButton *spin = g_ptr_array_index (self->rule_spins, i);
+      const char *key = g_object_get_data (G_OBJECT (spin), "key");
+      guint value = (guint) gtk_spin_button_get_value_as_int (spin);
+
+      if (value != rule_value (self->rules, key))
+        {
+          g_ptr_array_add (keys, (gpointer) key);
+          g_array_append_val (values, value);
+        }
+    }
+  g_ptr_array_add (keys, NULL);
+  if (values->len > 0)
+    bhxh_counter_change_settings_async (self->counter, (const char * const *) keys->pdata,
+                                        (const guint *) (gpointer) values->data,
+                                        self->cancellable, rules_changed_cb,
+                                        g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rule_changed_cb (GtkSpinButton         *spin,
+                 BhxhPreferencesWindow *self)
+{
+  if (self->rules == NULL)
+    return;
+  g_clear_handle_id (&self->rules_timeout_id, g_source_remove);
+  self->rules_timeout_id = g_timeout_add (700, send_rules_cb, self);
+}
+
+/* A row for a counter rule; insensitive until the service has answered. */
+static GtkWidget *
+rule_row (BhxhPreferencesWindow *self,
+          const char            *title,
+          const char            *subtitle,
+          const char            *key,
+          double                 min,
+          double                 max)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (spin, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  g_object_set_data (G_OBJECT (spin), "key", (gpointer) key);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (rule_changed_cb), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
+  g_ptr_array_add (self->rule_spins, spin);
+  return row;
+}
+
+static void load_accounts (BhxhPreferencesWindow *self);
+
+static void
+rules_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(BhxhPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  BhxhCounterSettings *rules = bhxh_counter_get_settings_finish (BHXH_COUNTER (source), result,
+                                                                 &error);
+
+  if (rules == NULL)
+    {
+      /* A clerk: the rules are not theirs to see; the rows stay off. */
+      g_debug ("No counter rules: %s", error->message);
+      return;
+    }
+  g_free (self->rules);
+  self->rules = rules;
+  /* Without accounts (the demo) anyone may; with them, the admin. */
+  self->may_administer = !rules->accounts_required ||
+                         bhxh_role_parse (bhxh_counter_get_role (self->counter))
+                           >= BHXH_ROLE_ADMIN;
+  show_rules (self);
+  load_accounts (self);
+}
+
+/* Accounts: people by their names; an admin adds, unlocks and sets a
+ * password. */
+
+typedef struct
+{
+  BhxhPreferencesWindow *self;
+  char                  *login;
+  GtkWidget             *password_row;
+  GtkWidget             *login_row;
+  GtkWidget             *name_row;
+  GtkWidget             *role_row;
+} AccountData;
+
+static void
+account_data_free (AccountData *data)
+{
+  g_clear_object (&data->self);
+  g_free (data->login);
+  g_free (data);
+}
+
+static void
+account_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(BhxhPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GTask *task = G_TASK (result);
+  gboolean ok = g_task_propagate_boolean (task, &error);
+
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (ok ? g_task_get_task_data (task)
+                                                      : error->message));
+  load_accounts (self);
+}
+
+static const char *roles[] = { "clerk", "supervisor", "admin" };
+
+static GtkWidget *
+boxed_list (GtkWidget *first,
+            ...)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  va_list args;
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  va_start (args, first);
+  for (GtkWidget *row = first; row != NULL; row = va_arg (args, GtkWidget *))
+    gtk_list_box_append (GTK_LIST_BOX (list), row);
+  va_end (args);
+  return list;
+}
+
+/* The account calls give a boolean: one callback shows the outcome. */
+static void
+account_call_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+  gboolean (*finish) (BhxhCounter *, GAsyncResult *, GError **) =
+    g_object_get_data (G_OBJECT (task), "finish");
+
+  if (finish (BHXH_COUNTER (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static GTask *
+account_task (BhxhPreferencesWindow *self,
+              gpointer               finish,
+              const char            *done_message)
+{
+  GTask *task = g_task_new (NULL, self->cancellable, account_done_cb, g_object_ref (self));
+
+  g_task_set_task_data (task, g_strdup (done_message), g_free);
+  g_object_set_data (G_OBJECT (task), "finish", finish);
+  return task;
+}
+
+static void
+password_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      AccountData      *data)
+{
+  BhxhPreferencesWindow *self = data->self;
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (data->password_row));
+  GTask *task;
+
+  if (g_str_equal (response, "set"))
+    {
+      task = account_task (self, bhxh_counter_set_password_finish, _("Password changed"));
+      bhxh_counter_set_password_async (self->counter, data->login, password, self->cancellable,
+                                       account_call_cb, task);
+    }
+}
+
+static void
+set_password_clicked_cb (GtkButton             *button,
+                         BhxhPreferencesWindow *self)
+{
+  const char *login = g_object_get_data (G_OBJECT (button), "login");
+  const char *name = g_object_get_data (G_OBJECT (button), "name");
+  g_autofree char *body = g_strdup_printf (_("A new password for %s (at least 8 characters). "
+                                             "It also ends a lockout."), name);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Set Password"), body);
+  AccountData *data = g_new0 (AccountData, 1);
+
+  data->self = g_object_ref (self);
+  data->login = g_strdup (login);
+  data->password_row = adw_password_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->password_row), _("New password"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
+                                      boxed_list (data->password_row, NULL));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "set", _("_Set Password"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (password_response_cb), data,
+                         (GClosureNotify) (void (*) (void)) account_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (data->password_row);
+}
+
+static void
+unlock_clicked_cb (GtkButton             *button,
+                   BhxhPreferencesWindow *self)
+{
+  GTask *task = account_task (self, bhxh_counter_unlock_user_finish, _("Account unlocked"));
+
+  bhxh_counter_unlock_user_async (self->counter, g_object_get_data (G_OBJECT (button), "login"),
+                                  self->cancellable, account_call_cb, task);
+}
+
+static void
+add_response_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 AccountData      *data)
+{
+  BhxhPreferencesWindow *self = data->self;
+  guint role = adw_combo_row_get_selected (ADW_COMBO_ROW (data->role_row));
+  g_autofree char *login = g_strstrip (g_strdup (gtk_editable_get_text
+                                                  (GTK_EDITABLE (data->login_row))));
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text
+                                                 (GTK_EDITABLE (data->name_row))));
+  GTask *task;
+
+  if (!g_str_equal (response, "add"))
+    return;
+  /* The service checks the login, the role and the password. */
+  task = account_task (self, bhxh_counter_add_user_finish, _("Account added"));
+  bhxh_counter_add_user_async (self->counter, login, name[0] != '\0' ? name : login,
+                               roles[MIN (role, G_N_ELEMENTS (roles) - 1)],
+                               gtk_editable_get_text (GTK_EDITABLE (data->password_row)),
+                               self->cancellable, account_call_cb, task);
+}
+
+static void
+add_clicked_cb (GtkButton             *button,
+                BhxhPreferencesWindow *self)
+{
+  const char *labels[] = { bhxh_role_to_label (BHXH_ROLE_CLERK),
+                           bhxh_role_to_label (BHXH_ROLE_SUPERVISOR),
+                           bhxh_role_to_label (BHXH_ROLE_ADMIN), NULL };
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Account"),
+                                              _("The person signs in with the login and the "
+                                                "password; everywhere else they appear by "
+                                                "their name."));
+  AccountData *data = g_new0 (AccountData, 1);
+
+  data->self = g_object_ref (self);
+  data->name_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->name_row), _("Full name"));
+  data->login_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->login_row), _("Login"));
+  data->role_row = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->role_row), _("Role"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (data->role_row),
+                           G_LIST_MODEL (gtk_string_list_new (labels)));
+  data->password_row = adw_password_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (data->password_row), _("Password"));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
+                                      boxed_list (data->name_row, data->login_row,
+                                                  data->role_row, data->password_row, NULL));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "add", _("_Add"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "add");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (add_response_cb), data,
+                         (GClosureNotify) (void (*) (void)) account_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (data->name_row);
+}
+
+static GtkWidget *
+account_button (BhxhPreferencesWindow *self,
+                const char            *label,
+                const BhxhUserStatus  *user,
+                GCallback              callback)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (button), "login", g_strdup (user->login), g_free);
+  g_object_set_data_full (G_OBJECT (button), "name", g_strdup (user->display_name), g_free);
+  g_signal_connect (button, "clicked", callback, self);
+  return button;
+}
+
+static int
+compare_accounts (gconstpointer a,
+                  gconstpointer b)
+{
+  const BhxhUserStatus *x = *(const BhxhUserStatus * const *) a;
+  const BhxhUserStatus *y = *(const BhxhUserStatus * const *) b;
+  g_autofree char *kx = g_utf8_collate_key (x->display_name, -1);
+  g_autofree char *ky = g_utf8_collate_key (y->display_name, -1);
+
+  return strcmp (kx, ky);
+}
+
+static void
+accounts_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(BhxhPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = bhxh_counter_list_users_finish (BHXH_COUNTER (source), result,
+                                                               &error);
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
+
+  if (users == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No accounts: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < self->account_rows->len; i++)
+    adw_preferences_group_remove (self->accounts_group,
+                                  g_ptr_array_index (self->account_rows, i));
+  g_ptr_array_set_size (self->account_rows, 0);
+  g_ptr_array_sort (users, compare_accounts);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const BhxhUserStatus *user = g_ptr_array_index (users, i);
+      gboolean locked = user->locked_until != NULL &&
+                        g_date_time_compare (user->locked_until, now) > 0;
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *subtitle = NULL;
+
+      if (locked)
+        {
+          g_autoptr(GDateTime) local = g_date_time_to_local (user->locked_until);
+          g_autofree char *until = g_date_time_format (local, "%H:%M");
+
+          subtitle = g_strdup_printf (_("%s · locked until %s"),
+                                      bhxh_role_to_label (bhxh_role_parse (user->role)), until);
+        }
+      else if (!user->has_password)
+        subtitle = g_strdup_printf (_("%s · no password yet"),
+                                    bhxh_role_to_label (bhxh_role_parse (user->role)));
+      else
+        subtitle = g_strdup (bhxh_role_to_label (bhxh_role_parse (user->role)));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), user->display_name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (self->may_administer && locked)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   account_button (self, _("_Unlock"), user,
+                                                   G_CALLBACK (unlock_clicked_cb)));
+      if (self->may_administer)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   account_button (self, _("Set _Password…"), user,
+                                                   G_CALLBACK (set_password_clicked_cb)));
+      adw_preferences_group_add (self->accounts_group, row);
+      g_ptr_array_add (self->account_rows, row);
+    }
+  gtk_widget_set_visible (self->add_button, self->may_administer);
+}
+
+static void
+load_accounts (BhxhPreferencesWindow *self)
+{
+  bhxh_counter_list_users_async (self->counter, self->cancellable, accounts_cb,
+                                 g_object_ref (self));
+}
+
+/* For a supervisor or an admin: who may sign in, and the rules of it. */
+static void
+build_accounts (BhxhPreferencesWindow *self)
+{
+  AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+  GtkWidget *group;
+
+  adw_preferences_page_set_title (page, _("Accounts"));
+  adw_preferences_page_set_icon_name (page, "system-users-symbolic");
+
+  group = group_new (page, _("Signing In"),
+                     _("The counter's rules, kept by the counter service for every workstation "
+                       "account."));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             rule_row (self, _("Failed attempts before a lockout"), NULL,
+                                       BHXH_META_MAX_FAILURES, 1, 100));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             rule_row (self, _("Lockout"), _("Minutes an account stays locked"),
+                                       BHXH_META_LOCKOUT_MINUTES, 1, 1440));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             rule_row (self, _("Idle lock"),
+                                       _("Minutes without input before the counter signs out "
+                                         "(0: never)"),
+                                       BHXH_META_IDLE_LOCK_MINUTES, 0, 480));
+
+  group = group_new (page, _("People"), NULL);
+  self->accounts_group = ADW_PREFERENCES_GROUP (group);
+  self->add_button = gtk_button_new_with_mnemonic (_("_Add Account…"));
+  gtk_widget_set_visible (self->add_button, FALSE);
+  g_signal_connect (self->add_button, "clicked", G_CALLBACK (add_clicked_cb), self);
+  adw_preferences_group_set_header_suffix (self->accounts_group, self->add_button);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+}
+
 static void
 build_general (BhxhPreferencesWindow *self)
 {
@@ -215,9 +718,9 @@ build_privacy (BhxhPreferencesWindow *self)
                      _("ID cards and what they contain are personal data: keep them no longer "
                        "than the work needs."));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             spin_row (self, _("Keep scanned codes"),
+                             rule_row (self, _("Keep scanned codes"),
                                        _("Days before raw scans and payloads are purged"),
-                                       "retention-days", 1, 3650));
+                                       BHXH_META_RETENTION_DAYS, 1, 3650));
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
 }
 
@@ -228,6 +731,10 @@ bhxh_preferences_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->rules_timeout_id, g_source_remove);
+  g_clear_pointer (&self->rules, g_free);
+  g_clear_pointer (&self->rule_spins, g_ptr_array_unref);
+  g_clear_pointer (&self->account_rows, g_ptr_array_unref);
   g_clear_object (&self->settings);
   g_clear_object (&self->counter);
   g_clear_object (&self->office_codes);
@@ -244,6 +751,8 @@ static void
 bhxh_preferences_window_init (BhxhPreferencesWindow *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->rule_spins = g_ptr_array_new ();
+  self->account_rows = g_ptr_array_new ();
 }
 
 BhxhPreferencesWindow *
@@ -261,8 +770,15 @@ bhxh_preferences_window_new (GSettings   *settings,
   build_general (self);
   build_scanning (self);
   build_privacy (self);
+  if (self->counter != NULL &&
+      bhxh_role_parse (bhxh_counter_get_role (self->counter)) >= BHXH_ROLE_SUPERVISOR)
+    build_accounts (self);
   if (self->counter != NULL)
-    bhxh_counter_list_offices_async (self->counter, self->cancellable, offices_cb,
-                                     g_object_ref (self));
+    {
+      bhxh_counter_list_offices_async (self->counter, self->cancellable, offices_cb,
+                                       g_object_ref (self));
+      bhxh_counter_get_settings_async (self->counter, self->cancellable, rules_cb,
+                                       g_object_ref (self));
+    }
   return self;
 }

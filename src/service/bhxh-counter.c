@@ -1455,6 +1455,203 @@ bhxh_counter_reassign_finish (BhxhCounter   *self,
   return finish_boolean (self, result, bhxh_counter_reassign_async, error);
 }
 
+/* Accounts and the counter's rules (the preferences). */
+
+static gpointer
+parse_users (BhxhCounter  *self,
+             GVariant     *reply,
+             GUnixFDList  *fds,
+             GTask        *task,
+             GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_ARRAY, error);
+  JsonArray *array;
+  GPtrArray *users;
+
+  if (node == NULL)
+    return NULL;
+  array = json_node_get_array (node);
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_user_status_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      BhxhUserStatus *user;
+
+      if (object == NULL)
+        continue;
+      user = g_new0 (BhxhUserStatus, 1);
+      user->login = bhxh_json_dup_string (object, "login", NULL);
+      user->display_name = bhxh_json_dup_string (object, "display_name", NULL);
+      user->role = bhxh_json_dup_string (object, "role", NULL);
+      user->has_password = json_object_get_boolean_member_with_default (object, "has_password",
+                                                                        FALSE);
+      user->failures = json_object_get_int_member_with_default (object, "failures", 0);
+      bhxh_json_get_date_time (object, "locked_until", &user->locked_until, NULL);
+      if (user->login == NULL)
+        {
+          bhxh_user_status_free (user);
+          continue;
+        }
+      if (user->display_name == NULL)
+        user->display_name = g_strdup (user->login);
+      g_ptr_array_add (users, user);
+    }
+  return users;
+}
+
+void
+bhxh_counter_list_users_async (BhxhCounter         *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  call (self, bhxh_counter_list_users_async, "ListUsers", NULL, parse_users,
+        (GDestroyNotify) g_ptr_array_unref, NULL, NULL, cancellable, callback, user_data);
+}
+
+GPtrArray *
+bhxh_counter_list_users_finish (BhxhCounter   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return finish (self, result, bhxh_counter_list_users_async, error);
+}
+
+void
+bhxh_counter_add_user_async (BhxhCounter         *self,
+                             const char          *login,
+                             const char          *display_name,
+                             const char          *role,
+                             const char          *password,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  call (self, bhxh_counter_add_user_async, "AddUser",
+        g_variant_new ("(ssss)", login, display_name, role, password), parse_nothing,
+        NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_add_user_finish (BhxhCounter   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_add_user_async, error);
+}
+
+void
+bhxh_counter_set_password_async (BhxhCounter         *self,
+                                 const char          *login,
+                                 const char          *password,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  call (self, bhxh_counter_set_password_async, "SetPassword",
+        g_variant_new ("(ss)", login, password), parse_nothing, NULL, NULL, NULL,
+        cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_set_password_finish (BhxhCounter   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_set_password_async, error);
+}
+
+void
+bhxh_counter_unlock_user_async (BhxhCounter         *self,
+                                const char          *login,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  call (self, bhxh_counter_unlock_user_async, "UnlockUser", g_variant_new ("(s)", login),
+        parse_nothing, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_unlock_user_finish (BhxhCounter   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_unlock_user_async, error);
+}
+
+static gpointer
+parse_settings (BhxhCounter  *self,
+                GVariant     *reply,
+                GUnixFDList  *fds,
+                GTask        *task,
+                GError      **error)
+{
+  g_autoptr(JsonNode) node = reply_json (reply, JSON_NODE_OBJECT, error);
+  BhxhCounterSettings *settings;
+  JsonObject *object;
+
+  if (node == NULL)
+    return NULL;
+  object = json_node_get_object (node);
+  settings = g_new0 (BhxhCounterSettings, 1);
+  settings->accounts_required = json_object_get_boolean_member_with_default (object,
+                                                                             "accounts_required",
+                                                                             FALSE);
+#define GET(field, key) \
+  settings->field = (guint) MAX (json_object_get_int_member_with_default (object, key, 0), 0)
+  GET (max_failures, BHXH_META_MAX_FAILURES);
+  GET (lockout_minutes, BHXH_META_LOCKOUT_MINUTES);
+  GET (idle_lock_minutes, BHXH_META_IDLE_LOCK_MINUTES);
+  GET (retention_days, BHXH_META_RETENTION_DAYS);
+#undef GET
+  return settings;
+}
+
+void
+bhxh_counter_get_settings_async (BhxhCounter         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  call (self, bhxh_counter_get_settings_async, "GetSettings", NULL, parse_settings, g_free,
+        NULL, NULL, cancellable, callback, user_data);
+}
+
+BhxhCounterSettings *
+bhxh_counter_get_settings_finish (BhxhCounter   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return finish (self, result, bhxh_counter_get_settings_async, error);
+}
+
+void
+bhxh_counter_change_settings_async (BhxhCounter         *self,
+                                    const char * const  *keys,
+                                    const guint         *values,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GVariantBuilder changes;
+
+  g_variant_builder_init (&changes, G_VARIANT_TYPE ("a{su}"));
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_variant_builder_add (&changes, "{su}", keys[i], values[i]);
+  call (self, bhxh_counter_change_settings_async, "ChangeSettings",
+        g_variant_new ("(a{su})", &changes), parse_settings, g_free, NULL, NULL,
+        cancellable, callback, user_data);
+}
+
+BhxhCounterSettings *
+bhxh_counter_change_settings_finish (BhxhCounter   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return finish (self, result, bhxh_counter_change_settings_async, error);
+}
+
 /* The supervisor's day. */
 
 static gpointer

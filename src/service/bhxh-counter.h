@@ -62,6 +62,16 @@ typedef struct
   GPtrArray *errors;                /* (element-type utf8) */
 } BhxhCounterSync;
 
+/* The counter's rules (GetSettings). */
+typedef struct
+{
+  gboolean   accounts_required;
+  guint      max_failures;
+  guint      lockout_minutes;
+  guint      idle_lock_minutes;     /* 0: never */
+  guint      retention_days;
+} BhxhCounterSettings;
+
 void bhxh_counter_info_free   (BhxhCounterInfo   *info);
 void bhxh_counter_status_free (BhxhCounterStatus *status);
 void bhxh_counter_day_free    (BhxhCounterDay    *day);
@@ -171,6 +181,30 @@ BHXH_COUNTER_ASYNC (bhxh_counter_reassign, const char *declaration_id, const cha
 gboolean bhxh_counter_reassign_finish (BhxhCounter *self, GAsyncResult *result,
                                        GError **error);
 
+/* Accounts (supervisor: list; admin: add, unlock, anyone's password; each
+ * user: their own password) and the counter's rules (admin changes them;
+ * keys as bhxh_answer_setting_keys, all or none). */
+BHXH_COUNTER_ASYNC (bhxh_counter_list_users, );
+GPtrArray *bhxh_counter_list_users_finish (BhxhCounter *self, GAsyncResult *result,
+                                           GError **error);   /* BhxhUserStatus */
+BHXH_COUNTER_ASYNC (bhxh_counter_add_user, const char *login, const char *display_name,
+                    const char *role, const char *password,);
+gboolean bhxh_counter_add_user_finish (BhxhCounter *self, GAsyncResult *result,
+                                       GError **error);
+BHXH_COUNTER_ASYNC (bhxh_counter_set_password, const char *login, const char *password,);
+gboolean bhxh_counter_set_password_finish (BhxhCounter *self, GAsyncResult *result,
+                                           GError **error);
+BHXH_COUNTER_ASYNC (bhxh_counter_unlock_user, const char *login,);
+gboolean bhxh_counter_unlock_user_finish (BhxhCounter *self, GAsyncResult *result,
+                                          GError **error);
+BHXH_COUNTER_ASYNC (bhxh_counter_get_settings, );
+BhxhCounterSettings *bhxh_counter_get_settings_finish (BhxhCounter *self, GAsyncResult *result,
+                                                       GError **error);
+BHXH_COUNTER_ASYNC (bhxh_counter_change_settings, const char * const *keys,
+                    const guint *values,);
+BhxhCounterSettings *bhxh_counter_change_settings_finish (BhxhCounter *self,
+                                                          GAsyncResult *result,
+                                                          GError **error);
 BHXH_COUNTER_ASYNC (bhxh_counter_day, const BhxhDate *date,);
 BhxhCounterDay *bhxh_counter_day_finish (BhxhCounter *self, GAsyncResult *result,
                                          GError **error);
@@ -196,5 +230,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterInfo, bhxh_counter_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterStatus, bhxh_counter_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterDay, bhxh_counter_day_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterSync, bhxh_counter_sync_free)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterSettings, g_free)
 
 G_END_DECLS

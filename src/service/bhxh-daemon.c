@@ -546,6 +546,82 @@ handle_add_user (BhxhDesk1             *iface,
 }
 
 static gboolean
+handle_set_password (BhxhDesk1             *iface,
+                     GDBusMethodInvocation *invocation,
+                     const char            *login,
+                     const char            *password,
+                     BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  /* Whose password one may set is the library's rule. */
+  return _bhxh_daemon_reply (invocation,
+                bhxh_auth_check_password (password, &error) &&
+                bhxh_store_set_password (session->store, login, password, &error),
+                &error);
+}
+
+static gboolean
+handle_unlock_user (BhxhDesk1             *iface,
+                    GDBusMethodInvocation *invocation,
+                    const char            *login,
+                    BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "admin");
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  return _bhxh_daemon_reply (invocation, bhxh_store_unlock_user (session->store, login, &error),
+                             &error);
+}
+
+static gboolean
+handle_get_settings (BhxhDesk1             *iface,
+                     GDBusMethodInvocation *invocation,
+                     BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "supervisor");
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_settings (session->store), &error);
+}
+
+static gboolean
+handle_change_settings (BhxhDesk1             *iface,
+                        GDBusMethodInvocation *invocation,
+                        GVariant              *changes,
+                        BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "admin");
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (guint));
+  GError *error = NULL;
+  GVariantIter iter;
+  char *key;
+  guint value;
+
+  if (session == NULL)
+    return TRUE;
+  g_variant_iter_init (&iter, changes);
+  while (g_variant_iter_next (&iter, "{su}", &key, &value))
+    {
+      g_ptr_array_add (keys, key);
+      g_array_append_val (values, value);
+    }
+  g_ptr_array_add (keys, NULL);
+  if (!bhxh_store_change_settings (session->store, (const char * const *) keys->pdata,
+                                   (const guint *) (gpointer) values->data, &error))
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  return _bhxh_daemon_reply_json (invocation, bhxh_answer_settings (session->store), &error);
+}
+
+static gboolean
 handle_import (BhxhDesk1             *iface,
                GDBusMethodInvocation *invocation,
                GUnixFDList           *fd_list,
@@ -894,6 +970,13 @@ bhxh_daemon_export (BhxhDaemon       *self,
                     G_CALLBACK (handle_verify_audit), self);
   g_signal_connect (self->skeleton, "handle-list-users", G_CALLBACK (handle_list_users), self);
   g_signal_connect (self->skeleton, "handle-add-user", G_CALLBACK (handle_add_user), self);
+  g_signal_connect (self->skeleton, "handle-set-password", G_CALLBACK (handle_set_password),
+                    self);
+  g_signal_connect (self->skeleton, "handle-unlock-user", G_CALLBACK (handle_unlock_user), self);
+  g_signal_connect (self->skeleton, "handle-get-settings", G_CALLBACK (handle_get_settings),
+                    self);
+  g_signal_connect (self->skeleton, "handle-change-settings",
+                    G_CALLBACK (handle_change_settings), self);
   g_signal_connect (self->skeleton, "handle-import", G_CALLBACK (handle_import), self);
   g_signal_connect (self->skeleton, "handle-describe", G_CALLBACK (handle_describe), self);
   g_signal_connect (self->skeleton, "handle-sign-in-status",

@@ -280,6 +280,32 @@ bhxh_answer_users (BhxhStore  *store,
   return json_builder_get_root (b);
 }
 
+/* The counter's rules an admin sets (`users settings`, GetSettings):
+ * {accounts_required, auth_max_failures, auth_lockout_minutes,
+ * idle_lock_minutes, retention_days}. */
+const char * const bhxh_answer_setting_keys[] = {
+  BHXH_META_MAX_FAILURES, BHXH_META_LOCKOUT_MINUTES, BHXH_META_IDLE_LOCK_MINUTES,
+  BHXH_META_RETENTION_DAYS, NULL
+};
+
+JsonNode *
+bhxh_answer_settings (BhxhStore *store)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "accounts_required");
+  json_builder_add_boolean_value (b, bhxh_store_accounts_required (store));
+  for (guint i = 0; bhxh_answer_setting_keys[i] != NULL; i++)
+    {
+      json_builder_set_member_name (b, bhxh_answer_setting_keys[i]);
+      json_builder_add_int_value (b, bhxh_store_get_setting (store,
+                                                              bhxh_answer_setting_keys[i]));
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 /* The counter's screens (bhxh-deskd's Describe, ListReasonCodes,
  * ListOffices, FindOpen, Day, GetStatus). */
 

@@ -787,10 +787,62 @@ bhxh_store_authenticate (BhxhStore   *self,
 }
 
 /**
+ * bhxh_store_change_settings:
+ * @keys: (array zero-terminated=1): BHXH_META_* numeric settings
+ * @values: one for each key
+ *
+ * In "accounts required" mode only an admin may change the settings; all
+ * of them or none, in one transaction, each audited.
+ */
+gboolean
+bhxh_store_change_settings (BhxhStore          *self,
+                            const char * const *keys,
+                            const guint        *values,
+                            GError            **error)
+{
+  g_autofree char *actor = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (keys != NULL, FALSE);
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const Setting *setting = find_setting (keys[i]);
+
+      if (setting == NULL || values[i] < setting->minimum)
+        {
+          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                       _("“%s” cannot be set to %u"), keys[i], values[i]);
+          return FALSE;
+        }
+    }
+  if (!_bhxh_store_require_role (self, NULL, BHXH_ROLE_ADMIN, error))
+    return FALSE;
+
+  actor = _bhxh_store_dup_actor (self, "admin");
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", values[i]);
+      g_autofree char *detail = g_strdup_printf ("%s=%u", keys[i], values[i]);
+
+      if (!bhxh_store_set_meta (self, keys[i], text, error) ||
+          !_bhxh_store_audit_append (self, actor, "settings.change", keys[i], detail, error))
+        {
+          _bhxh_store_rollback (self);
+          return FALSE;
+        }
+    }
+
+  return _bhxh_store_commit (self, error);
+}
+
+/**
  * bhxh_store_change_setting:
  * @key: one of the BHXH_META_* numeric settings
  *
- * In "accounts required" mode only an admin may change a setting; audited.
+ * bhxh_store_change_settings() for one.
  */
 gboolean
 bhxh_store_change_setting (BhxhStore   *self,
@@ -798,35 +850,9 @@ bhxh_store_change_setting (BhxhStore   *self,
                            guint        value,
                            GError     **error)
 {
-  const Setting *setting = find_setting (key);
-  g_autofree char *text = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *actor = NULL;
+  const char *keys[] = { key != NULL ? key : "", NULL };
 
-  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
-
-  if (setting == NULL || value < setting->minimum)
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                   _("“%s” cannot be set to %u"), key != NULL ? key : "", value);
-      return FALSE;
-    }
-  if (!_bhxh_store_require_role (self, NULL, BHXH_ROLE_ADMIN, error))
-    return FALSE;
-
-  text = g_strdup_printf ("%u", value);
-  detail = g_strdup_printf ("%s=%u", key, value);
-  actor = _bhxh_store_dup_actor (self, "admin");
-  if (!_bhxh_store_begin (self, error))
-    return FALSE;
-  if (!bhxh_store_set_meta (self, key, text, error) ||
-      !_bhxh_store_audit_append (self, actor, "settings.change", key, detail, error))
-    {
-      _bhxh_store_rollback (self);
-      return FALSE;
-    }
-
-  return _bhxh_store_commit (self, error);
+  return bhxh_store_change_settings (self, keys, &value, error);
 }
 
 /* The portal this counter syncs with: set by an admin (enrolment),

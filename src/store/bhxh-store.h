@@ -278,6 +278,10 @@ gboolean         bhxh_store_change_setting         (BhxhStore            *self,
                                                     const char           *key,
                                                     guint                 value,
                                                     GError              **error);
+gboolean         bhxh_store_change_settings        (BhxhStore            *self,
+                                                    const char * const   *keys,
+                                                    const guint          *values,
+                                                    GError              **error);
 
 /* The portal this counter syncs with (enrolment): admin only, audited
  * "settings.portal" without the token. dup: FALSE when not enrolled;

@@ -16,6 +16,7 @@
 #include "bhxh-chart.h"
 #include "bhxh-compare-page.h"
 #include "bhxh-decide-dialog.h"
+#include "bhxh-preferences-window.h"
 #include "bhxh-queue-page.h"
 #include "bhxh-scan-listener.h"
 #include "bhxh-supervisor-page.h"
@@ -878,6 +879,110 @@ count_dismissed_cb (AdwToast *toast,
  * libadwaita 1.2's overlay (freed memory read by its show animation): run
  * with MALLOC_PERTURB_ set, as the suite is, this sequence dies with
  * adw_toast_dismiss() and lives with bhxh_toast_dismiss(). */
+/* Widgets under @widget: action rows by title, spin buttons by rule key. */
+static void
+collect (GtkWidget *widget,
+         GPtrArray *titles,
+         GPtrArray *spins)
+{
+  if (ADW_IS_ACTION_ROW (widget))
+    g_ptr_array_add (titles, (gpointer) adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+  if (GTK_IS_SPIN_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "key") != NULL)
+    g_ptr_array_add (spins, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, titles, spins);
+}
+
+static gboolean
+has_title (GPtrArray  *titles,
+           const char *title)
+{
+  for (guint i = 0; i < titles->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (titles, i), title) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The preferences show a supervisor the counter's people by name and its
+ * rules from the service; a rule changed there is changed in the store
+ * (retention was a GSettings key nothing read). */
+static void
+test_preferences_accounts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
+  g_autoptr(GSettings) settings = g_settings_new ("vn.bhxh.Desk");
+  g_autoptr(BhxhCounter) counter = NULL;
+  g_autoptr(GAsyncResult) described = NULL;
+  g_autoptr(BhxhCounterInfo) info = NULL;
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+  GtkSpinButton *retention = NULL;
+  BhxhPreferencesWindow *prefs;
+  guint kept = 0;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  fill_demo_store (path);
+  counter = counter_for (path, "quang.pham");
+  bhxh_counter_describe_async (counter, NULL, got_result, &described);
+  info = bhxh_counter_describe_finish (counter, await_result (&described), &error);
+  g_assert_no_error (error);
+
+  prefs = bhxh_preferences_window_new (settings, counter);
+  gtk_window_present (GTK_WINDOW (prefs));
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  do
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_ptr_array_set_size (titles, 0);
+      g_ptr_array_set_size (spins, 0);
+      collect (GTK_WIDGET (prefs), titles, spins);
+    }
+  while (!has_title (titles, ((BhxhUser *) g_ptr_array_index (info->users, 0))->display_name) &&
+         g_get_monotonic_time () < deadline);
+
+  for (guint i = 0; i < info->users->len; i++)
+    {
+      const BhxhUser *user = g_ptr_array_index (info->users, i);
+
+      g_assert_true (has_title (titles, user->display_name));
+      g_assert_false (has_title (titles, user->login));
+    }
+  g_assert_cmpuint (spins->len, ==, 4);
+  for (guint i = 0; i < spins->len; i++)
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (g_ptr_array_index (spins, i)), "key"),
+                   BHXH_META_RETENTION_DAYS) == 0)
+      retention = g_ptr_array_index (spins, i);
+  g_assert_nonnull (retention);
+  /* The demo has no accounts: whoever is signed in may change the rules. */
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (retention)));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (retention), ==, 30);
+  gtk_spin_button_set_value (retention, 44);
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (kept != 44 && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(BhxhCounterSettings) rules = NULL;
+
+      g_usleep (100000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      bhxh_counter_get_settings_async (counter, NULL, got_result, &result);
+      rules = bhxh_counter_get_settings_finish (counter, await_result (&result), &error);
+      g_assert_no_error (error);
+      kept = rules->retention_days;
+    }
+  g_assert_cmpuint (kept, ==, 44);
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_clear_object (&counter);
+  remove_tree (dir);
+}
+
 static void
 test_toast_dismissed_while_shown (void)
 {
@@ -936,5 +1041,6 @@ main (int   argc,
   g_test_add_func ("/gui/supervisor/day", test_supervisor_day);
   g_test_add_func ("/gui/supervisor/reassign", test_supervisor_reassign);
   g_test_add_func ("/gui/supervisor/safety-stop", test_supervisor_safety_stop);
+  g_test_add_func ("/gui/preferences/accounts", test_preferences_accounts);
   return g_test_run ();
 }

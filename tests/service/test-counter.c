@@ -645,6 +645,147 @@ test_claims (Fixture       *f,
   g_subprocess_force_exit (sim);
 }
 
+static void
+sign_in_with (Fixture    *f,
+              const char *login,
+              const char *password)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  result = AWAIT (bhxh_counter_sign_in_async, f->counter, login, password,);
+  g_assert_true (bhxh_counter_sign_in_finish (f->counter, result, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Accounts and the counter's rules from the preferences, through the
+ * service: an admin adds, unlocks and resets; everyone may change their
+ * own password; the rules change all together or not at all; a clerk can
+ * neither read nor change them. */
+static void
+test_accounts (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(BhxhCounterSettings) settings = NULL;
+  g_autoptr(BhxhCounterSettings) changed = NULL;
+  const char *keys[] = { BHXH_META_IDLE_LOCK_MINUTES, BHXH_META_RETENTION_DAYS, NULL };
+  const guint values[] = { 12, 45 };
+  const char *bad_keys[] = { BHXH_META_IDLE_LOCK_MINUTES, "no_such_rule", NULL };
+  const guint bad_values[] = { 3, 1 };
+  gboolean found = FALSE;
+
+  /* Accounts required, with an admin (the service stopped meanwhile). */
+  g_clear_object (&f->counter);
+  {
+    g_autoptr(BhxhStore) store = bhxh_store_open (f->db, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (bhxh_store_init_accounts (store, "quan.tri", "Đỗ Quản Trị",
+                                             "mat-khau-quan-tri-1", &error));
+    g_assert_no_error (error);
+  }
+  bhxh_counter_new_private_async (f->db, FALSE, NULL, got, &result);
+  f->counter = bhxh_counter_new_finish (await (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  sign_in_with (f, "quan.tri", "mat-khau-quan-tri-1");
+
+  result = AWAIT (bhxh_counter_add_user_async, f->counter, "thu.ha", "Lê Thu Hà", "clerk",
+                  "mat-khau-thu-ha-01",);
+  g_assert_true (bhxh_counter_add_user_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_list_users_async, f->counter,);
+  users = bhxh_counter_list_users_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const BhxhUserStatus *user = g_ptr_array_index (users, i);
+
+      if (g_str_equal (user->login, "thu.ha"))
+        {
+          found = TRUE;
+          g_assert_cmpstr (user->display_name, ==, "Lê Thu Hà");
+          g_assert_cmpstr (user->role, ==, "clerk");
+          g_assert_true (user->has_password);
+          g_assert_null (user->locked_until);
+        }
+    }
+  g_assert_true (found);
+
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_get_settings_async, f->counter,);
+  settings = bhxh_counter_get_settings_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (settings->accounts_required);
+  g_assert_cmpuint (settings->retention_days, ==, 30);
+  g_assert_cmpuint (settings->max_failures, ==, 5);
+
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_change_settings_async, f->counter, keys, values,);
+  changed = bhxh_counter_change_settings_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changed->idle_lock_minutes, ==, 12);
+  g_assert_cmpuint (changed->retention_days, ==, 45);
+  /* All or none: a bad key leaves the good one unchanged. */
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_change_settings_async, f->counter, bad_keys, bad_values,);
+  g_assert_null (bhxh_counter_change_settings_finish (f->counter, result, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&settings, g_free);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_get_settings_async, f->counter,);
+  settings = bhxh_counter_get_settings_finish (f->counter, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (settings->idle_lock_minutes, ==, 12);
+
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_unlock_user_async, f->counter, "thu.ha",);
+  g_assert_true (bhxh_counter_unlock_user_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_set_password_async, f->counter, "thu.ha", "mat-khau-moi-cua-ha",);
+  g_assert_true (bhxh_counter_set_password_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+
+  /* The clerk: their own password only; no rules, no accounts. */
+  bhxh_counter_sign_out (f->counter);
+  sign_in_with (f, "thu.ha", "mat-khau-moi-cua-ha");
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_set_password_async, f->counter, "thu.ha", "mat-khau-thu-ha-02",);
+  g_assert_true (bhxh_counter_set_password_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_set_password_async, f->counter, "quan.tri", "chiem-quyen-quan-tri",);
+  g_assert_false (bhxh_counter_set_password_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_get_settings_async, f->counter,);
+  g_assert_null (bhxh_counter_get_settings_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_change_settings_async, f->counter, keys, values,);
+  g_assert_null (bhxh_counter_change_settings_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_add_user_async, f->counter, "ke.gian", "Kẻ Gian", "admin",
+                  "mat-khau-ke-gian-1",);
+  g_assert_false (bhxh_counter_add_user_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_unlock_user_async, f->counter, "quan.tri",);
+  g_assert_false (bhxh_counter_unlock_user_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -656,6 +797,7 @@ main (int   argc,
   g_test_add ("/counter/supervisor-day", Fixture, NULL, setup, test_supervisor_day, teardown);
   g_test_add ("/counter/sync", Fixture, NULL, setup, test_sync, teardown);
   g_test_add ("/counter/claims", Fixture, NULL, setup, test_claims, teardown);
+  g_test_add ("/counter/accounts", Fixture, NULL, setup, test_accounts, teardown);
   g_test_add_func ("/counter/no-service", test_no_service);
   return g_test_run ();
 }

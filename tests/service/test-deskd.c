@@ -311,6 +311,25 @@ test_counter (Fixture       *f,
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (DESKCTL (&out, "audit", "verify", "--user", "hung"), ==, 0);
   g_assert_nonnull (strstr (out, "\"ok\" : true"));
+  g_clear_pointer (&out, g_free);
+
+  /* The counter's rules: a supervisor reads them, a clerk cannot change
+   * them, the admin can (through the service, no file in reach). */
+  g_assert_cmpint (DESKCTL (&out, "users", "settings", "--user", "hung"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"retention_days\" : 30"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "users", "settings", "--retention-days", "1", "--user", "lan"),
+                   ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "users", "settings", "--retention-days", "40",
+                            "--idle-lock-minutes", "0", "--user", "quan"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"retention_days\" : 40"));
+  g_assert_nonnull (strstr (out, "\"idle_lock_minutes\" : 0"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "users", "unlock", "lan", "--user", "hung"), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (DESKCTL (&out, "users", "unlock", "lan", "--user", "quan"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"unlocked\" : true"));
 }
 
 /* A session ends after the idle timeout (3 s here) and when its caller
