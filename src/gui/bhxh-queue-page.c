@@ -264,10 +264,16 @@ row_activate_cb (BhxhQueuePage *self,
 
 typedef char *(*CellTextFunc) (BhxhDeclarationObject *object);
 
+/* A child registered through a guardian is marked after the name (no
+ * column of its own: the pane keeps its width at 1366 px). */
 static char *
 cell_name (BhxhDeclarationObject *object)
 {
-  return g_strdup (bhxh_declaration_object_get_declaration (object)->full_name);
+  const char *name = bhxh_declaration_object_get_declaration (object)->full_name;
+
+  if (bhxh_declaration_object_get_minor (object))
+    return g_strdup_printf (_("%s · under 18"), name);
+  return g_strdup (name);
 }
 
 static char *
@@ -299,11 +305,6 @@ cell_status (BhxhDeclarationObject *object)
   return g_strdup (status);
 }
 
-static char *
-cell_minor (BhxhDeclarationObject *object)
-{
-  return g_strdup (bhxh_declaration_object_get_minor (object) ? _("Under 18") : "");
-}
 
 static char *
 cell_code (BhxhDeclarationObject *object)
@@ -346,8 +347,6 @@ update_cell (GtkListItem *item)
       else if (days <= EXPIRING_DAYS)
         gtk_widget_add_css_class (label, "warning");
     }
-  if (func == cell_minor)
-    gtk_widget_add_css_class (label, "accent");
 }
 
 static void
@@ -376,6 +375,82 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
   if (handler != 0 && object != NULL)
     g_signal_handler_disconnect (object, handler);
   g_object_set_data (G_OBJECT (item), "notify-handler", NULL);
+}
+
+/* The pane asks for a steady width: the columns' own, whatever a filter's
+ * label says (it jumped as the status filter changed its text). */
+#define QUEUE_WIDTH 566
+
+static void
+queue_measure (GtkWidget      *widget,
+               GtkOrientation  orientation,
+               int             for_size,
+               int            *minimum,
+               int            *natural,
+               int            *minimum_baseline,
+               int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, QUEUE_WIDTH);
+}
+
+static void
+queue_allocate (GtkWidget *widget,
+                int        width,
+                int        height,
+                int        baseline)
+{
+  gtk_widget_allocate (gtk_widget_get_first_child (widget), width, height, baseline, NULL);
+}
+
+static void
+setup_plain_label_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+dropdown_setup_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_width_chars (GTK_LABEL (label), 6);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+dropdown_bind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+/* A filter's button may shorten its label (the list shows it whole). */
+static void
+ellipsize_dropdown (GtkDropDown *dropdown)
+{
+  g_autoptr(GtkListItemFactory) button = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkListItemFactory) list = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (button, "setup", G_CALLBACK (dropdown_setup_cb), NULL);
+  g_signal_connect (button, "bind", G_CALLBACK (dropdown_bind_cb), NULL);
+  g_signal_connect (list, "setup", G_CALLBACK (setup_plain_label_cb), NULL);
+  g_signal_connect (list, "bind", G_CALLBACK (dropdown_bind_cb), NULL);
+  gtk_drop_down_set_factory (dropdown, button);
+  gtk_drop_down_set_list_factory (dropdown, list);
+  gtk_widget_set_hexpand (GTK_WIDGET (dropdown), TRUE);
 }
 
 static void
@@ -482,14 +557,18 @@ bhxh_queue_page_init (BhxhQueuePage *self)
   g_signal_connect_object (self->filtered, "items-changed",
                            G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
 
-  add_column (self, _("Full name"), cell_name, TRUE, 190);
-  add_column (self, _("Days left"), cell_days, FALSE, 80);
-  add_column (self, _("Kind"), cell_kind, FALSE, 90);
+  /* Together within the pane's natural width (QUEUE_WIDTH). */
+  add_column (self, _("Full name"), cell_name, TRUE, 170);
+  add_column (self, _("Days left"), cell_days, FALSE, 76);
+  add_column (self, _("Kind"), cell_kind, FALSE, 80);
   add_column (self, _("Status"), cell_status, FALSE, 100);
-  add_column (self, _("Age"), cell_minor, FALSE, 80);
   /* No ID number column: the queue shows it masked anyway, the search
    * finds it, and every column costs on each keystroke over 100k rows. */
-  add_column (self, _("Mã số BHXH"), cell_code, FALSE, 110);
+  add_column (self, _("Mã số BHXH"), cell_code, FALSE, 104);
+  ellipsize_dropdown (self->status_dropdown);
+  ellipsize_dropdown (self->kind_dropdown);
+  gtk_widget_set_layout_manager (GTK_WIDGET (self),
+                                 gtk_custom_layout_new (NULL, queue_measure, queue_allocate));
   update_count (self);
 }
 
