@@ -22,6 +22,7 @@ struct _BhxhScanListener
   BhxhKeyburst       *keyburst;
   BhxhScanSerial     *serial;
   gboolean            enabled;
+  guint               flush_id;    /* a burst ending in Tab completes when quiet */
 
   /* The first keys of a burst reach the focused field before the burst is
    * recognised: its text is put back when the burst completes. */
@@ -78,17 +79,86 @@ static void
 emit_text (BhxhScanListener *self,
            char             *text)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  char *repaired = NULL;
+  BhxhScanMangle mangle = bhxh_scan_detect_mangling (text, &repaired);
 
-  if (!bhxh_scan_check_typed (text, &error))
+  /* Read as Latin-1: undone exactly, the code is as the card holds it. */
+  if (repaired != NULL)
     {
-      g_signal_emit (self, signals[PROBLEM], 0, error->message);
+      g_free (text);
+      text = repaired;
+    }
+  else if (mangle != BHXH_SCAN_MANGLE_NONE)
+    {
+      g_signal_emit (self, signals[PROBLEM], 0, bhxh_scan_mangle_advice (mangle), text);
       g_free (text);
       return;
     }
   bytes = g_bytes_new_take (text, strlen (text));
   g_signal_emit (self, signals[PAYLOAD], 0, bytes);
+}
+
+static gboolean handle_state (BhxhScanListener  *self,
+                              BhxhKeyburstState  state);
+
+static gboolean
+flush_cb (gpointer user_data)
+{
+  BhxhScanListener *self = user_data;
+
+  self->flush_id = 0;
+  /* No key since the timer started: the burst is quiet. */
+  handle_state (self, bhxh_keyburst_flush (self->keyburst, G_MAXINT64));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+handle_state (BhxhScanListener  *self,
+              BhxhKeyburstState  state)
+{
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  switch (state)
+    {
+    case BHXH_KEYBURST_COMPLETE:
+      restore_editable (self);
+      emit_text (self, bhxh_keyburst_take_payload (self->keyburst));
+      return TRUE;
+    case BHXH_KEYBURST_PENDING:
+      /* Scanners set to end with Tab send no Enter. */
+      self->flush_id = g_timeout_add (90, flush_cb, self);
+      return TRUE;
+    case BHXH_KEYBURST_IGNORED:
+    default:
+      return FALSE;
+    }
+}
+
+/* Alt+numpad scanners: each character is Alt held and its decimal code on
+ * the numpad, typed when Alt goes up. */
+gboolean
+bhxh_scan_listener_feed_alt_digit (BhxhScanListener *self,
+                                   guint             digit,
+                                   gint64            time_us)
+{
+  g_return_val_if_fail (BHXH_IS_SCAN_LISTENER (self), FALSE);
+
+  if (!self->enabled)
+    return FALSE;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  bhxh_keyburst_feed_alt_digit (self->keyburst, digit, time_us);
+  return TRUE;
+}
+
+gboolean
+bhxh_scan_listener_feed_alt_release (BhxhScanListener *self,
+                                     gint64            time_us)
+{
+  g_return_val_if_fail (BHXH_IS_SCAN_LISTENER (self), FALSE);
+
+  if (!self->enabled)
+    return FALSE;
+  return handle_state (self, bhxh_keyburst_feed_alt_release (self->keyburst, time_us));
 }
 
 gboolean
@@ -107,18 +177,7 @@ bhxh_scan_listener_feed_key (BhxhScanListener *self,
   if (bhxh_keyburst_get_length (self->keyburst) == 1 && state == BHXH_KEYBURST_IGNORED)
     remember_editable (self);
 
-  switch (state)
-    {
-    case BHXH_KEYBURST_COMPLETE:
-      restore_editable (self);
-      emit_text (self, bhxh_keyburst_take_payload (self->keyburst));
-      return TRUE;
-    case BHXH_KEYBURST_PENDING:
-      return TRUE;
-    case BHXH_KEYBURST_IGNORED:
-    default:
-      return FALSE;
-    }
+  return handle_state (self, state);
 }
 
 static gboolean
@@ -132,6 +191,12 @@ key_pressed_cb (GtkEventControllerKey *controller,
   guint32 time_ms = event != NULL ? gdk_event_get_time (event) : 0;
   gint64 time_us = time_ms != 0 ? (gint64) time_ms * 1000 : g_get_monotonic_time ();
 
+  /* Alt and a numpad digit: an Alt+numpad scanner's code. */
+  if ((modifiers & GDK_ALT_MASK) && !(modifiers & (GDK_CONTROL_MASK | GDK_SUPER_MASK)) &&
+      keyval >= GDK_KEY_KP_0 && keyval <= GDK_KEY_KP_9)
+    return bhxh_scan_listener_feed_alt_digit (self, keyval - GDK_KEY_KP_0, time_us);
+  if (keyval == GDK_KEY_Alt_L || keyval == GDK_KEY_Alt_R)
+    return FALSE;
   /* Shortcuts are a person's, never a scanner's. */
   if (modifiers & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
     {
@@ -139,6 +204,21 @@ key_pressed_cb (GtkEventControllerKey *controller,
       return FALSE;
     }
   return bhxh_scan_listener_feed_key (self, keyval, time_us);
+}
+
+static void
+key_released_cb (GtkEventControllerKey *controller,
+                 guint                  keyval,
+                 guint                  keycode,
+                 GdkModifierType        modifiers,
+                 BhxhScanListener      *self)
+{
+  GdkEvent *event = gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller));
+  guint32 time_ms = event != NULL ? gdk_event_get_time (event) : 0;
+
+  if (keyval == GDK_KEY_Alt_L || keyval == GDK_KEY_Alt_R)
+    bhxh_scan_listener_feed_alt_release (self, time_ms != 0 ? (gint64) time_ms * 1000
+                                                            : g_get_monotonic_time ());
 }
 
 static void
@@ -153,7 +233,7 @@ static void
 serial_error_cb (BhxhScanListener *self,
                  const GError     *error)
 {
-  g_signal_emit (self, signals[PROBLEM], 0, error->message);
+  g_signal_emit (self, signals[PROBLEM], 0, error->message, NULL);
 }
 
 static void
@@ -193,7 +273,7 @@ apply_settings (BhxhScanListener *self)
                                                   error->message);
 
       close_serial (self);
-      g_signal_emit (self, signals[PROBLEM], 0, message);
+      g_signal_emit (self, signals[PROBLEM], 0, message, NULL);
     }
 }
 
@@ -204,6 +284,7 @@ bhxh_scan_listener_dispose (GObject *object)
 
   close_serial (self);
   forget_editable (self);
+  g_clear_handle_id (&self->flush_id, g_source_remove);
   if (self->window != NULL)
     {
       gtk_widget_remove_controller (self->window, self->keys);
@@ -235,8 +316,10 @@ bhxh_scan_listener_class_init (BhxhScanListenerClass *klass)
 
   signals[PAYLOAD] = g_signal_new ("payload", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+  /* (message, text?): what went wrong, and what the scanner typed. */
   signals[PROBLEM] = g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
+                                   G_TYPE_STRING);
 }
 
 static void
@@ -261,6 +344,7 @@ bhxh_scan_listener_new (GtkWidget *window,
   self->keys = g_object_ref (gtk_event_controller_key_new ());
   gtk_event_controller_set_name (self->keys, "bhxh-scan-keys");
   g_signal_connect (self->keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  g_signal_connect (self->keys, "key-released", G_CALLBACK (key_released_cb), self);
   gtk_widget_add_controller (window, self->keys);
 
   g_signal_connect_object (settings, "changed::scanner-mode", G_CALLBACK (apply_settings),

@@ -19,5 +19,10 @@ void              bhxh_scan_listener_set_enabled (BhxhScanListener *self,
 gboolean          bhxh_scan_listener_feed_key    (BhxhScanListener *self,
                                                   guint             keyval,
                                                   gint64            time_us);
+gboolean          bhxh_scan_listener_feed_alt_digit   (BhxhScanListener *self,
+                                                       guint             digit,
+                                                       gint64            time_us);
+gboolean          bhxh_scan_listener_feed_alt_release (BhxhScanListener *self,
+                                                       gint64            time_us);
 
 G_END_DECLS

@@ -366,8 +366,9 @@ show_choice (BhxhWindow         *self,
   adw_message_dialog_set_default_response (dialog, "0");
   g_object_set_data_full (G_OBJECT (dialog), "objects", g_ptr_array_ref (objects),
                           (GDestroyNotify) g_ptr_array_unref);
-  g_object_set_data_full (G_OBJECT (dialog), "document", bhxh_document_copy (document),
-                          (GDestroyNotify) bhxh_document_free);
+  if (document != NULL)
+    g_object_set_data_full (G_OBJECT (dialog), "document", bhxh_document_copy (document),
+                            (GDestroyNotify) bhxh_document_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (choose_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -461,15 +462,109 @@ scan_payload_cb (BhxhWindow *self,
   bhxh_window_handle_payload (self, data, len);
 }
 
+/* The 12-digit ID number a mangled keyboard scan still holds: digits are
+ * never rewritten by input methods or code pages. */
+static char *
+id_number_in (const char *text)
+{
+  g_auto(GStrv) fields = NULL;
+
+  if (text == NULL)
+    return NULL;
+  fields = g_strsplit_set (text, "|\t\r\n ", -1);
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      const char *field = fields[i];
+
+      /* Scanner prefixes such as "CCCD:" before the number. */
+      while (*field != '\0' && !g_ascii_isdigit (*field))
+        field++;
+      if (bhxh_id_number_is_valid (field))
+        return g_strdup (field);
+    }
+  return NULL;
+}
+
+static void
+problem_lookup_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(BhxhWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) declarations = NULL;
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_persons = 0;
+
+  declarations = bhxh_counter_find_open_finish (BHXH_COUNTER (source), result, &n_persons,
+                                                &error);
+  if (declarations == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        bhxh_window_toast (self, error->message);
+      return;
+    }
+  g_ptr_array_set_free_func (declarations, NULL);
+  for (guint i = 0; i < declarations->len; i++)
+    g_ptr_array_add (objects, object_for (self, g_ptr_array_index (declarations, i)));
+  if (objects->len == 0)
+    bhxh_window_toast (self, _("No open declaration for this ID number"));
+  else if (objects->len == 1)
+    _bhxh_window_open_declaration (self, g_ptr_array_index (objects, 0), NULL);
+  else
+    show_choice (self, objects, NULL);
+}
+
+static void
+problem_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     BhxhWindow       *self)
+{
+  const char *id_number = g_object_get_data (G_OBJECT (dialog), "id-number");
+
+  if (g_strcmp0 (response, "open") == 0 && id_number != NULL && self->login != NULL)
+    bhxh_counter_find_open_async (self->counter, id_number, self->cancellable,
+                                  problem_lookup_cb, g_object_ref (self));
+}
+
+/* A scan that cannot be trusted: what to change, in a dialog the clerk can
+ * read to the end; when the ID number came through intact, the citizen's
+ * declaration opens (without the card, which needs a clean scan). */
 static void
 scan_problem_cb (BhxhWindow *self,
-                 const char *message)
+                 const char *message,
+                 const char *text)
 {
-  AdwToast *toast = adw_toast_new (message);
+  g_autofree char *id_number = self->login != NULL ? id_number_in (text) : NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  if (id_number != NULL)
+    {
+      g_autofree char *masked = bhxh_text_mask_id (id_number);
+
+      body = g_strdup_printf (_("%s\n\nThe ID number %s was read intact: open the "
+                                "citizen’s declaration now and scan the card again once the "
+                                "scanner is set right (or use the camera)."),
+                              message, masked);
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("The Scan Cannot Be Used"),
+                                                       body != NULL ? body : message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_close_response (dialog, "close");
+  if (id_number != NULL)
+    {
+      adw_message_dialog_add_response (dialog, "open", _("_Open the Declaration"));
+      adw_message_dialog_set_response_appearance (dialog, "open", ADW_RESPONSE_SUGGESTED);
+      adw_message_dialog_set_default_response (dialog, "open");
+      g_object_set_data_full (G_OBJECT (dialog), "id-number", g_steal_pointer (&id_number),
+                              g_free);
+    }
+  else
+    adw_message_dialog_set_default_response (dialog, "close");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (problem_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The webcam: in camera mode its preview waits on the idle page and its
@@ -482,7 +577,7 @@ camera_decoded_cb (BhxhWindow     *self,
   if (result->text != NULL)
     bhxh_window_handle_payload (self, result->text, -1);
   else if (result->error != NULL)
-    scan_problem_cb (self, result->error->message);
+    scan_problem_cb (self, result->error->message, NULL);
 }
 
 void

@@ -31,6 +31,14 @@ BhxhKeyburstState  bhxh_keyburst_feed           (BhxhKeyburst *self,
                                                  gunichar      ch,
                                                  guint         keyval,
                                                  gint64        time_us);
+BhxhKeyburstState  bhxh_keyburst_flush          (BhxhKeyburst *self,
+                                                 gint64        time_us);
+void               bhxh_keyburst_feed_alt_digit (BhxhKeyburst *self,
+                                                 guint         digit,
+                                                 gint64        time_us);
+BhxhKeyburstState  bhxh_keyburst_feed_alt_release (BhxhKeyburst *self,
+                                                   gint64        time_us);
+gunichar           bhxh_keyburst_alt_code_to_unichar (const char *digits);
 char              *bhxh_keyburst_take_payload   (BhxhKeyburst *self);
 guint              bhxh_keyburst_get_length     (BhxhKeyburst *self);
 void               bhxh_keyburst_reset          (BhxhKeyburst *self);

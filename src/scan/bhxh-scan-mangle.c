@@ -21,6 +21,16 @@ static const gunichar cp1252_high[32] = {
   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
 };
 
+/* The character CP1252 has for @byte (Latin-1's where they agree; 0 for
+ * the five bytes CP1252 leaves out). */
+gunichar
+bhxh_scan_cp1252_char (guint8 byte)
+{
+  if (byte >= 0x80 && byte <= 0x9F)
+    return cp1252_high[byte - 0x80];
+  return byte;
+}
+
 static int
 cp1252_byte (gunichar ch)
 {

@@ -22,4 +22,6 @@ const char     *bhxh_scan_mangle_advice   (BhxhScanMangle   mangle);
 gboolean        bhxh_scan_check_typed     (const char      *text,
                                            GError         **error);
 
+gunichar        bhxh_scan_cp1252_char       (guint8          byte);
+
 G_END_DECLS

@@ -370,6 +370,17 @@ feed (BhxhScanListener *listener,
 }
 
 static void
+problem_cb (BhxhScanListener *listener,
+            const char       *message,
+            const char       *text,
+            char            **out)
+{
+  g_assert_nonnull (message);
+  g_free (*out);
+  *out = g_strdup (text);
+}
+
+static void
 test_scan_listener (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("vn.bhxh.Desk");
@@ -396,6 +407,46 @@ test_scan_listener (void)
   /* A scanner: 8 ms apart, ending in Enter. */
   feed (listener, AN, &t, 8000);
   g_assert_cmpstr (result, ==, AN);
+
+  /* One that ends with Tab: the code arrives once the keys stop. */
+  g_clear_pointer (&result, g_free);
+  for (const char *p = AN; *p != '\0'; p = g_utf8_next_char (p))
+    bhxh_scan_listener_feed_key (listener, gdk_unicode_to_keyval (g_utf8_get_char (p)),
+                                 t += 8000);
+  g_assert_true (bhxh_scan_listener_feed_key (listener, GDK_KEY_Tab, t += 8000));
+  g_assert_null (result);
+  {
+    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (result == NULL && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpstr (result, ==, AN);
+
+  /* Read as CP1252 (Latin-1) and undone exactly: the code as the card holds it. */
+  g_clear_pointer (&result, g_free);
+  {
+    g_autofree char *latin1 = g_convert (AN, -1, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+
+    g_assert_nonnull (latin1);
+
+    feed (listener, latin1, &t, 8000);
+  }
+  g_assert_cmpstr (result, ==, AN);
+
+  /* Damaged beyond repair: the problem, with what was typed. */
+  g_clear_pointer (&result, g_free);
+  {
+    g_autofree char *problem_text = NULL;
+
+    g_signal_connect (listener, "problem", G_CALLBACK (problem_cb), &problem_text);
+    feed (listener, "001090012345|123456789|Nguyen Van An|15031990|Nam|So 12 Thai Ha, Ha Noi|"
+                    "20042021", &t, 8000);
+    g_assert_null (result);
+    g_assert_nonnull (problem_text);
+    g_assert_true (g_str_has_prefix (problem_text, "001090012345|"));
+    g_signal_handlers_disconnect_by_func (listener, problem_cb, &problem_text);
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (listener);

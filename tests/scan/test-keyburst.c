@@ -125,6 +125,85 @@ test_configurable (void)
   g_free (bhxh_keyburst_take_payload (burst));
 }
 
+/* A scanner set to end codes with Tab: the burst completes once quiet; a
+ * Tab inside a code stays in it. */
+static void
+test_tab_ending (void)
+{
+  g_autoptr(BhxhKeyburst) burst = bhxh_keyburst_new ();
+  const char *payload = "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Hà Nội|20042021";
+  g_autofree char *got = NULL;
+  gint64 t = 1000 * MS;
+
+  for (const char *p = payload; *p; p = g_utf8_next_char (p), t += 8 * MS)
+    bhxh_keyburst_feed (burst, g_utf8_get_char (p), 0, t);
+  g_assert_cmpint (bhxh_keyburst_feed (burst, '\t', 0xff09, t), ==, BHXH_KEYBURST_PENDING);
+  /* Not yet quiet. */
+  g_assert_cmpint (bhxh_keyburst_flush (burst, t + 10 * MS), ==, BHXH_KEYBURST_IGNORED);
+  g_assert_cmpint (bhxh_keyburst_flush (burst, t + 100 * MS), ==, BHXH_KEYBURST_COMPLETE);
+  got = bhxh_keyburst_take_payload (burst);
+  g_assert_cmpstr (got, ==, payload);
+
+  /* Quiet without a Tab at the end: nothing (a person's pause, or Enter
+   * still to come). */
+  t += 1000 * MS;
+  for (const char *p = "ABCDEFGH"; *p; p++, t += 8 * MS)
+    bhxh_keyburst_feed (burst, (gunichar) *p, 0, t);
+  g_assert_cmpint (bhxh_keyburst_flush (burst, t + 100 * MS), ==, BHXH_KEYBURST_IGNORED);
+  /* A Tab in the middle of a code stays part of it. */
+  bhxh_keyburst_reset (burst);
+  t += 1000 * MS;
+  for (const char *p = "ABC\tDEFGH"; *p; p++, t += 8 * MS)
+    bhxh_keyburst_feed (burst, (gunichar) *p, 0, t);
+  g_assert_cmpint (bhxh_keyburst_feed (burst, 0, BHXH_KEYBURST_KEY_RETURN, t), ==,
+                   BHXH_KEYBURST_COMPLETE);
+  g_clear_pointer (&got, g_free);
+  got = bhxh_keyburst_take_payload (burst);
+  g_assert_cmpstr (got, ==, "ABC\tDEFGH");
+}
+
+static void
+type_alt (BhxhKeyburst *burst,
+          const char   *text,
+          gint64       *t)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      g_autofree char *code = g_strdup_printf ("%s%u", g_utf8_get_char (p) < 256 ? "0" : "",
+                                               g_utf8_get_char (p));
+
+      for (const char *d = code; *d; d++, *t += 4 * MS)
+        bhxh_keyburst_feed_alt_digit (burst, (guint) (*d - '0'), *t);
+      bhxh_keyburst_feed_alt_release (burst, *t);
+      *t += 4 * MS;
+    }
+}
+
+/* Alt+numpad scanners: decimal codes typed with Alt held, Vietnamese as
+ * Unicode code points; the burst is recognised by its key presses. */
+static void
+test_alt_numpad (void)
+{
+  g_autoptr(BhxhKeyburst) burst = bhxh_keyburst_new ();
+  const char *payload = "001090012345|123456789|Nguyễn Văn An|15031990|Nữ|Hà Nội|20042021";
+  g_autofree char *got = NULL;
+  gint64 t = 1000 * MS;
+
+  g_assert_cmpuint (bhxh_keyburst_alt_code_to_unichar ("7901"), ==, 0x1EDD);   /* ờ */
+  g_assert_cmpuint (bhxh_keyburst_alt_code_to_unichar ("0128"), ==, 0x20AC);   /* € in 1252 */
+  g_assert_cmpuint (bhxh_keyburst_alt_code_to_unichar ("0233"), ==, 0xE9);
+  g_assert_cmpuint (bhxh_keyburst_alt_code_to_unichar ("65"), ==, 'A');
+  g_assert_cmpuint (bhxh_keyburst_alt_code_to_unichar ("130"), ==, 0);         /* DOS: refused */
+  g_assert_cmpuint (bhxh_keyburst_alt_code_to_unichar ("55296"), ==, 0);       /* a surrogate */
+  g_assert_cmpuint (bhxh_keyburst_alt_code_to_unichar (""), ==, 0);
+
+  type_alt (burst, payload, &t);
+  g_assert_cmpint (bhxh_keyburst_feed (burst, 0, BHXH_KEYBURST_KEY_RETURN, t), ==,
+                   BHXH_KEYBURST_COMPLETE);
+  got = bhxh_keyburst_take_payload (burst);
+  g_assert_cmpstr (got, ==, payload);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -137,6 +216,8 @@ main (int   argc,
   g_test_add_func ("/scan/keyburst/human-then-scanner", test_human_then_scanner);
   g_test_add_func ("/scan/keyburst/short-and-slow-enter", test_short_and_slow_enter);
   g_test_add_func ("/scan/keyburst/configurable", test_configurable);
+  g_test_add_func ("/scan/keyburst/tab-ending", test_tab_ending);
+  g_test_add_func ("/scan/keyburst/alt-numpad", test_alt_numpad);
 
   return g_test_run ();
 }
