@@ -4,6 +4,9 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-date.h"
+#include "core/bhxh-text.h"
+
 #include "bhxh-paper-job.h"
 #include "bhxh-print.h"
 
@@ -14,6 +17,7 @@ typedef struct
   GCancellable *cancellable;
   char         *path;
   char         *title;
+  char         *file_basename;
 } PaperJob;
 
 static void
@@ -26,6 +30,7 @@ paper_job_free (PaperJob *job)
   g_clear_object (&job->cancellable);
   g_free (job->path);
   g_free (job->title);
+  g_free (job->file_basename);
   g_free (job);
 }
 
@@ -70,7 +75,8 @@ rendered_cb (GObject      *source,
       paper_job_free (job);
       return;
     }
-  bhxh_print_pdf_async (job->parent, job->path, job->title, job->cancellable, printed_cb, job);
+  bhxh_print_pdf_async (job->parent, job->path, job->title, job->file_basename,
+                        job->cancellable, printed_cb, job);
 }
 
 static const char *
@@ -108,6 +114,17 @@ bhxh_paper_job_print (GtkWindow     *parent,
   job->counter = g_object_ref (counter);
   job->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   job->title = g_strdup_printf ("%s %s", paper_title (kind), key);
+  /* "phieu-tiep-nhan-TK01-00106-000001-2026-12-04": the paper, the
+   * declaration (or the report's day) and the day it was printed. */
+  {
+    g_autofree char *folded = bhxh_text_fold (paper_title (kind));
+    BhxhDate today = bhxh_counter_get_today (counter);
+    g_autofree char *day = bhxh_date_to_iso (&today);
+
+    g_strdelimit (folded, " ", '-');
+    job->file_basename = g_str_equal (key, day) ? g_strdup_printf ("%s-%s", folded, key)
+                                                : g_strdup_printf ("%s-%s-%s", folded, key, day);
+  }
   bhxh_counter_render_paper_async (counter, bhxh_paper_kind_to_string (kind), key, cancellable,
                                    rendered_cb, job);
 }

@@ -113,11 +113,43 @@ print_response_cb (GtkDialog *dialog,
   gtk_print_job_send (job, job_complete_cb, g_steal_pointer (&task), g_object_unref);
 }
 
+/* "Print to File" writes @basename.pdf in the folder it wrote to last
+ * (Documents the first time), not "output.pdf" in the working folder. */
+static void
+name_output_file (GtkPrintSettings *settings,
+                  const char       *basename)
+{
+  const char *uri = gtk_print_settings_get (settings, GTK_PRINT_SETTINGS_OUTPUT_URI);
+  g_autofree char *name = g_strconcat (basename, ".pdf", NULL);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *target = NULL;
+
+  if (uri != NULL)
+    {
+      g_autoptr(GFile) last = g_file_new_for_uri (uri);
+
+      folder = g_file_get_parent (last);
+    }
+  if (folder == NULL)
+    {
+      const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+      folder = g_file_new_for_path (documents != NULL ? documents : g_get_home_dir ());
+    }
+  file = g_file_get_child (folder, name);
+  target = g_file_get_uri (file);
+  gtk_print_settings_set (settings, GTK_PRINT_SETTINGS_OUTPUT_URI, target);
+}
+
 /**
  * bhxh_print_pdf_async:
  * @parent: (nullable): the window the dialog belongs to
  * @pdf_path: a PDF made by src/docs
- * @job_title: the name the print queue shows, e.g. the declaration id
+ * @job_title: the name the print queue and the dialog show: the paper and
+ *   its declaration
+ * @file_basename: (nullable): the name, without ".pdf", a "Print to File"
+ *   gets (in the folder of the last one, else Documents)
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when the job is sent, failed or was cancelled
  * @user_data: for @callback
@@ -128,6 +160,7 @@ void
 bhxh_print_pdf_async (GtkWindow           *parent,
                       const char          *pdf_path,
                       const char          *job_title,
+                      const char          *file_basename,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
@@ -135,6 +168,8 @@ bhxh_print_pdf_async (GtkWindow           *parent,
   g_autoptr(GTask) task = NULL;
   PrintData *data;
   GtkWidget *dialog;
+  g_autofree char *dialog_title = NULL;
+  g_autoptr(GtkPrintSettings) settings = NULL;
 
   g_return_if_fail (parent == NULL || GTK_IS_WINDOW (parent));
   g_return_if_fail (pdf_path != NULL);
@@ -146,7 +181,10 @@ bhxh_print_pdf_async (GtkWindow           *parent,
   data->title = g_strdup (job_title != NULL ? job_title : "bhxh-desk");
   g_task_set_task_data (task, data, (GDestroyNotify) print_data_free);
 
-  dialog = gtk_print_unix_dialog_new (_("Print"), parent);
+  /* Which paper is about to print, in the dialog's title. */
+  dialog_title = job_title != NULL ? g_strdup_printf (_("Print %s"), job_title)
+                                   : g_strdup (_("Print"));
+  dialog = gtk_print_unix_dialog_new (dialog_title, parent);
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   /* The PDF is final: only what the printer itself does is offered. */
   gtk_print_unix_dialog_set_manual_capabilities (GTK_PRINT_UNIX_DIALOG (dialog),
@@ -154,8 +192,11 @@ bhxh_print_pdf_async (GtkWindow           *parent,
                                                  | GTK_PRINT_CAPABILITY_COPIES
                                                  | GTK_PRINT_CAPABILITY_COLLATE);
   gtk_print_unix_dialog_set_embed_page_setup (GTK_PRINT_UNIX_DIALOG (dialog), FALSE);
-  if (last_settings != NULL)
-    gtk_print_unix_dialog_set_settings (GTK_PRINT_UNIX_DIALOG (dialog), last_settings);
+  settings = last_settings != NULL ? gtk_print_settings_copy (last_settings)
+                                   : gtk_print_settings_new ();
+  if (file_basename != NULL)
+    name_output_file (settings, file_basename);
+  gtk_print_unix_dialog_set_settings (GTK_PRINT_UNIX_DIALOG (dialog), settings);
   g_signal_connect (dialog, "response", G_CALLBACK (print_response_cb), g_steal_pointer (&task));
   gtk_window_present (GTK_WINDOW (dialog));
 }

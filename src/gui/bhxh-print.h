@@ -20,6 +20,7 @@ GtkPrintSettings *
 void      bhxh_print_pdf_async        (GtkWindow            *parent,
                                        const char           *pdf_path,
                                        const char           *job_title,
+                                       const char           *file_basename,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data);

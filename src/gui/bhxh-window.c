@@ -347,9 +347,15 @@ show_choice (BhxhWindow         *self,
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
                                                        _("Several Open Declarations"),
-                                                       _("This card matches more than one "
-                                                         "open declaration. Which one is the "
-                                                         "citizen here for?")));
+                                                       NULL));
+  {
+    const BhxhDeclaration *first =
+      bhxh_declaration_object_get_declaration (g_ptr_array_index (objects, 0));
+
+    adw_message_dialog_format_body (dialog, _("%s has more than one open declaration. Which "
+                                              "one is the citizen here for?"),
+                                    first->full_name);
+  }
   adw_message_dialog_set_response_appearance (dialog, "cancel", ADW_RESPONSE_DEFAULT);
   adw_message_dialog_add_response (dialog, "cancel", _("_Cancel"));
   for (guint i = 0; i < objects->len; i++)
@@ -357,8 +363,13 @@ show_choice (BhxhWindow         *self,
       const BhxhDeclaration *d =
         bhxh_declaration_object_get_declaration (g_ptr_array_index (objects, i));
       g_autofree char *id = g_strdup_printf ("%u", i);
-      g_autofree char *label = g_strdup_printf ("%s — %s (%s)", d->full_name,
-                                                bhxh_kind_to_display (d->kind), d->id);
+      g_autoptr(GDateTime) local = d->submitted_at != NULL
+                                   ? g_date_time_to_local (d->submitted_at) : NULL;
+      g_autofree char *when = local != NULL ? g_date_time_format (local, "%d/%m/%Y %H:%M")
+                                            : g_strdup ("—");
+      /* Two declarations of one person differ by kind, time and number. */
+      g_autofree char *label = g_strdup_printf (_("%s — submitted %s (%s)"),
+                                                bhxh_kind_to_display (d->kind), when, d->id);
 
       adw_message_dialog_add_response (dialog, id, label);
     }

@@ -86,7 +86,8 @@ print_with (int   response,
 {
   run->loop = g_main_loop_new (NULL, FALSE);
   run->response = response;
-  bhxh_print_pdf_async (NULL, source_pdf, "TK01-00106-000001", NULL, printed_cb, run);
+  bhxh_print_pdf_async (NULL, source_pdf, "Receipt TK01-00106-000001",
+                        "receipt-TK01-00106-000001-2026-03-02", NULL, printed_cb, run);
   g_timeout_add (100, answer_print_cb, run);
   g_main_loop_run (run->loop);
   g_main_loop_unref (run->loop);
@@ -120,8 +121,11 @@ static void
 test_print_to_file (void)
 {
   g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
-  g_autofree char *target = g_build_filename (tmpdir, "printed.pdf", NULL);
-  g_autofree char *uri = g_filename_to_uri (target, NULL, NULL);
+  g_autofree char *last = g_build_filename (tmpdir, "printed.pdf", NULL);
+  g_autofree char *uri = g_filename_to_uri (last, NULL, NULL);
+  /* Named after the paper, in the folder of the last file printed. */
+  g_autofree char *target = g_build_filename (tmpdir, "receipt-TK01-00106-000001-2026-03-02.pdf",
+                                              NULL);
   Run run = { 0, };
 
   gtk_print_settings_set_printer (settings, "Print to File");
