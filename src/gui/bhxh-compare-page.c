@@ -33,6 +33,7 @@ struct _BhxhComparePage
   GtkSpinner            *spinner;
   GtkLabel              *document_hint;
   GtkLabel              *claim_label;
+  GtkLabel              *office_label;
   GtkScrolledWindow     *scroller;
   GtkGrid               *fields_grid;
   GtkWidget             *warnings_box;
@@ -627,6 +628,7 @@ bhxh_compare_page_class_init (BhxhComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, spinner);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, document_hint);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, claim_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, office_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, fields_grid);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, warnings_box);
@@ -719,6 +721,36 @@ bhxh_compare_page_show (BhxhComparePage       *self,
     gtk_widget_set_visible (GTK_WIDGET (self->claim_label), FALSE);
   start_claim (self);
   start_check (self);
+}
+
+/**
+ * bhxh_compare_page_set_desk_office:
+ * @desk_office: (nullable): this counter's office when the declaration on
+ *   show was submitted to an office outside it, else %NULL
+ *
+ * Says so above the comparison: the clerk should not take it unawares.
+ */
+void
+bhxh_compare_page_set_desk_office (BhxhComparePage *self,
+                                   const char      *desk_office)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+
+  if (desk_office == NULL || self->object == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->office_label), FALSE);
+      return;
+    }
+  text = g_strdup_printf (_("This declaration was submitted to BHXH office %s, not to this "
+                            "counter’s office (%s) or an office under it. Decide it only if "
+                            "this office may handle it; otherwise tell the citizen where it "
+                            "is handled."),
+                          bhxh_declaration_object_get_declaration (self->object)->office_code,
+                          desk_office);
+  gtk_label_set_text (self->office_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->office_label), TRUE);
 }
 
 void

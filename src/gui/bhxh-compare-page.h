@@ -34,4 +34,7 @@ void                   bhxh_compare_page_set_folded   (BhxhComparePage       *se
 /* The text the verdict banner shows, for tests. */
 const char            *bhxh_compare_page_get_verdict_text (BhxhComparePage   *self);
 
+void bhxh_compare_page_set_desk_office (BhxhComparePage *self,
+                                        const char      *desk_office);
+
 G_END_DECLS

@@ -74,6 +74,16 @@ _bhxh_window_open_declaration (BhxhWindow            *self,
                                const BhxhDocument    *document)
 {
   bhxh_compare_page_show (self->compare_page, object, document);
+  /* Not in this office's queue: opened from a scan, at another office. */
+  if (bhxh_queue_page_lookup (self->queue_page, bhxh_declaration_object_get_id (object))
+      != object)
+    {
+      g_autofree char *office = g_settings_get_string (self->settings, "office");
+
+      bhxh_compare_page_set_desk_office (self->compare_page, office);
+    }
+  else
+    bhxh_compare_page_set_desk_office (self->compare_page, NULL);
   gtk_stack_set_visible_child_name (self->detail_stack, "compare");
   adw_view_stack_set_visible_child_name (self->view_stack, "counter");
   adw_leaflet_set_visible_child_name (self->leaflet, "detail");
