@@ -34,6 +34,7 @@ struct _BhxhComparePage
   GtkLabel              *document_hint;
   GtkLabel              *claim_label;
   GtkLabel              *office_label;
+  GtkLabel              *escalation_label;
   GtkScrolledWindow     *scroller;
   GtkGrid               *fields_grid;
   GtkWidget             *warnings_box;
@@ -629,6 +630,7 @@ bhxh_compare_page_class_init (BhxhComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, document_hint);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, claim_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, office_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, escalation_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, scroller);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, fields_grid);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, warnings_box);
@@ -718,7 +720,10 @@ bhxh_compare_page_show (BhxhComparePage       *self,
   /* Each citizen's page opens at its top: the verdict first. */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
   if (other)
-    gtk_widget_set_visible (GTK_WIDGET (self->claim_label), FALSE);
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->claim_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->escalation_label), FALSE);
+    }
   start_claim (self);
   start_check (self);
 }
@@ -751,6 +756,18 @@ bhxh_compare_page_set_desk_office (BhxhComparePage *self,
                           desk_office);
   gtk_label_set_text (self->office_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->office_label), TRUE);
+}
+
+/* Why the declaration on show waits for a supervisor (the clerk and their
+ * note), above the comparison; NULL hides it. */
+void
+bhxh_compare_page_set_escalation (BhxhComparePage *self,
+                                  const char      *text)
+{
+  g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
+
+  gtk_label_set_text (self->escalation_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->escalation_label), text != NULL);
 }
 
 void

@@ -37,4 +37,7 @@ const char            *bhxh_compare_page_get_verdict_text (BhxhComparePage   *se
 void bhxh_compare_page_set_desk_office (BhxhComparePage *self,
                                         const char      *desk_office);
 
+void bhxh_compare_page_set_escalation (BhxhComparePage *self,
+                                       const char      *text);
+
 G_END_DECLS

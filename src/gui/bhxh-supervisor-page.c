@@ -46,6 +46,7 @@ struct _BhxhSupervisorPage
 
 enum {
   CHANGED,
+  OPEN_DECLARATION,
   N_SIGNALS
 };
 
@@ -421,13 +422,41 @@ decide_ids (BhxhSupervisorPage *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static const BhxhDecision *escalation_decision (BhxhSupervisorPage *self,
+                                               const char         *id);
+
+/* Countersigning one: the declaration opens with its comparison and the
+ * clerk's reason; the supervisor decides there. */
+static void
+open_escalation (BhxhSupervisorPage *self,
+                 const char         *id)
+{
+  g_autofree char *why = NULL;
+  const BhxhDecision *d = escalation_decision (self, id);
+
+  if (d != NULL)
+    why = g_strdup_printf (_("%s sent this declaration to a supervisor: %s"),
+                           bhxh_decision_get_clerk_name (d),
+                           d->note != NULL && d->note[0] != '\0' ? d->note : _("no note"));
+  g_signal_emit (self, signals[OPEN_DECLARATION], 0, id, why);
+}
+
 static void
 row_approve_cb (GtkButton          *button,
                 BhxhSupervisorPage *self)
 {
-  const char *ids[] = { g_object_get_data (G_OBJECT (button), "id"), NULL };
+  open_escalation (self, g_object_get_data (G_OBJECT (button), "id"));
+}
 
-  decide_ids (self, BHXH_DECIDE_OVERRIDE, g_strdupv ((char **) ids));
+static void
+escalation_activated_cb (GtkListBox         *list,
+                         GtkListBoxRow      *row,
+                         BhxhSupervisorPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "id");
+
+  if (id != NULL)
+    open_escalation (self, id);
 }
 
 static void
@@ -586,7 +615,7 @@ fill_escalations (BhxhSupervisorPage *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
       g_autofree char *subtitle = NULL;
-      g_autofree char *approve_a11y = g_strdup_printf (_("Countersign and approve %s"),
+      g_autofree char *approve_a11y = g_strdup_printf (_("Open %s to countersign"),
                                                        e->full_name);
       g_autofree char *reject_a11y = g_strdup_printf (_("Reject %s"), e->full_name);
 
@@ -597,13 +626,15 @@ fill_escalations (BhxhSupervisorPage *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->full_name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+      g_object_set_data_full (G_OBJECT (row), "id", g_strdup (e->id), g_free);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       e->full_name, -1);
       g_object_set_data_full (G_OBJECT (check), "id", g_strdup (e->id), g_free);
       g_object_set_data_full (G_OBJECT (self), e->id, g_strdup (e->full_name), g_free);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 row_button_new (self, _("_Countersign…"), approve_a11y, e->id,
+                                 row_button_new (self, _("_Open to Countersign"), approve_a11y, e->id,
                                                  G_CALLBACK (row_approve_cb)));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  row_button_new (self, _("_Reject…"), reject_a11y, e->id,
@@ -906,6 +937,11 @@ bhxh_supervisor_page_class_init (BhxhSupervisorPageClass *klass)
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* (declaration id, why it waits): countersigning is done with the
+   * comparison in front of the supervisor, on the counter's page. */
+  signals[OPEN_DECLARATION] = g_signal_new ("open-declaration", G_TYPE_FROM_CLASS (klass),
+                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                            G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/bhxh/Desk/bhxh-supervisor-page.ui");
@@ -945,6 +981,8 @@ bhxh_supervisor_page_init (BhxhSupervisorPage *self)
   self->cancellable = g_cancellable_new ();
   self->checks = g_ptr_array_new ();
   update_bulk_actions (self);
+  g_signal_connect (self->escalations_list, "row-activated",
+                    G_CALLBACK (escalation_activated_cb), self);
   self->rows = g_list_store_new (GTK_TYPE_STRING_OBJECT);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
   gtk_column_view_set_model (self->decisions_view, GTK_SELECTION_MODEL (selection));

@@ -208,6 +208,9 @@ queue_loaded_cb (BhxhWindow   *self,
 }
 
 static void supervisor_changed_cb (BhxhWindow *self);
+static void supervisor_open_cb    (BhxhWindow *self,
+                                   const char *id,
+                                   const char *why);
 
 static void
 sign_in_cb (BhxhWindow *self,
@@ -241,6 +244,8 @@ sign_in_cb (BhxhWindow *self,
       self->supervisor_page = g_object_new (BHXH_TYPE_SUPERVISOR_PAGE, NULL);
       g_signal_connect_object (self->supervisor_page, "changed",
                                G_CALLBACK (supervisor_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->supervisor_page, "open-declaration",
+                               G_CALLBACK (supervisor_open_cb), self, G_CONNECT_SWAPPED);
       adw_bin_set_child (self->supervisor_bin, GTK_WIDGET (self->supervisor_page));
       if (self->reason_codes != NULL)
         bhxh_supervisor_page_set_reason_codes (self->supervisor_page, self->reason_codes);
@@ -656,6 +661,24 @@ declaration_activated_cb (BhxhWindow            *self,
                           BhxhDeclarationObject *object)
 {
   _bhxh_window_open_declaration (self, object, NULL);
+}
+
+/* Countersigning: the escalated declaration on the counter's page, with
+ * its comparison and why it waits; approve or reject there. */
+static void
+supervisor_open_cb (BhxhWindow *self,
+                    const char *id,
+                    const char *why)
+{
+  BhxhDeclarationObject *object = bhxh_queue_page_lookup (self->queue_page, id);
+
+  if (object == NULL)
+    {
+      bhxh_window_toast (self, _("The declaration is not in this office’s queue"));
+      return;
+    }
+  _bhxh_window_open_declaration (self, object, NULL);
+  bhxh_compare_page_set_escalation (self->compare_page, why);
 }
 
 static void

@@ -847,6 +847,35 @@ toplevel_of_type (GType type)
   return NULL;
 }
 
+static void
+opened_cb (BhxhSupervisorPage  *page,
+           const char          *id,
+           const char          *why,
+           GStrv               *out)
+{
+  const char *both[] = { id, why, NULL };
+
+  g_strfreev (*out);
+  *out = g_strdupv ((char **) both);
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* Past a safety stop the supervisor's countersign is refused like any
  * approval: the page says so and the escalation stays. */
 static void
@@ -860,8 +889,9 @@ test_supervisor_safety_stop (void)
   g_autoptr(BhxhStore) store = NULL;
   g_autoptr(BhxhDeclaration) after = NULL;
   const char *none[] = { NULL };
+  g_auto(GStrv) opened = NULL;
   BhxhSupervisorPage *page;
-  GtkWidget *window, *button;
+  GtkWidget *window, *button, *check;
   GtkWindow *dialog, *refusal = NULL;
   gint64 deadline;
 
@@ -880,9 +910,21 @@ test_supervisor_safety_stop (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), ==, 1);
 
-  button = find_button_label (GTK_WIDGET (page), "_Countersign…");
+  /* Countersigning one opens it on the counter's page, with the clerk's
+   * reason (the page asks the window to). */
+  button = find_button_label (GTK_WIDGET (page), "_Open to Countersign");
   g_assert_nonnull (button);
+  g_signal_connect (page, "open-declaration", G_CALLBACK (opened_cb), &opened);
   g_signal_emit_by_name (button, "clicked");
+  g_assert_nonnull (opened);
+  g_assert_cmpstr (opened[0], ==, g_ptr_array_index (ids, 2));
+  g_assert_nonnull (opened[1]);
+  g_assert_nonnull (strstr (opened[1], "sent this declaration to a supervisor"));
+  /* Ticked and approved in bulk: refused past the safety stop. */
+  check = find_type (GTK_WIDGET (page), GTK_TYPE_CHECK_BUTTON);
+  g_assert_nonnull (check);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page), "supervisor.approve-selected", NULL);
   dialog = toplevel_of_type (BHXH_TYPE_DECIDE_DIALOG);
   g_assert_nonnull (dialog);
   g_signal_emit_by_name (dialog, "decided", none, "Đã xem bản gốc");
