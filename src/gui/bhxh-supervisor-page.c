@@ -506,18 +506,53 @@ reassign_cb (GObject      *source,
 }
 
 static void
+reassign_response_cb (AdwMessageDialog   *dialog,
+                      const char         *response,
+                      BhxhSupervisorPage *self)
+{
+  if (!g_str_equal (response, "reassign"))
+    return;
+  g_object_set_data_full (G_OBJECT (self), "reassigned-to",
+                          g_strdup (g_object_get_data (G_OBJECT (dialog), "name")), g_free);
+  bhxh_counter_reassign_async (self->counter, g_object_get_data (G_OBJECT (dialog), "id"),
+                               g_object_get_data (G_OBJECT (dialog), "login"),
+                               self->cancellable, reassign_cb, g_object_ref (self));
+}
+
+/* Handing an escalation back to a clerk undoes the clerk's request for a
+ * supervisor: asked first, by name. */
+static void
 reassign_to_cb (GtkButton          *button,
                 BhxhSupervisorPage *self)
 {
   GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_POPOVER);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  const char *id = g_object_get_data (G_OBJECT (button), "id");
+  const char *name = g_object_get_data (G_OBJECT (button), "name");
+  const char *citizen = g_object_get_data (G_OBJECT (self), id);
+  GtkWidget *dialog;
 
   if (popover != NULL)
     gtk_popover_popdown (GTK_POPOVER (popover));
-  g_object_set_data_full (G_OBJECT (self), "reassigned-to",
-                          g_strdup (g_object_get_data (G_OBJECT (button), "name")), g_free);
-  bhxh_counter_reassign_async (self->counter, g_object_get_data (G_OBJECT (button), "id"),
-                               g_object_get_data (G_OBJECT (button), "login"), self->cancellable,
-                               reassign_cb, g_object_ref (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Reassign the Declaration?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("%s’s declaration goes back to the queue as waiting, for "
+                                    "%s to decide. The request for a supervisor stays in the "
+                                    "audit trail."),
+                                  citizen != NULL ? citizen : id, name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "reassign", _("_Reassign"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reassign",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reassign");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "id", g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "login",
+                          g_strdup (g_object_get_data (G_OBJECT (button), "login")), g_free);
+  g_object_set_data_full (G_OBJECT (dialog), "name", g_strdup (name), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reassign_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* A menu button whose popover lists the clerks, one button each. */
@@ -540,8 +575,8 @@ reassign_button_new (BhxhSupervisorPage    *self,
   for (guint i = 0; self->clerk_users != NULL && i < self->clerk_users->len; i++)
     {
       const BhxhUser *user = g_ptr_array_index (self->clerk_users, i);
-      g_autofree char *label = g_strdup_printf ("%s (%s)", user->display_name, user->login);
-      GtkWidget *item = gtk_button_new_with_label (label);
+      /* People by their names, never their logins. */
+      GtkWidget *item = gtk_button_new_with_label (user->display_name);
 
       gtk_button_set_has_frame (GTK_BUTTON (item), FALSE);
       gtk_widget_set_halign (gtk_button_get_child (GTK_BUTTON (item)), GTK_ALIGN_START);

@@ -711,6 +711,8 @@ find_named (GtkWidget  *widget,
   return NULL;
 }
 
+static GtkWindow *toplevel_of_type (GType type);
+
 /* The escalation's Reassign… lists the clerks; picking one hands the
  * declaration back to pending for them, and the queue shows it. */
 static void
@@ -774,8 +776,19 @@ test_supervisor_reassign (void)
   first = gtk_widget_get_first_child (gtk_popover_get_child (popover));
   g_assert_cmpstr (g_object_get_data (G_OBJECT (first), "id"), ==, escalated);
 
-  /* Picking a clerk: back to pending, assigned, off the supervisor's list. */
+  /* Picking a clerk asks first; confirmed: back to pending, assigned, off
+   * the supervisor's list. */
   g_signal_emit_by_name (first, "clicked");
+  {
+    GtkWindow *confirm = toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG);
+
+    g_assert_nonnull (confirm);
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (confirm)),
+                              g_object_get_data (G_OBJECT (first), "name")));
+    g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), ==, 1);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "reassign");
+    gtk_window_destroy (confirm);
+  }
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (bhxh_supervisor_page_get_n_escalations (page) > 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
