@@ -295,7 +295,9 @@ fill_rows (BhxhSupervisorPage   *self,
            const BhxhDaySummary *summary)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) citizens = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *totals = NULL;
+  g_autofree char *events = NULL;
 
   /* Newest first. */
   for (guint i = self->decisions->len; i-- > 0;)
@@ -307,12 +309,18 @@ fill_rows (BhxhSupervisorPage   *self,
         continue;
       row = gtk_string_object_new (d->uuid);
       g_object_set_data (G_OBJECT (row), "index", GUINT_TO_POINTER (i));
+      g_hash_table_add (citizens, d->declaration_id);
       g_ptr_array_add (objects, row);
     }
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        objects->pdata, objects->len);
-  totals = g_strdup_printf (_("%u decisions: %u approved, %u rejected, %u escalated"),
-                            summary->total, summary->by_outcome[BHXH_OUTCOME_APPROVE],
+  /* A citizen escalated, then countersigned, is two decisions: both
+   * counts are said. */
+  events = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u declaration", "%u declarations",
+                                         g_hash_table_size (citizens)),
+                            g_hash_table_size (citizens));
+  totals = g_strdup_printf (_("%s, %u decisions: %u approved, %u rejected, %u escalated"),
+                            events, summary->total, summary->by_outcome[BHXH_OUTCOME_APPROVE],
                             summary->by_outcome[BHXH_OUTCOME_REJECT],
                             summary->by_outcome[BHXH_OUTCOME_ESCALATE]);
   gtk_label_set_text (self->totals_label, totals);

@@ -40,6 +40,9 @@ sync_cb (GObject      *source,
   message = report_summary (report);
   bhxh_window_toast (self, message);
   bhxh_status_bar_refresh (self->status_bar);
+  /* The day's list shows each decision's sync state: sent ones change. */
+  if (self->supervisor_page != NULL && self->supervisor)
+    bhxh_supervisor_page_refresh (self->supervisor_page);
   /* New declarations may have arrived; decisions in flight stay as they are. */
   if (report->declarations > 0 && self->pending == NULL && self->commits_in_flight == 0)
     {
