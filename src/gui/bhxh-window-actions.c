@@ -34,7 +34,7 @@ _bhxh_window_update_actions (BhxhWindow *self)
                                                       (object)->handin, "post") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-form", comparing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo",
-                                 bhxh_counter_get_can_undo (self->counter) ||
+                                 (self->counter != NULL && bhxh_counter_get_can_undo (self->counter)) ||
                                  self->commits_in_flight > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print",
                                  self->pending != NULL || self->last_decided_id != NULL ||

@@ -74,12 +74,13 @@ def main():
         ok(True, 'Ctrl+Enter approved: recorded at once, held for the undo window')
 
         desk.keys('<Control>p')
-        desk.wait_for(lambda: any(w.name == 'Print' for w in desk.app.children), 30,
+        desk.wait_for(lambda: any(w.name.startswith('Print ') for w in desk.app.children), 30,
                       'the print dialog')
-        ok(True, 'Ctrl+P rendered the receipt and opened the print dialog')
+        ok(any(w.name == 'Print Receipt ' + approve_id for w in desk.app.children),
+           'Ctrl+P rendered the receipt and opened the print dialog, titled with the paper')
         desk.keys('Escape')
-        desk.wait_for(lambda: all(w.name != 'Print' for w in desk.app.children), 10,
-                      'the print dialog to close')
+        desk.wait_for(lambda: all(not w.name.startswith('Print ') for w in desk.app.children),
+                      10, 'the print dialog to close')
 
         # The declaration is found by the ID number's digits even if a loaded
         # machine garbles a Vietnamese letter of the typed name.
