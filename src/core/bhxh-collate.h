@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char     *bhxh_collate_key         (const char *text);
+char     *bhxh_collate_name_key    (const char *full_name);
+int       bhxh_collate_compare_names (const char *a,
+                                      const char *b);
+
+G_END_DECLS
