@@ -240,3 +240,58 @@ bhxh_collate_compare_names (const char *a,
 
   return strcmp (ka, kb);
 }
+
+typedef struct
+{
+  char          *key;
+  guint          position;
+  gconstpointer  item;
+} Keyed;
+
+static int
+compare_keyed (gconstpointer a,
+               gconstpointer b)
+{
+  const Keyed *x = a, *y = b;
+  int by_name = strcmp (x->key, y->key);
+
+  if (by_name != 0)
+    return by_name;
+  return x->position < y->position ? -1 : x->position > y->position;
+}
+
+/**
+ * bhxh_collate_sort_by_name:
+ * @items: (element-type gpointer): a list of people (declarations,
+ *   decisions, report rows…)
+ * @name_of: the full name of an item
+ *
+ * Sorts @items as a Vietnamese list (bhxh_collate_name_key()), each key
+ * computed once; items of the same name keep their order.
+ */
+void
+bhxh_collate_sort_by_name (GPtrArray           *items,
+                           BhxhCollateNameFunc  name_of)
+{
+  g_autoptr(GArray) keyed = NULL;
+
+  g_return_if_fail (items != NULL);
+  g_return_if_fail (name_of != NULL);
+
+  keyed = g_array_sized_new (FALSE, FALSE, sizeof (Keyed), items->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      Keyed k = { NULL, i, g_ptr_array_index (items, i) };
+
+      k.key = bhxh_collate_name_key (name_of (k.item));
+      g_array_append_val (keyed, k);
+    }
+  g_array_sort (keyed, compare_keyed);
+  for (guint i = 0; i < keyed->len; i++)
+    {
+      Keyed *k = &g_array_index (keyed, Keyed, i);
+
+      items->pdata[i] = (gpointer) k->item;
+      g_free (k->key);
+    }
+}

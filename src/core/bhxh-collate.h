@@ -10,4 +10,10 @@ char     *bhxh_collate_name_key    (const char *full_name);
 int       bhxh_collate_compare_names (const char *a,
                                       const char *b);
 
+/* The name of one item of a list, e.g. a declaration's full_name. */
+typedef const char *(*BhxhCollateNameFunc) (gconstpointer item);
+
+void      bhxh_collate_sort_by_name (GPtrArray          *items,
+                                     BhxhCollateNameFunc name_of);
+
 G_END_DECLS

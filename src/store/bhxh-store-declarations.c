@@ -367,43 +367,10 @@ bhxh_queue_sort_parse (const char    *text,
   return TRUE;
 }
 
-typedef struct
+static const char *
+declaration_name (gconstpointer item)
 {
-  char            *key;
-  BhxhDeclaration *declaration;
-} Keyed;
-
-static int
-compare_keyed (gconstpointer a,
-               gconstpointer b)
-{
-  const Keyed *x = a, *y = b;
-  int by_name = strcmp (x->key, y->key);
-
-  return by_name != 0 ? by_name : g_strcmp0 (x->declaration->id, y->declaration->id);
-}
-
-/* A Vietnamese list (DOMAIN.md §9): each name's key computed once. */
-static void
-sort_by_name (GPtrArray *list)
-{
-  g_autoptr(GArray) keyed = g_array_sized_new (FALSE, FALSE, sizeof (Keyed), list->len);
-
-  for (guint i = 0; i < list->len; i++)
-    {
-      Keyed k = { NULL, g_ptr_array_index (list, i) };
-
-      k.key = bhxh_collate_name_key (k.declaration->full_name);
-      g_array_append_val (keyed, k);
-    }
-  g_array_sort (keyed, compare_keyed);
-  for (guint i = 0; i < keyed->len; i++)
-    {
-      Keyed *k = &g_array_index (keyed, Keyed, i);
-
-      list->pdata[i] = k->declaration;
-      g_free (k->key);
-    }
+  return ((const BhxhDeclaration *) item)->full_name;
 }
 
 /**
@@ -483,7 +450,8 @@ bhxh_store_list_declarations (BhxhStore             *self,
   list = collect_declarations (self, stmt, error);
   if (list == NULL || !by_name)
     return g_steal_pointer (&list);
-  sort_by_name (list);
+  /* A Vietnamese list (DOMAIN.md §9); the same name by submission. */
+  bhxh_collate_sort_by_name (list, declaration_name);
   if (filter->limit > 0 && list->len > filter->limit)
     g_ptr_array_set_size (list, filter->limit);
   return g_steal_pointer (&list);
