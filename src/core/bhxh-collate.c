@@ -118,29 +118,14 @@ append_primary (GString  *out,
   g_string_append_len (out, utf8, len);
 }
 
-/**
- * bhxh_collate_key:
- * @text: (nullable): UTF-8 text, e.g. a name
- *
- * A key that sorts texts in Vietnamese alphabetical order when compared
- * with strcmp(): Phạm before Phan, Ngô before Nguyễn, Đặng after Dương.
- * Texts are normalised first (NFC, white space), so two spellings that
- * differ only in those come together, ordered by the text itself.
- *
- * Returns: (transfer full): the key; "" for %NULL or text that is not UTF-8
- */
-char *
-bhxh_collate_key (const char *text)
+/* The key of text already normalised (bhxh_text_normalize()). */
+static char *
+key_of_normal (const char *normal)
 {
-  g_autofree char *normal = bhxh_text_normalize (text);
-  g_autofree char *nfd = NULL;
+  g_autofree char *nfd = g_utf8_normalize (normal, -1, G_NORMALIZE_NFD);
   GString *primary, *secondary, *tertiary;
   guint word_tone = 0;
 
-  if (normal == NULL)
-    return g_strdup ("");
-
-  nfd = g_utf8_normalize (normal, -1, G_NORMALIZE_NFD);
   primary = g_string_sized_new (strlen (nfd) * 2 + 8);
   secondary = g_string_new (NULL);
   tertiary = g_string_new (NULL);
@@ -186,6 +171,25 @@ bhxh_collate_key (const char *text)
 }
 
 /**
+ * bhxh_collate_key:
+ * @text: (nullable): UTF-8 text, e.g. a name
+ *
+ * A key that sorts texts in Vietnamese alphabetical order when compared
+ * with strcmp(): Phạm before Phan, Ngô before Nguyễn, Đặng after Dương.
+ * Texts are normalised first (NFC, white space), so two spellings that
+ * differ only in those come together, ordered by the text itself.
+ *
+ * Returns: (transfer full): the key; "" for %NULL or text that is not UTF-8
+ */
+char *
+bhxh_collate_key (const char *text)
+{
+  g_autofree char *normal = bhxh_text_normalize (text);
+
+  return normal != NULL ? key_of_normal (normal) : g_strdup ("");
+}
+
+/**
  * bhxh_collate_name_key:
  * @full_name: (nullable): a person's full name, family name first
  *
@@ -210,11 +214,11 @@ bhxh_collate_name_key (const char *full_name)
 
   space = strrchr (normal, ' ');
   if (space == NULL)
-    return bhxh_collate_key (normal);
+    return key_of_normal (normal);
 
-  given = bhxh_collate_key (space + 1);
+  given = key_of_normal (space + 1);
   family = g_strndup (normal, space - normal);
-  rest = bhxh_collate_key (family);
+  rest = key_of_normal (family);
   /* Keys never hold the separator's byte except between their levels, and
    * two different given names differ before either ends: the rest counts
    * only when the given names are the same. */
