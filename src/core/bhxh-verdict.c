@@ -174,12 +174,15 @@ add_field (BhxhCheck   *self,
 }
 
 /* The person's code in the form of @declared: the 12-digit ID number for
- * a 12-digit code, else their 10-digit code (key or former). */
+ * a 12-digit code, else their 10-digit code (key or former); the
+ * registry's key when nothing was declared. */
 static const char *
 person_code_like (const BhxhPerson *p,
                   const char       *declared)
 {
-  if (declared != NULL && bhxh_id_number_is_valid (declared))
+  if (declared == NULL)
+    return p->bhxh_code;
+  if (bhxh_id_number_is_valid (declared))
     return p->id_number != NULL ? p->id_number : p->bhxh_code;
   if (!bhxh_code_is_legacy (p->bhxh_code) && p->legacy_bhxh_code != NULL)
     return p->legacy_bhxh_code;

@@ -259,6 +259,7 @@ test_code_former (Fixture *f, gconstpointer data)
 {
   g_autoptr(BhxhCheck) check = NULL;
   g_autoptr(BhxhCheck) wrong = NULL;
+  g_autoptr(BhxhCheck) none = NULL;
 
   f->person->legacy_bhxh_code = g_steal_pointer (&f->person->bhxh_code);
   f->person->bhxh_code = g_strdup ("001090012345");
@@ -272,6 +273,12 @@ test_code_former (Fixture *f, gconstpointer data)
   wrong = run (f, BHXH_VERDICT_BLOCKED);
   g_assert_cmpstr (field_value (wrong, "bhxh_code", "mirror"), ==, "0112345678");
   g_assert_true (bhxh_check_has_reason (wrong, "bhxh-code-mismatch"));
+
+  /* Nothing declared: the registry's key is shown. */
+  g_clear_pointer (&f->declaration->bhxh_code, g_free);
+  none = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (none, "bhxh_code"), ==, BHXH_LEVEL_MISSING);
+  g_assert_cmpstr (field_value (none, "bhxh_code", "mirror"), ==, "001090012345");
 }
 
 #define TEEN_CARD "001209012345||Nguyễn Minh Khôi|15032009|Nam|Số 12 Thái Hà, Hà Nội|" \
