@@ -45,6 +45,7 @@ typedef struct
   char    *kind;
   char    *office;
   char    *search;
+  char    *sort;
   char   **reasons;
   char    *note;
   char    *payload;
@@ -73,6 +74,7 @@ options_clear (Options *o)
   g_free (o->kind);
   g_free (o->office);
   g_free (o->search);
+  g_free (o->sort);
   g_strfreev (o->reasons);
   g_free (o->note);
   g_free (o->payload);
@@ -144,6 +146,8 @@ queue_filter (Options *o)
     g_variant_dict_insert (&dict, "search", "s", o->search);
   if (o->limit > 0)
     g_variant_dict_insert (&dict, "limit", "u", (guint32) o->limit);
+  if (o->sort != NULL)
+    g_variant_dict_insert (&dict, "sort", "s", o->sort);
   return g_variant_dict_end (&dict);
 }
 
@@ -429,6 +433,7 @@ bhxh_cli_run_service (GBusType   bus,
     { "office", 0, 0, G_OPTION_ARG_STRING, &o.office, NULL, "CODE" },
     { "search", 0, 0, G_OPTION_ARG_STRING, &o.search, NULL, "TEXT" },
     { "limit", 0, 0, G_OPTION_ARG_INT, &o.limit, NULL, "N" },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &o.sort, NULL, "submitted|name" },
     { "reason", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.reasons, NULL, "CODE" },
     { "note", 0, 0, G_OPTION_ARG_STRING, &o.note, NULL, "TEXT" },
     { "override", 0, 0, G_OPTION_ARG_NONE, &o.override, NULL, NULL },

@@ -19,7 +19,7 @@
 #define DECLARATIONS_USAGE "declarations import DB FILE [--user LOGIN [--password-file FILE]]"
 #define QUEUE_USAGE \
   "queue DB [--status STATUS] [--kind K] [--office CODE] [--search TEXT] [--limit N]" \
-  " [--user LOGIN [--password-file FILE]]"
+  " [--sort submitted|name] [--user LOGIN [--password-file FILE]]"
 #define VERIFY_USAGE "verify DB PAYLOAD|- [--user LOGIN] [--password-file FILE]"
 #define DECIDE_USAGE \
   "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] " \
@@ -151,6 +151,7 @@ bhxh_cmd_queue (int    argc,
   g_autofree char *kind = NULL;
   g_autofree char *office = NULL;
   g_autofree char *search = NULL;
+  g_autofree char *sort = NULL;
   BhxhQueueFilter filter = BHXH_QUEUE_FILTER_INIT;
   int limit = 0;
   GOptionEntry entries[] = {
@@ -159,6 +160,7 @@ bhxh_cmd_queue (int    argc,
     { "office", 0, 0, G_OPTION_ARG_STRING, &office, NULL, "CODE" },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search, NULL, "TEXT" },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, NULL, "N" },
+    { "sort", 0, 0, G_OPTION_ARG_STRING, &sort, NULL, "submitted|name" },
     { NULL }
   };
   int rc = bhxh_cli_parse_session_options (entries, QUEUE_USAGE, &argc, &argv);
@@ -185,6 +187,8 @@ bhxh_cmd_queue (int    argc,
                               _("“%s” is not a kind (register, adjust, stop)"), kind);
       filter.kind = value;
     }
+  if (sort != NULL && !bhxh_queue_sort_parse (sort, &filter.sort))
+    return bhxh_cli_fail (BHXH_EXIT_USAGE, _("“%s” is not an order (submitted, name)"), sort);
   if (search != NULL && !g_utf8_validate (search, -1, NULL))
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("The search text is not valid UTF-8"));
   filter.office_code = office;

@@ -165,3 +165,48 @@ bhxh_compare_exact (const char *a,
 
   return BHXH_LEVEL_MISMATCH;
 }
+
+/**
+ * bhxh_compare_code:
+ * @declared: (nullable): a mã số BHXH as declared: the 10-digit code, or
+ *   since 1 July 2025 the person's 12-digit ID number
+ * @known: (nullable) (array zero-terminated=1): every code the registry
+ *   knows the person by (bhxh_person_dup_codes(): ID number, mã số BHXH,
+ *   former code)
+ * @matched: (out) (optional) (transfer none): the code of @known the
+ *   level was found with; the first one when none fits
+ *
+ * A declared code is the person's when it is any of their codes: a
+ * 12-digit "mã số BHXH" equal to the ID number matches, and so does the
+ * former 10-digit code of a person the registry now keys by ID number.
+ *
+ * Returns: the best level of @declared against the codes in @known;
+ *   missing when either side has none
+ */
+BhxhLevel
+bhxh_compare_code (const char         *declared,
+                   const char * const *known,
+                   const char        **matched)
+{
+  BhxhLevel best = BHXH_LEVEL_MISSING;
+
+  if (matched != NULL)
+    *matched = known != NULL ? known[0] : NULL;
+  if (bhxh_text_is_blank (declared) || known == NULL)
+    return BHXH_LEVEL_MISSING;
+
+  for (guint i = 0; known[i] != NULL; i++)
+    {
+      BhxhLevel level = bhxh_compare_exact (declared, known[i]);
+
+      if (level == BHXH_LEVEL_MISSING)
+        continue;
+      if (best == BHXH_LEVEL_MISSING || level < best)
+        {
+          best = level;
+          if (matched != NULL)
+            *matched = known[i];
+        }
+    }
+  return best;
+}

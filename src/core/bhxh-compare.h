@@ -28,5 +28,8 @@ BhxhLevel   bhxh_compare_dates     (const BhxhDate *a,
                                     const BhxhDate *b);
 BhxhLevel   bhxh_compare_exact     (const char     *a,
                                     const char     *b);
+BhxhLevel   bhxh_compare_code      (const char     *declared,
+                                    const char * const *known,
+                                    const char    **matched);
 
 G_END_DECLS

@@ -125,6 +125,7 @@ bhxh_declaration_copy (const BhxhDeclaration *self)
   copy->handin = g_strdup (self->handin);
   copy->guardian_bhxh_code = g_strdup (self->guardian_bhxh_code);
   copy->guardian_id_number = g_strdup (self->guardian_id_number);
+  copy->guardian_name = g_strdup (self->guardian_name);
   copy->employer = g_strdup (self->employer);
   return copy;
 }
@@ -157,6 +158,7 @@ bhxh_declaration_free (BhxhDeclaration *self)
   g_free (self->handin);
   g_free (self->guardian_bhxh_code);
   g_free (self->guardian_id_number);
+  g_free (self->guardian_name);
   g_free (self->employer);
   g_free (self);
 }
@@ -254,8 +256,9 @@ read_nested (BhxhDeclaration  *self,
     }
   if (guardian != NULL)
     {
-      const char *keys[] = { "bhxh_code", "id_number" };
-      char **fields[] = { &self->guardian_bhxh_code, &self->guardian_id_number };
+      const char *keys[] = { "bhxh_code", "id_number", "full_name" };
+      char **fields[] = { &self->guardian_bhxh_code, &self->guardian_id_number,
+                          &self->guardian_name };
 
       if (!get_strings (guardian, keys, fields, G_N_ELEMENTS (keys), error))
         return FALSE;
@@ -324,7 +327,8 @@ check_required (const BhxhDeclaration  *self,
   if (self->bhxh_code != NULL && !bhxh_code_is_valid (self->bhxh_code))
     {
       g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_ID,
-                   _("Declaration %s: the BHXH code “%s” is not 10 digits."),
+                   _("Declaration %s: the BHXH code “%s” is neither 10 digits nor a "
+                     "12-digit ID number."),
                    self->id, self->bhxh_code);
       return FALSE;
     }
@@ -401,11 +405,13 @@ bhxh_declaration_to_json (const BhxhDeclaration *self)
   bhxh_json_add_string (b, "stop_reason", self->stop_reason);
   bhxh_json_add_string (b, "handin", self->handin);
   json_builder_set_member_name (b, "guardian");
-  if (self->guardian_bhxh_code != NULL || self->guardian_id_number != NULL)
+  if (self->guardian_bhxh_code != NULL || self->guardian_id_number != NULL
+      || self->guardian_name != NULL)
     {
       json_builder_begin_object (b);
       bhxh_json_add_string (b, "bhxh_code", self->guardian_bhxh_code);
       bhxh_json_add_string (b, "id_number", self->guardian_id_number);
+      bhxh_json_add_string (b, "full_name", self->guardian_name);
       json_builder_end_object (b);
     }
   else
@@ -479,6 +485,7 @@ bhxh_person_copy (const BhxhPerson *self)
   copy->address = g_strdup (self->address);
   copy->office_code = g_strdup (self->office_code);
   copy->account_status = g_strdup (self->account_status);
+  copy->legacy_bhxh_code = g_strdup (self->legacy_bhxh_code);
   return copy;
 }
 
@@ -495,6 +502,7 @@ bhxh_person_free (BhxhPerson *self)
   g_free (self->address);
   g_free (self->office_code);
   g_free (self->account_status);
+  g_free (self->legacy_bhxh_code);
   g_free (self);
 }
 
@@ -502,6 +510,43 @@ gboolean
 bhxh_person_has_active_account (const BhxhPerson *self)
 {
   return self != NULL && g_strcmp0 (self->account_status, "active") == 0;
+}
+
+/**
+ * bhxh_person_dup_codes:
+ * @self: a registry person
+ *
+ * Every code the registry knows the person by, the 12-digit ID number
+ * first — a Vietnamese citizen's mã số BHXH since 1 July 2025 (Law
+ * 41/2024/QH15) — then the 10-digit code (the key of older registries, or
+ * the former code of a person now keyed by the ID number).
+ *
+ * Returns: (transfer full): the codes, without duplicates; maybe empty
+ */
+GStrv
+bhxh_person_dup_codes (const BhxhPerson *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *candidates[3];
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  candidates[0] = self->id_number;
+  candidates[1] = self->bhxh_code;
+  candidates[2] = self->legacy_bhxh_code;
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      gboolean seen = FALSE;
+
+      if (candidates[i] == NULL || *candidates[i] == '\0' ||
+          !bhxh_code_is_valid (candidates[i]))
+        continue;
+      for (guint j = 0; j < i; j++)
+        seen |= g_strcmp0 (candidates[i], candidates[j]) == 0;
+      if (!seen)
+        g_strv_builder_add (builder, candidates[i]);
+    }
+  return g_strv_builder_end (builder);
 }
 
 JsonNode *
@@ -522,6 +567,7 @@ bhxh_person_to_json (const BhxhPerson *self)
                         self->account_status && *self->account_status
                         ? self->account_status : NULL);
   bhxh_json_add_date (b, "account_since", &self->account_since);
+  bhxh_json_add_string (b, "legacy_bhxh_code", self->legacy_bhxh_code);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);

@@ -40,7 +40,7 @@ typedef struct
   GDateTime             *confirmed_at;   /* NULL: not confirmed yet */
 
   char                  *full_name;
-  char                  *bhxh_code;
+  char                  *bhxh_code;      /* 10 digits, or since 2025 the 12-digit ID number */
   char                  *id_number;
   BhxhDate               birth_date;
   BhxhSex                sex;
@@ -65,13 +65,14 @@ typedef struct
 
   char                  *guardian_bhxh_code;
   char                  *guardian_id_number;
+  char                  *guardian_name;  /* as declared; NULL in older declarations */
   char                  *employer;       /* employer batch (Phụ lục 02), or NULL */
 } BhxhDeclaration;
 
 /* One person of the registry mirror, with their e-transaction account. */
 typedef struct
 {
-  char     *bhxh_code;
+  char     *bhxh_code;          /* the registry's key: 10 digits, or the 12-digit ID number */
   char     *id_number;
   char     *old_id_number;
   char     *full_name;
@@ -81,6 +82,7 @@ typedef struct
   char     *office_code;
   char     *account_status;   /* NULL or "" none, "active", "suspended", "stopped" */
   BhxhDate  account_since;
+  char     *legacy_bhxh_code;   /* the former 10-digit code of a person keyed by ID number */
 } BhxhPerson;
 
 #define BHXH_TYPE_DECLARATION (bhxh_declaration_get_type ())
@@ -112,6 +114,7 @@ BhxhPerson      *bhxh_person_new                (void);
 BhxhPerson      *bhxh_person_copy               (const BhxhPerson      *self);
 void             bhxh_person_free               (BhxhPerson            *self);
 gboolean         bhxh_person_has_active_account (const BhxhPerson      *self);
+GStrv            bhxh_person_dup_codes          (const BhxhPerson      *self);
 JsonNode        *bhxh_person_to_json            (const BhxhPerson      *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDeclaration, bhxh_declaration_free)

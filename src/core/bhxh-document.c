@@ -12,6 +12,12 @@
 
 /* id | old id | name | birth | sex | address [| issue date [| extra…]] */
 #define CCCD_MIN_FIELDS 6
+/* Cards issued from 1 July 2024 have 11 fields: the 7 known, then four
+ * more, empty on adults' cards; on a child's card fields 10 and 11 are the
+ * father's and the mother's names (DOMAIN.md §7). */
+#define CARD_2024_FIELDS 11
+#define CARD_2024_FATHER 9
+#define CARD_2024_MOTHER 10
 
 G_DEFINE_BOXED_TYPE (BhxhDocument, bhxh_document, bhxh_document_copy, bhxh_document_free)
 
@@ -165,6 +171,15 @@ field_text (const char *field,
   return g_strstrip (g_strdup (field));
 }
 
+/* A parent's name on a 2024 card: collapsed, NULL when empty. */
+static char *
+parent_name (const char *field)
+{
+  g_autofree char *name = field_text (field, TRUE);
+
+  return *name != '\0' ? g_steal_pointer (&name) : NULL;
+}
+
 static gboolean
 parse_cccd_fields (BhxhDocument  *doc,
                    char         **fields,
@@ -212,6 +227,15 @@ parse_cccd_fields (BhxhDocument  *doc,
     last_extra--;
   for (guint i = 7; i < last_extra; i++)
     g_ptr_array_add (doc->extra, g_strdup (fields[i]));
+  /* Only the 2024 layout, a trailing separator aside: other extras are
+   * no one's names. */
+  if (n_fields == CARD_2024_FIELDS + 1 && *fields[CARD_2024_FIELDS] == '\0')
+    n_fields--;
+  if (n_fields == CARD_2024_FIELDS)
+    {
+      doc->father_name = parent_name (fields[CARD_2024_FATHER]);
+      doc->mother_name = parent_name (fields[CARD_2024_MOTHER]);
+    }
 
   return TRUE;
 }
@@ -315,14 +339,37 @@ bhxh_document_parse_cccd (const char  *data,
   return g_steal_pointer (&doc);
 }
 
+/* What a scanner adds around a card's code (DOMAIN.md §7): a label such as
+ * "CCCD:" before it, and a line end of its own — CR alone included —
+ * before whatever it sends next. The first line, without the label. */
+static char *
+card_text_of_scan (const char *text)
+{
+  const char *start = text;
+  const char *p = text;
+
+  while (g_ascii_isalpha (*p) && p - text < 12)
+    p++;
+  if (p - text >= 2 && *p == ':')
+    {
+      p++;
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (g_ascii_isdigit (*p))
+        start = p;
+    }
+  return g_strstrip (g_strndup (start, strcspn (start, "\r\n")));
+}
+
 /**
  * bhxh_document_parse_scan:
  * @data: any scanned payload, as raw bytes
  * @len: length of @data, or -1 if nul-terminated
  * @error: return location for a #BhxhCoreError
  *
- * What a scan at the counter gives: the CCCD layout where it fits;
- * otherwise (the new căn cước card, other codes) the first 12-digit
+ * What a scan at the counter gives: the CCCD layout where it fits, also
+ * behind a scanner's label ("CCCD:") or before a line end of the
+ * scanner's (CR alone too); otherwise (other codes) the first 12-digit
  * number in the text, with the raw text kept for the clerk.
  *
  * Returns: (transfer full): the document, or %NULL with @error set when
@@ -336,6 +383,7 @@ bhxh_document_parse_scan (const char  *data,
   g_autoptr(GError) cccd_error = NULL;
   g_autoptr(BhxhDocument) doc = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *card = NULL;
   g_autofree char *number = NULL;
 
   g_return_val_if_fail (data != NULL, NULL);
@@ -354,6 +402,17 @@ bhxh_document_parse_scan (const char  *data,
   text = text_from_payload (data, len, error);
   if (text == NULL)
     return NULL;
+  card = card_text_of_scan (text);
+  if (*card != '\0' && !g_str_equal (card, text))
+    {
+      doc = bhxh_document_parse_cccd (card, -1, NULL);
+      if (doc != NULL)
+        {
+          g_free (doc->raw);
+          doc->raw = g_steal_pointer (&text);
+          return g_steal_pointer (&doc);
+        }
+    }
   number = bhxh_text_find_digits (text, 12);
   if (number == NULL)
     {
@@ -376,7 +435,8 @@ bhxh_document_parse_scan (const char  *data,
  *
  * The object `bhxh-deskctl qr parse` prints (a contract: extend, never
  * change): document, id_number, old_id_number, full_name, birth_date,
- * sex, address, issue_date, extra, warnings.
+ * sex, address, issue_date, father_name, mother_name (null when the
+ * document names none), extra, warnings; raw for all but a CCCD.
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -397,11 +457,8 @@ bhxh_document_to_json (const BhxhDocument *self)
   bhxh_json_add_string (builder, "sex", bhxh_sex_to_string (self->sex));
   bhxh_json_add_string (builder, "address", self->address);
   bhxh_json_add_date (builder, "issue_date", &self->issue_date);
-  if (self->kind == BHXH_DOCUMENT_BIRTH_CERTIFICATE)
-    {
-      bhxh_json_add_string (builder, "father_name", self->father_name);
-      bhxh_json_add_string (builder, "mother_name", self->mother_name);
-    }
+  bhxh_json_add_string (builder, "father_name", self->father_name);
+  bhxh_json_add_string (builder, "mother_name", self->mother_name);
   json_builder_set_member_name (builder, "extra");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->extra->len; i++)

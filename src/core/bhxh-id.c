@@ -265,9 +265,26 @@ bhxh_id_warnings_to_codes (BhxhIdWarnings found)
   return codes;
 }
 
-/* Mã số BHXH: 10 digits, the first two the province of issue. */
+/**
+ * bhxh_code_is_valid:
+ * @bhxh_code: (nullable): a mã số BHXH
+ *
+ * Since 1 July 2025 (Law 41/2024/QH15) a Vietnamese citizen's mã số BHXH
+ * is their 12-digit ID number; older records, cards and declarations
+ * carry the 10-digit code (bhxh_code_is_legacy()). Either is valid.
+ *
+ * Returns: %TRUE for 10 digits or a 12-digit ID number
+ */
 gboolean
 bhxh_code_is_valid (const char *bhxh_code)
+{
+  return bhxh_code_is_legacy (bhxh_code) || bhxh_id_number_is_valid (bhxh_code);
+}
+
+/* The 10-digit mã số BHXH of before 2025: the first two digits the
+ * province of issue, then a serial; no check digit. */
+gboolean
+bhxh_code_is_legacy (const char *bhxh_code)
 {
   return bhxh_text_is_digits (bhxh_code, 10);
 }

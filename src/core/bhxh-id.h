@@ -47,6 +47,7 @@ const char     *bhxh_id_warning_describe    (BhxhIdWarnings  warning);
 GPtrArray      *bhxh_id_warnings_to_codes   (BhxhIdWarnings  warnings);
 
 gboolean        bhxh_code_is_valid          (const char     *bhxh_code);
+gboolean        bhxh_code_is_legacy         (const char     *bhxh_code);
 char           *bhxh_code_from_card_number  (const char     *card_number);
 gboolean        bhxh_cmnd_is_valid          (const char     *number);
 gboolean        bhxh_passport_is_valid      (const char     *number);

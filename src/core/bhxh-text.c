@@ -330,3 +330,33 @@ bhxh_text_find_digits (const char *text,
 
   return NULL;
 }
+
+/**
+ * bhxh_text_has_word_prefix:
+ * @text: (nullable): a folded name (bhxh_text_fold()), or several fields
+ *   separated by spaces or control characters
+ * @prefix: (nullable): a folded query
+ *
+ * Name search by words (DOMAIN.md §9): whether @prefix starts at the
+ * start of a word of @text — "hang" finds "nguyen thi hang" and
+ * "hang nga", never "thang". A query of several words must start at a
+ * word and run on as typed ("thi hang"). An empty @prefix is found
+ * everywhere.
+ *
+ * Returns: %TRUE when @prefix begins a word of @text
+ */
+gboolean
+bhxh_text_has_word_prefix (const char *text,
+                           const char *prefix)
+{
+  const char *p;
+
+  if (prefix == NULL || *prefix == '\0')
+    return TRUE;
+  if (text == NULL)
+    return FALSE;
+  for (p = strstr (text, prefix); p != NULL; p = strstr (p + 1, prefix))
+    if (p == text || (guchar) p[-1] <= ' ')
+      return TRUE;
+  return FALSE;
+}

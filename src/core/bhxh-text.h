@@ -18,5 +18,7 @@ gboolean  bhxh_text_is_digits     (const char  *text,
 char     *bhxh_text_mask_id       (const char  *id_number);
 char     *bhxh_text_find_digits   (const char  *text,
                                    gsize        n_digits);
+gboolean  bhxh_text_has_word_prefix (const char *text,
+                                     const char *prefix);
 
 G_END_DECLS

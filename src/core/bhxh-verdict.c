@@ -173,6 +173,73 @@ add_field (BhxhCheck   *self,
   return check;
 }
 
+/* The person's code in the form of @declared: the 12-digit ID number for
+ * a 12-digit code, else their 10-digit code (key or former); the
+ * registry's key when nothing was declared. */
+static const char *
+person_code_like (const BhxhPerson *p,
+                  const char       *declared)
+{
+  if (declared == NULL)
+    return p->bhxh_code;
+  if (bhxh_id_number_is_valid (declared))
+    return p->id_number != NULL ? p->id_number : p->bhxh_code;
+  if (!bhxh_code_is_legacy (p->bhxh_code) && p->legacy_bhxh_code != NULL)
+    return p->legacy_bhxh_code;
+  return p->bhxh_code;
+}
+
+/* The mã số BHXH: the declared one is the person's when it is any of the
+ * registry's codes for them (bhxh_compare_code()). */
+static void
+add_code_field (BhxhCheck             *self,
+                const BhxhDeclaration *d,
+                const BhxhPerson      *p)
+{
+  BhxhFieldCheck *check = g_new0 (BhxhFieldCheck, 1);
+  g_auto(GStrv) codes = p != NULL ? bhxh_person_dup_codes (p) : NULL;
+  const char *matched = NULL;
+
+  check->field = "bhxh_code";
+  check->declared = g_strdup (d->bhxh_code);
+  check->level = bhxh_compare_code (d->bhxh_code, (const char * const *) codes, &matched);
+  if (p != NULL)
+    check->mirror = g_strdup (check->level <= BHXH_LEVEL_EQUIVALENT
+                              ? matched : person_code_like (p, d->bhxh_code));
+  g_ptr_array_add (self->fields, check);
+}
+
+/* The parent on the document whose name is closest to @guardian. */
+static const char *
+closest_parent (const BhxhDocument *doc,
+                const char         *guardian)
+{
+  if (doc == NULL || (doc->father_name == NULL && doc->mother_name == NULL))
+    return NULL;
+  if (doc->mother_name == NULL)
+    return doc->father_name;
+  if (doc->father_name == NULL)
+    return doc->mother_name;
+  return bhxh_compare_name (guardian, doc->mother_name)
+         < bhxh_compare_name (guardian, doc->father_name) ? doc->mother_name
+                                                          : doc->father_name;
+}
+
+/* A child's guardian by name: as declared, the parent the child's card
+ * (2024 layout) or birth certificate names, and the registry's. */
+static void
+add_guardian_name_field (BhxhCheck            *self,
+                         const BhxhCheckInput *in)
+{
+  const BhxhDeclaration *d = in->declaration;
+  const char *registry = in->guardian != NULL ? in->guardian->full_name : NULL;
+  const char *parent = closest_parent (in->document,
+                                       d->guardian_name != NULL ? d->guardian_name : registry);
+
+  add_field (self, "guardian_name", g_strdup (d->guardian_name), g_strdup (parent),
+             g_strdup (registry), bhxh_compare_name, FALSE);
+}
+
 static void
 compare_fields (BhxhCheck            *self,
                 const BhxhCheckInput *in)
@@ -193,16 +260,17 @@ compare_fields (BhxhCheck            *self,
   add_field (self, "sex", g_strdup (bhxh_sex_to_string (d->sex)),
              doc ? g_strdup (bhxh_sex_to_string (doc->sex)) : NULL,
              p ? g_strdup (bhxh_sex_to_string (p->sex)) : NULL, compare_equal, FALSE);
-  add_field (self, "bhxh_code", g_strdup (d->bhxh_code), NULL,
-             p ? g_strdup (p->bhxh_code) : NULL, bhxh_compare_exact, FALSE);
+  add_code_field (self, d, p);
   add_field (self, "address", g_strdup (d->address),
              doc ? g_strdup (doc->address) : NULL,
              p ? g_strdup (p->address) : NULL, bhxh_compare_name, TRUE);
+  if (d->guardian_bhxh_code != NULL || d->guardian_id_number != NULL || d->guardian_name != NULL)
+    add_guardian_name_field (self, in);
 }
 
 static const BhxhFieldCheck *
-find_field (const BhxhCheck *self,
-            const char      *field)
+lookup_field (const BhxhCheck *self,
+              const char      *field)
 {
   for (guint i = 0; i < self->fields->len; i++)
     {
@@ -211,7 +279,17 @@ find_field (const BhxhCheck *self,
       if (g_str_equal (f->field, field))
         return f;
     }
-  g_return_val_if_reached (NULL);
+  return NULL;
+}
+
+static const BhxhFieldCheck *
+find_field (const BhxhCheck *self,
+            const char      *field)
+{
+  const BhxhFieldCheck *f = lookup_field (self, field);
+
+  g_return_val_if_fail (f != NULL, NULL);
+  return f;
 }
 
 static void
@@ -263,6 +341,36 @@ judge_fields (BhxhCheck *self)
     add_reason (self, "address-differs", BHXH_SEVERITY_INFO,
                 _("The address differs. This is advisory only: units were renamed "
                   "and merged in 2025."));
+}
+
+/* Both codes, when the declared one is not the form the registry keys
+ * the person by (DOMAIN.md §7: show both when both are known). */
+static void
+judge_code (BhxhCheck            *self,
+            const BhxhCheckInput *in)
+{
+  const BhxhDeclaration *d = in->declaration;
+  const BhxhPerson *p = in->person;
+  const char *former;
+  g_autofree char *message = NULL;
+
+  if (p == NULL || find_field (self, "bhxh_code")->level > BHXH_LEVEL_EQUIVALENT)
+    return;
+  former = bhxh_code_is_legacy (p->bhxh_code) ? p->bhxh_code : p->legacy_bhxh_code;
+  if (bhxh_id_number_is_valid (d->bhxh_code) && former != NULL)
+    {
+      message = g_strdup_printf (_("The declared mã số BHXH is the person’s ID number, "
+                                   "every citizen’s code since 1 July 2025; the registry "
+                                   "also knows their former code %s."), former);
+      add_reason (self, "bhxh-code-id-number", BHXH_SEVERITY_INFO, message);
+    }
+  else if (bhxh_code_is_legacy (d->bhxh_code) && bhxh_id_number_is_valid (p->bhxh_code))
+    {
+      message = g_strdup_printf (_("The declaration carries the former 10-digit code; the "
+                                   "registry keys the person by their ID number %s, their "
+                                   "mã số BHXH since 1 July 2025."), p->bhxh_code);
+      add_reason (self, "bhxh-code-former", BHXH_SEVERITY_INFO, message);
+    }
 }
 
 static void
@@ -317,6 +425,47 @@ judge_person (BhxhCheck            *self,
                 _("This person has no active e-transaction account to adjust or stop."));
 }
 
+/* The parents a child's document names (a 2024 card's fields 10 and 11, or
+ * the birth certificate) against the guardian of the declaration. */
+static BhxhLevel
+best_present (BhxhLevel a,
+              BhxhLevel b)
+{
+  if (a == BHXH_LEVEL_MISSING)
+    return b;
+  if (b == BHXH_LEVEL_MISSING)
+    return a;
+  return MIN (a, b);
+}
+
+static void
+judge_guardian_name (BhxhCheck *self)
+{
+  const BhxhFieldCheck *f = lookup_field (self, "guardian_name");
+  BhxhLevel parent = BHXH_LEVEL_MISSING;
+  BhxhLevel registry;
+
+  if (f == NULL)
+    return;
+  /* Either name of the guardian is theirs: the closer one counts. */
+  if (f->document != NULL)
+    parent = best_present (bhxh_compare_name (f->declared, f->document),
+                           bhxh_compare_name (f->mirror, f->document));
+  if (parent == BHXH_LEVEL_MISMATCH)
+    add_reason (self, "guardian-not-parent", BHXH_SEVERITY_ATTENTION,
+                _("The guardian is neither the father nor the mother the child’s document "
+                  "names. Check the papers that make them the child’s guardian."));
+  else if (parent == BHXH_LEVEL_DIACRITICS)
+    add_reason (self, "guardian-name-diacritics", BHXH_SEVERITY_ATTENTION,
+                _("The guardian’s name differs from the parent’s on the child’s document "
+                  "only in its diacritics. Compare it letter by letter."));
+  registry = bhxh_compare_name (f->declared, f->mirror);
+  if (registry == BHXH_LEVEL_DIACRITICS || registry == BHXH_LEVEL_MISMATCH)
+    add_reason (self, "guardian-name-mismatch", BHXH_SEVERITY_ATTENTION,
+                _("The guardian’s name in the declaration is not the one the registry "
+                  "holds for the guardian’s code."));
+}
+
 static void
 judge_minor (BhxhCheck            *self,
              const BhxhCheckInput *in)
@@ -351,6 +500,7 @@ judge_minor (BhxhCheck            *self,
     add_reason (self, "guardian-no-account", BHXH_SEVERITY_BLOCK,
                 _("The parent or guardian has no approved e-transaction account yet: "
                   "their own declaration must be approved first."));
+  judge_guardian_name (self);
 }
 
 static void
@@ -405,6 +555,7 @@ bhxh_check_run (const BhxhCheckInput *input)
   judge_declaration (self, input);
   judge_person (self, input);
   judge_fields (self);
+  judge_code (self, input);
   judge_document (self, input);
   judge_minor (self, input);
 

@@ -165,9 +165,11 @@ pick_age (guint64              *state,
     case DEMO_ROLE_CHILD:
       return 6 + demo_rng_below (state, 8);
     case DEMO_ROLE_TEEN:
+    case DEMO_ROLE_TEEN_2024:
       return 15 + demo_rng_below (state, 3);
     case DEMO_ROLE_GUARDIAN_ACCOUNT:
     case DEMO_ROLE_GUARDIAN_NONE:
+    case DEMO_ROLE_MOTHER:
       return MAX ((int) today->year - (int) override->min_parent_year, 25)
              + demo_rng_below (state, 12);
     case DEMO_ROLE_ADULT:
@@ -356,6 +358,35 @@ build_account (guint64            *state,
     p->account_since = BHXH_DATE_NONE;
 }
 
+/* The new căn cước card, from 1 July 2024. */
+static const BhxhDate card_2024 = { 2024, 7, 1 };
+
+static guint
+date_rank (const BhxhDate *d)
+{
+  return d->year * 512 + d->month * 32 + d->day;
+}
+
+/* A teen's card of 2024 on: issued in the last 300 days, after 1 July
+ * 2024 and the 14th birthday when the reference date allows. */
+static void
+build_card_2024 (guint64        *state,
+                 const BhxhDate *today,
+                 DemoPerson     *p)
+{
+  BhxhDate fourteen = { p->year + 14, p->real_month, p->real_day };
+  const BhxhDate *first = date_rank (&fourteen) > date_rank (&card_2024) ? &fourteen
+                                                                         : &card_2024;
+  BhxhDate yesterday;
+
+  demo_date_add_days (today, -1, &yesterday);
+  demo_date_add_days (today, -(int) (1 + demo_rng_below (state, 300)), &p->issue_date);
+  if (date_rank (&p->issue_date) < date_rank (first))
+    p->issue_date = *first;
+  if (date_rank (&p->issue_date) > date_rank (&yesterday))
+    p->issue_date = yesterday;
+}
+
 static void
 build_card (guint64        *state,
             const BhxhDate *today,
@@ -415,6 +446,8 @@ demo_person_generate (guint64             seed,
   p->sex = demo_rng_below (&state, 2) ? BHXH_SEX_FEMALE : BHXH_SEX_MALE;
   if (role == DEMO_ROLE_GUARDIAN_ACCOUNT || role == DEMO_ROLE_GUARDIAN_NONE)
     p->sex = BHXH_SEX_MALE;   /* the father, who shares the family name */
+  else if (role == DEMO_ROLE_MOTHER)
+    p->sex = BHXH_SEX_FEMALE;
   p->district = pick_district (&state);
   age = pick_age (&state, override, today);
   pick_birth (&state, today, age, p);
@@ -424,6 +457,8 @@ demo_person_generate (guint64             seed,
   build_old_id (&state, age, p);
   build_account (&state, override, today, age, p);
   build_card (&state, today, age, p);
+  if (role == DEMO_ROLE_TEEN_2024)
+    build_card_2024 (&state, today, p);
   build_contact (&state, p);
 
   /* The registry knows only part of some (older) birth dates. */
@@ -437,6 +472,21 @@ demo_person_generate (guint64             seed,
   g_snprintf (p->bhxh_code, sizeof p->bhxh_code, "%s%08u",
               demo_regions[p->district->region].bhxh_prefix,
               permute (index % 100000000, 10000, 0xB4));
+  /* Since 1 July 2025 the ID number is the mã số BHXH: the registry keys
+   * one person in eight by it and keeps their former code. */
+  p->legacy_code[0] = '\0';
+  if (demo_rng_below (&state, 8) == 0)
+    {
+      g_strlcpy (p->legacy_code, p->bhxh_code, sizeof p->legacy_code);
+      g_strlcpy (p->bhxh_code, p->id_number, sizeof p->bhxh_code);
+    }
+}
+
+/* The 10-digit mã số BHXH of before 2025: what older papers carry. */
+const char *
+demo_person_code_10 (const DemoPerson *p)
+{
+  return p->legacy_code[0] != '\0' ? p->legacy_code : p->bhxh_code;
 }
 
 static void
@@ -465,21 +515,31 @@ demo_person_append_csv (const DemoPerson *p,
   if (p->account_since.year != 0)
     g_string_append_printf (out, "%04u-%02u-%02u", p->account_since.year,
                             p->account_since.month, p->account_since.day);
-  g_string_append_c (out, '\n');
+  g_string_append_printf (out, ",%s\n", p->legacy_code);
 }
 
+/* The card's QR (DOMAIN.md §2, §7): the 7 fields of a CCCD; a card issued
+ * from 1 July 2024 has four more, the last two a child's parents (@father,
+ * @mother; empty on an adult's card). */
 char *
 demo_person_payload (const DemoPerson *p,
-                     gboolean          trailing_bar)
+                     gboolean          trailing_bar,
+                     const char       *father,
+                     const char       *mother)
 {
+  g_autofree char *parents = NULL;
+
   g_return_val_if_fail (p->issue_date.year != 0, NULL);
 
-  return g_strdup_printf ("%s|%s|%s|%02u%02u%04u|%s|%s|%02u%02u%04u%s",
+  if (date_rank (&p->issue_date) >= date_rank (&card_2024))
+    parents = g_strdup_printf ("|||%s|%s", father != NULL ? father : "",
+                               mother != NULL ? mother : "");
+  return g_strdup_printf ("%s|%s|%s|%02u%02u%04u|%s|%s|%02u%02u%04u%s%s",
                           p->id_number, p->old_id_number, p->full_name,
                           p->real_day, p->real_month, p->year,
                           p->sex == BHXH_SEX_FEMALE ? "Nữ" : "Nam", p->address,
                           p->issue_date.day, p->issue_date.month, p->issue_date.year,
-                          trailing_bar ? "|" : "");
+                          parents != NULL ? parents : "", trailing_bar ? "|" : "");
 }
 
 /* Drops every diacritic, keeping case: "Nguyễn Đức" → "Nguyen Duc". */

@@ -80,6 +80,8 @@ typedef enum
   DEMO_ROLE_TEEN,              /* 15–17, has a card */
   DEMO_ROLE_GUARDIAN_ACCOUNT,  /* parent: child's family name, active account */
   DEMO_ROLE_GUARDIAN_NONE,     /* parent: child's family name, no account */
+  DEMO_ROLE_TEEN_2024,         /* 15–17, a card of 2024 on: it names the parents */
+  DEMO_ROLE_MOTHER,            /* a child's mother (only her name is used) */
 } DemoRole;
 
 typedef struct
@@ -102,7 +104,8 @@ typedef struct
   guint8     real_month;         /* the card always has the full date */
   guint8     real_day;
   const DemoDistrict *district;
-  char       bhxh_code[11];
+  char       bhxh_code[13];     /* the registry's key: 10 digits, or the ID number */
+  char       legacy_code[11];   /* the former 10-digit code of a person keyed by ID; "" */
   char       id_number[13];
   char       old_id_number[10];
   char       full_name[128];
@@ -128,7 +131,10 @@ void        demo_person_generate    (guint64             seed,
 void        demo_person_append_csv  (const DemoPerson   *person,
                                      GString            *out);
 char       *demo_person_payload     (const DemoPerson   *person,
-                                     gboolean            trailing_bar);
+                                     gboolean            trailing_bar,
+                                     const char         *father,
+                                     const char         *mother);
+const char *demo_person_code_10     (const DemoPerson   *person);
 char       *demo_date_iso           (const BhxhDate     *date);
 char       *demo_strip_marks        (const char         *text);
 void        demo_date_add_days      (const BhxhDate     *date,

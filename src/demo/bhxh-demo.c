@@ -72,6 +72,8 @@ static const CaseInfo cases[BHXH_DEMO_N_CASES] = {
     N_("Already approved (history)") },
   { BHXH_DEMO_CASE_HISTORY_REJECTED, 4, "history-rejected",
     N_("Already rejected (history)") },
+  { BHXH_DEMO_CASE_MINOR_GUARDIAN_NOT_PARENT, 2, "minor-guardian-not-parent",
+    N_("Under 18, through a guardian the child’s card does not name as a parent") },
 };
 
 typedef struct
@@ -130,7 +132,8 @@ role_for (BhxhDemoCase demo_case,
     case BHXH_DEMO_CASE_ID_WARNING_YEAR:          return DEMO_ROLE_ID_YEAR;
     case BHXH_DEMO_CASE_ID_WARNING_PROVINCE:      return DEMO_ROLE_ID_PROVINCE;
     case BHXH_DEMO_CASE_MINOR_GUARDIAN_ACCOUNT:
-      return k == 2 ? DEMO_ROLE_TEEN : DEMO_ROLE_CHILD;
+      return k == 2 ? DEMO_ROLE_TEEN_2024 : DEMO_ROLE_CHILD;
+    case BHXH_DEMO_CASE_MINOR_GUARDIAN_NOT_PARENT: return DEMO_ROLE_TEEN_2024;
     case BHXH_DEMO_CASE_MINOR_GUARDIAN_NO_ACCOUNT: return DEMO_ROLE_CHILD;
     case BHXH_DEMO_CASE_ADJUST:
     case BHXH_DEMO_CASE_STOP:
@@ -161,6 +164,12 @@ reserve (BhxhDemo     *demo,
   return index;
 }
 
+static const char *
+other_family (const char *family)
+{
+  return g_str_equal (family, "Lê") ? "Trần" : "Lê";
+}
+
 static void
 plan_entry (BhxhDemo     *demo,
             guint64      *state,
@@ -178,15 +187,19 @@ plan_entry (BhxhDemo     *demo,
   else
     entry.person = reserve (demo, state, override);
 
-  if (override.role == DEMO_ROLE_CHILD || override.role == DEMO_ROLE_TEEN)
+  if (override.role == DEMO_ROLE_CHILD || override.role == DEMO_ROLE_TEEN ||
+      override.role == DEMO_ROLE_TEEN_2024)
     {
       DemoPerson child;
       DemoOverride parent = { DEMO_ROLE_GUARDIAN_NONE, NULL, 0 };
 
       demo_person_generate (demo->seed, &demo->today, entry.person, &override, &child);
-      if (demo_case == BHXH_DEMO_CASE_MINOR_GUARDIAN_ACCOUNT)
+      if (demo_case != BHXH_DEMO_CASE_MINOR_GUARDIAN_NO_ACCOUNT)
         parent.role = DEMO_ROLE_GUARDIAN_ACCOUNT;
-      parent.family = child.family;
+      /* The father shares the child's family name; a guardian who is no
+       * parent (an uncle on the mother's side) does not. */
+      parent.family = demo_case == BHXH_DEMO_CASE_MINOR_GUARDIAN_NOT_PARENT
+                      ? other_family (child.family) : child.family;
       parent.min_parent_year = child.year - 22;
       entry.guardian = reserve (demo, state, parent);
     }
@@ -298,7 +311,7 @@ generate (BhxhDemo   *demo,
 }
 
 #define CSV_HEADER "bhxh_code,id_number,old_id_number,full_name,birth_date,sex," \
-                   "address,office_code,account_status,account_since\n"
+                   "address,office_code,account_status,account_since,legacy_bhxh_code\n"
 #define CSV_CHUNK  (1 << 20)
 
 gboolean
@@ -621,15 +634,72 @@ add_contact (Ctx              *ctx,
   add_string (ctx, "phone", phone);
 }
 
+/* Persons beyond the mirror, for parents' names only. */
+#define FATHERS_FROM 2000000
+#define MOTHERS_FROM 3000000
+
+/* A child's parents as the card of 2024 names them: the father is the
+ * guardian when the guardian shares the child's family name; otherwise a
+ * man of that name outside the registry. The mother is outside it. */
+static void
+parents_of (Ctx              *ctx,
+            const DemoEntry  *entry,
+            const DemoPerson *child,
+            const DemoPerson *guardian,
+            DemoPerson       *father,
+            DemoPerson       *mother)
+{
+  DemoOverride father_role = { DEMO_ROLE_GUARDIAN_NONE, child->family, child->year - 22 };
+  DemoOverride mother_role = { DEMO_ROLE_MOTHER, NULL, child->year - 20 };
+
+  if (guardian != NULL && g_str_equal (guardian->family, child->family))
+    *father = *guardian;
+  else
+    demo_person_generate (ctx->demo->seed, &ctx->demo->today, FATHERS_FROM + entry->person,
+                          &father_role, father);
+  demo_person_generate (ctx->demo->seed, &ctx->demo->today, MOTHERS_FROM + entry->person,
+                        &mother_role, mother);
+}
+
 static char *
 make_payload (Ctx              *ctx,
-              const DemoPerson *p)
+              const DemoEntry  *entry,
+              const DemoPerson *p,
+              const DemoPerson *guardian)
 {
+  gboolean trailing_bar;
+  DemoPerson father, mother;
+
   /* A young child has no card: the birth certificate's verification QR. */
   if (p->issue_date.year == 0)
     return g_strdup_printf ("https://hotich.gov.vn/tra-cuu-khai-sinh?so-dinh-danh=%s",
                             p->id_number);
-  return demo_person_payload (p, demo_rng_below (&ctx->state, 5) == 0);
+  trailing_bar = demo_rng_below (&ctx->state, 5) == 0;
+  if (entry->guardian == NO_PERSON)
+    return demo_person_payload (p, trailing_bar, NULL, NULL);
+  parents_of (ctx, entry, p, guardian, &father, &mother);
+  return demo_person_payload (p, trailing_bar, father.full_name, mother.full_name);
+}
+
+/* The mã số BHXH as declared: since 1 July 2025 some declarations of each
+ * kind carry the 12-digit ID number; the others, like older ones, the
+ * 10-digit code — the former one of a person the registry now keys by ID. */
+static const char *
+declared_code (const DemoEntry  *entry,
+               const DemoPerson *p)
+{
+  switch (entry->demo_case)
+    {
+    case BHXH_DEMO_CASE_CLEAN:
+    case BHXH_DEMO_CASE_ADJUST:
+    case BHXH_DEMO_CASE_STOP:
+      if (entry->k % 5 == 1)
+        return p->id_number;
+      break;
+    default:
+      break;
+    }
+  return demo_person_code_10 (p);
 }
 
 static void
@@ -657,7 +727,7 @@ build_one (Ctx             *ctx,
   add_string (ctx, "office_code", p.district->office_code);
   add_times (ctx, entry, &confirmed_day);
   add_string (ctx, "full_name", name);
-  add_string (ctx, "bhxh_code", p.bhxh_code);
+  add_string (ctx, "bhxh_code", declared_code (entry, &p));
   add_string (ctx, "id_number", p.id_number);
   add_date (ctx, "birth_date", &birth);
   add_string (ctx, "sex", p.sex == BHXH_SEX_FEMALE ? "female" : "male");
@@ -677,8 +747,9 @@ build_one (Ctx             *ctx,
   if (entry->guardian != NO_PERSON)
     {
       json_builder_begin_object (ctx->b);
-      add_string (ctx, "bhxh_code", guardian.bhxh_code);
+      add_string (ctx, "bhxh_code", demo_person_code_10 (&guardian));
       add_string (ctx, "id_number", guardian.id_number);
+      add_string (ctx, "full_name", guardian.full_name);
       json_builder_end_object (ctx->b);
     }
   else
@@ -690,7 +761,8 @@ build_one (Ctx             *ctx,
   payload = g_new0 (BhxhDemoPayload, 1);
   payload->declaration_id = g_steal_pointer (&id);
   payload->demo_case = entry->demo_case;
-  payload->payload = make_payload (ctx, &p);
+  payload->payload = make_payload (ctx, entry, &p,
+                                  entry->guardian != NO_PERSON ? &guardian : NULL);
   g_ptr_array_add (ctx->demo->payloads, payload);
 }
 

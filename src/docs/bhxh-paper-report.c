@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "core/bhxh-collate.h"
 #include "core/bhxh-text.h"
 #include "bhxh-paper-private.h"
 
@@ -49,13 +50,22 @@ compare_reasons (gconstpointer a,
   return g_strcmp0 (ra->code, rb->code);
 }
 
+/* Clerks as a Vietnamese list: given name first, in the Vietnamese alphabet. */
 static int
 compare_clerks (gconstpointer a,
                 gconstpointer b)
 {
   const ClerkCount *ca = a, *cb = b;
 
-  return g_strcmp0 (ca->name, cb->name);
+  return bhxh_collate_compare_names (ca->name, cb->name);
+}
+
+static const char *
+row_person_name (gconstpointer item)
+{
+  const BhxhReportRow *row = item;
+
+  return row->declaration != NULL ? row->declaration->full_name : row->decision->person_name;
 }
 
 static void
@@ -304,7 +314,10 @@ decision_list (BhxhPaper           *self,
 
   for (guint i = 0; i < n_rows; i++)
     g_ptr_array_add (sorted, (gpointer) &rows[i]);
+  /* A Vietnamese list of the people decided (given name first); one
+   * person's decisions in the order of the day. */
   g_ptr_array_sort (sorted, compare_rows);
+  bhxh_collate_sort_by_name (sorted, row_person_name);
 
   section_title (self, "IV. DANH SÁCH QUYẾT ĐỊNH TRONG NGÀY");
   if (n_rows == 0)

@@ -73,6 +73,7 @@ field_title (const char *field)
     { "old_id_number", N_("Old ID number") },
     { "guardian_bhxh_code", N_("Guardian’s mã số BHXH") },
     { "guardian_id_number", N_("Guardian’s ID number") },
+    { "guardian_name", N_("Parent or guardian") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-collate.h"
 #include "core/bhxh-text.h"
 
 #include "bhxh-declaration-object.h"
@@ -12,6 +13,7 @@ struct _BhxhDeclarationObject
   GObject          parent_instance;
   BhxhDeclaration *declaration;
   char            *search_key;
+  char            *name_key;     /* bhxh_collate_name_key (): a Vietnamese list */
   char            *assignee;     /* the clerk a supervisor handed it to, or NULL */
   int              days_left;
   guint            minor : 1;
@@ -36,6 +38,7 @@ bhxh_declaration_object_finalize (GObject *object)
 
   g_clear_pointer (&self->declaration, bhxh_declaration_free);
   g_clear_pointer (&self->search_key, g_free);
+  g_clear_pointer (&self->name_key, g_free);
   g_clear_pointer (&self->assignee, g_free);
 
   G_OBJECT_CLASS (bhxh_declaration_object_parent_class)->finalize (object);
@@ -101,7 +104,8 @@ build_search_key (const BhxhDeclaration *d)
   g_autofree char *name = bhxh_declaration_fold_query (d->full_name);
 
   /* One string, fields separated by a character no query contains, so a
-   * single strstr() answers "name, mã số BHXH or ID number contains". */
+   * single bhxh_text_has_word_prefix() answers "a word of the name, the
+   * mã số BHXH, the ID number or the declaration's id starts with". */
   return g_strdup_printf ("%s\x1f%s\x1f%s\x1f%s", name,
                           d->bhxh_code != NULL ? d->bhxh_code : "",
                           d->id_number != NULL ? d->id_number : "",
@@ -125,6 +129,7 @@ bhxh_declaration_object_new (BhxhDeclaration *declaration,
   self = g_object_new (BHXH_TYPE_DECLARATION_OBJECT, NULL);
   self->declaration = declaration;
   self->search_key = build_search_key (declaration);
+  self->name_key = bhxh_collate_name_key (declaration->full_name);
   self->days_left = bhxh_declaration_days_left (declaration, today);
   self->minor = bhxh_declaration_is_minor (declaration, today);
   return self;
@@ -149,6 +154,14 @@ bhxh_declaration_object_get_search_key (BhxhDeclarationObject *self)
 {
   g_return_val_if_fail (BHXH_IS_DECLARATION_OBJECT (self), NULL);
   return self->search_key;
+}
+
+/* The key of the name in a Vietnamese list (given name first). */
+const char *
+bhxh_declaration_object_get_name_key (BhxhDeclarationObject *self)
+{
+  g_return_val_if_fail (BHXH_IS_DECLARATION_OBJECT (self), NULL);
+  return self->name_key;
 }
 
 int

@@ -16,6 +16,7 @@ BhxhDeclarationObject *bhxh_declaration_object_new          (BhxhDeclaration    
 const BhxhDeclaration *bhxh_declaration_object_get_declaration (BhxhDeclarationObject *self);
 const char            *bhxh_declaration_object_get_id       (BhxhDeclarationObject *self);
 const char            *bhxh_declaration_object_get_search_key (BhxhDeclarationObject *self);
+const char            *bhxh_declaration_object_get_name_key (BhxhDeclarationObject *self);
 int                    bhxh_declaration_object_get_days_left (BhxhDeclarationObject *self);
 gboolean               bhxh_declaration_object_get_minor    (BhxhDeclarationObject *self);
 BhxhDeclarationStatus  bhxh_declaration_object_get_status   (BhxhDeclarationObject *self);

@@ -2,13 +2,16 @@
 /* Today's queue: a GtkColumnView over a list model replaced in one piece
  * per keystroke. The service lists the declarations; their objects and
  * folded search keys are built in a thread, so a keystroke costs one
- * strstr() per declaration still in view, in a flat array. */
+ * word-prefix search per declaration still in view, in a flat array. */
 #include "config.h"
 
 #include "bhxh-gui-util.h"
 
+#include <string.h>
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
+
+#include "core/bhxh-text.h"
 
 
 #include "bhxh-array-model.h"
@@ -123,7 +126,7 @@ matches (const Criteria *c,
     return FALSE;
   if (c->expiring && (d->confirmed_at == NULL || row->days_left > EXPIRING_DAYS))
     return FALSE;
-  if (c->query != NULL && c->query[0] != '\0' && strstr (row->key, c->query) == NULL)
+  if (c->query != NULL && c->query[0] != '\0' && !bhxh_text_has_word_prefix (row->key, c->query))
     return FALSE;
   return TRUE;
 }
@@ -205,9 +208,9 @@ bhxh_queue_page_set_search (BhxhQueuePage *self,
   old = self->query != NULL ? self->query : "";
   if (g_str_equal (folded, old))
     return;
-  /* Typing one more character only narrows: then just the rows still shown
-   * are tested. */
-  narrower = strstr (folded, old) != NULL;
+  /* Typing on at the end only narrows (a word that starts with the longer
+   * text starts with the shorter): then just the rows still shown are tested. */
+  narrower = g_str_has_prefix (folded, old);
   g_free (self->query);
   self->query = g_steal_pointer (&folded);
   refilter (self, narrower);
@@ -591,13 +594,14 @@ compare_objects (gconstpointer a,
   int x_days = bhxh_declaration_object_get_days_left (x);
   int y_days = bhxh_declaration_object_get_days_left (y);
 
-  /* Open first; among them the most urgent first; then by name. */
+  /* Open first; among them the most urgent first; then by name, as a
+   * Vietnamese list (given name first, in the Vietnamese alphabet). */
   if (x_open != y_open)
     return x_open ? -1 : 1;
   if (x_days != y_days)
     return x_days < y_days ? -1 : 1;
-  return g_utf8_collate (bhxh_declaration_object_get_declaration (x)->full_name,
-                         bhxh_declaration_object_get_declaration (y)->full_name);
+  return strcmp (bhxh_declaration_object_get_name_key (x),
+                 bhxh_declaration_object_get_name_key (y));
 }
 
 /**

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-collate.h"
 #include "docs/bhxh-papers.h"
 #include "store/bhxh-store.h"
 
@@ -718,7 +719,8 @@ clerk_display_name (BhxhSupervisorPage *self,
 }
 
 /* g_ptr_array_sort hands pointers to the elements: stable order by the
- * names people read (the logins' own order is meaningless to them). */
+ * names people read (the logins' own order is meaningless to them), as a
+ * Vietnamese list: given name first, in the Vietnamese alphabet. */
 static int
 compare_clerks (gconstpointer a,
                 gconstpointer b,
@@ -726,8 +728,8 @@ compare_clerks (gconstpointer a,
 {
   const char *login_a = *(const char * const *) a;
   const char *login_b = *(const char * const *) b;
-  int by_name = g_utf8_collate (clerk_display_name (user_data, login_a),
-                                clerk_display_name (user_data, login_b));
+  int by_name = bhxh_collate_compare_names (clerk_display_name (user_data, login_a),
+                                            clerk_display_name (user_data, login_b));
 
   return by_name != 0 ? by_name : g_strcmp0 (login_a, login_b);
 }
@@ -767,6 +769,18 @@ set_clerks (BhxhSupervisorPage *self)
 }
 
 
+static const char *
+declaration_name (gconstpointer item)
+{
+  return ((const BhxhDeclaration *) item)->full_name;
+}
+
+static const char *
+decision_person_name (gconstpointer item)
+{
+  return ((const BhxhDecision *) item)->person_name;
+}
+
 static void
 day_cb (GObject      *source,
         GAsyncResult *result,
@@ -786,6 +800,8 @@ day_cb (GObject      *source,
   g_clear_pointer (&self->escalations, g_ptr_array_unref);
   self->decisions = g_steal_pointer (&day->decisions);
   self->escalations = g_steal_pointer (&day->escalations);
+  /* The people waiting as a Vietnamese list. */
+  bhxh_collate_sort_by_name (self->escalations, declaration_name);
   g_clear_pointer (&self->clerk_users, g_ptr_array_unref);
   self->clerk_users = g_steal_pointer (&day->clerks);
   bhxh_counter_day_free (day);
@@ -829,18 +845,24 @@ csv_field (GString    *out,
   g_string_append (out, last ? "\r\n" : ",");
 }
 
+/* The day's decisions shown, as a Vietnamese list of the people decided
+ * (given name first); one person's decisions in the order they were made. */
 char *
 bhxh_supervisor_page_dup_csv (BhxhSupervisorPage *self)
 {
   GString *out = g_string_new (NULL);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
 
   g_return_val_if_fail (BHXH_IS_SUPERVISOR_PAGE (self), NULL);
 
   g_string_append (out, "decided_at,clerk,declaration_id,full_name,outcome,reason_codes,note,"
                         "override,sync_state,clerk_name,kind,evidence\r\n");
   for (guint i = 0; self->decisions != NULL && i < self->decisions->len; i++)
+    g_ptr_array_add (rows, g_ptr_array_index (self->decisions, i));
+  bhxh_collate_sort_by_name (rows, decision_person_name);
+  for (guint i = 0; i < rows->len; i++)
     {
-      const BhxhDecision *d = g_ptr_array_index (self->decisions, i);
+      const BhxhDecision *d = g_ptr_array_index (rows, i);
       g_autofree char *at = g_date_time_format_iso8601 (d->decided_at);
       g_autofree char *codes = d->reason_codes != NULL ? g_strjoinv (";", d->reason_codes) : NULL;
 

@@ -58,7 +58,8 @@ static const struct { const char *key; const char *value; } rules[] = {
 
 typedef struct
 {
-  char  bhxh_code[11];
+  char  bhxh_code[13];       /* the registry's key: 10 digits, or the ID number */
+  char  legacy_code[11];     /* the former code of a person keyed by ID number; "" */
   char  id_number[13];
   char *full_name;
   char  birth_date[11];
@@ -87,6 +88,21 @@ seed_person (guint       i,
   g_snprintf (p->office_code, sizeof p->office_code, "001%02u", 1 + i % 15);
   p->address = g_strdup_printf ("Số %u phố %s, Hà Nội", 1 + i % 200,
                                 streets[i % G_N_ELEMENTS (streets)]);
+  /* Since 1 July 2025 the ID number is the mã số BHXH: the registry keys one
+   * person in ten by it and keeps the former code. */
+  p->legacy_code[0] = '\0';
+  if (i % 10 == 7)
+    {
+      g_strlcpy (p->legacy_code, p->bhxh_code, sizeof p->legacy_code);
+      g_strlcpy (p->bhxh_code, p->id_number, sizeof p->bhxh_code);
+    }
+}
+
+/* The 10-digit code older papers carry. */
+static const char *
+seed_code_10 (const SeedPerson *p)
+{
+  return p->legacy_code[0] != '\0' ? p->legacy_code : p->bhxh_code;
 }
 
 static void
@@ -112,9 +128,11 @@ sim_seed_mirror_jsonl (guint n_persons,
       g_string_append_printf (out,
         "{\"bhxh_code\":\"%s\",\"id_number\":\"%s\",\"full_name\":\"%s\","
         "\"birth_date\":\"%s\",\"sex\":\"%s\",\"address\":\"%s\",\"office_code\":\"%s\","
-        "\"account_status\":%s}\n",
+        "\"account_status\":%s%s%s%s}\n",
         p.bhxh_code, p.id_number, p.full_name, p.birth_date, p.female ? "female" : "male",
-        p.address, p.office_code, i % 4 == 0 ? "\"active\"" : "null");
+        p.address, p.office_code, i % 4 == 0 ? "\"active\"" : "null",
+        p.legacy_code[0] != '\0' ? ",\"legacy_bhxh_code\":\"" : "", p.legacy_code,
+        p.legacy_code[0] != '\0' ? "\"" : "");
       seed_person_clear (&p);
     }
   return g_string_free_to_bytes (out);
@@ -145,7 +163,8 @@ seed_declaration (guint      i,
   json_object_set_string_member (d, "submitted_at", sub);
   json_object_set_string_member (d, "confirmed_at", conf);
   json_object_set_string_member (d, "full_name", p.full_name);
-  json_object_set_string_member (d, "bhxh_code", p.bhxh_code);
+  /* Declarations of 2025 on may carry the ID number as the mã số BHXH. */
+  json_object_set_string_member (d, "bhxh_code", i % 5 == 4 ? p.id_number : seed_code_10 (&p));
   json_object_set_string_member (d, "id_number", p.id_number);
   json_object_set_string_member (d, "birth_date", p.birth_date);
   json_object_set_string_member (d, "sex", p.female ? "female" : "male");

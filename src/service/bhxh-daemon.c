@@ -311,6 +311,13 @@ filter_from_options (GVariant         *options,
         }
       filter->kind = kind;
     }
+  if (g_variant_lookup (options, "sort", "&s", &text) &&
+      !bhxh_queue_sort_parse (text, &filter->sort))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("“%s” is not an order (submitted, name)"), text);
+      return FALSE;
+    }
   g_variant_lookup (options, "office", "&s", &filter->office_code);
   g_variant_lookup (options, "search", "&s", &filter->search);
   if (g_variant_lookup (options, "limit", "u", &limit))

@@ -64,7 +64,7 @@ candidate_to_json (BhxhStore              *store,
   g_autoptr(BhxhCheck) check = NULL;
   g_autoptr(BhxhPerson) person = NULL;
   g_autoptr(JsonNode) check_node = NULL;
-  JsonObject *object;
+  g_autoptr(JsonObject) object = NULL;
   JsonObject *check_object;
 
   check = bhxh_store_check_declaration (store, d, document, NULL, error);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-collate.h"
 #include "core/bhxh-text.h"
 #include "core/bhxh-json.h"
 #include "bhxh-store-private.h"
@@ -53,6 +54,7 @@ _bhxh_declaration_from_row (sqlite3_stmt *stmt)
   d->guardian_bhxh_code = _bhxh_column_dup (stmt, 27);
   d->guardian_id_number = _bhxh_column_dup (stmt, 28);
   d->employer = _bhxh_column_dup (stmt, 29);
+  d->guardian_name = _bhxh_column_dup (stmt, 30);
 
   return d;
 }
@@ -123,6 +125,7 @@ bind_declaration (sqlite3_stmt          *stmt,
   _bhxh_bind_text (stmt, 31, d->guardian_id_number);
   _bhxh_bind_text (stmt, 32, d->employer);
   sqlite3_bind_text (stmt, 33, now, -1, SQLITE_STATIC);
+  _bhxh_bind_text (stmt, 34, d->guardian_name);
 }
 
 #define UPSERT_SQL \
@@ -130,9 +133,9 @@ bind_declaration (sqlite3_stmt          *stmt,
   "confirmed_at, full_name, name_folded, bhxh_code, id_number, birth_date, sex, address, " \
   "province_code, district_code, commune_code, contact_person, email, phone, cert_number, " \
   "cert_issuer, cert_valid_from, cert_valid_to, start_date, channel, ivan_name, stop_reason, " \
-  "handin, guardian_bhxh_code, guardian_id_number, employer, updated_at) VALUES (" \
-  "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, " \
-  "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33) " \
+  "handin, guardian_bhxh_code, guardian_id_number, employer, updated_at, guardian_name) " \
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, " \
+  "?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34) " \
   "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status, " \
   "office_code = excluded.office_code, submitted_at = excluded.submitted_at, " \
   "submitted_unix = excluded.submitted_unix, confirmed_at = excluded.confirmed_at, " \
@@ -148,7 +151,7 @@ bind_declaration (sqlite3_stmt          *stmt,
   "stop_reason = excluded.stop_reason, handin = excluded.handin, " \
   "guardian_bhxh_code = excluded.guardian_bhxh_code, " \
   "guardian_id_number = excluded.guardian_id_number, employer = excluded.employer, " \
-  "updated_at = excluded.updated_at " \
+  "guardian_name = excluded.guardian_name, updated_at = excluded.updated_at " \
   "WHERE declarations.decided_locally = 0"
 
 static JsonArray *
@@ -332,11 +335,13 @@ bhxh_store_get_declaration (BhxhStore   *self,
   return g_ptr_array_steal_index (list, 0);
 }
 
-/* "%" and "_" of the user's text match themselves in LIKE. */
+/* The start of a word of the folded name (bhxh_text_has_word_prefix()):
+ * " name" LIKE "% query%", where "%" and "_" of the user's text match
+ * themselves. */
 static char *
 like_pattern (const char *folded)
 {
-  GString *pattern = g_string_new ("%");
+  GString *pattern = g_string_new ("% ");
 
   for (const char *p = folded; *p; p++)
     {
@@ -349,12 +354,36 @@ like_pattern (const char *folded)
   return g_string_free (pattern, FALSE);
 }
 
+gboolean
+bhxh_queue_sort_parse (const char    *text,
+                       BhxhQueueSort *out)
+{
+  if (g_strcmp0 (text, "submitted") == 0)
+    *out = BHXH_QUEUE_SORT_SUBMITTED;
+  else if (g_strcmp0 (text, "name") == 0)
+    *out = BHXH_QUEUE_SORT_NAME;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static const char *
+declaration_name (gconstpointer item)
+{
+  return ((const BhxhDeclaration *) item)->full_name;
+}
+
 /**
  * bhxh_store_list_declarations:
  * @filter: (nullable): what to list; %NULL: everything
  *
+ * A search finds the start of any word of the name, folded ("Hằng" finds
+ * Nguyễn Thị Hằng, never Thắng), a declaration's id, or the person by any
+ * of their codes: the ID number, the mã số BHXH of either form, and
+ * through the registry the codes it knows for the same person.
+ *
  * Returns: (transfer full) (element-type BhxhDeclaration): the matching
- *   declarations, oldest submission first
+ *   declarations, oldest submission first, or by name as the filter asks
  */
 GPtrArray *
 bhxh_store_list_declarations (BhxhStore             *self,
@@ -365,19 +394,35 @@ bhxh_store_list_declarations (BhxhStore             *self,
   g_autofree char *search = NULL;
   g_autofree char *folded = NULL;
   g_autofree char *pattern = NULL;
+  g_autoptr(GPtrArray) list = NULL;
   sqlite3_stmt *stmt;
+  gboolean by_name;
 
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
 
   if (filter == NULL)
     filter = &all;
+  by_name = filter->sort == BHXH_QUEUE_SORT_NAME;
+  _bhxh_store_refresh_mirror (self);
+  /* codes: what was searched, and when it is a code, every code the
+   * registry knows the same person by (12-digit first, 10-digit second). */
   stmt = _bhxh_store_prepare (self,
+    "WITH person (bhxh_code, id_number, legacy) AS ("
+    "  SELECT p.bhxh_code, p.id_number, p.legacy_bhxh_code FROM mirror.persons p "
+    "  WHERE ?6 AND p.id_number = ?5 UNION "
+    "  SELECT p.bhxh_code, p.id_number, p.legacy_bhxh_code FROM mirror.persons p "
+    "  WHERE ?6 AND p.bhxh_code = ?5 UNION "
+    "  SELECT p.bhxh_code, p.id_number, p.legacy_bhxh_code FROM mirror.persons p "
+    "  WHERE ?6 AND p.legacy_bhxh_code = ?5), "
+    "codes (code) AS (SELECT ?5 UNION SELECT bhxh_code FROM person "
+    "  UNION SELECT id_number FROM person UNION SELECT legacy FROM person) "
     "SELECT " BHXH_DECLARATION_COLUMNS " FROM declarations d "
     "WHERE (?1 IS NULL OR d.status = ?1) AND (?2 IS NULL OR d.kind = ?2) "
     "AND (?3 IS NULL OR substr (d.office_code, 1, length (?3)) = ?3) "
-    "AND (?4 IS NULL OR d.name_folded LIKE ?4 ESCAPE '\\' "
-    "     OR d.bhxh_code = ?5 OR d.id_number = ?5 OR d.id = ?5) "
-    "ORDER BY d.submitted_unix, d.id LIMIT ?6", error);
+    "AND (?4 IS NULL OR (' ' || d.name_folded) LIKE ?4 ESCAPE '\\' OR d.id = ?5 "
+    "     OR d.bhxh_code IN (SELECT code FROM codes) "
+    "     OR d.id_number IN (SELECT code FROM codes)) "
+    "ORDER BY d.submitted_unix, d.id LIMIT ?7", error);
   if (stmt == NULL)
     return NULL;
 
@@ -396,10 +441,20 @@ bhxh_store_list_declarations (BhxhStore             *self,
       pattern = like_pattern (folded);
       sqlite3_bind_text (stmt, 4, pattern, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, search, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 6, bhxh_code_is_valid (search));
     }
-  sqlite3_bind_int64 (stmt, 6, filter->limit > 0 ? (gint64) filter->limit : -1);
+  else
+    sqlite3_bind_int (stmt, 6, 0);
+  sqlite3_bind_int64 (stmt, 7, filter->limit > 0 && !by_name ? (gint64) filter->limit : -1);
 
-  return collect_declarations (self, stmt, error);
+  list = collect_declarations (self, stmt, error);
+  if (list == NULL || !by_name)
+    return g_steal_pointer (&list);
+  /* A Vietnamese list (DOMAIN.md §9); the same name by submission. */
+  bhxh_collate_sort_by_name (list, declaration_name);
+  if (filter->limit > 0 && list->len > filter->limit)
+    g_ptr_array_set_size (list, filter->limit);
+  return g_steal_pointer (&list);
 }
 
 /**
@@ -407,9 +462,10 @@ bhxh_store_list_declarations (BhxhStore             *self,
  * @id_number: the 12-digit number read from an ID card
  *
  * Returns: (transfer full) (element-type BhxhDeclaration): the open
- *   (pending or escalated) declarations of that person, by declared ID
- *   number or by the mirror's mã số BHXH for it, and those naming the
- *   person as guardian
+ *   (pending or escalated) declarations of that person — by the ID number
+ *   declared as such or as the mã số BHXH (since 2025), then by the
+ *   10-digit codes the mirror knows for it — and those naming the person
+ *   as guardian the same ways
  */
 GPtrArray *
 bhxh_store_find_open_declarations (BhxhStore   *self,
@@ -424,9 +480,13 @@ bhxh_store_find_open_declarations (BhxhStore   *self,
   _bhxh_store_refresh_mirror (self);
   stmt = _bhxh_store_prepare (self,
     "SELECT " BHXH_DECLARATION_COLUMNS " FROM declarations d "
-    "WHERE +d.status IN " OPEN_STATUSES " AND (d.id_number = ?1 "
-    "OR d.guardian_id_number = ?1 "
-    "OR d.bhxh_code IN (SELECT p.bhxh_code FROM mirror.persons p WHERE p.id_number = ?1)) "
+    "WHERE +d.status IN " OPEN_STATUSES " AND (d.id_number = ?1 OR d.bhxh_code = ?1 "
+    "OR d.guardian_id_number = ?1 OR d.guardian_bhxh_code = ?1 "
+    "OR d.bhxh_code IN (SELECT p.bhxh_code FROM mirror.persons p WHERE p.id_number = ?1 "
+    "  UNION ALL SELECT p.legacy_bhxh_code FROM mirror.persons p WHERE p.id_number = ?1) "
+    "OR d.guardian_bhxh_code IN (SELECT p.bhxh_code FROM mirror.persons p "
+    "  WHERE p.id_number = ?1 UNION ALL SELECT p.legacy_bhxh_code FROM mirror.persons p "
+    "  WHERE p.id_number = ?1)) "
     "ORDER BY d.submitted_unix, d.id", error);
   if (stmt == NULL)
     return NULL;
@@ -437,19 +497,24 @@ bhxh_store_find_open_declarations (BhxhStore   *self,
 
 /* The check. */
 
+/* The status an approval here gave the person, by any of @codes (the
+ * declared code and the registry's codes for the person): the latest. */
 char *
-_bhxh_store_dup_local_account (BhxhStore  *self,
-                               const char *bhxh_code)
+_bhxh_store_dup_local_account (BhxhStore          *self,
+                               const char * const *codes)
 {
   sqlite3_stmt *stmt;
   char *status = NULL;
 
-  if (bhxh_code == NULL)
+  if (codes == NULL || codes[0] == NULL)
     return NULL;
-  stmt = _bhxh_store_prepare (self, "SELECT status FROM accounts WHERE bhxh_code = ?1", NULL);
+  stmt = _bhxh_store_prepare (self,
+    "SELECT a.status FROM accounts a LEFT JOIN decisions c ON c.uuid = a.decision_uuid "
+    "WHERE a.bhxh_code IN (?1, ?2, ?3, ?4) ORDER BY c.decided_at DESC LIMIT 1", NULL);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, bhxh_code, -1, SQLITE_STATIC);
+  for (guint i = 0; i < 4 && codes[i] != NULL; i++)
+    sqlite3_bind_text (stmt, 1 + i, codes[i], -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     status = _bhxh_column_dup (stmt, 0);
   sqlite3_reset (stmt);
@@ -457,21 +522,55 @@ _bhxh_store_dup_local_account (BhxhStore  *self,
   return status;
 }
 
-/* An approval here wins over the mirror until the next mirror has it. */
+/* An approval here wins over the mirror until the next mirror has it. The
+ * approval is kept under the code its declaration carried, which may be
+ * the ID number or a former code of the person. */
 static gboolean
 has_active_account (BhxhStore        *self,
-                    const char       *bhxh_code,
+                    const char       *declared_code,
                     const BhxhPerson *person)
 {
-  g_autofree char *local = _bhxh_store_dup_local_account (self, bhxh_code);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) codes = NULL;
+  g_autofree char *local = NULL;
 
+  if (declared_code != NULL)
+    g_strv_builder_add (builder, declared_code);
+  if (person != NULL)
+    {
+      g_auto(GStrv) known = bhxh_person_dup_codes (person);
+
+      for (guint i = 0; known[i] != NULL; i++)
+        if (g_strcmp0 (known[i], declared_code) != 0)
+          g_strv_builder_add (builder, known[i]);
+    }
+  codes = g_strv_builder_end (builder);
+  local = _bhxh_store_dup_local_account (self, (const char * const *) codes);
   if (local != NULL)
     return g_str_equal (local, "active");
 
   return person != NULL && bhxh_person_has_active_account (person);
 }
 
-/* By mã số BHXH first, else the only or first person with the ID number. */
+/* Of the persons sharing an ID number, the one the declared code names. */
+static BhxhPerson *
+pick_person (GPtrArray  *persons,
+             const char *bhxh_code)
+{
+  for (guint i = 0; bhxh_code != NULL && i < persons->len; i++)
+    {
+      const BhxhPerson *p = g_ptr_array_index (persons, i);
+
+      if (g_strcmp0 (p->bhxh_code, bhxh_code) == 0 ||
+          g_strcmp0 (p->legacy_bhxh_code, bhxh_code) == 0)
+        return g_ptr_array_steal_index (persons, i);
+    }
+  return g_ptr_array_steal_index (persons, 0);
+}
+
+/* By the 12-digit ID number first — declared as such, or as the mã số
+ * BHXH since 2025 — then by the 10-digit code, the registry's key or a
+ * person's former code. */
 BhxhPerson *
 _bhxh_store_lookup_person (BhxhStore   *self,
                            const char  *bhxh_code,
@@ -479,50 +578,55 @@ _bhxh_store_lookup_person (BhxhStore   *self,
                            GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) persons = NULL;
+  const char *ids[] = { id_number, bhxh_id_number_is_valid (bhxh_code) ? bhxh_code : NULL };
   BhxhPerson *person;
 
-  if (bhxh_code != NULL)
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      person = bhxh_store_find_person (self, bhxh_code, &local_error);
-      if (person != NULL)
-        return person;
-      if (!g_error_matches (local_error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
-  if (id_number == NULL)
-    return NULL;
-  persons = bhxh_store_find_persons_by_id (self, id_number, error);
-  if (persons == NULL || persons->len == 0)
-    return NULL;
+      g_autoptr(GPtrArray) persons = NULL;
 
-  return g_ptr_array_steal_index (persons, 0);
+      if (ids[i] == NULL || (i > 0 && g_strcmp0 (ids[i], ids[0]) == 0))
+        continue;
+      persons = bhxh_store_find_persons_by_id (self, ids[i], error);
+      if (persons == NULL)
+        return NULL;
+      if (persons->len > 0)
+        return pick_person (persons, bhxh_code);
+    }
+  if (bhxh_code == NULL)
+    return NULL;
+  person = bhxh_store_find_person (self, bhxh_code, &local_error);
+  if (person == NULL &&
+      !g_error_matches (local_error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return person;
 }
 
+/* Other open declarations of the same person, whichever code they carry:
+ * the ID number, the mã số BHXH of either form, a former code. */
 static guint
 count_other_open (BhxhStore             *self,
                   const BhxhDeclaration *d,
                   const BhxhPerson      *person,
                   GError               **error)
 {
-  const char *code = person != NULL ? person->bhxh_code : d->bhxh_code;
-  const char *id_number = d->id_number != NULL ? d->id_number
-                          : person != NULL ? person->id_number : NULL;
+  g_auto(GStrv) codes = person != NULL ? bhxh_person_dup_codes (person) : NULL;
+  const char *values[5] = { d->bhxh_code, d->id_number };
+  guint n = 2;
   sqlite3_stmt *stmt;
   guint count = 0;
   int rc;
 
+  for (guint i = 0; codes != NULL && codes[i] != NULL && n < G_N_ELEMENTS (values); i++)
+    values[n++] = codes[i];
   stmt = _bhxh_store_prepare (self,
     "SELECT count(*) FROM declarations d WHERE +d.status IN " OPEN_STATUSES " AND d.id <> ?1 "
-    "AND (d.bhxh_code = ?2 OR d.id_number = ?3)", error);
+    "AND (d.bhxh_code IN (?2, ?3, ?4, ?5, ?6) OR d.id_number IN (?2, ?3, ?4, ?5, ?6))", error);
   if (stmt == NULL)
     return G_MAXUINT;
   sqlite3_bind_text (stmt, 1, d->id, -1, SQLITE_STATIC);
-  _bhxh_bind_text (stmt, 2, code);
-  _bhxh_bind_text (stmt, 3, id_number);
+  for (guint i = 0; i < n; i++)
+    _bhxh_bind_text (stmt, 2 + i, values[i]);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     count = sqlite3_column_int (stmt, 0);
@@ -556,7 +660,6 @@ bhxh_store_check_declaration (BhxhStore              *self,
   g_autoptr(BhxhPerson) guardian = NULL;
   g_autoptr(GError) local_error = NULL;
   BhxhCheckInput input = { 0 };
-  const char *code;
 
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
   g_return_val_if_fail (declaration != NULL, NULL);
@@ -577,10 +680,9 @@ bhxh_store_check_declaration (BhxhStore              *self,
   input.document = document;
   input.person = person;
   input.guardian = guardian;
-  code = guardian != NULL ? guardian->bhxh_code : declaration->guardian_bhxh_code;
-  input.guardian_has_account = code != NULL && has_active_account (self, code, guardian);
-  code = person != NULL ? person->bhxh_code : declaration->bhxh_code;
-  input.person_has_account = code != NULL && has_active_account (self, code, person);
+  input.guardian_has_account = has_active_account (self, declaration->guardian_bhxh_code,
+                                                   guardian);
+  input.person_has_account = has_active_account (self, declaration->bhxh_code, person);
   input.other_open_declarations = count_other_open (self, declaration, person, error);
   if (input.other_open_declarations == G_MAXUINT)
     return NULL;

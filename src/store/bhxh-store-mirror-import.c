@@ -39,12 +39,13 @@ enum
   COL_OFFICE_CODE,
   COL_ACCOUNT_STATUS,
   COL_ACCOUNT_SINCE,
+  COL_LEGACY_BHXH_CODE,
   N_COLS
 };
 
 static const char * const column_names[N_COLS] = {
   "bhxh_code", "id_number", "old_id_number", "full_name", "birth_date",
-  "sex", "address", "office_code", "account_status", "account_since",
+  "sex", "address", "office_code", "account_status", "account_since", "legacy_bhxh_code",
 };
 
 typedef struct
@@ -150,7 +151,7 @@ parse_sex (const char *p,
 
 /* Validated rows, copied out of the read buffer: the parser fills a batch,
  * the thread that owns the sqlite connection inserts it. The values are in
- * the order of the INSERT's parameters ?2…?12. */
+ * the order of the INSERT's parameters ?2…?13. */
 
 #define BATCH_ROWS 8192
 #define BATCHES_IN_FLIGHT 4
@@ -169,6 +170,7 @@ enum
   VAL_SEX,
   VAL_ACCOUNT_STATUS,
   VAL_ACCOUNT_SINCE,
+  VAL_LEGACY_BHXH_CODE,
   N_VALUES
 };
 
@@ -279,15 +281,37 @@ parse_row (const Row   *row,
   ParsedRow parsed = { line };
   const char *sex;
   const char *status;
+  const char *id_number;
+  gsize id_len;
   const guint8 *name;
 
 #define LEN(col) (row->ptr[col] != NULL ? row->len[col] : 0)
-  if (!is_digits (row->ptr[COL_BHXH_CODE], LEN (COL_BHXH_CODE), 10))
-    return line_error (error, line, _("the mã số BHXH “%.*s” is not 10 digits"),
+  /* The 10-digit code, or since 1 July 2025 the 12-digit ID number. */
+  if (!is_digits (row->ptr[COL_BHXH_CODE], LEN (COL_BHXH_CODE), 10) &&
+      !is_digits (row->ptr[COL_BHXH_CODE], LEN (COL_BHXH_CODE), 12))
+    return line_error (error, line, _("the mã số BHXH “%.*s” is neither 10 digits nor a "
+                                      "12-digit ID number"),
                        (int) MIN (LEN (COL_BHXH_CODE), 40), row->ptr[COL_BHXH_CODE]);
   if (LEN (COL_ID_NUMBER) != 0 && !is_digits (row->ptr[COL_ID_NUMBER], LEN (COL_ID_NUMBER), 12))
     return line_error (error, line, _("the ID number “%.*s” is not 12 digits"),
                        (int) MIN (LEN (COL_ID_NUMBER), 40), row->ptr[COL_ID_NUMBER]);
+  id_number = row->ptr[COL_ID_NUMBER];
+  id_len = LEN (COL_ID_NUMBER);
+  if (LEN (COL_BHXH_CODE) == 12)
+    {
+      /* Keyed by the ID number: it is the person's ID number too. */
+      if (id_len != 0 && memcmp (id_number, row->ptr[COL_BHXH_CODE], 12) != 0)
+        return line_error (error, line, _("the mã số BHXH “%.*s” is an ID number, but not "
+                                          "the person’s (“%.*s”)"),
+                           12, row->ptr[COL_BHXH_CODE], (int) MIN (id_len, 40), id_number);
+      id_number = row->ptr[COL_BHXH_CODE];
+      id_len = 12;
+    }
+  if (LEN (COL_LEGACY_BHXH_CODE) != 0 &&
+      !is_digits (row->ptr[COL_LEGACY_BHXH_CODE], LEN (COL_LEGACY_BHXH_CODE), 10))
+    return line_error (error, line, _("the former mã số BHXH “%.*s” is not 10 digits"),
+                       (int) MIN (LEN (COL_LEGACY_BHXH_CODE), 40),
+                       row->ptr[COL_LEGACY_BHXH_CODE]);
   if (LEN (COL_FULL_NAME) == 0)
     return line_error (error, line, _("the full name is empty"));
   if (!is_valid_date (row->ptr[COL_BIRTH_DATE], LEN (COL_BIRTH_DATE)))
@@ -310,8 +334,10 @@ parse_row (const Row   *row,
     return line_error (error, line, _("the account date “%.*s” is not a real date"),
                        (int) MIN (LEN (COL_ACCOUNT_SINCE), 40), row->ptr[COL_ACCOUNT_SINCE]);
 
-  batch_set (batch, &parsed, VAL_BHXH_CODE, row->ptr[COL_BHXH_CODE], 10);
-  batch_set (batch, &parsed, VAL_ID_NUMBER, row->ptr[COL_ID_NUMBER], LEN (COL_ID_NUMBER));
+  batch_set (batch, &parsed, VAL_BHXH_CODE, row->ptr[COL_BHXH_CODE], LEN (COL_BHXH_CODE));
+  batch_set (batch, &parsed, VAL_ID_NUMBER, id_number, id_len);
+  batch_set (batch, &parsed, VAL_LEGACY_BHXH_CODE, row->ptr[COL_LEGACY_BHXH_CODE],
+             LEN (COL_LEGACY_BHXH_CODE));
   batch_set (batch, &parsed, VAL_BIRTH_DATE, row->ptr[COL_BIRTH_DATE], LEN (COL_BIRTH_DATE));
   batch_set (batch, &parsed, VAL_SEX, sex, strlen (sex));
   batch_set (batch, &parsed, VAL_ACCOUNT_STATUS, status, LEN (COL_ACCOUNT_STATUS));
@@ -990,8 +1016,8 @@ open_new_mirror (Import      *import,
     rc = sqlite3_prepare_v2 (import->db,
                              "INSERT INTO persons (rowid, bhxh_code, id_number, old_id_number, "
                              "full_name, name_folded, birth_date, address, office_code, sex, "
-                             "account_status, account_since) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                             "account_status, account_since, legacy_bhxh_code) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                              -1, &import->insert, NULL);
   if (rc != SQLITE_OK)
     return set_db_error (import, rc, error);

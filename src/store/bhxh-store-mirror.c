@@ -11,6 +11,30 @@
 
 /* Reading the registry mirror, attached as schema "mirror". */
 
+/* A mirror imported before the registry knew former codes (2025) lacks
+ * their column until the next import replaces it: add it, empty. */
+static int
+add_missing_columns (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean present = FALSE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT 1 FROM pragma_table_info ('persons') "
+                               "WHERE name = 'legacy_bhxh_code'", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      present = rc == SQLITE_ROW;
+      rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_OK && !present)
+    rc = sqlite3_exec (db, "ALTER TABLE persons ADD COLUMN legacy_bhxh_code TEXT",
+                       NULL, NULL, NULL);
+  return rc;
+}
+
 static gboolean
 ensure_mirror_schema (BhxhStore  *self,
                       GError    **error)
@@ -35,6 +59,8 @@ ensure_mirror_schema (BhxhStore  *self,
     rc = _bhxh_crypt_prepare (db, "main");
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, g_bytes_get_data (schema, NULL), NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = add_missing_columns (db);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, g_bytes_get_data (indexes, NULL), NULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -258,6 +284,7 @@ _bhxh_person_from_row (sqlite3_stmt *stmt,
   person->office_code = _bhxh_column_dup (stmt, first + 7);
   person->account_status = _bhxh_column_dup (stmt, first + 8);
   person->account_since = _bhxh_column_date (stmt, first + 9);
+  person->legacy_bhxh_code = _bhxh_column_dup (stmt, first + 10);
 
   return person;
 }
@@ -306,10 +333,17 @@ bhxh_store_find_person (BhxhStore   *self,
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
   g_return_val_if_fail (bhxh_code != NULL, NULL);
 
+  /* The registry's key, else a person's former code (a registry keyed by
+   * ID numbers since 2025 still knows the codes older papers carry). */
   if (!collect_persons (self,
                         "SELECT " BHXH_PERSON_COLUMNS " FROM mirror.persons p "
                         "WHERE p.bhxh_code = ?1",
-                        bhxh_code, NULL, 1, persons, error))
+                        bhxh_code, NULL, 1, persons, error) ||
+      (persons->len == 0 && bhxh_code_is_legacy (bhxh_code) &&
+       !collect_persons (self,
+                         "SELECT " BHXH_PERSON_COLUMNS " FROM mirror.persons p "
+                         "WHERE p.legacy_bhxh_code = ?1 ORDER BY p.bhxh_code",
+                         bhxh_code, NULL, 1, persons, error)))
     return NULL;
   if (persons->len == 0)
     {
@@ -342,8 +376,9 @@ bhxh_store_find_persons_by_id (BhxhStore   *self,
 
 /**
  * bhxh_store_search_persons:
- * @query: a mã số BHXH (10 digits), an ID number (12 digits), or the start
- *   of a full name, with or without diacritics
+ * @query: a mã số BHXH (10 digits, the registry's or a former one), an ID
+ *   number (12 digits, also the mã số BHXH since 2025), or the start of a
+ *   full name, with or without diacritics
  *
  * Returns: (transfer full) (element-type BhxhPerson): the matches, at most
  *   @limit (0: 50)
@@ -369,7 +404,10 @@ bhxh_store_search_persons (BhxhStore   *self,
   if (bhxh_text_is_digits (text, 10))
     ok = collect_persons (self,
                           "SELECT " BHXH_PERSON_COLUMNS " FROM mirror.persons p "
-                          "WHERE p.bhxh_code = ?1", text, NULL, limit, persons, error);
+                          "WHERE p.bhxh_code = ?1 UNION ALL "
+                          "SELECT " BHXH_PERSON_COLUMNS " FROM mirror.persons p "
+                          "WHERE p.legacy_bhxh_code = ?1 AND p.bhxh_code <> ?1",
+                          text, NULL, limit, persons, error);
   else if (bhxh_text_is_digits (text, 12))
     ok = collect_persons (self,
                           "SELECT " BHXH_PERSON_COLUMNS " FROM mirror.persons p "

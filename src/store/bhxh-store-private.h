@@ -105,11 +105,12 @@ const char   *_bhxh_store_fold_into        (GString       *out,
                                             gsize          len);
 #define BHXH_PERSON_COLUMNS \
   "p.bhxh_code, p.id_number, p.old_id_number, p.full_name, p.birth_date, p.sex, " \
-  "p.address, p.office_code, p.account_status, p.account_since"
+  "p.address, p.office_code, p.account_status, p.account_since, p.legacy_bhxh_code"
 
-/* Local accounts: status approved at this counter, else NULL. */
-char         *_bhxh_store_dup_local_account (BhxhStore    *self,
-                                             const char   *bhxh_code);
+/* Local accounts: the status last approved at this counter under any of
+ * @codes (at most 4), else NULL. */
+char         *_bhxh_store_dup_local_account (BhxhStore          *self,
+                                             const char * const *codes);
 
 /* Audit, inside the caller's transaction. */
 gboolean      _bhxh_store_audit_append     (BhxhStore     *self,
@@ -135,7 +136,7 @@ char         *_bhxh_store_dup_actor        (BhxhStore     *self,
   "d.province_code, d.district_code, d.commune_code, d.contact_person, d.email, " \
   "d.phone, d.cert_number, d.cert_issuer, d.cert_valid_from, d.cert_valid_to, " \
   "d.start_date, d.channel, d.ivan_name, d.stop_reason, d.handin, " \
-  "d.guardian_bhxh_code, d.guardian_id_number, d.employer"
+  "d.guardian_bhxh_code, d.guardian_id_number, d.employer, d.guardian_name"
 BhxhDeclaration *_bhxh_declaration_from_row (sqlite3_stmt *stmt);
 
 G_END_DECLS

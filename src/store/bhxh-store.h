@@ -72,16 +72,27 @@ typedef struct
   char *role;
 } BhxhUser;
 
+typedef enum
+{
+  BHXH_QUEUE_SORT_SUBMITTED,   /* oldest submission first */
+  BHXH_QUEUE_SORT_NAME,        /* a Vietnamese list: by given name, then family and middle */
+} BhxhQueueSort;
+
 typedef struct
 {
-  int          status;       /* -1 any, else a BhxhDeclarationStatus */
-  int          kind;         /* -1 any, else a BhxhDeclarationKind */
-  const char  *office_code;  /* NULL any; else this office and its subtree */
-  const char  *search;       /* NULL; else name (with or without marks), mã số BHXH or ID */
-  guint        limit;        /* 0: no limit */
+  int            status;       /* -1 any, else a BhxhDeclarationStatus */
+  int            kind;         /* -1 any, else a BhxhDeclarationKind */
+  const char    *office_code;  /* NULL any; else this office and its subtree */
+  const char    *search;       /* NULL; else the start of words of the name (with or
+                                * without marks), mã số BHXH (either form) or ID number */
+  guint          limit;        /* 0: no limit */
+  BhxhQueueSort  sort;
 } BhxhQueueFilter;
 
-#define BHXH_QUEUE_FILTER_INIT { -1, -1, NULL, NULL, 0 }
+#define BHXH_QUEUE_FILTER_INIT { -1, -1, NULL, NULL, 0, BHXH_QUEUE_SORT_SUBMITTED }
+
+gboolean bhxh_queue_sort_parse (const char    *text,
+                                BhxhQueueSort *out);
 
 typedef void (*BhxhProgressFunc) (guint64  done_bytes,
                                   guint64  total_bytes,

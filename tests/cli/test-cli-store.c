@@ -248,6 +248,87 @@ test_queue (Fixture       *f,
   g_assert_cmpint (bad.status, ==, 2);
 }
 
+/* queue --sort name: a Vietnamese list, by given name then family and
+ * middle names; the name search by the start of words. */
+static void
+test_queue_sort_name (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Run) sorted = { 0 };
+  g_auto(Run) words = { 0 };
+  g_auto(Run) inside = { 0 };
+  g_auto(Run) bad = { 0 };
+  const char *expected[] = {
+    "Nguyễn Văn An", "Phạm Văn Bình", "Lê Thị Hoa", "Lê Minh Khang", "Phạm Thị Mai",
+    "Trần Thị Bích Ngọc", "Vũ Quốc Trung",
+  };
+
+  RUN (&sorted, "queue", f->db, "--sort", "name");
+  g_assert_cmpuint (json_array_get_length (array (&sorted)), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_array_get_object_element (array (&sorted), i), "full_name"),
+                     ==, expected[i]);
+  RUN (&words, "queue", f->db, "--search", "Bình");
+  g_assert_cmpuint (json_array_get_length (array (&words)), ==, 1);
+  RUN (&inside, "queue", f->db, "--search", "inh");   /* inside Bình, Minh: no word starts so */
+  g_assert_cmpuint (json_array_get_length (array (&inside)), ==, 0);
+  RUN (&bad, "queue", f->db, "--sort", "age");
+  g_assert_cmpint (bad.status, ==, 2);
+}
+
+#define CHILD_CARD_2024 "001215012345||Lê Minh Khang|01062015|Nam|Hoàn Kiếm, Hà Nội|" \
+                        "04102024|01062015||Lê Văn Hùng|Lê Thị Hoa"
+
+/* qr parse shows the parents of a child's card of 2024; compare code the
+ * ID number as the mã số BHXH. */
+static void
+test_identity_2025 (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(Run) child = { 0 };
+  g_auto(Run) adult = { 0 };
+  g_auto(Run) prefixed = { 0 };
+  g_auto(Run) verify_prefixed = { 0 };
+  g_auto(Run) id_code = { 0 };
+  g_auto(Run) former = { 0 };
+  g_auto(Run) other = { 0 };
+  g_auto(Run) usage = { 0 };
+  JsonObject *o;
+
+  RUN (&child, "qr", "parse", CHILD_CARD_2024);
+  g_assert_cmpint (child.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object (&child), "father_name"), ==,
+                   "Lê Văn Hùng");
+  g_assert_cmpstr (json_object_get_string_member (object (&child), "mother_name"), ==,
+                   "Lê Thị Hoa");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object (&child),
+                                                                         "extra")), ==, 4);
+  RUN (&adult, "qr", "parse", FIXTURE_CCCD_AN "||||");
+  g_assert_true (json_object_get_null_member (object (&adult), "father_name"));
+  g_assert_true (json_object_get_null_member (object (&adult), "mother_name"));
+  /* A scanner's label: refused by the strict contract, read by verify. */
+  RUN (&prefixed, "qr", "parse", "CCCD:" FIXTURE_CCCD_AN);
+  g_assert_cmpint (prefixed.status, ==, 1);
+  RUN (&verify_prefixed, "verify", f->db, "CCCD:" FIXTURE_CCCD_AN "\r");
+  g_assert_cmpint (verify_prefixed.status, ==, 0);
+  o = json_object_get_object_member (object (&verify_prefixed), "document");
+  g_assert_cmpstr (json_object_get_string_member (o, "document"), ==, "cccd");
+  g_assert_cmpstr (json_object_get_string_member (o, "full_name"), ==, "Nguyễn Văn An");
+
+  RUN (&id_code, "compare", "code", "001090012345", "0112345678", "001090012345");
+  g_assert_cmpstr (json_object_get_string_member (object (&id_code), "level"), ==, "match");
+  g_assert_cmpstr (json_object_get_string_member (object (&id_code), "form"), ==, "id-number");
+  RUN (&former, "compare", "code", "0112345678", "001090012345", "0112345678");
+  g_assert_cmpstr (json_object_get_string_member (object (&former), "level"), ==, "match");
+  g_assert_cmpstr (json_object_get_string_member (object (&former), "form"), ==, "legacy");
+  RUN (&other, "compare", "code", "001090012346", "0112345678", "001090012345");
+  g_assert_cmpstr (json_object_get_string_member (object (&other), "level"), ==, "mismatch");
+  g_assert_true (json_object_get_null_member (object (&other), "matched"));
+  RUN (&usage, "compare", "code", "001090012345");
+  g_assert_cmpint (usage.status, ==, 2);
+}
+
 static JsonObject *
 candidate (Run   *run,
            guint  index)
@@ -488,6 +569,9 @@ main (int   argc,
   g_test_add ("/cli/mirror", Fixture, NULL, setup, test_mirror, teardown);
   g_test_add ("/cli/declarations", Fixture, NULL, setup, test_declarations, teardown);
   g_test_add ("/cli/queue", Fixture, "loaded", setup, test_queue, teardown);
+  g_test_add ("/cli/queue-sort-name", Fixture, "loaded", setup, test_queue_sort_name,
+              teardown);
+  g_test_add ("/cli/identity-2025", Fixture, "loaded", setup, test_identity_2025, teardown);
   g_test_add ("/cli/verify", Fixture, "loaded", setup, test_verify, teardown);
   g_test_add ("/cli/verify-no-candidate", Fixture, NULL, setup, test_verify_no_candidate,
               teardown);

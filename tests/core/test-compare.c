@@ -65,6 +65,34 @@ test_exact_and_levels (void)
   g_assert_cmpstr (bhxh_level_to_string (BHXH_LEVEL_EQUIVALENT), ==, "equivalent");
 }
 
+/* The mã số BHXH against every code the registry knows the person by. */
+static void
+test_code (void)
+{
+  const char *old_registry[] = { "001090012345", "0112345678", NULL };
+  const char *rekeyed[] = { "001090012345", "0112345678", NULL };
+  const char *no_id[] = { "0112345678", NULL };
+  const char *matched = NULL;
+
+  /* A 12-digit "mã số BHXH" equal to the ID number is a match. */
+  g_assert_cmpint (bhxh_compare_code ("001090012345", old_registry, &matched), ==,
+                   BHXH_LEVEL_MATCH);
+  g_assert_cmpstr (matched, ==, "001090012345");
+  /* The 10-digit code of old declarations still is. */
+  g_assert_cmpint (bhxh_compare_code ("0112345678", rekeyed, &matched), ==, BHXH_LEVEL_MATCH);
+  g_assert_cmpstr (matched, ==, "0112345678");
+  g_assert_cmpint (bhxh_compare_code ("01 1234 5678", rekeyed, NULL), ==,
+                   BHXH_LEVEL_EQUIVALENT);
+  g_assert_cmpint (bhxh_compare_code ("001090012346", old_registry, &matched), ==,
+                   BHXH_LEVEL_MISMATCH);
+  g_assert_cmpstr (matched, ==, "001090012345");
+  /* The registry without the ID number cannot tell. */
+  g_assert_cmpint (bhxh_compare_code ("001090012345", no_id, NULL), ==, BHXH_LEVEL_MISMATCH);
+  g_assert_cmpint (bhxh_compare_code (NULL, no_id, NULL), ==, BHXH_LEVEL_MISSING);
+  g_assert_cmpint (bhxh_compare_code ("0112345678", NULL, &matched), ==, BHXH_LEVEL_MISSING);
+  g_assert_null (matched);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -73,6 +101,7 @@ main (int   argc,
 
   g_test_add_func ("/compare/names", test_names);
   g_test_add_func ("/compare/dates", test_dates);
+  g_test_add_func ("/compare/code", test_code);
   g_test_add_func ("/compare/exact-levels", test_exact_and_levels);
 
   return g_test_run ();

@@ -64,6 +64,42 @@ test_round_trip (void)
   g_assert_true (copy->email != d->email);
 }
 
+/* Since 1 July 2025 a declaration may carry the 12-digit ID number where
+ * the 10-digit mã số BHXH used to be; the guardian may be named. */
+static void
+test_code_2025 (void)
+{
+  const char *json =
+    "{\"id\": \"TK01-00106-000009\", \"kind\": \"register\","
+    " \"submitted_at\": \"2026-11-20T08:15:00+07:00\", \"full_name\": \"Nguyễn Minh Khôi\","
+    " \"bhxh_code\": \"001209012345\", \"birth_date\": \"2009-03-15\","
+    " \"guardian\": {\"bhxh_code\": \"001080001234\", \"id_number\": \"001080001234\","
+    "   \"full_name\": \"Nguyễn  Văn Bình\"}}";
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) parser2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDeclaration) d = NULL;
+  g_autoptr(BhxhDeclaration) again = NULL;
+  g_autoptr(BhxhDeclaration) copy = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  d = bhxh_declaration_from_json (parse_object (json, &parser), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (d->bhxh_code, ==, "001209012345");
+  g_assert_null (d->id_number);
+  g_assert_cmpstr (d->guardian_bhxh_code, ==, "001080001234");
+  g_assert_cmpstr (d->guardian_name, ==, "Nguyễn Văn Bình");
+  node = bhxh_declaration_to_json (d);
+  text = json_to_string (node, FALSE);
+  again = bhxh_declaration_from_json (parse_object (text, &parser2), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->guardian_name, ==, "Nguyễn Văn Bình");
+  copy = bhxh_declaration_copy (again);
+  g_assert_cmpstr (copy->guardian_name, ==, "Nguyễn Văn Bình");
+  g_assert_true (copy->guardian_name != again->guardian_name);
+}
+
 static void
 test_rejects (void)
 {
@@ -76,6 +112,8 @@ test_rejects (void)
     " \"birth_date\": \"31/02/1990\"}",
     "{\"id\": \"x\", \"kind\": \"stop\", \"full_name\": \"A\", \"submitted_at\": \"2026-11-20T08:15:00Z\","
     " \"bhxh_code\": \"12345\"}",
+    "{\"id\": \"x\", \"kind\": \"stop\", \"full_name\": \"A\", \"submitted_at\": \"2026-11-20T08:15:00Z\","
+    " \"bhxh_code\": \"01123456789\"}",
     "{\"id\": \"x\", \"kind\": \"stop\", \"full_name\": \"A\", \"submitted_at\": \"2026-11-20T08:15:00Z\","
     " \"sex\": \"other\"}",
     "{\"id\": \"x\", \"kind\": \"stop\", \"full_name\": \"A\", \"submitted_at\": \"2026-11-20T08:15:00Z\","
@@ -121,6 +159,7 @@ main (int   argc,
 
   g_test_add_func ("/declaration/round-trip", test_round_trip);
   g_test_add_func ("/declaration/rejects", test_rejects);
+  g_test_add_func ("/declaration/code-2025", test_code_2025);
   g_test_add_func ("/declaration/expiry-minor", test_expiry_and_minor);
 
   return g_test_run ();

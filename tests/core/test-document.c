@@ -160,6 +160,75 @@ test_scan_lenient (void)
   g_assert_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_ID);
 }
 
+#define CHILD_2024 "001209012345||Nguyễn Minh Khôi|15032009|Nam|Số 12 Thái Hà, Hà Nội|" \
+                   "04102024|15032009|001209000001|Nguyễn  Văn Bình |Trần Thị Hoa"
+
+/* Cards of 2024 on: 11 fields; on a child's, 10 and 11 are the parents. */
+static void
+test_card_2024 (void)
+{
+  g_autoptr(BhxhDocument) child = parse_ok (CHILD_2024);
+  g_autoptr(BhxhDocument) trailing = parse_ok (CHILD_2024 "|");
+  g_autoptr(BhxhDocument) adult = parse_ok (AN "||||");
+  g_autoptr(BhxhDocument) old_card = parse_ok (AN);
+  g_autoptr(BhxhDocument) extras =
+    parse_ok ("001090012345|123456789|Nguyễn Văn An|15031990|Nam|Hà Nội|20042021|X1||Y2|Z|W");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) adult_node = NULL;
+  JsonObject *o;
+
+  g_assert_cmpstr (child->father_name, ==, "Nguyễn Văn Bình");
+  g_assert_cmpstr (child->mother_name, ==, "Trần Thị Hoa");
+  /* extra stays what it was: every field after the seventh, as read. */
+  g_assert_cmpuint (child->extra->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (child->extra, 2), ==, "Nguyễn  Văn Bình ");
+  g_assert_cmpstr (trailing->father_name, ==, "Nguyễn Văn Bình");
+  g_assert_null (adult->father_name);
+  g_assert_null (adult->mother_name);
+  g_assert_cmpuint (adult->extra->len, ==, 0);
+  g_assert_null (old_card->father_name);
+  /* Twelve fields are not the 2024 layout: no one's names. */
+  g_assert_null (extras->father_name);
+  g_assert_cmpuint (extras->extra->len, ==, 5);
+
+  node = bhxh_document_to_json (child);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "father_name"), ==, "Nguyễn Văn Bình");
+  g_assert_cmpstr (json_object_get_string_member (o, "mother_name"), ==, "Trần Thị Hoa");
+  adult_node = bhxh_document_to_json (adult);
+  o = json_node_get_object (adult_node);
+  g_assert_true (json_object_has_member (o, "father_name"));
+  g_assert_true (json_object_get_null_member (o, "father_name"));
+  g_assert_true (json_object_get_null_member (o, "mother_name"));
+}
+
+/* What scanners add: a label before the code, CR alone after it. Only the
+ * lenient scan path accepts them; qr parse's contract stays strict. */
+static void
+test_scan_prefix_cr (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDocument) prefixed = bhxh_document_parse_scan ("CCCD:" AN, -1, &error);
+  g_autoptr(BhxhDocument) spaced = bhxh_document_parse_scan ("CCCD: " CHILD_2024 "\r", -1,
+                                                              &error);
+  g_autoptr(BhxhDocument) cr_only = bhxh_document_parse_scan (AN "\r" NGOC "\r", -1, &error);
+  g_autoptr(BhxhDocument) strict = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (prefixed->kind, ==, BHXH_DOCUMENT_CCCD);
+  g_assert_cmpstr (prefixed->full_name, ==, "Nguyễn Văn An");
+  g_assert_cmpstr (prefixed->raw, ==, "CCCD:" AN);
+  g_assert_cmpint (spaced->kind, ==, BHXH_DOCUMENT_CCCD);
+  g_assert_cmpstr (spaced->mother_name, ==, "Trần Thị Hoa");
+  g_assert_cmpint (cr_only->kind, ==, BHXH_DOCUMENT_CCCD);
+  g_assert_cmpstr (cr_only->id_number, ==, "001090012345");
+  g_assert_cmpuint (cr_only->issue_date.year, ==, 2021);
+
+  strict = bhxh_document_parse_cccd ("CCCD:" AN, -1, &error);
+  g_assert_null (strict);
+  g_assert_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_ID);
+}
+
 static void
 test_copy (void)
 {
@@ -187,6 +256,8 @@ main (int   argc,
   g_test_add_func ("/document/json", test_json);
   g_test_add_func ("/document/scan-lenient", test_scan_lenient);
   g_test_add_func ("/document/copy", test_copy);
+  g_test_add_func ("/document/card-2024", test_card_2024);
+  g_test_add_func ("/document/scan-prefix-cr", test_scan_prefix_cr);
 
   return g_test_run ();
 }

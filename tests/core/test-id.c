@@ -67,6 +67,12 @@ test_codes (void)
   g_assert_null (bad);
   g_assert_true (bhxh_code_is_valid ("0112345678"));
   g_assert_false (bhxh_code_is_valid ("011234567"));
+  /* Since 1 July 2025 the 12-digit ID number is the mã số BHXH. */
+  g_assert_true (bhxh_code_is_valid ("001090012345"));
+  g_assert_false (bhxh_code_is_valid ("00109001234"));
+  g_assert_false (bhxh_code_is_valid ("0010900123456"));
+  g_assert_true (bhxh_code_is_legacy ("0112345678"));
+  g_assert_false (bhxh_code_is_legacy ("001090012345"));
   g_assert_true (bhxh_cmnd_is_valid ("123456789"));
   g_assert_false (bhxh_cmnd_is_valid ("12345678"));
   g_assert_true (bhxh_passport_is_valid ("C1234567"));

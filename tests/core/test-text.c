@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
+#include "core/bhxh-collate.h"
 #include "core/bhxh-error.h"
 #include "core/bhxh-text.h"
 
@@ -124,6 +127,108 @@ test_blank (void)
   g_assert_false (bhxh_text_is_blank ("\xE0"));   /* not UTF-8: something, and no overread */
 }
 
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  g_autofree char *ka = bhxh_collate_key (*(const char * const *) a);
+  g_autofree char *kb = bhxh_collate_key (*(const char * const *) b);
+
+  return strcmp (ka, kb);
+}
+
+static int
+compare_name_keys (gconstpointer a,
+                   gconstpointer b)
+{
+  return bhxh_collate_compare_names (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+assert_sorts (const char  *const *expected,
+              guint               n,
+              GCompareFunc        compare)
+{
+  g_autoptr(GPtrArray) shuffled = g_ptr_array_new ();
+
+  /* Reversed, then every rotation: the order never depends on the input's. */
+  for (guint r = 0; r < n; r++)
+    {
+      g_ptr_array_set_size (shuffled, 0);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (shuffled, (gpointer) expected[(n - 1 - i + r) % n]);
+      g_ptr_array_sort (shuffled, compare);
+      for (guint i = 0; i < n; i++)
+        if (!g_str_equal (g_ptr_array_index (shuffled, i), expected[i]))
+          g_error ("position %u: %s, expected %s", i,
+                   (const char *) g_ptr_array_index (shuffled, i), expected[i]);
+    }
+}
+
+/* DOMAIN.md §9: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y,
+ * tones only break ties; byte order puts Phan before Phạm, Nguyễn before Ngô. */
+static void
+test_collate (void)
+{
+  const char *letters[] = { "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h", "i", "k",
+                            "l", "m", "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư",
+                            "v", "x", "y" };
+  const char *words[] = { "An", "Anh", "Ánh", "Ân", "Bình", "Chi", "Dung", "Dương", "Đào",
+                          "Đặng", "Giang", "Hà", "Hạ", "Hải", "Ngô", "Nguyễn", "Phạm", "Phan",
+                          "Phương", "Thu", "Thư", "Trần", "Ư", "Vũ", "Ý", "Yến" };
+  const char *tones[] = { "ma", "mà", "mả", "mã", "má", "mạ" };
+  g_autofree char *a = bhxh_collate_key ("Lê Thị Thủy");
+  g_autofree char *b = bhxh_collate_key ("Lê  Thị Thuỷ");
+  g_autofree char *nfd = g_utf8_normalize ("Nguyễn Văn An", -1, G_NORMALIZE_NFD);
+  g_autofree char *c = bhxh_collate_key (nfd);
+  g_autofree char *d = bhxh_collate_key ("Nguyễn Văn An");
+  g_autofree char *empty = bhxh_collate_key (NULL);
+
+  assert_sorts (letters, G_N_ELEMENTS (letters), compare_keys);
+  assert_sorts (words, G_N_ELEMENTS (words), compare_keys);
+  assert_sorts (tones, G_N_ELEMENTS (tones), compare_keys);
+  g_assert_cmpint (strcmp ("Phan", "Phạm"), <, 0);     /* what bytes would do */
+  g_assert_cmpint (strcmp ("Nguyễn", "Ngô"), <, 0);
+  /* Where the tone mark sits is no difference until the last level. */
+  g_assert_cmpint (strncmp (a, b, strlen (a) - strlen ("Lê Thị Thuỷ")), ==, 0);
+  g_assert_cmpstr (c, ==, d);
+  g_assert_cmpstr (empty, ==, "");
+}
+
+/* Lists of people: by given name, then family and middle names. */
+static void
+test_collate_names (void)
+{
+  const char *people[] = {
+    "Trần Văn An", "Nguyễn Văn Anh", "Lê Thị Ánh", "Phạm Thị Ân", "Vũ Đức Bình",
+    "Nguyễn Thị Hà", "Trần Thị Hà", "Nguyễn Thị Hạ", "Đỗ Văn Hải", "Ngô Thị Hằng",
+    "Nguyễn Thị Hằng", "Phạm Minh", "Phan Minh", "Nguyễn Văn Thắng", "Hoàng Văn Ý",
+  };
+
+  assert_sorts (people, G_N_ELEMENTS (people), compare_name_keys);
+  g_assert_cmpint (bhxh_collate_compare_names ("An", "Trần Văn An"), <, 0);
+  g_assert_cmpint (bhxh_collate_compare_names (" Trần  Văn An ", "Trần Văn An"), ==, 0);
+}
+
+/* Search by words of the folded name: "Hằng" must not find "Thắng". */
+static void
+test_word_prefix (void)
+{
+  g_autofree char *thang = bhxh_text_fold ("Nguyễn Văn Thắng");
+  g_autofree char *hang = bhxh_text_fold ("Nguyễn Thị Hằng");
+  g_autofree char *query = bhxh_text_fold ("Hằng");
+
+  g_assert_true (bhxh_text_has_word_prefix (hang, query));
+  g_assert_false (bhxh_text_has_word_prefix (thang, query));
+  g_assert_true (bhxh_text_has_word_prefix (hang, "ng"));     /* Nguyễn */
+  g_assert_true (bhxh_text_has_word_prefix (hang, "thi ha"));
+  g_assert_false (bhxh_text_has_word_prefix (hang, "hi hang"));
+  g_assert_true (bhxh_text_has_word_prefix ("nguyen thang\x1f" "0112345678", "01123"));
+  g_assert_false (bhxh_text_has_word_prefix ("nguyen thang\x1f" "0112345678", "2345"));
+  g_assert_true (bhxh_text_has_word_prefix (thang, ""));
+  g_assert_false (bhxh_text_has_word_prefix (NULL, "a"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -137,6 +242,9 @@ main (int   argc,
   g_test_add_func ("/text/digits", test_digits);
   g_test_add_func ("/text/blank", test_blank);
   g_test_add_func ("/text/mask", test_mask);
+  g_test_add_func ("/text/collate", test_collate);
+  g_test_add_func ("/text/collate-names", test_collate_names);
+  g_test_add_func ("/text/word-prefix", test_word_prefix);
 
   return g_test_run ();
 }

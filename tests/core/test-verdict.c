@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "core/bhxh-clock.h"
 #include "core/bhxh-verdict.h"
 
@@ -200,6 +202,170 @@ test_minor (Fixture *f, gconstpointer data)
   g_assert_true (bhxh_check_has_reason (ok, "minor"));
 }
 
+static const char *
+field_value (BhxhCheck  *check,
+             const char *name,
+             const char *source)
+{
+  for (guint i = 0; i < check->fields->len; i++)
+    {
+      BhxhFieldCheck *field = g_ptr_array_index (check->fields, i);
+
+      if (g_str_equal (field->field, name))
+        return g_str_equal (source, "declared") ? field->declared
+               : g_str_equal (source, "document") ? field->document : field->mirror;
+    }
+  g_assert_not_reached ();
+}
+
+/* Since 1 July 2025 the ID number is the mã số BHXH: declared where the
+ * 10-digit code used to be, it is the person's, not a mismatch. */
+static void
+test_code_is_id_number (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+  g_autoptr(BhxhCheck) other = NULL;
+  g_autoptr(BhxhCheck) legacy_only = NULL;
+
+  g_free (f->declaration->bhxh_code);
+  f->declaration->bhxh_code = g_strdup ("001090012345");
+  check = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (check, "bhxh_code"), ==, BHXH_LEVEL_MATCH);
+  g_assert_cmpstr (field_value (check, "bhxh_code", "mirror"), ==, "001090012345");
+  /* Both codes shown: the former one in an information. */
+  g_assert_true (bhxh_check_has_reason (check, "bhxh-code-id-number"));
+  g_assert_nonnull (strstr (((BhxhReason *) g_ptr_array_index (check->reasons, 0))->message,
+                            "0112345678"));
+
+  /* Someone else's ID number as the code is a mismatch. */
+  g_free (f->declaration->bhxh_code);
+  f->declaration->bhxh_code = g_strdup ("001090099999");
+  other = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_cmpint (field_level (other, "bhxh_code"), ==, BHXH_LEVEL_MISMATCH);
+  g_assert_true (bhxh_check_has_reason (other, "bhxh-code-mismatch"));
+
+  /* Old data, old registry: nothing new to say. */
+  g_free (f->declaration->bhxh_code);
+  f->declaration->bhxh_code = g_strdup ("0112345678");
+  legacy_only = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpuint (legacy_only->reasons->len, ==, 0);
+  g_assert_cmpstr (field_value (legacy_only, "bhxh_code", "mirror"), ==, "0112345678");
+}
+
+/* A registry keyed by ID number still knows the former code: a pending
+ * declaration with it is the person's. */
+static void
+test_code_former (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhCheck) check = NULL;
+  g_autoptr(BhxhCheck) wrong = NULL;
+  g_autoptr(BhxhCheck) none = NULL;
+
+  f->person->legacy_bhxh_code = g_steal_pointer (&f->person->bhxh_code);
+  f->person->bhxh_code = g_strdup ("001090012345");
+  check = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (check, "bhxh_code"), ==, BHXH_LEVEL_MATCH);
+  g_assert_cmpstr (field_value (check, "bhxh_code", "mirror"), ==, "0112345678");
+  g_assert_true (bhxh_check_has_reason (check, "bhxh-code-former"));
+
+  g_free (f->declaration->bhxh_code);
+  f->declaration->bhxh_code = g_strdup ("0199999999");
+  wrong = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_cmpstr (field_value (wrong, "bhxh_code", "mirror"), ==, "0112345678");
+  g_assert_true (bhxh_check_has_reason (wrong, "bhxh-code-mismatch"));
+
+  /* Nothing declared: the registry's key is shown. */
+  g_clear_pointer (&f->declaration->bhxh_code, g_free);
+  none = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (none, "bhxh_code"), ==, BHXH_LEVEL_MISSING);
+  g_assert_cmpstr (field_value (none, "bhxh_code", "mirror"), ==, "001090012345");
+}
+
+#define TEEN_CARD "001209012345||Nguyễn Minh Khôi|15032009|Nam|Số 12 Thái Hà, Hà Nội|" \
+                  "04102024|15032009||Nguyễn Văn Bình|Trần Thị Hoa"
+
+/* The 2024 card of a child names the parents: the guardian of the
+ * declaration is compared with them, with its own level and reason. */
+static void
+test_guardian_parents (Fixture *f, gconstpointer data)
+{
+  g_autoptr(BhxhDocument) card = bhxh_document_parse_cccd (TEEN_CARD, -1, NULL);
+  g_autoptr(BhxhCheck) father = NULL;
+  g_autoptr(BhxhCheck) mother = NULL;
+  g_autoptr(BhxhCheck) stranger = NULL;
+  g_autoptr(BhxhCheck) marks = NULL;
+  g_autoptr(BhxhCheck) registry = NULL;
+  g_autoptr(BhxhCheck) no_parents = NULL;
+
+  g_assert_nonnull (card);
+  g_free (f->declaration->full_name);
+  f->declaration->full_name = g_strdup ("Nguyễn Minh Khôi");
+  g_free (f->person->full_name);
+  f->person->full_name = g_strdup ("Nguyễn Minh Khôi");
+  g_free (f->declaration->id_number);
+  f->declaration->id_number = g_strdup ("001209012345");
+  g_free (f->person->id_number);
+  f->person->id_number = g_strdup ("001209012345");
+  f->declaration->birth_date = f->person->birth_date = (BhxhDate) { 2009, 3, 15 };
+  f->input.document = card;
+  f->declaration->guardian_bhxh_code = g_strdup ("0100000001");
+  f->declaration->guardian_name = g_strdup ("Nguyễn Văn Bình");
+  f->guardian = bhxh_person_new ();
+  f->guardian->bhxh_code = g_strdup ("0100000001");
+  f->guardian->full_name = g_strdup ("Nguyễn Văn Bình");
+  f->input.guardian = f->guardian;
+  f->input.guardian_has_account = TRUE;
+
+  father = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (father, "guardian_name"), ==, BHXH_LEVEL_MATCH);
+  g_assert_cmpstr (field_value (father, "guardian_name", "document"), ==, "Nguyễn Văn Bình");
+  g_assert_true (bhxh_check_has_reason (father, "minor"));
+
+  g_free (f->declaration->guardian_name);
+  f->declaration->guardian_name = g_strdup ("trần thị hoa");
+  g_free (f->guardian->full_name);
+  f->guardian->full_name = g_strdup ("Trần Thị Hoa");
+  mother = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (mother, "guardian_name"), ==, BHXH_LEVEL_EQUIVALENT);
+  g_assert_cmpstr (field_value (mother, "guardian_name", "document"), ==, "Trần Thị Hoa");
+
+  g_free (f->declaration->guardian_name);
+  f->declaration->guardian_name = g_strdup ("Lê Văn Tám");
+  g_free (f->guardian->full_name);
+  f->guardian->full_name = g_strdup ("Lê Văn Tám");
+  stranger = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_cmpint (field_level (stranger, "guardian_name"), ==, BHXH_LEVEL_MISMATCH);
+  g_assert_true (bhxh_check_has_reason (stranger, "guardian-not-parent"));
+  g_assert_false (bhxh_check_has_reason (stranger, "guardian-name-mismatch"));
+
+  g_free (f->declaration->guardian_name);
+  f->declaration->guardian_name = g_strdup ("Nguyen Van Binh");
+  g_free (f->guardian->full_name);
+  f->guardian->full_name = g_strdup ("Nguyen Van Binh");
+  marks = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_cmpint (field_level (marks, "guardian_name"), ==, BHXH_LEVEL_DIACRITICS);
+  g_assert_true (bhxh_check_has_reason (marks, "guardian-name-diacritics"));
+
+  /* An older declaration names no guardian: the registry's name counts;
+   * one that differs from the registry's is a reason of its own. */
+  g_clear_pointer (&f->declaration->guardian_name, g_free);
+  g_free (f->guardian->full_name);
+  f->guardian->full_name = g_strdup ("Nguyễn Văn Bình");
+  registry = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_cmpint (field_level (registry, "guardian_name"), ==, BHXH_LEVEL_MATCH);
+  f->declaration->guardian_name = g_strdup ("Phạm Văn Bình");
+  g_clear_pointer (&registry, bhxh_check_free);
+  registry = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_true (bhxh_check_has_reason (registry, "guardian-name-mismatch"));
+  g_assert_false (bhxh_check_has_reason (registry, "guardian-not-parent"));
+
+  /* Nothing scanned (the child decided online): no parents to compare. */
+  f->input.document = NULL;
+  g_clear_pointer (&f->declaration->guardian_name, g_free);
+  no_parents = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_null (field_value (no_parents, "guardian_name", "document"));
+}
+
 static void
 test_kinds_and_duplicates (Fixture *f, gconstpointer data)
 {
@@ -268,6 +434,9 @@ main (int   argc,
   ADD ("/verdict/not-in-registry", test_not_in_registry);
   ADD ("/verdict/minor", test_minor);
   ADD ("/verdict/kinds-duplicates", test_kinds_and_duplicates);
+  ADD ("/verdict/code-is-id-number", test_code_is_id_number);
+  ADD ("/verdict/code-former", test_code_former);
+  ADD ("/verdict/guardian-parents", test_guardian_parents);
   ADD ("/verdict/json", test_json);
 #undef ADD
 

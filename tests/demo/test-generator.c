@@ -133,7 +133,7 @@ typedef struct
 {
   JsonArray  *declarations;
   GHashTable *case_of_id;      /* declaration id → case name */
-  GHashTable *warning_codes;   /* bhxh code → expected BhxhIdWarnings */
+  GHashTable *warning_codes;   /* ID number → expected BhxhIdWarnings */
 } Plan;
 
 static void
@@ -152,7 +152,7 @@ plan_init (Plan     *plan,
     {
       BhxhDemoPayload *p = payloads->pdata[i];
       JsonObject *d = json_array_get_object_element (plan->declarations, i);
-      const char *code = json_object_get_string_member (d, "bhxh_code");
+      const char *code = json_object_get_string_member (d, "id_number");
       BhxhIdWarnings w = BHXH_ID_WARNING_NONE;
 
       g_assert_cmpstr (p->declaration_id, ==, json_object_get_string_member (d, "id"));
@@ -178,7 +178,7 @@ plan_clear (Plan *plan)
 
 typedef struct
 {
-  guint rows, nguyen, non_ascii, year_only, month_only, active, female;
+  guint rows, nguyen, non_ascii, year_only, month_only, active, female, rekeyed;
   guint minors;
   gboolean tone_old, tone_new;
 } MirrorStats;
@@ -197,9 +197,19 @@ check_row (GStrv        f,
   gpointer expected;
   BhxhIdWarnings warnings;
 
-  g_assert_cmpuint (g_strv_length (f), ==, 10);
+  g_assert_cmpuint (g_strv_length (f), ==, 11);
   g_assert_true (bhxh_code_is_valid (f[0]));
   g_assert_true (bhxh_id_number_is_valid (f[1]));
+  /* Keyed by the ID number, with the former code; or by the 10-digit code. */
+  if (bhxh_id_number_is_valid (f[0]))
+    {
+      g_assert_cmpstr (f[0], ==, f[1]);
+      g_assert_true (bhxh_code_is_legacy (f[10]));
+      g_assert_true (g_hash_table_add (codes, g_strdup (f[10])));
+      stats->rekeyed++;
+    }
+  else
+    g_assert_cmpstr (f[10], ==, "");
   g_assert_true (f[2][0] == '\0' || bhxh_cmnd_is_valid (f[2]));
   g_assert_true (g_hash_table_add (codes, g_strdup (f[0])));
   g_assert_true (g_hash_table_add (ids, g_strdup (f[1])));
@@ -233,7 +243,7 @@ check_row (GStrv        f,
 
   /* Consistent with birth year and sex, except the deliberate cases. */
   warnings = bhxh_id_number_check (f[1], &birth, sex);
-  if (g_hash_table_lookup_extended (plan->warning_codes, f[0], NULL, &expected))
+  if (g_hash_table_lookup_extended (plan->warning_codes, f[1], NULL, &expected))
     g_assert_cmpuint (warnings, ==, GPOINTER_TO_UINT (expected));
   else
     g_assert_cmpuint (warnings, ==, BHXH_ID_WARNING_NONE);
@@ -255,7 +265,8 @@ test_mirror (void)
 
   plan_init (&plan, demo, root);
   g_assert_cmpstr (lines[0], ==, "bhxh_code,id_number,old_id_number,full_name,birth_date,"
-                                 "sex,address,office_code,account_status,account_since");
+                                 "sex,address,office_code,account_status,account_since,"
+                                 "legacy_bhxh_code");
   for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
     {
       g_auto(GStrv) f = split_csv (lines[i]);
@@ -281,6 +292,9 @@ test_mirror (void)
   g_assert_cmpfloat (100.0 * s.female / s.rows, >, 45);
   g_assert_cmpfloat (100.0 * s.female / s.rows, <, 55);
   g_assert_true (s.tone_new && s.tone_old);
+  /* One in eight keyed by the ID number (2025 on). */
+  g_assert_cmpfloat (100.0 * s.rekeyed / s.rows, >, 10.5);
+  g_assert_cmpfloat (100.0 * s.rekeyed / s.rows, <, 14.5);
 }
 
 static BhxhLevel

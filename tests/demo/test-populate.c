@@ -9,6 +9,7 @@
 
 #include "core/bhxh-document.h"
 #include "core/bhxh-id.h"
+#include "core/bhxh-verdict.h"
 #include "demo/bhxh-demo.h"
 #include "store/bhxh-store.h"
 
@@ -50,6 +51,8 @@ static const Expected expected[BHXH_DEMO_N_CASES] = {
   [BHXH_DEMO_CASE_IVAN]                      = { BHXH_VERDICT_CAN_APPROVE, NULL },
   [BHXH_DEMO_CASE_HISTORY_APPROVED]          = { BHXH_VERDICT_BLOCKED, "not-open" },
   [BHXH_DEMO_CASE_HISTORY_REJECTED]          = { BHXH_VERDICT_BLOCKED, "not-open" },
+  [BHXH_DEMO_CASE_MINOR_GUARDIAN_NOT_PARENT] = { BHXH_VERDICT_NEEDS_ATTENTION,
+                                                 "guardian-not-parent" },
 };
 
 static BhxhIdWarnings
@@ -233,6 +236,75 @@ test_verdicts (Fixture       *f,
     g_assert_cmpuint (seen[c], >, 0);
 }
 
+static const BhxhFieldCheck *
+field_of (const BhxhCheck *check,
+          const char      *name)
+{
+  for (guint i = 0; i < check->fields->len; i++)
+    if (g_str_equal (((BhxhFieldCheck *) check->fields->pdata[i])->field, name))
+      return check->fields->pdata[i];
+  return NULL;
+}
+
+/* The demo shows 2025: declarations of each kind carrying the ID number as
+ * the mã số BHXH, persons the registry keys by ID number with older
+ * declarations carrying their former code, and teens whose card of 2024
+ * names their parents. */
+static void
+test_identity_2025 (Fixture       *f,
+                    gconstpointer  data)
+{
+  GPtrArray *payloads = bhxh_demo_get_payloads (f->demo);
+  guint id_as_code[3] = { 0 };
+  guint former = 0, id_shown_with_former = 0, parents = 0, not_parent = 0;
+
+  for (guint i = 0; i < payloads->len; i++)
+    {
+      const BhxhDemoPayload *p = payloads->pdata[i];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BhxhDocument) doc = scan (p);
+      g_autoptr(BhxhDeclaration) d = bhxh_store_get_declaration (f->store, p->declaration_id,
+                                                                 &error);
+      g_autoptr(BhxhCheck) check = NULL;
+      const BhxhFieldCheck *code, *guardian;
+
+      g_assert_no_error (error);
+      check = bhxh_store_check_declaration (f->store, d, doc, &f->today, &error);
+      g_assert_no_error (error);
+      code = field_of (check, "bhxh_code");
+      if (p->demo_case != BHXH_DEMO_CASE_NOT_IN_MIRROR)
+        g_assert_cmpint (code->level, ==, BHXH_LEVEL_MATCH);
+      if (bhxh_id_number_is_valid (d->bhxh_code))
+        {
+          g_assert_cmpstr (d->bhxh_code, ==, d->id_number);
+          id_as_code[d->kind]++;
+        }
+      former += bhxh_check_has_reason (check, "bhxh-code-former");
+      id_shown_with_former += bhxh_check_has_reason (check, "bhxh-code-id-number");
+      if (doc != NULL && doc->father_name != NULL)
+        {
+          guardian = field_of (check, "guardian_name");
+          g_assert_nonnull (doc->mother_name);
+          g_assert_nonnull (guardian);
+          parents++;
+          if (p->demo_case == BHXH_DEMO_CASE_MINOR_GUARDIAN_NOT_PARENT)
+            {
+              g_assert_cmpint (guardian->level, ==, BHXH_LEVEL_MISMATCH);
+              not_parent++;
+            }
+          else
+            g_assert_cmpint (guardian->level, ==, BHXH_LEVEL_MATCH);
+        }
+    }
+  g_assert_cmpuint (id_as_code[BHXH_KIND_REGISTER], >, 0);
+  g_assert_cmpuint (id_as_code[BHXH_KIND_ADJUST], >, 0);
+  g_assert_cmpuint (id_as_code[BHXH_KIND_STOP], >, 0);
+  g_assert_cmpuint (former, >, 0);
+  g_assert_cmpuint (id_shown_with_former, >, 0);
+  g_assert_cmpuint (parents, ==, 3);
+  g_assert_cmpuint (not_parent, ==, 2);
+}
+
 /* Not in the mirror: the armed-forces guidance, not a bare "not found". */
 static void
 test_not_in_mirror (Fixture       *f,
@@ -293,6 +365,8 @@ main (int   argc,
               fixture_set_up, test_verdicts, fixture_tear_down);
   g_test_add ("/demo/store/again", Fixture, NULL,
               fixture_set_up, test_again, fixture_tear_down);
+  g_test_add ("/demo/store/identity-2025", Fixture, NULL,
+              fixture_set_up, test_identity_2025, fixture_tear_down);
   g_test_add ("/demo/store/not-in-mirror", Fixture, NULL,
               fixture_set_up, test_not_in_mirror, fixture_tear_down);
 

@@ -514,6 +514,56 @@ test_daily_report (void)
     g_date_time_unref (decisions[i].decided_at);
 }
 
+/* The report's lists are Vietnamese lists: the people decided by given
+ * name, then family and middle names, in the Vietnamese alphabet (Phạm
+ * before Phan); the clerks by their names the same way. */
+static void
+test_daily_report_order (void)
+{
+  const char *names[] = { "Trần Văn Bình", "Phan Thị Ánh", "Phạm Thị Ánh", "Lê Văn An" };
+  const char *clerks[] = { "Trần Văn Hùng", "Nguyễn Thị Lan", "Lê Thị Thủy", "Phạm Minh Quang" };
+  const guint n = G_N_ELEMENTS (names);
+  g_autoptr(BhxhPaper) paper = bhxh_paper_new (NULL);
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
+  g_autofree char *pdf = tmp_path ("report-order.pdf");
+  g_autofree char *text = NULL;
+  BhxhReportRow rows[G_N_ELEMENTS (names)];
+  BhxhDecision decisions[G_N_ELEMENTS (names)];
+  BhxhDeclaration declarations[G_N_ELEMENTS (names)];
+  g_autoptr(GError) error = NULL;
+  BhxhDate day = { 2026, 11, 23 };
+  const char *list;
+
+  if (!have_tools ())
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      declarations[i] = make_declaration ();
+      declarations[i].full_name = (char *) names[i];
+      decisions[i] = make_decision (BHXH_OUTCOME_APPROVE, NULL);
+      decisions[i].clerk_name = (char *) clerks[i];
+      rows[i].decision = &decisions[i];
+      rows[i].declaration = &declarations[i];
+    }
+  g_assert_true (bhxh_paper_add_daily_report (paper, &context, &day, rows, n, reasons, &error));
+  g_assert_true (bhxh_paper_save (paper, pdf, &error));
+  g_assert_no_error (error);
+  text = pdf_text (pdf, 0);
+  list = strstr (text, "IV. DANH SÁCH");
+  g_assert_nonnull (list);
+  g_assert_true (strstr (list, "Lê Văn An") < strstr (list, "Phạm Thị Ánh"));
+  g_assert_true (strstr (list, "Phạm Thị Ánh") < strstr (list, "Phan Thị Ánh"));
+  g_assert_true (strstr (list, "Phan Thị Ánh") < strstr (list, "Trần Văn Bình"));
+  g_assert_true (strstr (text, "Trần Văn Hùng") < strstr (text, "Nguyễn Thị Lan"));
+  g_assert_true (strstr (text, "Nguyễn Thị Lan") < strstr (text, "Phạm Minh Quang"));
+  g_assert_true (strstr (text, "Phạm Minh Quang") < strstr (text, "Lê Thị Thủy"));
+  for (guint i = 0; i < n; i++)
+    {
+      g_date_time_unref (declarations[i].submitted_at);
+      g_date_time_unref (decisions[i].decided_at);
+    }
+}
+
 static void
 test_font_missing (void)
 {
@@ -707,6 +757,7 @@ main (int   argc,
   g_test_add_func ("/papers/receipt", test_receipt);
   g_test_add_func ("/papers/rejection", test_rejection);
   g_test_add_func ("/papers/daily-report", test_daily_report);
+  g_test_add_func ("/papers/daily-report-order", test_daily_report_order);
   g_test_add_func ("/papers/font-missing", test_font_missing);
   g_test_add_func ("/papers/cli", test_cli);
   ret = g_test_run ();

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "core/bhxh-clock.h"
+#include "core/bhxh-collate.h"
 #include "../store/store-documents.h"
 #include "core/bhxh-error.h"
 #include "core/bhxh-verdict.h"
@@ -98,6 +99,31 @@ make_objects (guint n)
   return objects;
 }
 
+/* Among declarations as urgent as each other, the queue is a Vietnamese
+ * list: by given name, then family and middle names, Phạm before Phan. */
+static void
+test_queue_order (void)
+{
+  const char *names[] = { "Phan Văn Ánh", "Trần Thị Hằng", "Nguyễn Văn Thắng", "Phạm Văn Ánh",
+                          "Ngô Thị Hằng", "Lê Văn An" };
+  const char *expected[] = { "Lê Văn An", "Phạm Văn Ánh", "Phan Văn Ánh", "Ngô Thị Hằng",
+                             "Trần Thị Hằng", "Nguyễn Văn Thắng" };
+  g_autoptr(GPtrArray) declarations = g_ptr_array_new ();
+  g_autoptr(GPtrArray) objects = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      /* The same day for all (i * 10: the same i % 10), all open. */
+      BhxhDeclaration *d = declaration_new (i * 10 + 1, names[i]);
+
+      g_ptr_array_add (declarations, d);
+    }
+  objects = bhxh_queue_make_objects (g_steal_pointer (&declarations), NULL, &today);
+  for (guint i = 0; i < objects->len; i++)
+    g_assert_cmpstr (bhxh_declaration_object_get_declaration (
+                       g_ptr_array_index (objects, i))->full_name, ==, expected[i]);
+}
+
 static void
 test_queue_filters (void)
 {
@@ -122,6 +148,13 @@ test_queue_filters (void)
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
   bhxh_queue_page_set_search (page, "THUY");             /* Thuỷ, tone on the y */
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  /* The start of words only: "uy" is inside Nguyễn and Thuỷ, starts none. */
+  bhxh_queue_page_set_search (page, "uy");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  bhxh_queue_page_set_search (page, "ngoc");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 200);
+  bhxh_queue_page_set_search (page, "gọc");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
   /* An approved "Nguyễn Văn An" is not in the open queue. */
   bhxh_queue_page_set_search (page, "nguyen van an");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
@@ -652,6 +685,31 @@ fill_and_decide_three (const char *path,
   g_assert_no_error (error);
 }
 
+/* The full_name column (the 4th) of each CSV row, in the order of the
+ * rows, sorts as a Vietnamese list. */
+static void
+assert_csv_names_sorted (const char *csv)
+{
+  g_auto(GStrv) lines = g_strsplit (csv, "\r\n", -1);
+  g_autofree char *previous = NULL;
+
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      const char *p = lines[i];
+      GString *field = g_string_new (NULL);
+
+      /* Quoted fields come after the fourth only (notes): skip three commas. */
+      for (guint commas = 0; commas < 3; p++)
+        commas += *p == ',';
+      while (*p != ',' && *p != '\0')
+        g_string_append_c (field, *p++);
+      if (previous != NULL)
+        g_assert_cmpint (bhxh_collate_compare_names (previous, field->str), <=, 0);
+      g_free (previous);
+      previous = g_string_free (field, FALSE);
+    }
+}
+
 static void
 test_supervisor_day (void)
 {
@@ -687,6 +745,7 @@ test_supervisor_day (void)
   g_assert_nonnull (strstr (csv, ",reject,"));
   g_assert_nonnull (strstr (csv, ",escalate,"));
   g_assert_nonnull (strstr (csv, "đã đối chiếu bản gốc"));
+  assert_csv_names_sorted (csv);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (page);
@@ -1137,6 +1196,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/diff/diacritics", test_diff_marks_diacritics);
   g_test_add_func ("/gui/queue/filters", test_queue_filters);
+  g_test_add_func ("/gui/queue/order", test_queue_order);
   g_test_add_func ("/gui/queue/store", test_queue_from_store);
   g_test_add_func ("/gui/compare/verdicts", test_compare_verdicts);
   g_test_add_func ("/gui/chart", test_chart);

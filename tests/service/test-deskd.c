@@ -269,6 +269,24 @@ test_counter (Fixture       *f,
   g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FORBIDDEN);
   g_clear_error (&error);
 
+  /* The queue as a Vietnamese list, through the service (sort = name). */
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "sort", "s", "name");
+  g_assert_true (bhxh_desk1_call_list_queue_sync (f->proxy, g_variant_dict_end (&options),
+                                                  &answer, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (answer, "Vũ Quốc Trung"));
+  g_assert_true (strstr (answer, "Nguyễn Văn An") < strstr (answer, "Phạm Văn Bình"));
+  g_assert_true (strstr (answer, "Phạm Văn Bình") < strstr (answer, "Lê Thị Hoa"));
+  g_assert_true (strstr (answer, "Lê Thị Hoa") < strstr (answer, "Vũ Quốc Trung"));
+  g_clear_pointer (&answer, g_free);
+  g_variant_dict_init (&options, NULL);
+  g_variant_dict_insert (&options, "sort", "s", "age");
+  g_assert_false (bhxh_desk1_call_list_queue_sync (f->proxy, g_variant_dict_end (&options),
+                                                   &answer, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_clear_error (&error);
+
   g_assert_true (bhxh_desk1_call_verify_sync (f->proxy, FIXTURE_CCCD_AN, &answer, NULL,
                                               &error));
   g_assert_no_error (error);

@@ -10,6 +10,7 @@
 #include "core/bhxh-text.h"
 #include "store/bhxh-store.h"
 #include "store/bhxh-store-private.h"
+#include "raw-sql.h"
 #include "store-fixtures.h"
 
 /* The registry mirror: CSV and JSON Lines import, lookups, and the promise
@@ -220,9 +221,95 @@ test_bad_rows (Fixture       *f,
   assert_refused (f, "dup.csv", HEAD GOOD "0100000002,,\"Hai\nHai\",1970,male\n" GOOD,
                   "Line 5");
   assert_refused (f, "header.csv", "bhxh_code,full_name\n0100000001,Một\n", "birth_date");
+  /* Keyed by an ID number that is not the person's; a former code of 11. */
+  assert_refused (f, "key-id.csv", HEAD GOOD "001070000002,001070000003,Hai,1970,male\n",
+                  "Line 3");
+  assert_refused (f, "key-13.csv", HEAD GOOD "0010700000021,,Hai,1970,male\n", "Line 3");
+  assert_refused (f, "legacy.csv", "bhxh_code,full_name,birth_date,legacy_bhxh_code\n"
+                                   "001070000002,Hai,1970,01000000020\n", "Line 2");
   assert_refused (f, "empty.csv", "", "empty");
   assert_refused (f, "bad.jsonl", "{\"bhxh_code\": \"0100000001\", \"full_name\": \"A\", "
                                   "\"birth_date\": \"1970\"}\n{\"bhxh_code\": 100}\n", "Line 2");
+}
+
+/* Since 1 July 2025 the registry may key people by their ID number, and
+ * keep the former 10-digit code; both forms in one file. */
+static void
+test_keyed_by_id_number (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = fixture_write (f->dir, "2025.csv",
+    "bhxh_code,id_number,full_name,birth_date,sex,legacy_bhxh_code\n"
+    "001090012345,,Nguyễn Văn An,1990-03-15,male,0112345678\n"
+    "079305001234,079305001234,Trần Thị Bích Ngọc,2005-11-02,female,\n"
+    "0112340001,001185000111,Lê Thị Hoa,1985,female,\n");
+  g_autofree char *jsonl = fixture_write (f->dir, "2025.jsonl",
+    "{\"bhxh_code\": \"001090012345\", \"full_name\": \"Nguyễn Văn An\", "
+    "\"birth_date\": \"1990\", \"legacy_bhxh_code\": \"0112345678\"}\n");
+  g_autoptr(BhxhPerson) an = NULL;
+  g_autoptr(BhxhPerson) an_former = NULL;
+  g_autoptr(BhxhPerson) ngoc = NULL;
+  g_autoptr(BhxhPerson) hoa = NULL;
+  g_autoptr(GPtrArray) by_id = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  guint64 rows = 0;
+
+  g_assert_true (bhxh_store_import_mirror (f->store, csv, BHXH_MIRROR_FORMAT_AUTO, "2025",
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 3);
+  an = bhxh_store_find_person (f->store, "001090012345", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (an->id_number, ==, "001090012345");   /* the key is the ID number */
+  g_assert_cmpstr (an->legacy_bhxh_code, ==, "0112345678");
+  an_former = bhxh_store_find_person (f->store, "0112345678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (an_former->bhxh_code, ==, "001090012345");
+  ngoc = bhxh_store_find_person (f->store, "079305001234", &error);
+  g_assert_null (ngoc->legacy_bhxh_code);
+  hoa = bhxh_store_find_person (f->store, "0112340001", &error);
+  g_assert_null (hoa->legacy_bhxh_code);
+  by_id = bhxh_store_find_persons_by_id (f->store, "079305001234", &error);
+  g_assert_cmpuint (by_id->len, ==, 1);
+  node = bhxh_person_to_json (an);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node),
+                                                  "legacy_bhxh_code"), ==, "0112345678");
+
+  g_assert_true (bhxh_store_import_mirror (f->store, jsonl, BHXH_MIRROR_FORMAT_AUTO, "2025b",
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&an_former, bhxh_person_free);
+  an_former = bhxh_store_find_person (f->store, "0112345678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (an_former->id_number, ==, "001090012345");
+}
+
+/* A mirror file imported by a version before former codes opens: the
+ * column is added, empty, until the next import replaces the file. */
+static void
+test_mirror_before_2025 (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mirror = g_strconcat (f->path, "-mirror", NULL);
+  g_autoptr(BhxhPerson) an = NULL;
+  sqlite3 *db;
+
+  g_clear_object (&f->store);
+  db = raw_sql_open (mirror);
+  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX persons_legacy_bhxh_code; "
+                                     "ALTER TABLE persons DROP COLUMN legacy_bhxh_code",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (sql_int (mirror, "SELECT count(*) FROM pragma_table_info ('persons') "
+                                    "WHERE name = 'legacy_bhxh_code'"), ==, 0);
+  f->store = bhxh_store_open (f->path, &error);
+  g_assert_no_error (error);
+  an = bhxh_store_find_person (f->store, "0112345678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (an->full_name, ==, "Nguyễn Văn An");
+  g_assert_null (an->legacy_bhxh_code);
 }
 
 static void
@@ -428,6 +515,9 @@ main (int   argc,
   g_test_add ("/mirror/concurrent-import", Fixture, NULL, setup, test_concurrent_import,
               teardown);
   g_test_add ("/mirror/killed", Fixture, NULL, setup, test_killed, teardown);
+  g_test_add ("/mirror/keyed-by-id-number", Fixture, NULL, setup, test_keyed_by_id_number,
+              teardown);
+  g_test_add ("/mirror/before-2025", Fixture, NULL, setup, test_mirror_before_2025, teardown);
 
   return g_test_run ();
 }

@@ -107,7 +107,7 @@ test_open_migrate (Fixture       *f,
   reopen (f);
   value = bhxh_store_dup_meta (f->store, "office");
   g_assert_cmpstr (value, ==, "00106");
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 5);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 6);
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 0);
@@ -680,6 +680,186 @@ test_decide_durable (Fixture       *f,
   g_assert_cmpstr (account, ==, "active 2026-12-01");
 }
 
+/* Since 1 July 2025 the ID number is the mã số BHXH (Law 41/2024/QH15):
+ * a registry keyed by it, declarations carrying it, and old data alike. */
+
+#define REKEYED_MIRROR_CSV \
+  "bhxh_code,id_number,full_name,birth_date,sex,account_status,legacy_bhxh_code\n" \
+  "001090012345,,Nguyễn Văn An,1990-03-15,male,,0112345678\n" \
+  "7912345678,079305001234,Trần Thị Bích Ngọc,2005-11-02,female,,\n" \
+  "001185000111,001185000111,Lê Thị Hoa,1985,female,active,0112340001\n" \
+  "0112340002,,Lê Minh Khang,2015-06-01,male,,\n" \
+  "0112340003,001088000222,Phạm Văn Bình,1988-07,male,,\n" \
+  "0112340004,,Phạm Thị Mai,2016,female,,\n" \
+  "0112340005,001086000333,Nguyễn Văn Thắng,1986-05-05,male,,\n" \
+  "0112340006,001187000444,Ngô Thị Hằng,1987-06-06,female,,\n"
+
+static void
+import_rekeyed (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = fixture_write (f->dir, "rekeyed.csv", REKEYED_MIRROR_CSV);
+  g_autofree char *json = fixture_write (f->dir, "2025.json",
+    "[" DECL ("TK-2025-ID", "register", "07901", "Trần Thị Bích Ngọc", "\"079305001234\"",
+              "null", "2005-11-02", "female", "") ",\n"
+    DECL ("TK-2025-OLD", "adjust", "00106", "Nguyễn Văn An", "\"0112345678\"",
+          "null", "1990-03-15", "male", "") ",\n"
+    DECL ("TK-2025-THANG", "register", "00106", "Nguyễn Văn Thắng", "\"001086000333\"",
+          "\"001086000333\"", "1986-05-05", "male", "") ",\n"
+    DECL ("TK-2025-HANG", "register", "00106", "Ngô Thị Hằng", "\"0112340006\"",
+          "\"001187000444\"", "1987-06-06", "female", "") "]");
+
+  g_assert_true (bhxh_store_import_mirror (f->store, csv, BHXH_MIRROR_FORMAT_AUTO, "2026-12",
+                                           NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_declarations (f->store, json, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+has_id (GPtrArray  *list,
+        const char *id)
+{
+  for (guint i = 0; i < list->len; i++)
+    if (g_str_equal (((BhxhDeclaration *) list->pdata[i])->id, id))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_identity_2025 (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhPerson) by_former = NULL;
+  g_autoptr(BhxhPerson) by_key = NULL;
+  g_autoptr(GPtrArray) searched = NULL;
+  g_autoptr(GPtrArray) an = NULL;
+  g_autoptr(GPtrArray) ngoc = NULL;
+  g_autoptr(GPtrArray) an_by_code = NULL;
+  g_autoptr(GPtrArray) an_by_id = NULL;
+  g_autoptr(GPtrArray) ngoc_by_code = NULL;
+  g_autoptr(BhxhDocument) an_card = scan (FIXTURE_CCCD_AN);
+  g_autoptr(BhxhDocument) ngoc_card = scan (FIXTURE_CCCD_NGOC);
+  g_autoptr(BhxhCheck) old_declaration = NULL;
+  g_autoptr(BhxhCheck) new_declaration = NULL;
+  g_autoptr(BhxhCheck) guardian_rekeyed = NULL;
+
+  import_rekeyed (f);
+
+  /* The registry: keyed by the ID number, which is the ID number too; the
+   * former code still finds the person. */
+  by_former = bhxh_store_find_person (f->store, "0112345678", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_former->bhxh_code, ==, "001090012345");
+  g_assert_cmpstr (by_former->id_number, ==, "001090012345");
+  g_assert_cmpstr (by_former->legacy_bhxh_code, ==, "0112345678");
+  by_key = bhxh_store_find_person (f->store, "001090012345", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_key->full_name, ==, "Nguyễn Văn An");
+  searched = bhxh_store_search_persons (f->store, "0112340001", 0, &error);
+  g_assert_cmpuint (searched->len, ==, 1);
+  g_assert_cmpstr (((BhxhPerson *) searched->pdata[0])->bhxh_code, ==, "001185000111");
+
+  /* A scanned card finds the declarations carrying any of the codes. */
+  an = bhxh_store_find_open_declarations (f->store, "001090012345", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (an->len, ==, 2);
+  g_assert_true (has_id (an, "TK01-00106-000001"));
+  g_assert_true (has_id (an, "TK-2025-OLD"));    /* only the former code */
+  ngoc = bhxh_store_find_open_declarations (f->store, "079305001234", &error);
+  g_assert_cmpuint (ngoc->len, ==, 2);
+  g_assert_true (has_id (ngoc, "TK-2025-ID"));   /* only the ID number, as the code */
+
+  /* The old declaration with the former code: the person's, both shown. */
+  old_declaration = check (f, "TK01-00106-000001", an_card);
+  g_assert_true (bhxh_check_has_reason (old_declaration, "bhxh-code-former"));
+  g_assert_false (bhxh_check_has_reason (old_declaration, "bhxh-code-mismatch"));
+  g_assert_false (bhxh_check_has_reason (old_declaration, "not-in-registry"));
+  /* Two open declarations of An, whichever code they carry. */
+  g_assert_true (bhxh_check_has_reason (old_declaration, "duplicate"));
+  /* The new one with the ID number as the code, a registry keyed the old way. */
+  new_declaration = check (f, "TK-2025-ID", ngoc_card);
+  g_assert_true (bhxh_check_has_reason (new_declaration, "bhxh-code-id-number"));
+  g_assert_false (bhxh_check_has_reason (new_declaration, "bhxh-code-mismatch"));
+  g_assert_true (bhxh_check_has_reason (new_declaration, "duplicate"));
+  /* Khang's guardian Hoa, named by her former code: found, with her account. */
+  guardian_rekeyed = check (f, "TK01-00102-000003", NULL);
+  g_assert_false (bhxh_check_has_reason (guardian_rekeyed, "guardian-not-found"));
+  g_assert_false (bhxh_check_has_reason (guardian_rekeyed, "guardian-no-account"));
+
+  /* The queue search: a code of either form finds the person's declarations. */
+  an_by_code = queue (f, -1, -1, NULL, "0112345678", 0);
+  g_assert_cmpuint (an_by_code->len, ==, 2);
+  an_by_id = queue (f, -1, -1, NULL, "001090012345", 0);
+  g_assert_cmpuint (an_by_id->len, ==, 2);
+  ngoc_by_code = queue (f, -1, -1, NULL, "7912345678", 0);
+  g_assert_cmpuint (ngoc_by_code->len, ==, 2);
+  g_assert_true (has_id (ngoc_by_code, "TK-2025-ID"));
+}
+
+/* An approval kept under the ID number as the code is the person's
+ * account, whatever code the registry keys them by. */
+static void
+test_identity_2025_accounts (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) approved = NULL;
+  g_autoptr(BhxhCheck) again = NULL;
+  g_autoptr(BhxhDocument) ngoc_card = scan (FIXTURE_CCCD_NGOC);
+
+  import_rekeyed (f);
+  approved = decide (f, "TK-2025-ID", BHXH_OUTCOME_APPROVE, NULL, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  again = check (f, "TK01-07901-000002", ngoc_card);
+  g_assert_true (bhxh_check_has_reason (again, "already-registered"));
+}
+
+/* Name search by the start of words; the queue as a Vietnamese list. */
+static void
+test_queue_words_and_order (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) hang = NULL;
+  g_autoptr(GPtrArray) thang = NULL;
+  g_autoptr(GPtrArray) van = NULL;
+  g_autoptr(GPtrArray) sorted = NULL;
+  g_autoptr(GPtrArray) first_two = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhQueueFilter by_name = BHXH_QUEUE_FILTER_INIT;
+  const char *expected[] = {
+    "Nguyễn Văn An", "Nguyễn Văn An", "Phạm Văn Bình", "Ngô Thị Hằng", "Lê Thị Hoa",
+    "Lê Minh Khang", "Phạm Thị Mai", "Trần Thị Bích Ngọc", "Trần Thị Bích Ngọc",
+    "Nguyễn Văn Thắng", "Vũ Quốc Trung",
+  };
+
+  import_rekeyed (f);
+  hang = queue (f, -1, -1, NULL, "Hằng", 0);
+  g_assert_cmpuint (hang->len, ==, 1);
+  g_assert_cmpstr (first_id (hang), ==, "TK-2025-HANG");
+  thang = queue (f, -1, -1, NULL, "thang", 0);
+  g_assert_cmpuint (thang->len, ==, 1);
+  g_assert_cmpstr (first_id (thang), ==, "TK-2025-THANG");
+  van = queue (f, -1, -1, NULL, "van", 0);   /* the Văn of four; no word ends in "van" */
+  g_assert_cmpuint (van->len, ==, 4);
+  g_clear_pointer (&van, g_ptr_array_unref);
+  van = queue (f, -1, -1, NULL, "an", 0);    /* An, not the "an" in Văn */
+  g_assert_cmpuint (van->len, ==, 2);
+
+  by_name.sort = BHXH_QUEUE_SORT_NAME;
+  sorted = bhxh_store_list_declarations (f->store, &by_name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sorted->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < sorted->len; i++)
+    g_assert_cmpstr (((BhxhDeclaration *) sorted->pdata[i])->full_name, ==, expected[i]);
+  by_name.limit = 2;
+  by_name.search = "nguyen";
+  first_two = bhxh_store_list_declarations (f->store, &by_name, &error);
+  g_assert_cmpuint (first_two->len, ==, 2);
+  g_assert_cmpstr (((BhxhDeclaration *) first_two->pdata[1])->full_name, ==, "Nguyễn Văn An");
+}
+
 static void
 test_decide_accounts (Fixture       *f,
                       gconstpointer  data)
@@ -1083,6 +1263,9 @@ main (int   argc,
   ADD ("/store/declarations/find-open", TRUE, test_find_open);
   ADD ("/store/declarations/find-open-by-mirror-code", TRUE, test_find_open_by_mirror_code);
   ADD ("/store/queue/filters", TRUE, test_queue_filters);
+  ADD ("/store/queue/words-and-order", TRUE, test_queue_words_and_order);
+  ADD ("/store/identity-2025", TRUE, test_identity_2025);
+  ADD ("/store/identity-2025/accounts", TRUE, test_identity_2025_accounts);
   ADD ("/store/check", TRUE, test_check);
   ADD ("/store/decide/rules", TRUE, test_decide_rules);
   ADD ("/store/decide/durable", TRUE, test_decide_durable);

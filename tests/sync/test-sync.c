@@ -126,6 +126,44 @@ test_pull_demo_data (SyncFixture   *f,
   g_assert_cmpuint (offices->len, ==, report->offices);
 }
 
+/* The contract accepts both forms of the mã số BHXH (2025): the simulator
+ * keys one person in ten by the ID number with the former code, and one
+ * declaration in five carries the ID number as the code; the pulled data
+ * links them all. */
+static void
+test_pull_identity_2025 (SyncFixture   *f,
+                         gconstpointer  data)
+{
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autoptr(BhxhPerson) rekeyed = NULL;
+  g_autoptr(GError) error = NULL;
+  const struct { const char *id; const char *reason; } cases[] = {
+    { "TK01-00108-000008", "bhxh-code-former" },      /* the former code, re-keyed person */
+    { "TK01-00105-000005", "bhxh-code-id-number" },   /* the ID number as the code */
+  };
+
+  sync_fixture_start_sim (f, "--demo=40", NULL);
+  report = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (report->errors->len, ==, 0);
+  rekeyed = bhxh_store_find_person (f->store, "0100000008", &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_id_number_is_valid (rekeyed->bhxh_code));
+  g_assert_cmpstr (rekeyed->bhxh_code, ==, rekeyed->id_number);
+  g_assert_cmpstr (rekeyed->legacy_bhxh_code, ==, "0100000008");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BhxhDeclaration) d = bhxh_store_get_declaration (f->store, cases[i].id, &error);
+      g_autoptr(BhxhCheck) check = NULL;
+
+      g_assert_no_error (error);
+      check = bhxh_store_check_declaration (f->store, d, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (bhxh_check_has_reason (check, cases[i].reason));
+      g_assert_false (bhxh_check_has_reason (check, "bhxh-code-mismatch"));
+      g_assert_false (bhxh_check_has_reason (check, "not-in-registry"));
+    }
+}
+
 static void
 test_mirror_delta_and_resume (SyncFixture   *f,
                               gconstpointer  data)
@@ -773,6 +811,7 @@ main (int   argc,
   g_test_add (path, SyncFixture, NULL, sync_fixture_setup, func, sync_fixture_teardown)
   ADD ("/sync/pull/incremental", test_pull_incremental);
   ADD ("/sync/pull/demo-data", test_pull_demo_data);
+  ADD ("/sync/pull/identity-2025", test_pull_identity_2025);
   ADD ("/sync/pull/mirror-delta-and-resume", test_mirror_delta_and_resume);
   ADD ("/sync/push/exactly-once-under-faults", test_push_exactly_once_under_faults);
   ADD ("/sync/push/crash-and-restart", test_push_crash_and_restart);
