@@ -706,7 +706,7 @@ made_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  BhxhQueuePage *self = BHXH_QUEUE_PAGE (source);
+  g_autoptr(BhxhQueuePage) self = user_data;
   g_autoptr(GPtrArray) objects = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -739,7 +739,9 @@ load_cb (GObject      *source,
       g_signal_emit (self, signals[LOADED], 0, error);
       return;
     }
-  task = g_task_new (self, self->cancellable, made_cb, NULL);
+  /* No source object: the worker thread may drop its reference to the
+   * task after made_cb has run, and must not hold the page alive then. */
+  task = g_task_new (NULL, self->cancellable, made_cb, g_object_ref (self));
   g_task_set_task_data (task, load, load_data_free);
   g_task_run_in_thread (task, make_objects_thread);
 }
