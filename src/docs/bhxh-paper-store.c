@@ -70,7 +70,17 @@ add_for_declaration (BhxhPaper      *paper,
         return FALSE;
     }
 
-  offices_load (&offices, store, declaration->office_code);
+  /* A receipt or a rejection is issued by the office of the counter that
+   * decided (its enrolment), which may not be the one the citizen chose
+   * online; the form itself is the citizen's, to their office. */
+  {
+    g_autofree char *counter_office = NULL;
+
+    if (kind != BHXH_PAPER_FORM01)
+      bhxh_store_dup_portal (store, NULL, &counter_office, NULL);
+    offices_load (&offices, store, counter_office != NULL && counter_office[0] != '\0'
+                                   ? counter_office : declaration->office_code);
+  }
   switch (kind)
     {
     case BHXH_PAPER_FORM01:

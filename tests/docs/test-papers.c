@@ -734,6 +734,19 @@ test_cli (void)
   assert_print (db, "daily-report", "2020-01-01", "cli-empty.pdf", 0,
                 "Trong ngày chưa có quyết định nào.");
 
+  /* Decided at a counter of another office (its enrolment): the receipt
+   * names the office that received the citizen, not the one chosen
+   * online. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (bhxh_store_set_portal (store, "https://portal.example.vn", "001", "t",
+                                          &error));
+    g_assert_no_error (error);
+  }
+  assert_print (db, "receipt", "TK01-00106-000002", "cli-receipt4.pdf", 1,
+                "Cơ quan tiếp nhận: BHXH Tp. Hà Nội");
+
   assert_print_fails (db, "receipt", "TK01-99999-999999", "TK01-99999-999999");
   assert_print_fails (db, "rejection", "TK01-00106-000002", "not rejected");
   g_assert_cmpint (run (usage, NULL, NULL), ==, 2);
