@@ -28,6 +28,7 @@ struct _BhxhSupervisorPage
   GtkFlowBox    *charts_box;
   GtkLabel      *escalations_title;
   GtkListBox    *escalations_list;
+  GtkLabel      *reassigned_label;
   GtkColumnView *decisions_view;
   GtkWidget     *hour_chart;
   GtkWidget     *reason_chart;
@@ -700,6 +701,30 @@ fill_escalations (BhxhSupervisorPage *self)
   gtk_label_set_text (self->escalations_title, title);
 }
 
+/* Escalations handed back that day: who, to whom, when. */
+static void
+show_reassignments (BhxhSupervisorPage *self,
+                    GPtrArray          *reassignments)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; reassignments != NULL && i < reassignments->len; i++)
+    {
+      const BhxhCounterReassignment *r = g_ptr_array_index (reassignments, i);
+      g_autoptr(GDateTime) local = r->at != NULL ? g_date_time_to_local (r->at) : NULL;
+      g_autofree char *time = local != NULL ? g_date_time_format (local, "%H:%M")
+                                            : g_strdup ("—");
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("%s · %s (%s) reassigned to %s by %s"), time,
+                              r->full_name != NULL ? r->full_name : "—", r->declaration_id,
+                              r->to_name, r->by_name);
+    }
+  gtk_label_set_text (self->reassigned_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->reassigned_label), text->len > 0);
+}
+
 /* Loading the day. */
 
 
@@ -800,6 +825,7 @@ day_cb (GObject      *source,
   g_clear_pointer (&self->escalations, g_ptr_array_unref);
   self->decisions = g_steal_pointer (&day->decisions);
   self->escalations = g_steal_pointer (&day->escalations);
+  show_reassignments (self, day->reassignments);
   /* The people waiting as a Vietnamese list. */
   bhxh_collate_sort_by_name (self->escalations, declaration_name);
   g_clear_pointer (&self->clerk_users, g_ptr_array_unref);
@@ -1013,6 +1039,7 @@ bhxh_supervisor_page_class_init (BhxhSupervisorPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, day_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, clerk_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, totals_label);
+  gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, reassigned_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, charts_box);
   gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, escalations_title);
   gtk_widget_class_bind_template_child (widget_class, BhxhSupervisorPage, escalations_list);

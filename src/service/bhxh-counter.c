@@ -311,7 +311,19 @@ bhxh_counter_day_free (BhxhCounterDay *day)
   g_clear_pointer (&day->decisions, g_ptr_array_unref);
   g_clear_pointer (&day->escalations, g_ptr_array_unref);
   g_clear_pointer (&day->clerks, g_ptr_array_unref);
+  g_clear_pointer (&day->reassignments, g_ptr_array_unref);
   g_free (day);
+}
+
+static void
+reassignment_free (BhxhCounterReassignment *r)
+{
+  g_free (r->declaration_id);
+  g_free (r->full_name);
+  g_clear_pointer (&r->at, g_date_time_unref);
+  g_free (r->by_name);
+  g_free (r->to_name);
+  g_free (r);
 }
 
 void
@@ -1686,6 +1698,26 @@ parse_day (BhxhCounter  *self,
   if (day->escalations == NULL)
     return NULL;
   day->clerks = users_from_json (bhxh_json_get_array (object, "clerks"));
+  day->reassignments = g_ptr_array_new_with_free_func ((GDestroyNotify) reassignment_free);
+  {
+    JsonArray *list = bhxh_json_get_array (object, "reassignments");
+
+    for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+      {
+        JsonObject *o = json_array_get_object_element (list, i);
+        BhxhCounterReassignment *r;
+
+        if (o == NULL)
+          continue;
+        r = g_new0 (BhxhCounterReassignment, 1);
+        r->declaration_id = bhxh_json_dup_string (o, "declaration_id", NULL);
+        r->full_name = bhxh_json_dup_string (o, "full_name", NULL);
+        r->by_name = bhxh_json_dup_string (o, "by_name", NULL);
+        r->to_name = bhxh_json_dup_string (o, "to_name", NULL);
+        bhxh_json_get_date_time (o, "at", &r->at, NULL);
+        g_ptr_array_add (day->reassignments, r);
+      }
+  }
   return g_steal_pointer (&day);
 }
 

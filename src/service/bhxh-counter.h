@@ -45,9 +45,20 @@ typedef struct
   char            *safety_message;
 } BhxhCounterStatus;
 
+/* An escalation handed back to a clerk that day (from the audit trail). */
+typedef struct
+{
+  char      *declaration_id;
+  char      *full_name;
+  GDateTime *at;
+  char      *by_name;
+  char      *to_name;
+} BhxhCounterReassignment;
+
 typedef struct
 {
   GPtrArray *decisions;             /* (element-type BhxhDecision) */
+  GPtrArray *reassignments;         /* (element-type BhxhCounterReassignment) */
   GPtrArray *escalations;           /* (element-type BhxhDeclaration) */
   GPtrArray *clerks;                /* (element-type BhxhUser) */
 } BhxhCounterDay;

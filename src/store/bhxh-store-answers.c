@@ -452,12 +452,61 @@ bhxh_answer_find_open (BhxhStore   *store,
   return json_builder_get_root (b);
 }
 
+static const char *
+user_name (GPtrArray  *users,
+           const char *login)
+{
+  for (guint i = 0; login != NULL && i < users->len; i++)
+    {
+      const BhxhUser *user = g_ptr_array_index (users, i);
+
+      if (g_str_equal (user->login, login))
+        return user->display_name;
+    }
+  return login;
+}
+
+/* Handing an escalation back to a clerk is no decision, but the day's list
+ * shows it: who, to whom, when. */
+static gboolean
+add_reassignments (JsonBuilder     *b,
+                   BhxhStore       *store,
+                   const BhxhDate  *date,
+                   GPtrArray       *users,
+                   GError         **error)
+{
+  g_autoptr(GPtrArray) trail = bhxh_store_list_audit (store, date, error);
+
+  if (trail == NULL)
+    return FALSE;
+  json_builder_begin_array (b);
+  for (guint i = 0; i < trail->len; i++)
+    {
+      const BhxhAuditEntry *entry = g_ptr_array_index (trail, i);
+      g_autoptr(BhxhDeclaration) d = NULL;
+
+      if (g_strcmp0 (entry->action, "declaration.reassign") != 0 || entry->object == NULL)
+        continue;
+      d = bhxh_store_get_declaration (store, entry->object, NULL);
+      json_builder_begin_object (b);
+      bhxh_json_add_string (b, "declaration_id", entry->object);
+      bhxh_json_add_string (b, "full_name", d != NULL ? d->full_name : NULL);
+      bhxh_json_add_string (b, "at", entry->at);
+      bhxh_json_add_string (b, "by_name", user_name (users, entry->actor));
+      bhxh_json_add_string (b, "to_name", user_name (users, entry->detail));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return TRUE;
+}
+
 /**
  * bhxh_answer_day:
  *
  * The supervisor's day: {decisions: [decision JSON] of @date, escalations:
  * [the escalated declarations], clerks: [{login, display_name, role}] —
- * only clerks take declarations over}.
+ * only clerks take declarations over, reassignments: [{declaration_id,
+ * full_name, at, by_name, to_name}] of @date, from the audit trail}.
  */
 JsonNode *
 bhxh_answer_day (BhxhStore       *store,
@@ -484,6 +533,9 @@ bhxh_answer_day (BhxhStore       *store,
   add_declarations (b, escalations);
   json_builder_set_member_name (b, "clerks");
   add_users (b, users, "clerk");
+  json_builder_set_member_name (b, "reassignments");
+  if (!add_reassignments (b, store, date, users, error))
+    return NULL;
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

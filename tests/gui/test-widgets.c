@@ -772,6 +772,20 @@ find_named (GtkWidget  *widget,
 
 static GtkWindow *toplevel_of_type (GType type);
 
+static gboolean
+label_contains (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_contains (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 /* The escalation's Reassign… lists the clerks; picking one hands the
  * declaration back to pending for them, and the queue shows it. */
 static void
@@ -852,6 +866,17 @@ test_supervisor_reassign (void)
   while (bhxh_supervisor_page_get_n_escalations (page) > 0 && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), ==, 0);
+  /* …and the day's list says who handed it to whom. */
+  {
+    g_autofree char *expected = g_strdup_printf ("reassigned to %s",
+                                                 (char *) g_object_get_data (G_OBJECT (first),
+                                                                             "name"));
+
+    deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (!label_contains (GTK_WIDGET (page), expected) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (label_contains (GTK_WIDGET (page), expected));
+  }
   assignee = bhxh_store_dup_assignee (store, escalated);
   g_assert_cmpstr (assignee, ==, g_object_get_data (G_OBJECT (first), "login"));
 
