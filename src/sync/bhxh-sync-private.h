@@ -39,4 +39,11 @@ void      _bhxh_sync_unlock            (int              fd);
 
 BhxhSyncReport *_bhxh_sync_report_new  (void);
 
+/* The portal's answer about one decision (@result: its DecisionResult,
+ * may be NULL; @http: the answer's status): acknowledged, refused,
+ * conflict, or pending when it said nothing clear (docs/portal-api.yaml,
+ * "Result rules"). */
+BhxhOutboxState _bhxh_sync_classify_result (guint       http,
+                                            JsonObject *result);
+
 G_END_DECLS
