@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-secret-file.h"
 #include "store/bhxh-auth.h"
 #include "sync/bhxh-sync.h"
 #include "bhxh-daemon-private.h"
@@ -346,14 +347,15 @@ sync_thread (GTask        *task,
 
   if (call->token_file != NULL && call->token_file[0] != '\0')
     {
-      g_autofree char *token = NULL;
+      /* Refused when others may read it, as the CLI refuses it. */
+      g_autoptr(GBytes) token = bhxh_secret_file_read (call->token_file, &error);
 
-      if (!g_file_get_contents (call->token_file, &token, NULL, &error))
+      if (token == NULL)
         {
           g_task_return_error (task, error);
           return;
         }
-      call->options->portal->token = g_strdup (g_strstrip (token));
+      call->options->portal->token = g_strstrip (g_strdup (g_bytes_get_data (token, NULL)));
     }
   /* A connection of its own: the sessions keep working meanwhile. */
   store = bhxh_store_open_with_key (call->db_path, call->key, &error);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "sync-fixture.h"
 
@@ -60,7 +61,17 @@ test_cli (SyncFixture   *f,
       return;
     }
   sync_fixture_start_sim (f, "--demo=8", NULL);
-  g_assert_true (g_file_set_contents (tok, "demo-token\n", -1, &error));
+  /* A token file others can read is refused before anything is sent. */
+  g_assert_true (g_file_set_contents_full (tok, "demo-token\n", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0644, &error));
+  g_assert_cmpint (deskctl (&out, &err, "sync", db, "--portal", f->url, "--token-file", tok,
+                            NULL), ==, 1);
+  g_assert_nonnull (strstr (err, tok));
+  g_assert_nonnull (strstr (err, "chmod 600"));
+  g_assert_cmpint (sync_fixture_stat (f, "requests"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (g_chmod (tok, 0600), ==, 0);
 
   g_assert_cmpint (deskctl (&out, &err, "sync", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "usage: bhxh-deskctl sync"));
@@ -159,7 +170,8 @@ test_kill_during_push (SyncFixture   *f,
       return;
     }
   sync_fixture_start_sim (f, "--demo=10", NULL);
-  g_assert_true (g_file_set_contents (tok, "demo-token\n", -1, &error));
+  g_assert_true (g_file_set_contents_full (tok, "demo-token\n", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &error));
   pull = sync_fixture_run (f, f->store);
   uuids = sync_fixture_decide (f, f->store, 5);
   faults = sync_fixture_admin (f, "/admin/faults",

@@ -59,7 +59,7 @@ wait_http () {
 sync () {
   "$DESKCTL" sync "$@" --token-file "$WORK/token" --retries 3 > "$WORK/out.json" 2> "$WORK/err.txt"
 }
-echo demo-token > "$WORK/token"
+(umask 077; echo demo-token > "$WORK/token")
 echo "1..15"
 
 # 1. Lint.
