@@ -1041,8 +1041,12 @@ bhxh_sync_run (BhxhStore             *store,
   run.cancellable = cancellable;
   run.unanswered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  bhxh_sync_log_append (run.db_path, BHXH_SYNC_LOG_INFO, "start",
-                        _("Synchronisation with %s started."), options->portal->portal_url);
+  {
+    g_autofree char *shown = bhxh_portal_url_for_display (options->portal->portal_url);
+
+    bhxh_sync_log_append (run.db_path, BHXH_SYNC_LOG_INFO, "start",
+                          _("Synchronisation with %s started."), shown);
+  }
   ok = run_steps (&run, error);
   bhxh_store_outbox_requeue_sending (store, NULL);
   report->pending = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING);

@@ -867,6 +867,66 @@ test_result_rules (SyncFixture   *f,
   g_assert_cmpuint (batch->errors->len, ==, 1);
 }
 
+/* A portal's refusal that names the person, and an address with a secret
+ * in it: the sync log keeps neither (docs/security.md). */
+static void
+test_log_no_personal_data (SyncFixture   *f,
+                           gconstpointer  data)
+{
+  const SyncFakeRoute refusing[] = {
+    FAKE_ACCOUNT,
+    { "POST", "/v1/decisions/batch", 400, "{\"error\":\"bad-request\",\"message\":\"x\"}" },
+    { "PUT", "/v1/decisions/", 422,
+      "{\"status\":\"refused\",\"reason_code\":\"already-decided\",\"message\":"
+      "\"Bà Trần Thị Bích Ngọc (CCCD 079 305 001 234, Ấp Phước Lộc, Nhà Bè) đã có quyết định "
+      "khác.\"}" },
+    { NULL },
+  };
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(BhxhSyncReport) secret = NULL;
+  g_autoptr(BhxhSyncReport) refused = NULL;
+  g_autoptr(BhxhDecision) d = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *log_path = bhxh_sync_log_path (bhxh_store_get_path (f->store));
+  g_autofree char *plain = NULL;
+  g_autofree char *with_secret = NULL;
+
+  uuids = decide_local (f, 1);
+  f->options->pull = FALSE;
+  sync_fixture_start_fake (f, refusing);
+  plain = g_strdup (f->url);
+  with_secret = g_strdup_printf ("http://desk:s3cret@%s/?access_token=abc123",
+                                 f->url + strlen ("http://"));
+  g_free (f->options->portal->portal_url);
+  f->options->portal->portal_url = g_strdup (with_secret);
+  f->options->portal->max_retries = 0;
+  secret = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (secret->errors->len, >, 0);
+
+  g_free (f->options->portal->portal_url);
+  f->options->portal->portal_url = g_strdup (plain);
+  refused = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (refused->refused, ==, 1);
+  /* The clerk reads the portal's whole word, in the encrypted store. */
+  d = bhxh_store_get_decision (f->store, g_ptr_array_index (uuids, 0), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (d->outbox_detail, "Trần Thị Bích Ngọc"));
+
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", log);
+  g_assert_null (strstr (log, "s3cret"));
+  g_assert_null (strstr (log, "abc123"));
+  g_assert_null (strstr (log, "Trần"));
+  g_assert_null (strstr (log, "Bích Ngọc"));
+  g_assert_null (strstr (log, "305 001"));
+  g_assert_null (strstr (log, "Phước Lộc"));
+  g_assert_null (strstr (log, "Nhà Bè"));
+  g_assert_nonnull (strstr (log, "already-decided"));
+  g_assert_nonnull (strstr (log, plain));
+}
+
 static JsonObject *
 sim_audit (SyncFixture *f)
 {
@@ -948,6 +1008,7 @@ main (int   argc,
   ADD ("/sync/push/refusal-and-conflict", test_refusal_and_conflict);
   ADD ("/sync/push/refusal-detail", test_refusal_detail_vietnamese);
   ADD ("/sync/push/result-rules", test_result_rules);
+  ADD ("/sync/log/no-personal-data", test_log_no_personal_data);
   ADD ("/sync/offline/unreachable-keeps-outbox", test_unreachable_keeps_outbox);
   ADD ("/sync/offline/closed-port-and-timeout", test_closed_port_and_timeout);
   ADD ("/sync/auth-and-suspended", test_auth_and_suspended);
