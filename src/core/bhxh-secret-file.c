@@ -120,3 +120,16 @@ bhxh_secret_file_read (const char  *path,
     }
   return g_bytes_new_with_free_func (secret->data, length, secret_free, secret);
 }
+
+GBytes *
+bhxh_secret_bytes_new (gconstpointer data,
+                       gsize         length)
+{
+  Secret *secret = g_new0 (Secret, 1);
+
+  secret->size = length + 1;
+  secret->data = g_malloc0 (secret->size);
+  if (length > 0)
+    memcpy (secret->data, data, length);
+  return g_bytes_new_with_free_func (secret->data, length, secret_free, secret);
+}

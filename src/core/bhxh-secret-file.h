@@ -20,5 +20,8 @@ G_BEGIN_DECLS
  *   with @error set (BHXH_CORE_ERROR or G_FILE_ERROR) */
 GBytes *bhxh_secret_file_read (const char  *path,
                                GError     **error);
+/* A copy of @data in memory that is wiped when the bytes are freed. */
+GBytes *bhxh_secret_bytes_new (gconstpointer data,
+                               gsize         length);
 
 G_END_DECLS

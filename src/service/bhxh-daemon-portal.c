@@ -54,6 +54,22 @@ handle_set_portal (BhxhDesk1             *iface,
                              &error);
 }
 
+static gboolean
+handle_set_portal_key (BhxhDesk1             *iface,
+                       GDBusMethodInvocation *invocation,
+                       const char            *key,
+                       BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, NULL);
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  /* The role is the library's to check (bhxh_store_set_portal_key: admin). */
+  return _bhxh_daemon_reply (invocation,
+                             bhxh_sync_pin_portal_key (session->store, key, &error), &error);
+}
+
 /* ---- claims ------------------------------------------------------------ */
 
 typedef struct
@@ -439,5 +455,7 @@ _bhxh_daemon_export_portal (BhxhDaemon *self)
 {
   g_signal_connect (self->skeleton, "handle-sync", G_CALLBACK (handle_sync), self);
   g_signal_connect (self->skeleton, "handle-set-portal", G_CALLBACK (handle_set_portal), self);
+  g_signal_connect (self->skeleton, "handle-set-portal-key", G_CALLBACK (handle_set_portal_key),
+                    self);
   g_signal_connect (self->skeleton, "handle-claim", G_CALLBACK (handle_claim), self);
 }

@@ -587,6 +587,7 @@ register_audit_key (Run *run)
   if (from != G_MAXINT64)
     json_object_set_int_member (object, "keyed_from", from);
   body = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
   answer = bhxh_portal_call (run->portal, "PUT", "/v1/workstation/audit-key", body, &status,
                              run->cancellable, &error);
   memset (encoded, 0, strlen (encoded));
@@ -966,6 +967,8 @@ run_steps (Run     *run,
 
   if (!pull_account (run, &local))
     goto failed;
+  /* Before anything is carried on USB, the portal knows the key. */
+  _bhxh_sync_register_desk_key (run->store, run->portal, run->cancellable);
   if (run->options->push)
     push (run);
   if (g_cancellable_set_error_if_cancelled (run->cancellable, &local))

@@ -572,6 +572,25 @@ test_claims (Fixture       *f,
   result = AWAIT (bhxh_counter_set_portal_async, f->counter, url, "00106", "counter-token",);
   g_assert_true (bhxh_counter_set_portal_finish (f->counter, result, &error));
   g_assert_no_error (error);
+  g_clear_object (&result);
+  /* The portal's signing key: a bad one is refused, the right one pinned. */
+  result = AWAIT (bhxh_counter_set_portal_key_async, f->counter, "not-a-key",);
+  g_assert_false (bhxh_counter_set_portal_key_finish (f->counter, result, &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_set_portal_key_async, f->counter,
+                  "ed25519:" "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",);
+  g_assert_true (bhxh_counter_set_portal_key_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(BhxhStore) store = bhxh_store_open (f->db, &error);
+    g_autofree char *pinned = NULL;
+
+    g_assert_no_error (error);
+    pinned = bhxh_store_dup_portal_key (store);
+    g_assert_cmpstr (pinned, ==, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  }
   report = sync_enrolled (f);
   g_assert_cmpuint (report->declarations, >, 0);
 
