@@ -202,15 +202,16 @@ sim_store_add_token (SimStore    *self,
   return step_done (self, stmt, error);
 }
 
-SimAccount *
-sim_store_lookup_token (SimStore   *self,
-                        const char *token)
+/* The account of the first row @sql (one text parameter) finds. */
+static SimAccount *
+lookup_account (SimStore   *self,
+                const char *sql,
+                const char *key)
 {
-  sqlite3_stmt *stmt = prepare (self,
-    "SELECT workstation, office_code, status FROM tokens WHERE token = ?");
+  sqlite3_stmt *stmt = prepare (self, sql);
   SimAccount *account = NULL;
 
-  bind_text (stmt, 1, token);
+  bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       account = g_new0 (SimAccount, 1);
@@ -223,23 +224,19 @@ sim_store_lookup_token (SimStore   *self,
 }
 
 SimAccount *
+sim_store_lookup_token (SimStore   *self,
+                        const char *token)
+{
+  return lookup_account (self, "SELECT workstation, office_code, status FROM tokens"
+                               " WHERE token = ?", token);
+}
+
+SimAccount *
 sim_store_lookup_workstation (SimStore   *self,
                               const char *workstation)
 {
-  sqlite3_stmt *stmt = prepare (self,
-    "SELECT workstation, office_code, status FROM tokens WHERE workstation = ? LIMIT 1");
-  SimAccount *account = NULL;
-
-  bind_text (stmt, 1, workstation);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      account = g_new0 (SimAccount, 1);
-      account->workstation = column_dup (stmt, 0);
-      account->office_code = column_dup (stmt, 1);
-      account->status = column_dup (stmt, 2);
-    }
-  sqlite3_finalize (stmt);
-  return account;
+  return lookup_account (self, "SELECT workstation, office_code, status FROM tokens"
+                               " WHERE workstation = ? LIMIT 1", workstation);
 }
 
 gboolean
