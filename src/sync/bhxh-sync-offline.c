@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "core/bhxh-clock.h"
 #include "bhxh-bundle.h"
@@ -282,18 +287,63 @@ import_payload (BhxhStore       *store,
   return TRUE;
 }
 
-/* Mapped, not read: the size is checked before anything is parsed. */
+/* Read whole (a USB stick pulled out must not fault a mapping), but only
+ * once its size is known to be within the limit; never more than that. */
 static GBytes *
 read_bundle_file (const char  *file,
                   GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (file, FALSE, error);
+  g_autoptr(GByteArray) bytes = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd = g_open (file, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 
-  if (mapped == NULL)
-    return NULL;
-  if (!bhxh_bundle_size_ok (g_mapped_file_get_length (mapped), error))
-    return NULL;
-  return g_mapped_file_get_bytes (mapped);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot read %s: %s"), file,
+                   g_strerror (saved));
+      return NULL;
+    }
+  if (!bhxh_bundle_size_ok ((guint64) st.st_size, error))
+    {
+      close (fd);
+      return NULL;
+    }
+  bytes = g_byte_array_sized_new ((guint) st.st_size + 1);
+  g_byte_array_set_size (bytes, (guint) st.st_size + 1);
+  for (;;)
+    {
+      gssize n = read (fd, bytes->data + done, bytes->len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+
+          close (fd);
+          if (n == 0)
+            break;
+          g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot read %s: %s"),
+                       file, g_strerror (saved));
+          return NULL;
+        }
+      done += (gsize) n;
+      if (done == bytes->len)
+        {
+          /* It grew while being read: refuse rather than read on. */
+          close (fd);
+          g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO,
+                       _("%s changed while it was read."), file);
+          return NULL;
+        }
+    }
+  g_byte_array_set_size (bytes, (guint) done);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }
 
 /* Replay and rollback: only a bundle newer than the last one installed
