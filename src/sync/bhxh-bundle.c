@@ -97,7 +97,8 @@ bhxh_bundle_key_from_text (const char  *text,
   if (key_len == 2 * length && is_hex (key, key_len))
     {
       raw = g_malloc (length);
-      raw_len = sodium_ok () && sodium_hex2bin (raw, length, key, key_len, NULL, &raw_len, NULL) == 0
+      raw_len = sodium_ok ()
+                && sodium_hex2bin (raw, length, key, key_len, NULL, &raw_len, NULL) == 0
                 ? raw_len : 0;
     }
   else if (key_len > 0)
