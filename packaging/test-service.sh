@@ -158,7 +158,9 @@ run "a supervisor's check of the audit chain (the admin)" \
 # --- close of day: the service syncs with the portal it was enrolled with -
 sim=$(command -v bhxh-portal-sim || echo /usr/bin/bhxh-portal-sim)
 echo 'counter-token-5c1e' >"$work/token"
-chmod 0644 "$work/token"
+# The admin's own token file, private to its owner: one others can read is refused.
+chown "$plain" "$work/token"
+chmod 0600 "$work/token"
 "$sim" --port=0 --db "$work/portal.db" --token counter-token-5c1e --office 00106 \
   >"$work/sim.out" 2>"$work/sim.err" &
 pids+=($!)

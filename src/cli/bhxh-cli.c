@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "store/bhxh-store.h"
+#include "core/bhxh-secret-file.h"
 #include "bhxh-cli.h"
 
 static void
@@ -186,17 +187,21 @@ GBytes *
 bhxh_cli_read_token (const char  *file,
                      GError     **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length;
+  g_autoptr(GBytes) secret = NULL;
+  const char *data;
+  gsize length, skip = 0;
 
   if (file == NULL)
     return g_bytes_new (NULL, 0);
-  if (!g_file_get_contents (file, &contents, NULL, error))
+  /* A token file others can read is refused (docs/security.md). */
+  secret = bhxh_secret_file_read (file, error);
+  if (secret == NULL)
     return NULL;
-  /* The length first: the order a call's arguments are evaluated in is
-   * unspecified, and stealing the buffer empties the pointer. */
-  length = strlen (g_strstrip (contents));
-  return g_bytes_new_take (g_steal_pointer (&contents), length);
+  data = g_bytes_get_data (secret, &length);
+  while (skip < length && g_ascii_isspace (data[skip]))
+    skip++;
+  /* Still NUL-terminated: the slice ends where the contents do. */
+  return g_bytes_new_from_bytes (secret, skip, length - skip);
 }
 
 char *

@@ -49,7 +49,8 @@ struct _BhxhStore *bhxh_cli_open_session (const char *path,
 gboolean bhxh_cli_require_session (struct _BhxhStore *store,
                                    const char        *role,
                                    GError           **error);
-/* --token-file FILE, trimmed; empty bytes without a file. */
+/* --token-file FILE, trimmed; refused when others may read it (see
+ * bhxh_secret_file_read); empty bytes without a file. */
 GBytes *bhxh_cli_read_token  (const char     *file,
                               GError        **error);
 char *bhxh_cli_read_stdin    (gsize          *len,

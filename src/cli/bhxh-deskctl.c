@@ -31,9 +31,10 @@ static const BhxhCommand commands[] = {
   { "sync",         bhxh_cmd_sync,
     "sync DB [--portal URL --token-file FILE] [--pull] [--push] | sync DB --status|--log" },
   { "portal",       bhxh_cmd_portal,
-    "portal set DB --url URL --token-file FILE [--office CODE] | portal show DB" },
+    "portal set DB --url URL --token-file FILE [--office CODE] [--portal-key FILE] | "
+    "portal show DB" },
   { "bundle",       bhxh_cmd_bundle,
-    "bundle export|import DB FILE --token-file FILE [--force]" },
+    "bundle export|import DB FILE [--workstation ID] [--force]" },
   { "users",        bhxh_cmd_users,
     "users init|add|passwd|list|unlock|settings DB … (bhxh-deskctl users for details)" },
   { "audit",        bhxh_cmd_audit,

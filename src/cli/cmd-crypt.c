@@ -5,6 +5,7 @@
 
 #include "store/bhxh-crypt.h"
 #include "store/bhxh-store.h"
+#include "core/bhxh-secret-file.h"
 #include "bhxh-cli.h"
 
 /* crypt status|encrypt|rekey: encryption at rest (docs/encryption.md).
@@ -92,11 +93,11 @@ replace_own_key (const char  *path,
                  GError     **error)
 {
   g_autofree char *own = bhxh_crypt_key_path_for_store (path);
-  g_autofree char *contents = NULL;
-  gsize length = 0;
+  g_autoptr(GBytes) contents = bhxh_secret_file_read (new_key_file, error);
 
-  return g_file_get_contents (new_key_file, &contents, &length, error) &&
-         g_file_set_contents_full (own, contents, (gssize) length,
+  return contents != NULL &&
+         g_file_set_contents_full (own, g_bytes_get_data (contents, NULL),
+                                   (gssize) g_bytes_get_size (contents),
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 

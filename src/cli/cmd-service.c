@@ -30,7 +30,8 @@
   "users settings [--max-failures N] [--lockout-minutes M] [--idle-lock-minutes I] " \
   "[--retention-days D] | " \
   "mirror import FILE | declarations import FILE | " \
-  "portal set --url URL --token-file FILE [--office CODE] | sync  (each with --user LOGIN " \
+  "portal set --url URL --token-file FILE [--office CODE] [--portal-key FILE] | " \
+  "portal set --portal-key FILE | sync  (each with --user LOGIN " \
   "[--password-file FILE]; root runs sync without)"
 
 typedef struct
@@ -52,6 +53,7 @@ typedef struct
   char    *post_copy;
   char    *url;
   char    *token_file;
+  char    *portal_key_file;
   gboolean override;
   int      hold;
   int      limit;
@@ -81,6 +83,7 @@ options_clear (Options *o)
   g_free (o->post_copy);
   g_free (o->url);
   g_free (o->token_file);
+  g_free (o->portal_key_file);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -321,15 +324,28 @@ portal_set (BhxhDesk1 *proxy,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) token = NULL;
+  g_autofree char *portal_key = NULL;
+  gboolean set_portal = o->url != NULL || o->token_file != NULL || o->office != NULL;
 
-  if (o->url == NULL || o->token_file == NULL)
+  /* The address and the token go together; the portal key alone re-pins it. */
+  if (set_portal ? o->url == NULL || o->token_file == NULL : o->portal_key_file == NULL)
     return bhxh_cli_usage (SERVICE_USAGE);
-  if ((token = bhxh_cli_read_token (o->token_file, &error)) == NULL)
+  if (set_portal && (token = bhxh_cli_read_token (o->token_file, &error)) == NULL)
     return bhxh_cli_fail_error (error);
-  if (!bhxh_desk1_call_set_portal_sync (proxy, o->url, o->office != NULL ? o->office : "",
-                                        g_bytes_get_data (token, NULL), NULL, &error))
+  if (o->portal_key_file != NULL)
+    {
+      if (!g_file_get_contents (o->portal_key_file, &portal_key, NULL, &error))
+        return bhxh_cli_fail_error (error);
+      g_strstrip (portal_key);
+    }
+  if (set_portal
+      && !bhxh_desk1_call_set_portal_sync (proxy, o->url, o->office != NULL ? o->office : "",
+                                           g_bytes_get_data (token, NULL), NULL, &error))
     return fail_remote (g_steal_pointer (&error));
-  return print_answer ("{\"enrolled\": true}");
+  if (portal_key != NULL
+      && !bhxh_desk1_call_set_portal_key_sync (proxy, portal_key, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  return print_answer (set_portal ? "{\"enrolled\": true}" : "{\"portal_key\": true}");
 }
 
 /* One signed-in command; argv[0] is the command name. */
@@ -446,6 +462,7 @@ bhxh_cli_run_service (GBusType   bus,
     { "lockout-minutes", 0, 0, G_OPTION_ARG_INT, &o.lockout_minutes, NULL, "M" },
     { "idle-lock-minutes", 0, 0, G_OPTION_ARG_INT, &o.idle_lock_minutes, NULL, "I" },
     { "retention-days", 0, 0, G_OPTION_ARG_INT, &o.retention_days, NULL, "D" },
+    { "portal-key", 0, 0, G_OPTION_ARG_FILENAME, &o.portal_key_file, NULL, "FILE" },
     { NULL }
   };
   int rc = bhxh_cli_parse_options (entries, SERVICE_USAGE, &argc, &argv);

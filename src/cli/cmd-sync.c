@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "store/bhxh-store.h"
+#include "sync/bhxh-bundle.h"
 #include "sync/bhxh-sync.h"
 #include "sync/bhxh-sync-log.h"
 #include "sync/bhxh-sync-offline.h"
@@ -16,16 +17,16 @@
  * "bundle" (export / import for hand-carried days). */
 
 #define PORTAL_USAGE \
-  "portal set DB --url URL --token-file FILE [--office CODE] [--user LOGIN " \
-  "[--password-file FILE]] | portal show DB"
+  "portal set DB --url URL --token-file FILE [--office CODE] [--portal-key FILE] " \
+  "[--user LOGIN [--password-file FILE]] | portal set DB --portal-key FILE | portal show DB"
 #define SYNC_USAGE \
   "sync DB [--portal URL [--token-file FILE]] [--pull] [--push] [--no-mirror] [--ca-file FILE] " \
   "[--client-cert FILE] [--client-key FILE] [--proxy URL] [--office CODE] [--timeout SEC] " \
   "[--retries N] [--batch N] | sync DB --status | sync DB --log [--since ISO] [--csv]"
 #define BUNDLE_USAGE \
-  "bundle export DB FILE --token-file FILE [--workstation ID] [--force] | " \
-  "bundle import DB FILE --token-file FILE" \
-  " [--user LOGIN [--password-file FILE]]"
+  "bundle export DB FILE [--workstation ID] [--force] | " \
+  "bundle import DB FILE [--workstation ID]" \
+  " [--user LOGIN [--password-file FILE]]  (--token-file FILE: accepted, no longer used)"
 
 static BhxhStore *
 open_store (const char *path)
@@ -197,17 +198,80 @@ bhxh_cmd_sync (int    argc,
   return BHXH_EXIT_OK;
 }
 
+/* --portal-key FILE: the portal's public key, as the provincial office
+ * hands it over (not a secret: any mode will do). */
+static char *
+read_portal_key (const char  *file,
+                 GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (file, &text, NULL, error))
+    return NULL;
+  return g_strstrip (g_steal_pointer (&text));
+}
+
+static void
+add_string_or_null (JsonBuilder *b,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* Never the token: only whether there is one. The portal key and this
+ * counter's own key by their ids, the latter whole (public) for the
+ * provincial office to register by hand if it must. */
+static int
+portal_show (BhxhStore *store)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) portal_key = NULL;
+  g_autofree char *url = NULL, *office = NULL, *portal_key_id = NULL;
+  g_autofree char *desk_key = NULL, *desk_key_id = NULL;
+  g_autofree char *pinned = bhxh_store_dup_portal_key (store);
+  gboolean enrolled = bhxh_store_dup_portal (store, &url, &office, NULL);
+
+  if (pinned != NULL)
+    {
+      g_autoptr(GBytes) raw = bhxh_bundle_key_from_text (pinned, BHXH_BUNDLE_PUBLIC_KEY_BYTES,
+                                                         NULL);
+
+      portal_key_id = raw != NULL ? bhxh_bundle_key_id (raw) : NULL;
+    }
+  /* Reading it makes it the first time (best effort: a read-only store). */
+  desk_key = bhxh_sync_dup_desk_key (store, &desk_key_id, NULL);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "enrolled");
+  json_builder_add_boolean_value (b, enrolled);
+  add_string_or_null (b, "url", url);
+  add_string_or_null (b, "office", office);
+  add_string_or_null (b, "portal_key_id", portal_key_id);
+  add_string_or_null (b, "desk_key", desk_key);
+  add_string_or_null (b, "desk_key_id", desk_key_id);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
 int
 bhxh_cmd_portal (int    argc,
                  char **argv)
 {
-  g_autofree char *url = NULL, *office = NULL, *token_file = NULL;
+  g_autofree char *url = NULL, *office = NULL, *token_file = NULL, *portal_key_file = NULL;
   g_autofree char *user = NULL, *password_file = NULL;
-  g_autofree char *set_url = NULL, *set_office = NULL;
+  g_autofree char *portal_key = NULL;
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, NULL, "URL" },
     { "office", 0, 0, G_OPTION_ARG_STRING, &office, NULL, "CODE" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, NULL, "FILE" },
+    { "portal-key", 0, 0, G_OPTION_ARG_FILENAME, &portal_key_file, NULL, "FILE" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
     { NULL }
@@ -215,53 +279,45 @@ bhxh_cmd_portal (int    argc,
   g_autoptr(BhxhStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) token = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
   int rc = bhxh_cli_parse_options (entries, PORTAL_USAGE, &argc, &argv);
-  gboolean set;
+  gboolean set, set_portal;
 
   if (rc != BHXH_EXIT_OK)
     return rc;
   set = argc == 3 && g_str_equal (argv[1], "set");
-  if (!(set && url != NULL && token_file != NULL)
-      && !(argc == 3 && g_str_equal (argv[1], "show")))
+  /* The address and the token go together; the portal key alone re-pins it. */
+  set_portal = url != NULL || token_file != NULL || office != NULL;
+  if (set && !(url != NULL && token_file != NULL) && !(!set_portal && portal_key_file != NULL))
     return bhxh_cli_usage (PORTAL_USAGE);
+  if (!set && !(argc == 3 && g_str_equal (argv[1], "show")))
+    return bhxh_cli_usage (PORTAL_USAGE);
+  if (set && portal_key_file != NULL && (portal_key = read_portal_key (portal_key_file,
+                                                                      &error)) == NULL)
+    return bhxh_cli_fail_error (error);
+  if (set && set_portal && (token = bhxh_cli_read_token (token_file, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
   if ((store = open_store (argv[2])) == NULL)
     return BHXH_EXIT_INPUT;
-  if (set)
-    {
-      token = bhxh_cli_read_token (token_file, &error);
-      if (token == NULL)
-        return bhxh_cli_fail_error (error);
-      if (!bhxh_cli_sign_in (store, user, password_file, &error) ||
-          !bhxh_sync_enrol (store, url, office, g_bytes_get_data (token, NULL), &error))
-        return bhxh_cli_fail_error (error);
-    }
-  /* Never the token: only whether there is one. */
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "enrolled");
-  json_builder_add_boolean_value (b, bhxh_store_dup_portal (store, &set_url, &set_office, NULL));
-  json_builder_set_member_name (b, "url");
-  json_builder_add_string_value (b, set_url);
-  json_builder_set_member_name (b, "office");
-  json_builder_add_string_value (b, set_office);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  bhxh_cli_print_json (node);
-  return BHXH_EXIT_OK;
+  if (set && !bhxh_cli_sign_in (store, user, password_file, &error))
+    return bhxh_cli_fail_error (error);
+  if (set && set_portal
+      && !bhxh_sync_enrol (store, url, office, g_bytes_get_data (token, NULL), &error))
+    return bhxh_cli_fail_error (error);
+  if (set && portal_key != NULL && !bhxh_sync_pin_portal_key (store, portal_key, &error))
+    return bhxh_cli_fail_error (error);
+  return portal_show (store);
 }
 
 static int
 bundle_export (BhxhStore  *store,
                const char *file,
-               GBytes     *key,
                const char *workstation)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
   guint n = 0;
 
-  if (!bhxh_sync_export_decisions (store, file, workstation, key, &n, &error))
+  if (!bhxh_sync_export_decisions (store, file, workstation, &n, &error))
     return bhxh_cli_fail_error (error);
   json_object_set_int_member (json_node_get_object (node), "exported", n);
   json_object_set_string_member (json_node_get_object (node), "file", file);
@@ -272,10 +328,11 @@ bundle_export (BhxhStore  *store,
 static int
 bundle_import (BhxhStore  *store,
                const char *file,
-               GBytes     *key)
+               const char *workstation)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BhxhSyncReport) report = bhxh_sync_import_bundle (store, file, key, NULL, &error);
+  g_autoptr(BhxhSyncReport) report = bhxh_sync_import_bundle (store, file, workstation, NULL,
+                                                              &error);
   g_autoptr(JsonNode) node = NULL;
 
   if (report == NULL)
@@ -292,32 +349,27 @@ bhxh_cmd_bundle (int    argc,
   g_autofree char *token_file = NULL, *workstation = NULL;
   gboolean force = FALSE;
   GOptionEntry entries[] = {
+    /* Bundles were once signed with the token: older scripts still pass it. */
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, NULL, "FILE" },
     { "workstation", 0, 0, G_OPTION_ARG_STRING, &workstation, NULL, "ID" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &force, NULL, NULL },
     { NULL }
   };
   g_autoptr(BhxhStore) store = NULL;
-  g_autoptr(GBytes) key = NULL;
-  g_autoptr(GError) error = NULL;
   int rc = bhxh_cli_parse_session_options (entries, BUNDLE_USAGE, &argc, &argv);
 
   if (rc != BHXH_EXIT_OK)
     return rc;
-  if (argc != 4 || token_file == NULL
-      || (!g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "import")))
+  if (argc != 4 || (!g_str_equal (argv[1], "export") && !g_str_equal (argv[1], "import")))
     return bhxh_cli_usage (BUNDLE_USAGE);
   if (g_str_equal (argv[1], "export") &&
       (rc = bhxh_cli_check_new_output (argv[3], force)) != BHXH_EXIT_OK)
     return rc;
-  key = bhxh_cli_read_token (token_file, &error);
-  if (key == NULL)
-    return bhxh_cli_fail_error (error);
   /* A bundle carries the day's decisions out, or a registry in. */
   store = bhxh_cli_open_session (argv[2], "supervisor");
   if (store == NULL)
     return BHXH_EXIT_INPUT;
   if (g_str_equal (argv[1], "export"))
-    return bundle_export (store, argv[3], key, workstation);
-  return bundle_import (store, argv[3], key);
+    return bundle_export (store, argv[3], workstation);
+  return bundle_import (store, argv[3], workstation);
 }

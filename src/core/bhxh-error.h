@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  * @BHXH_CORE_ERROR_BAD_SEX: the sex field is neither male nor female
  * @BHXH_CORE_ERROR_BAD_VALUE: any other malformed value
  * @BHXH_CORE_ERROR_EMPTY: the input is empty
+ * @BHXH_CORE_ERROR_FILE_MODE: a token or key file is open to other users
  *
  * Errors of the domain core. Every one is caused by input a person gave,
  * and its message is translated and fit to show to the clerk.
@@ -33,6 +34,7 @@ typedef enum
   BHXH_CORE_ERROR_BAD_SEX,
   BHXH_CORE_ERROR_BAD_VALUE,
   BHXH_CORE_ERROR_EMPTY,
+  BHXH_CORE_ERROR_FILE_MODE,
 } BhxhCoreError;
 
 GQuark bhxh_core_error_quark (void);

@@ -6,6 +6,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "sync/bhxh-bundle.h"
 #include "sim-seed.h"
 #include "sim-server.h"
 
@@ -63,6 +64,27 @@ fail:
   return FALSE;
 }
 
+/* The key a desk pins at enrolment: what the provincial office would hand
+ * over with the workstation token. */
+static gboolean
+write_public_key (SimStore    *store,
+                  const char  *file,
+                  GError     **error)
+{
+  g_autoptr(GBytes) public_key = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+
+  if (!sim_store_dup_signing_key (store, &public_key, NULL))
+    {
+      g_set_error_literal (error, SIM_ERROR, SIM_ERROR_DB, "cannot make the signing key");
+      return FALSE;
+    }
+  text = bhxh_bundle_key_to_text (public_key);
+  line = g_strconcat (text, "\n", NULL);
+  return g_file_set_contents (file, line, -1, error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -72,6 +94,7 @@ main (int   argc,
   g_autofree char *db = NULL, *token = NULL, *workstation = NULL, *office = NULL;
   g_autofree char *declarations_file = NULL, *mirror_file = NULL, *mirror_version = NULL;
   g_autofree char *tls_cert = NULL, *tls_key = NULL, *tmpdir = NULL, *url = NULL;
+  g_autofree char *public_key_file = NULL;
   gboolean verbose = FALSE;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: any free port)", "N" },
@@ -100,6 +123,9 @@ main (int   argc,
     { "fault-seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the fault dice", "N" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this PEM", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "Its private key", "FILE" },
+    { "public-key-file", 0, 0, G_OPTION_ARG_FILENAME, &public_key_file,
+      "Write the portal's public signing key (for 'bhxh-deskctl portal set --portal-key')",
+      "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every request on stderr", NULL },
     { NULL }
   };
@@ -133,6 +159,11 @@ main (int   argc,
                       MAX (n_demo, 0), MAX (n_persons, 0), demo_data, declarations_file,
                       mirror_file,
                       mirror_version, &error))
+    {
+      g_printerr ("bhxh-portal-sim: %s\n", error->message);
+      return 1;
+    }
+  if (public_key_file && !write_public_key (store, public_key_file, &error))
     {
       g_printerr ("bhxh-portal-sim: %s\n", error->message);
       return 1;

@@ -6,6 +6,7 @@
 #include "core/bhxh-audit-chain.h"
 #include "core/bhxh-clock.h"
 #include "sync/bhxh-bundle.h"
+#include "sync/bhxh-sync-error.h"
 
 #include "sim-server.h"
 
@@ -582,15 +583,43 @@ handle_claim (SimServer         *self,
   json_object_unref (object);
 }
 
-static GBytes *
-token_key (SoupServerMessage *msg)
+/* A desk registers the key that signs the decision bundles it exports. */
+static void
+handle_bundle_key (SimServer         *self,
+                   SimAccount        *account,
+                   SoupServerMessage *msg,
+                   SimResponse       *r)
 {
-  const char *auth = soup_message_headers_get_one (
-    soup_server_message_get_request_headers (msg), "Authorization");
+  g_autoptr(JsonNode) body = parse_body (msg);
+  JsonObject *object = body != NULL && JSON_NODE_HOLDS_OBJECT (body)
+                       ? json_node_get_object (body) : NULL;
+  const char *id = object ? json_object_get_string_member_with_default (object, "key_id", NULL)
+                          : NULL;
+  const char *algorithm = object ? json_object_get_string_member_with_default (object,
+                                                                               "algorithm", NULL)
+                                 : NULL;
+  const char *text = object ? json_object_get_string_member_with_default (object, "public_key",
+                                                                          NULL)
+                            : NULL;
+  g_autoptr(GBytes) key = text ? bhxh_bundle_key_from_text (text, BHXH_BUNDLE_PUBLIC_KEY_BYTES,
+                                                            NULL)
+                               : NULL;
+  g_autofree char *computed = key ? bhxh_bundle_key_id (key) : NULL;
 
-  return g_bytes_new (auth + strlen ("Bearer "), strlen (auth) - strlen ("Bearer "));
+  if (key == NULL || g_strcmp0 (algorithm, "ed25519") != 0 || g_strcmp0 (id, computed) != 0)
+    {
+      respond_error (r, 400, "bad-request", "Khóa ký của máy trạm không đúng định dạng.");
+      return;
+    }
+  sim_store_add_bundle_key (self->store, account->workstation, id, key, NULL);
+  r->status = 204;
+  r->content_type = "application/json";
+  r->body = g_bytes_new (NULL, 0);
 }
 
+/* A decision bundle carried from an offline desk: signed by that desk's
+ * registered key, made for it, not expired. Decisions are idempotent by
+ * UUID, so a bundle uploaded twice changes nothing. */
 static void
 handle_bundle_upload (SimServer         *self,
                       SimAccount        *account,
@@ -598,31 +627,39 @@ handle_bundle_upload (SimServer         *self,
                       SimResponse       *r)
 {
   g_autoptr(GBytes) file = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autoptr(GBytes) key = token_key (msg);
+  g_autofree char *key_id = bhxh_bundle_peek_key_id (file);
+  g_autoptr(GBytes) key = key_id ? sim_store_lookup_bundle_key (self->store, account->workstation,
+                                                                key_id)
+                                 : NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *kind = NULL;
-  g_autofree char *workstation = NULL;
-  g_autoptr(GBytes) payload = bhxh_bundle_decode (file, key, &kind, &workstation, &error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BhxhBundle) bundle = NULL;
+  g_autoptr(JsonNode) payload = NULL;
   JsonObject *root;
   JsonObject *object;
 
-  if (payload == NULL || !g_str_equal (kind, BHXH_BUNDLE_KIND_DECISIONS)
-      || !g_str_equal (workstation, account->workstation))
+  if (key == NULL)
     {
-      respond_error (r, 422, "bad-bundle", "Tệp gói quyết định không hợp lệ hoặc sai chữ ký.");
+      respond_error (r, 422, "unknown-key",
+                     "Tệp gói quyết định được ký bằng khóa chưa đăng ký cho máy trạm này.");
       return;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (payload, NULL),
-                                   g_bytes_get_size (payload), NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-      || !json_object_has_member (json_node_get_object (json_parser_get_root (parser)),
-                                  "decisions"))
+  bundle = bhxh_bundle_decode (file, key, &error);
+  if (bundle == NULL
+      || !bhxh_bundle_check (bundle, BHXH_BUNDLE_KIND_DECISIONS, account->workstation,
+                             bhxh_clock_now_unix (), &error)
+      || (payload = bhxh_bundle_parse_payload (bundle, "bhxh-decisions/1", &error)) == NULL
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (payload),
+                                                         "decisions")))
     {
-      respond_error (r, 422, "bad-bundle", "Tệp gói quyết định không hợp lệ hoặc sai chữ ký.");
+      if (self->verbose)
+        g_printerr ("sim: bundle refused: %s\n", error ? error->message : "no decisions");
+      respond_error (r, 422, g_error_matches (error, BHXH_SYNC_ERROR,
+                                              BHXH_SYNC_ERROR_BUNDLE_EXPIRED)
+                             ? "expired" : "bad-bundle",
+                     "Tệp gói quyết định không hợp lệ, sai chữ ký hoặc đã hết hạn.");
       return;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (payload);
   object = json_object_new ();
   json_object_set_array_member (object, "results",
                                 submit_array (self, account,
@@ -669,23 +706,33 @@ inbound_mirror (SimServer  *self,
   return json_node_init_object (json_node_alloc (), mirror);
 }
 
-static void
-handle_bundle_inbound (SimServer         *self,
-                       SimAccount        *account,
-                       SoupServerMessage *msg,
-                       GHashTable        *query,
-                       SimResponse       *r)
+/* What an inbound bundle says; the admin endpoint overrides some of it to
+ * make the bundles a desk must refuse. */
+typedef struct
 {
-  g_autoptr(GBytes) key = token_key (msg);
+  const char *workstation;   /* in the header */
+  guint64     seq;           /* 0: the next one */
+  gint64      expires_in;    /* seconds from now */
+  guint       depth;         /* > 0: a payload nested that deep instead */
+} InboundSpec;
+
+#define INBOUND_LIFETIME (14 * 24 * 3600)
+
+static GBytes *
+inbound_payload (SimServer  *self,
+                 SimAccount *account,
+                 GHashTable *query)
+{
   g_autoptr(JsonNode) payload = NULL;
   g_autofree char *created = bhxh_clock_now_iso ();
   g_autofree char *cursor = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
   JsonObject *object = json_object_new ();
   JsonObject *declarations = json_object_new ();
   gint64 after, next;
   gboolean has_more;
+  gsize len;
+  char *text;
 
   if (!parse_cursor (query_get (query, "cursor"), &after))
     after = 0;
@@ -705,17 +752,58 @@ handle_bundle_inbound (SimServer         *self,
                                                                             "mirror_since")));
   payload = json_node_init_object (json_node_alloc (), object);
   json_object_unref (object);
-  {
-    g_autoptr(JsonGenerator) generator = json_generator_new ();
-    gsize len;
+  json_generator_set_root (generator, payload);
+  text = json_generator_to_data (generator, &len);
+  return g_bytes_new_take (text, len);
+}
 
-    json_generator_set_root (generator, payload);
-    text = json_generator_to_data (generator, &len);
-    bytes = g_bytes_new (text, len);
-  }
+static void
+respond_inbound (SimServer         *self,
+                 SimAccount        *account,
+                 GHashTable        *query,
+                 const InboundSpec *spec,
+                 SimResponse       *r)
+{
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GBytes) payload = NULL;
+
+  if (!sim_store_dup_signing_key (self->store, &public_key, &secret))
+    {
+      respond_error (r, 500, "internal", "Cổng không ký được gói dữ liệu.");
+      return;
+    }
+  if (spec->depth > 0)
+    {
+      GString *deep = g_string_sized_new (2 * spec->depth);
+
+      for (guint i = 0; i < spec->depth; i++)
+        g_string_append_c (deep, '[');
+      for (guint i = 0; i < spec->depth; i++)
+        g_string_append_c (deep, ']');
+      payload = g_string_free_to_bytes (deep);
+    }
+  else
+    payload = inbound_payload (self, account, query);
   r->status = 200;
   r->content_type = "application/vnd.bhxh.bundle";
-  r->body = bhxh_bundle_encode (BHXH_BUNDLE_KIND_INBOUND, account->workstation, bytes, key);
+  r->body = bhxh_bundle_encode (BHXH_BUNDLE_KIND_INBOUND, spec->workstation,
+                                spec->seq > 0 ? spec->seq
+                                : sim_store_next_bundle_seq (self->store, account->workstation),
+                                bhxh_clock_now_unix () + spec->expires_in, payload, secret);
+  if (r->body == NULL)
+    respond_error (r, 400, "bad-request", "Mã máy trạm không dùng được trong gói dữ liệu.");
+}
+
+static void
+handle_bundle_inbound (SimServer         *self,
+                       SimAccount        *account,
+                       GHashTable        *query,
+                       SimResponse       *r)
+{
+  InboundSpec spec = { account->workstation, 0, INBOUND_LIFETIME, 0 };
+
+  respond_inbound (self, account, query, &spec, r);
 }
 
 static gboolean
@@ -768,7 +856,10 @@ route_v1 (SimServer         *self,
   else if (n == 1 && g_str_equal (method, "POST") && g_str_equal (parts[0], "bundles"))
     handle_bundle_upload (self, account, msg, r);
   else if (n == 2 && get && g_str_equal (parts[0], "bundles") && g_str_equal (parts[1], "inbound"))
-    handle_bundle_inbound (self, account, msg, query, r);
+    handle_bundle_inbound (self, account, query, r);
+  else if (n == 2 && g_str_equal (method, "PUT") && g_str_equal (parts[0], "workstation")
+           && g_str_equal (parts[1], "bundle-key"))
+    handle_bundle_key (self, account, msg, r);
   else
     return FALSE;
   return TRUE;
@@ -908,6 +999,61 @@ admin_put (SimServer         *self,
 }
 
 static void
+admin_signing_key (SimServer   *self,
+                   SimResponse *r)
+{
+  g_autoptr(GBytes) public_key = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *object;
+
+  if (!sim_store_dup_signing_key (self->store, &public_key, NULL))
+    {
+      respond_error (r, 500, "internal", "no signing key");
+      return;
+    }
+  text = bhxh_bundle_key_to_text (public_key);
+  id = bhxh_bundle_key_id (public_key);
+  object = json_object_new ();
+  json_object_set_string_member (object, "public_key", text);
+  json_object_set_string_member (object, "key_id", id);
+  respond_object (r, 200, object);
+  json_object_unref (object);
+}
+
+/* GET /admin/bundles/inbound?workstation=WS: a signed inbound bundle for
+ * that workstation's account, as GET /v1/bundles/inbound makes it, with
+ * what a test needs changed: as=WS (another workstation in the header),
+ * seq=N, expires_in=SECONDS (negative: already expired), depth=N (a
+ * payload nested N deep), plus cursor and mirror_since. */
+static void
+admin_inbound (SimServer   *self,
+               GHashTable  *query,
+               SimResponse *r)
+{
+  const char *workstation = query_get (query, "workstation");
+  g_autoptr(SimAccount) account = workstation ? sim_store_lookup_workstation (self->store,
+                                                                              workstation)
+                                              : NULL;
+  InboundSpec spec = { NULL, 0, INBOUND_LIFETIME, 0 };
+  const char *text;
+
+  if (account == NULL)
+    {
+      respond_error (r, 404, "not-found", "no such workstation");
+      return;
+    }
+  spec.workstation = query_get (query, "as") ? query_get (query, "as") : account->workstation;
+  if ((text = query_get (query, "seq")) != NULL)
+    spec.seq = g_ascii_strtoull (text, NULL, 10);
+  if ((text = query_get (query, "expires_in")) != NULL)
+    spec.expires_in = g_ascii_strtoll (text, NULL, 10);
+  if ((text = query_get (query, "depth")) != NULL)
+    spec.depth = (guint) MIN (g_ascii_strtoull (text, NULL, 10), 10000000);
+  respond_inbound (self, account, query, &spec, r);
+}
+
+static void
 route_admin (SimServer         *self,
              SoupServerMessage *msg,
              const char        *method,
@@ -919,6 +1065,10 @@ route_admin (SimServer         *self,
     admin_faults (self, msg, r);
   else if (g_str_equal (what, "stats"))
     admin_stats (self, r);
+  else if (g_str_equal (what, "signing-key"))
+    admin_signing_key (self, r);
+  else if (g_str_equal (what, "bundles/inbound"))
+    admin_inbound (self, query, r);
   else if (g_str_equal (what, "decisions"))
     {
       g_autoptr(JsonNode) list = sim_store_list_decisions (self->store);

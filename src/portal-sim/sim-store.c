@@ -5,6 +5,7 @@
 
 #include "core/bhxh-audit-chain.h"
 #include "core/bhxh-clock.h"
+#include "sync/bhxh-bundle.h"
 #include "sim-store.h"
 
 G_DEFINE_QUARK (sim-error-quark, sim_error)
@@ -37,7 +38,10 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS audit_keys (workstation TEXT PRIMARY KEY, key_id TEXT,"
   "  key BLOB, keyed_from INTEGER);"
   "CREATE TABLE IF NOT EXISTS audit_heads (workstation TEXT PRIMARY KEY, seq INTEGER,"
-  "  hash TEXT, broken_at INTEGER);";
+  "  hash TEXT, broken_at INTEGER);"
+  "CREATE TABLE IF NOT EXISTS bundle_keys (workstation TEXT NOT NULL, key_id TEXT NOT NULL,"
+  "  key BLOB NOT NULL, PRIMARY KEY (workstation, key_id));"
+  "CREATE TABLE IF NOT EXISTS bundle_seqs (workstation TEXT PRIMARY KEY, seq INTEGER);";
 
 static gboolean
 exec (SimStore    *self,
@@ -198,15 +202,16 @@ sim_store_add_token (SimStore    *self,
   return step_done (self, stmt, error);
 }
 
-SimAccount *
-sim_store_lookup_token (SimStore   *self,
-                        const char *token)
+/* The account of the first row @sql (one text parameter) finds. */
+static SimAccount *
+lookup_account (SimStore   *self,
+                const char *sql,
+                const char *key)
 {
-  sqlite3_stmt *stmt = prepare (self,
-    "SELECT workstation, office_code, status FROM tokens WHERE token = ?");
+  sqlite3_stmt *stmt = prepare (self, sql);
   SimAccount *account = NULL;
 
-  bind_text (stmt, 1, token);
+  bind_text (stmt, 1, key);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       account = g_new0 (SimAccount, 1);
@@ -216,6 +221,22 @@ sim_store_lookup_token (SimStore   *self,
     }
   sqlite3_finalize (stmt);
   return account;
+}
+
+SimAccount *
+sim_store_lookup_token (SimStore   *self,
+                        const char *token)
+{
+  return lookup_account (self, "SELECT workstation, office_code, status FROM tokens"
+                               " WHERE token = ?", token);
+}
+
+SimAccount *
+sim_store_lookup_workstation (SimStore   *self,
+                              const char *workstation)
+{
+  return lookup_account (self, "SELECT workstation, office_code, status FROM tokens"
+                               " WHERE workstation = ? LIMIT 1", workstation);
 }
 
 gboolean
@@ -1197,4 +1218,108 @@ sim_store_audit_status (SimStore *self)
     }
   sqlite3_finalize (stmt);
   return object;
+}
+
+/* ---- bundles -------------------------------------------------------------- */
+
+static char *
+meta_get (SimStore   *self,
+          const char *key)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM meta WHERE key = ?");
+  char *value = NULL;
+
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = column_dup (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* The portal's own signing key, made on first use and kept in its file:
+ * the same across restarts of one simulator database. */
+gboolean
+sim_store_dup_signing_key (SimStore  *self,
+                           GBytes   **public_key,
+                           GBytes   **secret_key)
+{
+  g_autofree char *text = meta_get (self, "signing_key");
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+  g_autoptr(GBytes) secret = NULL;
+
+  if (text != NULL)
+    raw = g_base64_decode (text, &len);
+  if (raw != NULL && len == BHXH_BUNDLE_SECRET_KEY_BYTES)
+    secret = g_bytes_new (raw, len);
+  else
+    {
+      g_autoptr(GBytes) made_public = NULL;
+      g_autofree char *encoded = NULL;
+      sqlite3_stmt *stmt;
+
+      if (!bhxh_bundle_keypair_new (&made_public, &secret))
+        return FALSE;
+      encoded = g_base64_encode (g_bytes_get_data (secret, NULL), g_bytes_get_size (secret));
+      stmt = prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('signing_key', ?)");
+      bind_text (stmt, 1, encoded);
+      if (!step_done (self, stmt, NULL))
+        return FALSE;
+    }
+  if (public_key != NULL)
+    *public_key = bhxh_bundle_public_of_secret (secret);
+  if (secret_key != NULL)
+    *secret_key = g_steal_pointer (&secret);
+  return TRUE;
+}
+
+guint64
+sim_store_next_bundle_seq (SimStore   *self,
+                           const char *workstation)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT INTO bundle_seqs (workstation, seq) VALUES (?, 1)"
+                                      " ON CONFLICT (workstation) DO UPDATE SET seq = seq + 1"
+                                      " RETURNING seq");
+  guint64 seq = 0;
+
+  bind_text (stmt, 1, workstation);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = (guint64) sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return seq;
+}
+
+gboolean
+sim_store_add_bundle_key (SimStore    *self,
+                          const char  *workstation,
+                          const char  *key_id,
+                          GBytes      *key,
+                          GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT OR REPLACE INTO bundle_keys (workstation, key_id,"
+                                      " key) VALUES (?, ?, ?)");
+
+  bind_text (stmt, 1, workstation);
+  bind_text (stmt, 2, key_id);
+  sqlite3_bind_blob (stmt, 3, g_bytes_get_data (key, NULL), (int) g_bytes_get_size (key),
+                     SQLITE_TRANSIENT);
+  return step_done (self, stmt, error);
+}
+
+GBytes *
+sim_store_lookup_bundle_key (SimStore   *self,
+                             const char *workstation,
+                             const char *key_id)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT key FROM bundle_keys WHERE workstation = ?"
+                                      " AND key_id = ?");
+  GBytes *key = NULL;
+
+  bind_text (stmt, 1, workstation);
+  bind_text (stmt, 2, key_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW
+      && sqlite3_column_bytes (stmt, 0) == BHXH_BUNDLE_PUBLIC_KEY_BYTES)
+    key = g_bytes_new (sqlite3_column_blob (stmt, 0), BHXH_BUNDLE_PUBLIC_KEY_BYTES);
+  sqlite3_finalize (stmt);
+  return key;
 }

@@ -51,6 +51,8 @@ gboolean    sim_store_add_token          (SimStore    *self,
                                           GError     **error);
 SimAccount *sim_store_lookup_token       (SimStore    *self,
                                           const char  *token);
+SimAccount *sim_store_lookup_workstation (SimStore    *self,
+                                          const char  *workstation);
 gboolean    sim_store_set_account_status (SimStore    *self,
                                           const char  *workstation,
                                           const char  *status,
@@ -141,5 +143,22 @@ JsonObject *sim_store_check_audit        (SimStore    *self,
                                           const char  *workstation,
                                           JsonArray   *entries);
 JsonObject *sim_store_audit_status       (SimStore    *self);
+
+/* Signed bundles (docs/formats.md): the portal's own signing key (made
+ * on first use, kept in the database), its per-workstation sequence of
+ * inbound bundles, and the desks' registered keys. */
+gboolean    sim_store_dup_signing_key    (SimStore    *self,
+                                          GBytes     **public_key,
+                                          GBytes     **secret_key);
+guint64     sim_store_next_bundle_seq    (SimStore    *self,
+                                          const char  *workstation);
+gboolean    sim_store_add_bundle_key     (SimStore    *self,
+                                          const char  *workstation,
+                                          const char  *key_id,
+                                          GBytes      *key,
+                                          GError     **error);
+GBytes     *sim_store_lookup_bundle_key  (SimStore    *self,
+                                          const char  *workstation,
+                                          const char  *key_id);
 
 G_END_DECLS

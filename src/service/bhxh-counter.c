@@ -1254,6 +1254,25 @@ bhxh_counter_set_portal_finish (BhxhCounter   *self,
   return finish_boolean (self, result, bhxh_counter_set_portal_async, error);
 }
 
+void
+bhxh_counter_set_portal_key_async (BhxhCounter         *self,
+                                   const char          *key,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  call (self, bhxh_counter_set_portal_key_async, "SetPortalKey", g_variant_new ("(s)", key),
+        parse_nothing, NULL, NULL, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_set_portal_key_finish (BhxhCounter   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_set_portal_key_async, error);
+}
+
 static gpointer
 parse_claim (BhxhCounter  *self,
              GVariant     *reply,

@@ -162,6 +162,11 @@ BHXH_COUNTER_ASYNC (bhxh_counter_set_portal, const char *url, const char *office
                     const char *token,);
 gboolean bhxh_counter_set_portal_finish (BhxhCounter *self, GAsyncResult *result,
                                          GError **error);
+/* Pins the portal's public signing key (admin): USB bundles must carry
+ * its signature. */
+BHXH_COUNTER_ASYNC (bhxh_counter_set_portal_key, const char *key,);
+gboolean bhxh_counter_set_portal_key_finish (BhxhCounter *self, GAsyncResult *result,
+                                             GError **error);
 
 /* One declaration, one desk: claims it at the portal while the clerk has
  * it open. @holder: the name of the clerk who holds it at another counter,

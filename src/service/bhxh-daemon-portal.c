@@ -3,6 +3,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-secret-file.h"
 #include "store/bhxh-auth.h"
 #include "sync/bhxh-sync.h"
 #include "bhxh-daemon-private.h"
@@ -51,6 +52,22 @@ handle_set_portal (BhxhDesk1             *iface,
                              bhxh_sync_enrol (session->store, url,
                                               *office != '\0' ? office : NULL, token, &error),
                              &error);
+}
+
+static gboolean
+handle_set_portal_key (BhxhDesk1             *iface,
+                       GDBusMethodInvocation *invocation,
+                       const char            *key,
+                       BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, NULL);
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  /* The role is the library's to check (bhxh_store_set_portal_key: admin). */
+  return _bhxh_daemon_reply (invocation,
+                             bhxh_sync_pin_portal_key (session->store, key, &error), &error);
 }
 
 /* ---- claims ------------------------------------------------------------ */
@@ -346,14 +363,15 @@ sync_thread (GTask        *task,
 
   if (call->token_file != NULL && call->token_file[0] != '\0')
     {
-      g_autofree char *token = NULL;
+      /* Refused when others may read it, as the CLI refuses it. */
+      g_autoptr(GBytes) token = bhxh_secret_file_read (call->token_file, &error);
 
-      if (!g_file_get_contents (call->token_file, &token, NULL, &error))
+      if (token == NULL)
         {
           g_task_return_error (task, error);
           return;
         }
-      call->options->portal->token = g_strdup (g_strstrip (token));
+      call->options->portal->token = g_strstrip (g_strdup (g_bytes_get_data (token, NULL)));
     }
   /* A connection of its own: the sessions keep working meanwhile. */
   store = bhxh_store_open_with_key (call->db_path, call->key, &error);
@@ -437,5 +455,7 @@ _bhxh_daemon_export_portal (BhxhDaemon *self)
 {
   g_signal_connect (self->skeleton, "handle-sync", G_CALLBACK (handle_sync), self);
   g_signal_connect (self->skeleton, "handle-set-portal", G_CALLBACK (handle_set_portal), self);
+  g_signal_connect (self->skeleton, "handle-set-portal-key", G_CALLBACK (handle_set_portal_key),
+                    self);
   g_signal_connect (self->skeleton, "handle-claim", G_CALLBACK (handle_claim), self);
 }

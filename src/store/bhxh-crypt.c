@@ -12,6 +12,8 @@
 #include <libsecret/secret.h>
 #endif
 
+#include "core/bhxh-error.h"
+#include "core/bhxh-secret-file.h"
 #include "bhxh-crypt.h"
 #include "bhxh-store-private.h"
 
@@ -1319,29 +1321,35 @@ _bhxh_crypt_key_get_legacy (const BhxhCryptKey *key)
  * @file: a file holding the admin secret (trailing white space ignored)
  * @error: return location for a #BhxhStoreError
  *
+ * A key file its group or others may use at all is refused
+ * (%BHXH_STORE_ERROR_KEY, naming the fix: bhxh_secret_file_read()).
+ *
  * Returns: (transfer none): the key, or %NULL with @error set
  */
 const BhxhCryptKey *
 bhxh_crypt_key_from_file (const char  *file,
                           GError     **error)
 {
-  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) contents = NULL;
   g_autoptr(GError) local_error = NULL;
   const BhxhCryptKey *key;
-  gsize length;
 
   g_return_val_if_fail (file != NULL, NULL);
 
-  if (!g_file_get_contents (file, &contents, &length, &local_error))
+  /* Refused when others may read it; wiped when freed. */
+  contents = bhxh_secret_file_read (file, &local_error);
+  if (contents == NULL)
     {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
-                   _("Cannot read the database key file: %s"), local_error->message);
+      if (g_error_matches (local_error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_FILE_MODE))
+        g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY,
+                             local_error->message);
+      else
+        g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                     _("Cannot read the database key file: %s"), local_error->message);
       return NULL;
     }
-  while (length > 0 && g_ascii_isspace (contents[length - 1]))
-    length--;
-  key = bhxh_crypt_key_from_secret (contents, length, error);
-  sodium_memzero (contents, length);
+  key = bhxh_crypt_key_from_secret (g_bytes_get_data (contents, NULL),
+                                    g_bytes_get_size (contents), error);
   if (key == NULL)
     g_prefix_error (error, "%s: ", file);
 

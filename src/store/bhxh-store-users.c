@@ -920,6 +920,46 @@ bhxh_store_dup_portal (BhxhStore  *self,
   return TRUE;
 }
 
+/* The portal's public signing key (inbound bundles), pinned by an admin
+ * at enrolment; audited "settings.portal-key" with the key's id. */
+#define META_PORTAL_SIGNING_KEY "portal.signing_key"
+
+gboolean
+bhxh_store_set_portal_key (BhxhStore   *self,
+                           const char  *key,
+                           const char  *key_id,
+                           GError     **error)
+{
+  g_autofree char *actor = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && key_id != NULL, FALSE);
+
+  if (!_bhxh_store_require_role (self, NULL, BHXH_ROLE_ADMIN, error))
+    return FALSE;
+  actor = _bhxh_store_dup_actor (self, "admin");
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  if (!bhxh_store_set_meta (self, META_PORTAL_SIGNING_KEY, key, error) ||
+      !_bhxh_store_audit_append (self, actor, "settings.portal-key", key_id, NULL, error))
+    {
+      _bhxh_store_rollback (self);
+      return FALSE;
+    }
+  return _bhxh_store_commit (self, error);
+}
+
+char *
+bhxh_store_dup_portal_key (BhxhStore *self)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
+
+  key = bhxh_store_dup_meta (self, META_PORTAL_SIGNING_KEY);
+  return key != NULL && *key != '\0' ? g_steal_pointer (&key) : NULL;
+}
+
 void
 bhxh_user_status_free (BhxhUserStatus *status)
 {

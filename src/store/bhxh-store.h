@@ -306,6 +306,15 @@ gboolean         bhxh_store_dup_portal             (BhxhStore            *self,
                                                     char                **url,
                                                     char                **office,
                                                     char                **token);
+/* The portal's public signing key (text, checked by the sync layer:
+ * bhxh_sync_pin_portal_key), which inbound bundles must be signed with:
+ * admin only, audited "settings.portal-key" with @key_id. dup: NULL when
+ * none is pinned. */
+gboolean         bhxh_store_set_portal_key         (BhxhStore            *self,
+                                                    const char           *key,
+                                                    const char           *key_id,
+                                                    GError              **error);
+char            *bhxh_store_dup_portal_key         (BhxhStore            *self);
 
 /* Audit, added by trust-auth. "Who viewed": one entry when a declaration is
  * opened for checking, written without an fsync of its own (the next

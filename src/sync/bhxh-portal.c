@@ -366,6 +366,17 @@ perform (BhxhPortal   *self,
 
 /* ---- the address ------------------------------------------------------- */
 
+char *
+bhxh_portal_url_for_display (const char *url)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (uri == NULL)
+    return g_strdup ("…");
+  return g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY
+                                       | G_URI_HIDE_FRAGMENT);
+}
+
 gboolean
 bhxh_portal_url_check (const char  *url,
                        GError     **error)
@@ -377,8 +388,10 @@ bhxh_portal_url_check (const char  *url,
   if (uri == NULL || host == NULL || *host == '\0'
       || (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
     {
+      g_autofree char *shown = bhxh_portal_url_for_display (url);
+
       g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_INSECURE,
-                   _("“%s” is not a portal address (https://…)."), url != NULL ? url : "");
+                   _("“%s” is not a portal address (https://…)."), shown);
       return FALSE;
     }
   /* The token, the decisions and the audit trail never travel in clear:

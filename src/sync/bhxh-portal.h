@@ -42,6 +42,10 @@ BhxhPortalConfig *bhxh_portal_config_new     (void);
 BhxhPortalConfig *bhxh_portal_config_copy    (const BhxhPortalConfig *config);
 void              bhxh_portal_config_free    (BhxhPortalConfig       *config);
 
+/* The address as logs and messages show it: without the user information,
+ * the query or the fragment, which may carry a secret ("…" when it does
+ * not parse). */
+char             *bhxh_portal_url_for_display (const char           *url);
 /* https, or plain http to loopback only (127.0.0.0/8, ::1, localhost);
  * every request checks it before connecting. */
 gboolean          bhxh_portal_url_check      (const char             *url,

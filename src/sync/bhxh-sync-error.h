@@ -24,6 +24,10 @@ G_BEGIN_DECLS
  * @BHXH_SYNC_ERROR_INSECURE: the portal's address is not https (plain http is for loopback only)
  * @BHXH_SYNC_ERROR_NOT_ENROLLED: no portal is set for this counter
  * @BHXH_SYNC_ERROR_AUDIT_BROKEN: the portal found the uploaded audit trail altered
+ * @BHXH_SYNC_ERROR_BUNDLE_ELSEWHERE: a bundle was made for another workstation
+ * @BHXH_SYNC_ERROR_BUNDLE_EXPIRED: a bundle's expiry has passed
+ * @BHXH_SYNC_ERROR_BUNDLE_STALE: a bundle is not newer than the last one installed
+ *   (replayed, or older than what the counter has: a rollback)
  *
  * Errors of the portal synchronisation. Messages are translated and fit
  * to show to the clerk.
@@ -45,6 +49,9 @@ typedef enum
   BHXH_SYNC_ERROR_INSECURE,
   BHXH_SYNC_ERROR_NOT_ENROLLED,
   BHXH_SYNC_ERROR_AUDIT_BROKEN,
+  BHXH_SYNC_ERROR_BUNDLE_ELSEWHERE,
+  BHXH_SYNC_ERROR_BUNDLE_EXPIRED,
+  BHXH_SYNC_ERROR_BUNDLE_STALE,
 } BhxhSyncError;
 
 GQuark bhxh_sync_error_quark (void);

@@ -10,6 +10,7 @@
 
 #include "core/bhxh-clock.h"
 #include "bhxh-sync-error.h"
+#include "bhxh-portal.h"
 #include "bhxh-sync-log.h"
 
 static const char * const level_names[] = { "info", "warning", "error" };
@@ -20,23 +21,153 @@ bhxh_sync_log_path (const char *db_path)
   return g_strconcat (db_path, "-sync.log", NULL);
 }
 
-/* No personal data in the log (docs/security.md): any run of 9 or more
- * digits (a CCCD or old ID number, a mã số BHXH) is masked in place the
- * way bhxh_text_mask_id() does it, 001090012345 → 001******345, whatever
- * message (a portal's refusal, an import error) carried it. */
-static void
-mask_long_numbers (char *text)
-{
-  for (char *p = text; *p != '\0';)
-    {
-      gsize run = 0;
+/* ---- no personal data in the log (docs/security.md) ------------------- */
 
-      while (g_ascii_isdigit (p[run]))
-        run++;
-      if (run >= 9)
-        memset (p + 3, '*', run - 6);
-      p += run > 0 ? run : 1;
+/* Whatever message carried them (a portal's refusal, an import error, a
+ * file name), the log keeps none of these in clear:
+ *  - an address's user information, query and fragment (a token may ride
+ *    there): the address is kept without them;
+ *  - an e-mail address: its local part after the first letter;
+ *  - an ID number, a mã số BHXH, a phone number: 9 or more digits, in one
+ *    run or in groups of 2–4 split by single spaces or dots
+ *    ("001 090 012 345"), keep their first and last three digits, as
+ *    bhxh_text_mask_id() does (001090012345 → 001******345);
+ *  - a name or a place (names of people, streets, communes: two or more
+ *    capitalised words in a row, any script — "Nguyễn Thị Lan", "Thái Hà",
+ *    "Đống Đa"): each word keeps its first letter (N***** T** L**).
+ * The log's own sentences have no such runs, in English or Vietnamese. */
+static const char * const mask_patterns[] = {
+  /* URLs first: their user information must not be taken for an e-mail. */
+  "[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"“”…]+",
+  "[\\p{L}\\p{N}._%+-]+@[\\p{L}\\p{N}-]+(?:\\.[\\p{L}\\p{N}-]+)+",
+  "(?<![0-9])(?:[0-9]{9,}|[0-9]{2,4}(?:[ .][0-9]{2,4}){2,})(?![0-9])",
+  "(?<![\\p{L}\\p{M}])\\p{Lu}\\p{M}*[\\p{Ll}\\p{M}]*"
+  "(?:[ ]\\p{Lu}\\p{M}*[\\p{Ll}\\p{M}]*)+(?![\\p{L}\\p{M}])",
+};
+
+static gboolean
+mask_url_cb (const GMatchInfo *info,
+             GString          *out,
+             gpointer          user_data)
+{
+  g_autofree char *match = g_match_info_fetch (info, 0);
+  g_autofree char *tail = NULL;
+  g_autofree char *shown = NULL;
+  gsize len = strlen (match);
+
+  /* The sentence's punctuation is not part of the address. */
+  while (len > 0 && strchr (".,;:)!?'", match[len - 1]) != NULL)
+    len--;
+  tail = g_strdup (match + len);
+  match[len] = '\0';
+  shown = bhxh_portal_url_for_display (match);
+  g_string_append (out, shown);
+  g_string_append (out, tail);
+  return FALSE;
+}
+
+static gboolean
+mask_email_cb (const GMatchInfo *info,
+               GString          *out,
+               gpointer          user_data)
+{
+  g_autofree char *match = g_match_info_fetch (info, 0);
+  const char *at = strrchr (match, '@');
+  const char *p = g_utf8_next_char (match);
+
+  g_string_append_len (out, match, p - match);
+  for (; p < at; p = g_utf8_next_char (p))
+    g_string_append_c (out, '*');
+  g_string_append (out, at);
+  return FALSE;
+}
+
+static gboolean
+mask_digits_cb (const GMatchInfo *info,
+                GString          *out,
+                gpointer          user_data)
+{
+  g_autofree char *match = g_match_info_fetch (info, 0);
+  guint digits = 0, seen = 0;
+
+  for (const char *p = match; *p; p++)
+    digits += g_ascii_isdigit (*p) != 0;
+  for (const char *p = match; *p; p++)
+    {
+      gboolean digit = g_ascii_isdigit (*p);
+
+      seen += digit;
+      g_string_append_c (out, digits >= 9 && digit && seen > 3 && seen + 3 <= digits ? '*' : *p);
     }
+  return FALSE;
+}
+
+static gboolean
+mask_name_cb (const GMatchInfo *info,
+              GString          *out,
+              gpointer          user_data)
+{
+  g_autofree char *match = g_match_info_fetch (info, 0);
+  gboolean first = TRUE;
+
+  for (const char *p = match; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == ' ')
+        {
+          g_string_append_c (out, ' ');
+          first = TRUE;
+        }
+      else if (first || g_unichar_ismark (c))
+        {
+          /* The first letter, with its accents when they are apart. */
+          if (first || out->len == 0 || out->str[out->len - 1] != '*')
+            g_string_append_unichar (out, c);
+          first = FALSE;
+        }
+      else
+        g_string_append_c (out, '*');
+    }
+  return FALSE;
+}
+
+/**
+ * bhxh_sync_log_mask:
+ * @text: a message
+ *
+ * Returns: (transfer full): @text without personal data or secrets, as
+ *   the sync log keeps it
+ */
+char *
+bhxh_sync_log_mask (const char *text)
+{
+  static GRegex *regexes[G_N_ELEMENTS (mask_patterns)];
+  static gsize ready = 0;
+  GRegexEvalCallback callbacks[] = { mask_url_cb, mask_email_cb, mask_digits_cb, mask_name_cb };
+  char *masked = g_strdup (text);
+
+  if (g_once_init_enter (&ready))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (mask_patterns); i++)
+        regexes[i] = g_regex_new (mask_patterns[i], G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&ready, 1);
+    }
+  if (!g_utf8_validate (masked, -1, NULL))
+    {
+      /* Not text: nothing of it is worth the risk. */
+      g_free (masked);
+      return g_strdup ("…");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (mask_patterns); i++)
+    {
+      char *next = g_regex_replace_eval (regexes[i], masked, -1, 0, 0, callbacks[i], NULL,
+                                         NULL);
+
+      g_free (masked);
+      masked = next;
+    }
+  return masked;
 }
 
 void
@@ -48,6 +179,7 @@ bhxh_sync_log_append (const char       *db_path,
 {
   g_autofree char *path = bhxh_sync_log_path (db_path);
   g_autofree char *message = NULL;
+  g_autofree char *masked = NULL;
   g_autofree char *line = NULL;
   g_autofree char *at = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -59,7 +191,7 @@ bhxh_sync_log_append (const char       *db_path,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  mask_long_numbers (message);
+  masked = bhxh_sync_log_mask (message);
   at = bhxh_clock_now_iso ();
 
   json_builder_begin_object (b);
@@ -70,7 +202,7 @@ bhxh_sync_log_append (const char       *db_path,
   json_builder_set_member_name (b, "event");
   json_builder_add_string_value (b, event);
   json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
+  json_builder_add_string_value (b, masked);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (generator, root);

@@ -16,6 +16,9 @@ typedef enum
 } BhxhSyncLogLevel;
 
 char     *bhxh_sync_log_path        (const char        *db_path);
+/* What the log keeps of a message: no ID numbers, names, places, e-mail
+ * addresses, nor an address's secrets (bhxh_sync_log_append masks each). */
+char     *bhxh_sync_log_mask        (const char        *text);
 /* Best effort: a log that cannot be written never stops a sync. */
 void      bhxh_sync_log_append      (const char        *db_path,
                                      BhxhSyncLogLevel   level,

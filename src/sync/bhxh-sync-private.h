@@ -39,4 +39,24 @@ void      _bhxh_sync_unlock            (int              fd);
 
 BhxhSyncReport *_bhxh_sync_report_new  (void);
 
+/* Bundle keys (bhxh-sync-keys.c): the pinned portal key (NOT_ENROLLED
+ * when none is), the counter's own key pair (made on first use), and its
+ * registration with the portal (once per key, best effort). */
+GBytes   *_bhxh_sync_dup_portal_key    (BhxhStore       *store,
+                                        GError         **error);
+gboolean  _bhxh_sync_desk_key          (BhxhStore       *store,
+                                        GBytes         **public_key,
+                                        GBytes         **secret_key,
+                                        GError         **error);
+void      _bhxh_sync_register_desk_key (BhxhStore       *store,
+                                        BhxhPortal      *portal,
+                                        GCancellable    *cancellable);
+
+/* The portal's answer about one decision (@result: its DecisionResult,
+ * may be NULL; @http: the answer's status): acknowledged, refused,
+ * conflict, or pending when it said nothing clear (docs/portal-api.yaml,
+ * "Result rules"). */
+BhxhOutboxState _bhxh_sync_classify_result (guint       http,
+                                            JsonObject *result);
+
 G_END_DECLS

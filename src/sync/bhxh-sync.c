@@ -31,6 +31,7 @@ typedef struct
   gpointer               progress_data;
   GCancellable          *cancellable;
   gboolean               offline;      /* the portal is out of reach: stop trying */
+  GHashTable            *unanswered;   /* UUIDs the portal gave no clear result for */
 } Run;
 
 /* ---- options and report ------------------------------------------------ */
@@ -335,41 +336,84 @@ result_detail (JsonObject *result)
   return g_strdup (message ? message : code);
 }
 
-/* Applies one per-item result. Returns FALSE when the item stays pending. */
+/* What the portal's answer about one decision means (docs/portal-api.yaml,
+ * "Result rules"), for the batch's per-item results (@http: the batch's
+ * status) and the single PUT alike. Only an explicit answer ends a
+ * decision: a result "refused" or "conflict", or for a result without a
+ * known status the contract's refusal (400, 413, 422) or conflict (409)
+ * codes. Anything else — a 2xx without a known status ("ack_id" only, an
+ * unknown word), an "accepted" that is not a 2xx, no result at all —
+ * leaves it pending: it is sent again, and the portal knows it by UUID. */
+BhxhOutboxState
+_bhxh_sync_classify_result (guint       http,
+                            JsonObject *result)
+{
+  /* NULL too when "status" is not a string. */
+  const char *status = result != NULL
+                       ? json_object_get_string_member_with_default (result, "status", NULL)
+                       : NULL;
+
+  if (g_strcmp0 (status, "accepted") == 0)
+    return http >= 200 && http < 300 ? BHXH_OUTBOX_ACKNOWLEDGED : BHXH_OUTBOX_PENDING;
+  if (g_strcmp0 (status, "refused") == 0)
+    return BHXH_OUTBOX_REFUSED;
+  if (g_strcmp0 (status, "conflict") == 0)
+    return BHXH_OUTBOX_CONFLICT;
+  if (http == 409)
+    return BHXH_OUTBOX_CONFLICT;
+  if (http == 400 || http == 413 || http == 422)
+    return BHXH_OUTBOX_REFUSED;
+  return BHXH_OUTBOX_PENDING;
+}
+
+/* Applies the portal's answer about one decision (@result may be NULL).
+ * Returns FALSE when the decision stays pending. */
 static gboolean
 apply_result (Run        *run,
               const char *uuid,
+              guint       http,
               JsonObject *result)
 {
-  const char *status = json_object_get_string_member_with_default (result, "status", "");
-  g_autofree char *detail = result_detail (result);
+  BhxhOutboxState state = _bhxh_sync_classify_result (http, result);
+  g_autofree char *detail = NULL;
   g_autoptr(GError) error = NULL;
-  BhxhOutboxState state;
 
-  if (g_str_equal (status, "accepted"))
+  switch (state)
     {
-      state = BHXH_OUTBOX_ACKNOWLEDGED;
-      g_free (detail);
+    case BHXH_OUTBOX_ACKNOWLEDGED:
       detail = g_strdup (json_object_get_string_member_with_default (result, "ack_id", NULL));
       run->report->acknowledged++;
+      break;
+    case BHXH_OUTBOX_REFUSED:
+    case BHXH_OUTBOX_CONFLICT:
+      detail = result != NULL ? result_detail (result) : NULL;
+      if (detail == NULL)
+        detail = g_strdup_printf (state == BHXH_OUTBOX_REFUSED
+                                  ? _("The portal refused it (HTTP %u).")
+                                  : _("The portal answered it with a conflict (HTTP %u)."),
+                                  http);
+      if (state == BHXH_OUTBOX_REFUSED)
+        {
+          run->report->refused++;
+          bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "refused",
+                                _("Decision %s refused by the portal: %s"), uuid, detail);
+        }
+      else
+        {
+          run->report->conflict++;
+          bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "conflict",
+                                _("Decision %s conflicts on the portal: %s"), uuid, detail);
+        }
+      break;
+    case BHXH_OUTBOX_PENDING:
+    case BHXH_OUTBOX_SENDING:
+    default:
+      g_hash_table_add (run->unanswered, g_strdup (uuid));
+      bhxh_store_outbox_set_state (run->store, uuid, BHXH_OUTBOX_PENDING, NULL, NULL);
+      return FALSE;
     }
-  else if (g_str_equal (status, "refused"))
-    {
-      state = BHXH_OUTBOX_REFUSED;
-      run->report->refused++;
-      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "refused",
-                            _("Decision %s refused by the portal: %s"), uuid, detail);
-    }
-  else if (g_str_equal (status, "conflict"))
-    {
-      state = BHXH_OUTBOX_CONFLICT;
-      run->report->conflict++;
-      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "conflict",
-                            _("Decision %s conflicts on the portal: %s"), uuid, detail);
-    }
-  else
-    return FALSE;
 
+  g_hash_table_remove (run->unanswered, uuid);
   if (!bhxh_store_outbox_set_state (run->store, uuid, state, detail, &error))
     {
       run_error (run, error);
@@ -416,20 +460,8 @@ push_singly (Run       *run,
           run_error (run, error);
           return FALSE;
         }
-      if (JSON_NODE_HOLDS_OBJECT (answer)
-          && json_object_has_member (json_node_get_object (answer), "status"))
-        apply_result (run, d->uuid, json_node_get_object (answer));
-      else
-        {
-          JsonObject *refusal = json_object_new ();
-          g_autofree char *message = g_strdup_printf (_("The portal refused it (HTTP %u)."),
-                                                      status);
-
-          json_object_set_string_member (refusal, "status", "refused");
-          json_object_set_string_member (refusal, "message", message);
-          apply_result (run, d->uuid, refusal);
-          json_object_unref (refusal);
-        }
+      apply_result (run, d->uuid, status,
+                    JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL);
     }
   return TRUE;
 }
@@ -449,7 +481,7 @@ audit_accepted (Run        *run,
   g_autoptr(GError) error = NULL;
   g_autofree char *seq = NULL;
 
-  if (!g_str_equal (status, "broken"))
+  if (g_strcmp0 (status, "broken") != 0)
     return TRUE;
   seq = g_strdup_printf ("%" G_GINT64_FORMAT,
                          json_object_get_int_member_with_default (audit, "first_bad", 0));
@@ -501,8 +533,10 @@ push_batch (Run       *run,
     }
   if (status == 400 || status == 413 || status == 422)
     return push_singly (run, batch);
-  if (status != 200 || !JSON_NODE_HOLDS_OBJECT (answer)
-      || !json_object_has_member (json_node_get_object (answer), "results"))
+  if (status / 100 != 2 || !JSON_NODE_HOLDS_OBJECT (answer)
+      || !json_object_has_member (json_node_get_object (answer), "results")
+      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (answer),
+                                                         "results")))
     {
       g_set_error (&error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP,
                    _("The portal did not take the decisions (HTTP %u)."), status);
@@ -515,10 +549,8 @@ push_batch (Run       *run,
   for (guint i = 0; i < batch->len; i++)
     {
       BhxhDecision *d = g_ptr_array_index (batch, i);
-      JsonObject *result = find_result (results, d->uuid);
 
-      if (result == NULL || !apply_result (run, d->uuid, result))
-        bhxh_store_outbox_set_state (run->store, d->uuid, BHXH_OUTBOX_PENDING, NULL, NULL);
+      apply_result (run, d->uuid, status, find_result (results, d->uuid));
     }
   return TRUE;
 }
@@ -555,6 +587,7 @@ register_audit_key (Run *run)
   if (from != G_MAXINT64)
     json_object_set_int_member (object, "keyed_from", from);
   body = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
   answer = bhxh_portal_call (run->portal, "PUT", "/v1/workstation/audit-key", body, &status,
                              run->cancellable, &error);
   memset (encoded, 0, strlen (encoded));
@@ -603,6 +636,16 @@ push (Run *run)
         break;
       done += batch->len;
       report_progress (run, BHXH_SYNC_STAGE_PUSH, MIN (done, total), total);
+    }
+  if (g_hash_table_size (run->unanswered) > 0)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_set_error (&error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The portal gave no clear result for %u decisions: they stay waiting "
+                     "and are sent again at the next synchronisation."),
+                   g_hash_table_size (run->unanswered));
+      run_error (run, error);
     }
   if (run->report->acknowledged + run->report->refused + run->report->conflict > 0)
     bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "push",
@@ -924,6 +967,8 @@ run_steps (Run     *run,
 
   if (!pull_account (run, &local))
     goto failed;
+  /* Before anything is carried on USB, the portal knows the key. */
+  _bhxh_sync_register_desk_key (run->store, run->portal, run->cancellable);
   if (run->options->push)
     push (run);
   if (g_cancellable_set_error_if_cancelled (run->cancellable, &local))
@@ -997,15 +1042,21 @@ bhxh_sync_run (BhxhStore             *store,
   run.progress = progress;
   run.progress_data = user_data;
   run.cancellable = cancellable;
+  run.unanswered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  bhxh_sync_log_append (run.db_path, BHXH_SYNC_LOG_INFO, "start",
-                        _("Synchronisation with %s started."), options->portal->portal_url);
+  {
+    g_autofree char *shown = bhxh_portal_url_for_display (options->portal->portal_url);
+
+    bhxh_sync_log_append (run.db_path, BHXH_SYNC_LOG_INFO, "start",
+                          _("Synchronisation with %s started."), shown);
+  }
   ok = run_steps (&run, error);
   bhxh_store_outbox_requeue_sending (store, NULL);
   report->pending = bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING);
   report->requests = bhxh_portal_get_stats (portal)->requests;
   report->retries = bhxh_portal_get_stats (portal)->retries;
   g_free (run.office_code);
+  g_hash_table_unref (run.unanswered);
 
   now_text = bhxh_clock_now_iso ();
   if (ok && report->errors->len == 0)

@@ -102,6 +102,17 @@ gboolean         bhxh_sync_enrol                (BhxhStore             *store,
                                                  const char            *office,
                                                  const char            *token,
                                                  GError               **error);
+/* Pins the portal's public signing key (Ed25519, base64 or hex; admin
+ * only, audited): inbound bundles must carry its signature. */
+gboolean         bhxh_sync_pin_portal_key       (BhxhStore             *store,
+                                                 const char            *key,
+                                                 GError               **error);
+/* This counter's own signing key, which signs the decision bundles it
+ * exports (made on first use, kept in the store, registered with the
+ * portal by the sync): its public half in base64, and its id. */
+char            *bhxh_sync_dup_desk_key         (BhxhStore             *store,
+                                                 char                 **key_id,
+                                                 GError               **error);
 /* The enrolled portal's options (NOT_ENROLLED when none is set). */
 BhxhSyncOptions *bhxh_sync_options_new_enrolled (BhxhStore             *store,
                                                  GError               **error);

@@ -394,7 +394,7 @@ test_audit_uploaded (Fixture       *f,
   g_autofree char *build_src = g_path_get_dirname (deskctl_dir);
   g_autofree char *sim_path = g_build_filename (build_src, "portal-sim", "bhxh-portal-sim", NULL);
   g_autofree char *portal_db = g_build_filename (f->dir, "portal.db", NULL);
-  g_autofree char *token = fixture_write (f->dir, "token", "demo-token");
+  g_autofree char *token = fixture_write_secret (f->dir, "token", "demo-token");
   g_autofree char *line = NULL;
   g_auto(Run) decide = { 0 };
   g_auto(Run) sync = { 0 };
@@ -535,8 +535,8 @@ test_session_required (Fixture       *f,
   g_autofree char *json = fixture_write (f->dir, "declarations2.json", FIXTURE_DECLARATIONS_JSON);
   g_autofree char *pdf = g_build_filename (f->dir, "out.pdf", NULL);
   g_autofree char *bundle = g_build_filename (f->dir, "out.bundle", NULL);
-  g_autofree char *token = fixture_write (f->dir, "token", "secret-token-0123456789\n");
-  g_autofree char *key = fixture_write (f->dir, "key", "0123456789abcdef0123456789abcdef\n");
+  g_autofree char *token = fixture_write_secret (f->dir, "token", "secret-token-0123456789\n");
+  g_autofree char *key = fixture_write_secret (f->dir, "key", "0123456789abcdef0123456789abcdef\n");
   const char *const *commands[] = {
     (const char *[]) { "queue", f->db, NULL },
     (const char *[]) { "verify", f->db, FIXTURE_CCCD_AN, NULL },

@@ -40,7 +40,8 @@ def main():
     try:
         url = re.search(r'http://\S+', sim.stdout.readline()).group(0)
         token_file = os.path.join(workdir, 'portal-token')
-        with open(token_file, 'w') as f:
+        # Private to its owner: a token file others can read is refused.
+        with open(os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as f:
             f.write('e2e-token\n')
         desk.gsettings('portal-url', repr(url))
         desk.gsettings('portal-token-file', repr(token_file))

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <gio/gio.h>
 
 #include "store/bhxh-auth.h"
@@ -446,13 +447,23 @@ test_sync (Fixture       *f,
   g_autofree char *line = NULL;
   guint pushes = 0;
 
-  g_assert_true (g_file_set_contents (token, "counter-token\n", -1, NULL));
+  g_assert_true (g_file_set_contents_full (token, "counter-token\n", -1,
+                                           G_FILE_SET_CONTENTS_NONE, 0600, NULL));
   sim = start_sim (f, &line);
 
   sign_in (f, "clerk");
   d = pending_at (f, "00106");
   /* Its undo window ends before the sync, as the window's "Sync now" does. */
   reject_now (f, d->id);
+
+  /* A token file others can read: the service refuses it, as the CLI does. */
+  g_assert_cmpint (g_chmod (token, 0644), ==, 0);
+  result = AWAIT (bhxh_counter_sync_async, f->counter, line, token, "00106",);
+  g_assert_null (bhxh_counter_sync_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "chmod 600"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (token, 0600), ==, 0);
 
   g_signal_connect (f->counter, "sync-progress", G_CALLBACK (count_progress), &pushes);
   g_clear_object (&result);
@@ -599,6 +610,25 @@ test_claims (Fixture       *f,
   result = AWAIT (bhxh_counter_set_portal_async, f->counter, url, "00106", "counter-token",);
   g_assert_true (bhxh_counter_set_portal_finish (f->counter, result, &error));
   g_assert_no_error (error);
+  g_clear_object (&result);
+  /* The portal's signing key: a bad one is refused, the right one pinned. */
+  result = AWAIT (bhxh_counter_set_portal_key_async, f->counter, "not-a-key",);
+  g_assert_false (bhxh_counter_set_portal_key_finish (f->counter, result, &error));
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_set_portal_key_async, f->counter,
+                  "ed25519:" "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",);
+  g_assert_true (bhxh_counter_set_portal_key_finish (f->counter, result, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(BhxhStore) store = bhxh_store_open (f->db, &error);
+    g_autofree char *pinned = NULL;
+
+    g_assert_no_error (error);
+    pinned = bhxh_store_dup_portal_key (store);
+    g_assert_cmpstr (pinned, ==, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  }
   report = sync_enrolled (f);
   g_assert_cmpuint (report->declarations, >, 0);
 

@@ -100,6 +100,20 @@ fixture_write (const char *dir,
   return path;
 }
 
+/* A token or key file: private to its owner, as the program demands. */
+static inline char *
+fixture_write_secret (const char *dir,
+                      const char *name,
+                      const char *content)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents_full (path, content, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
 static inline void
 fixture_rmdir (const char *dir)
 {

@@ -582,6 +582,31 @@ test_sync_log_masked (Fixture       *f,
   g_assert_nonnull (strstr (text, "011****678"));
   g_assert_nonnull (strstr (text, "TK01-00106-000001"));
   g_assert_nonnull (strstr (text, "2026"));
+  g_clear_pointer (&text, g_free);
+
+  /* Names, places, spaced numbers, e-mail addresses and an address's
+   * secrets, in any message; the log's own words stay. */
+  bhxh_sync_log_append (f->path, BHXH_SYNC_LOG_WARNING, "refused",
+                        "Decision %s refused by the portal: %s", "TK01-00106-000002",
+                        "Bà Nguyễn Thị Lan (CCCD 001 190 012 345, ĐT 0912.345.678, "
+                        "lan.nguyen@example.vn), Số 12 ngõ 34 Thái Hà, Đống Đa, Hà Nội.");
+  bhxh_sync_log_append (f->path, BHXH_SYNC_LOG_INFO, "start", "Synchronisation with %s started.",
+                        "https://desk:s3cret@portal.example.vn/base?access_token=abc123#x");
+  g_assert_true (g_file_get_contents (log_path, &text, NULL, NULL));
+  for (guint i = 0; i < 10; i++)
+    {
+      static const char * const secrets[] = {
+        "Nguyễn", "Thị Lan", "Thái Hà", "Đống Đa", "Hà Nội", "190 012", "345.678",
+        "lan.nguyen", "s3cret", "abc123",
+      };
+
+      g_assert_null (strstr (text, secrets[i]));
+    }
+  g_assert_nonnull (strstr (text, "N***** T** L**"));
+  g_assert_nonnull (strstr (text, "001 *** *** 345"));
+  g_assert_nonnull (strstr (text, "l*********@example.vn"));
+  g_assert_nonnull (strstr (text, "refused by the portal"));
+  g_assert_nonnull (strstr (text, "Synchronisation with https://portal.example.vn/base started."));
 }
 
 int

@@ -58,7 +58,7 @@ setup (Fixture       *f,
   g_assert_true (bhxh_date_parse (FIXTURE_TODAY, &f->today, NULL));
   /* The clock reads that day, 09:00 in Vietnam, and ticks on from there. */
   g_assert_true (bhxh_clock_pin_text (FIXTURE_TODAY, NULL));
-  key_file = fixture_write (f->dir, "desk.key", SECRET "\n");
+  key_file = fixture_write_secret (f->dir, "desk.key", SECRET "\n");
   f->key = data != NULL ? NULL : bhxh_crypt_key_from_file (key_file, &error);
   g_assert_no_error (error);
 }
@@ -468,7 +468,7 @@ test_environment (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *key_file = g_build_filename (f->dir, "desk.key", NULL);
-  g_autofree char *short_file = fixture_write (f->dir, "short.key", "abc\n");
+  g_autofree char *short_file = fixture_write_secret (f->dir, "short.key", "abc\n");
   g_autoptr(BhxhStore) store = NULL;
 
   g_setenv (BHXH_CRYPT_KEY_FILE_ENV, key_file, TRUE);
@@ -482,6 +482,17 @@ test_environment (Fixture       *f,
   g_assert_null (store);
   g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
   g_clear_error (&error);
+
+  /* A key file others can read is refused, naming the file and the fix. */
+  g_assert_cmpint (g_chmod (key_file, 0640), ==, 0);
+  g_setenv (BHXH_CRYPT_KEY_FILE_ENV, key_file, TRUE);
+  store = bhxh_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_KEY);
+  g_assert_nonnull (strstr (error->message, key_file));
+  g_assert_nonnull (strstr (error->message, "chmod 600"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (key_file, 0600), ==, 0);
 
   g_unsetenv (BHXH_CRYPT_KEY_FILE_ENV);
   store = bhxh_store_open (f->path, &error);
@@ -594,7 +605,7 @@ test_cli_encrypt (Fixture       *f,
   g_clear_pointer (&err, g_free);
 
   /* A new key (the old file may have leaked): the old one opens nothing. */
-  new_key_file = fixture_write (f->dir, "new.key", WRONG_SECRET "\n");
+  new_key_file = fixture_write_secret (f->dir, "new.key", WRONG_SECRET "\n");
   g_assert_cmpint (DESKCTL (key_file, &out, &err, "crypt", "rekey", f->path,
                             "--new-key-file", new_key_file), ==, 0);
   g_assert_nonnull (strstr (out, "\"persons\" : 6"));

@@ -60,6 +60,151 @@ sync_fixture_start_sim (SyncFixture *f,
   f->admin = bhxh_portal_new (f->options->portal);
 }
 
+/* ---- the fake portal --------------------------------------------------- */
+
+static void
+route_free (SyncFakeRoute *route)
+{
+  g_free ((char *) route->method);
+  g_free ((char *) route->path);
+  g_free ((char *) route->body);
+  g_free (route);
+}
+
+static void
+fake_serve (SyncFixture       *f,
+            GSocketConnection *connection)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GByteArray) head = g_byte_array_new ();
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) request = NULL;
+  g_autofree char *answer = NULL;
+  guint64 content_length = 0;
+  guint status = 404;
+  const char *body = "{\"error\":\"not-found\",\"message\":\"Không có tài nguyên này.\"}";
+  guint8 byte;
+
+  while (g_input_stream_read (in, &byte, 1, NULL, NULL) == 1)
+    {
+      g_byte_array_append (head, &byte, 1);
+      if (head->len >= 4 && memcmp (head->data + head->len - 4, "\r\n\r\n", 4) == 0)
+        break;
+    }
+  g_byte_array_append (head, (const guint8 *) "", 1);
+  lines = g_strsplit ((const char *) head->data, "\r\n", -1);
+  request = g_strsplit (lines[0], " ", 3);
+  if (g_strv_length (request) != 3)
+    return;
+  for (guint i = 1; lines[i] && *lines[i]; i++)
+    if (g_ascii_strncasecmp (lines[i], "Content-Length:", 15) == 0)
+      content_length = g_ascii_strtoull (lines[i] + 15, NULL, 10);
+  while (content_length > 0 && g_input_stream_read (in, &byte, 1, NULL, NULL) == 1)
+    content_length--;
+
+  g_mutex_lock (&f->fake_lock);
+  g_ptr_array_add (f->fake_requests, g_strdup_printf ("%s %s", request[0], request[1]));
+  for (guint i = 0; i < f->fake_routes->len; i++)
+    {
+      SyncFakeRoute *route = g_ptr_array_index (f->fake_routes, i);
+
+      if (g_str_equal (route->method, request[0]) && g_str_has_prefix (request[1], route->path))
+        {
+          status = route->status;
+          body = route->body ? route->body : "";
+          break;
+        }
+    }
+  answer = g_strdup_printf ("HTTP/1.1 %u Fake\r\nContent-Type: application/json\r\n"
+                            "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n%s",
+                            status, strlen (body), body);
+  g_mutex_unlock (&f->fake_lock);
+  g_output_stream_write_all (out, answer, strlen (answer), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+}
+
+static gpointer
+fake_thread (gpointer data)
+{
+  SyncFixture *f = data;
+
+  for (;;)
+    {
+      g_autoptr(GSocketConnection) connection =
+        g_socket_listener_accept (f->fake, NULL, f->fake_cancel, NULL);
+
+      if (connection == NULL)
+        break;
+      fake_serve (f, connection);
+    }
+  return NULL;
+}
+
+void
+sync_fixture_start_fake (SyncFixture         *f,
+                         const SyncFakeRoute *routes)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&f->fake_lock);
+  g_ptr_array_set_size (f->fake_routes, 0);
+  for (guint i = 0; routes[i].method != NULL; i++)
+    {
+      SyncFakeRoute *route = g_new0 (SyncFakeRoute, 1);
+
+      route->method = g_strdup (routes[i].method);
+      route->path = g_strdup (routes[i].path);
+      route->status = routes[i].status;
+      route->body = g_strdup (routes[i].body);
+      g_ptr_array_add (f->fake_routes, route);
+    }
+  g_mutex_unlock (&f->fake_lock);
+  if (f->fake == NULL)
+    {
+      g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+      g_autoptr(GSocketAddress) bound = NULL;
+
+      f->fake = g_socket_listener_new ();
+      f->fake_cancel = g_cancellable_new ();
+      g_socket_listener_add_address (f->fake, address, G_SOCKET_TYPE_STREAM,
+                                     G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+      g_assert_no_error (error);
+      g_free (f->url);
+      f->url = g_strdup_printf ("http://127.0.0.1:%u",
+                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+      g_free (f->options->portal->portal_url);
+      f->options->portal->portal_url = g_strdup (f->url);
+      f->fake_thread = g_thread_new ("fake-portal", fake_thread, f);
+    }
+}
+
+guint
+sync_fixture_fake_count (SyncFixture *f,
+                         const char  *prefix)
+{
+  guint n = 0;
+
+  g_mutex_lock (&f->fake_lock);
+  for (guint i = 0; i < f->fake_requests->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (f->fake_requests, i), prefix);
+  g_mutex_unlock (&f->fake_lock);
+  return n;
+}
+
+static void
+stop_fake (SyncFixture *f)
+{
+  if (f->fake == NULL)
+    return;
+  g_cancellable_cancel (f->fake_cancel);
+  g_thread_join (f->fake_thread);
+  g_socket_listener_close (f->fake);
+  g_clear_object (&f->fake);
+  g_clear_object (&f->fake_cancel);
+}
+
 void
 sync_fixture_setup (SyncFixture   *f,
                     gconstpointer  data)
@@ -83,6 +228,9 @@ sync_fixture_setup (SyncFixture   *f,
   f->options->portal->max_retries = 8;
   f->options->portal->timeout_ms = 5000;
   f->store = sync_fixture_open_store (f, "desk.db");
+  g_mutex_init (&f->fake_lock);
+  f->fake_routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
+  f->fake_requests = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
@@ -113,6 +261,10 @@ sync_fixture_teardown (SyncFixture   *f,
       g_subprocess_wait (f->sim, NULL, NULL);
       g_clear_object (&f->sim);
     }
+  stop_fake (f);
+  g_clear_pointer (&f->fake_routes, g_ptr_array_unref);
+  g_clear_pointer (&f->fake_requests, g_ptr_array_unref);
+  g_mutex_clear (&f->fake_lock);
   g_clear_object (&f->store);
   g_clear_pointer (&f->admin, bhxh_portal_free);
   g_clear_pointer (&f->options, bhxh_sync_options_free);

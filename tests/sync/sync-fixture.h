@@ -18,7 +18,24 @@ typedef struct
   BhxhStore       *store;
   BhxhSyncOptions *options;
   BhxhPortal      *admin;
+  /* A deliberately wrong portal (sync_fixture_start_fake). */
+  GSocketListener *fake;
+  GCancellable    *fake_cancel;
+  GThread         *fake_thread;
+  GMutex           fake_lock;
+  GPtrArray       *fake_routes;     /* (element-type SyncFakeRoute) */
+  GPtrArray       *fake_requests;   /* (element-type utf8): "METHOD /path?query" */
 } SyncFixture;
+
+/* One canned answer of the fake portal: the first route whose method and
+ * path prefix match the request answers it (404 when none does). */
+typedef struct
+{
+  const char *method;
+  const char *path;
+  guint       status;
+  const char *body;     /* JSON; NULL: empty */
+} SyncFakeRoute;
 
 void        sync_fixture_start_sim   (SyncFixture  *f,
                                       const char   *first_arg,
@@ -27,6 +44,14 @@ void        sync_fixture_setup       (SyncFixture  *f,
                                       gconstpointer data);
 void        sync_fixture_teardown    (SyncFixture  *f,
                                       gconstpointer data);
+/* Starts (or re-routes) a small HTTP server on 127.0.0.1 that answers
+ * with @routes (ended by a route whose method is NULL), in a thread of
+ * its own: the sync may block the test's thread. Points the options at
+ * it; the requests it got are in f->fake_requests. */
+void        sync_fixture_start_fake  (SyncFixture         *f,
+                                      const SyncFakeRoute *routes);
+guint       sync_fixture_fake_count  (SyncFixture         *f,
+                                      const char          *prefix);
 BhxhStore  *sync_fixture_open_store  (SyncFixture  *f,
                                       const char   *name);
 /* POST (body != NULL) or GET an /admin/ endpoint; returns the parsed answer. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "sync-fixture.h"
 
@@ -46,6 +47,8 @@ test_cli (SyncFixture   *f,
 {
   g_autofree char *tok = g_build_filename (f->tmpdir, "token", NULL);
   g_autofree char *bundle = g_build_filename (f->tmpdir, "out.bhxh", NULL);
+  g_autofree char *key = g_build_filename (f->tmpdir, "portal.pub", NULL);
+  g_autofree char *key_id = NULL;
   const char *db = bhxh_store_get_path (f->store);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) faults = NULL;
@@ -59,8 +62,24 @@ test_cli (SyncFixture   *f,
       g_test_skip ("BHXH_DESKCTL is not set");
       return;
     }
-  sync_fixture_start_sim (f, "--demo=8", NULL);
-  g_assert_true (g_file_set_contents (tok, "demo-token\n", -1, &error));
+  sync_fixture_start_sim (f, "--demo=8", "--public-key-file", key, NULL);
+  {
+    g_autoptr(JsonNode) signing = sync_fixture_admin (f, "/admin/signing-key", NULL);
+
+    key_id = g_strdup (json_object_get_string_member (json_node_get_object (signing),
+                                                      "key_id"));
+  }
+  /* A token file others can read is refused before anything is sent. */
+  g_assert_true (g_file_set_contents_full (tok, "demo-token\n", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0644, &error));
+  g_assert_cmpint (deskctl (&out, &err, "sync", db, "--portal", f->url, "--token-file", tok,
+                            NULL), ==, 1);
+  g_assert_nonnull (strstr (err, tok));
+  g_assert_nonnull (strstr (err, "chmod 600"));
+  g_assert_cmpint (sync_fixture_stat (f, "requests"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (g_chmod (tok, 0600), ==, 0);
 
   g_assert_cmpint (deskctl (&out, &err, "sync", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "usage: bhxh-deskctl sync"));
@@ -127,11 +146,53 @@ test_cli (SyncFixture   *f,
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* No portal key pinned yet: no bundle is trusted. */
   g_assert_cmpint (deskctl (&out, &err, "bundle", "import", db, bundle, "--token-file", tok,
                             NULL), ==, 1);
-  g_assert_nonnull (strstr (err, "not a portal bundle"));
-  g_free (out);
-  g_free (err);
+  g_assert_nonnull (strstr (err, "trusts no portal key"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The admin pins it (alone: the address and token stay); portal show
+   * names it, and gives this counter's own key for the office. */
+  g_assert_cmpint (deskctl (&out, &err, "portal", "set", db, "--portal-key", key, NULL), ==, 0);
+  root = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "portal_key_id"),
+                   ==, key_id);
+  g_assert_cmpuint (strlen (json_object_get_string_member (json_node_get_object (root),
+                                                           "desk_key")), ==, 44);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "enrolled"));
+  json_node_unref (root);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Our own decision bundle is not the portal's. */
+  g_assert_cmpint (deskctl (&out, &err, "bundle", "import", db, bundle, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not with the key this counter trusts"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A bundle the portal signed, nested 300 000 deep: one clear line, no
+   * SIGSEGV. */
+  {
+    g_autoptr(GBytes) answer = NULL;
+    g_autofree char *deep = g_build_filename (f->tmpdir, "deep.bhxh", NULL);
+    guint status = 0;
+
+    answer = bhxh_portal_call_bytes (f->admin, "GET", "/admin/bundles/inbound?workstation="
+                                     "WS-00106-01&depth=300000", NULL, NULL, &status, NULL,
+                                     &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_true (g_file_set_contents (deep, g_bytes_get_data (answer, NULL),
+                                        g_bytes_get_size (answer), &error));
+    g_assert_cmpint (deskctl (&out, &err, "bundle", "import", db, deep, NULL), ==, 1);
+    g_assert_true (g_str_has_prefix (err, "error: "));
+    g_assert_nonnull (strstr (err, "deeper than 32 levels"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
 }
 
 /* SIGKILL while the batch is on the wire: the portal has stored it, the
@@ -159,7 +220,8 @@ test_kill_during_push (SyncFixture   *f,
       return;
     }
   sync_fixture_start_sim (f, "--demo=10", NULL);
-  g_assert_true (g_file_set_contents (tok, "demo-token\n", -1, &error));
+  g_assert_true (g_file_set_contents_full (tok, "demo-token\n", -1, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &error));
   pull = sync_fixture_run (f, f->store);
   uuids = sync_fixture_decide (f, f->store, 5);
   faults = sync_fixture_admin (f, "/admin/faults",

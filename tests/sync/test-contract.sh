@@ -59,8 +59,8 @@ wait_http () {
 sync () {
   "$DESKCTL" sync "$@" --token-file "$WORK/token" --retries 3 > "$WORK/out.json" 2> "$WORK/err.txt"
 }
-echo demo-token > "$WORK/token"
-echo "1..15"
+(umask 077; echo demo-token > "$WORK/token")
+echo "1..17"
 
 # 1. Lint.
 "$BIN/redocly" lint "$SPEC" > "$WORK/lint.txt" 2>&1
@@ -82,12 +82,16 @@ ok $? "mock: the example declaration and the example snapshot (size and SHA-256 
   > /dev/null 2>> "$WORK/err.txt"
 sync "$WORK/mock.db" --portal "$MOCK" --push
 rc=$?
-[ $rc = 0 ] && [ "$(json "$WORK/out.json" 'j["pushed"]["refused"]')" = 0 ]
-ok $? "mock: the decision batch we send is valid for the spec (exit $rc)"
+# The mock answers with its example, a result for another UUID: our decision
+# has no clear result, so it stays pending and a person is told (exit 1).
+[ "$(json "$WORK/out.json" 'j["pushed"]["refused"], j["pushed"]["pending"], len(j["errors"])')" = "0 1 1" ] \
+  && ! grep -q "✖" "$WORK/mock.log"
+ok $? "mock: the decision batch we send is valid for the spec; without a result for it, it stays pending (exit $rc)"
 
 # 5-13. Proxy mode: Prism validates every request and answer between the
 # client and the simulator, and fails them on any violation.
-"$SIM" --port 0 --db "$WORK/portal.db" --demo 20 > "$WORK/sim.out" 2> "$WORK/sim.err" &
+"$SIM" --port 0 --db "$WORK/portal.db" --demo 20 --public-key-file "$WORK/portal.pub" \
+  > "$WORK/sim.out" 2> "$WORK/sim.err" &
 PIDS+=($!)
 for _ in $(seq 1 50); do grep -q listening "$WORK/sim.out" && break; sleep 0.1; done
 SIMURL=$(sed -n 's/^listening on //p' "$WORK/sim.out")
@@ -149,6 +153,26 @@ code3=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H 'Authorization: Bear
   "$PROXY/v1/declarations/TK01-00101-000001/claim?clerk=lan")
 [ "$code1 $code2 $code3" = "200 409 204" ]
 ok $? "proxy: claim, competing claim and release are valid ($code1 $code2 $code3)"
+
+# Bundles both ways through Prism: the portal's signed inbound bundle, which
+# the counter checks against the key it pinned, and the counter's signed
+# decision bundle, which the simulator checks against the key the sync
+# registered (PUT /v1/workstation/bundle-key, validated above).
+got=$(curl -s -o "$WORK/in.bhxh" -w '%{http_code} %{content_type}' \
+  -H 'Authorization: Bearer demo-token' "$PROXY/v1/bundles/inbound")
+"$DESKCTL" portal set "$WORK/desk.db" --portal-key "$WORK/portal.pub" > /dev/null 2>> "$WORK/err.txt" \
+  && "$DESKCTL" bundle import "$WORK/desk.db" "$WORK/in.bhxh" > "$WORK/out.json" 2> "$WORK/err.txt"
+rc=$?
+[ "$got" = "200 application/vnd.bhxh.bundle" ] && [ $rc = 0 ]
+ok $? "proxy: the inbound bundle is valid, signed by the portal's pinned key ($got, exit $rc $(cat "$WORK/err.txt"))"
+
+id=$("$DESKCTL" queue "$WORK/desk.db" --status pending | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+"$DESKCTL" decide "$WORK/desk.db" "$id" reject --reason other --clerk lan > /dev/null
+"$DESKCTL" bundle export "$WORK/desk.db" "$WORK/out.bhxh" > /dev/null 2> "$WORK/err.txt"
+code=$(curl -s -o "$WORK/results.json" -w '%{http_code}' -X POST -H 'Authorization: Bearer demo-token' \
+  -H 'Content-Type: application/vnd.bhxh.bundle' --data-binary @"$WORK/out.bhxh" "$PROXY/v1/bundles")
+[ "$code" = 200 ] && [ "$(json "$WORK/results.json" '[r["status"] for r in j["results"]]')" = "['accepted']" ]
+ok $? "proxy: the counter's signed decision bundle is valid and taken ($code $(cat "$WORK/err.txt"))"
 
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer nope' "$PROXY/v1/account")
 [ "$code" = 401 ]

@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "core/bhxh-clock.h"
 
 #include "sync/bhxh-bundle.h"
 #include "sync/bhxh-sync-offline.h"
+#include "sync/bhxh-sync-private.h"
 #include "sync-fixture.h"
 
 /* Hand-carried days (signed bundles) and TLS, against the simulator. */
 
-static GBytes *
-demo_key (void)
-{
-  return g_bytes_new_static ("demo-token", strlen ("demo-token"));
-}
+#define WORKSTATION "WS-00106-01"
 
 static JsonArray *
 upload_bundle (SyncFixture *f,
@@ -30,12 +31,47 @@ upload_bundle (SyncFixture *f,
   g_assert_no_error (error);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
                                              g_bytes_get_size (answer), NULL));
+  g_clear_pointer (keep, json_node_unref);
   *keep = json_node_copy (json_parser_get_root (parser));
   if (*status != 200)
     return NULL;
   return json_object_get_array_member (json_node_get_object (*keep), "results");
 }
 
+static const char *
+error_code (JsonNode *answer)
+{
+  return json_object_get_string_member_with_default (json_node_get_object (answer), "error", "");
+}
+
+static GBytes *
+read_bytes (const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (file, &contents, &len, &error));
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+static GBytes *
+desk_public_key (BhxhStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = bhxh_sync_dup_desk_key (store, NULL, &error);
+  GBytes *key;
+
+  g_assert_no_error (error);
+  key = bhxh_bundle_key_from_text (text, BHXH_BUNDLE_PUBLIC_KEY_BYTES, &error);
+  g_assert_no_error (error);
+  return key;
+}
+
+/* Decisions go out signed by the counter's own key, which the sync
+ * registered with the portal; the portal checks it, the workstation and
+ * the expiry. Whoever holds the token cannot make one the portal takes. */
 static void
 test_export_decisions (SyncFixture   *f,
                        gconstpointer  data)
@@ -43,63 +79,114 @@ test_export_decisions (SyncFixture   *f,
   g_autoptr(BhxhSyncReport) pull = NULL;
   g_autoptr(BhxhSyncReport) online = NULL;
   g_autoptr(GPtrArray) uuids = NULL;
-  g_autoptr(GBytes) key = demo_key ();
-  g_autoptr(GBytes) wrong = g_bytes_new_static ("other-token", 11);
+  g_autoptr(GPtrArray) more = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *file = g_build_filename (f->tmpdir, "decisions.bhxh", NULL);
-  g_autofree char *contents = NULL;
+  g_autofree char *file2 = g_build_filename (f->tmpdir, "decisions-2.bhxh", NULL);
   g_autoptr(GBytes) bundle = NULL;
-  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) desk_key = NULL;
+  g_autoptr(GBytes) desk_secret = NULL;
+  g_autoptr(GBytes) other_public = NULL;
+  g_autoptr(GBytes) other_secret = NULL;
+  g_autoptr(BhxhBundle) decoded = NULL;
   g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(JsonNode) tampered_answer = NULL;
+  g_autofree char *registered = NULL;
   JsonArray *results;
-  gsize len;
   guint n = 0, status = 0;
 
   sync_fixture_start_sim (f, "--demo=10", NULL);
   pull = sync_fixture_run (f, f->store);
+  registered = bhxh_store_dup_meta (f->store, "portal.bundle_key_id");
+  g_assert_nonnull (registered);
   uuids = sync_fixture_decide (f, f->store, 3);
-  g_assert_true (bhxh_sync_export_decisions (f->store, file, NULL, key, &n, &error));
+  g_assert_true (bhxh_sync_export_decisions (f->store, file, NULL, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 3);
   /* Exported, not sent: they stay in the outbox. */
   g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 3);
   g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 0);
 
-  g_assert_true (g_file_get_contents (file, &contents, &len, &error));
-  g_assert_true (g_str_has_prefix (contents, "BHXH-BUNDLE/1 decisions WS-00106-01 hmac-sha256="));
-  bundle = g_bytes_new (contents, len);
-  payload = bhxh_bundle_decode (bundle, wrong, NULL, NULL, &error);
+  bundle = read_bytes (file);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (bundle, NULL),
+                                   "BHXH-BUNDLE/2 decisions " WORKSTATION " seq=1 expires="));
+  desk_key = desk_public_key (f->store);
+  decoded = bhxh_bundle_decode (bundle, desk_key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decoded->seq, ==, 1);
+  g_assert_true (bhxh_bundle_check (decoded, BHXH_BUNDLE_KIND_DECISIONS, WORKSTATION,
+                                    bhxh_clock_now_unix (), &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_bundle_keypair_new (&other_public, &other_secret));
+  g_clear_pointer (&decoded, bhxh_bundle_free);
+  decoded = bhxh_bundle_decode (bundle, other_public, &error);
   g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
-  g_assert_null (payload);
+  g_assert_null (decoded);
   g_clear_error (&error);
 
   /* Altered on the way: the portal refuses it whole. */
   {
-    g_autofree char *altered = g_memdup2 (contents, len);
+    gsize len = g_bytes_get_size (bundle);
+    g_autofree char *altered = g_strndup (g_bytes_get_data (bundle, NULL), len);
     g_autoptr(GBytes) tampered = NULL;
     char *p = strstr (altered, "\"reject\"");
-    guint tampered_status = 0;
 
     g_assert_nonnull (p);
     memcpy (p, "\"approv\"", 8);
     tampered = g_bytes_new (altered, len);
-    g_assert_null (upload_bundle (f, tampered, &tampered_status, &tampered_answer));
-    g_assert_cmpuint (tampered_status, ==, 422);
+    g_assert_null (upload_bundle (f, tampered, &status, &answer));
+    g_assert_cmpuint (status, ==, 422);
     g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 0);
   }
+  /* Signed with a key the portal does not know: refused whole too. */
+  {
+    g_autoptr(BhxhBundle) real = bhxh_bundle_decode (bundle, desk_key, NULL);
+    g_autoptr(GBytes) forged = bhxh_bundle_encode (BHXH_BUNDLE_KIND_DECISIONS, WORKSTATION, 9,
+                                                   bhxh_clock_now_unix () + 3600, real->payload,
+                                                   other_secret);
 
-  /* The provincial office uploads it; then the counter comes back online. */
+    g_assert_null (upload_bundle (f, forged, &status, &answer));
+    g_assert_cmpuint (status, ==, 422);
+    g_assert_cmpstr (error_code (answer), ==, "unknown-key");
+  }
+  /* Signed by the desk, but expired. */
+  {
+    g_autoptr(BhxhBundle) real = bhxh_bundle_decode (bundle, desk_key, NULL);
+    g_autoptr(GBytes) expired = NULL;
+
+    g_assert_true (_bhxh_sync_desk_key (f->store, NULL, &desk_secret, &error));
+    g_assert_no_error (error);
+    expired = bhxh_bundle_encode (BHXH_BUNDLE_KIND_DECISIONS, WORKSTATION, 5,
+                                  bhxh_clock_now_unix () - 60, real->payload, desk_secret);
+    g_assert_null (upload_bundle (f, expired, &status, &answer));
+    g_assert_cmpuint (status, ==, 422);
+    g_assert_cmpstr (error_code (answer), ==, "expired");
+  }
+  g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 0);
+
+  /* The provincial office uploads it (twice: no harm); then the counter
+   * comes back online. */
   results = upload_bundle (f, bundle, &status, &answer);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpuint (json_array_get_length (results), ==, 3);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, i),
                                                     "status"), ==, "accepted");
+  results = upload_bundle (f, bundle, &status, &answer);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 3);
   f->options->pull = FALSE;
   online = sync_fixture_run (f, f->store);
   g_assert_cmpuint (online->acknowledged, ==, 3);
   g_assert_cmpint (sync_fixture_stat (f, "decisions_stored"), ==, 3);
+
+  /* The next bundle has the next number. */
+  more = sync_fixture_decide (f, f->store, 1);
+  g_assert_true (bhxh_sync_export_decisions (f->store, file2, NULL, &n, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&bundle, g_bytes_unref);
+  bundle = read_bytes (file2);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (bundle, NULL),
+                                   "BHXH-BUNDLE/2 decisions " WORKSTATION " seq=2 "));
 }
 
 static char *
@@ -120,6 +207,18 @@ fetch_inbound (SyncFixture *f,
   return g_steal_pointer (&file);
 }
 
+/* The portal's key, as the provincial office hands it over. */
+static void
+pin_sim_key (SyncFixture *f)
+{
+  g_autoptr(JsonNode) key = sync_fixture_admin (f, "/admin/signing-key", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bhxh_sync_pin_portal_key (
+    f->store, json_object_get_string_member (json_node_get_object (key), "public_key"), &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_import_inbound (SyncFixture   *f,
                      gconstpointer  data)
@@ -128,14 +227,13 @@ test_import_inbound (SyncFixture   *f,
   g_autoptr(BhxhSyncReport) second = NULL;
   g_autoptr(BhxhSyncReport) refused = NULL;
   g_autoptr(BhxhSyncReport) online = NULL;
-  g_autoptr(GBytes) key = demo_key ();
-  g_autoptr(GBytes) wrong = g_bytes_new_static ("other-token", 11);
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhPerson) person = NULL;
   g_autofree char *file1 = NULL;
   g_autofree char *file2 = NULL;
   g_autofree char *cursor = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *version = NULL;
   g_autoptr(GString) mirror = g_string_new (NULL);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GBytes) published = NULL;
@@ -143,17 +241,29 @@ test_import_inbound (SyncFixture   *f,
 
   sync_fixture_start_sim (f, "--demo=15", "--persons=50", NULL);
   file1 = fetch_inbound (f, "/v1/bundles/inbound", "inbound-1.bhxh");
-  refused = bhxh_sync_import_bundle (f->store, file1, wrong, NULL, &error);
-  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+  /* No portal key pinned: nothing is trusted. */
+  refused = bhxh_sync_import_bundle (f->store, file1, WORKSTATION, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_NOT_ENROLLED);
   g_assert_null (refused);
   g_clear_error (&error);
+  pin_sim_key (f);
+  /* A counter that never reached the portal says which workstation it is. */
+  refused = bhxh_sync_import_bundle (f->store, file1, NULL, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE);
+  g_clear_error (&error);
 
-  first = bhxh_sync_import_bundle (f->store, file1, key, NULL, &error);
+  first = bhxh_sync_import_bundle (f->store, file1, WORKSTATION, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (first->declarations, ==, 15);
   g_assert_cmpuint (first->offices, ==, 18);
   g_assert_cmpstr (first->mirror_version, ==, "demo-1");
   g_assert_cmpuint (first->mirror_rows, ==, 50);
+
+  /* The same bundle again: a replay. */
+  refused = bhxh_sync_import_bundle (f->store, file1, WORKSTATION, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BUNDLE_STALE);
+  g_assert_null (refused);
+  g_clear_error (&error);
 
   /* A new mirror version is published; the next bundle carries a delta. */
   for (guint i = 1; i <= 50; i++)
@@ -169,7 +279,7 @@ test_import_inbound (SyncFixture   *f,
   g_assert_nonnull (cursor);
   path = g_strdup_printf ("/v1/bundles/inbound?mirror_since=demo-1&cursor=%s", cursor);
   file2 = fetch_inbound (f, path, "inbound-2.bhxh");
-  second = bhxh_sync_import_bundle (f->store, file2, key, NULL, &error);
+  second = bhxh_sync_import_bundle (f->store, file2, WORKSTATION, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (second->declarations, ==, 0);
   g_assert_true (second->mirror_from_delta);
@@ -178,11 +288,174 @@ test_import_inbound (SyncFixture   *f,
   g_assert_no_error (error);
   g_assert_cmpstr (person->full_name, ==, "Trịnh Văn Bảy");
 
+  /* The older bundle, validly signed, would roll the mirror back: refused. */
+  refused = bhxh_sync_import_bundle (f->store, file1, WORKSTATION, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BUNDLE_STALE);
+  g_assert_null (refused);
+  g_clear_error (&error);
+  version = bhxh_store_dup_mirror_version (f->store);
+  g_assert_cmpstr (version, ==, "v2");
+
   /* Online again: the cursor the bundle left means nothing is fetched twice. */
   online = sync_fixture_run (f, f->store);
   g_assert_cmpuint (online->errors->len, ==, 0);
   g_assert_cmpuint (online->declarations, ==, 0);
   g_assert_null (online->mirror_version);
+}
+
+/* What a counter must refuse, however the file reached it: the old
+ * token-keyed format (whoever holds the token could make it), a bundle
+ * signed by anyone but the portal, altered, made for another workstation,
+ * expired, nested 300 000 deep, too big, or older than the last sync. */
+static void
+test_inbound_refused (SyncFixture   *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autoptr(BhxhSyncReport) online = NULL;
+  g_autoptr(GBytes) forger_public = NULL;
+  g_autoptr(GBytes) forger_secret = NULL;
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GBytes) forged = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) later = NULL;
+  g_autofree char *file = g_build_filename (f->tmpdir, "forged.bhxh", NULL);
+  g_autofree char *big = g_build_filename (f->tmpdir, "big.bhxh", NULL);
+  g_autofree char *good = NULL;
+  g_autofree char *elsewhere = NULL;
+  g_autofree char *expired = NULL;
+  g_autofree char *deep = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *version = NULL;
+  const char *one_row = "{\"format\":\"bhxh-inbound/1\",\"created_at\":"
+                        "\"2026-11-20T08:00:00+07:00\",\"mirror\":{\"snapshot\":{\"version\":"
+                        "\"forged-1\",\"jsonl\":\"{\\\"bhxh_code\\\":\\\"0199999999\\\","
+                        "\\\"full_name\\\":\\\"Giả Mạo\\\",\\\"birth_date\\\":"
+                        "\\\"1990\\\"}\\n\"}}}";
+
+  sync_fixture_start_sim (f, "--demo=5", "--persons=20", NULL);
+  pin_sim_key (f);
+  good = fetch_inbound (f, "/v1/bundles/inbound", "good.bhxh");
+  report = bhxh_sync_import_bundle (f->store, good, WORKSTATION, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&report, bhxh_sync_report_free);
+
+  /* The old format: an HMAC any holder of the token could compute. */
+  {
+    g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) "demo-token", 10);
+    g_autofree char *text = NULL;
+
+    g_hmac_update (hmac, (const guchar *) "inbound\n" WORKSTATION "\n", -1);
+    g_hmac_update (hmac, (const guchar *) one_row, -1);
+    text = g_strdup_printf ("BHXH-BUNDLE/1 inbound %s hmac-sha256=%s\n%s", WORKSTATION,
+                            g_hmac_get_string (hmac), one_row);
+    g_assert_true (g_file_set_contents (file, text, -1, NULL));
+    report = bhxh_sync_import_bundle (f->store, file, WORKSTATION, NULL, &error);
+    g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+    g_assert_null (report);
+    g_clear_error (&error);
+  }
+  /* Signed, but by someone else's key: the one-row mirror "forged-1". */
+  g_assert_true (bhxh_bundle_keypair_new (&forger_public, &forger_secret));
+  payload = g_bytes_new_static (one_row, strlen (one_row));
+  forged = bhxh_bundle_encode (BHXH_BUNDLE_KIND_INBOUND, WORKSTATION, 1000,
+                               bhxh_clock_now_unix () + 3600, payload, forger_secret);
+  g_assert_true (g_file_set_contents (file, g_bytes_get_data (forged, NULL),
+                                      g_bytes_get_size (forged), NULL));
+  report = bhxh_sync_import_bundle (f->store, file, WORKSTATION, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+  g_assert_null (report);
+  g_clear_error (&error);
+  /* Naming the portal's key does not help the forger. */
+  {
+    g_autoptr(GBytes) good_bytes = read_bytes (good);
+    g_autofree char *portal_id = bhxh_bundle_peek_key_id (good_bytes);
+    g_autofree char *forger_id = bhxh_bundle_key_id (forger_public);
+    g_autofree char *text = g_strndup (g_bytes_get_data (forged, NULL),
+                                       g_bytes_get_size (forged));
+    g_autofree char *renamed = NULL;
+    g_auto(GStrv) parts = g_strsplit (text, forger_id, 2);
+
+    renamed = g_strjoinv (portal_id, parts);
+    g_assert_true (g_file_set_contents (file, renamed, -1, NULL));
+    report = bhxh_sync_import_bundle (f->store, file, WORKSTATION, NULL, &error);
+    g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+    g_clear_error (&error);
+  }
+  /* The portal's own bundle, altered: its number, or its contents. */
+  {
+    g_autoptr(GBytes) good_bytes = read_bytes (good);
+    g_autofree char *text = g_strndup (g_bytes_get_data (good_bytes, NULL),
+                                       g_bytes_get_size (good_bytes));
+    char *seq = strstr (text, " seq=1 ");
+    char *name = strstr (text, "\"full_name\":\"");
+
+    g_assert_nonnull (seq);
+    seq[5] = '7';
+    g_assert_true (g_file_set_contents (file, text, -1, NULL));
+    report = bhxh_sync_import_bundle (f->store, file, WORKSTATION, NULL, &error);
+    g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+    g_clear_error (&error);
+    seq[5] = '1';
+    g_assert_nonnull (name);
+    name[strlen ("\"full_name\":\"")] ^= 1;
+    g_assert_true (g_file_set_contents (file, text, -1, NULL));
+    report = bhxh_sync_import_bundle (f->store, file, WORKSTATION, NULL, &error);
+    g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_SIGNATURE);
+    g_clear_error (&error);
+  }
+  version = bhxh_store_dup_mirror_version (f->store);
+  g_assert_cmpstr (version, ==, "demo-1");
+
+  /* Signed by the portal, but for another counter, or expired. */
+  elsewhere = fetch_inbound (f, "/admin/bundles/inbound?workstation=" WORKSTATION
+                                "&as=WS-00107-02", "elsewhere.bhxh");
+  report = bhxh_sync_import_bundle (f->store, elsewhere, WORKSTATION, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BUNDLE_ELSEWHERE);
+  g_clear_error (&error);
+  expired = fetch_inbound (f, "/admin/bundles/inbound?workstation=" WORKSTATION
+                              "&expires_in=-60", "expired.bhxh");
+  report = bhxh_sync_import_bundle (f->store, expired, WORKSTATION, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BUNDLE_EXPIRED);
+  g_clear_error (&error);
+
+  /* Validly signed, nested 300 000 deep: a clear error, not a crash. */
+  deep = fetch_inbound (f, "/admin/bundles/inbound?workstation=" WORKSTATION "&depth=300000",
+                        "deep.bhxh");
+  report = bhxh_sync_import_bundle (f->store, deep, WORKSTATION, NULL, &error);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE);
+  g_assert_nonnull (strstr (error->message, "deeper"));
+  g_clear_error (&error);
+
+  /* Bigger than any bundle may be (a sparse file: nothing is written). */
+  {
+    FILE *out = fopen (big, "w");
+
+    g_assert_nonnull (out);
+    g_assert_cmpint (ftruncate (fileno (out), (off_t) BHXH_BUNDLE_MAX_BYTES + 1), ==, 0);
+    fclose (out);
+    report = bhxh_sync_import_bundle (f->store, big, WORKSTATION, NULL, &error);
+    g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE);
+    g_assert_nonnull (strstr (error->message, "too big"));
+    g_clear_error (&error);
+  }
+
+  /* Made before the counter's last sync online: superseded, refused. The
+   * counter's clock runs an hour ahead for the sync. */
+  old = fetch_inbound (f, "/v1/bundles/inbound", "old.bhxh");
+  now = bhxh_clock_now ();
+  later = g_date_time_add_hours (now, 1);
+  bhxh_clock_pin (later);
+  online = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (online->errors->len, ==, 0);
+  report = bhxh_sync_import_bundle (f->store, old, WORKSTATION, NULL, &error);
+  bhxh_clock_pin (NULL);
+  g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BUNDLE_STALE);
+  g_clear_error (&error);
+  g_clear_pointer (&version, g_free);
+  version = bhxh_store_dup_mirror_version (f->store);
+  g_assert_cmpstr (version, ==, "demo-1");
 }
 
 static gboolean
@@ -409,6 +682,7 @@ main (int   argc,
   g_test_add (path, SyncFixture, NULL, sync_fixture_setup, func, sync_fixture_teardown)
   ADD ("/sync/bundle/export-decisions", test_export_decisions);
   ADD ("/sync/bundle/import-inbound", test_import_inbound);
+  ADD ("/sync/bundle/inbound-refused", test_inbound_refused);
   ADD ("/sync/tls", test_tls);
   ADD ("/sync/proxy", test_proxy);
 #undef ADD

@@ -737,6 +737,234 @@ test_safety_stops (SyncFixture   *f,
   g_assert_cmpuint (old->messages->len, ==, 2);
 }
 
+/* The rule in one place: what one answer means for one decision. */
+static void
+test_result_classify (void)
+{
+  static const struct
+  {
+    guint            http;
+    const char      *result;
+    BhxhOutboxState  state;
+  } cases[] = {
+    { 200, "{\"status\":\"accepted\",\"ack_id\":\"A1\"}", BHXH_OUTBOX_ACKNOWLEDGED },
+    { 201, "{\"status\":\"accepted\"}", BHXH_OUTBOX_ACKNOWLEDGED },
+    { 200, "{\"ack_id\":\"A1\"}", BHXH_OUTBOX_PENDING },
+    { 201, "{\"status\":\"queued\"}", BHXH_OUTBOX_PENDING },
+    { 200, "{\"status\":7}", BHXH_OUTBOX_PENDING },
+    { 204, NULL, BHXH_OUTBOX_PENDING },
+    { 404, "{\"status\":\"accepted\"}", BHXH_OUTBOX_PENDING },
+    { 403, "{\"error\":\"forbidden\"}", BHXH_OUTBOX_PENDING },
+    { 302, NULL, BHXH_OUTBOX_PENDING },
+    { 200, "{\"status\":\"refused\"}", BHXH_OUTBOX_REFUSED },
+    { 422, "{\"status\":\"refused\"}", BHXH_OUTBOX_REFUSED },
+    { 422, "{\"error\":\"invalid\"}", BHXH_OUTBOX_REFUSED },
+    { 400, NULL, BHXH_OUTBOX_REFUSED },
+    { 413, NULL, BHXH_OUTBOX_REFUSED },
+    { 200, "{\"status\":\"conflict\"}", BHXH_OUTBOX_CONFLICT },
+    { 409, "{\"error\":\"uuid-reused\"}", BHXH_OUTBOX_CONFLICT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = cases[i].result ? json_from_string (cases[i].result, NULL)
+                                                 : NULL;
+
+      g_test_message ("HTTP %u %s", cases[i].http, cases[i].result ? cases[i].result : "-");
+      g_assert_cmpstr (bhxh_outbox_state_to_string (
+                         _bhxh_sync_classify_result (cases[i].http,
+                                                     node ? json_node_get_object (node) : NULL)),
+                       ==, bhxh_outbox_state_to_string (cases[i].state));
+    }
+}
+
+#define FAKE_ACCOUNT \
+  { "GET", "/v1/account", 200, \
+    "{\"workstation\":\"WS-00106-09\",\"office_code\":\"00106\",\"status\":\"active\"}" }, \
+  { "PUT", "/v1/workstation/", 204, NULL }
+
+/* @n declarations the fake portal never heard of, decided (rejected). */
+static GPtrArray *
+decide_local (SyncFixture *f,
+              guint        n)
+{
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  guint imported = 0;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (json, "%s{\"id\":\"TK01-00106-99%04u\",\"kind\":\"register\","
+                            "\"office_code\":\"00106\",\"full_name\":\"Lê Văn Tám\","
+                            "\"bhxh_code\":\"01990%05u\",\"birth_date\":\"1990-01-01\","
+                            "\"submitted_at\":\"2026-11-20T08:15:00+07:00\","
+                            "\"handin\":\"office\"}", i ? "," : "", i, i);
+  g_string_append (json, "]");
+  node = json_from_string (json->str, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_declarations_json (f->store, node, &imported, &error));
+  g_assert_no_error (error);
+  return sync_fixture_decide (f, f->store, n);
+}
+
+static BhxhOutboxState
+state_of (SyncFixture *f,
+          const char  *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDecision) d = bhxh_store_get_decision (f->store, uuid, &error);
+
+  g_assert_no_error (error);
+  return d->outbox_state;
+}
+
+/* A portal that answers differently from the simulator: a 2xx without a
+ * known result status (an "ack_id" alone, "queued") leaves the decision
+ * pending, whether it came as a single PUT or in a batch; only an explicit
+ * refusal or conflict ends it. */
+static void
+test_result_rules (SyncFixture   *f,
+                   gconstpointer  data)
+{
+  const SyncFakeRoute ack_only[] = {
+    FAKE_ACCOUNT,
+    { "POST", "/v1/decisions/batch", 400,
+      "{\"error\":\"bad-request\",\"message\":\"Lô không hợp lệ.\"}" },
+    { "PUT", "/v1/decisions/", 200, "{\"ack_id\":\"ACK-00000001\"}" },
+    { NULL },
+  };
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(BhxhSyncReport) first = NULL;
+  g_autoptr(BhxhSyncReport) second = NULL;
+  g_autoptr(BhxhSyncReport) batch = NULL;
+  g_autofree char *u0 = NULL, *u1 = NULL, *u2 = NULL, *u3 = NULL, *u4 = NULL;
+  g_autofree char *r3 = NULL, *b0 = NULL;
+
+  uuids = decide_local (f, 5);
+  f->options->pull = FALSE;
+  sync_fixture_start_fake (f, ack_only);
+  first = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (sync_fixture_fake_count (f, "PUT /v1/decisions/"), ==, 5);
+  g_assert_cmpuint (first->acknowledged + first->refused + first->conflict, ==, 0);
+  g_assert_cmpuint (first->pending, ==, 5);
+  assert_all_state (f->store, uuids, BHXH_OUTBOX_PENDING);
+  /* Not silent: a person sees the portal's answers were unclear. */
+  g_assert_true (bhxh_sync_report_needs_person (first));
+  g_assert_cmpuint (first->errors->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (first->errors, 0), "no clear result for 5"));
+
+  /* One by one, each answer its own way. */
+  u0 = g_strdup_printf ("/v1/decisions/%s", (char *) g_ptr_array_index (uuids, 0));
+  u1 = g_strdup_printf ("/v1/decisions/%s", (char *) g_ptr_array_index (uuids, 1));
+  u2 = g_strdup_printf ("/v1/decisions/%s", (char *) g_ptr_array_index (uuids, 2));
+  u3 = g_strdup_printf ("/v1/decisions/%s", (char *) g_ptr_array_index (uuids, 3));
+  u4 = g_strdup_printf ("/v1/decisions/%s", (char *) g_ptr_array_index (uuids, 4));
+  r3 = g_strdup_printf ("{\"uuid\":\"%s\",\"status\":\"accepted\",\"ack_id\":\"ACK-3\"}",
+                        (char *) g_ptr_array_index (uuids, 3));
+  {
+    const SyncFakeRoute each[] = {
+      FAKE_ACCOUNT,
+      { "POST", "/v1/decisions/batch", 400, "{\"error\":\"bad-request\",\"message\":\"x\"}" },
+      { "PUT", u0, 201, "{\"status\":\"queued\"}" },
+      { "PUT", u1, 422, "{\"error\":\"invalid\",\"message\":\"Quyết định không hợp lệ.\"}" },
+      { "PUT", u2, 409, "{\"error\":\"uuid-reused\",\"message\":\"Mã đã dùng.\"}" },
+      { "PUT", u3, 201, r3 },
+      { "PUT", u4, 404, "{\"status\":\"accepted\"}" },
+      { NULL },
+    };
+
+    sync_fixture_start_fake (f, each);
+    second = sync_fixture_run (f, f->store);
+  }
+  g_assert_cmpint (state_of (f, g_ptr_array_index (uuids, 0)), ==, BHXH_OUTBOX_PENDING);
+  g_assert_cmpint (state_of (f, g_ptr_array_index (uuids, 1)), ==, BHXH_OUTBOX_REFUSED);
+  g_assert_cmpint (state_of (f, g_ptr_array_index (uuids, 2)), ==, BHXH_OUTBOX_CONFLICT);
+  g_assert_cmpint (state_of (f, g_ptr_array_index (uuids, 3)), ==, BHXH_OUTBOX_ACKNOWLEDGED);
+  g_assert_cmpint (state_of (f, g_ptr_array_index (uuids, 4)), ==, BHXH_OUTBOX_PENDING);
+  g_assert_cmpuint (second->acknowledged, ==, 1);
+  g_assert_cmpuint (second->refused, ==, 1);
+  g_assert_cmpuint (second->conflict, ==, 1);
+  g_assert_cmpuint (second->pending, ==, 2);
+
+  /* The batch path, same rule: a result with an "ack_id" and no status. */
+  b0 = g_strdup_printf ("{\"results\":[{\"uuid\":\"%s\",\"ack_id\":\"ACK-9\"}]}",
+                        (char *) g_ptr_array_index (uuids, 0));
+  {
+    const SyncFakeRoute batched[] = {
+      FAKE_ACCOUNT,
+      { "POST", "/v1/decisions/batch", 200, b0 },
+      { NULL },
+    };
+
+    sync_fixture_start_fake (f, batched);
+    batch = sync_fixture_run (f, f->store);
+  }
+  g_assert_cmpint (state_of (f, g_ptr_array_index (uuids, 0)), ==, BHXH_OUTBOX_PENDING);
+  g_assert_cmpint (state_of (f, g_ptr_array_index (uuids, 4)), ==, BHXH_OUTBOX_PENDING);
+  g_assert_cmpuint (batch->pending, ==, 2);
+  g_assert_cmpuint (batch->errors->len, ==, 1);
+}
+
+/* A portal's refusal that names the person, and an address with a secret
+ * in it: the sync log keeps neither (docs/security.md). */
+static void
+test_log_no_personal_data (SyncFixture   *f,
+                           gconstpointer  data)
+{
+  const SyncFakeRoute refusing[] = {
+    FAKE_ACCOUNT,
+    { "POST", "/v1/decisions/batch", 400, "{\"error\":\"bad-request\",\"message\":\"x\"}" },
+    { "PUT", "/v1/decisions/", 422,
+      "{\"status\":\"refused\",\"reason_code\":\"already-decided\",\"message\":"
+      "\"Bà Trần Thị Bích Ngọc (CCCD 079 305 001 234, Ấp Phước Lộc, Nhà Bè) đã có quyết định "
+      "khác.\"}" },
+    { NULL },
+  };
+  g_autoptr(GPtrArray) uuids = NULL;
+  g_autoptr(BhxhSyncReport) secret = NULL;
+  g_autoptr(BhxhSyncReport) refused = NULL;
+  g_autoptr(BhxhDecision) d = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *log_path = bhxh_sync_log_path (bhxh_store_get_path (f->store));
+  g_autofree char *plain = NULL;
+  g_autofree char *with_secret = NULL;
+
+  uuids = decide_local (f, 1);
+  f->options->pull = FALSE;
+  sync_fixture_start_fake (f, refusing);
+  plain = g_strdup (f->url);
+  with_secret = g_strdup_printf ("http://desk:s3cret@%s/?access_token=abc123",
+                                 f->url + strlen ("http://"));
+  g_free (f->options->portal->portal_url);
+  f->options->portal->portal_url = g_strdup (with_secret);
+  f->options->portal->max_retries = 0;
+  secret = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (secret->errors->len, >, 0);
+
+  g_free (f->options->portal->portal_url);
+  f->options->portal->portal_url = g_strdup (plain);
+  refused = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (refused->refused, ==, 1);
+  /* The clerk reads the portal's whole word, in the encrypted store. */
+  d = bhxh_store_get_decision (f->store, g_ptr_array_index (uuids, 0), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (d->outbox_detail, "Trần Thị Bích Ngọc"));
+
+  g_assert_true (g_file_get_contents (log_path, &log, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", log);
+  g_assert_null (strstr (log, "s3cret"));
+  g_assert_null (strstr (log, "abc123"));
+  g_assert_null (strstr (log, "Trần"));
+  g_assert_null (strstr (log, "Bích Ngọc"));
+  g_assert_null (strstr (log, "305 001"));
+  g_assert_null (strstr (log, "Phước Lộc"));
+  g_assert_null (strstr (log, "Nhà Bè"));
+  g_assert_nonnull (strstr (log, "already-decided"));
+  g_assert_nonnull (strstr (log, plain));
+}
+
 static JsonObject *
 sim_audit (SyncFixture *f)
 {
@@ -807,6 +1035,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/sync/push/result-classify", test_result_classify);
 #define ADD(path, func) \
   g_test_add (path, SyncFixture, NULL, sync_fixture_setup, func, sync_fixture_teardown)
   ADD ("/sync/pull/incremental", test_pull_incremental);
@@ -817,6 +1046,8 @@ main (int   argc,
   ADD ("/sync/push/crash-and-restart", test_push_crash_and_restart);
   ADD ("/sync/push/refusal-and-conflict", test_refusal_and_conflict);
   ADD ("/sync/push/refusal-detail", test_refusal_detail_vietnamese);
+  ADD ("/sync/push/result-rules", test_result_rules);
+  ADD ("/sync/log/no-personal-data", test_log_no_personal_data);
   ADD ("/sync/offline/unreachable-keeps-outbox", test_unreachable_keeps_outbox);
   ADD ("/sync/offline/closed-port-and-timeout", test_closed_port_and_timeout);
   ADD ("/sync/auth-and-suspended", test_auth_and_suspended);

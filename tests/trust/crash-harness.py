@@ -156,7 +156,8 @@ class Harness:
     # setup
 
     def setup(self):
-        with open(self.token, "w") as f:
+        # Private to its owner: the CLI refuses a token file others can read.
+        with open(os.open(self.token, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
             f.write("demo-token\n")
         self.start_sim()
         r = self.run("sync", self.db, "--portal", self.url, "--token-file", self.token,
