@@ -10,7 +10,6 @@
 
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
-#include "store/bhxh-store-answers.h"
 #include "bhxh-cli.h"
 #include "bhxh-desk1.h"
 #include "bhxh-service-errors.h"
@@ -282,16 +281,21 @@ users_settings (BhxhDesk1 *proxy,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *answer = NULL;
-  const int values[] = { o->max_failures, o->lockout_minutes, o->idle_lock_minutes,
-                         o->retention_days };
+  /* As `users settings DB` names them (cmd-users.c). */
+  const struct { const char *key; int value; } wanted[] = {
+    { BHXH_META_MAX_FAILURES, o->max_failures },
+    { BHXH_META_LOCKOUT_MINUTES, o->lockout_minutes },
+    { BHXH_META_IDLE_LOCK_MINUTES, o->idle_lock_minutes },
+    { BHXH_META_RETENTION_DAYS, o->retention_days },
+  };
   GVariantBuilder changes;
   gboolean any = FALSE;
 
   g_variant_builder_init (&changes, G_VARIANT_TYPE ("a{su}"));
-  for (guint i = 0; bhxh_answer_setting_keys[i] != NULL && i < G_N_ELEMENTS (values); i++)
-    if (values[i] >= 0)
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    if (wanted[i].value >= 0)
       {
-        g_variant_builder_add (&changes, "{su}", bhxh_answer_setting_keys[i], (guint) values[i]);
+        g_variant_builder_add (&changes, "{su}", wanted[i].key, (guint) wanted[i].value);
         any = TRUE;
       }
   if (!any)

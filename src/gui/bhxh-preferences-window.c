@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bhxh-clock.h"
+#include "core/bhxh-collate.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
 
@@ -49,6 +50,28 @@ entry_row (BhxhPreferencesWindow *self,
   return row;
 }
 
+/* A row with a spin button of its own (@spin), labelled by the title. */
+static GtkWidget *
+spin_row_new (const char  *title,
+              const char  *subtitle,
+              double       min,
+              double       max,
+              GtkWidget  **spin)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  *spin = gtk_spin_button_new_with_range (min, max, 1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (*spin, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (*spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), *spin);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), *spin);
+  return row;
+}
+
+/* A workstation preference: bound to its GSettings key. */
 static GtkWidget *
 spin_row (BhxhPreferencesWindow *self,
           const char            *title,
@@ -57,16 +80,10 @@ spin_row (BhxhPreferencesWindow *self,
           double                 min,
           double                 max)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
+  GtkWidget *spin;
+  GtkWidget *row = spin_row_new (title, subtitle, min, max, &spin);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   g_settings_bind (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
   return row;
 }
 
@@ -271,18 +288,12 @@ rule_row (BhxhPreferencesWindow *self,
           double                 min,
           double                 max)
 {
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *spin = gtk_spin_button_new_with_range (min, max, 1);
+  GtkWidget *spin;
+  GtkWidget *row = spin_row_new (title, subtitle, min, max, &spin);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
   gtk_widget_set_sensitive (spin, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   g_object_set_data (G_OBJECT (spin), "key", (gpointer) key);
   g_signal_connect (spin, "value-changed", G_CALLBACK (rule_changed_cb), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), spin);
   g_ptr_array_add (self->rule_spins, spin);
   return row;
 }
@@ -336,24 +347,6 @@ account_data_free (AccountData *data)
   g_free (data);
 }
 
-static void
-account_done_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(BhxhPreferencesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  GTask *task = G_TASK (result);
-  gboolean ok = g_task_propagate_boolean (task, &error);
-
-  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
-                                    adw_toast_new (ok ? g_task_get_task_data (task)
-                                                      : error->message));
-  load_accounts (self);
-}
-
 static const char *roles[] = { "clerk", "supervisor", "admin" };
 
 static GtkWidget *
@@ -372,34 +365,49 @@ boxed_list (GtkWidget *first,
   return list;
 }
 
-/* The account calls give a boolean: one callback shows the outcome. */
+/* The account calls give a boolean: one callback shows the outcome and
+ * lists the accounts again. */
+typedef gboolean (*AccountFinish) (BhxhCounter   *counter,
+                                   GAsyncResult  *result,
+                                   GError       **error);
+
+typedef struct
+{
+  BhxhPreferencesWindow *self;
+  AccountFinish          finish;
+  const char            *done_message;   /* translated, static */
+} AccountCall;
+
 static void
 account_call_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  GTask *task = user_data;
-  GError *error = NULL;
-  gboolean (*finish) (BhxhCounter *, GAsyncResult *, GError **) =
-    g_object_get_data (G_OBJECT (task), "finish");
+  AccountCall *call = user_data;
+  g_autoptr(BhxhPreferencesWindow) self = call->self;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = call->finish (BHXH_COUNTER (source), result, &error);
+  const char *message = call->done_message;
 
-  if (finish (BHXH_COUNTER (source), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-  g_object_unref (task);
+  g_free (call);
+  if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (ok ? message : error->message));
+  load_accounts (self);
 }
 
-static GTask *
-account_task (BhxhPreferencesWindow *self,
-              gpointer               finish,
+static AccountCall *
+account_call (BhxhPreferencesWindow *self,
+              AccountFinish          finish,
               const char            *done_message)
 {
-  GTask *task = g_task_new (NULL, self->cancellable, account_done_cb, g_object_ref (self));
+  AccountCall *call = g_new0 (AccountCall, 1);
 
-  g_task_set_task_data (task, g_strdup (done_message), g_free);
-  g_object_set_data (G_OBJECT (task), "finish", finish);
-  return task;
+  call->self = g_object_ref (self);
+  call->finish = finish;
+  call->done_message = done_message;
+  return call;
 }
 
 static void
@@ -409,14 +417,11 @@ password_response_cb (AdwMessageDialog *dialog,
 {
   BhxhPreferencesWindow *self = data->self;
   const char *password = gtk_editable_get_text (GTK_EDITABLE (data->password_row));
-  GTask *task;
-
   if (g_str_equal (response, "set"))
-    {
-      task = account_task (self, bhxh_counter_set_password_finish, _("Password changed"));
-      bhxh_counter_set_password_async (self->counter, data->login, password, self->cancellable,
-                                       account_call_cb, task);
-    }
+    bhxh_counter_set_password_async (self->counter, data->login, password, self->cancellable,
+                                     account_call_cb,
+                                     account_call (self, bhxh_counter_set_password_finish,
+                                                   _("Password changed")));
 }
 
 static void
@@ -452,10 +457,10 @@ static void
 unlock_clicked_cb (GtkButton             *button,
                    BhxhPreferencesWindow *self)
 {
-  GTask *task = account_task (self, bhxh_counter_unlock_user_finish, _("Account unlocked"));
-
   bhxh_counter_unlock_user_async (self->counter, g_object_get_data (G_OBJECT (button), "login"),
-                                  self->cancellable, account_call_cb, task);
+                                  self->cancellable, account_call_cb,
+                                  account_call (self, bhxh_counter_unlock_user_finish,
+                                                _("Account unlocked")));
 }
 
 static void
@@ -469,16 +474,16 @@ add_response_cb (AdwMessageDialog *dialog,
                                                   (GTK_EDITABLE (data->login_row))));
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text
                                                  (GTK_EDITABLE (data->name_row))));
-  GTask *task;
 
   if (!g_str_equal (response, "add"))
     return;
   /* The service checks the login, the role and the password. */
-  task = account_task (self, bhxh_counter_add_user_finish, _("Account added"));
   bhxh_counter_add_user_async (self->counter, login, name[0] != '\0' ? name : login,
                                roles[MIN (role, G_N_ELEMENTS (roles) - 1)],
                                gtk_editable_get_text (GTK_EDITABLE (data->password_row)),
-                               self->cancellable, account_call_cb, task);
+                               self->cancellable, account_call_cb,
+                               account_call (self, bhxh_counter_add_user_finish,
+                                             _("Account added")));
 }
 
 static void
@@ -535,16 +540,10 @@ account_button (BhxhPreferencesWindow *self,
   return button;
 }
 
-static int
-compare_accounts (gconstpointer a,
-                  gconstpointer b)
+static const char *
+account_name (gconstpointer item)
 {
-  const BhxhUserStatus *x = *(const BhxhUserStatus * const *) a;
-  const BhxhUserStatus *y = *(const BhxhUserStatus * const *) b;
-  g_autofree char *kx = g_utf8_collate_key (x->display_name, -1);
-  g_autofree char *ky = g_utf8_collate_key (y->display_name, -1);
-
-  return strcmp (kx, ky);
+  return ((const BhxhUserStatus *) item)->display_name;
 }
 
 static void
@@ -568,7 +567,8 @@ accounts_cb (GObject      *source,
     adw_preferences_group_remove (self->accounts_group,
                                   g_ptr_array_index (self->account_rows, i));
   g_ptr_array_set_size (self->account_rows, 0);
-  g_ptr_array_sort (users, compare_accounts);
+  /* A Vietnamese list, as everywhere people are listed. */
+  bhxh_collate_sort_by_name (users, account_name);
   for (guint i = 0; i < users->len; i++)
     {
       const BhxhUserStatus *user = g_ptr_array_index (users, i);

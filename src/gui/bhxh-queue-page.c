@@ -540,7 +540,6 @@ bhxh_queue_page_class_init (BhxhQueuePageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_activate_cb);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                 focus_search_cb, NULL);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 

@@ -421,7 +421,11 @@ scan_lookup_cb (GObject      *source,
   for (guint i = 0; i < declarations->len; i++)
     g_ptr_array_add (objects, object_for (self, g_ptr_array_index (declarations, i)));
 
-  if (objects->len == 0)
+  /* Without a document (a damaged scan's ID number): the card is still to
+   * be scanned, there is nothing more to tell. */
+  if (objects->len == 0 && document == NULL)
+    bhxh_window_toast (self, _("No open declaration for this ID number"));
+  else if (objects->len == 0)
     show_not_found (self, document, n_persons);
   else if (objects->len == 1)
     _bhxh_window_open_declaration (self, g_ptr_array_index (objects, 0), document);
@@ -502,45 +506,19 @@ id_number_in (const char *text)
 }
 
 static void
-problem_lookup_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(BhxhWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) declarations = NULL;
-  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n_persons = 0;
-
-  declarations = bhxh_counter_find_open_finish (BHXH_COUNTER (source), result, &n_persons,
-                                                &error);
-  if (declarations == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        bhxh_window_toast (self, error->message);
-      return;
-    }
-  g_ptr_array_set_free_func (declarations, NULL);
-  for (guint i = 0; i < declarations->len; i++)
-    g_ptr_array_add (objects, object_for (self, g_ptr_array_index (declarations, i)));
-  if (objects->len == 0)
-    bhxh_window_toast (self, _("No open declaration for this ID number"));
-  else if (objects->len == 1)
-    _bhxh_window_open_declaration (self, g_ptr_array_index (objects, 0), NULL);
-  else
-    show_choice (self, objects, NULL);
-}
-
-static void
 problem_response_cb (AdwMessageDialog *dialog,
                      const char       *response,
                      BhxhWindow       *self)
 {
   const char *id_number = g_object_get_data (G_OBJECT (dialog), "id-number");
+  ScanRequest *request;
 
-  if (g_strcmp0 (response, "open") == 0 && id_number != NULL && self->login != NULL)
-    bhxh_counter_find_open_async (self->counter, id_number, self->cancellable,
-                                  problem_lookup_cb, g_object_ref (self));
+  if (g_strcmp0 (response, "open") != 0 || id_number == NULL || self->login == NULL)
+    return;
+  request = g_new0 (ScanRequest, 1);
+  request->self = g_object_ref (self);
+  bhxh_counter_find_open_async (self->counter, id_number, self->cancellable, scan_lookup_cb,
+                                request);
 }
 
 /* A scan that cannot be trusted: what to change, in a dialog the clerk can

@@ -32,8 +32,7 @@ struct _BhxhCounter
   char        *today;          /* the service's day, YYYY-MM-DD */
   char        *held_uuid;      /* this session's decision in its undo window */
   guint        held_timeout_id;
-  gboolean     approvals_blocked;
-  char        *block_message;
+  char        *block_message;  /* the safety stop's reason; set: approvals blocked */
 };
 
 enum {
@@ -136,7 +135,7 @@ bhxh_counter_get_property (GObject    *object,
       g_value_set_boolean (value, self->held_uuid != NULL);
       break;
     case PROP_APPROVALS_BLOCKED:
-      g_value_set_boolean (value, self->approvals_blocked);
+      g_value_set_boolean (value, self->block_message != NULL);
       break;
     case PROP_BLOCK_MESSAGE:
       g_value_set_string (value, self->block_message);
@@ -533,7 +532,7 @@ gboolean
 bhxh_counter_get_approvals_blocked (BhxhCounter *self)
 {
   g_return_val_if_fail (BHXH_IS_COUNTER (self), FALSE);
-  return self->approvals_blocked;
+  return self->block_message != NULL;
 }
 
 const char *
@@ -1800,15 +1799,17 @@ parse_status (BhxhCounter  *self,
     set_string_property (self, &self->today,
                          json_object_get_string_member_with_default (object, "today", NULL),
                          PROP_TODAY);
-  set_string_property (self, &self->block_message,
-                       status->safety == BHXH_SAFETY_BLOCK && status->has_safety
-                         ? status->safety_message : NULL,
-                       PROP_BLOCK_MESSAGE);
-  if (self->approvals_blocked != (status->has_safety && status->safety == BHXH_SAFETY_BLOCK))
-    {
-      self->approvals_blocked = !self->approvals_blocked;
+  /* Approvals are blocked exactly while there is a block message. */
+  {
+    gboolean was_blocked = self->block_message != NULL;
+
+    set_string_property (self, &self->block_message,
+                         status->safety == BHXH_SAFETY_BLOCK && status->has_safety
+                           ? status->safety_message : NULL,
+                         PROP_BLOCK_MESSAGE);
+    if (was_blocked != (self->block_message != NULL))
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_APPROVALS_BLOCKED]);
-    }
+  }
   return status;
 }
 

@@ -199,7 +199,7 @@ gboolean bhxh_counter_reassign_finish (BhxhCounter *self, GAsyncResult *result,
 
 /* Accounts (supervisor: list; admin: add, unlock, anyone's password; each
  * user: their own password) and the counter's rules (admin changes them;
- * keys as bhxh_answer_setting_keys, all or none). */
+ * keys: the BHXH_META_* numeric settings, all or none). */
 BHXH_COUNTER_ASYNC (bhxh_counter_list_users, );
 GPtrArray *bhxh_counter_list_users_finish (BhxhCounter *self, GAsyncResult *result,
                                            GError **error);   /* BhxhUserStatus */

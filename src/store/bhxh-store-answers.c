@@ -283,7 +283,7 @@ bhxh_answer_users (BhxhStore  *store,
 /* The counter's rules an admin sets (`users settings`, GetSettings):
  * {accounts_required, auth_max_failures, auth_lockout_minutes,
  * idle_lock_minutes, retention_days}. */
-const char * const bhxh_answer_setting_keys[] = {
+static const char * const setting_keys[] = {
   BHXH_META_MAX_FAILURES, BHXH_META_LOCKOUT_MINUTES, BHXH_META_IDLE_LOCK_MINUTES,
   BHXH_META_RETENTION_DAYS, NULL
 };
@@ -296,11 +296,11 @@ bhxh_answer_settings (BhxhStore *store)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "accounts_required");
   json_builder_add_boolean_value (b, bhxh_store_accounts_required (store));
-  for (guint i = 0; bhxh_answer_setting_keys[i] != NULL; i++)
+  for (guint i = 0; setting_keys[i] != NULL; i++)
     {
-      json_builder_set_member_name (b, bhxh_answer_setting_keys[i]);
+      json_builder_set_member_name (b, setting_keys[i]);
       json_builder_add_int_value (b, bhxh_store_get_setting (store,
-                                                              bhxh_answer_setting_keys[i]));
+                                                              setting_keys[i]));
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);

@@ -42,7 +42,6 @@ JsonNode *bhxh_answer_undo    (BhxhStore                 *store,
  * locked_until (bhxh_store_list_user_status()). */
 JsonNode *bhxh_answer_users   (BhxhStore                 *store,
                                GError                   **error);
-extern const char * const bhxh_answer_setting_keys[];
 JsonNode *bhxh_answer_settings        (BhxhStore           *store);
 
 /* The counter's screens: what the sign-in page shows (users by display
