@@ -560,13 +560,14 @@ bhxh_queue_page_init (BhxhQueuePage *self)
                            G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
 
   /* Together within the pane's natural width (QUEUE_WIDTH). */
-  add_column (self, _("Full name"), cell_name, TRUE, 170);
-  add_column (self, _("Days left"), cell_days, FALSE, 76);
-  add_column (self, _("Kind"), cell_kind, FALSE, 80);
-  add_column (self, _("Status"), cell_status, FALSE, 100);
+  add_column (self, _("Full name"), cell_name, TRUE, 150);
+  add_column (self, _("Days left"), cell_days, FALSE, 72);
+  add_column (self, _("Kind"), cell_kind, FALSE, 84);
+  add_column (self, _("Status"), cell_status, FALSE, 96);
   /* No ID number column: the queue shows it masked anyway, the search
    * finds it, and every column costs on each keystroke over 100k rows. */
-  add_column (self, _("Mã số BHXH"), cell_code, FALSE, 104);
+  /* Wide enough for a 12-digit code (the ID number since July 2025). */
+  add_column (self, _("Mã số BHXH"), cell_code, FALSE, 124);
   ellipsize_dropdown (self->status_dropdown);
   ellipsize_dropdown (self->kind_dropdown);
   gtk_widget_set_layout_manager (GTK_WIDGET (self),
