@@ -85,6 +85,7 @@ int bhxh_cmd_verify       (int argc, char **argv);
 int bhxh_cmd_decide       (int argc, char **argv);
 int bhxh_cmd_undo         (int argc, char **argv);
 int bhxh_cmd_print        (int argc, char **argv);
+int bhxh_cmd_export       (int argc, char **argv);
 int bhxh_cmd_scan         (int argc, char **argv);
 int bhxh_cmd_sync         (int argc, char **argv);
 int bhxh_cmd_portal       (int argc, char **argv);

@@ -28,6 +28,8 @@ static const BhxhCommand commands[] = {
   { "print",        bhxh_cmd_print,
     "print form01|receipt|rejection DB DECLARATION-ID --output FILE.pdf [--force] | "
     "print daily-report DB --date YYYY-MM-DD --output FILE.pdf [--force]" },
+  { "export",       bhxh_cmd_export,
+    "export decisions DB --date YYYY-MM-DD --output FILE.csv|FILE.xlsx [--force]" },
   { "sync",         bhxh_cmd_sync,
     "sync DB [--portal URL --token-file FILE] [--pull] [--push] | sync DB --status|--log" },
   { "portal",       bhxh_cmd_portal,

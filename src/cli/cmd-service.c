@@ -7,7 +7,9 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gio/gunixfdlist.h>
+#include <gio/gunixinputstream.h>
 
+#include "docs/bhxh-export.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
 #include "bhxh-cli.h"
@@ -30,7 +32,8 @@
   "[--retention-days D] | " \
   "mirror import FILE | declarations import FILE | " \
   "portal set --url URL --token-file FILE [--office CODE] [--portal-key FILE] | " \
-  "portal set --portal-key FILE | sync  (each with --user LOGIN " \
+  "portal set --portal-key FILE | sync | " \
+  "export decisions --date YYYY-MM-DD --output FILE.csv|FILE.xlsx [--force]  (each with --user LOGIN " \
   "[--password-file FILE]; root runs sync without)"
 
 typedef struct
@@ -53,6 +56,9 @@ typedef struct
   char    *url;
   char    *token_file;
   char    *portal_key_file;
+  char    *date;
+  char    *output;
+  gboolean force;
   gboolean override;
   int      hold;
   int      limit;
@@ -83,6 +89,8 @@ options_clear (Options *o)
   g_free (o->url);
   g_free (o->token_file);
   g_free (o->portal_key_file);
+  g_free (o->date);
+  g_free (o->output);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -352,6 +360,57 @@ portal_set (BhxhDesk1 *proxy,
   return print_answer (set_portal ? "{\"enrolled\": true}" : "{\"portal_key\": true}");
 }
 
+/* The day's decisions made by the service, written here whole or not at all. */
+static int
+export_decisions (BhxhDesk1 *proxy,
+                  Options   *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) handle = NULL;
+  g_autoptr(GUnixFDList) fds = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  BhxhExportFormat format;
+  guint n = 0;
+  int fd, rc;
+
+  if (o->date == NULL || o->output == NULL)
+    return bhxh_cli_usage (SERVICE_USAGE);
+  if (!bhxh_export_format_for_path (o->output, &format))
+    return bhxh_cli_fail (BHXH_EXIT_USAGE, _("“%s”: name the file .csv or .xlsx"), o->output);
+  if ((rc = bhxh_cli_check_new_output (o->output, o->force)) != BHXH_EXIT_OK)
+    return rc;
+  if (!bhxh_desk1_call_export_decisions_sync (proxy, o->date,
+                                              bhxh_export_format_to_string (format), NULL,
+                                              &handle, &n, &fds, NULL, &error))
+    return fail_remote (g_steal_pointer (&error));
+  fd = fds != NULL ? g_unix_fd_list_get (fds, g_variant_get_handle (handle), &error) : -1;
+  if (fd < 0)
+    return bhxh_cli_fail (BHXH_EXIT_INPUT, "%s", error != NULL ? error->message : "no file");
+  in = g_unix_input_stream_new (fd, TRUE);
+  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                       G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error) < 0)
+    return bhxh_cli_fail_error (error);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  if (!g_file_set_contents (o->output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            &error))
+    return bhxh_cli_fail_error (error);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "output");
+  json_builder_add_string_value (b, o->output);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, bhxh_export_format_to_string (format));
+  json_builder_set_member_name (b, "decisions");
+  json_builder_add_int_value (b, n);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
 /* One signed-in command; argv[0] is the command name. */
 static int
 run_command (BhxhDesk1  *proxy,
@@ -421,6 +480,8 @@ run_command (BhxhDesk1  *proxy,
     return call_sync (proxy);
   else if (g_str_equal (command, "portal") && g_str_equal (sub, "set") && argc == 2)
     return portal_set (proxy, o);
+  else if (g_str_equal (command, "export") && g_str_equal (sub, "decisions") && argc == 2)
+    return export_decisions (proxy, o);
   else if ((g_str_equal (command, "mirror") || g_str_equal (command, "declarations")) &&
            g_str_equal (sub, "import") && argc == 3)
     return call_import (proxy, command, argv[2]);
@@ -467,6 +528,9 @@ bhxh_cli_run_service (GBusType   bus,
     { "idle-lock-minutes", 0, 0, G_OPTION_ARG_INT, &o.idle_lock_minutes, NULL, "I" },
     { "retention-days", 0, 0, G_OPTION_ARG_INT, &o.retention_days, NULL, "D" },
     { "portal-key", 0, 0, G_OPTION_ARG_FILENAME, &o.portal_key_file, NULL, "FILE" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &o.date, NULL, "YYYY-MM-DD" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, NULL, "FILE" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &o.force, NULL, NULL },
     { NULL }
   };
   int rc = bhxh_cli_parse_options (entries, SERVICE_USAGE, &argc, &argv);

@@ -62,6 +62,10 @@ void        _bhxh_paper_field            (BhxhPaper              *self,
                                           const char             *value);
 const char *_bhxh_paper_kind_words       (BhxhDeclarationKind     kind);
 const char *_bhxh_paper_outcome_words    (BhxhOutcome             outcome);
+const char *_bhxh_paper_kind_short       (BhxhDeclarationKind     kind);
+const char *_bhxh_paper_decision_words   (const BhxhDecision     *decision);
+const char *_bhxh_paper_evidence_words   (BhxhEvidence            evidence);
+const char *_bhxh_paper_outbox_words     (BhxhOutboxState         state);
 const char *_bhxh_paper_office_name      (const BhxhPaperContext *context);
 const char *_bhxh_paper_reason_label     (GPtrArray              *reason_codes,
                                           const char             *code);
@@ -87,5 +91,25 @@ void        _bhxh_paper_signatures       (BhxhPaper              *self,
                                           const char             *left_name,
                                           const char             *right_title,
                                           const char             *right_name);
+
+/* A day's decisions with their declarations, for the daily report and
+ * the exports: loaded in one place, listed in one order. */
+typedef struct
+{
+  BhxhDate       day;
+  GPtrArray     *decisions;     /* (element-type BhxhDecision) */
+  GPtrArray     *declarations;  /* (element-type BhxhDeclaration): the rows' */
+  GPtrArray     *reasons;       /* (element-type BhxhReasonCode) */
+  BhxhReportRow *rows;          /* one per decision, in the store's order */
+  guint          n_rows;
+} BhxhPaperDay;
+
+gboolean    _bhxh_paper_day_load         (BhxhPaperDay           *day,
+                                          BhxhStore              *store,
+                                          const char             *date,
+                                          GError                **error);
+void        _bhxh_paper_day_clear        (BhxhPaperDay           *day);
+GPtrArray  *_bhxh_paper_sorted_rows      (const BhxhReportRow    *rows,
+                                          guint                   n_rows);
 
 G_END_DECLS

@@ -68,6 +68,21 @@ row_person_name (gconstpointer item)
   return row->declaration != NULL ? row->declaration->full_name : row->decision->person_name;
 }
 
+/* A Vietnamese list of the people decided (given name first); one person's
+ * decisions in the order of the day. The rows stay @rows'. */
+GPtrArray *
+_bhxh_paper_sorted_rows (const BhxhReportRow *rows,
+                         guint                n_rows)
+{
+  GPtrArray *sorted = g_ptr_array_sized_new (n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    g_ptr_array_add (sorted, (gpointer) &rows[i]);
+  g_ptr_array_sort (sorted, compare_rows);
+  bhxh_collate_sort_by_name (sorted, row_person_name);
+  return sorted;
+}
+
 static void
 clear_clerk (gpointer data)
 {
@@ -249,13 +264,6 @@ by_clerk (BhxhPaper           *self,
   bhxh_pdf_table_end (&self->pdf, &table);
 }
 
-static const char *
-kind_short (BhxhDeclarationKind kind)
-{
-  return kind == BHXH_KIND_REGISTER ? "Đăng ký" : kind == BHXH_KIND_ADJUST ? "Điều chỉnh"
-                                                                          : "Ngừng";
-}
-
 static char *
 remarks (const BhxhDecision *d,
          GPtrArray          *reason_codes)
@@ -268,15 +276,9 @@ remarks (const BhxhDecision *d,
   switch (bhxh_decision_get_kind (d))
     {
     case BHXH_DECISION_APPROVED_OVERRIDE:
-      g_string_append_printf (s, "%sChấp thuận vượt cảnh báo", s->len > 0 ? ". " : "");
-      break;
     case BHXH_DECISION_APPROVED_COUNTERSIGNED:
-      g_string_append_printf (s, "%sLãnh đạo chấp thuận hồ sơ được chuyển",
-                              s->len > 0 ? ". " : "");
-      break;
     case BHXH_DECISION_APPROVED_WITHOUT_DOCUMENT:
-      g_string_append_printf (s, "%sChấp thuận không kiểm tra giấy tờ tùy thân",
-                              s->len > 0 ? ". " : "");
+      g_string_append_printf (s, "%s%s", s->len > 0 ? ". " : "", _bhxh_paper_decision_words (d));
       break;
     default:
       break;
@@ -310,14 +312,7 @@ decision_list (BhxhPaper           *self,
     { "Cán bộ", 9, BHXH_PDF_LEFT },
   };
   BhxhPdfTable table = { cols, G_N_ELEMENTS (cols), REPORT_SIZE, -1, NULL, NULL };
-  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (n_rows);
-
-  for (guint i = 0; i < n_rows; i++)
-    g_ptr_array_add (sorted, (gpointer) &rows[i]);
-  /* A Vietnamese list of the people decided (given name first); one
-   * person's decisions in the order of the day. */
-  g_ptr_array_sort (sorted, compare_rows);
-  bhxh_collate_sort_by_name (sorted, row_person_name);
+  g_autoptr(GPtrArray) sorted = _bhxh_paper_sorted_rows (rows, n_rows);
 
   section_title (self, "IV. DANH SÁCH QUYẾT ĐỊNH TRONG NGÀY");
   if (n_rows == 0)
@@ -337,7 +332,7 @@ decision_list (BhxhPaper           *self,
         stt, time, d->declaration_id,
         decl != NULL ? decl->full_name : "",
         masked != NULL ? masked : "",
-        decl != NULL ? kind_short (decl->kind) : "",
+        decl != NULL ? _bhxh_paper_kind_short (decl->kind) : "",
         _bhxh_paper_outcome_words (d->outcome),
         notes,
         bhxh_decision_get_clerk_name (d),

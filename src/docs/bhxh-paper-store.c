@@ -3,7 +3,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "bhxh-papers.h"
+#include <string.h>
+
+#include "bhxh-paper-private.h"
 
 /* Gathers what a paper needs from the store; shared by the CLI and the GUI. */
 
@@ -127,39 +129,34 @@ main_office (GPtrArray *declarations)
   return best;
 }
 
-static gboolean
-add_daily_report (BhxhPaper   *paper,
-                  BhxhStore   *store,
-                  const char  *date,
-                  GError     **error)
+gboolean
+_bhxh_paper_day_load (BhxhPaperDay  *day,
+                      BhxhStore     *store,
+                      const char    *date,
+                      GError       **error)
 {
-  g_autoptr(GPtrArray) decisions = NULL, reasons = NULL;
-  g_autoptr(GPtrArray) declarations = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) bhxh_declaration_free);
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree BhxhReportRow *rows = NULL;
-  g_autofree char *meta_office = NULL;
-  BhxhDate day;
-  Offices offices;
-  gboolean ok;
 
-  if (!bhxh_date_parse (date, &day, NULL) || !bhxh_date_is_full (&day))
+  memset (day, 0, sizeof *day);
+  if (date == NULL || !bhxh_date_parse (date, &day->day, NULL) || !bhxh_date_is_full (&day->day))
     {
       g_set_error (error, BHXH_PAPER_ERROR, BHXH_PAPER_ERROR_BAD_INPUT,
-                   _("'%s' is not a date: use YYYY-MM-DD"), date);
+                   _("'%s' is not a date: use YYYY-MM-DD"), date != NULL ? date : "");
       return FALSE;
     }
-  decisions = bhxh_store_list_decisions_on (store, &day, error);
-  if (decisions == NULL)
-    return FALSE;
-  reasons = bhxh_store_list_reason_codes (store, error);
-  if (reasons == NULL)
-    return FALSE;
-
-  rows = g_new0 (BhxhReportRow, MAX (decisions->len, 1));
-  for (guint i = 0; i < decisions->len; i++)
+  day->declarations = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_declaration_free);
+  if ((day->decisions = bhxh_store_list_decisions_on (store, &day->day, error)) == NULL ||
+      (day->reasons = bhxh_store_list_reason_codes (store, error)) == NULL)
     {
-      const BhxhDecision *decision = g_ptr_array_index (decisions, i);
+      _bhxh_paper_day_clear (day);
+      return FALSE;
+    }
+
+  day->n_rows = day->decisions->len;
+  day->rows = g_new0 (BhxhReportRow, MAX (day->n_rows, 1));
+  for (guint i = 0; i < day->n_rows; i++)
+    {
+      const BhxhDecision *decision = g_ptr_array_index (day->decisions, i);
       BhxhDeclaration *declaration = g_hash_table_lookup (by_id, decision->declaration_id);
 
       if (declaration == NULL)
@@ -167,20 +164,46 @@ add_daily_report (BhxhPaper   *paper,
           declaration = bhxh_store_get_declaration (store, decision->declaration_id, NULL);
           if (declaration != NULL)
             {
-              g_ptr_array_add (declarations, declaration);
+              g_ptr_array_add (day->declarations, declaration);
               g_hash_table_insert (by_id, declaration->id, declaration);
             }
         }
-      rows[i].decision = decision;
-      rows[i].declaration = declaration;
+      day->rows[i].decision = decision;
+      day->rows[i].declaration = declaration;
     }
+  return TRUE;
+}
 
+void
+_bhxh_paper_day_clear (BhxhPaperDay *day)
+{
+  g_clear_pointer (&day->rows, g_free);
+  g_clear_pointer (&day->decisions, g_ptr_array_unref);
+  g_clear_pointer (&day->declarations, g_ptr_array_unref);
+  g_clear_pointer (&day->reasons, g_ptr_array_unref);
+  day->n_rows = 0;
+}
+
+static gboolean
+add_daily_report (BhxhPaper   *paper,
+                  BhxhStore   *store,
+                  const char  *date,
+                  GError     **error)
+{
+  g_autofree char *meta_office = NULL;
+  BhxhPaperDay day;
+  Offices offices;
+  gboolean ok;
+
+  if (!_bhxh_paper_day_load (&day, store, date, error))
+    return FALSE;
   meta_office = bhxh_store_dup_meta (store, "office_code");
   offices_load (&offices, store,
-                declarations->len > 0 ? main_office (declarations) : meta_office);
-  ok = bhxh_paper_add_daily_report (paper, &offices.context, &day, rows, decisions->len,
-                                    reasons, error);
+                day.declarations->len > 0 ? main_office (day.declarations) : meta_office);
+  ok = bhxh_paper_add_daily_report (paper, &offices.context, &day.day, day.rows, day.n_rows,
+                                    day.reasons, error);
   offices_clear (&offices);
+  _bhxh_paper_day_clear (&day);
   return ok;
 }
 

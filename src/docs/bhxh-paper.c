@@ -484,6 +484,85 @@ _bhxh_paper_outcome_words (BhxhOutcome outcome)
 }
 
 const char *
+_bhxh_paper_kind_short (BhxhDeclarationKind kind)
+{
+  switch (kind)
+    {
+    case BHXH_KIND_REGISTER:
+      return "Đăng ký";
+    case BHXH_KIND_ADJUST:
+      return "Điều chỉnh";
+    case BHXH_KIND_STOP:
+      return "Ngừng";
+    default:
+      return "";
+    }
+}
+
+/* What a decision is (BhxhDecisionKind), as the office says it. */
+const char *
+_bhxh_paper_decision_words (const BhxhDecision *decision)
+{
+  switch (bhxh_decision_get_kind (decision))
+    {
+    case BHXH_DECISION_APPROVED:
+      return "Chấp thuận";
+    case BHXH_DECISION_APPROVED_OVERRIDE:
+      return "Chấp thuận vượt cảnh báo";
+    case BHXH_DECISION_APPROVED_COUNTERSIGNED:
+      return "Lãnh đạo chấp thuận hồ sơ được chuyển";
+    case BHXH_DECISION_APPROVED_WITHOUT_DOCUMENT:
+      return "Chấp thuận không kiểm tra giấy tờ tùy thân";
+    case BHXH_DECISION_REJECTED:
+      return "Không chấp thuận";
+    case BHXH_DECISION_ESCALATED:
+      return "Chuyển lãnh đạo xem xét";
+    case BHXH_DECISION_N_KINDS:
+    default:
+      return "";
+    }
+}
+
+const char *
+_bhxh_paper_evidence_words (BhxhEvidence evidence)
+{
+  switch (evidence)
+    {
+    case BHXH_EVIDENCE_NONE:
+      return "Không kiểm tra giấy tờ tùy thân";
+    case BHXH_EVIDENCE_POST_COPY:
+      return "Bản sao gửi qua bưu điện";
+    case BHXH_EVIDENCE_BIRTH_CERTIFICATE:
+      return "Giấy khai sinh";
+    case BHXH_EVIDENCE_CARD_QR:
+      return "Mã QR trên thẻ căn cước (chưa xác thực chip)";
+    case BHXH_EVIDENCE_UNKNOWN:
+    default:
+      return "Không rõ";
+    }
+}
+
+const char *
+_bhxh_paper_outbox_words (BhxhOutboxState state)
+{
+  switch (state)
+    {
+    case BHXH_OUTBOX_PENDING:
+      return "Chưa gửi lên Cổng";
+    case BHXH_OUTBOX_SENDING:
+      return "Đang gửi lên Cổng";
+    case BHXH_OUTBOX_ACKNOWLEDGED:
+      return "Đã gửi lên Cổng";
+    case BHXH_OUTBOX_REFUSED:
+      return "Cổng từ chối";
+    case BHXH_OUTBOX_CONFLICT:
+      return "Xung đột với Cổng";
+    default:
+      return "";
+    }
+}
+
+const char *
 _bhxh_paper_reason_label (GPtrArray  *reason_codes,
                           const char *code)
 {

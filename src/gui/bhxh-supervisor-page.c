@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bhxh-collate.h"
+#include "docs/bhxh-export.h"
 #include "docs/bhxh-papers.h"
 #include "store/bhxh-store.h"
 
@@ -44,6 +45,7 @@ struct _BhxhSupervisorPage
   GPtrArray     *checks;         /* GtkCheckButton of each escalation row */
   GStrv          clerks;
   GPtrArray     *clerk_users;    /* (element-type BhxhUser): role clerk, to reassign to */
+  GFile         *export_folder;  /* where the last export went */
 };
 
 enum {
@@ -800,12 +802,6 @@ declaration_name (gconstpointer item)
   return ((const BhxhDeclaration *) item)->full_name;
 }
 
-static const char *
-decision_person_name (gconstpointer item)
-{
-  return ((const BhxhDecision *) item)->person_name;
-}
-
 static void
 day_cb (GObject      *source,
         GAsyncResult *result,
@@ -851,63 +847,15 @@ bhxh_supervisor_page_refresh (BhxhSupervisorPage *self)
 /* Export and print. */
 
 static void
-csv_field (GString    *out,
-           const char *value,
-           gboolean    last)
+show_toast (BhxhSupervisorPage *self,
+            const char         *text)
 {
-  g_autofree char *escaped = NULL;
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
-  if (value == NULL)
-    value = "";
-  if (strpbrk (value, ",\"\r\n") != NULL)
-    {
-      g_auto(GStrv) parts = g_strsplit (value, "\"", -1);
-
-      escaped = g_strjoinv ("\"\"", parts);
-      g_string_append_printf (out, "\"%s\"", escaped);
-    }
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
   else
-    g_string_append (out, value);
-  g_string_append (out, last ? "\r\n" : ",");
-}
-
-/* The day's decisions shown, as a Vietnamese list of the people decided
- * (given name first); one person's decisions in the order they were made. */
-char *
-bhxh_supervisor_page_dup_csv (BhxhSupervisorPage *self)
-{
-  GString *out = g_string_new (NULL);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  g_return_val_if_fail (BHXH_IS_SUPERVISOR_PAGE (self), NULL);
-
-  g_string_append (out, "decided_at,clerk,declaration_id,full_name,outcome,reason_codes,note,"
-                        "override,sync_state,clerk_name,kind,evidence\r\n");
-  for (guint i = 0; self->decisions != NULL && i < self->decisions->len; i++)
-    g_ptr_array_add (rows, g_ptr_array_index (self->decisions, i));
-  bhxh_collate_sort_by_name (rows, decision_person_name);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      const BhxhDecision *d = g_ptr_array_index (rows, i);
-      g_autofree char *at = g_date_time_format_iso8601 (d->decided_at);
-      g_autofree char *codes = d->reason_codes != NULL ? g_strjoinv (";", d->reason_codes) : NULL;
-
-      if (!shown (self, d))
-        continue;
-      csv_field (out, at, FALSE);
-      csv_field (out, d->clerk, FALSE);
-      csv_field (out, d->declaration_id, FALSE);
-      csv_field (out, d->person_name, FALSE);
-      csv_field (out, bhxh_outcome_to_string (d->outcome), FALSE);
-      csv_field (out, codes, FALSE);
-      csv_field (out, d->note, FALSE);
-      csv_field (out, d->override ? "yes" : "no", FALSE);
-      csv_field (out, bhxh_outbox_state_to_string (d->outbox_state), FALSE);
-      csv_field (out, bhxh_decision_get_clerk_name (d), FALSE);
-      csv_field (out, bhxh_decision_kind_to_string (bhxh_decision_get_kind (d)), FALSE);
-      csv_field (out, bhxh_evidence_to_string (d->evidence), TRUE);
-    }
-  return g_string_free (out, FALSE);
+    gtk_label_set_text (self->totals_label, text);
 }
 
 static void
@@ -915,29 +863,154 @@ export_written_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(BhxhSupervisorPage) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    gtk_label_set_text (self->totals_label, error->message);
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+export_rendered_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GFile *file = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  guint n = 0;
+
+  bytes = bhxh_counter_export_decisions_finish (BHXH_COUNTER (source), result, &n, &error);
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_object_set_data (G_OBJECT (task), "n-decisions", GUINT_TO_POINTER (n));
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                       G_FILE_CREATE_REPLACE_DESTINATION,
+                                       g_task_get_cancellable (task), export_written_cb,
+                                       g_object_ref (task));
+}
+
+/**
+ * bhxh_supervisor_page_export_async:
+ * @file: FILE.csv or FILE.xlsx: the format follows the extension
+ *
+ * Writes the day's decisions, made by bhxh-deskd as `bhxh-deskctl export
+ * decisions` makes them (docs/cli.md).
+ */
+void
+bhxh_supervisor_page_export_async (BhxhSupervisorPage  *self,
+                                   GFile               *file,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *day = NULL, *path = NULL;
+  BhxhExportFormat format;
+
+  g_return_if_fail (BHXH_IS_SUPERVISOR_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, bhxh_supervisor_page_export_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  path = g_file_get_path (file);
+  if (self->counter == NULL || !bhxh_export_format_for_path (path, &format))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                               _("Name the file .xlsx (Excel) or .csv"));
+      return;
+    }
+  day = bhxh_date_to_iso (&self->day);
+  bhxh_counter_export_decisions_async (self->counter, day, bhxh_export_format_to_string (format),
+                                       self->cancellable, export_rendered_cb,
+                                       g_steal_pointer (&task));
+}
+
+/* Returns: the number of decisions written, or -1 with @error set */
+int
+bhxh_supervisor_page_export_finish (BhxhSupervisorPage  *self,
+                                    GAsyncResult        *result,
+                                    GError             **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return -1;
+  return (int) GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "n-decisions"));
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  BhxhSupervisorPage *self = BHXH_SUPERVISOR_PAGE (source);
+  g_autoptr(GFile) file = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *text = NULL;
+  int n = bhxh_supervisor_page_export_finish (self, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (n < 0)
+    text = g_strdup_printf (_("Not exported: %s"), error->message);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Exported %d decision to “%s”",
+                                         "Exported %d decisions to “%s”", n), n, name);
+  show_toast (self, text);
 }
 
 static void
 export_response_cb (GtkNativeDialog    *chooser,
-                     int                 response,
-                     BhxhSupervisorPage *self)
+                    int                 response,
+                    BhxhSupervisorPage *self)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      char *csv = bhxh_supervisor_page_dup_csv (self);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (csv, strlen (csv));
+      g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (chosen);
+      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GFile) file = NULL;
+      BhxhExportFormat format;
 
-      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                           G_FILE_CREATE_REPLACE_DESTINATION, NULL,
-                                           export_written_cb, g_object_ref (self));
+      /* A name typed without its extension takes the chosen type's. */
+      if (path != NULL && !bhxh_export_format_for_path (path, &format))
+        {
+          gboolean csv = filter != NULL
+                         && g_strcmp0 (g_object_get_data (G_OBJECT (filter), "format"), "csv") == 0;
+          g_autofree char *named = g_strconcat (path, csv ? ".csv" : ".xlsx", NULL);
+
+          file = g_file_new_for_path (named);
+        }
+      else
+        file = g_object_ref (chosen);
+      g_set_object (&self->export_folder, NULL);
+      self->export_folder = g_file_get_parent (file);
+      bhxh_supervisor_page_export_async (self, file, export_done_cb, g_object_ref (file));
     }
   g_object_unref (chooser);
+}
+
+static GtkFileFilter *
+export_filter (const char *name,
+               const char *format,
+               const char *pattern,
+               const char *mime_type)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_filter_add_mime_type (filter, mime_type);
+  g_object_set_data (G_OBJECT (filter), "format", (gpointer) format);
+  return filter;
 }
 
 static void
@@ -948,11 +1021,30 @@ export_activated (GtkWidget  *widget,
   BhxhSupervisorPage *self = BHXH_SUPERVISOR_PAGE (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *day = bhxh_date_to_iso (&self->day);
-  g_autofree char *name = g_strdup_printf ("bhxh-decisions-%s.csv", day);
+  /* "quyet-dinh-2026-12-04.xlsx": the office's words, folded for any disk. */
+  g_autofree char *name = g_strdup_printf ("quyet-dinh-%s.xlsx", day);
+  g_autoptr(GtkFileFilter) xlsx = NULL, csv = NULL;
+  g_autoptr(GFile) folder = NULL;
   GtkFileChooserNative *chooser;
 
   chooser = gtk_file_chooser_native_new (_("Export the Day’s Decisions"), GTK_WINDOW (root),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                         _("_Cancel"));
+  xlsx = export_filter (_("Excel workbook (.xlsx)"), "xlsx", "*.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  csv = export_filter (_("CSV, UTF-8 (.csv)"), "csv", "*.csv", "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), xlsx);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), csv);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), xlsx);
+  if (self->export_folder != NULL)
+    folder = g_object_ref (self->export_folder);
+  else
+    {
+      const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+      folder = g_file_new_for_path (documents != NULL ? documents : g_get_home_dir ());
+    }
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect_object (chooser, "response", G_CALLBACK (export_response_cb), self, 0);
@@ -1014,6 +1106,7 @@ bhxh_supervisor_page_dispose (GObject *object)
   g_clear_pointer (&self->checks, g_ptr_array_unref);
   g_clear_pointer (&self->clerks, g_strfreev);
   g_clear_pointer (&self->clerk_users, g_ptr_array_unref);
+  g_clear_object (&self->export_folder);
 
   G_OBJECT_CLASS (bhxh_supervisor_page_parent_class)->dispose (object);
 }

@@ -21,7 +21,12 @@ void   bhxh_supervisor_page_set_reason_codes (BhxhSupervisorPage *self,
 void   bhxh_supervisor_page_refresh          (BhxhSupervisorPage *self);
 guint  bhxh_supervisor_page_get_n_decisions  (BhxhSupervisorPage *self);
 guint  bhxh_supervisor_page_get_n_escalations (BhxhSupervisorPage *self);
-/* The day's decisions as CSV (what Export writes). */
-char  *bhxh_supervisor_page_dup_csv          (BhxhSupervisorPage *self);
+void   bhxh_supervisor_page_export_async     (BhxhSupervisorPage  *self,
+                                              GFile               *file,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+int    bhxh_supervisor_page_export_finish    (BhxhSupervisorPage  *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

@@ -242,6 +242,12 @@ char *bhxh_counter_render_paper_finish (BhxhCounter *self, GAsyncResult *result,
                                         guint *n_pages, GError **error);
 void  bhxh_counter_remove_paper        (const char *pdf_path);
 
+/* The day's decisions as a file's bytes: @format "csv" or "xlsx"
+ * (supervisor). */
+BHXH_COUNTER_ASYNC (bhxh_counter_export_decisions, const char *date, const char *format,);
+GBytes *bhxh_counter_export_decisions_finish (BhxhCounter *self, GAsyncResult *result,
+                                              guint *n_decisions, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterInfo, bhxh_counter_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterStatus, bhxh_counter_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhCounterDay, bhxh_counter_day_free)

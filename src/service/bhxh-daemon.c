@@ -11,6 +11,7 @@
 #include "core/bhxh-json.h"
 #include "core/bhxh-memfd.h"
 #include "demo/bhxh-demo.h"
+#include "docs/bhxh-export.h"
 #include "docs/bhxh-papers.h"
 #include "sync/bhxh-sync.h"
 #include "store/bhxh-auth.h"
@@ -884,6 +885,39 @@ handle_get_status (BhxhDesk1             *iface,
   return _bhxh_daemon_reply_json (invocation, bhxh_answer_status (session->store, &error), &error);
 }
 
+/* A file's bytes passed back open: a sealed memfd in the reply's fd list. */
+static gboolean
+reply_with_file (GDBusMethodInvocation  *invocation,
+                 GBytes                 *bytes,
+                 const char             *name,
+                 GUnixFDList           **out,
+                 gint32                 *handle,
+                 GError                **error)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (bytes, &size);
+  int fd = bhxh_memfd_new_from_data (name, data, size, TRUE);
+  int index;
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  *out = g_unix_fd_list_new ();
+  index = g_unix_fd_list_append (*out, fd, error);
+  close (fd);
+  if (index < 0)
+    {
+      g_clear_object (out);
+      return FALSE;
+    }
+  *handle = index;
+  return TRUE;
+}
+
 static gboolean
 handle_render_paper (BhxhDesk1             *iface,
                      GDBusMethodInvocation *invocation,
@@ -898,9 +932,7 @@ handle_render_paper (BhxhDesk1             *iface,
   GError *error = NULL;
   BhxhPaperKind kind;
   guint pages = 0;
-  gsize size;
-  const guint8 *data;
-  int fd, index;
+  gint32 handle = -1;
 
   if (session == NULL)
     return TRUE;
@@ -913,19 +945,41 @@ handle_render_paper (BhxhDesk1             *iface,
     }
   if ((pdf = bhxh_paper_render_from_store (session->store, kind, key, &pages, &error)) == NULL)
     return _bhxh_daemon_reply (invocation, FALSE, &error);
-  data = g_bytes_get_data (pdf, &size);
-  fd = bhxh_memfd_new_from_data ("bhxh-paper", data, size, TRUE);
-  if (fd < 0)
+  if (!reply_with_file (invocation, pdf, "bhxh-paper", &out, &handle, &error))
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  bhxh_desk1_complete_render_paper (iface, invocation, out, g_variant_new_handle (handle), pages);
+  return TRUE;
+}
+
+static gboolean
+handle_export_decisions (BhxhDesk1             *iface,
+                         GDBusMethodInvocation *invocation,
+                         GUnixFDList           *fd_list,
+                         const char            *date,
+                         const char            *format_text,
+                         BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "supervisor");
+  g_autoptr(GUnixFDList) out = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+  BhxhExportFormat format;
+  guint n_rows = 0;
+  gint32 handle = -1;
+
+  if (session == NULL)
+    return TRUE;
+  if (!bhxh_export_format_parse (format_text, &format))
     {
-      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
+      g_set_error (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("“%s” is not an export format (csv, xlsx)"), format_text);
       return _bhxh_daemon_reply (invocation, FALSE, &error);
     }
-  out = g_unix_fd_list_new ();
-  index = g_unix_fd_list_append (out, fd, &error);
-  close (fd);
-  if (index < 0)
+  bytes = bhxh_export_decisions_from_store (session->store, date, format, &n_rows, &error);
+  if (bytes == NULL || !reply_with_file (invocation, bytes, "bhxh-export", &out, &handle, &error))
     return _bhxh_daemon_reply (invocation, FALSE, &error);
-  bhxh_desk1_complete_render_paper (iface, invocation, out, g_variant_new_handle (index), pages);
+  bhxh_desk1_complete_export_decisions (iface, invocation, out, g_variant_new_handle (handle),
+                                        n_rows);
   return TRUE;
 }
 
@@ -1001,6 +1055,8 @@ bhxh_daemon_export (BhxhDaemon       *self,
   g_signal_connect (self->skeleton, "handle-get-status", G_CALLBACK (handle_get_status), self);
   g_signal_connect (self->skeleton, "handle-render-paper",
                     G_CALLBACK (handle_render_paper), self);
+  g_signal_connect (self->skeleton, "handle-export-decisions",
+                    G_CALLBACK (handle_export_decisions), self);
   _bhxh_daemon_export_portal (self);
   self->idle_source = g_timeout_add_seconds (MAX (self->idle_timeout / 4, 1), expire_idle,
                                              self);

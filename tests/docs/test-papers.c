@@ -752,6 +752,158 @@ test_cli (void)
   g_assert_cmpint (run (usage, NULL, NULL), ==, 2);
 }
 
+/* Exports: `bhxh-deskctl export decisions` as CSV and as an Excel workbook,
+ * read back (the workbook with python3's zipfile: its XML parts). */
+static char *
+xlsx_parts (const char *xlsx)
+{
+  const char *argv[] = {
+    "python3", "-c",
+    "import sys, zipfile\n"
+    "z = zipfile.ZipFile(sys.argv[1])\n"
+    "for n in ('xl/sharedStrings.xml', 'xl/styles.xml', 'xl/worksheets/sheet1.xml',\n"
+    "          'xl/workbook.xml'):\n"
+    "    sys.stdout.write(z.read(n).decode('utf-8'))\n",
+    xlsx, NULL
+  };
+  char *out = NULL;
+
+  g_assert_cmpint (run (argv, &out, NULL), ==, 0);
+  return out;
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *db = tmp_path ("export.db");
+  g_autofree char *csv_path = tmp_path ("quyet-dinh.csv");
+  g_autofree char *xlsx_path = tmp_path ("quyet-dinh.XLSX");
+  g_autofree char *wrong = tmp_path ("quyet-dinh.ods");
+  g_autofree char *bad = tmp_path ("bad-date.csv");
+  g_autofree char *csv = NULL, *out = NULL, *err = NULL, *parts = NULL, *today = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(BhxhStore) store = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(GStrv) lines = NULL;
+  BhxhDate day = bhxh_clock_today ();
+  const char *deskctl = g_getenv ("BHXH_DESKCTL");
+  gsize before_size = 0, after_size = 0;
+
+  if (deskctl == NULL)
+    {
+      g_test_skip ("BHXH_DESKCTL is not set");
+      return;
+    }
+  store = make_store (db);
+  g_clear_object (&store);
+  today = bhxh_date_to_iso (&day);
+
+  {
+    const char *argv[] = { deskctl, "export", "decisions", db, "--date", today,
+                           "--output", csv_path, NULL };
+
+    g_assert_cmpint (run (argv, &out, NULL), ==, 0);
+    node = json_from_string (out, NULL);
+    g_assert_nonnull (node);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "format"), ==,
+                     "csv");
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "decisions"), ==,
+                     2);
+  }
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  /* UTF-8 with the BOM Excel needs, Vietnamese headers, CRLF. */
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBFSTT,Mã tờ khai,Họ và tên,Ngày sinh,"
+                                        "Số định danh cá nhân,"));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);   /* header, two rows, the last CRLF */
+  /* A Vietnamese list: An before Ngọc (given names), Vietnamese values,
+   * dd/mm/yyyy dates, Vietnam time, masked ID numbers, names not logins. */
+  g_assert_true (g_str_has_prefix (lines[1], "1,TK01-00106-000001,Nguyễn Văn An,15/03/1990,"));
+  g_assert_true (g_str_has_prefix (lines[2], "2,TK01-00106-000002,Trần Thị Bích Ngọc,"
+                                             "02/11/2005,"));
+  assert_has (lines[1], ",Đăng ký,Không chấp thuận,Không chấp thuận,");
+  assert_has (lines[1], "Họ và tên không khớp với giấy tờ tùy thân,Sai dấu ở tên đệm,");
+  assert_has (lines[1], ",Nguyễn Thị Lan,");
+  assert_has (lines[2], ",Ngừng,Chấp thuận,Chấp thuận vượt cảnh báo,");
+  assert_has (lines[2], ",Mã QR trên thẻ căn cước (chưa xác thực chip),Phạm Quang Minh,");
+  assert_has (lines[2], ",Chưa gửi lên Cổng,");
+  g_assert_null (strstr (csv, "001090012345"));   /* masked, as on the daily report */
+  g_assert_null (strstr (csv, "lan.nt"));
+  {
+    g_autofree char *display = bhxh_date_to_display (&day);
+    g_autofree char *pattern = g_strdup_printf (",%s,[0-2][0-9]:[0-5][0-9]:[0-5][0-9],%s"
+                                                "T[0-9:]{8}\\+07:00,", display, today);
+
+    g_assert_true (g_regex_match_simple (pattern, lines[1], 0, 0));
+    g_assert_true (g_regex_match_simple (pattern, lines[2], 0, 0));
+  }
+  g_assert_null (strstr (csv, "Z,"));
+
+  /* The workbook: by the extension, in any case. */
+  {
+    const char *argv[] = { deskctl, "export", "decisions", db, "--date", today,
+                           "--output", xlsx_path, NULL };
+
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run (argv, &out, NULL), ==, 0);
+    assert_has (out, "\"xlsx\"");
+  }
+  parts = xlsx_parts (xlsx_path);
+  assert_has (parts, "Họ và tên");
+  assert_has (parts, "Trần Thị Bích Ngọc");
+  assert_has (parts, "Không chấp thuận");
+  assert_has (parts, "dd/mm/yyyy");       /* real dates, shown the Vietnamese way */
+  assert_has (parts, "<pane ");           /* the header row stays in view */
+  assert_has (parts, "<autoFilter ");
+  assert_has (parts, "<col ");            /* column widths */
+  g_assert_null (strstr (parts, "001090012345"));
+
+  /* Bad input changes nothing; no output ever overwrites the store. */
+  g_assert_true (g_file_get_contents (db, &before, &before_size, NULL));
+  {
+    const char *on_store[] = { deskctl, "export", "decisions", db, "--date", today,
+                               "--output", db, "--force", NULL };
+    const char *exists[] = { deskctl, "export", "decisions", db, "--date", today,
+                             "--output", csv_path, NULL };
+    const char *bad_date[] = { deskctl, "export", "decisions", db, "--date", "2026-13-45",
+                               "--output", bad, NULL };
+    const char *bad_kind[] = { deskctl, "export", "decisions", db, "--date", today,
+                               "--output", wrong, NULL };
+    const char *no_date[] = { deskctl, "export", "decisions", db, "--output", csv_path, NULL };
+
+    g_assert_cmpint (run (on_store, NULL, &err), ==, 2);   /* the store is not .csv/.xlsx */
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (exists, NULL, &err), ==, 1);
+    assert_has (err, "--force");
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (bad_kind, NULL, &err), ==, 2);
+    assert_has (err, ".csv");
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (no_date, NULL, NULL), ==, 2);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (bad_date, NULL, &err), ==, 1);
+    assert_has (err, "YYYY-MM-DD");
+    g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    /* A store named like an export is still the store. */
+    g_autofree char *csv_db = tmp_path ("store.csv");
+    const char *argv[] = { deskctl, "export", "decisions", csv_db, "--date", today,
+                           "--output", csv_db, "--force", NULL };
+
+    g_clear_object (&store);
+    store = make_store (csv_db);
+    g_clear_object (&store);
+    g_assert_cmpint (run (argv, NULL, &err), ==, 1);
+    assert_has (err, "database");
+    g_assert_true (g_file_test (csv_db, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&err, g_free);
+  }
+  g_assert_true (g_file_get_contents (db, &after, &after_size, NULL));
+  g_assert_cmpmem (before, before_size, after, after_size);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -773,6 +925,7 @@ main (int   argc,
   g_test_add_func ("/papers/daily-report-order", test_daily_report_order);
   g_test_add_func ("/papers/font-missing", test_font_missing);
   g_test_add_func ("/papers/cli", test_cli);
+  g_test_add_func ("/papers/export", test_export);
   ret = g_test_run ();
 
   if (g_getenv ("BHXH_KEEP_PAPERS") == NULL)

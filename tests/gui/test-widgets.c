@@ -685,7 +685,7 @@ fill_and_decide_three (const char *path,
   g_assert_no_error (error);
 }
 
-/* The full_name column (the 4th) of each CSV row, in the order of the
+/* The "Họ và tên" column (the 3rd) of each CSV row, in the order of the
  * rows, sorts as a Vietnamese list. */
 static void
 assert_csv_names_sorted (const char *csv)
@@ -698,8 +698,8 @@ assert_csv_names_sorted (const char *csv)
       const char *p = lines[i];
       GString *field = g_string_new (NULL);
 
-      /* Quoted fields come after the fourth only (notes): skip three commas. */
-      for (guint commas = 0; commas < 3; p++)
+      /* Quoted fields come after the third only (notes): skip two commas. */
+      for (guint commas = 0; commas < 2; p++)
         commas += *p == ',';
       while (*p != ',' && *p != '\0')
         g_string_append_c (field, *p++);
@@ -708,6 +708,28 @@ assert_csv_names_sorted (const char *csv)
       g_free (previous);
       previous = g_string_free (field, FALSE);
     }
+}
+
+static void
+export_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static int
+export_page (BhxhSupervisorPage  *page,
+             const char          *path,
+             GError             **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bhxh_supervisor_page_export_async (page, file, export_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return bhxh_supervisor_page_export_finish (page, result, error);
 }
 
 static void
@@ -720,7 +742,8 @@ test_supervisor_day (void)
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   BhxhSupervisorPage *page;
   GtkWidget *window;
-  g_autofree char *csv = NULL;
+  g_autofree char *csv = NULL, *xlsx = NULL, *csv_path = NULL, *xlsx_path = NULL;
+  gsize xlsx_size = 0;
   gint64 deadline;
 
   g_assert_no_error (error);
@@ -737,14 +760,27 @@ test_supervisor_day (void)
 
   g_assert_cmpuint (bhxh_supervisor_page_get_n_decisions (page), >=, 3);
   g_assert_cmpuint (bhxh_supervisor_page_get_n_escalations (page), >=, 1);
-  csv = bhxh_supervisor_page_dup_csv (page);
-  g_assert_true (g_str_has_prefix (csv, "decided_at,clerk,declaration_id,full_name,outcome,"));
+  /* Export writes what bhxh-deskd makes: the office's CSV and an Excel
+   * workbook, by the file's extension. */
+  csv_path = g_build_filename (dir, "quyet-dinh.csv", NULL);
+  xlsx_path = g_build_filename (dir, "quyet-dinh.xlsx", NULL);
+  g_assert_cmpint (export_page (page, csv_path, &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_cmpint (export_page (page, xlsx_path, &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_cmpint (export_page (page, dir, &error), ==, -1);   /* no .csv or .xlsx */
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  g_assert_true (g_file_get_contents (xlsx_path, &xlsx, &xlsx_size, NULL));
+  g_assert_cmpmem (xlsx, 2, "PK", 2);   /* a zip: the workbook */
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBFSTT,Mã tờ khai,Họ và tên,Ngày sinh,"));
   for (guint i = 0; i < ids->len; i++)
     g_assert_nonnull (strstr (csv, g_ptr_array_index (ids, i)));
-  g_assert_nonnull (strstr (csv, ",approve,"));
-  g_assert_nonnull (strstr (csv, ",reject,"));
-  g_assert_nonnull (strstr (csv, ",escalate,"));
+  g_assert_nonnull (strstr (csv, ",Chấp thuận,"));
+  g_assert_nonnull (strstr (csv, ",Không chấp thuận,"));
+  g_assert_nonnull (strstr (csv, ",Chuyển lãnh đạo xem xét,"));
   g_assert_nonnull (strstr (csv, "đã đối chiếu bản gốc"));
+  g_assert_nonnull (strstr (csv, "+07:00,"));
   assert_csv_names_sorted (csv);
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -331,6 +331,29 @@ test_counter (Fixture       *f,
   g_assert_nonnull (strstr (out, "\"ok\" : true"));
   g_clear_pointer (&out, g_free);
 
+  /* The day's export: a supervisor's, written by the caller from the
+   * service's file; a clerk is refused and nothing is written. */
+  {
+    const char *day = FIXTURE_TODAY;   /* the service's day */
+    g_autofree char *csv_path = g_strconcat (f->db, "-export.csv", NULL);
+    g_autofree char *refused = g_strconcat (f->db, "-clerk.xlsx", NULL);
+    g_autofree char *csv = NULL;
+
+    g_assert_cmpint (DESKCTL (&out, "export", "decisions", "--date", day, "--output", csv_path,
+                              "--user", "hung"), ==, 0);
+    g_assert_nonnull (strstr (out, "\"decisions\" : 2"));
+    g_clear_pointer (&out, g_free);
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    g_assert_true (g_str_has_prefix (csv, "\xEF\xBB\xBFSTT,Mã tờ khai,Họ và tên,"));
+    g_assert_nonnull (strstr (csv, ",TK01-00106-000001,"));
+    g_assert_nonnull (strstr (csv, ",Không chấp thuận,"));
+    g_assert_cmpint (DESKCTL (&out, "export", "decisions", "--date", day, "--output", refused,
+                              "--user", "lan"), ==, 1);
+    g_clear_pointer (&out, g_free);
+    g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+    g_unlink (csv_path);
+  }
+
   /* The counter's rules: a supervisor reads them, a clerk cannot change
    * them, the admin can (through the service, no file in reach). */
   g_assert_cmpint (DESKCTL (&out, "users", "settings", "--user", "hung"), ==, 0);
