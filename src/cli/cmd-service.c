@@ -27,7 +27,7 @@
   "--system|--session users init --admin LOGIN [--name NAME] [--password-file FILE] | " \
   "queue | verify PAYLOAD|- | decide DECLARATION-ID approve|reject|escalate | " \
   "undo DECISION-UUID | audit verify | users list | users add LOGIN --role ROLE | " \
-  "users passwd LOGIN [--new-password-file FILE] | users unlock LOGIN | " \
+  "users passwd LOGIN [--new-password-file FILE] | users unlock|disable|enable LOGIN | " \
   "users settings [--max-failures N] [--lockout-minutes M] [--idle-lock-minutes I] " \
   "[--retention-days D] | " \
   "mirror import FILE | declarations import FILE | " \
@@ -464,6 +464,15 @@ run_command (BhxhDesk1  *proxy,
       if (!bhxh_desk1_call_unlock_user_sync (proxy, argv[2], NULL, &error))
         return fail_remote (g_steal_pointer (&error));
       return bhxh_cli_print_user_done (argv[2], "unlocked");
+    }
+  else if (g_str_equal (command, "users") &&
+           (g_str_equal (sub, "disable") || g_str_equal (sub, "enable")) && argc == 3)
+    {
+      gboolean disabled = g_str_equal (sub, "disable");
+
+      if (!bhxh_desk1_call_set_user_disabled_sync (proxy, argv[2], disabled, NULL, &error))
+        return fail_remote (g_steal_pointer (&error));
+      return bhxh_cli_print_user_done (argv[2], disabled ? "disabled" : "enabled");
     }
   else if (g_str_equal (command, "users") && g_str_equal (sub, "settings") && argc == 2)
     return users_settings (proxy, o);

@@ -19,7 +19,7 @@
   "users init DB --admin LOGIN [--name NAME] [--password-file FILE] | " \
   "users add DB LOGIN --role clerk|supervisor|admin [--name NAME] " \
   "[--new-password-file FILE|--no-password] | users passwd DB LOGIN [--new-password-file FILE] | " \
-  "users list DB | users unlock DB LOGIN | users settings DB [--max-failures N] " \
+  "users list DB | users unlock|disable|enable DB LOGIN | users settings DB [--max-failures N] " \
   "[--lockout-minutes M] [--idle-lock-minutes I] [--retention-days D]; " \
   "acting user: --user LOGIN with $BHXH_DESK_PASSWORD or --password-file FILE"
 
@@ -283,6 +283,20 @@ users_unlock (BhxhStore  *store,
 }
 
 static int
+users_disable (BhxhStore  *store,
+               const char *login,
+               gboolean    disabled,
+               Options    *o)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bhxh_cli_sign_in (store, o->user, o->password_file, &error) ||
+      !bhxh_store_set_user_disabled (store, login, disabled, &error))
+    return bhxh_cli_fail_error (error);
+  return bhxh_cli_print_user_done (login, disabled ? "disabled" : "enabled");
+}
+
+static int
 users_list (BhxhStore *store)
 {
   g_autoptr(GError) error = NULL;
@@ -373,7 +387,8 @@ bhxh_cmd_users (int    argc,
       return g_str_equal (verb, "list") ? users_list (store) : users_settings (store, &o);
     }
   if ((g_str_equal (verb, "add") || g_str_equal (verb, "passwd") ||
-       g_str_equal (verb, "unlock")) && argc == 4)
+       g_str_equal (verb, "unlock") || g_str_equal (verb, "disable") ||
+       g_str_equal (verb, "enable")) && argc == 4)
     {
       if (!g_utf8_validate (argv[3], -1, NULL))
         return bhxh_cli_fail (BHXH_EXIT_INPUT, _("A login or a name is not valid UTF-8"));
@@ -381,6 +396,8 @@ bhxh_cmd_users (int    argc,
         return BHXH_EXIT_INPUT;
       if (g_str_equal (verb, "add"))
         return users_add (store, argv[3], &o);
+      if (g_str_equal (verb, "disable") || g_str_equal (verb, "enable"))
+        return users_disable (store, argv[3], g_str_equal (verb, "disable"), &o);
       return g_str_equal (verb, "passwd") ? users_passwd (store, argv[3], &o)
                                           : users_unlock (store, argv[3], &o);
     }

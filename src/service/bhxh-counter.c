@@ -1517,6 +1517,7 @@ parse_users (BhxhCounter  *self,
                                                                         FALSE);
       user->failures = json_object_get_int_member_with_default (object, "failures", 0);
       bhxh_json_get_date_time (object, "locked_until", &user->locked_until, NULL);
+      user->disabled = json_object_get_boolean_member_with_default (object, "disabled", FALSE);
       if (user->login == NULL)
         {
           bhxh_user_status_free (user);
@@ -1608,6 +1609,50 @@ bhxh_counter_unlock_user_finish (BhxhCounter   *self,
                                  GError       **error)
 {
   return finish_boolean (self, result, bhxh_counter_unlock_user_async, error);
+}
+
+void
+bhxh_counter_set_user_disabled_async (BhxhCounter         *self,
+                                      const char          *login,
+                                      gboolean             disabled,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  call (self, bhxh_counter_set_user_disabled_async, "SetUserDisabled",
+        g_variant_new ("(sb)", login, disabled), parse_nothing, NULL, NULL, NULL, cancellable,
+        callback, user_data);
+}
+
+gboolean
+bhxh_counter_set_user_disabled_finish (BhxhCounter   *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_set_user_disabled_async, error);
+}
+
+/* The first run: the admin account, then signed in as it. */
+void
+bhxh_counter_init_accounts_async (BhxhCounter         *self,
+                                  const char          *login,
+                                  const char          *display_name,
+                                  const char          *password,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  call (self, bhxh_counter_init_accounts_async, "InitAccounts",
+        g_variant_new ("(sss)", login, display_name, password), parse_nothing, NULL, NULL, NULL,
+        cancellable, callback, user_data);
+}
+
+gboolean
+bhxh_counter_init_accounts_finish (BhxhCounter   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_boolean (self, result, bhxh_counter_init_accounts_async, error);
 }
 
 static gpointer

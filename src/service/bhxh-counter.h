@@ -213,6 +213,15 @@ gboolean bhxh_counter_set_password_finish (BhxhCounter *self, GAsyncResult *resu
 BHXH_COUNTER_ASYNC (bhxh_counter_unlock_user, const char *login,);
 gboolean bhxh_counter_unlock_user_finish (BhxhCounter *self, GAsyncResult *result,
                                           GError **error);
+/* Admin: a disabled account signs in no more (its name stays on its work). */
+BHXH_COUNTER_ASYNC (bhxh_counter_set_user_disabled, const char *login, gboolean disabled,);
+gboolean bhxh_counter_set_user_disabled_finish (BhxhCounter *self, GAsyncResult *result,
+                                                GError **error);
+/* The first run (no account yet): the admin, who is then signed in. */
+BHXH_COUNTER_ASYNC (bhxh_counter_init_accounts, const char *login, const char *display_name,
+                    const char *password,);
+gboolean bhxh_counter_init_accounts_finish (BhxhCounter *self, GAsyncResult *result,
+                                            GError **error);
 BHXH_COUNTER_ASYNC (bhxh_counter_get_settings, );
 BhxhCounterSettings *bhxh_counter_get_settings_finish (BhxhCounter *self, GAsyncResult *result,
                                                        GError **error);

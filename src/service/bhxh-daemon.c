@@ -588,6 +588,24 @@ handle_unlock_user (BhxhDesk1             *iface,
 }
 
 static gboolean
+handle_set_user_disabled (BhxhDesk1             *iface,
+                          GDBusMethodInvocation *invocation,
+                          const char            *login,
+                          gboolean               disabled,
+                          BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "admin");
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  return _bhxh_daemon_reply (invocation,
+                             bhxh_store_set_user_disabled (session->store, login, disabled,
+                                                           &error),
+                             &error);
+}
+
+static gboolean
 handle_get_settings (BhxhDesk1             *iface,
                      GDBusMethodInvocation *invocation,
                      BhxhDaemon            *self)
@@ -1034,6 +1052,8 @@ bhxh_daemon_export (BhxhDaemon       *self,
   g_signal_connect (self->skeleton, "handle-set-password", G_CALLBACK (handle_set_password),
                     self);
   g_signal_connect (self->skeleton, "handle-unlock-user", G_CALLBACK (handle_unlock_user), self);
+  g_signal_connect (self->skeleton, "handle-set-user-disabled",
+                    G_CALLBACK (handle_set_user_disabled), self);
   g_signal_connect (self->skeleton, "handle-get-settings", G_CALLBACK (handle_get_settings),
                     self);
   g_signal_connect (self->skeleton, "handle-change-settings",

@@ -33,6 +33,7 @@ static const GDBusErrorEntry auth_errors[] = {
   { BHXH_AUTH_ERROR_REQUIRED, "vn.bhxh.Desk1.Error.Auth.Required" },
   { BHXH_AUTH_ERROR_FORBIDDEN, "vn.bhxh.Desk1.Error.Auth.Forbidden" },
   { BHXH_AUTH_ERROR_INTERNAL, "vn.bhxh.Desk1.Error.Auth.Internal" },
+  { BHXH_AUTH_ERROR_DISABLED, "vn.bhxh.Desk1.Error.Auth.Disabled" },
 };
 
 void

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  * @BHXH_AUTH_ERROR_REQUIRED: the database needs a signed-in user for this
  * @BHXH_AUTH_ERROR_FORBIDDEN: the signed-in user's role does not allow this
  * @BHXH_AUTH_ERROR_INTERNAL: the hashing library failed (out of memory)
+ * @BHXH_AUTH_ERROR_DISABLED: an admin disabled the account
  */
 typedef enum
 {
@@ -26,6 +27,7 @@ typedef enum
   BHXH_AUTH_ERROR_REQUIRED,
   BHXH_AUTH_ERROR_FORBIDDEN,
   BHXH_AUTH_ERROR_INTERNAL,
+  BHXH_AUTH_ERROR_DISABLED,
 } BhxhAuthError;
 
 /* Roles, weakest first: each can do what the ones before it can. */

@@ -274,6 +274,8 @@ bhxh_answer_users (BhxhStore  *store,
       json_builder_set_member_name (b, "failures");
       json_builder_add_int_value (b, u->failures);
       bhxh_json_add_date_time (b, "locked_until", u->locked_until);
+      json_builder_set_member_name (b, "disabled");
+      json_builder_add_boolean_value (b, u->disabled);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

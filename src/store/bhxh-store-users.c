@@ -320,7 +320,8 @@ bhxh_store_list_users (BhxhStore  *self,
   g_return_val_if_fail (BHXH_IS_STORE (self), NULL);
 
   stmt = _bhxh_store_prepare (self,
-    "SELECT login, display_name, role FROM users ORDER BY login", error);
+    "SELECT login, display_name, role FROM users WHERE disabled_at IS NULL ORDER BY login",
+    error);
   if (stmt == NULL)
     return NULL;
 
@@ -357,7 +358,7 @@ bhxh_store_list_user_status (BhxhStore  *self,
 
   stmt = _bhxh_store_prepare (self,
     "SELECT login, display_name, role, password_hash IS NOT NULL, failed_count, "
-    "locked_until_unix FROM users ORDER BY login", error);
+    "locked_until_unix, disabled_at IS NOT NULL FROM users ORDER BY login", error);
   if (stmt == NULL)
     return NULL;
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_user_status_free);
@@ -373,6 +374,7 @@ bhxh_store_list_user_status (BhxhStore  *self,
       status->failures = (guint) sqlite3_column_int (stmt, 4);
       if (sqlite3_column_type (stmt, 5) != SQLITE_NULL && until > now)
         status->locked_until = g_date_time_new_from_unix_local (until);
+      status->disabled = sqlite3_column_int (stmt, 6) != 0;
       g_ptr_array_add (list, status);
     }
   sqlite3_reset (stmt);
@@ -494,6 +496,68 @@ fail:
 }
 
 /**
+ * bhxh_store_set_user_disabled:
+ * @disabled: %TRUE to disable @login, %FALSE to enable it again
+ *
+ * An admin's: a disabled account signs in no more and is left out of
+ * bhxh_store_list_users() (the sign-in list, the clerks to hand work to);
+ * its decisions and audit entries keep its name. An admin cannot disable
+ * their own account. Audited `user.disable` / `user.enable`.
+ */
+gboolean
+bhxh_store_set_user_disabled (BhxhStore   *self,
+                              const char  *login,
+                              gboolean     disabled,
+                              GError     **error)
+{
+  g_autoptr(BhxhUser) me = NULL;
+  g_autofree char *actor = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+
+  if (!_bhxh_store_require_role (self, NULL, BHXH_ROLE_ADMIN, error))
+    return FALSE;
+  me = bhxh_store_dup_session_user (self);
+  if (disabled && me != NULL && g_str_equal (me->login, login))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED,
+                   _("You cannot disable your own account"));
+      return FALSE;
+    }
+  actor = _bhxh_store_dup_actor (self, "admin");
+  if (!_bhxh_store_begin (self, error))
+    return FALSE;
+  stmt = _bhxh_store_prepare (self, disabled
+    ? "UPDATE users SET disabled_at = ?2 WHERE login = ?1"
+    : "UPDATE users SET disabled_at = NULL, failed_count = 0, locked_until_unix = NULL "
+      "WHERE login = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_text (stmt, 1, login, -1, SQLITE_STATIC);
+  if (disabled)
+    sqlite3_bind_text (stmt, 2, bhxh_clock_now_iso (), -1, g_free);
+  if (!_bhxh_store_step_done (self, stmt, error))
+    goto fail;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND,
+                   _("There is no user “%s”"), login);
+      goto fail;
+    }
+  if (!_bhxh_store_audit_append (self, actor, disabled ? "user.disable" : "user.enable", login,
+                                 NULL, error))
+    goto fail;
+
+  return _bhxh_store_commit (self, error);
+
+fail:
+  _bhxh_store_rollback (self);
+  return FALSE;
+}
+
+/**
  * bhxh_store_init_accounts:
  *
  * The first run: creates (or promotes) the admin with a password, switches
@@ -558,8 +622,9 @@ typedef struct
 {
   char   *display_name;
   char   *role;
-  char   *hash;
-  gint64  locked_until;
+  char     *hash;
+  gint64    locked_until;
+  gboolean  disabled;
 } Row;
 
 static void
@@ -580,8 +645,8 @@ read_user (BhxhStore   *self,
            GError     **error)
 {
   sqlite3_stmt *stmt = _bhxh_store_prepare (self,
-    "SELECT display_name, role, password_hash, coalesce (locked_until_unix, 0) "
-    "FROM users WHERE login = ?1", error);
+    "SELECT display_name, role, password_hash, coalesce (locked_until_unix, 0), "
+    "disabled_at IS NOT NULL FROM users WHERE login = ?1", error);
   int rc;
 
   if (stmt == NULL)
@@ -594,6 +659,7 @@ read_user (BhxhStore   *self,
       row->role = _bhxh_column_dup (stmt, 1);
       row->hash = _bhxh_column_dup (stmt, 2);
       row->locked_until = sqlite3_column_int64 (stmt, 3);
+      row->disabled = sqlite3_column_int (stmt, 4) != 0;
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -746,7 +812,7 @@ bhxh_store_authenticate (BhxhStore   *self,
                          BhxhUser   **user,
                          GError     **error)
 {
-  g_auto(Row) row = { NULL, NULL, NULL, 0 };
+  g_auto(Row) row = { NULL, NULL, NULL, 0, FALSE };
   g_autofree char *new_hash = NULL;
   BhxhUser signed_in;
   int found;
@@ -764,6 +830,15 @@ bhxh_store_authenticate (BhxhStore   *self,
     }
   if (row.locked_until > bhxh_clock_now_unix ())
     return fail_locked (self, login, row.locked_until, error);
+  if (row.disabled)
+    {
+      /* Said only after the password is right: a guess learns nothing. */
+      if (row.hash != NULL && !bhxh_auth_verify_password (row.hash, password))
+        return fail_wrong (self, login, TRUE, error);
+      g_set_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_DISABLED,
+                   _("This account has been disabled: ask the administrator"));
+      return FALSE;
+    }
   if (row.hash == NULL && bhxh_store_accounts_required (self))
     {
       count_failure (self, login, TRUE);

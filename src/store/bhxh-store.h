@@ -248,6 +248,7 @@ typedef struct
   gboolean  has_password;
   guint     failures;        /* failed sign-ins since the last success */
   GDateTime *locked_until;   /* NULL: not locked */
+  gboolean  disabled;        /* an admin disabled it: no sign-in */
 } BhxhUserStatus;
 
 gboolean         bhxh_store_accounts_required      (BhxhStore            *self);
@@ -255,6 +256,10 @@ gboolean         bhxh_store_init_accounts          (BhxhStore            *self,
                                                     const char           *admin_login,
                                                     const char           *display_name,
                                                     const char           *password,
+                                                    GError              **error);
+gboolean         bhxh_store_set_user_disabled      (BhxhStore            *self,
+                                                    const char           *login,
+                                                    gboolean              disabled,
                                                     GError              **error);
 gboolean         bhxh_store_authenticate           (BhxhStore            *self,
                                                     const char           *login,

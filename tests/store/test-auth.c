@@ -283,6 +283,56 @@ test_override_needs_supervisor (Fixture       *f,
   g_assert_cmpstr (d->countersigned_by, ==, "quang");
 }
 
+/* An admin disables a clerk who left: no sign-in (said only to the right
+ * password), off the user list, still named on the status list; enabled
+ * again, they sign in. Not the admin's own account; a clerk cannot. */
+static void
+test_disable (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) status = NULL;
+
+  require_accounts (f);
+  g_assert_true (bhxh_store_authenticate (f->store, "lan", LAN_PASSWORD, NULL, &error));
+  g_assert_false (bhxh_store_set_user_disabled (f->store, "quang", TRUE, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+
+  g_assert_true (bhxh_store_authenticate (f->store, "root", ADMIN_PASSWORD, NULL, &error));
+  g_assert_false (bhxh_store_set_user_disabled (f->store, "root", TRUE, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_false (bhxh_store_set_user_disabled (f->store, "nobody", TRUE, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (bhxh_store_set_user_disabled (f->store, "lan", TRUE, &error));
+  g_assert_no_error (error);
+
+  users = bhxh_store_list_users (f->store, &error);
+  for (guint i = 0; i < users->len; i++)
+    g_assert_cmpstr (((BhxhUser *) users->pdata[i])->login, !=, "lan");
+  status = bhxh_store_list_user_status (f->store, &error);
+  g_assert_cmpstr (((BhxhUserStatus *) status->pdata[0])->login, ==, "lan");
+  g_assert_true (((BhxhUserStatus *) status->pdata[0])->disabled);
+
+  g_assert_false (bhxh_store_authenticate (f->store, "lan", "wrong-password-1", NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_false (bhxh_store_authenticate (f->store, "lan", LAN_PASSWORD, NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_DISABLED);
+  g_clear_error (&error);
+  g_assert_null (bhxh_store_dup_session_user (f->store));
+
+  g_assert_true (bhxh_store_authenticate (f->store, "root", ADMIN_PASSWORD, NULL, &error));
+  g_assert_true (bhxh_store_set_user_disabled (f->store, "lan", FALSE, &error));
+  g_assert_true (bhxh_store_authenticate (f->store, "lan", LAN_PASSWORD, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit WHERE action IN "
+                                     "('user.disable', 'user.enable') AND object = 'lan'"), ==, 2);
+}
+
 /* Failures count, lock the account, are audited without the password. */
 static void
 test_lockout (Fixture       *f,
@@ -625,6 +675,7 @@ main (int   argc,
   ADD ("decide-needs-sign-in", test_decide_needs_sign_in);
   ADD ("override-needs-supervisor", test_override_needs_supervisor);
   ADD ("lockout", test_lockout);
+  ADD ("disable", test_disable);
   ADD ("user-management", test_user_management);
   ADD ("audit-views", test_audit_views);
   ADD ("purge", test_purge);
