@@ -464,6 +464,20 @@ unlock_clicked_cb (GtkButton             *button,
 }
 
 static void
+disable_clicked_cb (GtkButton             *button,
+                    BhxhPreferencesWindow *self)
+{
+  gboolean disable = g_object_get_data (G_OBJECT (button), "disable") != NULL;
+
+  bhxh_counter_set_user_disabled_async (self->counter,
+                                        g_object_get_data (G_OBJECT (button), "login"), disable,
+                                        self->cancellable, account_call_cb,
+                                        account_call (self, bhxh_counter_set_user_disabled_finish,
+                                                      disable ? _("Account disabled")
+                                                              : _("Account enabled")));
+}
+
+static void
 add_response_cb (AdwMessageDialog *dialog,
                  const char       *response,
                  AccountData      *data)
@@ -577,7 +591,10 @@ accounts_cb (GObject      *source,
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *subtitle = NULL;
 
-      if (locked)
+      if (user->disabled)
+        subtitle = g_strdup_printf (_("%s · disabled"),
+                                    bhxh_role_to_label (bhxh_role_parse (user->role)));
+      else if (locked)
         {
           g_autoptr(GDateTime) local = g_date_time_to_local (user->locked_until);
           g_autofree char *until = g_date_time_format (local, "%H:%M");
@@ -592,14 +609,31 @@ accounts_cb (GObject      *source,
         subtitle = g_strdup (bhxh_role_to_label (bhxh_role_parse (user->role)));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), user->display_name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      if (self->may_administer && locked)
+      if (user->disabled)
+        gtk_widget_add_css_class (row, "dim-label");
+      if (self->may_administer && locked && !user->disabled)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    account_button (self, _("_Unlock"), user,
                                                    G_CALLBACK (unlock_clicked_cb)));
-      if (self->may_administer)
+      if (self->may_administer && !user->disabled)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    account_button (self, _("Set _Password…"), user,
                                                    G_CALLBACK (set_password_clicked_cb)));
+      /* Anyone's but one's own: a clerk who left, and back again. */
+      if (self->may_administer &&
+          g_strcmp0 (user->login, bhxh_counter_get_login (self->counter)) != 0)
+        {
+          GtkWidget *toggle = account_button (self, user->disabled ? _("_Enable")
+                                                                   : _("_Disable"),
+                                              user, G_CALLBACK (disable_clicked_cb));
+
+          if (!user->disabled)
+            {
+              g_object_set_data (G_OBJECT (toggle), "disable", GINT_TO_POINTER (1));
+              gtk_widget_add_css_class (toggle, "destructive-action");
+            }
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+        }
       adw_preferences_group_add (self->accounts_group, row);
       g_ptr_array_add (self->account_rows, row);
     }

@@ -1120,6 +1120,23 @@ collect (GtkWidget *widget,
     collect (child, titles, spins);
 }
 
+static GtkWidget *
+find_button_with_label (GtkWidget  *widget,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 has_title (GPtrArray  *titles,
            const char *title)
@@ -1203,6 +1220,39 @@ test_preferences_accounts (void)
       kept = rules->retention_days;
     }
   g_assert_cmpuint (kept, ==, 44);
+
+  /* Disabling a clerk who left: from their row, through the service. */
+  {
+    GtkWidget *button = find_button_with_label (GTK_WIDGET (prefs), "_Disable");
+    g_autofree char *login = NULL;   /* the row goes when the list reloads */
+    gboolean disabled = FALSE;
+
+    g_assert_nonnull (button);
+    login = g_strdup (g_object_get_data (G_OBJECT (button), "login"));
+    g_assert_cmpstr (login, !=, "quang.pham");
+    g_signal_emit_by_name (button, "clicked");   /* its page is not shown: not realized */
+    deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (!disabled && g_get_monotonic_time () < deadline)
+      {
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(GPtrArray) users = NULL;
+
+        g_usleep (50000);
+        while (g_main_context_iteration (NULL, FALSE))
+          ;
+        bhxh_counter_list_users_async (counter, NULL, got_result, &result);
+        users = bhxh_counter_list_users_finish (counter, await_result (&result), &error);
+        g_assert_no_error (error);
+        for (guint i = 0; i < users->len; i++)
+          {
+            const BhxhUserStatus *u = g_ptr_array_index (users, i);
+
+            if (g_str_equal (u->login, login))
+              disabled = u->disabled;
+          }
+      }
+    g_assert_true (disabled);
+  }
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   g_clear_object (&counter);
