@@ -298,6 +298,7 @@ bhxh_counter_status_free (BhxhCounterStatus *status)
   g_free (status->mirror_version);
   g_clear_pointer (&status->mirror_imported_at, g_date_time_unref);
   g_free (status->last_sync);
+  g_free (status->office);
   g_free (status->safety_message);
   g_free (status);
 }
@@ -1827,6 +1828,7 @@ parse_status (BhxhCounter  *self,
   bhxh_json_get_date_time (object, "mirror_imported_at", &status->mirror_imported_at, NULL);
   status->persons = json_object_get_int_member_with_default (object, "persons", 0);
   status->last_sync = bhxh_json_dup_string (object, "last_sync", NULL);
+  status->office = bhxh_json_dup_string (object, "office", NULL);
   status->unsynced = json_object_get_int_member_with_default (object, "unsynced", 0);
   status->needs_person = json_object_get_int_member_with_default (object, "needs_person", 0);
   safety = json_object_get_string_member_with_default (object, "safety", NULL);

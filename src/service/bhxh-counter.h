@@ -38,6 +38,7 @@ typedef struct
   GDateTime       *mirror_imported_at;
   guint64          persons;
   char            *last_sync;
+  char            *office;          /* enrolled, or the portal account's; NULL: none */
   guint            unsynced;
   guint            needs_person;
   gboolean         has_safety;

@@ -558,10 +558,17 @@ bhxh_answer_status (BhxhStore  *store,
   g_autoptr(BhxhSafety) safety = NULL;
   g_autoptr(GDateTime) imported = NULL;
   g_autofree char *version = NULL, *last_sync = NULL, *today_text = NULL;
+  g_autofree char *office = NULL;
   BhxhDate today;
 
   if (!bhxh_store_require_session (store, "clerk", error))
     return NULL;
+  /* The counter's office: as enrolled, else as the portal's account says. */
+  if (!bhxh_store_dup_portal (store, NULL, &office, NULL) || office == NULL || office[0] == '\0')
+    {
+      g_free (office);
+      office = bhxh_store_dup_meta (store, "sync.office_code");
+    }
   safety = bhxh_store_check_safety (store, now);
   version = bhxh_store_dup_mirror_version (store);
   imported = bhxh_store_dup_mirror_imported_at (store);
@@ -575,6 +582,7 @@ bhxh_answer_status (BhxhStore  *store,
   json_builder_set_member_name (b, "persons");
   json_builder_add_int_value (b, bhxh_store_count_persons (store));
   bhxh_json_add_string (b, "last_sync", last_sync);
+  bhxh_json_add_string (b, "office", office);
   json_builder_set_member_name (b, "unsynced");
   json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING) +
                                  bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING));
