@@ -655,6 +655,7 @@ build_accounts (BhxhPreferencesWindow *self)
   GtkWidget *group;
 
   adw_preferences_page_set_title (page, _("Accounts"));
+  adw_preferences_page_set_name (page, "accounts");
   adw_preferences_page_set_icon_name (page, "system-users-symbolic");
 
   group = group_new (page, _("Signing In"),

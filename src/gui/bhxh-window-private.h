@@ -11,6 +11,7 @@
 #include "bhxh-scan-listener.h"
 #include "bhxh-sign-in-page.h"
 #include "bhxh-status-bar.h"
+#include "bhxh-setup-page.h"
 #include "bhxh-supervisor-page.h"
 #include "bhxh-window.h"
 
@@ -47,6 +48,7 @@ struct _BhxhWindow
   BhxhComparePage      *compare_page;
   AdwBin               *supervisor_bin;
   BhxhSupervisorPage   *supervisor_page;    /* NULL until a supervisor signs in */
+  BhxhSetupPage        *setup_page;         /* a real office's first run, or NULL */
   BhxhStatusBar        *status_bar;
   GtkWidget            *camera_clamp;
   BhxhCameraView       *camera_view;

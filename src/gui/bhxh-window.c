@@ -51,6 +51,36 @@ show_error_page (BhxhWindow   *self,
 /* Opening: start the counter's service (the demo office is made on first
  * use there), then list the users. */
 
+static void sign_in_cb (BhxhWindow *self,
+                        const char *login,
+                        const char *display_name,
+                        const char *role);
+
+static void
+setup_done_cb (BhxhWindow *self,
+               const char *login,
+               const char *display_name,
+               const char *role)
+{
+  self->accounts_required = TRUE;
+  sign_in_cb (self, login, display_name, role);
+}
+
+static void
+show_setup (BhxhWindow *self)
+{
+  if (self->setup_page == NULL)
+    {
+      self->setup_page = bhxh_setup_page_new (self->counter, self->settings);
+      g_signal_connect_object (self->setup_page, "done", G_CALLBACK (setup_done_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->setup_page), "setup");
+    }
+  gtk_stack_set_visible_child_name (self->main_stack, "setup");
+  /* The first field: the administrator's name. */
+  gtk_widget_child_focus (GTK_WIDGET (self->setup_page), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 described_cb (GObject      *source,
               GAsyncResult *result,
@@ -70,6 +100,12 @@ described_cb (GObject      *source,
     }
   self->accounts_required = info->accounts_required;
   self->idle_lock_minutes = info->idle_lock_minutes;
+  /* A real office's first run: no account at all yet (the demo has its own). */
+  if (info->users->len == 0 && !bhxh_application_get_is_demo (self->application))
+    {
+      show_setup (self);
+      return;
+    }
   last = g_settings_get_string (self->settings, "last-user");
   bhxh_sign_in_page_set_accounts_required (self->sign_in_page, self->accounts_required);
   bhxh_sign_in_page_set_users (self->sign_in_page, info->users, last,

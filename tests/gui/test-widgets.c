@@ -20,6 +20,7 @@
 #include "bhxh-preferences-window.h"
 #include "bhxh-queue-page.h"
 #include "bhxh-scan-listener.h"
+#include "bhxh-setup-page.h"
 #include "bhxh-supervisor-page.h"
 #include "bhxh-text-diff.h"
 #include "bhxh-toast.h"
@@ -663,7 +664,10 @@ remove_tree (const char *dir)
     {
       g_autofree char *file = g_build_filename (dir, name, NULL);
 
-      g_assert_cmpint (g_unlink (file), ==, 0);
+      if (g_file_test (file, G_FILE_TEST_IS_DIR) && !g_file_test (file, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (file);
+      else
+        g_assert_cmpint (g_unlink (file), ==, 0);
     }
   g_dir_close (listing);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
@@ -1259,6 +1263,198 @@ test_preferences_accounts (void)
   remove_tree (dir);
 }
 
+/* A real office's first run, against the portal simulator on 127.0.0.1:
+ * the admin (a typo in the repeated password is caught), the token file
+ * (one others can read is refused, as the sync refuses it), the first
+ * sync, the office the portal gave the workstation, then done with the
+ * admin signed in and the store in accounts-required mode. */
+static void
+set_row_text (GtkWidget  *page,
+              const char *title,
+              const char *text)
+{
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  GtkWidget *row = NULL;
+  GtkWidget *stack = gtk_widget_get_first_child (page);
+  GtkWidget *step = gtk_stack_get_visible_child (GTK_STACK (stack));
+  GPtrArray *queue = g_ptr_array_new ();
+
+  g_ptr_array_add (queue, step);
+  while (row == NULL && queue->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (queue, 0);
+
+      if (ADW_IS_ENTRY_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+        row = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+           c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (queue, c);
+    }
+  g_ptr_array_unref (queue);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+click_named (GtkWidget  *page,
+             const char *name)
+{
+  GtkWidget *button = find_named (page, name);
+
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+wait_for_step (BhxhSetupPage *page,
+               const char    *step)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (bhxh_setup_page_get_step (page), step) != 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (bhxh_setup_page_get_step (page), ==, step);
+}
+
+static gboolean
+error_shown (GtkWidget  *widget,
+             const char *needle)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") &&
+      gtk_widget_get_visible (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (error_shown (c, needle))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+wait_for_error (GtkWidget  *page,
+                const char *needle)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!error_shown (page, needle) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (error_shown (page, needle));
+}
+
+static void
+setup_done_cb (BhxhSetupPage *page,
+               const char    *login,
+               const char    *name,
+               const char    *role,
+               char         **out)
+{
+  *out = g_strdup_printf ("%s|%s|%s", login, name, role);
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;   /* wakes the waits below up to check */
+}
+
+static void
+test_setup_first_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
+  g_autofree char *portal_db = g_build_filename (dir, "portal.db", NULL);
+  g_autofree char *token = g_build_filename (dir, "workstation.token", NULL);
+  g_autofree char *url = NULL, *line = NULL, *done = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("vn.bhxh.Desk");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) sim = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GAsyncResult) started = NULL, described = NULL;
+  g_autoptr(BhxhCounter) counter = NULL;
+  g_autoptr(BhxhCounterInfo) info = NULL;
+  BhxhSetupPage *page;
+  GtkListBoxRow *row;
+  GtkWidget *window;
+
+  guint tick = g_timeout_add (50, tick_cb, NULL);
+
+  g_assert_no_error (error);
+  g_unsetenv ("http_proxy");
+  g_unsetenv ("all_proxy");
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  sim = g_subprocess_launcher_spawn (launcher, &error, PORTAL_SIM_PATH, "--port=0", "--db",
+                                     portal_db, "--token", "setup-token", "--office", "00106",
+                                     "--demo-data", "1000", NULL);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
+  line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on "));
+  url = g_strdup (line + strlen ("listening on "));
+
+  bhxh_counter_new_private_async (path, FALSE, NULL, got_result, &started);
+  counter = bhxh_counter_new_finish (await_result (&started), &error);
+  g_assert_no_error (error);
+  g_settings_set_string (settings, "office", "");
+  page = g_object_ref_sink (bhxh_setup_page_new (counter, settings));
+  g_signal_connect (page, "done", G_CALLBACK (setup_done_cb), &done);
+  window = show_in_window (GTK_WIDGET (page));
+  g_assert_cmpstr (bhxh_setup_page_get_step (page), ==, "admin");
+
+  /* 1. The admin: a mistyped second password is caught here. */
+  set_row_text (GTK_WIDGET (page), "Full name", "Đỗ Thị Quản Trị");
+  set_row_text (GTK_WIDGET (page), "Login", "quantri");
+  set_row_text (GTK_WIDGET (page), "Password (at least 8 characters)", "mật-khẩu-quầy-1");
+  set_row_text (GTK_WIDGET (page), "Password again", "mật-khẩu-quầy-2");
+  click_named (GTK_WIDGET (page), "setup-admin");
+  wait_for_error (GTK_WIDGET (page), "differ");
+  set_row_text (GTK_WIDGET (page), "Password again", "mật-khẩu-quầy-1");
+  click_named (GTK_WIDGET (page), "setup-admin");
+  wait_for_step (page, "portal");
+
+  /* 2. The portal: a token file others can read is refused. */
+  g_assert_true (g_file_set_contents (token, "setup-token\n", -1, &error));
+  g_assert_cmpint (g_chmod (token, 0644), ==, 0);
+  set_row_text (GTK_WIDGET (page), "Portal address", url);
+  bhxh_setup_page_set_token_file (page, token);
+  click_named (GTK_WIDGET (page), "setup-connect");
+  wait_for_error (GTK_WIDGET (page), "chmod 600");
+  g_assert_cmpint (g_chmod (token, 0600), ==, 0);
+  click_named (GTK_WIDGET (page), "setup-connect");
+
+  /* 3, 4. The first sync, then the office the portal gave this desk. */
+  wait_for_step (page, "office");
+  row = gtk_list_box_get_selected_row (GTK_LIST_BOX (find_named (GTK_WIDGET (page),
+                                                                 "setup-offices")));
+  g_assert_nonnull (row);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "code"), ==, "00106");
+  click_named (GTK_WIDGET (page), "setup-office");
+  wait_for_step (page, "people");
+  g_assert_cmpstr (g_settings_get_string (settings, "office"), ==, "00106");
+
+  /* 5. Done: the admin is signed in; the store now needs accounts. */
+  click_named (GTK_WIDGET (page), "setup-finish");
+  g_assert_cmpstr (done, ==, "quantri|Đỗ Thị Quản Trị|admin");
+  g_assert_cmpstr (bhxh_counter_get_role (counter), ==, "admin");
+  bhxh_counter_describe_async (counter, NULL, got_result, &described);
+  info = bhxh_counter_describe_finish (counter, await_result (&described), &error);
+  g_assert_no_error (error);
+  g_assert_true (info->accounts_required);
+  g_assert_cmpuint (info->users->len, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+  g_clear_object (&counter);
+  g_subprocess_force_exit (sim);
+  g_subprocess_wait (sim, NULL, NULL);
+  g_source_remove (tick);
+  remove_tree (dir);
+}
+
 static void
 test_toast_dismissed_while_shown (void)
 {
@@ -1319,5 +1515,6 @@ main (int   argc,
   g_test_add_func ("/gui/supervisor/reassign", test_supervisor_reassign);
   g_test_add_func ("/gui/supervisor/safety-stop", test_supervisor_safety_stop);
   g_test_add_func ("/gui/preferences/accounts", test_preferences_accounts);
+  g_test_add_func ("/gui/setup/first-run", test_setup_first_run);
   return g_test_run ();
 }
