@@ -50,6 +50,7 @@ struct _BhxhSetupPage
   GtkWidget    *retry_button;
   /* office */
   GtkListBox   *office_list;
+  GtkWidget    *office_scroller;
   GtkLabel     *office_note;
   GtkWidget    *office_button;
   /* people */
@@ -680,7 +681,7 @@ offices_cb (GObject      *source,
     gtk_label_set_text (self->office_note,
                         _("The queue shows this office’s declarations and those of the offices "
                           "under it."));
-  gtk_widget_set_visible (GTK_WIDGET (self->office_list), offices != NULL && offices->len > 0);
+  gtk_widget_set_visible (self->office_scroller, offices != NULL && offices->len > 0);
   if (selected == NULL)
     selected = GTK_WIDGET (gtk_list_box_get_row_at_index (self->office_list, 0));
   go_to (self, "office");
@@ -768,7 +769,7 @@ office_activated_cb (GtkListBox    *list,
 static void
 build_office (BhxhSetupPage *self)
 {
-  GtkWidget *box, *buttons;
+  GtkWidget *box, *buttons, *scrolled;
 
   step_new (self, "office", _("Step 4 of 4"), _("This Counter’s Office"),
             _("Choose the BHXH office this counter receives citizens for. The portal’s "
@@ -781,7 +782,17 @@ build_office (BhxhSetupPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->office_list),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("BHXH offices"), -1);
   g_signal_connect (self->office_list, "row-activated", G_CALLBACK (office_activated_cb), self);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->office_list));
+  /* A province has some thirty offices: the list scrolls, the button stays in view. */
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 300);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->office_list));
+  gtk_widget_set_margin_top (GTK_WIDGET (self->office_list), 0);
+  gtk_widget_set_margin_top (scrolled, 12);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  self->office_scroller = scrolled;
   self->office_note = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->office_note, 0);
   gtk_label_set_wrap (self->office_note, TRUE);

@@ -168,6 +168,9 @@ show_safety (BhxhStatusBar    *self,
                             info->safety == BHXH_SAFETY_BLOCK ? "error" : "warning");
 }
 
+static void check_portal (BhxhStatusBar *self,
+                          const char    *enrolled_url);
+
 static void
 status_cb (GObject      *source,
            GAsyncResult *result,
@@ -187,6 +190,7 @@ status_cb (GObject      *source,
   show_sync (self, info);
   show_outbox (self, info);
   show_safety (self, info);
+  check_portal (self, info->portal_url);
   bhxh_counter_status_free (info);
 }
 
@@ -205,12 +209,19 @@ reach_cb (GObject      *source,
               error->message, "warning");
 }
 
+/* The preferences' address, else the one the service was enrolled with. */
 static void
-check_portal (BhxhStatusBar *self)
+check_portal (BhxhStatusBar *self,
+              const char    *enrolled_url)
 {
   g_autofree char *url = g_settings_get_string (self->settings, "portal-url");
   g_autoptr(GSocketConnectable) address = NULL;
 
+  if (url[0] == '\0' && enrolled_url != NULL)
+    {
+      g_free (url);
+      url = g_strdup (enrolled_url);
+    }
   if (url[0] != '\0')
     address = g_network_address_parse_uri (url, 443, NULL);
   if (address == NULL)
@@ -234,7 +245,6 @@ bhxh_status_bar_refresh (BhxhStatusBar *self)
     return;
   bhxh_counter_get_status_async (self->counter, self->cancellable, status_cb,
                                  g_object_ref (self));
-  check_portal (self);
 }
 
 static gboolean

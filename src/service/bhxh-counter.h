@@ -39,6 +39,7 @@ typedef struct
   guint64          persons;
   char            *last_sync;
   char            *office;          /* enrolled, or the portal account's; NULL: none */
+  char            *portal_url;      /* the enrolled portal's address, or NULL */
   guint            unsynced;
   guint            needs_person;
   gboolean         has_safety;

@@ -558,13 +558,14 @@ bhxh_answer_status (BhxhStore  *store,
   g_autoptr(BhxhSafety) safety = NULL;
   g_autoptr(GDateTime) imported = NULL;
   g_autofree char *version = NULL, *last_sync = NULL, *today_text = NULL;
-  g_autofree char *office = NULL;
+  g_autofree char *office = NULL, *portal = NULL;
   BhxhDate today;
 
   if (!bhxh_store_require_session (store, "clerk", error))
     return NULL;
   /* The counter's office: as enrolled, else as the portal's account says. */
-  if (!bhxh_store_dup_portal (store, NULL, &office, NULL) || office == NULL || office[0] == '\0')
+  if (!bhxh_store_dup_portal (store, &portal, &office, NULL) || office == NULL ||
+      office[0] == '\0')
     {
       g_free (office);
       office = bhxh_store_dup_meta (store, "sync.office_code");
@@ -583,6 +584,7 @@ bhxh_answer_status (BhxhStore  *store,
   json_builder_add_int_value (b, bhxh_store_count_persons (store));
   bhxh_json_add_string (b, "last_sync", last_sync);
   bhxh_json_add_string (b, "office", office);
+  bhxh_json_add_string (b, "portal", portal);   /* enrolled address; never the token */
   json_builder_set_member_name (b, "unsynced");
   json_builder_add_int_value (b, bhxh_store_outbox_count (store, BHXH_OUTBOX_PENDING) +
                                  bhxh_store_outbox_count (store, BHXH_OUTBOX_SENDING));
