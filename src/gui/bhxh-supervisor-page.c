@@ -445,12 +445,17 @@ open_escalation (BhxhSupervisorPage *self,
 {
   g_autofree char *why = NULL;
   const BhxhDecision *d = escalation_decision (self, id);
+  const BhxhDeclaration *declaration = NULL;
 
   if (d != NULL)
     why = g_strdup_printf (_("%s sent this declaration to a supervisor: %s"),
                            bhxh_decision_get_clerk_name (d),
                            d->note != NULL && d->note[0] != '\0' ? d->note : _("no note"));
-  g_signal_emit (self, signals[OPEN_DECLARATION], 0, id, why);
+  for (guint i = 0; self->escalations != NULL && i < self->escalations->len; i++)
+    if (g_strcmp0 (((const BhxhDeclaration *) g_ptr_array_index (self->escalations, i))->id,
+                   id) == 0)
+      declaration = g_ptr_array_index (self->escalations, i);
+  g_signal_emit (self, signals[OPEN_DECLARATION], 0, id, why, declaration);
 }
 
 static void
@@ -1121,11 +1126,13 @@ bhxh_supervisor_page_class_init (BhxhSupervisorPageClass *klass)
 
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* (declaration id, why it waits): countersigning is done with the
-   * comparison in front of the supervisor, on the counter's page. */
+  /* (declaration id, why it waits, the BhxhDeclaration or NULL):
+   * countersigning is done with the comparison in front of the supervisor,
+   * on the counter's page — from any office of the day's escalations. */
   signals[OPEN_DECLARATION] = g_signal_new ("open-declaration", G_TYPE_FROM_CLASS (klass),
                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                            G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+                                            G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING,
+                                            G_TYPE_POINTER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/bhxh/Desk/bhxh-supervisor-page.ui");

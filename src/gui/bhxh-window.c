@@ -244,9 +244,10 @@ queue_loaded_cb (BhxhWindow   *self,
 }
 
 static void supervisor_changed_cb (BhxhWindow *self);
-static void supervisor_open_cb    (BhxhWindow *self,
-                                   const char *id,
-                                   const char *why);
+static void supervisor_open_cb    (BhxhWindow            *self,
+                                   const char            *id,
+                                   const char            *why,
+                                   const BhxhDeclaration *declaration);
 
 static void
 sign_in_cb (BhxhWindow *self,
@@ -680,12 +681,18 @@ declaration_activated_cb (BhxhWindow            *self,
 /* Countersigning: the escalated declaration on the counter's page, with
  * its comparison and why it waits; approve or reject there. */
 static void
-supervisor_open_cb (BhxhWindow *self,
-                    const char *id,
-                    const char *why)
+supervisor_open_cb (BhxhWindow            *self,
+                    const char            *id,
+                    const char            *why,
+                    const BhxhDeclaration *declaration)
 {
-  BhxhDeclarationObject *object = bhxh_queue_page_lookup (self->queue_page, id);
+  g_autoptr(BhxhDeclarationObject) object = NULL;
 
+  /* An escalation of another office than the queue's opens all the same. */
+  if (bhxh_queue_page_lookup (self->queue_page, id) != NULL)
+    object = g_object_ref (bhxh_queue_page_lookup (self->queue_page, id));
+  else if (declaration != NULL)
+    object = object_for (self, bhxh_declaration_copy (declaration));
   if (object == NULL)
     {
       bhxh_window_toast (self, _("The declaration is not in this office’s queue"));

@@ -89,6 +89,16 @@ def main():
         time.sleep(2.5)
         shot('supervisor')
 
+        # Countersigning: the escalated declaration opens with its
+        # comparison and the clerk's reason, the verdict in view.
+        button = desk.find_prefix('Mở tờ khai của ' if language == 'vi' else 'Open ',
+                                  'push button', timeout=10)
+        button.doActionNamed('click')
+        time.sleep(2.5)
+        shot('countersign')
+        desk.keys('Escape')
+        time.sleep(0.5)
+
         desk.keys('<Control>comma')
         time.sleep(1.5)
         shot('preferences')
@@ -101,4 +111,9 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except Exception:
+        import traceback
+        traceback.print_exc(file=sys.stdout)   # run-atspi.sh keeps stdout
+        sys.exit(1)

@@ -985,13 +985,17 @@ toplevel_of_type (GType type)
 }
 
 static void
-opened_cb (BhxhSupervisorPage  *page,
-           const char          *id,
-           const char          *why,
-           GStrv               *out)
+opened_cb (BhxhSupervisorPage    *page,
+           const char            *id,
+           const char            *why,
+           const BhxhDeclaration *declaration,
+           GStrv                 *out)
 {
   const char *both[] = { id, why, NULL };
 
+  /* The declaration itself: an escalation of any office opens. */
+  g_assert_nonnull (declaration);
+  g_assert_cmpstr (declaration->id, ==, id);
   g_strfreev (*out);
   *out = g_strdupv ((char **) both);
 }
