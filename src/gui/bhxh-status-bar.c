@@ -150,7 +150,9 @@ show_outbox (BhxhStatusBar    *self,
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u decision not sent",
                                          "%u decisions not sent", info->unsynced),
                             info->unsynced);
-  item_set (self->outbox_item, info->unsynced > 0 ? "document-send-symbolic" : "emblem-ok-symbolic",
+  item_set (self->outbox_item,
+            info->needs_person > 0 ? "dialog-error-symbolic"
+            : info->unsynced > 0 ? "document-send-symbolic" : "emblem-ok-symbolic",
             text, _("Decisions are kept safely here until the portal acknowledges them"), css);
 }
 
@@ -168,8 +170,8 @@ show_safety (BhxhStatusBar    *self,
                             info->safety == BHXH_SAFETY_BLOCK ? "error" : "warning");
 }
 
-static void check_portal (BhxhStatusBar *self,
-                          const char    *enrolled_url);
+static void check_portal (BhxhStatusBar    *self,
+                          const StatusInfo *info);
 
 static void
 status_cb (GObject      *source,
@@ -190,48 +192,53 @@ status_cb (GObject      *source,
   show_sync (self, info);
   show_outbox (self, info);
   show_safety (self, info);
-  check_portal (self, info->portal_url);
+  check_portal (self, info);
   bhxh_counter_status_free (info);
 }
 
-static void
-reach_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+static char *
+office_time (const char *iso)
 {
-  g_autoptr(BhxhStatusBar) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) at = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr(GDateTime) office = at != NULL ? bhxh_clock_to_office (at) : NULL;
 
-  if (g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error))
-    item_set (self->portal_item, "network-wired-symbolic", _("Portal online"), NULL, NULL);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    item_set (self->portal_item, "network-offline-symbolic", _("Portal offline"),
-              error->message, "warning");
+  return office != NULL ? g_date_time_format (office, "%d/%m %H:%M") : NULL;
 }
 
-/* The preferences' address, else the one the service was enrolled with. */
+/* Connected only as far as the last sync knew: a route to the address
+ * says nothing of a portal that is down. The preferences' address, else
+ * the one the service was enrolled with. */
 static void
-check_portal (BhxhStatusBar *self,
-              const char    *enrolled_url)
+check_portal (BhxhStatusBar    *self,
+              const StatusInfo *info)
 {
   g_autofree char *url = g_settings_get_string (self->settings, "portal-url");
-  g_autoptr(GSocketConnectable) address = NULL;
+  g_autofree char *attempt = office_time (info->last_attempt);
+  g_autofree char *success = office_time (info->last_sync);
+  g_autofree char *text = NULL, *tip = NULL;
 
-  if (url[0] == '\0' && enrolled_url != NULL)
-    {
-      g_free (url);
-      url = g_strdup (enrolled_url);
-    }
-  if (url[0] != '\0')
-    address = g_network_address_parse_uri (url, 443, NULL);
-  if (address == NULL)
+  if (url[0] == '\0' && info->portal_url == NULL)
     {
       item_set (self->portal_item, "network-offline-symbolic", _("Working offline"),
                 _("No portal address is set in the preferences"), NULL);
       return;
     }
-  g_network_monitor_can_reach_async (g_network_monitor_get_default (), address,
-                                     self->cancellable, reach_cb, g_object_ref (self));
+  if (attempt == NULL)
+    {
+      item_set (self->portal_item, "network-offline-symbolic", _("Portal: not contacted yet"),
+                _("Sync to connect"), NULL);
+      return;
+    }
+  if (g_strcmp0 (info->last_attempt, info->last_sync) == 0)
+    {
+      text = g_strdup_printf (_("Portal: reached at %s"), attempt);
+      item_set (self->portal_item, "network-wired-symbolic", text, NULL, NULL);
+      return;
+    }
+  text = g_strdup_printf (_("Portal: not reached at %s"), attempt);
+  tip = success != NULL ? g_strdup_printf (_("Last reached at %s"), success)
+                        : g_strdup (_("Never reached"));
+  item_set (self->portal_item, "network-error-symbolic", text, tip, "error");
 }
 
 void

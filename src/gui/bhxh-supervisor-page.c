@@ -242,6 +242,11 @@ row_sync (BhxhSupervisorPage *self,
 {
   const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
 
+  /* A refusal or a conflict says why, in the portal's words. */
+  if ((d->outbox_state == BHXH_OUTBOX_REFUSED || d->outbox_state == BHXH_OUTBOX_CONFLICT) &&
+      d->outbox_detail != NULL && d->outbox_detail[0] != '\0')
+    return g_strdup_printf ("%s: %s", bhxh_outbox_state_to_display (d->outbox_state),
+                            d->outbox_detail);
   return g_strdup (bhxh_outbox_state_to_display (d->outbox_state));
 }
 

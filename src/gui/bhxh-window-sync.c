@@ -12,9 +12,20 @@
 static char *
 report_summary (const BhxhCounterSync *report)
 {
+  guint refused = report->refused + report->conflict;
+
   if (report->errors != NULL && report->errors->len > 0)
     return g_strdup_printf (_("Sync finished with problems: %s"),
                             (const char *) g_ptr_array_index (report->errors, 0));
+  /* Refusals first: someone must look at them (the supervisor's list says why). */
+  if (refused > 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Synced, but the portal refused %u decision: see "
+                                         "the supervisor’s list (%u sent, %u waiting)",
+                                         "Synced, but the portal refused %u decisions: see "
+                                         "the supervisor’s list (%u sent, %u waiting)",
+                                         refused),
+                            refused, report->acknowledged, report->pending);
   return g_strdup_printf (_("Synced: %u sent, %u new declarations, %u waiting"),
                           report->acknowledged, report->declarations, report->pending);
 }

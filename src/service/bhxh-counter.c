@@ -299,6 +299,7 @@ bhxh_counter_status_free (BhxhCounterStatus *status)
   g_clear_pointer (&status->mirror_imported_at, g_date_time_unref);
   g_free (status->last_sync);
   g_free (status->office);
+  g_free (status->last_attempt);
   g_free (status->portal_url);
   g_free (status->safety_message);
   g_free (status);
@@ -1830,6 +1831,7 @@ parse_status (BhxhCounter  *self,
   status->persons = json_object_get_int_member_with_default (object, "persons", 0);
   status->last_sync = bhxh_json_dup_string (object, "last_sync", NULL);
   status->office = bhxh_json_dup_string (object, "office", NULL);
+  status->last_attempt = bhxh_json_dup_string (object, "last_attempt", NULL);
   status->portal_url = bhxh_json_dup_string (object, "portal", NULL);
   status->unsynced = json_object_get_int_member_with_default (object, "unsynced", 0);
   status->needs_person = json_object_get_int_member_with_default (object, "needs_person", 0);

@@ -37,7 +37,8 @@ typedef struct
   char            *mirror_version;
   GDateTime       *mirror_imported_at;
   guint64          persons;
-  char            *last_sync;
+  char            *last_sync;       /* the last successful sync (ISO 8601) */
+  char            *last_attempt;    /* the last sync tried, successful or not */
   char            *office;          /* enrolled, or the portal account's; NULL: none */
   char            *portal_url;      /* the enrolled portal's address, or NULL */
   guint            unsynced;

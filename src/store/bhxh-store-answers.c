@@ -558,7 +558,7 @@ bhxh_answer_status (BhxhStore  *store,
   g_autoptr(BhxhSafety) safety = NULL;
   g_autoptr(GDateTime) imported = NULL;
   g_autofree char *version = NULL, *last_sync = NULL, *today_text = NULL;
-  g_autofree char *office = NULL, *portal = NULL;
+  g_autofree char *office = NULL, *portal = NULL, *last_attempt = NULL;
   BhxhDate today;
 
   if (!bhxh_store_require_session (store, "clerk", error))
@@ -574,6 +574,7 @@ bhxh_answer_status (BhxhStore  *store,
   version = bhxh_store_dup_mirror_version (store);
   imported = bhxh_store_dup_mirror_imported_at (store);
   last_sync = bhxh_store_dup_meta (store, "sync.last_success_at");
+  last_attempt = bhxh_store_dup_meta (store, "sync.last_attempt_at");
   today = bhxh_clock_today ();
   today_text = bhxh_date_to_iso (&today);
   json_builder_begin_object (b);
@@ -583,6 +584,7 @@ bhxh_answer_status (BhxhStore  *store,
   json_builder_set_member_name (b, "persons");
   json_builder_add_int_value (b, bhxh_store_count_persons (store));
   bhxh_json_add_string (b, "last_sync", last_sync);
+  bhxh_json_add_string (b, "last_attempt", last_attempt);
   bhxh_json_add_string (b, "office", office);
   bhxh_json_add_string (b, "portal", portal);   /* enrolled address; never the token */
   json_builder_set_member_name (b, "unsynced");

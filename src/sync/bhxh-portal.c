@@ -244,6 +244,38 @@ is_tls_curl (CURLcode code)
          || code == CURLE_SSL_CIPHER || code == CURLE_SSL_ISSUER_ERROR;
 }
 
+/* What went wrong, in the words of the desk's language (curl's own text
+ * is English only). */
+static const char *
+curl_words (CURLcode code)
+{
+  switch (code)
+    {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return _("its address cannot be found (check the network and the address)");
+    case CURLE_COULDNT_CONNECT:
+      return _("it does not answer (the connection was refused or the network is down)");
+    case CURLE_OPERATION_TIMEDOUT:
+      return _("it did not answer in time");
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+      return _("the connection broke off");
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+      return _("its certificate cannot be trusted");
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+      return _("the secure connection failed");
+    default:
+      return curl_easy_strerror (code);
+    }
+}
+
 static gboolean
 is_transient_status (long status)
 {
@@ -306,7 +338,7 @@ classify (BhxhPortal  *self,
     {
       g_set_error (last_error, BHXH_SYNC_ERROR,
                    is_tls_curl (code) ? BHXH_SYNC_ERROR_TLS : BHXH_SYNC_ERROR_UNREACHABLE,
-                   _("Cannot reach the portal: %s"), curl_easy_strerror (code));
+                   _("Cannot reach the portal: %s"), curl_words (code));
       return is_transient_curl (code) ? ATTEMPT_RETRY : ATTEMPT_FAILED;
     }
   if (is_transient_status (status))

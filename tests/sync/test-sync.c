@@ -496,6 +496,9 @@ test_closed_port_and_timeout (SyncFixture   *f,
   report = sync_fixture_run (f, f->store);
   g_assert_cmpuint (report->errors->len, ==, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (report->errors, 0), "Cannot reach the portal"));
+  /* In the desk's words (translated), not curl's English. */
+  g_assert_nonnull (strstr (g_ptr_array_index (report->errors, 0), "it does not answer"));
+  g_assert_null (strstr (g_ptr_array_index (report->errors, 0), "Couldn't connect"));
 
   /* A portal slower than the timeout. */
   sync_fixture_start_sim (f, "--demo=3", NULL);
