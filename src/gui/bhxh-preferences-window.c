@@ -7,6 +7,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bhxh-secret-file.h"
+
 #include "core/bhxh-clock.h"
 #include "core/bhxh-collate.h"
 #include "store/bhxh-auth.h"
@@ -23,6 +25,12 @@ struct _BhxhPreferencesWindow
   GCancellable         *cancellable;
   AdwComboRow          *office_row;
   GtkStringList        *office_codes;
+  /* The portal the service is enrolled with (the admin changes it). */
+  GtkWidget            *portal_url_row;
+  GtkWidget            *portal_token_row;
+  GtkWidget            *portal_save;
+  char                 *token_path;
+  char                 *enrolled_office;
 
   /* The counter's rules and accounts (through the service). */
   gboolean              may_administer;
@@ -322,6 +330,12 @@ rules_cb (GObject      *source,
   self->may_administer = !rules->accounts_required ||
                          bhxh_role_parse (bhxh_counter_get_role (self->counter))
                            >= BHXH_ROLE_ADMIN;
+  /* The office is a supervisor's choice (this rule runs for supervisors:
+   * a clerk never gets the rules); the portal the admin's. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->office_row), TRUE);
+  gtk_widget_set_sensitive (self->portal_url_row, self->may_administer);
+  gtk_widget_set_sensitive (self->portal_token_row, self->may_administer);
+  gtk_widget_set_visible (self->portal_save, self->may_administer);
   show_rules (self);
   load_accounts (self);
 }
@@ -682,6 +696,103 @@ build_accounts (BhxhPreferencesWindow *self)
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
 }
 
+/* The portal: shown to everyone, changed by the admin through the service
+ * (SetPortal). The token file is read here, by the person who chose it; one
+ * others can read is refused. */
+
+static void
+enrolled_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(BhxhPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bhxh_counter_set_portal_finish (BHXH_COUNTER (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                          adw_toast_new (error->message));
+      return;
+    }
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("The counter is enrolled with the portal")));
+}
+
+static void
+enrol_clicked_cb (BhxhPreferencesWindow *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text
+                                                (GTK_EDITABLE (self->portal_url_row))));
+  g_autoptr(GBytes) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->token_path == NULL)
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                 _("Choose the workstation’s enrolment token file."));
+  else
+    token = bhxh_secret_file_read (self->token_path, &error);
+  if (token == NULL)
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (error->message));
+      return;
+    }
+  bhxh_counter_set_portal_async (self->counter, url,
+                                 self->enrolled_office != NULL ? self->enrolled_office : "",
+                                 g_bytes_get_data (token, NULL), self->cancellable, enrolled_cb,
+                                 g_object_ref (self));
+}
+
+static void
+token_chosen_cb (GtkNativeDialog       *chooser,
+                 int                    response,
+                 BhxhPreferencesWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *name = NULL;
+
+      g_free (self->token_path);
+      self->token_path = g_file_get_path (file);
+      name = g_filename_display_name (self->token_path);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->portal_token_row), name);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_token_cb (BhxhPreferencesWindow *self)
+{
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Choose the Enrolment Token"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect_object (chooser, "response", G_CALLBACK (token_chosen_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+portal_status_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(BhxhPreferencesWindow) self = user_data;
+  g_autoptr(BhxhCounterStatus) status = bhxh_counter_get_status_finish (BHXH_COUNTER (source),
+                                                                        result, NULL);
+  g_autofree char *preferred = g_settings_get_string (self->settings, "portal-url");
+
+  if (status == NULL)
+    return;
+  g_free (self->enrolled_office);
+  self->enrolled_office = g_strdup (status->office);
+  gtk_editable_set_text (GTK_EDITABLE (self->portal_url_row),
+                         status->portal_url != NULL ? status->portal_url : preferred);
+}
+
 static void
 build_general (BhxhPreferencesWindow *self)
 {
@@ -694,14 +805,40 @@ build_general (BhxhPreferencesWindow *self)
   group = group_new (page, _("Office"), _("The queue shows this office and the offices under it."));
   self->office_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->office_row), _("BHXH office"));
+  /* The whole name under the title, not cut in the row's button. */
+  adw_combo_row_set_use_subtitle (self->office_row, TRUE);
+  /* A supervisor's choice: on once the service says who is signed in. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->office_row), FALSE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->office_row));
 
-  group = group_new (page, _("Portal"), _("Decisions are sent and declarations fetched here."));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             entry_row (self, _("Portal address (https://…)"), "portal-url"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
-                             entry_row (self, _("Credentials file (workstation token)"),
-                                        "portal-token-file"));
+  group = group_new (page, _("Portal"),
+                     _("Decisions are sent and declarations fetched here. The administrator "
+                       "enrols the counter with the portal’s address and the workstation’s "
+                       "token file."));
+  self->portal_url_row = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->portal_url_row),
+                                 _("Portal address (https://…)"));
+  gtk_widget_set_sensitive (self->portal_url_row, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->portal_url_row);
+  self->portal_token_row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->portal_token_row),
+                                 _("Enrolment token"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->portal_token_row),
+                               _("Kept by the counter service"));
+  {
+    GtkWidget *choose = gtk_button_new_with_mnemonic (_("C_hoose File…"));
+
+    gtk_widget_set_valign (choose, GTK_ALIGN_CENTER);
+    g_signal_connect_swapped (choose, "clicked", G_CALLBACK (choose_token_cb), self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (self->portal_token_row), choose);
+  }
+  gtk_widget_set_sensitive (self->portal_token_row, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->portal_token_row);
+  self->portal_save = gtk_button_new_with_mnemonic (_("_Enrol"));
+  gtk_widget_add_css_class (self->portal_save, "suggested-action");
+  gtk_widget_set_visible (self->portal_save, FALSE);
+  g_signal_connect_swapped (self->portal_save, "clicked", G_CALLBACK (enrol_clicked_cb), self);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->portal_save);
 
   group = group_new (page, _("Deciding"), NULL);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
@@ -773,6 +910,8 @@ bhxh_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->counter);
   g_clear_object (&self->office_codes);
+  g_clear_pointer (&self->token_path, g_free);
+  g_clear_pointer (&self->enrolled_office, g_free);
   G_OBJECT_CLASS (bhxh_preferences_window_parent_class)->dispose (object);
 }
 
@@ -814,6 +953,8 @@ bhxh_preferences_window_new (GSettings   *settings,
                                        g_object_ref (self));
       bhxh_counter_get_settings_async (self->counter, self->cancellable, rules_cb,
                                        g_object_ref (self));
+      bhxh_counter_get_status_async (self->counter, self->cancellable, portal_status_cb,
+                                     g_object_ref (self));
     }
   return self;
 }
