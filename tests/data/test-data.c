@@ -1030,7 +1030,7 @@ test_flatpak_modules (void)
   };
   static const char * const modules[][2] = {
     { "zbar", "zbar" }, { "libqrencode", "libqrencode" }, { "zxing", "zxing-cpp" },
-    { "libsodium", "libsodium" }, { "hpdf", "libharu" },
+    { "libsodium", "libsodium" }, { "hpdf", "libharu" }, { "xlsxwriter", "libxlsxwriter" },
   };
   g_autofree char *file = src_path ("packaging", "flatpak", BASE_APP_ID ".json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
