@@ -10,6 +10,9 @@
 /* Each command's own file parses the rest of the command line. */
 static const BhxhCommand commands[] = {
   { "qr",           bhxh_cmd_qr,           "qr parse [PAYLOAD]" },
+  { "chip",         bhxh_cmd_chip,
+    "chip readers | chip read [--reader NAME] (--payload QR | --mrz DOCNO:YYMMDD:YYMMDD) "
+    "[--csca DIR] [--portrait FILE [--force]] [--wait SECONDS]" },
   { "scan",         bhxh_cmd_scan,
     "scan [--parse [--birth-certificate]] [--engine auto|zbar|zxing] FILE…" },
   { "compare",      bhxh_cmd_compare,      "compare name|date A B | compare code DECLARED CODE…" },

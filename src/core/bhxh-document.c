@@ -550,8 +550,16 @@ add_chip_members (JsonBuilder        *builder,
   json_builder_end_object (builder);
   if (self->qr != NULL)
     {
+      g_autoptr(GPtrArray) differ = bhxh_document_chip_disagreements (self);
+
       json_builder_set_member_name (builder, "qr");
       json_builder_add_string_value (builder, self->qr->raw);
+      /* Derived, for people to read: chip_from_json() ignores it. */
+      json_builder_set_member_name (builder, "qr_mismatch");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < differ->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (differ, i));
+      json_builder_end_array (builder);
     }
 }
 
