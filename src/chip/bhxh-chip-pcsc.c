@@ -174,6 +174,37 @@ _bhxh_chip_card_get_reader (BhxhChipCard *card)
   return card->reader;
 }
 
+/* After a failed exchange: was the card taken off? Readers notice a card
+ * leaving within moments, so this waits up to a second to know. */
+static gboolean
+card_gone (BhxhChipCard *card)
+{
+  SCARD_READERSTATE state = { .szReader = card->reader,
+                              .dwCurrentState = SCARD_STATE_UNAWARE };
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      LONG rv = SCardGetStatusChange (card->context, 200, &state, 1);
+
+      if (rv != SCARD_S_SUCCESS && rv != SCARD_E_TIMEOUT)
+        return TRUE;
+      if (state.dwEventState & (SCARD_STATE_EMPTY | SCARD_STATE_UNAVAILABLE))
+        return TRUE;
+      state.dwCurrentState = state.dwEventState;
+    }
+  return FALSE;
+}
+
+static gboolean
+card_removed_error (GError **error)
+{
+  g_set_error_literal (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_CARD_REMOVED,
+                       _("The card was taken off the reader before it was read; "
+                         "place it again and keep it still"));
+  return FALSE;
+}
+
 static gboolean
 transmit_once (BhxhChipCard  *card,
                const guint8  *apdu,
@@ -188,16 +219,13 @@ transmit_once (BhxhChipCard  *card,
 
   if (rv == SCARD_W_REMOVED_CARD || rv == SCARD_E_NO_SMARTCARD || rv == SCARD_W_RESET_CARD ||
       rv == SCARD_E_READER_UNAVAILABLE || rv == SCARD_W_UNPOWERED_CARD)
+    return card_removed_error (error);
+  if (rv != SCARD_S_SUCCESS || buffer_len < 2)
     {
-      g_set_error_literal (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_CARD_REMOVED,
-                           _("The card was taken off the reader before it was read; "
-                             "place it again and keep it still"));
-      return FALSE;
-    }
-  if (rv != SCARD_S_SUCCESS)
-    return pcsc_error (rv, error);
-  if (buffer_len < 2)
-    {
+      if (card_gone (card))
+        return card_removed_error (error);
+      if (rv != SCARD_S_SUCCESS)
+        return pcsc_error (rv, error);
       g_set_error_literal (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL,
                            _("The card gave no answer"));
       return FALSE;
