@@ -303,7 +303,7 @@ _bhxh_chip_sm_wrap (BhxhChipSM   *sm,
     {
       lc = apdu[4];
       if (lc == 0 || (len != 5 + lc && len != 6 + lc))
-        return sm_error (error, "bad command APDU"), NULL;
+        return sm_error (error, _("The command for the chip could not be protected")), NULL;
       if (len == 6 + lc)
         has_le = TRUE, le = apdu[len - 1];
     }
@@ -318,7 +318,7 @@ _bhxh_chip_sm_wrap (BhxhChipSM   *sm,
       enc = g_malloc (data->len + 1);
       enc[0] = 0x01;   /* padding-content indicator: ISO padding */
       if (!_bhxh_chip_3des_cbc (sm->ks_enc, TRUE, data->data, data->len, enc + 1))
-        return sm_error (error, "encryption failed"), NULL;
+        return sm_error (error, _("The command for the chip could not be protected")), NULL;
       append_do (objects, 0x87, enc, data->len + 1);
     }
   if (has_le)
@@ -330,11 +330,11 @@ _bhxh_chip_sm_wrap (BhxhChipSM   *sm,
   _bhxh_chip_pad (mac_input);
   g_byte_array_append (mac_input, objects->data, objects->len);
   if (!_bhxh_chip_mac (sm->ks_mac, mac_input->data, mac_input->len, mac))
-    return sm_error (error, "MAC failed"), NULL;
+    return sm_error (error, _("The command for the chip could not be protected")), NULL;
   append_do (objects, 0x8e, mac, 8);
 
   if (objects->len > 0xff)
-    return sm_error (error, "command too long"), NULL;
+    return sm_error (error, _("The command for the chip could not be protected")), NULL;
   g_byte_array_append (out, header, 4);
   g_byte_array_append (out, (guint8[]) { objects->len }, 1);
   g_byte_array_append (out, objects->data, objects->len);
@@ -367,7 +367,7 @@ _bhxh_chip_sm_unwrap (BhxhChipSM   *sm,
   guint8 mac[8];
 
   if (len < 2)
-    return sm_error (error, "short response"), NULL;
+    return sm_error (error, _("The chip’s answer is malformed")), NULL;
   *sw = (resp[len - 2] << 8) | resp[len - 1];
   end = resp + len - 2;
   increment_ssc (sm->ssc);
@@ -376,22 +376,21 @@ _bhxh_chip_sm_unwrap (BhxhChipSM   *sm,
 
   while (p < end)
     {
-      const guint8 *start = p, *value;
+      const guint8 *value;
       guint tag;
       gsize vlen;
 
       if (!_bhxh_tlv_next (&p, end, &tag, &value, &vlen))
-        return sm_error (error, "malformed secure messaging response"), NULL;
+        return sm_error (error, _("The chip’s answer is malformed")), NULL;
       if (tag == 0x87)
         do87 = value, do87_len = vlen, mac_end = p;
       else if (tag == 0x99)
         do99 = value, do99_len = vlen, mac_end = p;
       else if (tag == 0x8e)
         do8e = value, do8e_len = vlen;
-      (void) start;
     }
   if (do8e == NULL || do8e_len != 8 || do99 == NULL || do99_len != 2)
-    return sm_error (error, "secure messaging objects missing"), NULL;
+    return sm_error (error, _("The chip’s answer is malformed")), NULL;
 
   g_byte_array_append (mac_input, sm->ssc, 8);
   g_byte_array_append (mac_input, resp, mac_end - resp);
@@ -406,15 +405,15 @@ _bhxh_chip_sm_unwrap (BhxhChipSM   *sm,
       gsize n;
 
       if (do87_len < 9 || do87[0] != 0x01 || (do87_len - 1) % 8 != 0)
-        return sm_error (error, "malformed encrypted data"), NULL;
+        return sm_error (error, _("The chip’s answer is malformed")), NULL;
       n = do87_len - 1;
       plain = g_malloc (n);
       if (!_bhxh_chip_3des_cbc (sm->ks_enc, FALSE, do87 + 1, n, plain))
-        return sm_error (error, "decryption failed"), NULL;
+        return sm_error (error, _("The chip’s answer is malformed")), NULL;
       while (n > 0 && plain[n - 1] == 0x00)
         n--;
       if (n == 0 || plain[n - 1] != 0x80)
-        return sm_error (error, "bad padding"), NULL;
+        return sm_error (error, _("The chip’s answer is malformed")), NULL;
       return g_bytes_new (plain, n - 1);
     }
   return g_bytes_new (NULL, 0);

@@ -288,10 +288,11 @@ _bhxh_chip_passive_check (GBytes                *sod,
   const char *failed;
   char *lds;
   long lds_len;
-  gint64 when, now_unix = now != NULL ? g_date_time_to_unix (now) : g_get_real_time () / G_USEC_PER_SEC;
+  gint64 when, now_unix;
   guint tag;
 
   memset (out, 0, sizeof *out);
+  now_unix = now != NULL ? g_date_time_to_unix (now) : g_get_real_time () / G_USEC_PER_SEC;
   p = data;
   if (!_bhxh_tlv_next (&p, data + sod_len, &tag, &value, &len) || tag != 0x77 ||
       (cms = d2i_CMS_ContentInfo (NULL, &value, (long) len)) == NULL ||

@@ -221,13 +221,13 @@ command (Session       *s,
   return g_bytes_new (data, n - 2);
 }
 
+/* @message: a translated sentence with one %04X, the status word. */
 static gboolean
 status_error (guint16     sw,
-              const char *what,
+              const char *message,
               GError    **error)
 {
-  g_set_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL,
-               _("The chip refused to %s (status %04X)"), what, sw);
+  g_set_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL, message, sw);
   return FALSE;
 }
 
@@ -272,13 +272,13 @@ try_bac (Session           *s,
   if ((challenge = command (s, get_challenge, sizeof get_challenge, &sw, error)) == NULL)
     return FALSE;
   if (sw != SW_OK || g_bytes_get_size (challenge) != 8)
-    return status_error (sw, _("give a challenge"), error);
+    return status_error (sw, _("The chip gave no challenge (status %04X)"), error);
 
   _bhxh_chip_bac_init (&bac, key);
   memcpy (bac.rnd_icc, g_bytes_get_data (challenge, NULL), 8);
   if (RAND_bytes (bac.rnd_ifd, 8) != 1 || RAND_bytes (bac.k_ifd, 16) != 1 ||
       !_bhxh_chip_bac_command (&bac, auth + 5))
-    return status_error (0, _("start access control"), error);
+    return status_error (0, _("The access control could not be started (%04X)"), error);
   auth[45] = 0x28;
   if ((answer = command (s, auth, sizeof auth, &sw, error)) == NULL)
     return FALSE;
@@ -337,7 +337,7 @@ read_file (Session  *s,
   if (sw == 0x6a82)
     return NULL;
   if (sw != SW_OK)
-    return status_error (sw, _("open a file"), error), NULL;
+    return status_error (sw, _("The chip refused to open a file (status %04X)"), error), NULL;
 
   while ((gssize) file->len < total)
     {
@@ -350,10 +350,10 @@ read_file (Session  *s,
         return NULL;
       got = g_bytes_get_size (chunk);
       if ((sw != SW_OK && sw != 0x6282) || got == 0)
-        return status_error (sw, _("read a file"), error), NULL;
+        return status_error (sw, _("The chip refused to read a file (status %04X)"), error), NULL;
       g_byte_array_append (file, g_bytes_get_data (chunk, NULL), got);
       if (total == 4 && (total = _bhxh_tlv_total_length (file->data, file->len)) < 0)
-        return status_error (sw, _("read a file"), error), NULL;
+        return status_error (sw, _("The chip refused to read a file (status %04X)"), error), NULL;
       if (total > MAX_FILE_SIZE)
         {
           g_set_error_literal (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_FORMAT,
