@@ -177,15 +177,12 @@ bhxh_chip_keys_from_document (const BhxhDocument *qr,
 
 /* ---- APDUs ---- */
 
+/* Between commands: the GIO convention, G_IO_ERROR_CANCELLED. */
 static gboolean
 cancelled (Session  *s,
            GError  **error)
 {
-  if (!g_cancellable_is_cancelled (s->cancellable))
-    return FALSE;
-  g_set_error_literal (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_CANCELLED,
-                       _("The chip read was cancelled"));
-  return TRUE;
+  return g_cancellable_set_error_if_cancelled (s->cancellable, error);
 }
 
 /* One command, protected when secure messaging is on; the answer's data

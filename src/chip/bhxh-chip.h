@@ -26,10 +26,9 @@ G_BEGIN_DECLS
  * @BHXH_CHIP_ERROR_BAD_KEY: the access key given is malformed
  * @BHXH_CHIP_ERROR_PROTOCOL: the card answered something unexpected
  * @BHXH_CHIP_ERROR_FORMAT: a file on the chip is malformed
- * @BHXH_CHIP_ERROR_TRUST_STORE: the CSCA directory cannot be read
- * @BHXH_CHIP_ERROR_CANCELLED: the read was cancelled
  *
- * Errors of the chip layer; messages are translated, fit for the clerk.
+ * Errors of the chip layer; messages are translated, fit for the clerk. A
+ * cancelled read fails with %G_IO_ERROR_CANCELLED.
  */
 typedef enum
 {
@@ -41,8 +40,6 @@ typedef enum
   BHXH_CHIP_ERROR_BAD_KEY,
   BHXH_CHIP_ERROR_PROTOCOL,
   BHXH_CHIP_ERROR_FORMAT,
-  BHXH_CHIP_ERROR_TRUST_STORE,
-  BHXH_CHIP_ERROR_CANCELLED,
 } BhxhChipError;
 
 GQuark bhxh_chip_error_quark (void);

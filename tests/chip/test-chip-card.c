@@ -16,6 +16,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "chip/bhxh-chip.h"
+
 #define NOW "2026-11-23T09:00:00+07:00"
 #define VPCD_DRIVER "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 #define QR_GENUINE \
@@ -512,6 +514,66 @@ test_no_service (void)
   g_assert_nonnull (strstr (run.err, "pcscd"));
 }
 
+/* The library's own call, as the GUI makes it: in a thread, the main loop
+ * free meanwhile. */
+static void
+read_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_async (void)
+{
+  g_auto(BhxhChipReadOptions) options = { NULL };
+  g_autoptr(BhxhDocument) qr = NULL;
+  g_autoptr(BhxhChipResult) result = NULL;
+  g_autoptr(GAsyncResult) async_result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  guint ticks = 0;
+
+  if (skipped ())
+    return;
+  place_card ("genuine", 0);
+  g_setenv ("PCSCLITE_CSOCK_NAME", env.socket, TRUE);
+  qr = bhxh_document_parse_scan (QR_GENUINE, -1, &error);
+  g_assert_no_error (error);
+  options.keys = bhxh_chip_keys_from_document (qr, &error);
+  g_assert_no_error (error);
+  options.csca_dir = csca_dir ("genuine");
+  options.now = g_date_time_new_from_iso8601 (NOW, NULL);
+  options.wait_ms = 10000;
+  bhxh_chip_read_async (&options, cancellable, read_done_cb, &async_result);
+  while (async_result == NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      ticks++;
+      g_usleep (1000);
+    }
+  g_assert_cmpuint (ticks, >, 1);
+  result = bhxh_chip_read_finish (async_result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result->document->chip.passive, ==, BHXH_AUTH_VALID);
+  g_assert_cmpstr (result->document->full_name, ==, "Phạm Thị Thu Hà");
+  g_clear_pointer (&result, bhxh_chip_result_free);
+  g_clear_object (&async_result);
+
+  /* Cancelled: a clear error, nothing half read. */
+  g_cancellable_cancel (cancellable);
+  bhxh_chip_read_async (&options, cancellable, read_done_cb, &async_result);
+  while (async_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  result = bhxh_chip_read_finish (async_result, &error);
+  g_assert_null (result);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_unsetenv ("PCSCLITE_CSOCK_NAME");
+}
+
 /* ---- the chip's result at the counter ---- */
 
 #define MIRROR_CSV \
@@ -681,6 +743,7 @@ main (int    argc,
   g_test_add_func ("/chip/card/unknown-csca", test_unknown_csca);
   g_test_add_func ("/chip/card/expired-ds", test_expired_ds);
   g_test_add_func ("/chip/card/removed", test_removed);
+  g_test_add_func ("/chip/card/async", test_async);
   g_test_add_func ("/chip/decide/chip-verified", test_decide_chip_verified);
   g_test_add_func ("/chip/decide/qr-mismatch", test_decide_qr_mismatch);
   g_test_add_func ("/chip/decide/chip-invalid", test_decide_chip_invalid);
