@@ -315,6 +315,20 @@ _bhxh_chip_passive_check (GBytes                *sod,
       ERR_clear_error ();
       return;
     }
+  /* The certificate that signed, should the SOD carry others (a link
+   * certificate, the CSCA itself). */
+  {
+    STACK_OF (X509) *signers = CMS_get0_signers (cms);
+
+    if (signers != NULL && sk_X509_num (signers) == 1)
+      {
+        X509_free (ds);
+        ds = X509_dup (sk_X509_value (signers, 0));
+        g_free (out->signer);
+        out->signer = name_one_line (X509_get_subject_name (ds));
+      }
+    sk_X509_free (signers);
+  }
   lds_len = BIO_get_mem_data (content, &lds);
   if ((failed = check_hashes ((const guint8 *) lds, lds_len, groups, &reason)) != NULL)
     {
