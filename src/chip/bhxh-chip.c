@@ -488,6 +488,49 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
   return g_steal_pointer (&result);
 }
 
+static void
+list_readers_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  char **readers = bhxh_chip_list_readers (&error);
+
+  if (readers == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, readers, (GDestroyNotify) g_strfreev);
+}
+
+/**
+ * bhxh_chip_list_readers_async:
+ *
+ * bhxh_chip_list_readers() in a thread: whether to offer a chip read at all
+ * without the UI waiting on pcscd.
+ */
+void
+bhxh_chip_list_readers_async (GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, bhxh_chip_list_readers_async);
+  g_task_run_in_thread (task, list_readers_thread);
+}
+
+char **
+bhxh_chip_list_readers_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        bhxh_chip_list_readers_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static BhxhChipReadOptions *
 options_copy (const BhxhChipReadOptions *options)
 {

@@ -90,6 +90,11 @@ typedef struct
 } BhxhChipResult;
 
 char          **bhxh_chip_list_readers (GError              **error);
+void            bhxh_chip_list_readers_async  (GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+char          **bhxh_chip_list_readers_finish (GAsyncResult        *result,
+                                               GError             **error);
 BhxhChipResult *bhxh_chip_read         (const BhxhChipReadOptions *options,
                                         GCancellable         *cancellable,
                                         GError              **error);
