@@ -110,4 +110,11 @@ void      _bhxh_chip_passive_check (GBytes        *sod,
                                     BhxhChipPassiveResult *out);
 void      _bhxh_chip_passive_result_clear (BhxhChipPassiveResult *result);
 
+/* Active authentication: the chip's signature of @challenge by DG15's key. */
+BhxhAuthResult _bhxh_chip_active_check (GBytes       *dg15,
+                                        const guint8  challenge[8],
+                                        const guint8 *signature,
+                                        gsize         signature_len,
+                                        const char  **reason);
+
 G_END_DECLS

@@ -426,6 +426,40 @@ read_files (Session             *s,
   return *sod != NULL;
 }
 
+/* Active authentication when the chip offers it (DG15): INTERNAL
+ * AUTHENTICATE of a random challenge, checked against DG15's key; DG15
+ * joins the groups passive authentication checks. */
+static gboolean
+active_authenticate (Session         *s,
+                     GHashTable      *groups,
+                     BhxhAuthResult  *result,
+                     const char     **reason,
+                     GError         **error)
+{
+  guint8 apdu[5 + 8 + 1] = { 0x00, 0x88, 0x00, 0x00, 0x08 };
+  g_autoptr(GBytes) answer = NULL;
+  GBytes *dg15;
+  guint16 sw;
+
+  if ((dg15 = read_required (s, FID_DG (15), "DG15", error)) == NULL)
+    return FALSE;
+  g_hash_table_insert (groups, GUINT_TO_POINTER (15), dg15);
+  if (RAND_bytes (apdu + 5, 8) != 1)
+    return status_error (0, _("The access control could not be started (%04X)"), error);
+  apdu[13] = 0x00;
+  if ((answer = command (s, apdu, sizeof apdu, &sw, error)) == NULL)
+    return FALSE;
+  if (sw != SW_OK || g_bytes_get_size (answer) == 0)
+    {
+      *result = BHXH_AUTH_INVALID;
+      *reason = "active-authentication-refused";
+      return TRUE;
+    }
+  *result = _bhxh_chip_active_check (dg15, apdu + 5, g_bytes_get_data (answer, NULL),
+                                     g_bytes_get_size (answer), reason);
+  return TRUE;
+}
+
 /**
  * bhxh_chip_read:
  * @options: the reader, the access keys to try, the trust directory
@@ -434,8 +468,9 @@ read_files (Session             *s,
  * Opens the chip with the first access key that works (BAC), reads
  * EF.COM, DG1, DG13, DG2 when asked and EF.SOD under secure messaging,
  * and checks the data passively against @options' CSCA directory at
- * @options' instant. A chip that offers active or chip authentication
- * (DG15, DG14) reports it as not checked; one that does not, as absent.
+ * @options' instant. A chip with DG15 is actively authenticated (RSA keys;
+ * others are not checked); one with only DG14 (chip authentication)
+ * reports it as not checked; one with neither, as absent.
  *
  * Returns: (transfer full): the chip's document with its authentication,
  *   or %NULL with a #BhxhChipError
@@ -453,6 +488,7 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
   g_autoptr(GArray) listed = NULL;
   Session s = { .cancellable = cancellable };
   BhxhChipPassiveResult passive = { 0 };
+  const char *active_reason = NULL;
   BhxhChipAuth *auth;
   gint64 start;
 
@@ -465,8 +501,11 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
   result->reader = g_strdup (_bhxh_chip_card_get_reader (card));
   result->document = bhxh_document_new (BHXH_DOCUMENT_CCCD_CHIP);
   auth = &result->document->chip;
+  auth->chip = BHXH_AUTH_ABSENT;
   if (!open_chip (&s, options->keys, &auth->bac_attempts, error) ||
-      !read_files (&s, result, options->flags, groups, &sod, &listed, error))
+      !read_files (&s, result, options->flags, groups, &sod, &listed, error) ||
+      (lists_group (listed, 15) &&
+       !active_authenticate (&s, groups, &auth->chip, &active_reason, error)))
     {
       explicit_bzero (&s.sm, sizeof s.sm);
       return NULL;
@@ -482,8 +521,11 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
       auth->signer = g_steal_pointer (&passive.signer);
       _bhxh_chip_passive_result_clear (&passive);
     }
-  auth->chip = lists_group (listed, 15) || lists_group (listed, 14)
-               ? BHXH_AUTH_NOT_CHECKED : BHXH_AUTH_ABSENT;
+  /* Chip authentication (DG14 alone) is not done: said so, not hidden. */
+  if (!lists_group (listed, 15) && lists_group (listed, 14))
+    auth->chip = BHXH_AUTH_NOT_CHECKED;
+  if (auth->reason == NULL && active_reason != NULL)
+    auth->reason = g_strdup (active_reason);
   bhxh_document_recheck (result->document);
   return g_steal_pointer (&result);
 }

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # 
 
 AID = bytes.fromhex("A0000002471001")
 FILES = {0x011E: "com.bin", 0x011D: "sod.bin", 0x0101: "dg1.bin",
-         0x0102: "dg2.bin", 0x010D: "dg13.bin"}
+         0x0102: "dg2.bin", 0x010D: "dg13.bin", 0x010F: "dg15.bin"}
 ATR = bytes.fromhex("3B80800101")  # T=1
 
 
@@ -112,6 +112,12 @@ class Card:
         info = line1[5:15] + line2[0:7] + line2[8:15]
         seed = hashlib.sha1(info.encode("ascii")).digest()[:16]
         self.k_enc, self.k_mac = derive(seed, 1), derive(seed, 2)
+        self.aa_key = None
+        key_path = os.path.join(directory, "aa-key.pem")
+        if os.path.exists(key_path):
+            from cryptography.hazmat.primitives.serialization import load_pem_private_key
+            with open(key_path, "rb") as f:
+                self.aa_key = load_pem_private_key(f.read(), None)
         self.reset()
 
     def reset(self):
@@ -195,7 +201,21 @@ class Card:
         out += tlv(0x8E, mac(self.ks_mac, ssc + out))
         return out + sw
 
+    def internal_authenticate(self, challenge):
+        """Active authentication: ISO/IEC 9796-2 scheme 1 with SHA-1."""
+        if self.aa_key is None or len(challenge) != 8:
+            return b"", b"\x6D\x00"
+        numbers = self.aa_key.private_numbers()
+        n, d = numbers.public_numbers.n, numbers.d
+        k = (n.bit_length() + 7) // 8
+        m1 = os.urandom(k - 20 - 2)
+        digest = hashlib.sha1(m1 + challenge).digest()
+        f = int.from_bytes(b"\x6A" + m1 + digest + b"\xBC", "big")
+        return pow(f, d, n).to_bytes(k, "big"), b"\x90\x00"
+
     def file_command(self, ins, p1, p2, data, le):
+        if ins == 0x88:
+            return self.internal_authenticate(data)
         if ins == 0xA4 and p1 == 0x02:
             fid = int.from_bytes(data[:2], "big")
             if fid not in self.files:

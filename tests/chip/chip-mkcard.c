@@ -8,7 +8,10 @@
  *
  * VARIANT: genuine; altered-dg13 (DG13 changed after signing);
  * unknown-csca (signed under a CSCA not in DIR/csca); expired-ds (the DS
- * expired before the SOD's signing time). */
+ * expired before the SOD's signing time); aa (with DG15, an RSA active
+ * authentication key, its private half in DIR/aa-key.pem for the
+ * emulator); aa-clone (the files of an aa card on a chip that holds
+ * another private key: a copy). */
 #include "config.h"
 
 #include <string.h>
@@ -170,15 +173,15 @@ make_dg2 (void)
 }
 
 static GByteArray *
-make_com (void)
+make_com (gboolean with_dg15)
 {
   g_autoptr(GByteArray) inner = g_byte_array_new ();
   GByteArray *com = g_byte_array_new ();
-  static const guint8 list[] = { 0x61, 0x75, 0x6d };
+  static const guint8 list[] = { 0x61, 0x75, 0x6d, 0x6f };
 
   tlv (inner, 0x5f01, (const guint8 *) "0107", 4);
   tlv (inner, 0x5f36, (const guint8 *) "040000", 6);
-  tlv (inner, 0x5c, list, sizeof list);
+  tlv (inner, 0x5c, list, with_dg15 ? 4 : 3);
   tlv_array (com, 0x60, inner);
   return com;
 }
@@ -304,6 +307,33 @@ write_file (const char *dir,
     g_error ("%s", error->message);
 }
 
+/* DG15: the active authentication key's SubjectPublicKeyInfo. */
+static GByteArray *
+make_dg15 (EVP_PKEY *key)
+{
+  GByteArray *dg15 = g_byte_array_new ();
+  guint8 *der = NULL;
+  int len = i2d_PUBKEY (key, &der);
+
+  check (len > 0, "DG15");
+  tlv (dg15, 0x6f, der, len);
+  OPENSSL_free (der);
+  return dg15;
+}
+
+static void
+write_key (const char *dir,
+           const char *name,
+           EVP_PKEY   *key)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  FILE *f = fopen (path, "w");
+
+  check (f != NULL && PEM_write_PrivateKey (f, key, NULL, NULL, 0, NULL, NULL),
+         "writing a key");
+  fclose (f);
+}
+
 static void
 write_cert (const char *dir,
             const char *name,
@@ -321,6 +351,9 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GByteArray) com = NULL, dg1 = NULL, dg2 = NULL, dg13 = NULL, sod = NULL;
+  g_autoptr(GByteArray) dg15 = NULL;
+  EVP_PKEY *aa_key = NULL, *chip_key = NULL;
+  gboolean aa;
   g_autoptr(GByteArray) list = g_byte_array_new ();
   g_autoptr(GByteArray) alg = g_byte_array_new ();
   g_autoptr(GByteArray) body = g_byte_array_new ();
@@ -339,10 +372,11 @@ main (int    argc,
       return 2;
     }
   variant = argv[2];
+  aa = g_str_has_prefix (variant, "aa");
   csca_dir = g_build_filename (argv[1], "csca", NULL);
   g_mkdir_with_parents (csca_dir, 0700);
 
-  com = make_com ();
+  com = make_com (aa);
   dg1 = make_dg1 ();
   dg2 = make_dg2 ();
   dg13 = make_dg13 (FULL_NAME);
@@ -351,6 +385,16 @@ main (int    argc,
   add_hash (list, 1, dg1);
   add_hash (list, 2, dg2);
   add_hash (list, 13, dg13);
+  if (aa)
+    {
+      aa_key = EVP_RSA_gen (1024);
+      check (aa_key != NULL, "RSA key generation");
+      /* A copy: the files of a genuine card, another key in the chip. */
+      chip_key = g_str_equal (variant, "aa-clone") ? EVP_RSA_gen (1024) : aa_key;
+      check (chip_key != NULL, "RSA key generation");
+      dg15 = make_dg15 (aa_key);
+      add_hash (list, 15, dg15);
+    }
   g_byte_array_append (body, version, sizeof version);
   tlv_array (body, 0x30, alg);
   tlv_array (body, 0x30, list);
@@ -380,7 +424,7 @@ main (int    argc,
       dg13 = make_dg13 ("Phạm Thị Thu Hằng");
     }
   else if (!g_str_equal (variant, "genuine") && !g_str_equal (variant, "unknown-csca") &&
-           !g_str_equal (variant, "expired-ds"))
+           !g_str_equal (variant, "expired-ds") && !aa)
     g_error ("unknown variant %s", variant);
 
   write_file (argv[1], "com.bin", com->data, com->len);
@@ -391,6 +435,14 @@ main (int    argc,
   write_file (argv[1], "qr.txt", QR_PAYLOAD, strlen (QR_PAYLOAD));
   write_file (argv[1], "mrz.txt", MRZ_KEY, strlen (MRZ_KEY));
   write_cert (csca_dir, "csca.pem", csca);
+  if (aa)
+    {
+      write_file (argv[1], "dg15.bin", dg15->data, dg15->len);
+      write_key (argv[1], "aa-key.pem", chip_key);
+      if (chip_key != aa_key)
+        EVP_PKEY_free (chip_key);
+      EVP_PKEY_free (aa_key);
+    }
 
   X509_free (csca);
   X509_free (other);

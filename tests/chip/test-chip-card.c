@@ -464,6 +464,39 @@ test_expired_ds (void)
     check_variant ("expired-ds", "invalid", "ds-expired");
 }
 
+/* A chip with DG15 proves it is the chip the files were signed for. */
+static void
+test_active_authentication (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) clone = { 0 };
+  g_autofree char *csca = NULL;
+  g_autofree char *clone_csca = NULL;
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  csca = csca_dir ("aa");
+  place_card ("aa", 0);
+  RUN (&run, "chip", "read", "--wait", "10", "--mrz", MRZ_GENUINE, "--csca", csca);
+  g_assert_cmpint (run.status, ==, 0);
+  auth = authentication (&run);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "valid");
+
+  /* The signed files copied onto another chip: the data checks out, the
+   * chip does not. */
+  clone_csca = csca_dir ("aa-clone");
+  place_card ("aa-clone", 0);
+  RUN (&clone, "chip", "read", "--wait", "10", "--mrz", MRZ_GENUINE, "--csca", clone_csca);
+  g_assert_cmpint (clone.status, ==, 0);
+  auth = authentication (&clone);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "invalid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "reason"), ==,
+                   "active-authentication-failed");
+}
+
 static void
 test_removed (void)
 {
@@ -743,6 +776,7 @@ main (int    argc,
   g_test_add_func ("/chip/card/unknown-csca", test_unknown_csca);
   g_test_add_func ("/chip/card/expired-ds", test_expired_ds);
   g_test_add_func ("/chip/card/removed", test_removed);
+  g_test_add_func ("/chip/card/active-authentication", test_active_authentication);
   g_test_add_func ("/chip/card/async", test_async);
   g_test_add_func ("/chip/decide/chip-verified", test_decide_chip_verified);
   g_test_add_func ("/chip/decide/qr-mismatch", test_decide_qr_mismatch);

@@ -466,6 +466,15 @@ test_chip (Fixture       *f,
   g_assert_cmpint (bhxh_evidence_for_document (untrusted), ==, BHXH_EVIDENCE_CARD_QR);
   g_clear_pointer (&check, bhxh_check_free);
 
+  /* Signed data copied onto another chip: active authentication fails. */
+  untrusted->chip.passive = BHXH_AUTH_VALID;
+  untrusted->chip.chip = BHXH_AUTH_INVALID;
+  f->input.document = untrusted;
+  check = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (check, "chip-invalid"));
+  g_assert_cmpint (bhxh_evidence_for_document (untrusted), ==, BHXH_EVIDENCE_CARD_QR);
+  g_clear_pointer (&check, bhxh_check_free);
+
   /* The QR printed with another birth date than the chip holds. */
   forged_qr->qr->birth_date = (BhxhDate) { 1990, 3, 16 };
   f->input.document = forged_qr;
