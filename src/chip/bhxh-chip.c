@@ -521,6 +521,11 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
       auth->signer = g_steal_pointer (&passive.signer);
       _bhxh_chip_passive_result_clear (&passive);
     }
+  auth->sod = g_bytes_ref (sod);
+  auth->dg1 = g_bytes_ref (g_hash_table_lookup (groups, GUINT_TO_POINTER (1)));
+  auth->dg13 = g_bytes_ref (g_hash_table_lookup (groups, GUINT_TO_POINTER (13)));
+  if (g_hash_table_contains (groups, GUINT_TO_POINTER (15)))
+    auth->dg15 = g_bytes_ref (g_hash_table_lookup (groups, GUINT_TO_POINTER (15)));
   /* Chip authentication (DG14 alone) is not done: said so, not hidden. */
   if (!lists_group (listed, 15) && lists_group (listed, 14))
     auth->chip = BHXH_AUTH_NOT_CHECKED;
@@ -571,6 +576,97 @@ bhxh_chip_list_readers_finish (GAsyncResult  *result,
                         bhxh_chip_list_readers_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The fields DG13 gives, cleared before it is parsed again. */
+static void
+clear_chip_fields (BhxhDocument *d)
+{
+  char **fields[] = { &d->id_number, &d->old_id_number, &d->full_name, &d->address,
+                      &d->father_name, &d->mother_name, &d->nationality, &d->ethnicity,
+                      &d->religion, &d->place_of_origin, &d->personal_marks, &d->spouse_name };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_clear_pointer (fields[i], g_free);
+  d->birth_date = d->issue_date = d->expiry_date = BHXH_DATE_NONE;
+  d->sex = BHXH_SEX_UNKNOWN;
+}
+
+/**
+ * bhxh_chip_document_verify:
+ * @document: a chip document received as JSON (bhxh_document_from_json()
+ *   has set its authentication to not checked)
+ * @csca_dir: (nullable): the trust directory; %NULL: passive
+ *   authentication stays not checked
+ * @now: the instant of the check
+ *
+ * What a receiver does with a chip's data instead of believing it: its
+ * fields are parsed again from the signed DG13 it carries, and passive
+ * authentication runs again on its SOD, DG1, DG13 (and DG15). Active
+ * authentication, a live exchange with the chip, cannot be done again: it
+ * stays as received (not checked, or a failure).
+ *
+ * Returns: %FALSE with a %BHXH_CHIP_ERROR_FORMAT when the DG13 carried is
+ *   malformed; a document without files keeps its fields, not checked
+ */
+gboolean
+bhxh_chip_document_verify (BhxhDocument  *document,
+                           const char    *csca_dir,
+                           GDateTime     *now,
+                           GError       **error)
+{
+  BhxhChipAuth *auth = &document->chip;
+  g_autoptr(GHashTable) groups = NULL;
+  BhxhChipPassiveResult passive = { 0 };
+
+  g_return_val_if_fail (document != NULL, FALSE);
+  g_return_val_if_fail (document->kind == BHXH_DOCUMENT_CCCD_CHIP, FALSE);
+
+  if (auth->dg13 == NULL)
+    return TRUE;
+  clear_chip_fields (document);
+  if (!_bhxh_chip_parse_dg13 (auth->dg13, document, error))
+    return FALSE;
+  bhxh_document_recheck (document);
+  if (csca_dir == NULL || auth->sod == NULL || auth->passive == BHXH_AUTH_INVALID)
+    return TRUE;
+
+  groups = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_bytes_unref);
+  g_hash_table_insert (groups, GUINT_TO_POINTER (13), g_bytes_ref (auth->dg13));
+  if (auth->dg1 != NULL)
+    g_hash_table_insert (groups, GUINT_TO_POINTER (1), g_bytes_ref (auth->dg1));
+  if (auth->dg15 != NULL)
+    g_hash_table_insert (groups, GUINT_TO_POINTER (15), g_bytes_ref (auth->dg15));
+  _bhxh_chip_passive_check (auth->sod, groups, csca_dir, now, &passive);
+  auth->passive = passive.result;
+  g_free (auth->signer);
+  auth->signer = g_steal_pointer (&passive.signer);
+  if (passive.reason != NULL || auth->chip != BHXH_AUTH_INVALID)
+    {
+      g_free (auth->reason);
+      auth->reason = g_steal_pointer (&passive.reason);
+    }
+  _bhxh_chip_passive_result_clear (&passive);
+  return TRUE;
+}
+
+/**
+ * bhxh_chip_default_trust_dir:
+ *
+ * The CSCA certificates the office installs as data: $BHXH_DESK_CSCA_DIR,
+ * else /etc/bhxh-desk/csca.
+ *
+ * Returns: (transfer full) (nullable): the directory, or %NULL when there is
+ *   none (nothing can be authenticated)
+ */
+char *
+bhxh_chip_default_trust_dir (void)
+{
+  const char *dir = g_getenv ("BHXH_DESK_CSCA_DIR");
+
+  if (dir == NULL || *dir == '\0')
+    dir = "/etc/bhxh-desk/csca";
+  return g_file_test (dir, G_FILE_TEST_IS_DIR) ? g_strdup (dir) : NULL;
 }
 
 static BhxhChipReadOptions *

@@ -105,6 +105,12 @@ void            bhxh_chip_read_async   (const BhxhChipReadOptions *options,
 BhxhChipResult *bhxh_chip_read_finish  (GAsyncResult         *result,
                                         GError              **error);
 void            bhxh_chip_read_options_clear (BhxhChipReadOptions *options);
+
+gboolean        bhxh_chip_document_verify (BhxhDocument        *document,
+                                           const char          *csca_dir,
+                                           GDateTime           *now,
+                                           GError             **error);
+char           *bhxh_chip_default_trust_dir (void);
 void            bhxh_chip_result_free  (BhxhChipResult       *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhChipResult, bhxh_chip_result_free)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "chip/bhxh-chip.h"
 #include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
 #include "core/bhxh-error.h"
@@ -22,10 +23,12 @@
   "queue DB [--status STATUS] [--kind K] [--office CODE] [--search TEXT] [--limit N]" \
   " [--sort submitted|name] [--user LOGIN [--password-file FILE]]"
 #define VERIFY_USAGE \
-  "verify DB PAYLOAD|- [--user LOGIN] [--password-file FILE] | verify DB [PAYLOAD] --chip FILE|-"
+  "verify DB PAYLOAD|- [--user LOGIN] [--password-file FILE] | " \
+  "verify DB [PAYLOAD] --chip FILE|- [--csca DIR]"
 #define DECIDE_USAGE \
   "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] " \
-  "[--override] [--payload PAYLOAD] [--chip FILE] [--post-copy ID-NUMBER] [--hold SECONDS] " \
+  "[--override] [--payload PAYLOAD] [--chip FILE [--csca DIR]] [--post-copy ID-NUMBER] " \
+  "[--hold SECONDS] " \
   "--clerk USER " \
   "[--user LOGIN] [--password-file FILE]"
 #define UNDO_USAGE "undo DB DECISION-UUID --clerk USER [--user LOGIN] [--password-file FILE]"
@@ -55,12 +58,16 @@ read_payload (const char  *arg,
 
 /* The chip's data as bhxh-deskctl chip read printed it (FILE, or "-" for
  * standard input); a QR scanned now (@qr_payload) replaces the one it
- * carries, for the check to compare with the chip. */
+ * carries, for the check to compare with the chip. What the file claims is
+ * not believed: its signed files are checked again against @csca_dir (none:
+ * not authenticated). */
 static BhxhDocument *
 read_chip_document (const char  *path,
                     const char  *qr_payload,
+                    const char  *csca_dir,
                     GError     **error)
 {
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
   g_autofree char *text = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(BhxhDocument) document = NULL;
@@ -81,7 +88,8 @@ read_chip_document (const char  *path,
                    _("“%s” is not what bhxh-deskctl chip read prints"), path);
       return NULL;
     }
-  if ((document = bhxh_document_from_json (json_node_get_object (node), error)) == NULL)
+  if ((document = bhxh_document_from_json (json_node_get_object (node), error)) == NULL ||
+      !bhxh_chip_document_verify (document, csca_dir, now, error))
     return NULL;
   if (qr_payload != NULL)
     {
@@ -261,9 +269,11 @@ bhxh_cmd_verify (int    argc,
   g_autofree char *user = NULL;
   g_autofree char *password_file = NULL;
   g_autofree char *chip = NULL;
+  g_autofree char *csca = NULL;
   gsize len = 0;
   GOptionEntry entries[] = {
     { "chip", 0, 0, G_OPTION_ARG_FILENAME, &chip, NULL, "FILE" },
+    { "csca", 0, 0, G_OPTION_ARG_FILENAME, &csca, NULL, "DIR" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
     { NULL }
@@ -279,7 +289,7 @@ bhxh_cmd_verify (int    argc,
     return bhxh_cli_fail_error (error);
   /* The chip's data, with the QR given to compare; or the QR alone. */
   if (chip != NULL)
-    document = read_chip_document (chip, payload, &error);
+    document = read_chip_document (chip, payload, csca, &error);
   else
     document = bhxh_document_parse_scan (payload, len, &error);
   if (document == NULL)
@@ -333,6 +343,7 @@ bhxh_cmd_decide (int    argc,
   BhxhDecisionRequest request = { 0 };
   g_autofree char *post_copy = NULL;
   g_autofree char *chip = NULL;
+  g_autofree char *csca = NULL;
   gboolean override = FALSE;
   int hold = 0;
   gsize len;
@@ -344,6 +355,7 @@ bhxh_cmd_decide (int    argc,
     { "override", 0, 0, G_OPTION_ARG_NONE, &override, NULL, NULL },
     { "payload", 0, 0, G_OPTION_ARG_STRING, &payload_arg, NULL, "PAYLOAD" },
     { "chip", 0, 0, G_OPTION_ARG_FILENAME, &chip, NULL, "FILE" },
+    { "csca", 0, 0, G_OPTION_ARG_FILENAME, &csca, NULL, "DIR" },
     { "clerk", 0, 0, G_OPTION_ARG_STRING, &clerk, NULL, "USER" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
@@ -363,7 +375,7 @@ bhxh_cmd_decide (int    argc,
   if (payload_arg != NULL && (payload = read_payload (payload_arg, &len, &error)) == NULL)
     return bhxh_cli_fail_error (error);
   /* The chip's data (with the QR, when given, to compare), or the QR. */
-  if (chip != NULL && (document = read_chip_document (chip, payload, &error)) == NULL)
+  if (chip != NULL && (document = read_chip_document (chip, payload, csca, &error)) == NULL)
     return bhxh_cli_fail_error (error);
   if (chip == NULL && payload != NULL &&
       (document = bhxh_document_parse_scan (payload, len, &error)) == NULL)

@@ -63,6 +63,10 @@ bhxh_document_copy (const BhxhDocument *self)
   copy->chip = self->chip;
   copy->chip.reason = g_strdup (self->chip.reason);
   copy->chip.signer = g_strdup (self->chip.signer);
+  copy->chip.sod = self->chip.sod != NULL ? g_bytes_ref (self->chip.sod) : NULL;
+  copy->chip.dg1 = self->chip.dg1 != NULL ? g_bytes_ref (self->chip.dg1) : NULL;
+  copy->chip.dg13 = self->chip.dg13 != NULL ? g_bytes_ref (self->chip.dg13) : NULL;
+  copy->chip.dg15 = self->chip.dg15 != NULL ? g_bytes_ref (self->chip.dg15) : NULL;
   copy->qr = self->qr != NULL ? bhxh_document_copy (self->qr) : NULL;
   return copy;
 }
@@ -89,6 +93,10 @@ bhxh_document_free (BhxhDocument *self)
   g_free (self->spouse_name);
   g_free (self->chip.reason);
   g_free (self->chip.signer);
+  g_clear_pointer (&self->chip.sod, g_bytes_unref);
+  g_clear_pointer (&self->chip.dg1, g_bytes_unref);
+  g_clear_pointer (&self->chip.dg13, g_bytes_unref);
+  g_clear_pointer (&self->chip.dg15, g_bytes_unref);
   bhxh_document_free (self->qr);
   g_free (self);
 }
@@ -527,6 +535,60 @@ bhxh_document_chip_disagreements (const BhxhDocument *self)
   return fields;
 }
 
+static const char *chip_file_names[] = { "sod", "dg1", "dg13", "dg15" };
+
+static GBytes **
+chip_file (BhxhChipAuth *auth,
+           guint         i)
+{
+  GBytes **files[] = { &auth->sod, &auth->dg1, &auth->dg13, &auth->dg15 };
+
+  return files[i];
+}
+
+/* The signed files, base64, for the receiver to check again. */
+static void
+add_chip_files (JsonBuilder        *builder,
+                const BhxhChipAuth *auth)
+{
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (chip_file_names); i++)
+    {
+      GBytes *file = *chip_file ((BhxhChipAuth *) auth, i);
+      g_autofree char *text = NULL;
+
+      if (file == NULL)
+        continue;
+      text = g_base64_encode (g_bytes_get_data (file, NULL), g_bytes_get_size (file));
+      bhxh_json_add_string (builder, chip_file_names[i], text);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+read_chip_files (JsonObject   *auth,
+                 BhxhChipAuth *out)
+{
+  JsonObject *files = NULL;
+
+  if (json_object_has_member (auth, "files") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (auth, "files")))
+    files = json_object_get_object_member (auth, "files");
+  for (guint i = 0; files != NULL && i < G_N_ELEMENTS (chip_file_names); i++)
+    {
+      const char *text = json_object_get_string_member_with_default (files, chip_file_names[i],
+                                                                     NULL);
+      guchar *data;
+      gsize len;
+
+      if (text == NULL)
+        continue;
+      data = g_base64_decode (text, &len);
+      *chip_file (out, i) = g_bytes_new_take (data, len);
+    }
+}
+
 static void
 add_chip_members (JsonBuilder        *builder,
                   const BhxhDocument *self)
@@ -547,6 +609,7 @@ add_chip_members (JsonBuilder        *builder,
   bhxh_json_add_string (builder, "chip", bhxh_auth_result_to_string (self->chip.chip));
   json_builder_set_member_name (builder, "bac_attempts");
   json_builder_add_int_value (builder, self->chip.bac_attempts);
+  add_chip_files (builder, &self->chip);
   json_builder_end_object (builder);
   if (self->qr != NULL)
     {
@@ -564,9 +627,14 @@ add_chip_members (JsonBuilder        *builder,
 }
 
 /* A chip document as bhxh-deskctl chip read printed it; its QR, when it
- * has one, is parsed again from the text. */
+ * has one, is parsed again from the text. Unless @trusted (the store's own
+ * record), a successful authentication is a claim, and claims are not
+ * taken: passive and chip authentication read back "not-checked" (a failure
+ * claimed stays one), for bhxh_chip_document_verify() to check the signed
+ * files again. */
 static BhxhDocument *
 chip_from_json (JsonObject  *object,
+                gboolean     trusted,
                 GError     **error)
 {
   g_autoptr(BhxhDocument) document = bhxh_document_new (BHXH_DOCUMENT_CCCD_CHIP);
@@ -608,6 +676,16 @@ chip_from_json (JsonObject  *object,
   document->chip.reason = bhxh_json_dup_string (auth, "reason", NULL);
   document->chip.signer = bhxh_json_dup_string (auth, "signer", NULL);
   document->chip.bac_attempts = json_object_get_int_member_with_default (auth, "bac_attempts", 0);
+  read_chip_files (auth, &document->chip);
+  if (!trusted)
+    {
+      if (document->chip.passive != BHXH_AUTH_INVALID)
+        document->chip.passive = BHXH_AUTH_NOT_CHECKED;
+      if (document->chip.chip != BHXH_AUTH_INVALID)
+        document->chip.chip = BHXH_AUTH_NOT_CHECKED;
+      if (document->chip.passive != BHXH_AUTH_INVALID && document->chip.chip != BHXH_AUTH_INVALID)
+        g_clear_pointer (&document->chip.reason, g_free);
+    }
   qr = json_object_get_string_member_with_default (object, "qr", NULL);
   if (qr != NULL && (document->qr = bhxh_document_parse_scan (qr, -1, error)) == NULL)
     return NULL;
@@ -738,7 +816,7 @@ bhxh_document_from_json (JsonObject  *object,
       return bhxh_document_parse_scan (raw, -1, error);
     }
   if (kind == BHXH_DOCUMENT_CCCD_CHIP)
-    return chip_from_json (object, error);
+    return chip_from_json (object, FALSE, error);
   if (kind == BHXH_DOCUMENT_POST_COPY)
     return bhxh_document_new_post_copy (json_object_get_string_member_with_default (object,
                                                                                     "id_number",
@@ -764,4 +842,23 @@ bhxh_document_from_json (JsonObject  *object,
     g_ptr_array_add (document->extra, g_strdup (json_array_get_string_element (extra, i)));
   bhxh_document_recheck (document);
   return g_steal_pointer (&document);
+}
+
+/**
+ * bhxh_document_from_record:
+ * @object: a document the store itself recorded with a decision
+ *
+ * As bhxh_document_from_json(), but a chip's authentication is the one
+ * the store accepted when it recorded it (checked then).
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set
+ */
+BhxhDocument *
+bhxh_document_from_record (JsonObject  *object,
+                           GError     **error)
+{
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "document", ""),
+                 "cccd-chip") == 0)
+    return chip_from_json (object, TRUE, error);
+  return bhxh_document_from_json (object, error);
 }

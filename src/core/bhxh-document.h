@@ -46,6 +46,12 @@ typedef struct
   char           *reason;        /* what failed, a stable code, when invalid */
   char           *signer;        /* the Document Signer certificate's subject */
   guint           bac_attempts;  /* access keys tried before one opened the chip */
+  /* The signed files as read, so that whoever receives the chip's data can
+   * check it again (bhxh_chip_document_verify()); NULL when not kept. */
+  GBytes         *sod;
+  GBytes         *dg1;
+  GBytes         *dg13;
+  GBytes         *dg15;
 } BhxhChipAuth;
 
 typedef struct _BhxhDocument
@@ -103,6 +109,8 @@ gboolean      bhxh_auth_result_parse      (const char         *text,
 gboolean      bhxh_document_is_chip_verified (const BhxhDocument *self);
 GPtrArray    *bhxh_document_chip_disagreements (const BhxhDocument *self);
 BhxhDocument *bhxh_document_from_json     (JsonObject         *object,
+                                           GError            **error);
+BhxhDocument *bhxh_document_from_record   (JsonObject         *object,
                                            GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhDocument, bhxh_document_free)

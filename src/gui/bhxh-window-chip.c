@@ -12,8 +12,6 @@
  * (src/chip); "Skip" goes on with the QR alone. The chip's data, with its
  * authentication and the QR, then goes to the check like any document. */
 
-/* The trust store: the CSCA certificates the office installs as data. */
-#define DEFAULT_CSCA_DIR "/etc/bhxh-desk/csca"
 /* How long the dialog waits for a card before going on with the QR. */
 #define CARD_WAIT_MS (60 * 1000)
 
@@ -61,16 +59,6 @@ go_on (ChipRead     *read,
     gtk_window_close (GTK_WINDOW (read->dialog));
   _bhxh_window_lookup_document (read->self,
                                 chip != NULL ? chip : bhxh_document_copy (read->qr));
-}
-
-static char *
-trust_dir (void)
-{
-  const char *dir = g_getenv ("BHXH_DESK_CSCA_DIR");
-
-  if (dir == NULL || *dir == '\0')
-    dir = DEFAULT_CSCA_DIR;
-  return g_file_test (dir, G_FILE_TEST_IS_DIR) ? g_strdup (dir) : NULL;
 }
 
 static void
@@ -143,7 +131,7 @@ readers_cb (GObject      *source,
       go_on (read, NULL);
       return;
     }
-  options.csca_dir = trust_dir ();
+  options.csca_dir = bhxh_chip_default_trust_dir ();
   options.now = bhxh_clock_now ();
   options.wait_ms = CARD_WAIT_MS;
   show_dialog (read);

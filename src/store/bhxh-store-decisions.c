@@ -225,7 +225,7 @@ recorded_chip_evidence (const char *payload)
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     return BHXH_EVIDENCE_CARD_QR;
-  document = bhxh_document_from_json (json_node_get_object (node), NULL);
+  document = bhxh_document_from_record (json_node_get_object (node), NULL);
   return bhxh_evidence_for_document (document);
 }
 

@@ -687,6 +687,7 @@ test_decide_chip_verified (void)
 {
   g_autofree char *db = NULL;
   g_autofree char *chip = NULL;
+  g_autofree char *csca = NULL;
   g_auto(Run) verify = { 0 };
   g_auto(Run) decide = { 0 };
 
@@ -694,12 +695,75 @@ test_decide_chip_verified (void)
     return;
   db = new_store ("store-verified");
   chip = save_chip_read (QR_GENUINE, "chip-genuine.json");
-  RUN (&verify, "verify", db, "--chip", chip);
+  csca = csca_dir ("genuine");
+  RUN (&verify, "verify", db, "--chip", chip, "--csca", csca);
   g_assert_cmpint (verify.status, ==, 0);
   g_assert_true (has_reason (first_check (&verify), "chip-verified"));
-  RUN (&decide, "decide", db, "TK01-07901-000101", "approve", "--chip", chip, "--clerk", "lan");
+  RUN (&decide, "decide", db, "TK01-07901-000101", "approve", "--chip", chip, "--csca", csca,
+       "--clerk", "lan");
   g_assert_cmpint (decide.status, ==, 0);
   g_assert_nonnull (strstr (decide.out, "\"chip-verified\""));
+}
+
+/* What a chip's JSON claims is not believed: its signed files are checked
+ * again. Fields edited in the file come back as the chip signed them;
+ * without its files (or without a trust store) it is not authenticated. */
+static void
+test_decide_forged_json (void)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *chip = NULL;
+  g_autofree char *csca = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *edited_path = NULL;
+  g_autofree char *bare_path = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_auto(Run) edited = { 0 };
+  g_auto(Run) bare = { 0 };
+  g_auto(Run) no_trust = { 0 };
+  g_auto(Run) decide = { 0 };
+  JsonObject *o, *auth;
+
+  if (skipped ())
+    return;
+  db = new_store ("store-forged");
+  chip = save_chip_read (QR_GENUINE, "chip-to-forge.json");
+  csca = csca_dir ("genuine");
+  g_assert_true (g_file_get_contents (chip, &text, NULL, NULL));
+  node = json_from_string (text, NULL);
+  o = json_node_get_object (node);
+  json_object_set_string_member (o, "full_name", "Phạm Thị Thu Hằng");
+  edited_path = g_build_filename (env.dir, "chip-edited.json", NULL);
+  g_clear_pointer (&text, g_free);
+  text = json_to_string (node, FALSE);
+  g_assert_true (g_file_set_contents (edited_path, text, -1, NULL));
+  RUN (&edited, "verify", db, "--chip", edited_path, "--csca", csca);
+  g_assert_cmpint (edited.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (object (&edited), "document"), "full_name"),
+                   ==, "Phạm Thị Thu Hà");
+  g_assert_true (has_reason (first_check (&edited), "chip-verified"));
+
+  /* Without its files, what the JSON says stays a claim: not authenticated
+   * (and the edited name stands, to disagree with the QR). */
+  json_object_set_string_member (o, "full_name", "Phạm Thị Thu Hà");
+  auth = json_object_get_object_member (o, "authentication");
+  json_object_remove_member (auth, "files");
+  bare_path = g_build_filename (env.dir, "chip-bare.json", NULL);
+  g_clear_pointer (&text, g_free);
+  text = json_to_string (node, FALSE);
+  g_assert_true (g_file_set_contents (bare_path, text, -1, NULL));
+  RUN (&bare, "verify", db, "--chip", bare_path, "--csca", csca);
+  g_assert_cmpint (bare.status, ==, 0);
+  g_assert_true (has_reason (first_check (&bare), "chip-not-checked"));
+  g_assert_false (has_reason (first_check (&bare), "chip-verified"));
+  RUN (&no_trust, "verify", db, "--chip", chip);
+  g_assert_cmpint (no_trust.status, ==, 0);
+  g_assert_true (has_reason (first_check (&no_trust), "chip-not-checked"));
+  RUN (&decide, "decide", db, "TK01-07901-000101", "approve", "--chip", bare_path, "--clerk",
+       "lan");
+  g_assert_cmpint (decide.status, ==, 0);
+  g_assert_nonnull (strstr (decide.out, "\"card-qr\""));
 }
 
 /* The QR says another name than the chip: blocked, no override approves. */
@@ -781,6 +845,7 @@ main (int    argc,
   g_test_add_func ("/chip/decide/chip-verified", test_decide_chip_verified);
   g_test_add_func ("/chip/decide/qr-mismatch", test_decide_qr_mismatch);
   g_test_add_func ("/chip/decide/chip-invalid", test_decide_chip_invalid);
+  g_test_add_func ("/chip/decide/forged-json", test_decide_forged_json);
   g_test_add_func ("/chip/card/no-card", test_no_card);
   g_test_add_func ("/chip/card/no-service", test_no_service);
   status = g_test_run ();

@@ -512,6 +512,24 @@ test_chip_json (Fixture       *f,
   g_assert_nonnull (back->qr);
   g_assert_cmpstr (back->qr->raw, ==, f->document->raw);
 
+  /* A success is a claim: it reads back not checked, for the signed files
+   * to be checked again (src/chip); the store's own record keeps it. */
+  {
+    g_autoptr(BhxhDocument) valid = chip_of (f->document, BHXH_AUTH_VALID);
+    g_autoptr(JsonNode) valid_node = bhxh_document_to_json (valid);
+    g_autoptr(BhxhDocument) claimed = NULL;
+    g_autoptr(BhxhDocument) recorded = NULL;
+
+    claimed = bhxh_document_from_json (json_node_get_object (valid_node), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (claimed->chip.passive, ==, BHXH_AUTH_NOT_CHECKED);
+    g_assert_false (bhxh_document_is_chip_verified (claimed));
+    recorded = bhxh_document_from_record (json_node_get_object (valid_node), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (recorded->chip.passive, ==, BHXH_AUTH_VALID);
+    g_assert_true (bhxh_document_is_chip_verified (recorded));
+  }
+
   /* Without its authentication, a chip document is refused. */
   json_object_remove_member (json_node_get_object (node), "authentication");
   g_clear_pointer (&back, bhxh_document_free);
