@@ -21,7 +21,8 @@ static const BhxhCommand commands[] = {
   { "mirror",       bhxh_cmd_mirror,       "mirror import DB FILE" },
   { "declarations", bhxh_cmd_declarations, "declarations import DB FILE" },
   { "queue",        bhxh_cmd_queue,        "queue DB [--status STATUS] [--sort name]" },
-  { "verify",       bhxh_cmd_verify,       "verify DB PAYLOAD | verify DB [PAYLOAD] --chip FILE [--csca DIR]" },
+  { "verify",       bhxh_cmd_verify,
+    "verify DB PAYLOAD | verify DB [PAYLOAD] --chip FILE [--csca DIR]" },
   { "decide",       bhxh_cmd_decide,
     "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] [--override] "
     "[--payload PAYLOAD] [--chip FILE [--csca DIR] | --post-copy ID-NUMBER] [--hold SECONDS] "
