@@ -76,6 +76,7 @@ int bhxh_cli_run_service (GBusType bus, int argc, char **argv);
 
 /* One function per command group, each in its own file. */
 int bhxh_cmd_qr           (int argc, char **argv);
+int bhxh_cmd_chip         (int argc, char **argv);
 int bhxh_cmd_compare      (int argc, char **argv);
 int bhxh_cmd_demo         (int argc, char **argv);
 int bhxh_cmd_mirror       (int argc, char **argv);

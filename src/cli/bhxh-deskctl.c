@@ -10,6 +10,9 @@
 /* Each command's own file parses the rest of the command line. */
 static const BhxhCommand commands[] = {
   { "qr",           bhxh_cmd_qr,           "qr parse [PAYLOAD]" },
+  { "chip",         bhxh_cmd_chip,
+    "chip readers | chip read [--reader NAME] (--payload QR | --mrz DOCNO:YYMMDD:YYMMDD) "
+    "[--csca DIR] [--portrait FILE [--force]] [--wait SECONDS]" },
   { "scan",         bhxh_cmd_scan,
     "scan [--parse [--birth-certificate]] [--engine auto|zbar|zxing] FILE…" },
   { "compare",      bhxh_cmd_compare,      "compare name|date A B | compare code DECLARED CODE…" },
@@ -18,10 +21,12 @@ static const BhxhCommand commands[] = {
   { "mirror",       bhxh_cmd_mirror,       "mirror import DB FILE" },
   { "declarations", bhxh_cmd_declarations, "declarations import DB FILE" },
   { "queue",        bhxh_cmd_queue,        "queue DB [--status STATUS] [--sort name]" },
-  { "verify",       bhxh_cmd_verify,       "verify DB PAYLOAD" },
+  { "verify",       bhxh_cmd_verify,
+    "verify DB PAYLOAD | verify DB [PAYLOAD] --chip FILE [--csca DIR]" },
   { "decide",       bhxh_cmd_decide,
     "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] [--override] "
-    "[--payload PAYLOAD | --post-copy ID-NUMBER] [--hold SECONDS] --clerk USER" },
+    "[--payload PAYLOAD] [--chip FILE [--csca DIR] | --post-copy ID-NUMBER] [--hold SECONDS] "
+    "--clerk USER" },
   { "undo",         bhxh_cmd_undo,         "undo DB DECISION-UUID --clerk USER" },
   { "reassign",     bhxh_cmd_reassign,
     "reassign DB DECLARATION-ID --to CLERK [--user LOGIN [--password-file FILE]]" },

@@ -4,8 +4,10 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "chip/bhxh-chip.h"
 #include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
+#include "core/bhxh-error.h"
 #include "core/bhxh-json.h"
 #include "store/bhxh-store.h"
 #include "store/bhxh-store-answers.h"
@@ -20,10 +22,14 @@
 #define QUEUE_USAGE \
   "queue DB [--status STATUS] [--kind K] [--office CODE] [--search TEXT] [--limit N]" \
   " [--sort submitted|name] [--user LOGIN [--password-file FILE]]"
-#define VERIFY_USAGE "verify DB PAYLOAD|- [--user LOGIN] [--password-file FILE]"
+#define VERIFY_USAGE \
+  "verify DB PAYLOAD|- [--user LOGIN] [--password-file FILE] | " \
+  "verify DB [PAYLOAD] --chip FILE|- [--csca DIR]"
 #define DECIDE_USAGE \
   "decide DB DECLARATION-ID approve|reject|escalate [--reason CODE]… [--note TEXT] " \
-  "[--override] [--payload PAYLOAD] [--post-copy ID-NUMBER] [--hold SECONDS] --clerk USER " \
+  "[--override] [--payload PAYLOAD] [--chip FILE [--csca DIR]] [--post-copy ID-NUMBER] " \
+  "[--hold SECONDS] " \
+  "--clerk USER " \
   "[--user LOGIN] [--password-file FILE]"
 #define UNDO_USAGE "undo DB DECISION-UUID --clerk USER [--user LOGIN] [--password-file FILE]"
 
@@ -48,6 +54,50 @@ read_payload (const char  *arg,
 
   *len = strlen (arg);
   return g_strdup (arg);
+}
+
+/* The chip's data as bhxh-deskctl chip read printed it (FILE, or "-" for
+ * standard input); a QR scanned now (@qr_payload) replaces the one it
+ * carries, for the check to compare with the chip. What the file claims is
+ * not believed: its signed files are checked again against @csca_dir (none:
+ * not authenticated). */
+static BhxhDocument *
+read_chip_document (const char  *path,
+                    const char  *qr_payload,
+                    const char  *csca_dir,
+                    GError     **error)
+{
+  g_autoptr(GDateTime) now = bhxh_clock_now ();
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+  gsize len;
+
+  if (g_str_equal (path, "-"))
+    text = bhxh_cli_read_stdin (&len, error);
+  else if (!g_file_get_contents (path, &text, &len, error))
+    return NULL;
+  if (text == NULL || (node = json_from_string (text, error)) == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node) ||
+      g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node),
+                                                             "document", ""),
+                 "cccd-chip") != 0)
+    {
+      g_set_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                   _("“%s” is not what bhxh-deskctl chip read prints"), path);
+      return NULL;
+    }
+  if ((document = bhxh_document_from_json (json_node_get_object (node), error)) == NULL ||
+      !bhxh_chip_document_verify (document, csca_dir, now, error))
+    return NULL;
+  if (qr_payload != NULL)
+    {
+      bhxh_document_free (document->qr);
+      if ((document->qr = bhxh_document_parse_scan (qr_payload, -1, error)) == NULL)
+        return NULL;
+    }
+  return g_steal_pointer (&document);
 }
 
 /* mirror import */
@@ -218,8 +268,12 @@ bhxh_cmd_verify (int    argc,
   g_autofree char *payload = NULL;
   g_autofree char *user = NULL;
   g_autofree char *password_file = NULL;
-  gsize len;
+  g_autofree char *chip = NULL;
+  g_autofree char *csca = NULL;
+  gsize len = 0;
   GOptionEntry entries[] = {
+    { "chip", 0, 0, G_OPTION_ARG_FILENAME, &chip, NULL, "FILE" },
+    { "csca", 0, 0, G_OPTION_ARG_FILENAME, &csca, NULL, "DIR" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
     { NULL }
@@ -229,11 +283,15 @@ bhxh_cmd_verify (int    argc,
    * starts with "-" keeps its old meaning. */
   if (argc > 3 && bhxh_cli_parse_options (entries, VERIFY_USAGE, &argc, &argv) != BHXH_EXIT_OK)
     return BHXH_EXIT_USAGE;
-  if (argc != 3)
+  if (argc != 3 && !(chip != NULL && argc == 2))
     return bhxh_cli_usage (VERIFY_USAGE);
-  if ((payload = read_payload (argv[2], &len, &error)) == NULL)
+  if (argc == 3 && (payload = read_payload (argv[2], &len, &error)) == NULL)
     return bhxh_cli_fail_error (error);
-  document = bhxh_document_parse_scan (payload, len, &error);
+  /* The chip's data, with the QR given to compare; or the QR alone. */
+  if (chip != NULL)
+    document = read_chip_document (chip, payload, csca, &error);
+  else
+    document = bhxh_document_parse_scan (payload, len, &error);
   if (document == NULL)
     return bhxh_cli_fail_error (error);
   if ((store = open_store (argv[1])) == NULL)
@@ -284,6 +342,8 @@ bhxh_cmd_decide (int    argc,
   g_autofree char *password_file = NULL;
   BhxhDecisionRequest request = { 0 };
   g_autofree char *post_copy = NULL;
+  g_autofree char *chip = NULL;
+  g_autofree char *csca = NULL;
   gboolean override = FALSE;
   int hold = 0;
   gsize len;
@@ -294,6 +354,8 @@ bhxh_cmd_decide (int    argc,
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, NULL, "TEXT" },
     { "override", 0, 0, G_OPTION_ARG_NONE, &override, NULL, NULL },
     { "payload", 0, 0, G_OPTION_ARG_STRING, &payload_arg, NULL, "PAYLOAD" },
+    { "chip", 0, 0, G_OPTION_ARG_FILENAME, &chip, NULL, "FILE" },
+    { "csca", 0, 0, G_OPTION_ARG_FILENAME, &csca, NULL, "DIR" },
     { "clerk", 0, 0, G_OPTION_ARG_STRING, &clerk, NULL, "USER" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, NULL, "LOGIN" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file, NULL, "FILE" },
@@ -307,14 +369,17 @@ bhxh_cmd_decide (int    argc,
     clerk = g_strdup (user);
   if (argc != 4 || clerk == NULL || *clerk == '\0' ||
       !bhxh_outcome_parse (argv[3], &request.outcome) ||
-      hold < 0 || hold > BHXH_STORE_MAX_HOLD_SECONDS || (payload_arg && post_copy))
+      hold < 0 || hold > BHXH_STORE_MAX_HOLD_SECONDS || (payload_arg && post_copy) ||
+      (chip && post_copy))
     return bhxh_cli_usage (DECIDE_USAGE);
-  if (payload_arg != NULL)
-    {
-      if ((payload = read_payload (payload_arg, &len, &error)) == NULL ||
-          (document = bhxh_document_parse_scan (payload, len, &error)) == NULL)
-        return bhxh_cli_fail_error (error);
-    }
+  if (payload_arg != NULL && (payload = read_payload (payload_arg, &len, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
+  /* The chip's data (with the QR, when given, to compare), or the QR. */
+  if (chip != NULL && (document = read_chip_document (chip, payload, csca, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
+  if (chip == NULL && payload != NULL &&
+      (document = bhxh_document_parse_scan (payload, len, &error)) == NULL)
+    return bhxh_cli_fail_error (error);
   /* A declaration handed in by post: the ID number from the copy received. */
   if (post_copy != NULL && (document = bhxh_document_new_post_copy (post_copy, &error)) == NULL)
     return bhxh_cli_fail_error (error);

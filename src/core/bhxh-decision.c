@@ -14,7 +14,7 @@ static const char *outbox_names[] = {
   "pending", "sending", "acknowledged", "refused", "conflict",
 };
 static const char *evidence_names[] = {
-  "unknown", "none", "post-copy", "birth-certificate", "card-qr",
+  "unknown", "none", "post-copy", "birth-certificate", "card-qr", "chip-verified",
 };
 static const char *kind_names[] = {
   "approved", "approved-override", "approved-countersigned", "approved-without-document",
@@ -120,7 +120,7 @@ bhxh_outbox_state_to_display (BhxhOutboxState state)
 const char *
 bhxh_evidence_to_string (BhxhEvidence evidence)
 {
-  g_return_val_if_fail (evidence <= BHXH_EVIDENCE_CARD_QR, NULL);
+  g_return_val_if_fail (evidence <= BHXH_EVIDENCE_CHIP_VERIFIED, NULL);
   return evidence_names[evidence];
 }
 
@@ -147,6 +147,7 @@ bhxh_evidence_to_display (BhxhEvidence evidence)
     case BHXH_EVIDENCE_POST_COPY:         return _("ID number from the copy sent by post");
     case BHXH_EVIDENCE_BIRTH_CERTIFICATE: return _("Birth certificate");
     case BHXH_EVIDENCE_CARD_QR:           return _("ID card QR (not authenticated)");
+    case BHXH_EVIDENCE_CHIP_VERIFIED:     return _("ID card chip (authenticated)");
     default:                              g_return_val_if_reached ("");
     }
 }
@@ -160,6 +161,7 @@ bhxh_evidence_for_kind (BhxhDocumentKind kind)
     {
     case BHXH_DOCUMENT_CCCD:
     case BHXH_DOCUMENT_ID_CARD_OTHER:
+    case BHXH_DOCUMENT_CCCD_CHIP:   /* the kind alone: its authentication unknown */
       return BHXH_EVIDENCE_CARD_QR;
     case BHXH_DOCUMENT_BIRTH_CERTIFICATE:
       return BHXH_EVIDENCE_BIRTH_CERTIFICATE;
@@ -170,10 +172,16 @@ bhxh_evidence_for_kind (BhxhDocumentKind kind)
     }
 }
 
+/* A chip counts as verified only when its data passed passive
+ * authentication; otherwise it proves no more than the QR. */
 BhxhEvidence
 bhxh_evidence_for_document (const BhxhDocument *document)
 {
-  return document != NULL ? bhxh_evidence_for_kind (document->kind) : BHXH_EVIDENCE_NONE;
+  if (document == NULL)
+    return BHXH_EVIDENCE_NONE;
+  if (bhxh_document_is_chip_verified (document))
+    return BHXH_EVIDENCE_CHIP_VERIFIED;
+  return bhxh_evidence_for_kind (document->kind);
 }
 
 BhxhDecisionKind
@@ -327,6 +335,19 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
                    g_strdup_printf (_("Declaration %s has expired (more than 10 days since it "
                                       "was confirmed) and the portal has cancelled it: it "
                                       "can only be rejected"), d->id));
+  /* The chip is the card's signed data: one that failed authentication,
+   * or a QR that says otherwise, means a forged or altered card; no
+   * override approves it. */
+  if (approve && (bhxh_check_has_reason (check, "chip-invalid") ||
+                  bhxh_check_has_reason (check, "chip-qr-mismatch")))
+    {
+      g_autofree char *reasons = blocking_reasons (check);
+
+      return refuse (BHXH_RULE_NOT_ALLOWED, message,
+                     g_strdup_printf (_("Declaration %s cannot be approved: the card's chip "
+                                        "does not prove it genuine (%s); reject or escalate "
+                                        "it"), d->id, reasons));
+    }
   if (request->outcome == BHXH_OUTCOME_ESCALATE && facts->n_reason_codes == 0 &&
       bhxh_text_is_blank (request->note))
     return refuse (BHXH_RULE_BAD_INPUT, message,

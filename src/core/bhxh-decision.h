@@ -34,7 +34,10 @@ typedef enum
  * BhxhEvidence:
  * @BHXH_EVIDENCE_UNKNOWN: decided before the desk recorded it
  * @BHXH_EVIDENCE_NONE: no identity document was checked
- * @BHXH_EVIDENCE_CARD_QR: the ID card's QR was scanned (not authenticated)
+ * @BHXH_EVIDENCE_CARD_QR: the ID card's QR was scanned (not authenticated):
+ *   "qr-only"; also a chip whose data could not be authenticated
+ * @BHXH_EVIDENCE_CHIP_VERIFIED: the ID card's chip was read and its data
+ *   passed passive authentication against a trusted CSCA
  * @BHXH_EVIDENCE_BIRTH_CERTIFICATE: a child's birth certificate, scanned or
  *   typed with its number
  * @BHXH_EVIDENCE_POST_COPY: a declaration handed in by post: the ID number
@@ -50,6 +53,7 @@ typedef enum
   BHXH_EVIDENCE_POST_COPY,
   BHXH_EVIDENCE_BIRTH_CERTIFICATE,
   BHXH_EVIDENCE_CARD_QR,
+  BHXH_EVIDENCE_CHIP_VERIFIED,
 } BhxhEvidence;
 
 /**

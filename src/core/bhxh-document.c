@@ -8,6 +8,7 @@
 #include "bhxh-error.h"
 #include "bhxh-json.h"
 #include "bhxh-clock.h"
+#include "bhxh-compare.h"
 #include "bhxh-text.h"
 
 /* id | old id | name | birth | sex | address [| issue date [| extra…]] */
@@ -52,6 +53,21 @@ bhxh_document_copy (const BhxhDocument *self)
     g_ptr_array_add (copy->extra, g_strdup (g_ptr_array_index (self->extra, i)));
   copy->warnings = self->warnings;
   copy->raw = g_strdup (self->raw);
+  copy->expiry_date = self->expiry_date;
+  copy->nationality = g_strdup (self->nationality);
+  copy->ethnicity = g_strdup (self->ethnicity);
+  copy->religion = g_strdup (self->religion);
+  copy->place_of_origin = g_strdup (self->place_of_origin);
+  copy->personal_marks = g_strdup (self->personal_marks);
+  copy->spouse_name = g_strdup (self->spouse_name);
+  copy->chip = self->chip;
+  copy->chip.reason = g_strdup (self->chip.reason);
+  copy->chip.signer = g_strdup (self->chip.signer);
+  copy->chip.sod = self->chip.sod != NULL ? g_bytes_ref (self->chip.sod) : NULL;
+  copy->chip.dg1 = self->chip.dg1 != NULL ? g_bytes_ref (self->chip.dg1) : NULL;
+  copy->chip.dg13 = self->chip.dg13 != NULL ? g_bytes_ref (self->chip.dg13) : NULL;
+  copy->chip.dg15 = self->chip.dg15 != NULL ? g_bytes_ref (self->chip.dg15) : NULL;
+  copy->qr = self->qr != NULL ? bhxh_document_copy (self->qr) : NULL;
   return copy;
 }
 
@@ -69,6 +85,19 @@ bhxh_document_free (BhxhDocument *self)
   g_free (self->mother_name);
   g_ptr_array_unref (self->extra);
   g_free (self->raw);
+  g_free (self->nationality);
+  g_free (self->ethnicity);
+  g_free (self->religion);
+  g_free (self->place_of_origin);
+  g_free (self->personal_marks);
+  g_free (self->spouse_name);
+  g_free (self->chip.reason);
+  g_free (self->chip.signer);
+  g_clear_pointer (&self->chip.sod, g_bytes_unref);
+  g_clear_pointer (&self->chip.dg1, g_bytes_unref);
+  g_clear_pointer (&self->chip.dg13, g_bytes_unref);
+  g_clear_pointer (&self->chip.dg15, g_bytes_unref);
+  bhxh_document_free (self->qr);
   g_free (self);
 }
 
@@ -81,6 +110,7 @@ bhxh_document_kind_to_string (BhxhDocumentKind kind)
     case BHXH_DOCUMENT_ID_CARD_OTHER:     return "id-card";
     case BHXH_DOCUMENT_BIRTH_CERTIFICATE: return "birth-certificate";
     case BHXH_DOCUMENT_POST_COPY:         return "post-copy";
+    case BHXH_DOCUMENT_CCCD_CHIP:         return "cccd-chip";
     default:                              g_return_val_if_reached ("id-card");
     }
 }
@@ -91,7 +121,7 @@ bhxh_document_kind_parse (const char       *text,
 {
   g_return_val_if_fail (out != NULL, FALSE);
 
-  for (BhxhDocumentKind k = BHXH_DOCUMENT_CCCD; k <= BHXH_DOCUMENT_POST_COPY; k++)
+  for (BhxhDocumentKind k = BHXH_DOCUMENT_CCCD; k <= BHXH_DOCUMENT_CCCD_CHIP; k++)
     if (g_strcmp0 (text, bhxh_document_kind_to_string (k)) == 0)
       {
         *out = k;
@@ -429,6 +459,240 @@ bhxh_document_parse_scan (const char  *data,
   return g_steal_pointer (&doc);
 }
 
+static const char *auth_names[] = {
+  "not-checked", "valid", "invalid", "untrusted", "absent",
+};
+
+const char *
+bhxh_auth_result_to_string (BhxhAuthResult result)
+{
+  g_return_val_if_fail (result <= BHXH_AUTH_ABSENT, "not-checked");
+  return auth_names[result];
+}
+
+gboolean
+bhxh_auth_result_parse (const char     *text,
+                        BhxhAuthResult *out)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (auth_names); i++)
+    if (g_strcmp0 (text, auth_names[i]) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * bhxh_document_is_chip_verified:
+ * @self: a document
+ *
+ * Returns: %TRUE for a chip whose data passed passive authentication
+ *   (signed by a trusted CSCA's Document Signer, every group's hash right)
+ *   and whose own authentication, where it has one, did not fail
+ */
+gboolean
+bhxh_document_is_chip_verified (const BhxhDocument *self)
+{
+  return self != NULL && self->kind == BHXH_DOCUMENT_CCCD_CHIP &&
+         self->chip.passive == BHXH_AUTH_VALID &&
+         self->chip.chip != BHXH_AUTH_INVALID && self->chip.chip != BHXH_AUTH_UNTRUSTED;
+}
+
+/**
+ * bhxh_document_chip_disagreements:
+ * @self: a chip document
+ *
+ * The fields where the card's QR, read with the chip, says something else
+ * than the chip: the QR can be printed by anyone, the chip cannot.
+ * Spelling that only differs in tone placement is the same name.
+ *
+ * Returns: (transfer full) (element-type utf8): field names, empty when
+ *   they agree or no QR came with the chip
+ */
+GPtrArray *
+bhxh_document_chip_disagreements (const BhxhDocument *self)
+{
+  GPtrArray *fields = g_ptr_array_new ();
+  const BhxhDocument *qr = self->qr;
+
+  if (self->kind != BHXH_DOCUMENT_CCCD_CHIP || qr == NULL)
+    return fields;
+  if (bhxh_compare_exact (self->id_number, qr->id_number) != BHXH_LEVEL_MATCH)
+    g_ptr_array_add (fields, (gpointer) "id_number");
+  if (bhxh_compare_name (self->full_name, qr->full_name) > BHXH_LEVEL_EQUIVALENT)
+    g_ptr_array_add (fields, (gpointer) "full_name");
+  if (bhxh_date_compare (&self->birth_date, &qr->birth_date) != 0)
+    g_ptr_array_add (fields, (gpointer) "birth_date");
+  if (self->sex != qr->sex)
+    g_ptr_array_add (fields, (gpointer) "sex");
+  if (bhxh_date_is_set (&qr->issue_date) &&
+      bhxh_date_compare (&self->issue_date, &qr->issue_date) != 0)
+    g_ptr_array_add (fields, (gpointer) "issue_date");
+  if (qr->old_id_number != NULL &&
+      g_strcmp0 (self->old_id_number, qr->old_id_number) != 0)
+    g_ptr_array_add (fields, (gpointer) "old_id_number");
+  return fields;
+}
+
+static const char *chip_file_names[] = { "sod", "dg1", "dg13", "dg15" };
+
+static GBytes **
+chip_file (BhxhChipAuth *auth,
+           guint         i)
+{
+  GBytes **files[] = { &auth->sod, &auth->dg1, &auth->dg13, &auth->dg15 };
+
+  return files[i];
+}
+
+/* The signed files, base64, for the receiver to check again. */
+static void
+add_chip_files (JsonBuilder        *builder,
+                const BhxhChipAuth *auth)
+{
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (chip_file_names); i++)
+    {
+      GBytes *file = *chip_file ((BhxhChipAuth *) auth, i);
+      g_autofree char *text = NULL;
+
+      if (file == NULL)
+        continue;
+      text = g_base64_encode (g_bytes_get_data (file, NULL), g_bytes_get_size (file));
+      bhxh_json_add_string (builder, chip_file_names[i], text);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+read_chip_files (JsonObject   *auth,
+                 BhxhChipAuth *out)
+{
+  JsonObject *files = NULL;
+
+  if (json_object_has_member (auth, "files") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (auth, "files")))
+    files = json_object_get_object_member (auth, "files");
+  for (guint i = 0; files != NULL && i < G_N_ELEMENTS (chip_file_names); i++)
+    {
+      const char *text = json_object_get_string_member_with_default (files, chip_file_names[i],
+                                                                     NULL);
+      guchar *data;
+      gsize len;
+
+      if (text == NULL)
+        continue;
+      data = g_base64_decode (text, &len);
+      *chip_file (out, i) = g_bytes_new_take (data, len);
+    }
+}
+
+static void
+add_chip_members (JsonBuilder        *builder,
+                  const BhxhDocument *self)
+{
+  bhxh_json_add_date (builder, "expiry_date", &self->expiry_date);
+  bhxh_json_add_string (builder, "nationality", self->nationality);
+  bhxh_json_add_string (builder, "ethnicity", self->ethnicity);
+  bhxh_json_add_string (builder, "religion", self->religion);
+  bhxh_json_add_string (builder, "place_of_origin", self->place_of_origin);
+  bhxh_json_add_string (builder, "personal_marks", self->personal_marks);
+  bhxh_json_add_string (builder, "spouse_name", self->spouse_name);
+  json_builder_set_member_name (builder, "authentication");
+  json_builder_begin_object (builder);
+  bhxh_json_add_string (builder, "passive", bhxh_auth_result_to_string (self->chip.passive));
+  if (self->chip.reason != NULL)
+    bhxh_json_add_string (builder, "reason", self->chip.reason);
+  bhxh_json_add_string (builder, "signer", self->chip.signer);
+  bhxh_json_add_string (builder, "chip", bhxh_auth_result_to_string (self->chip.chip));
+  json_builder_set_member_name (builder, "bac_attempts");
+  json_builder_add_int_value (builder, self->chip.bac_attempts);
+  add_chip_files (builder, &self->chip);
+  json_builder_end_object (builder);
+  if (self->qr != NULL)
+    {
+      g_autoptr(GPtrArray) differ = bhxh_document_chip_disagreements (self);
+
+      json_builder_set_member_name (builder, "qr");
+      json_builder_add_string_value (builder, self->qr->raw);
+      /* Derived, for people to read: chip_from_json() ignores it. */
+      json_builder_set_member_name (builder, "qr_mismatch");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < differ->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (differ, i));
+      json_builder_end_array (builder);
+    }
+}
+
+/* A chip document as bhxh-deskctl chip read printed it; its QR, when it
+ * has one, is parsed again from the text. Unless @trusted (the store's own
+ * record), a successful authentication is a claim, and claims are not
+ * taken: passive and chip authentication read back "not-checked" (a failure
+ * claimed stays one), for bhxh_chip_document_verify() to check the signed
+ * files again. */
+static BhxhDocument *
+chip_from_json (JsonObject  *object,
+                gboolean     trusted,
+                GError     **error)
+{
+  g_autoptr(BhxhDocument) document = bhxh_document_new (BHXH_DOCUMENT_CCCD_CHIP);
+  JsonObject *auth = NULL;
+  const char *qr;
+
+  document->id_number = bhxh_json_dup_string (object, "id_number", NULL);
+  document->old_id_number = bhxh_json_dup_string (object, "old_id_number", NULL);
+  document->full_name = bhxh_json_dup_string (object, "full_name", NULL);
+  document->address = bhxh_json_dup_string (object, "address", NULL);
+  document->father_name = bhxh_json_dup_string (object, "father_name", NULL);
+  document->mother_name = bhxh_json_dup_string (object, "mother_name", NULL);
+  document->nationality = bhxh_json_dup_string (object, "nationality", NULL);
+  document->ethnicity = bhxh_json_dup_string (object, "ethnicity", NULL);
+  document->religion = bhxh_json_dup_string (object, "religion", NULL);
+  document->place_of_origin = bhxh_json_dup_string (object, "place_of_origin", NULL);
+  document->personal_marks = bhxh_json_dup_string (object, "personal_marks", NULL);
+  document->spouse_name = bhxh_json_dup_string (object, "spouse_name", NULL);
+  if (!bhxh_sex_parse (json_object_get_string_member_with_default (object, "sex", ""),
+                       &document->sex))
+    document->sex = BHXH_SEX_UNKNOWN;
+  if (!bhxh_json_get_date (object, "birth_date", &document->birth_date, error) ||
+      !bhxh_json_get_date (object, "issue_date", &document->issue_date, error) ||
+      !bhxh_json_get_date (object, "expiry_date", &document->expiry_date, error))
+    return NULL;
+  if (json_object_has_member (object, "authentication") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "authentication")))
+    auth = json_object_get_object_member (object, "authentication");
+  if (auth == NULL ||
+      !bhxh_auth_result_parse (json_object_get_string_member_with_default (auth, "passive", ""),
+                               &document->chip.passive) ||
+      !bhxh_auth_result_parse (json_object_get_string_member_with_default (auth, "chip", ""),
+                               &document->chip.chip))
+    {
+      g_set_error_literal (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE,
+                           _("A chip’s data comes with its authentication"));
+      return NULL;
+    }
+  document->chip.reason = bhxh_json_dup_string (auth, "reason", NULL);
+  document->chip.signer = bhxh_json_dup_string (auth, "signer", NULL);
+  document->chip.bac_attempts = json_object_get_int_member_with_default (auth, "bac_attempts", 0);
+  read_chip_files (auth, &document->chip);
+  if (!trusted)
+    {
+      if (document->chip.passive != BHXH_AUTH_INVALID)
+        document->chip.passive = BHXH_AUTH_NOT_CHECKED;
+      if (document->chip.chip != BHXH_AUTH_INVALID)
+        document->chip.chip = BHXH_AUTH_NOT_CHECKED;
+      if (document->chip.passive != BHXH_AUTH_INVALID && document->chip.chip != BHXH_AUTH_INVALID)
+        g_clear_pointer (&document->chip.reason, g_free);
+    }
+  qr = json_object_get_string_member_with_default (object, "qr", NULL);
+  if (qr != NULL && (document->qr = bhxh_document_parse_scan (qr, -1, error)) == NULL)
+    return NULL;
+  bhxh_document_recheck (document);
+  return g_steal_pointer (&document);
+}
+
 /**
  * bhxh_document_to_json:
  * @self: a document
@@ -470,7 +734,9 @@ bhxh_document_to_json (const BhxhDocument *self)
   for (guint i = 0; i < codes->len; i++)
     json_builder_add_string_value (builder, g_ptr_array_index (codes, i));
   json_builder_end_array (builder);
-  if (self->kind != BHXH_DOCUMENT_CCCD)
+  if (self->kind == BHXH_DOCUMENT_CCCD_CHIP)
+    add_chip_members (builder, self);
+  else if (self->kind != BHXH_DOCUMENT_CCCD)
     bhxh_json_add_string (builder, "raw", self->raw);
   json_builder_end_object (builder);
 
@@ -549,6 +815,8 @@ bhxh_document_from_json (JsonObject  *object,
         }
       return bhxh_document_parse_scan (raw, -1, error);
     }
+  if (kind == BHXH_DOCUMENT_CCCD_CHIP)
+    return chip_from_json (object, FALSE, error);
   if (kind == BHXH_DOCUMENT_POST_COPY)
     return bhxh_document_new_post_copy (json_object_get_string_member_with_default (object,
                                                                                     "id_number",
@@ -574,4 +842,23 @@ bhxh_document_from_json (JsonObject  *object,
     g_ptr_array_add (document->extra, g_strdup (json_array_get_string_element (extra, i)));
   bhxh_document_recheck (document);
   return g_steal_pointer (&document);
+}
+
+/**
+ * bhxh_document_from_record:
+ * @object: a document the store itself recorded with a decision
+ *
+ * As bhxh_document_from_json(), but a chip's authentication is the one
+ * the store accepted when it recorded it (checked then).
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set
+ */
+BhxhDocument *
+bhxh_document_from_record (JsonObject  *object,
+                           GError     **error)
+{
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "document", ""),
+                 "cccd-chip") == 0)
+    return chip_from_json (object, TRUE, error);
+  return bhxh_document_from_json (object, error);
 }

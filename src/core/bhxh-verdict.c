@@ -373,6 +373,61 @@ judge_code (BhxhCheck            *self,
     }
 }
 
+/* The card's chip (DOMAIN.md §8): signed data, so the strongest evidence
+ * when its authentication holds, and proof of a forgery when it fails or
+ * the QR printed on the card says otherwise. */
+static void
+judge_chip (BhxhCheck          *self,
+            const BhxhDocument *doc)
+{
+  g_autoptr(GPtrArray) differ = bhxh_document_chip_disagreements (doc);
+  g_autofree char *message = NULL;
+
+  if (differ->len > 0)
+    {
+      g_autofree char *fields = NULL;
+
+      g_ptr_array_add (differ, NULL);
+      fields = g_strjoinv (", ", (char **) differ->pdata);
+      message = g_strdup_printf (_("The card's QR differs from its chip (%s): the QR may be "
+                                   "forged. Trust the chip, not the QR."), fields);
+      add_reason (self, "chip-qr-mismatch", BHXH_SEVERITY_BLOCK, message);
+      g_clear_pointer (&message, g_free);
+    }
+  switch (doc->chip.passive)
+    {
+    case BHXH_AUTH_VALID:
+      if (doc->chip.chip == BHXH_AUTH_INVALID)
+        add_reason (self, "chip-invalid", BHXH_SEVERITY_BLOCK,
+                    _("The chip failed its own authentication: the card may be cloned."));
+      else
+        {
+          message = g_strdup_printf (_("The chip's data is authenticated (signed by %s)."),
+                                     doc->chip.signer != NULL ? doc->chip.signer : "?");
+          add_reason (self, "chip-verified", BHXH_SEVERITY_INFO, message);
+        }
+      break;
+    case BHXH_AUTH_INVALID:
+      message = g_strdup_printf (_("The chip's data failed authentication (%s): the card may "
+                                   "be forged or altered."),
+                                 doc->chip.reason != NULL ? doc->chip.reason : "?");
+      add_reason (self, "chip-invalid", BHXH_SEVERITY_BLOCK, message);
+      break;
+    case BHXH_AUTH_UNTRUSTED:
+      add_reason (self, "chip-untrusted", BHXH_SEVERITY_ATTENTION,
+                  _("The chip is signed by an authority this office does not trust: its data "
+                    "is not authenticated. Check the card as for a QR only."));
+      break;
+    case BHXH_AUTH_NOT_CHECKED:
+    case BHXH_AUTH_ABSENT:
+    default:
+      add_reason (self, "chip-not-checked", BHXH_SEVERITY_ATTENTION,
+                  _("The chip's signature was not checked (no CSCA certificates): its data "
+                    "is not authenticated."));
+      break;
+    }
+}
+
 static void
 judge_document (BhxhCheck            *self,
                 const BhxhCheckInput *in)
@@ -399,6 +454,8 @@ judge_document (BhxhCheck            *self,
     add_reason (self, "post-copy", BHXH_SEVERITY_ATTENTION,
                 _("Handed in by post: only the ID number typed from the copy received "
                   "was checked. Compare name and birth date with the copy itself."));
+  else if (doc->kind == BHXH_DOCUMENT_CCCD_CHIP)
+    judge_chip (self, doc);
 }
 
 static void

@@ -522,8 +522,15 @@ fill_document_hint (BhxhComparePage *self)
   else if (self->document->kind == BHXH_DOCUMENT_ID_CARD_OTHER)
     text = _("Card read in an unknown layout: only its ID number could be used. Compare "
              "the other fields with the card itself.");
+  else if (bhxh_document_is_chip_verified (self->document))
+    text = _("Chip verified: compared with the data on the card’s chip, signed by the "
+             "issuing authority.");
+  else if (self->document->kind == BHXH_DOCUMENT_CCCD_CHIP)
+    text = _("Chip read but not authenticated: compare as for a QR only, and see the "
+             "reasons below.");
   else
-    text = _("Compared with the chip ID card (CCCD) just scanned.");
+    text = _("QR only (not authenticated): compared with the chip ID card (CCCD) just "
+             "scanned.");
   gtk_label_set_text (self->document_hint, text);
   gtk_widget_set_visible (GTK_WIDGET (self->document_hint), TRUE);
   if (self->document == NULL)
@@ -833,4 +840,11 @@ bhxh_compare_page_get_verdict_text (BhxhComparePage *self)
 {
   g_return_val_if_fail (BHXH_IS_COMPARE_PAGE (self), NULL);
   return gtk_label_get_text (self->verdict_label);
+}
+
+const char *
+bhxh_compare_page_get_document_hint (BhxhComparePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_COMPARE_PAGE (self), NULL);
+  return gtk_label_get_text (self->document_hint);
 }

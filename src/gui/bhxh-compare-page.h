@@ -33,6 +33,9 @@ void                   bhxh_compare_page_set_folded   (BhxhComparePage       *se
                                                        gboolean               folded);
 /* The text the verdict banner shows, for tests. */
 const char            *bhxh_compare_page_get_verdict_text (BhxhComparePage   *self);
+/* The line that says what the declaration was compared with (chip verified,
+ * QR only, …), for tests. */
+const char            *bhxh_compare_page_get_document_hint (BhxhComparePage  *self);
 
 void bhxh_compare_page_set_desk_office (BhxhComparePage *self,
                                         const char      *desk_office);

@@ -96,5 +96,12 @@ void _bhxh_window_apply_idle_lock    (BhxhWindow     *self);
 void _bhxh_window_open_declaration   (BhxhWindow            *self,
                                       BhxhDeclarationObject *object,
                                       const BhxhDocument    *document);
+/* A scanned document (transfer full) to its open declarations. */
+void _bhxh_window_lookup_document    (BhxhWindow            *self,
+                                      BhxhDocument          *document);
+/* After a card's QR: its chip, when a reader is there (bhxh-window-chip.c);
+ * then _bhxh_window_lookup_document() with the chip's data or the QR. */
+void _bhxh_window_read_chip          (BhxhWindow            *self,
+                                      BhxhDocument          *qr);
 
 G_END_DECLS

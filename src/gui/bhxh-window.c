@@ -477,7 +477,6 @@ bhxh_window_handle_payload (BhxhWindow *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhDocument) document = NULL;
-  ScanRequest *request;
 
   g_return_if_fail (BHXH_IS_WINDOW (self));
 
@@ -502,9 +501,22 @@ bhxh_window_handle_payload (BhxhWindow *self,
       return;
     }
 
-  request = g_new0 (ScanRequest, 1);
+  /* A card's QR can be printed by anyone: its chip, when a reader is
+   * there, is the stronger evidence. */
+  if (document->kind == BHXH_DOCUMENT_CCCD)
+    _bhxh_window_read_chip (self, g_steal_pointer (&document));
+  else
+    _bhxh_window_lookup_document (self, g_steal_pointer (&document));
+}
+
+void
+_bhxh_window_lookup_document (BhxhWindow   *self,
+                              BhxhDocument *document)
+{
+  ScanRequest *request = g_new0 (ScanRequest, 1);
+
   request->self = g_object_ref (self);
-  request->document = g_steal_pointer (&document);
+  request->document = document;
   bhxh_counter_find_open_async (self->counter, request->document->id_number,
                                 self->cancellable, scan_lookup_cb, request);
 }

@@ -6,6 +6,7 @@
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
 
+#include "chip/bhxh-chip.h"
 #include "core/bhxh-clock.h"
 #include "core/bhxh-document.h"
 #include "core/bhxh-json.h"
@@ -397,6 +398,16 @@ document_from_options (GVariant      *options,
           return FALSE;
         }
       *document = bhxh_document_from_json (json_node_get_object (node), error);
+      /* A chip's authentication is checked here again, on its signed
+       * files, against this service's trust store: never the client's word. */
+      if (*document != NULL && (*document)->kind == BHXH_DOCUMENT_CCCD_CHIP)
+        {
+          g_autofree char *csca_dir = bhxh_chip_default_trust_dir ();
+          g_autoptr(GDateTime) now = bhxh_clock_now ();
+
+          if (!bhxh_chip_document_verify (*document, csca_dir, now, error))
+            g_clear_pointer (document, bhxh_document_free);
+        }
     }
   else
     return TRUE;

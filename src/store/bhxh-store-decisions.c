@@ -215,6 +215,20 @@ join_reason_codes (BhxhStore          *self,
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
+/* A chip document is recorded as the JSON of its data and authentication
+ * (purged: NULL, then it counts as a QR). */
+static BhxhEvidence
+recorded_chip_evidence (const char *payload)
+{
+  g_autoptr(JsonNode) node = payload != NULL ? json_from_string (payload, NULL) : NULL;
+  g_autoptr(BhxhDocument) document = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return BHXH_EVIDENCE_CARD_QR;
+  document = bhxh_document_from_record (json_node_get_object (node), NULL);
+  return bhxh_evidence_for_document (document);
+}
+
 /* The best identity evidence recorded for the declaration by earlier
  * decisions (an escalation after a scan, a withdrawn decision). */
 static BhxhEvidence
@@ -222,7 +236,7 @@ recorded_evidence (BhxhStore  *self,
                    const char *declaration_id)
 {
   sqlite3_stmt *stmt = _bhxh_store_prepare (self,
-    "SELECT DISTINCT kind FROM documents WHERE declaration_id = ?1", NULL);
+    "SELECT DISTINCT kind, payload FROM documents WHERE declaration_id = ?1", NULL);
   BhxhEvidence best = BHXH_EVIDENCE_NONE;
 
   if (stmt == NULL)
@@ -232,8 +246,11 @@ recorded_evidence (BhxhStore  *self,
     {
       BhxhDocumentKind kind;
 
-      if (bhxh_document_kind_parse ((const char *) sqlite3_column_text (stmt, 0), &kind))
-        best = MAX (best, bhxh_evidence_for_kind (kind));
+      if (!bhxh_document_kind_parse ((const char *) sqlite3_column_text (stmt, 0), &kind))
+        continue;
+      best = MAX (best, bhxh_evidence_for_kind (kind));
+      if (kind == BHXH_DOCUMENT_CCCD_CHIP)
+        best = MAX (best, recorded_chip_evidence ((const char *) sqlite3_column_text (stmt, 1)));
     }
   sqlite3_reset (stmt);
   return best;
@@ -396,6 +413,7 @@ insert_document (BhxhStore          *self,
                  GError            **error)
 {
   const BhxhDocument *document = row->request->document;
+  g_autofree char *chip_json = NULL;
   sqlite3_stmt *stmt;
 
   if (document == NULL)
@@ -408,7 +426,14 @@ insert_document (BhxhStore          *self,
   sqlite3_bind_text (stmt, 1, row->declaration->id, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, row->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, bhxh_document_kind_to_string (document->kind), -1, SQLITE_STATIC);
-  _bhxh_bind_text (stmt, 4, document->raw);
+  if (document->kind == BHXH_DOCUMENT_CCCD_CHIP)
+    {
+      /* The chip's data with its authentication (and the QR read with it). */
+      g_autoptr(JsonNode) node = bhxh_document_to_json (document);
+
+      chip_json = json_to_string (node, FALSE);
+    }
+  _bhxh_bind_text (stmt, 4, chip_json != NULL ? chip_json : document->raw);
   sqlite3_bind_text (stmt, 5, row->now, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, row->request->clerk, -1, SQLITE_STATIC);
 

@@ -114,6 +114,19 @@ test_rules (void)
       BHXH_VERDICT_CAN_APPROVE, NULL, BHXH_EVIDENCE_NONE, FALSE, BHXH_RULE_ALREADY_DECIDED },
     { BHXH_OUTCOME_REJECT, FALSE, NULL, 1, BHXH_STATUS_APPROVED, "office",
       BHXH_VERDICT_CAN_APPROVE, NULL, BHXH_EVIDENCE_NONE, FALSE, BHXH_RULE_ALREADY_DECIDED },
+    /* a chip that failed authentication, or a QR that disagrees with its
+     * chip: no approval, not even a supervisor's override; escalate or reject */
+    { BHXH_OUTCOME_APPROVE, TRUE, "x", 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_BLOCKED, "chip-invalid", BHXH_EVIDENCE_CARD_QR, TRUE, BHXH_RULE_NOT_ALLOWED },
+    { BHXH_OUTCOME_APPROVE, TRUE, "x", 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_BLOCKED, "chip-qr-mismatch", BHXH_EVIDENCE_CHIP_VERIFIED, TRUE,
+      BHXH_RULE_NOT_ALLOWED },
+    { BHXH_OUTCOME_ESCALATE, FALSE, "QR giả?", 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_BLOCKED, "chip-qr-mismatch", BHXH_EVIDENCE_CHIP_VERIFIED, FALSE,
+      BHXH_RULE_OK },
+    { BHXH_OUTCOME_APPROVE, FALSE, NULL, 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_CAN_APPROVE, "chip-verified", BHXH_EVIDENCE_CHIP_VERIFIED, FALSE,
+      BHXH_RULE_OK, FALSE, FALSE },
     /* a copy received by post: evidence only for a declaration sent by post */
     { BHXH_OUTCOME_APPROVE, FALSE, NULL, 0, BHXH_STATUS_PENDING, "post",
       BHXH_VERDICT_NEEDS_ATTENTION, "post-copy", BHXH_EVIDENCE_POST_COPY, FALSE,

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/bhxh-clock.h"
+#include "core/bhxh-decision.h"
+#include "core/bhxh-error.h"
 #include "core/bhxh-verdict.h"
 
 #define AN "001090012345|123456789|Nguyễn Văn An|15031990|Nam|Số 12 Thái Hà, Hà Nội|20042021"
@@ -416,6 +418,126 @@ test_json (Fixture *f, gconstpointer data)
   g_assert_true (json_object_has_member (first, "advisory"));
 }
 
+/* The chip (DOMAIN.md §8): the QR scanned becomes the chip's companion, the
+ * chip's data the document. */
+static BhxhDocument *
+chip_of (const BhxhDocument *qr,
+         BhxhAuthResult      passive)
+{
+  BhxhDocument *chip = bhxh_document_copy (qr);
+
+  chip->kind = BHXH_DOCUMENT_CCCD_CHIP;
+  g_clear_pointer (&chip->raw, g_free);
+  chip->expiry_date = (BhxhDate) { 2030, 3, 15 };
+  chip->chip.passive = passive;
+  chip->chip.chip = BHXH_AUTH_ABSENT;
+  chip->chip.signer = g_strdup ("CN=Test Document Signer,C=VN");
+  if (passive == BHXH_AUTH_INVALID)
+    chip->chip.reason = g_strdup ("dg13-hash-mismatch");
+  chip->qr = bhxh_document_copy (qr);
+  return chip;
+}
+
+static void
+test_chip (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(BhxhDocument) valid = chip_of (f->document, BHXH_AUTH_VALID);
+  g_autoptr(BhxhDocument) invalid = chip_of (f->document, BHXH_AUTH_INVALID);
+  g_autoptr(BhxhDocument) untrusted = chip_of (f->document, BHXH_AUTH_UNTRUSTED);
+  g_autoptr(BhxhDocument) forged_qr = chip_of (f->document, BHXH_AUTH_VALID);
+  g_autoptr(BhxhCheck) check = NULL;
+
+  f->input.document = valid;
+  check = run (f, BHXH_VERDICT_CAN_APPROVE);
+  g_assert_true (bhxh_check_has_reason (check, "chip-verified"));
+  g_assert_cmpint (bhxh_evidence_for_document (valid), ==, BHXH_EVIDENCE_CHIP_VERIFIED);
+  g_clear_pointer (&check, bhxh_check_free);
+
+  f->input.document = invalid;
+  check = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (check, "chip-invalid"));
+  g_assert_cmpint (bhxh_evidence_for_document (invalid), ==, BHXH_EVIDENCE_CARD_QR);
+  g_clear_pointer (&check, bhxh_check_free);
+
+  f->input.document = untrusted;
+  check = run (f, BHXH_VERDICT_NEEDS_ATTENTION);
+  g_assert_true (bhxh_check_has_reason (check, "chip-untrusted"));
+  g_assert_cmpint (bhxh_evidence_for_document (untrusted), ==, BHXH_EVIDENCE_CARD_QR);
+  g_clear_pointer (&check, bhxh_check_free);
+
+  /* Signed data copied onto another chip: active authentication fails. */
+  untrusted->chip.passive = BHXH_AUTH_VALID;
+  untrusted->chip.chip = BHXH_AUTH_INVALID;
+  f->input.document = untrusted;
+  check = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (check, "chip-invalid"));
+  g_assert_cmpint (bhxh_evidence_for_document (untrusted), ==, BHXH_EVIDENCE_CARD_QR);
+  g_clear_pointer (&check, bhxh_check_free);
+
+  /* The QR printed with another birth date than the chip holds. */
+  forged_qr->qr->birth_date = (BhxhDate) { 1990, 3, 16 };
+  f->input.document = forged_qr;
+  check = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (check, "chip-qr-mismatch"));
+  f->input.document = f->document;
+}
+
+/* A chip's JSON (what bhxh-deskctl chip read prints) reads back whole. */
+static void
+test_chip_json (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(BhxhDocument) chip = chip_of (f->document, BHXH_AUTH_INVALID);
+  g_autoptr(BhxhDocument) back = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *auth;
+
+  chip->chip.bac_attempts = 2;
+  chip->ethnicity = g_strdup ("Kinh");
+  node = bhxh_document_to_json (chip);
+  auth = json_object_get_object_member (json_node_get_object (node), "authentication");
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "invalid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "reason"), ==, "dg13-hash-mismatch");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "absent");
+  g_assert_cmpint (json_object_get_int_member (auth, "bac_attempts"), ==, 2);
+  back = bhxh_document_from_json (json_node_get_object (node), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->kind, ==, BHXH_DOCUMENT_CCCD_CHIP);
+  g_assert_cmpint (back->chip.passive, ==, BHXH_AUTH_INVALID);
+  g_assert_cmpstr (back->chip.reason, ==, "dg13-hash-mismatch");
+  g_assert_cmpstr (back->ethnicity, ==, "Kinh");
+  g_assert_cmpint (back->expiry_date.year, ==, 2030);
+  g_assert_nonnull (back->qr);
+  g_assert_cmpstr (back->qr->raw, ==, f->document->raw);
+
+  /* A success is a claim: it reads back not checked, for the signed files
+   * to be checked again (src/chip); the store's own record keeps it. */
+  {
+    g_autoptr(BhxhDocument) valid = chip_of (f->document, BHXH_AUTH_VALID);
+    g_autoptr(JsonNode) valid_node = bhxh_document_to_json (valid);
+    g_autoptr(BhxhDocument) claimed = NULL;
+    g_autoptr(BhxhDocument) recorded = NULL;
+
+    claimed = bhxh_document_from_json (json_node_get_object (valid_node), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (claimed->chip.passive, ==, BHXH_AUTH_NOT_CHECKED);
+    g_assert_false (bhxh_document_is_chip_verified (claimed));
+    recorded = bhxh_document_from_record (json_node_get_object (valid_node), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (recorded->chip.passive, ==, BHXH_AUTH_VALID);
+    g_assert_true (bhxh_document_is_chip_verified (recorded));
+  }
+
+  /* Without its authentication, a chip document is refused. */
+  json_object_remove_member (json_node_get_object (node), "authentication");
+  g_clear_pointer (&back, bhxh_document_free);
+  back = bhxh_document_from_json (json_node_get_object (node), &error);
+  g_assert_null (back);
+  g_assert_error (error, BHXH_CORE_ERROR, BHXH_CORE_ERROR_BAD_VALUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -426,6 +548,8 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/verdict/clean", test_clean);
+  ADD ("/verdict/chip", test_chip);
+  ADD ("/verdict/chip-json", test_chip_json);
   ADD ("/verdict/case-difference", test_case_difference);
   ADD ("/verdict/diacritics", test_diacritics);
   ADD ("/verdict/birth-date", test_birth_mismatch_and_partial);

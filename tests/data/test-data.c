@@ -1026,11 +1026,12 @@ test_flatpak_modules (void)
   static const char * const in_runtime[] = {
     "glib-2.0", "gio-2.0", "gobject-2.0", "gio-unix-2.0", "gdk-pixbuf-2.0", "gtk4",
     "gtk4-unix-print", "libadwaita-1", "json-glib-1.0", "sqlite3", "libcurl", "libsoup-3.0",
-    "gstreamer-1.0", "gstreamer-app-1.0", "gstreamer-video-1.0", NULL
+    "gstreamer-1.0", "gstreamer-app-1.0", "gstreamer-video-1.0", "libcrypto", NULL
   };
   static const char * const modules[][2] = {
     { "zbar", "zbar" }, { "libqrencode", "libqrencode" }, { "zxing", "zxing-cpp" },
     { "libsodium", "libsodium" }, { "hpdf", "libharu" }, { "xlsxwriter", "libxlsxwriter" },
+    { "libpcsclite", "pcsc-lite" },
   };
   g_autofree char *file = src_path ("packaging", "flatpak", BASE_APP_ID ".json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();

@@ -257,6 +257,42 @@ test_compare_verdicts (void)
   g_assert_finalize_object (page);
 }
 
+/* What the declaration was compared with: the QR alone is said to be
+ * unauthenticated; a chip whose signed data checked out, verified. */
+static void
+test_compare_chip (void)
+{
+  BhxhComparePage *page = g_object_ref_sink (g_object_new (BHXH_TYPE_COMPARE_PAGE, NULL));
+  GtkWidget *window = show_in_window (GTK_WIDGET (page));
+  g_autoptr(BhxhDocument) qr = NULL;
+  g_autoptr(BhxhCheck) check = check_for ("Nguyễn Văn An", &qr);
+  g_autoptr(BhxhDocument) chip = bhxh_document_copy (qr);
+  g_autoptr(BhxhDeclarationObject) object =
+    bhxh_declaration_object_new (declaration_new (1, "Nguyễn Văn An"), &today);
+
+  bhxh_compare_page_show_check (page, object, qr, check);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_true (g_str_has_prefix (bhxh_compare_page_get_document_hint (page),
+                                   "QR only (not authenticated)"));
+
+  chip->kind = BHXH_DOCUMENT_CCCD_CHIP;
+  chip->chip.passive = BHXH_AUTH_VALID;
+  chip->chip.chip = BHXH_AUTH_ABSENT;
+  chip->qr = bhxh_document_copy (qr);
+  bhxh_compare_page_show_check (page, object, chip, check);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_true (g_str_has_prefix (bhxh_compare_page_get_document_hint (page), "Chip verified"));
+
+  chip->chip.passive = BHXH_AUTH_UNTRUSTED;
+  bhxh_compare_page_show_check (page, object, chip, check);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_true (g_str_has_prefix (bhxh_compare_page_get_document_hint (page),
+                                   "Chip read but not authenticated"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+}
+
 static void
 test_chart (void)
 {
@@ -1510,6 +1546,7 @@ main (int   argc,
   g_test_add_func ("/gui/queue/order", test_queue_order);
   g_test_add_func ("/gui/queue/store", test_queue_from_store);
   g_test_add_func ("/gui/compare/verdicts", test_compare_verdicts);
+  g_test_add_func ("/gui/compare/chip", test_compare_chip);
   g_test_add_func ("/gui/chart", test_chart);
   g_test_add_func ("/gui/toast/dismissed-while-shown", test_toast_dismissed_while_shown);
   g_test_add_func ("/gui/decide-dialog", test_decide_dialog);

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The chip of a CCCD / căn cước card (ICAO 9303 eMRTD, DOMAIN.md §8):
+ * PC/SC readers through libpcsclite, Basic Access Control with secure
+ * messaging, the LDS files, and passive authentication against a trust
+ * directory of CSCA certificates. Non-GUI: the CLI, the GUI and the tests
+ * call it alike. Every call blocks; bhxh_chip_read_async() runs a read in a
+ * thread. */
+
+#include <gio/gio.h>
+
+#include "core/bhxh-document.h"
+
+G_BEGIN_DECLS
+
+#define BHXH_CHIP_ERROR (bhxh_chip_error_quark ())
+
+/**
+ * BhxhChipError:
+ * @BHXH_CHIP_ERROR_NO_SERVICE: the PC/SC service (pcscd) cannot be reached
+ * @BHXH_CHIP_ERROR_NO_READER: no card reader is connected, or not the one named
+ * @BHXH_CHIP_ERROR_NO_CARD: no card lies on the reader
+ * @BHXH_CHIP_ERROR_CARD_REMOVED: the card was taken away during the read
+ * @BHXH_CHIP_ERROR_ACCESS_DENIED: no access key opened the chip (wrong BAC key)
+ * @BHXH_CHIP_ERROR_BAD_KEY: the access key given is malformed
+ * @BHXH_CHIP_ERROR_PROTOCOL: the card answered something unexpected
+ * @BHXH_CHIP_ERROR_FORMAT: a file on the chip is malformed
+ *
+ * Errors of the chip layer; messages are translated, fit for the clerk. A
+ * cancelled read fails with %G_IO_ERROR_CANCELLED.
+ */
+typedef enum
+{
+  BHXH_CHIP_ERROR_NO_SERVICE,
+  BHXH_CHIP_ERROR_NO_READER,
+  BHXH_CHIP_ERROR_NO_CARD,
+  BHXH_CHIP_ERROR_CARD_REMOVED,
+  BHXH_CHIP_ERROR_ACCESS_DENIED,
+  BHXH_CHIP_ERROR_BAD_KEY,
+  BHXH_CHIP_ERROR_PROTOCOL,
+  BHXH_CHIP_ERROR_FORMAT,
+} BhxhChipError;
+
+GQuark bhxh_chip_error_quark (void);
+
+/* The MRZ information BAC derives its keys from: the document number (for
+ * a CCCD the last 9 digits of the ID number), birth and expiry as YYMMDD. */
+typedef struct
+{
+  char document_number[10];
+  char birth[7];
+  char expiry[7];
+} BhxhChipKey;
+
+gboolean  bhxh_chip_key_parse      (const char          *text,
+                                    BhxhChipKey         *out,
+                                    GError             **error);
+GArray   *bhxh_chip_keys_from_document (const BhxhDocument *qr,
+                                        GError            **error);
+
+/**
+ * BhxhChipReadFlags:
+ * @BHXH_CHIP_READ_PORTRAIT: read DG2 too (the face image; slow)
+ */
+typedef enum
+{
+  BHXH_CHIP_READ_DEFAULT  = 0,
+  BHXH_CHIP_READ_PORTRAIT = 1 << 0,
+} BhxhChipReadFlags;
+
+typedef struct
+{
+  char              *reader;     /* NULL: the first reader holding a card */
+  GArray            *keys;       /* (element-type BhxhChipKey) tried in order */
+  char              *csca_dir;   /* NULL: passive authentication not checked */
+  GDateTime         *now;        /* the instant certificates are checked at */
+  BhxhChipReadFlags  flags;
+  guint              wait_ms;    /* how long to wait for a card; 0: not at all */
+} BhxhChipReadOptions;
+
+typedef struct
+{
+  BhxhDocument *document;       /* kind CCCD_CHIP, DG13's fields and the authentication */
+  char         *reader;         /* the reader the card lay on */
+  char         *mrz;            /* DG1, the lines joined by '\n' */
+  GBytes       *portrait;       /* DG2's image, or NULL */
+  const char   *portrait_type;  /* "image/jp2" or "image/jpeg" */
+  gint64        read_usec;      /* from connecting to the last byte read */
+} BhxhChipResult;
+
+char          **bhxh_chip_list_readers (GError              **error);
+void            bhxh_chip_list_readers_async  (GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+char          **bhxh_chip_list_readers_finish (GAsyncResult        *result,
+                                               GError             **error);
+BhxhChipResult *bhxh_chip_read         (const BhxhChipReadOptions *options,
+                                        GCancellable         *cancellable,
+                                        GError              **error);
+void            bhxh_chip_read_async   (const BhxhChipReadOptions *options,
+                                        GCancellable         *cancellable,
+                                        GAsyncReadyCallback   callback,
+                                        gpointer              user_data);
+BhxhChipResult *bhxh_chip_read_finish  (GAsyncResult         *result,
+                                        GError              **error);
+void            bhxh_chip_read_options_clear (BhxhChipReadOptions *options);
+
+gboolean        bhxh_chip_document_verify (BhxhDocument        *document,
+                                           const char          *csca_dir,
+                                           GDateTime           *now,
+                                           GError             **error);
+char           *bhxh_chip_default_trust_dir (void);
+void            bhxh_chip_result_free  (BhxhChipResult       *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhChipResult, bhxh_chip_result_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BhxhChipReadOptions, bhxh_chip_read_options_clear)
+
+G_END_DECLS

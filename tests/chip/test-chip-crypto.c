@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The chip's cryptography against the worked example of ICAO Doc 9303
+ * part 11, appendix D (BAC of the specimen MRZ "L898902C<3 6908061
+ * 9406236"), and the access keys derived from a card's QR. */
+#include "config.h"
+
+#include <string.h>
+
+#include "chip/bhxh-chip-private.h"
+
+static GBytes *
+hex (const char *text)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  for (const char *p = text; *p != '\0';)
+    {
+      guint8 b;
+
+      if (*p == ' ')
+        {
+          p++;
+          continue;
+        }
+      b = g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]);
+      g_byte_array_append (out, &b, 1);
+      p += 2;
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+assert_hex (const guint8 *data,
+            gsize         len,
+            const char   *expected)
+{
+  g_autoptr(GBytes) want = hex (expected);
+
+  g_assert_cmpmem (data, len, g_bytes_get_data (want, NULL), g_bytes_get_size (want));
+}
+
+static void
+copy_hex (guint8     *out,
+          const char *text)
+{
+  g_autoptr(GBytes) bytes = hex (text);
+
+  memcpy (out, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static const BhxhChipKey specimen = { "L898902C", "690806", "940623" };
+
+static void
+test_key_derivation (void)
+{
+  g_autofree char *info = _bhxh_chip_mrz_info (&specimen);
+  guint8 seed[16], k_enc[16], k_mac[16];
+
+  g_assert_cmpstr (info, ==, "L898902C<369080619406236");
+  _bhxh_chip_key_seed (&specimen, seed);
+  assert_hex (seed, 16, "239AB9CB282DAF66231DC5A4DF6BFBAE");
+  _bhxh_chip_derive_key (seed, 1, k_enc);
+  assert_hex (k_enc, 16, "AB94FDECF2674FDFB9B391F85D7F76F2");
+  _bhxh_chip_derive_key (seed, 2, k_mac);
+  assert_hex (k_mac, 16, "7962D9ECE03D1ACD4C76089DCE131543");
+}
+
+static void
+test_check_digit (void)
+{
+  g_assert_cmpint (_bhxh_chip_check_digit ("L898902C<"), ==, 3);
+  g_assert_cmpint (_bhxh_chip_check_digit ("690806"), ==, 1);
+  g_assert_cmpint (_bhxh_chip_check_digit ("940623"), ==, 6);
+}
+
+/* Mutual authentication and the session keys (appendix D.3, D.4). */
+static void
+test_mutual_authentication (void)
+{
+  g_autoptr(GBytes) resp = hex ("46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F"
+                                "2F2D235D074D7449");
+  g_autoptr(GError) error = NULL;
+  BhxhChipBac bac;
+  BhxhChipSM sm;
+  guint8 cmd[40];
+
+  _bhxh_chip_bac_init (&bac, &specimen);
+  copy_hex (bac.rnd_icc, "4608F91988702212");
+  copy_hex (bac.rnd_ifd, "781723860C06C226");
+  copy_hex (bac.k_ifd, "0B795240CB7049B01C19B33E32804F0B");
+  g_assert_true (_bhxh_chip_bac_command (&bac, cmd));
+  assert_hex (cmd, 32, "72C29C2371CC9BDB65B779B8E8D37B29ECC154AA56A8799FAE2F498F76ED92F2");
+  assert_hex (cmd + 32, 8, "5F1448EEA8AD90A7");
+
+  g_assert_true (_bhxh_chip_bac_finish (&bac, g_bytes_get_data (resp, NULL),
+                                        g_bytes_get_size (resp), &sm, &error));
+  g_assert_no_error (error);
+  assert_hex (sm.ks_enc, 16, "979EC13B1CBFE9DCD01AB0FED307EAE5");
+  assert_hex (sm.ks_mac, 16, "F1CB1F1FB5ADF208806B89DC579DC1F8");
+  assert_hex (sm.ssc, 8, "887022120C06C226");
+
+  /* A wrong key: the chip's answer does not check out. */
+  bac.k_mac[0] ^= 0x02;
+  g_assert_false (_bhxh_chip_bac_finish (&bac, g_bytes_get_data (resp, NULL),
+                                         g_bytes_get_size (resp), &sm, &error));
+  g_assert_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL);
+}
+
+static void
+session (BhxhChipSM *sm)
+{
+  copy_hex (sm->ks_enc, "979EC13B1CBFE9DCD01AB0FED307EAE5");
+  copy_hex (sm->ks_mac, "F1CB1F1FB5ADF208806B89DC579DC1F8");
+  copy_hex (sm->ssc, "887022120C06C226");
+}
+
+/* Secure messaging (appendix D.4): SELECT EF.COM, READ BINARY of its
+ * first four bytes, and the chip's protected answers. */
+static void
+test_secure_messaging (void)
+{
+  static const guint8 select[] = { 0x00, 0xa4, 0x02, 0x0c, 0x02, 0x01, 0x1e };
+  static const guint8 read[] = { 0x00, 0xb0, 0x00, 0x00, 0x04 };
+  g_autoptr(GBytes) resp1 = hex ("990290008E08FA855A5D4C50A8ED9000");
+  g_autoptr(GBytes) resp2 = hex ("8709019FF0EC34F9922651990290008E08AD55CC17140B2DED9000");
+  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhChipSM sm;
+  guint16 sw = 0;
+
+  session (&sm);
+  apdu = _bhxh_chip_sm_wrap (&sm, select, sizeof select, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+              "0CA4020C158709016375432908C044F68E08BF8B92D635FF24F800");
+  assert_hex (sm.ssc, 8, "887022120C06C227");
+
+  plain = _bhxh_chip_sm_unwrap (&sm, g_bytes_get_data (resp1, NULL), g_bytes_get_size (resp1),
+                                &sw, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (plain), ==, 0);
+  g_assert_cmphex (sw, ==, 0x9000);
+  assert_hex (sm.ssc, 8, "887022120C06C228");
+  g_clear_pointer (&apdu, g_bytes_unref);
+  g_clear_pointer (&plain, g_bytes_unref);
+
+  apdu = _bhxh_chip_sm_wrap (&sm, read, sizeof read, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+              "0CB000000D9701048E08ED6705417E96BA5500");
+  plain = _bhxh_chip_sm_unwrap (&sm, g_bytes_get_data (resp2, NULL), g_bytes_get_size (resp2),
+                                &sw, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), "60145F01");
+  g_assert_cmphex (sw, ==, 0x9000);
+}
+
+/* An answer whose MAC was altered is refused. */
+static void
+test_secure_messaging_tampered (void)
+{
+  static const guint8 select[] = { 0x00, 0xa4, 0x02, 0x0c, 0x02, 0x01, 0x1e };
+  g_autoptr(GBytes) resp = hex ("990290008E08FA855A5D4C50A8EE9000");
+  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhChipSM sm;
+  guint16 sw = 0;
+
+  session (&sm);
+  apdu = _bhxh_chip_sm_wrap (&sm, select, sizeof select, &error);
+  plain = _bhxh_chip_sm_unwrap (&sm, g_bytes_get_data (resp, NULL), g_bytes_get_size (resp),
+                                &sw, &error);
+  g_assert_null (plain);
+  g_assert_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL);
+}
+
+static void
+test_key_parse (void)
+{
+  g_autoptr(GError) error = NULL;
+  BhxhChipKey key;
+
+  g_assert_true (bhxh_chip_key_parse ("090012345:900315:150315", &key, &error));
+  g_assert_cmpstr (key.document_number, ==, "090012345");
+  g_assert_cmpstr (key.birth, ==, "900315");
+  g_assert_cmpstr (key.expiry, ==, "150315");
+  /* The whole ID number stands for its last nine digits. */
+  g_assert_true (bhxh_chip_key_parse ("001090012345:900315:150315", &key, &error));
+  g_assert_cmpstr (key.document_number, ==, "090012345");
+
+  g_assert_false (bhxh_chip_key_parse ("090012345:9003:150315", &key, &error));
+  g_assert_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_BAD_KEY);
+  g_clear_error (&error);
+  g_assert_false (bhxh_chip_key_parse ("0900123456789:900315:150315", &key, &error));
+  g_assert_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_BAD_KEY);
+}
+
+static GArray *
+keys_for (const char *payload)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDocument) qr = bhxh_document_parse_cccd (payload, -1, &error);
+  GArray *keys;
+
+  g_assert_no_error (error);
+  keys = bhxh_chip_keys_from_document (qr, &error);
+  g_assert_no_error (error);
+  return keys;
+}
+
+/* Synthetic people only. Born 15/03/1990, issued 20/04/2021 (aged 31):
+ * valid until 40, then the neighbours 60 and 25 (already past: skipped). */
+static void
+test_keys_from_qr (void)
+{
+  g_autoptr(GArray) keys = keys_for ("001090012345|123456789|Nguyễn Văn An|15031990|Nam|"
+                                     "Số 12 ngõ 34 Thái Hà, Đống Đa, Hà Nội|20042021");
+  g_autoptr(GArray) late = NULL;
+  g_autoptr(GArray) near = NULL;
+
+  g_assert_cmpuint (keys->len, ==, 2);
+  g_assert_cmpstr (g_array_index (keys, BhxhChipKey, 0).document_number, ==, "090012345");
+  g_assert_cmpstr (g_array_index (keys, BhxhChipKey, 0).birth, ==, "900315");
+  g_assert_cmpstr (g_array_index (keys, BhxhChipKey, 0).expiry, ==, "300315");
+  g_assert_cmpstr (g_array_index (keys, BhxhChipKey, 1).expiry, ==, "500315");
+
+  /* Issued at 23 (less than two years before 25): valid until 40. */
+  near = keys_for ("079305001234||Trần Thị Bích Ngọc|02112005|Nữ|Nhà Bè, Hồ Chí Minh|10082029");
+  g_assert_cmpstr (g_array_index (near, BhxhChipKey, 0).expiry, ==, "451102");
+  g_assert_cmpstr (g_array_index (near, BhxhChipKey, 1).expiry, ==, "651102");
+  g_assert_cmpstr (g_array_index (near, BhxhChipKey, 2).expiry, ==, "301102");
+
+  /* Issued at 59: the card does not expire, the MRZ must be typed. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BhxhDocument) qr = bhxh_document_parse_cccd (
+      "001060012345||Lê Văn Bảy|01011960|Nam|Hà Nội|01012019", -1, &error);
+
+    g_assert_no_error (error);
+    late = bhxh_chip_keys_from_document (qr, &error);
+    g_assert_null (late);
+    g_assert_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_BAD_KEY);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/chip/crypto/check-digit", test_check_digit);
+  g_test_add_func ("/chip/crypto/key-derivation", test_key_derivation);
+  g_test_add_func ("/chip/crypto/mutual-authentication", test_mutual_authentication);
+  g_test_add_func ("/chip/crypto/secure-messaging", test_secure_messaging);
+  g_test_add_func ("/chip/crypto/secure-messaging-tampered", test_secure_messaging_tampered);
+  g_test_add_func ("/chip/keys/parse", test_key_parse);
+  g_test_add_func ("/chip/keys/from-qr", test_keys_from_qr);
+  return g_test_run ();
+}
