@@ -55,6 +55,10 @@ details (BhxhPaper              *self,
   _bhxh_paper_field (self, 0, "Thời điểm tiếp nhận", time);
   _bhxh_paper_field (self, 0, "Cơ quan tiếp nhận", _bhxh_paper_office_name (context));
   _bhxh_paper_field (self, 0, "Cán bộ tiếp nhận", clerk);
+  /* How the person's identity was checked: the chip's signature is the
+   * strongest evidence a counter has. */
+  if (decision != NULL && decision->evidence != BHXH_EVIDENCE_UNKNOWN)
+    _bhxh_paper_field (self, 0, "Giấy tờ đối chiếu", _bhxh_paper_evidence_words (decision->evidence));
   _bhxh_paper_field (self, 0, "Kết quả", result);
 }
 

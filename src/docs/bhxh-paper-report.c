@@ -287,6 +287,8 @@ remarks (const BhxhDecision *d,
     g_string_append_printf (s, " (xác nhận: %s)", d->countersigned_by_name != NULL
                                                    ? d->countersigned_by_name
                                                    : d->countersigned_by);
+  if (d->evidence == BHXH_EVIDENCE_CHIP_VERIFIED)
+    g_string_append_printf (s, "%sĐã xác thực chip thẻ căn cước", s->len > 0 ? ". " : "");
   if (d->evidence == BHXH_EVIDENCE_POST_COPY)
     g_string_append_printf (s, "%sĐối chiếu bản sao gửi qua bưu điện", s->len > 0 ? ". " : "");
   if (d->note != NULL && *d->note != '\0')

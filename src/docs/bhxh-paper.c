@@ -536,6 +536,8 @@ _bhxh_paper_evidence_words (BhxhEvidence evidence)
       return "Giấy khai sinh";
     case BHXH_EVIDENCE_CARD_QR:
       return "Mã QR trên thẻ căn cước (chưa xác thực chip)";
+    case BHXH_EVIDENCE_CHIP_VERIFIED:
+      return "Chip thẻ căn cước (đã xác thực)";
     case BHXH_EVIDENCE_UNKNOWN:
     default:
       return "Không rõ";

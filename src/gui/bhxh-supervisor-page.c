@@ -237,6 +237,15 @@ row_reasons (BhxhSupervisorPage *self,
 }
 
 static char *
+row_evidence (BhxhSupervisorPage *self,
+              guint               index)
+{
+  const BhxhDecision *d = g_ptr_array_index (self->decisions, index);
+
+  return g_strdup (bhxh_evidence_to_display (d->evidence));
+}
+
+static char *
 row_sync (BhxhSupervisorPage *self,
           guint               index)
 {
@@ -1189,6 +1198,7 @@ bhxh_supervisor_page_init (BhxhSupervisorPage *self)
   add_column (self, _("Citizen"), row_name, TRUE, -1);
   add_column (self, _("Decision"), row_outcome, FALSE, 150);
   add_column (self, _("Reasons and note"), row_reasons, TRUE, -1);
+  add_column (self, _("Evidence"), row_evidence, FALSE, 130);
   add_column (self, _("Portal"), row_sync, FALSE, 170);
 
   self->hour_chart = bhxh_chart_new (BHXH_CHART_COLUMNS, _("Decisions per hour"));

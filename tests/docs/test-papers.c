@@ -728,6 +728,9 @@ test_cli (void)
   /* People's names on citizens' papers, never logins. */
   assert_print (db, "receipt", "TK01-00106-000002", "cli-receipt2.pdf", 1,
                 "Cán bộ tiếp nhận: Phạm Quang Minh");
+  /* How the identity was checked: the QR only, not the chip. */
+  assert_print (db, "receipt", "TK01-00106-000002", "cli-receipt2b.pdf", 1,
+                "Giấy tờ đối chiếu: Mã QR trên thẻ căn cước (chưa xác thực chip)");
   assert_print (db, "receipt", "TK01-00106-000001", "cli-receipt3.pdf", 1,
                 "Cán bộ tiếp nhận: Nguyễn Thị Lan");
   assert_print (db, "daily-report", today, "cli-report.pdf", 0, "BHXH QUẬN ĐỐNG ĐA");
