@@ -29,7 +29,7 @@
   "undo DECISION-UUID | audit verify | users list | users add LOGIN --role ROLE | " \
   "users passwd LOGIN [--new-password-file FILE] | users unlock|disable|enable LOGIN | " \
   "users settings [--max-failures N] [--lockout-minutes M] [--idle-lock-minutes I] " \
-  "[--retention-days D] | " \
+  "[--retention-days D] [--chip-required 0|1] | " \
   "mirror import FILE | declarations import FILE | " \
   "portal set --url URL --token-file FILE [--office CODE] [--portal-key FILE] | " \
   "portal set --portal-key FILE | sync | " \
@@ -66,6 +66,7 @@ typedef struct
   int      lockout_minutes;
   int      idle_lock_minutes;
   int      retention_days;
+  int      chip_required;
 } Options;
 
 static void
@@ -295,6 +296,7 @@ users_settings (BhxhDesk1 *proxy,
     { BHXH_META_LOCKOUT_MINUTES, o->lockout_minutes },
     { BHXH_META_IDLE_LOCK_MINUTES, o->idle_lock_minutes },
     { BHXH_META_RETENTION_DAYS, o->retention_days },
+    { BHXH_META_CHIP_REQUIRED, o->chip_required },
   };
   GVariantBuilder changes;
   gboolean any = FALSE;
@@ -508,7 +510,7 @@ bhxh_cli_run_service (GBusType   bus,
                       char     **argv)
 {
   g_auto(Options) o = { .max_failures = -1, .lockout_minutes = -1, .idle_lock_minutes = -1,
-                        .retention_days = -1 };
+                        .retention_days = -1, .chip_required = -1 };
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhDesk1) proxy = NULL;
   GOptionEntry entries[] = {
@@ -536,6 +538,7 @@ bhxh_cli_run_service (GBusType   bus,
     { "lockout-minutes", 0, 0, G_OPTION_ARG_INT, &o.lockout_minutes, NULL, "M" },
     { "idle-lock-minutes", 0, 0, G_OPTION_ARG_INT, &o.idle_lock_minutes, NULL, "I" },
     { "retention-days", 0, 0, G_OPTION_ARG_INT, &o.retention_days, NULL, "D" },
+    { "chip-required", 0, 0, G_OPTION_ARG_INT, &o.chip_required, NULL, "0|1" },
     { "portal-key", 0, 0, G_OPTION_ARG_FILENAME, &o.portal_key_file, NULL, "FILE" },
     { "date", 0, 0, G_OPTION_ARG_STRING, &o.date, NULL, "YYYY-MM-DD" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, NULL, "FILE" },

@@ -20,7 +20,7 @@
   "users add DB LOGIN --role clerk|supervisor|admin [--name NAME] " \
   "[--new-password-file FILE|--no-password] | users passwd DB LOGIN [--new-password-file FILE] | " \
   "users list DB | users unlock|disable|enable DB LOGIN | users settings DB [--max-failures N] " \
-  "[--lockout-minutes M] [--idle-lock-minutes I] [--retention-days D]; " \
+  "[--lockout-minutes M] [--idle-lock-minutes I] [--retention-days D] [--chip-required 0|1]; " \
   "acting user: --user LOGIN with $BHXH_DESK_PASSWORD or --password-file FILE"
 
 /**
@@ -141,6 +141,7 @@ typedef struct
   int       lockout_minutes;
   int       idle_lock_minutes;
   int       retention_days;
+  int       chip_required;
 } Options;
 
 static void
@@ -318,6 +319,7 @@ users_settings (BhxhStore *store,
     { BHXH_META_LOCKOUT_MINUTES, o->lockout_minutes },
     { BHXH_META_IDLE_LOCK_MINUTES, o->idle_lock_minutes },
     { BHXH_META_RETENTION_DAYS, o->retention_days },
+    { BHXH_META_CHIP_REQUIRED, o->chip_required },
   };
   gboolean signed_in = FALSE;
 
@@ -344,7 +346,7 @@ int
 bhxh_cmd_users (int    argc,
                 char **argv)
 {
-  g_auto(Options) o = { NULL, NULL, NULL, NULL, NULL, NULL, FALSE, -1, -1, -1, -1 };
+  g_auto(Options) o = { NULL, NULL, NULL, NULL, NULL, NULL, FALSE, -1, -1, -1, -1, -1 };
   g_autoptr(BhxhStore) store = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
@@ -359,6 +361,7 @@ bhxh_cmd_users (int    argc,
     { "lockout-minutes", 0, 0, G_OPTION_ARG_INT, &o.lockout_minutes, NULL, "M" },
     { "idle-lock-minutes", 0, 0, G_OPTION_ARG_INT, &o.idle_lock_minutes, NULL, "I" },
     { "retention-days", 0, 0, G_OPTION_ARG_INT, &o.retention_days, NULL, "D" },
+    { "chip-required", 0, 0, G_OPTION_ARG_INT, &o.chip_required, NULL, "0|1" },
     { NULL }
   };
   int rc = bhxh_cli_parse_options (entries, USERS_USAGE, &argc, &argv);

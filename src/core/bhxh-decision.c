@@ -369,6 +369,15 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
                                       "certificate; for a declaration sent by post, type the "
                                       "ID number from the copy received) before approving, "
                                       "or escalate it to a supervisor"), d->id));
+  /* The counter's rule (chip_required): a card is proved by its chip; its
+   * QR alone approves only with a supervisor's override and note. */
+  if (facts->chip_required && facts->evidence == BHXH_EVIDENCE_CARD_QR &&
+      !(request->override && facts->by_supervisor))
+    return refuse (BHXH_RULE_NOT_ALLOWED, message,
+                   g_strdup_printf (_("This counter requires the card's chip to be read for "
+                                      "declaration %s: place the card on the reader (its QR "
+                                      "alone is not authenticated), or escalate it to a "
+                                      "supervisor"), d->id));
   if (blocked && !request->override)
     {
       g_autofree char *reasons = blocking_reasons (check);
@@ -384,7 +393,9 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
                                       "note"), d->id));
 
   /* An override is recorded only when it overrides something. */
-  terms->override = request->override && (blocked || !has_document);
+  terms->override = request->override &&
+                    (blocked || !has_document ||
+                     (facts->chip_required && facts->evidence == BHXH_EVIDENCE_CARD_QR));
   terms->countersign = facts->by_supervisor && d->status == BHXH_STATUS_ESCALATED;
   return BHXH_RULE_OK;
 }

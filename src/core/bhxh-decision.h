@@ -127,6 +127,7 @@ typedef struct
   guint                  n_reason_codes;  /* known codes, without repeats */
   BhxhEvidence           evidence;        /* best of the request's document and those recorded */
   gboolean               by_supervisor;   /* the deciding user is a supervisor or an admin */
+  gboolean               chip_required;   /* the counter's rule: a card's chip, not its QR */
 } BhxhDecisionFacts;
 
 /* What the rules make of an accepted request. */

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "chip/bhxh-chip.h"
 #include "core/bhxh-secret-file.h"
 
 #include "core/bhxh-clock.h"
@@ -25,6 +26,7 @@ struct _BhxhPreferencesWindow
   GCancellable         *cancellable;
   AdwComboRow          *office_row;
   GtkStringList        *office_codes;
+  AdwComboRow          *reader_row;
   /* The portal the service is enrolled with (the admin changes it). */
   GtkWidget            *portal_url_row;
   GtkWidget            *portal_token_row;
@@ -36,6 +38,7 @@ struct _BhxhPreferencesWindow
   gboolean              may_administer;
   BhxhCounterSettings  *rules;            /* as the service last said */
   GPtrArray            *rule_spins;       /* GtkSpinButton, data "key" */
+  GtkWidget            *chip_switch;      /* the chip_required rule */
   guint                 rules_timeout_id;
   AdwPreferencesGroup  *accounts_group;
   GtkWidget            *add_button;
@@ -201,6 +204,7 @@ rule_value (const BhxhCounterSettings *rules,
 
 static void rule_changed_cb (GtkSpinButton         *spin,
                              BhxhPreferencesWindow *self);
+static void chip_rule_cb    (BhxhPreferencesWindow *self);
 
 static void
 show_rules (BhxhPreferencesWindow *self)
@@ -217,6 +221,13 @@ show_rules (BhxhPreferencesWindow *self)
       gtk_widget_set_sensitive (GTK_WIDGET (spin), self->may_administer);
       if (row != NULL && !self->may_administer)
         gtk_widget_set_tooltip_text (row, _("Only an administrator can change this"));
+    }
+  if (self->chip_switch != NULL && self->rules != NULL)
+    {
+      g_signal_handlers_block_by_func (self->chip_switch, chip_rule_cb, self);
+      gtk_switch_set_active (GTK_SWITCH (self->chip_switch), self->rules->chip_required);
+      g_signal_handlers_unblock_by_func (self->chip_switch, chip_rule_cb, self);
+      gtk_widget_set_sensitive (self->chip_switch, self->may_administer);
     }
 }
 
@@ -285,6 +296,19 @@ rule_changed_cb (GtkSpinButton         *spin,
     return;
   g_clear_handle_id (&self->rules_timeout_id, g_source_remove);
   self->rules_timeout_id = g_timeout_add (700, send_rules_cb, self);
+}
+
+/* The chip rule is a switch: sent at once. */
+static void
+chip_rule_cb (BhxhPreferencesWindow *self)
+{
+  const char *keys[] = { BHXH_META_CHIP_REQUIRED, NULL };
+  guint value = gtk_switch_get_active (GTK_SWITCH (self->chip_switch)) ? 1 : 0;
+
+  if (self->rules == NULL || value == (guint) self->rules->chip_required)
+    return;
+  bhxh_counter_change_settings_async (self->counter, keys, &value, self->cancellable,
+                                      rules_changed_cb, g_object_ref (self));
 }
 
 /* A row for a counter rule; insensitive until the service has answered. */
@@ -686,6 +710,25 @@ build_accounts (BhxhPreferencesWindow *self)
                                        _("Minutes without input before the counter signs out "
                                          "(0: never)"),
                                        BHXH_META_IDLE_LOCK_MINUTES, 0, 480));
+  {
+    GtkWidget *row = adw_action_row_new ();
+
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Require the card’s chip"));
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                 _("Approving on an ID card needs its chip read and "
+                                   "authenticated; the QR alone then needs a supervisor"));
+    self->chip_switch = gtk_switch_new ();
+    gtk_widget_set_valign (self->chip_switch, GTK_ALIGN_CENTER);
+    gtk_widget_set_sensitive (self->chip_switch, FALSE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->chip_switch),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Require the card’s chip"), -1);
+    g_signal_connect_swapped (self->chip_switch, "notify::active", G_CALLBACK (chip_rule_cb),
+                              self);
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->chip_switch);
+    adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), self->chip_switch);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  }
 
   group = group_new (page, _("People"), NULL);
   self->accounts_group = ADW_PREFERENCES_GROUP (group);
@@ -853,6 +896,55 @@ build_general (BhxhPreferencesWindow *self)
 }
 
 static void
+reader_changed_cb (AdwComboRow           *row,
+                   GParamSpec            *pspec,
+                   BhxhPreferencesWindow *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+  GListModel *names = adw_combo_row_get_model (row);
+  g_autoptr(GtkStringObject) item = NULL;
+
+  if (names == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  item = g_list_model_get_item (names, selected);
+  /* The first entry: whichever reader holds a card. */
+  g_settings_set_string (self->settings, "chip-reader",
+                         selected == 0 ? "" : gtk_string_object_get_string (item));
+}
+
+static void
+readers_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(BhxhPreferencesWindow) self = user_data;
+  g_auto(GStrv) readers = bhxh_chip_list_readers_finish (result, NULL);
+  g_autofree char *current = g_settings_get_string (self->settings, "chip-reader");
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  gtk_string_list_append (names, readers != NULL && readers[0] != NULL
+                                 ? _("Automatic (the reader holding a card)")
+                                 : _("No card reader connected"));
+  for (guint i = 0; readers != NULL && readers[i] != NULL; i++)
+    {
+      gtk_string_list_append (names, readers[i]);
+      if (g_strcmp0 (readers[i], current) == 0)
+        selected = i + 1;
+    }
+  /* A chosen reader unplugged today stays chosen. */
+  if (selected == 0 && current[0] != '\0')
+    {
+      gtk_string_list_append (names, current);
+      selected = g_list_model_get_n_items (G_LIST_MODEL (names)) - 1;
+    }
+  adw_combo_row_set_model (self->reader_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->reader_row, selected);
+  g_signal_connect_object (self->reader_row, "notify::selected", G_CALLBACK (reader_changed_cb),
+                           self, 0);
+}
+
+static void
 build_scanning (BhxhPreferencesWindow *self)
 {
   AdwPreferencesPage *page = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
@@ -870,6 +962,15 @@ build_scanning (BhxhPreferencesWindow *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                              spin_row (self, _("Serial speed"), _("Baud, as set on the scanner"),
                                        "serial-baud", 1200, 921600));
+
+  group = group_new (page, _("Card reader"),
+                     _("After a card’s QR is scanned its chip is read here, when a reader "
+                       "is connected."));
+  self->reader_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->reader_row), _("Reader"));
+  adw_combo_row_set_use_subtitle (self->reader_row, TRUE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->reader_row));
+  bhxh_chip_list_readers_async (self->cancellable, readers_cb, g_object_ref (self));
 
   group = group_new (page, _("Camera"), NULL);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),

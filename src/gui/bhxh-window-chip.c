@@ -132,6 +132,10 @@ readers_cb (GObject      *source,
       return;
     }
   options.csca_dir = bhxh_chip_default_trust_dir ();
+  /* The reader chosen in the preferences; none: the one holding a card. */
+  options.reader = g_settings_get_string (read->self->settings, "chip-reader");
+  if (options.reader[0] == '\0')
+    g_clear_pointer (&options.reader, g_free);
   options.now = bhxh_clock_now ();
   options.wait_ms = CARD_WAIT_MS;
   show_dialog (read);

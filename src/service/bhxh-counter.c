@@ -1682,6 +1682,7 @@ parse_settings (BhxhCounter  *self,
   GET (lockout_minutes, BHXH_META_LOCKOUT_MINUTES);
   GET (idle_lock_minutes, BHXH_META_IDLE_LOCK_MINUTES);
   GET (retention_days, BHXH_META_RETENTION_DAYS);
+  GET (chip_required, BHXH_META_CHIP_REQUIRED);
 #undef GET
   return settings;
 }

@@ -84,6 +84,7 @@ typedef struct
   guint      lockout_minutes;
   guint      idle_lock_minutes;     /* 0: never */
   guint      retention_days;
+  gboolean   chip_required;         /* approving on a card needs its chip */
 } BhxhCounterSettings;
 
 void bhxh_counter_info_free   (BhxhCounterInfo   *info);

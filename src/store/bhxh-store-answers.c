@@ -287,7 +287,7 @@ bhxh_answer_users (BhxhStore  *store,
  * idle_lock_minutes, retention_days}. */
 static const char * const setting_keys[] = {
   BHXH_META_MAX_FAILURES, BHXH_META_LOCKOUT_MINUTES, BHXH_META_IDLE_LOCK_MINUTES,
-  BHXH_META_RETENTION_DAYS, NULL
+  BHXH_META_RETENTION_DAYS, BHXH_META_CHIP_REQUIRED, NULL
 };
 
 JsonNode *

@@ -289,6 +289,7 @@ check_request (BhxhStore                  *self,
     .evidence = MAX (bhxh_evidence_for_document (request->document),
                      recorded_evidence (self, d->id)),
     .by_supervisor = is_supervisor (self, request->clerk),
+    .chip_required = bhxh_store_get_setting (self, BHXH_META_CHIP_REQUIRED) != 0,
   };
   result = bhxh_decision_rules_check (request, facts, terms, &message);
   if (result != BHXH_RULE_OK)

@@ -30,6 +30,7 @@ static const Setting settings[] = {
   { BHXH_META_LOCKOUT_MINUTES,   15, 1 },
   { BHXH_META_IDLE_LOCK_MINUTES, 5,  0 },
   { BHXH_META_RETENTION_DAYS,    30, 1 },
+  { BHXH_META_CHIP_REQUIRED,     0,  0 },
 };
 
 static const Setting *

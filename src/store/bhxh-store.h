@@ -288,6 +288,7 @@ GPtrArray       *bhxh_store_list_user_status       (BhxhStore            *self,
 #define BHXH_META_LOCKOUT_MINUTES    "auth_lockout_minutes" /* 15 */
 #define BHXH_META_IDLE_LOCK_MINUTES  "idle_lock_minutes"   /* 5; 0: never */
 #define BHXH_META_RETENTION_DAYS     "retention_days"      /* 30 */
+#define BHXH_META_CHIP_REQUIRED      "chip_required"       /* 0; 1: approving on a card needs its chip */
 guint            bhxh_store_get_setting            (BhxhStore            *self,
                                                     const char           *key);
 gboolean         bhxh_store_change_setting         (BhxhStore            *self,

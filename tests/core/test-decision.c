@@ -60,6 +60,7 @@ typedef struct
   BhxhRuleResult         expected;
   gboolean               override_recorded;
   gboolean               countersign;
+  gboolean               chip_required;
 } Case;
 
 static void
@@ -127,6 +128,27 @@ test_rules (void)
     { BHXH_OUTCOME_APPROVE, FALSE, NULL, 0, BHXH_STATUS_PENDING, "office",
       BHXH_VERDICT_CAN_APPROVE, "chip-verified", BHXH_EVIDENCE_CHIP_VERIFIED, FALSE,
       BHXH_RULE_OK, FALSE, FALSE },
+    /* the counter requires the chip: a card's QR alone approves only with a
+     * supervisor's override (recorded); the chip, or a child's birth
+     * certificate, as before */
+    { BHXH_OUTCOME_APPROVE, FALSE, NULL, 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_CAN_APPROVE, NULL, BHXH_EVIDENCE_CARD_QR, FALSE,
+      BHXH_RULE_NOT_ALLOWED, FALSE, FALSE, TRUE },
+    { BHXH_OUTCOME_APPROVE, TRUE, "chip unreadable", 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_CAN_APPROVE, NULL, BHXH_EVIDENCE_CARD_QR, FALSE,
+      BHXH_RULE_NOT_ALLOWED, FALSE, FALSE, TRUE },
+    { BHXH_OUTCOME_APPROVE, TRUE, "chip unreadable", 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_CAN_APPROVE, NULL, BHXH_EVIDENCE_CARD_QR, TRUE,
+      BHXH_RULE_OK, TRUE, FALSE, TRUE },
+    { BHXH_OUTCOME_APPROVE, FALSE, NULL, 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_CAN_APPROVE, "chip-verified", BHXH_EVIDENCE_CHIP_VERIFIED, FALSE,
+      BHXH_RULE_OK, FALSE, FALSE, TRUE },
+    { BHXH_OUTCOME_APPROVE, FALSE, NULL, 0, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_CAN_APPROVE, NULL, BHXH_EVIDENCE_BIRTH_CERTIFICATE, FALSE,
+      BHXH_RULE_OK, FALSE, FALSE, TRUE },
+    { BHXH_OUTCOME_REJECT, FALSE, NULL, 1, BHXH_STATUS_PENDING, "office",
+      BHXH_VERDICT_CAN_APPROVE, NULL, BHXH_EVIDENCE_CARD_QR, FALSE,
+      BHXH_RULE_OK, FALSE, FALSE, TRUE },
     /* a copy received by post: evidence only for a declaration sent by post */
     { BHXH_OUTCOME_APPROVE, FALSE, NULL, 0, BHXH_STATUS_PENDING, "post",
       BHXH_VERDICT_NEEDS_ATTENTION, "post-copy", BHXH_EVIDENCE_POST_COPY, FALSE,
@@ -143,7 +165,8 @@ test_rules (void)
       BhxhCheck *check = make_check (c->verdict, c->reason);
       BhxhDecisionRequest request = { "TK01-00106-000001", c->outcome, "lan", NULL, c->note,
                                       c->override };
-      BhxhDecisionFacts facts = { &declaration, check, c->n_codes, c->evidence, c->supervisor };
+      BhxhDecisionFacts facts = { &declaration, check, c->n_codes, c->evidence, c->supervisor,
+                                  c->chip_required };
       BhxhDecisionTerms terms;
       g_autofree char *message = NULL;
       BhxhRuleResult result;
