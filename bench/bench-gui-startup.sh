@@ -7,21 +7,22 @@
 set -e
 build=$(cd "$1" && pwd)
 runs=${2:-10}
-ninja -C "$build" src/gui/bhxh-desk src/cli/bhxh-deskctl bench/bench-gui-minimal \
-  data/gschemas.compiled >/dev/null
+ninja -C "$build" src/gui/bhxh-desk src/cli/bhxh-deskctl src/service/bhxh-deskd \
+  bench/bench-gui-minimal data/gschemas.compiled >/dev/null
 work=$(mktemp -d /tmp/bhxh-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 "$build/src/cli/bhxh-deskctl" demo "$work/demo.sqlite" >/dev/null
 export HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" \
        XDG_DATA_HOME="$work/data" GSETTINGS_BACKEND=memory \
-       GSETTINGS_SCHEMA_DIR="$build/data" GTK_A11Y=none
+       GSETTINGS_SCHEMA_DIR="$build/data" GTK_A11Y=none \
+       BHXH_DESKD="$build/src/service/bhxh-deskd"
 
 cat > "$work/measure.sh" <<'INNER'
 #!/bin/sh
 # prints: minimal_ms first_frame_ms ready_ms for one run of each
 now() { python3 -c 'import time; print(time.clock_gettime_ns(time.CLOCK_MONOTONIC)//1000)'; }
 t0=$(now); out=$("$BUILD/bench/bench-gui-minimal"); t1=${out#first-frame }
-t2=$(now); out=$(BHXH_DESK_BENCH=ready "$BUILD/src/gui/bhxh-desk" --database "$WORK/demo.sqlite")
+t2=$(now); out=$(BHXH_DESK_BENCH=ready timeout 60 "$BUILD/src/gui/bhxh-desk" --database "$WORK/demo.sqlite")
 frame=$(echo "$out" | sed -n 's/^first-frame //p'); ready=$(echo "$out" | sed -n 's/^ready //p')
 echo "$(( (t1 - t0) / 1000 )) $(( (frame - t2) / 1000 )) $(( (ready - t2) / 1000 ))"
 INNER

@@ -15,8 +15,6 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
-G_DEFINE_QUARK (bhxh-store-error-quark, bhxh_store_error)
-
 G_DEFINE_FINAL_TYPE (BhxhStore, bhxh_store, G_TYPE_OBJECT)
 
 static void
@@ -832,26 +830,3 @@ bhxh_store_list_reason_codes (BhxhStore  *self,
   return g_steal_pointer (&codes);
 }
 
-/* Plain types. */
-
-void
-bhxh_office_free (BhxhOffice *office)
-{
-  if (office == NULL)
-    return;
-  g_free (office->code);
-  g_free (office->parent_code);
-  g_free (office->name);
-  g_free (office);
-}
-
-void
-bhxh_user_free (BhxhUser *user)
-{
-  if (user == NULL)
-    return;
-  g_free (user->login);
-  g_free (user->display_name);
-  g_free (user->role);
-  g_free (user);
-}

@@ -143,52 +143,6 @@ bhxh_sync_report_to_json (const BhxhSyncReport *report)
   return json_builder_get_root (b);
 }
 
-const char *
-bhxh_sync_stage_to_string (BhxhSyncStage stage)
-{
-  static const char * const names[] = {
-    "account", "push", "reference", "declarations", "mirror-download", "mirror-import",
-  };
-
-  g_return_val_if_fail (stage < G_N_ELEMENTS (names), "unknown");
-  return names[stage];
-}
-
-gboolean
-bhxh_sync_stage_parse (const char    *text,
-                       BhxhSyncStage *stage)
-{
-  for (guint i = 0; i <= BHXH_SYNC_STAGE_MIRROR_IMPORT; i++)
-    if (g_strcmp0 (text, bhxh_sync_stage_to_string (i)) == 0)
-      {
-        *stage = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/* The stage as the status bar says it. */
-const char *
-bhxh_sync_stage_to_label (BhxhSyncStage stage)
-{
-  switch (stage)
-    {
-    case BHXH_SYNC_STAGE_ACCOUNT:
-      return _("checking the account");
-    case BHXH_SYNC_STAGE_PUSH:
-      return _("sending decisions");
-    case BHXH_SYNC_STAGE_REFERENCE:
-      return _("updating reference lists");
-    case BHXH_SYNC_STAGE_DECLARATIONS:
-      return _("receiving declarations");
-    case BHXH_SYNC_STAGE_MIRROR_DOWNLOAD:
-      return _("downloading the registry");
-    case BHXH_SYNC_STAGE_MIRROR_IMPORT:
-    default:
-      return _("loading the registry");
-    }
-}
-
 static void
 report_progress (Run           *run,
                  BhxhSyncStage  stage,
