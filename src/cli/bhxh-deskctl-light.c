@@ -4,7 +4,8 @@
  * libsecret, libharu or qrencode (a scan of one image per process was
  * mostly the loading of ~70 shared libraries); every other command is
  * handed, with the same arguments, to the full tool (bhxh-deskctl-full,
- * beside this program in the build tree, else in the libexec folder). */
+ * beside this program in the build tree, else in the libexec folder beside
+ * this program's bin folder, else in the configured libexecdir). */
 #include "config.h"
 
 #include <errno.h>
@@ -35,8 +36,14 @@ find_full_tool (void)
       g_autofree char *dir = g_path_get_dirname (self);
       g_autofree char *beside = g_build_filename (dir, "bhxh-deskctl-full", NULL);
 
+      g_autofree char *relative = g_build_filename (dir, "..", "libexec", "bhxh-deskctl-full",
+                                                    NULL);
+
       if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
         return g_steal_pointer (&beside);
+      /* An unpacked package: PREFIX/bin and PREFIX/libexec. */
+      if (g_file_test (relative, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&relative);
     }
   return g_build_filename (LIBEXECDIR, "bhxh-deskctl-full", NULL);
 }
@@ -48,6 +55,11 @@ main (int   argc,
   g_autofree char *full = NULL;
   int saved;
 
+  if (argc >= 2 && g_str_equal (argv[1], "--version"))
+    {
+      printf ("bhxh-deskctl %s\n", PACKAGE_VERSION);
+      return BHXH_EXIT_OK;
+    }
   if (argc >= 2)
     for (guint i = 0; i < G_N_ELEMENTS (light_commands); i++)
       if (g_str_equal (argv[1], light_commands[i].name))
