@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Cold start to first frame of bhxh-desk vs a minimal GTK window (goal ≤ 2×),
+# Cold start to first frame of bhxh-desk vs a minimal GTK window (goal ≤ 1.5×),
 # and to the sign-in page ready (the database opened, the users listed).
 # Each run is a new process on a 1280×800 Xvfb screen; medians of RUNS.
 # usage: bench/bench-gui-startup.sh BUILD_DIR [RUNS=10]
@@ -38,6 +38,7 @@ f = statistics.median(r[1] for r in rows)
 r = statistics.median(r[2] for r in rows)
 print(f"runs: {len(rows)} (each a new process; times from exec, medians)")
 print(f"minimal GTK window, first frame: {m:7.0f} ms")
-print(f"bhxh-desk, first frame:          {f:7.0f} ms   ratio {f / m:.2f}x (goal <= 2x)")
+print(f"bhxh-desk, first frame:          {f:7.0f} ms   ratio {f / m:.2f}x (goal <= 1.5x: "
+      f"{'met' if f / m <= 1.5 else 'NOT met'})")
 print(f"bhxh-desk, sign-in page ready:   {r:7.0f} ms   ratio {r / m:.2f}x")
 PY
