@@ -455,6 +455,7 @@ push_batch (Run       *run,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *results = NULL;
+  gboolean batched;
   JsonNode *audit;
   gint64 audit_seq = 0;
   guint status = 0;
@@ -500,11 +501,20 @@ push_batch (Run       *run,
   if (audit_seq > 0 && audit_accepted (run, json_node_get_object (answer)))
     bhxh_store_audit_mark_sent (run->store, audit_seq, NULL);
   results = json_object_get_array_member (json_node_get_object (answer), "results");
+  /* The answers for the batch in one transaction: one sync to disk, not
+   * one per decision (each still a savepoint of its own). A crash before
+   * the commit leaves them "sending": sent again, recognised by uuid. */
+  batched = bhxh_store_batch_begin (run->store, NULL);
   for (guint i = 0; i < batch->len; i++)
     {
       BhxhDecision *d = g_ptr_array_index (batch, i);
 
       apply_result (run, d->uuid, status, find_result (results, d->uuid));
+    }
+  if (batched && !bhxh_store_batch_end (run->store, TRUE, &error))
+    {
+      run_error (run, error);
+      return FALSE;
     }
   return TRUE;
 }
