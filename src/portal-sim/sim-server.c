@@ -1218,6 +1218,10 @@ sim_server_listen (SimServer        *self,
   if (socket == NULL)
     return FALSE;
   g_socket_set_listen_backlog (socket, 1024);
+  /* As soup_server_listen_local() makes it: a blocking listening socket
+   * hung up some connections (the contract test's proxy saw it, 3 runs in
+   * 5). */
+  g_socket_set_blocking (socket, FALSE);
   if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error) ||
       !soup_server_listen_socket (self->server, socket,
                                   certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
