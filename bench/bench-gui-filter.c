@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Filter-keystroke latency of the queue over 100k declarations (goal
- * < 16 ms, one frame): the real queue page in a window on a display.
+ * p95 < 16 ms at 10k, < 33 ms at 100k; to the painted frame < 50 ms): the
+ * real queue page in a window on a display.
  * Reference in the same process: a bare strstr() loop over the same
  * search keys, the least any filter could cost.
  * usage: xvfb-run -a bench-gui-filter [N=100000] */
@@ -127,7 +128,7 @@ main (int   argc,
   BhxhQueuePage *page;
   GdkFrameClock *clock;
   gint64 t0;
-  double filter_median, bare_median;
+  double filter_median, bare_median, goal;
 
   gtk_init ();
   adw_init ();
@@ -198,12 +199,18 @@ main (int   argc,
   report ("reference: bare strstr over all keys", bare_ms);
   filter_median = g_array_index (filter_ms, double, filter_ms->len / 2);
   bare_median = g_array_index (bare_ms, double, bare_ms->len / 2);
-  g_print ("ratio queue filter / bare scan: %.2f×; goal < 16 ms: wall p95 %s, CPU p95 %s\n",
-           filter_median / MAX (bare_median, 0.001),
-           g_array_index (filter_ms, double, (guint) (filter_ms->len * 0.95)) < 16 ? "met"
-                                                                                 : "NOT met",
-           g_array_index (cpu_ms, double, (guint) (cpu_ms->len * 0.95)) < 16 ? "met"
-                                                                           : "NOT met");
+  /* The goals of issue #17: a keystroke within one frame at 10k, two at
+   * 100k; the painted frame within 50 ms. */
+  goal = n <= 10000 ? 16 : 33;
+  g_print ("ratio queue filter / bare scan: %.2f×; goal p95 < %.0f ms: wall %s, CPU %s; "
+           "frame p95 < 50 ms: %s\n",
+           filter_median / MAX (bare_median, 0.001), goal,
+           g_array_index (filter_ms, double, (guint) (filter_ms->len * 0.95)) < goal ? "met"
+                                                                                   : "NOT met",
+           g_array_index (cpu_ms, double, (guint) (cpu_ms->len * 0.95)) < goal ? "met"
+                                                                             : "NOT met",
+           g_array_index (frame_ms, double, (guint) (frame_ms->len * 0.95)) < 50 ? "met"
+                                                                               : "NOT met");
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

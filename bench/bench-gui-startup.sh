@@ -1,27 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Cold start to first frame of bhxh-desk vs a minimal GTK window (goal ≤ 2×),
+# Cold start to first frame of bhxh-desk vs a minimal GTK window (goal ≤ 1.5×),
 # and to the sign-in page ready (the database opened, the users listed).
 # Each run is a new process on a 1280×800 Xvfb screen; medians of RUNS.
 # usage: bench/bench-gui-startup.sh BUILD_DIR [RUNS=10]
 set -e
 build=$(cd "$1" && pwd)
 runs=${2:-10}
-ninja -C "$build" src/gui/bhxh-desk src/cli/bhxh-deskctl bench/bench-gui-minimal \
-  data/gschemas.compiled >/dev/null
+ninja -C "$build" src/gui/bhxh-desk src/cli/bhxh-deskctl src/service/bhxh-deskd \
+  bench/bench-gui-minimal data/gschemas.compiled >/dev/null
 work=$(mktemp -d /tmp/bhxh-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 "$build/src/cli/bhxh-deskctl" demo "$work/demo.sqlite" >/dev/null
 export HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" \
        XDG_DATA_HOME="$work/data" GSETTINGS_BACKEND=memory \
-       GSETTINGS_SCHEMA_DIR="$build/data" GTK_A11Y=none
+       GSETTINGS_SCHEMA_DIR="$build/data" GTK_A11Y=none \
+       BHXH_DESKD="$build/src/service/bhxh-deskd"
 
 cat > "$work/measure.sh" <<'INNER'
 #!/bin/sh
 # prints: minimal_ms first_frame_ms ready_ms for one run of each
 now() { python3 -c 'import time; print(time.clock_gettime_ns(time.CLOCK_MONOTONIC)//1000)'; }
 t0=$(now); out=$("$BUILD/bench/bench-gui-minimal"); t1=${out#first-frame }
-t2=$(now); out=$(BHXH_DESK_BENCH=ready "$BUILD/src/gui/bhxh-desk" --database "$WORK/demo.sqlite")
+t2=$(now); out=$(BHXH_DESK_BENCH=ready timeout 60 "$BUILD/src/gui/bhxh-desk" --database "$WORK/demo.sqlite")
 frame=$(echo "$out" | sed -n 's/^first-frame //p'); ready=$(echo "$out" | sed -n 's/^ready //p')
 echo "$(( (t1 - t0) / 1000 )) $(( (frame - t2) / 1000 )) $(( (ready - t2) / 1000 ))"
 INNER
@@ -37,6 +38,7 @@ f = statistics.median(r[1] for r in rows)
 r = statistics.median(r[2] for r in rows)
 print(f"runs: {len(rows)} (each a new process; times from exec, medians)")
 print(f"minimal GTK window, first frame: {m:7.0f} ms")
-print(f"bhxh-desk, first frame:          {f:7.0f} ms   ratio {f / m:.2f}x (goal <= 2x)")
+print(f"bhxh-desk, first frame:          {f:7.0f} ms   ratio {f / m:.2f}x (goal <= 1.5x: "
+      f"{'met' if f / m <= 1.5 else 'NOT met'})")
 print(f"bhxh-desk, sign-in page ready:   {r:7.0f} ms   ratio {r / m:.2f}x")
 PY

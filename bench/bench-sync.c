@@ -208,7 +208,7 @@ run_engine (guint n)
     {
       BhxhDeclaration *d = g_ptr_array_index (open, i);
       BhxhDecisionRequest request = {
-        d->id, BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, NULL,
+        d->id, BHXH_OUTCOME_REJECT, "lan", reasons, NULL, FALSE, NULL, 0,
       };
       g_autoptr(BhxhDecision) decision = bhxh_store_decide (store, &request, &error);
 

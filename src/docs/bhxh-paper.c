@@ -10,28 +10,6 @@
 
 G_DEFINE_QUARK (bhxh-paper-error-quark, bhxh_paper_error)
 
-static const char * const kind_names[] = { "form01", "receipt", "rejection", "daily-report" };
-
-const char *
-bhxh_paper_kind_to_string (BhxhPaperKind kind)
-{
-  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_names), NULL);
-  return kind_names[kind];
-}
-
-gboolean
-bhxh_paper_kind_parse (const char    *text,
-                       BhxhPaperKind *out)
-{
-  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (kind_names); i++)
-    if (g_str_equal (text, kind_names[i]))
-      {
-        *out = (BhxhPaperKind) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 /**
  * bhxh_paper_find_font:
  * @file_name: e.g. "NotoSans-Regular.ttf"

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Today's queue: a GtkColumnView over a list model replaced in one piece
- * per keystroke. The service lists the declarations; their objects and
- * folded search keys are built in a thread, so a keystroke costs one
- * word-prefix search per declaration still in view, in a flat array. */
+ * per keystroke, shown through slots (bhxh-slot-model) so the row widgets
+ * stay and only their text changes. The service lists the declarations;
+ * their objects and folded search keys are built in a thread, so a
+ * keystroke costs one word-prefix search per declaration still in view,
+ * in a flat array. */
 #include "config.h"
 
 #include "bhxh-gui-util.h"
@@ -16,6 +18,7 @@
 
 #include "bhxh-array-model.h"
 #include "bhxh-queue-page.h"
+#include "bhxh-slot-model.h"
 
 /* Declarations this close to the 10-day limit are shown as urgent. */
 #define EXPIRING_DAYS 3
@@ -47,7 +50,7 @@ struct _BhxhQueuePage
   GPtrArray          *all;        /* (element-type BhxhDeclarationObject) */
   GArray             *rows;       /* (element-type Row), parallel to all */
   BhxhArrayModel     *filtered;   /* the ones shown */
-  GtkSingleSelection *selection;
+  GtkSingleSelection *selection;  /* over slots of filtered: same positions */
   GHashTable         *by_id;
 
   char               *query;
@@ -85,13 +88,59 @@ status_matches (StatusFilter          filter,
 
 /* What the filter reads of each declaration, flat in one array so a
  * keystroke over 100k of them is one tight loop. */
+#define MAX_STARTS 14
+#define MANY_STARTS G_MAXUINT8
+
 typedef struct
 {
-  const BhxhDeclaration *declaration;   /* status read live: decisions change it */
+  const BhxhDeclaration *declaration;
   const char            *key;
   int                    days_left;
+  guint8                 status;      /* copied: read again when a decision changes it */
   guint8                 minor;
+  /* Where the words of key start: a keystroke tries these, not every
+   * byte (MANY_STARTS: too many or too far, bhxh_text_has_word_prefix()). */
+  guint8                 n_starts;
+  guint8                 starts[MAX_STARTS];
 } Row;
+
+static void
+row_set_key (Row        *row,
+             const char *key)
+{
+  row->key = key;
+  row->n_starts = 0;
+  for (gsize i = 0; key[i] != '\0'; i++)
+    {
+      if ((guchar) key[i] <= ' ' || (i > 0 && (guchar) key[i - 1] > ' '))
+        continue;
+      if (row->n_starts == MAX_STARTS || i > G_MAXUINT8)
+        {
+          row->n_starts = MANY_STARTS;
+          return;
+        }
+      row->starts[row->n_starts++] = (guint8) i;
+    }
+}
+
+/* bhxh_text_has_word_prefix() over the starts found before; @query does
+ * not start with a space. */
+static gboolean
+row_has_word_prefix (const Row  *row,
+                     const char *query,
+                     gsize       rest)
+{
+  if (row->n_starts == MANY_STARTS)
+    return bhxh_text_has_word_prefix (row->key, query);
+  for (guint k = 0; k < row->n_starts; k++)
+    {
+      const char *word = row->key + row->starts[k];
+
+      if (word[0] == query[0] && strncmp (word + 1, query + 1, rest) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
 
 static GQuark
 row_index_quark (void)
@@ -110,6 +159,7 @@ typedef struct
   gboolean      minors;
   gboolean      expiring;
   const char   *query;
+  gsize         rest;       /* the length of query after its first byte */
 } Criteria;
 
 static gboolean
@@ -118,7 +168,7 @@ matches (const Criteria *c,
 {
   const BhxhDeclaration *d = row->declaration;
 
-  if (!status_matches (c->status, d->status))
+  if (!status_matches (c->status, row->status))
     return FALSE;
   if (c->kind != 0 && c->kind != GTK_INVALID_LIST_POSITION && (guint) d->kind != c->kind - 1)
     return FALSE;
@@ -126,46 +176,60 @@ matches (const Criteria *c,
     return FALSE;
   if (c->expiring && (d->confirmed_at == NULL || row->days_left > EXPIRING_DAYS))
     return FALSE;
-  if (c->query != NULL && c->query[0] != '\0' && !bhxh_text_has_word_prefix (row->key, c->query))
-    return FALSE;
+  if (c->query == NULL || c->query[0] == '\0')
+    return TRUE;
+  if ((guchar) c->query[0] <= ' ')
+    return bhxh_text_has_word_prefix (row->key, c->query);
+  return row_has_word_prefix (row, c->query, c->rest);
   return TRUE;
 }
 
+static guint position_of (BhxhQueuePage *self,
+                          gpointer       object);
+
 /* Filters in one pass and replaces the shown list in one piece. @narrower:
- * the new criteria only remove rows, so only the shown ones are tested. */
+ * the new criteria only remove rows, so only the shown ones are tested.
+ * The selection follows its declaration (the slots keep positions). */
 static void
 refilter (BhxhQueuePage *self,
           gboolean       narrower)
 {
-  GPtrArray *shown_now = bhxh_array_model_get_items (self->filtered);
-  GPtrArray *shown = g_ptr_array_new_full (narrower ? shown_now->len : 1024, g_object_unref);
+  GArray *shown_now = bhxh_array_model_get_indices (self->filtered);
+  const Row *rows = (const Row *) (gpointer) self->rows->data;
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  g_autoptr(GObject) selected_object = NULL;
+  GArray *shown = g_array_sized_new (FALSE, FALSE, sizeof (guint),
+                                     narrower ? shown_now->len : 1024);
   Criteria c = {
     .status = gtk_drop_down_get_selected (self->status_dropdown),
     .kind = gtk_drop_down_get_selected (self->kind_dropdown),
     .minors = gtk_toggle_button_get_active (self->minors_button),
     .expiring = gtk_toggle_button_get_active (self->expiring_button),
     .query = self->query,
+    .rest = self->query != NULL && self->query[0] != '\0' ? strlen (self->query + 1) : 0,
   };
 
   if (narrower)
     {
-      /* Shown objects carry their row index. */
-      for (guint i = 0; i < shown_now->len; i++)
+      for (guint k = 0; k < shown_now->len; k++)
         {
-          gpointer object = g_ptr_array_index (shown_now, i);
-          guint index = GPOINTER_TO_UINT (g_object_get_qdata (object, row_index_quark ()));
+          guint i = g_array_index (shown_now, guint, k);
 
-          if (matches (&c, &g_array_index (self->rows, Row, index)))
-            g_ptr_array_add (shown, g_object_ref (object));
+          if (matches (&c, &rows[i]))
+            g_array_append_val (shown, i);
         }
     }
   else
     {
       for (guint i = 0; i < self->rows->len; i++)
-        if (matches (&c, &g_array_index (self->rows, Row, i)))
-          g_ptr_array_add (shown, g_object_ref (g_ptr_array_index (self->all, i)));
+        if (matches (&c, &rows[i]))
+          g_array_append_val (shown, i);
     }
-  bhxh_array_model_set_items (self->filtered, shown);
+  if (selected != GTK_INVALID_LIST_POSITION)
+    selected_object = g_list_model_get_item (G_LIST_MODEL (self->filtered), selected);
+  bhxh_array_model_set_items (self->filtered, self->all, shown);
+  if (selected_object != NULL)
+    gtk_single_selection_set_selected (self->selection, position_of (self, selected_object));
 }
 
 static void
@@ -323,6 +387,7 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_list_item_set_child (item, label);
 }
 
@@ -330,7 +395,8 @@ static void
 update_cell (GtkListItem *item)
 {
   GtkWidget *label = gtk_list_item_get_child (item);
-  BhxhDeclarationObject *object = gtk_list_item_get_item (item);
+  BhxhSlot *slot = gtk_list_item_get_item (item);
+  BhxhDeclarationObject *object = slot != NULL ? bhxh_slot_get_item (slot) : NULL;
   CellTextFunc func = g_object_get_data (G_OBJECT (label), "cell-func");
   g_autofree char *text = NULL;
 
@@ -362,7 +428,8 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (label), "cell-func",
                      g_object_get_data (G_OBJECT (factory), "cell-func"));
   update_cell (item);
-  /* The status of a row changes when the clerk decides. */
+  /* The slot shows another declaration, or the status of a row changes
+   * when the clerk decides. */
   handler = g_signal_connect_swapped (gtk_list_item_get_item (item), "notify",
                                       G_CALLBACK (update_cell), item);
   g_object_set_data (G_OBJECT (item), "notify-handler", GSIZE_TO_POINTER (handler));
@@ -552,7 +619,8 @@ bhxh_queue_page_init (BhxhQueuePage *self)
   self->all = g_ptr_array_new_with_free_func (g_object_unref);
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   self->filtered = bhxh_array_model_new (BHXH_TYPE_DECLARATION_OBJECT);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  self->selection =
+    gtk_single_selection_new (G_LIST_MODEL (bhxh_slot_model_new (G_LIST_MODEL (self->filtered))));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -692,8 +760,9 @@ bhxh_queue_page_set_declarations (BhxhQueuePage *self,
 
       g_ptr_array_add (self->all, g_object_ref (object));
       row->declaration = bhxh_declaration_object_get_declaration (object);
-      row->key = bhxh_declaration_object_get_search_key (object);
+      row_set_key (row, bhxh_declaration_object_get_search_key (object));
       row->days_left = bhxh_declaration_object_get_days_left (object);
+      row->status = row->declaration->status;
       row->minor = bhxh_declaration_object_get_minor (object);
       g_object_set_qdata (G_OBJECT (object), row_index_quark (), GUINT_TO_POINTER (i));
     }
@@ -798,19 +867,28 @@ bhxh_queue_page_lookup (BhxhQueuePage *self,
   return id != NULL ? g_hash_table_lookup (self->by_id, id) : NULL;
 }
 
+/* The shown list keeps the order of all: a binary search by row index. */
 static guint
-position_of (GListModel *model,
-             gpointer    object)
+position_of (BhxhQueuePage *self,
+             gpointer       object)
 {
-  guint n = g_list_model_get_n_items (model);
+  GArray *shown = bhxh_array_model_get_indices (self->filtered);
+  guint index = GPOINTER_TO_UINT (g_object_get_qdata (object, row_index_quark ()));
+  guint lo = 0, hi = shown->len;
 
-  for (guint i = 0; i < n; i++)
+  if (index >= self->all->len || g_ptr_array_index (self->all, index) != object)
+    return GTK_INVALID_LIST_POSITION;
+  while (lo < hi)
     {
-      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      guint mid = lo + (hi - lo) / 2;
 
-      if (item == object)
-        return i;
+      if (g_array_index (shown, guint, mid) < index)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
+  if (lo < shown->len && g_array_index (shown, guint, lo) == index)
+    return lo;
   return GTK_INVALID_LIST_POSITION;
 }
 
@@ -849,8 +927,7 @@ bhxh_queue_page_select (BhxhQueuePage         *self,
 
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
 
-  position = object != NULL ? position_of (G_LIST_MODEL (self->filtered), object)
-                            : GTK_INVALID_LIST_POSITION;
+  position = object != NULL ? position_of (self, object) : GTK_INVALID_LIST_POSITION;
   gtk_single_selection_set_selected (self->selection, position);
   if (position == GTK_INVALID_LIST_POSITION)
     return;
@@ -866,5 +943,12 @@ void
 bhxh_queue_page_status_changed (BhxhQueuePage *self)
 {
   g_return_if_fail (BHXH_IS_QUEUE_PAGE (self));
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = &g_array_index (self->rows, Row, i);
+
+      row->status = row->declaration->status;
+    }
   refilter (self, FALSE);
 }

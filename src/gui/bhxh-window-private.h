@@ -57,6 +57,7 @@ struct _BhxhWindow
   BhxhCounter          *counter;     /* NULL until its service answers */
   GSettings            *settings;
   GCancellable         *cancellable;
+  guint                 prepare_id;       /* until the service is started */
   BhxhScanListener     *scan_listener;
 
   char                 *login;

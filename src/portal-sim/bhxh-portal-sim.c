@@ -23,6 +23,7 @@ open_and_seed (SimStore   **out,
                const char  *token,
                const char  *workstation,
                const char  *office,
+               int          n_workstations,
                int          n_demo,
                int          n_persons,
                int          demo_data,
@@ -39,6 +40,15 @@ open_and_seed (SimStore   **out,
   fresh = sim_store_is_empty (store);
   if (!sim_store_add_token (store, token, workstation, office, error))
     goto fail;
+  /* A fleet: TOKEN-1 … TOKEN-N for WORKSTATION-1 … WORKSTATION-N. */
+  for (int i = 1; i <= n_workstations; i++)
+    {
+      g_autofree char *t = g_strdup_printf ("%s-%d", token, i);
+      g_autofree char *w = g_strdup_printf ("%s-%d", workstation, i);
+
+      if (!sim_store_add_token (store, t, w, office, error))
+        goto fail;
+    }
   /* One transaction: seeding 10 000 declarations takes a blink, not minutes. */
   if (fresh && !sim_store_begin (store, error))
     goto fail;
@@ -89,7 +99,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int port = 0, n_demo = 40, n_persons = 200, seed = 1, latency = 0, demo_data = 0;
+  int port = 0, n_workstations = 0, n_demo = 40, n_persons = 200, seed = 1, latency = 0, demo_data = 0;
   double fail_rate = 0, drop_rate = 0, truncate_rate = 0, conflict_rate = 0;
   g_autofree char *db = NULL, *token = NULL, *workstation = NULL, *office = NULL;
   g_autofree char *declarations_file = NULL, *mirror_file = NULL, *mirror_version = NULL;
@@ -103,6 +113,8 @@ main (int   argc,
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, "Accepted workstation token", "TOKEN" },
     { "workstation", 0, 0, G_OPTION_ARG_STRING, &workstation, "Workstation of the token", "ID" },
     { "office", 0, 0, G_OPTION_ARG_STRING, &office, "Office (subtree) of the token", "CODE" },
+    { "workstations", 0, 0, G_OPTION_ARG_INT, &n_workstations,
+      "Also accept TOKEN-1 … TOKEN-N for workstations WORKSTATION-1 … -N (a fleet)", "N" },
     { "demo", 0, 0, G_OPTION_ARG_INT, &n_demo, "Synthetic declarations to seed", "N" },
     { "persons", 0, 0, G_OPTION_ARG_INT, &n_persons, "Synthetic mirror persons to seed", "N" },
     { "demo-data", 0, 0, G_OPTION_ARG_INT, &demo_data,
@@ -156,6 +168,7 @@ main (int   argc,
     }
   if (!open_and_seed (&store, db, token ? token : "demo-token",
                       workstation ? workstation : "WS-00106-01", office ? office : "001",
+                      n_workstations,
                       MAX (n_demo, 0), MAX (n_persons, 0), demo_data, declarations_file,
                       mirror_file,
                       mirror_version, &error))

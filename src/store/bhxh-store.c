@@ -15,8 +15,6 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
-G_DEFINE_QUARK (bhxh-store-error-quark, bhxh_store_error)
-
 G_DEFINE_FINAL_TYPE (BhxhStore, bhxh_store, G_TYPE_OBJECT)
 
 static void
@@ -231,15 +229,38 @@ gboolean
 _bhxh_store_begin (BhxhStore  *self,
                    GError    **error)
 {
-  return _bhxh_store_exec (self, "BEGIN IMMEDIATE", error);
+  /* Inside bhxh_store_batch_begin(): a savepoint of the batch's
+   * transaction, so the batch commits (and syncs) once. */
+  if (self->tx_depth > 0)
+    {
+      if (!_bhxh_store_exec (self, "SAVEPOINT bhxh_nested", error))
+        return FALSE;
+      self->tx_depth++;
+      return TRUE;
+    }
+  if (!_bhxh_store_exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  self->tx_depth = 1;
+  return TRUE;
 }
 
 gboolean
 _bhxh_store_commit (BhxhStore  *self,
                     GError    **error)
 {
-  if (_bhxh_store_exec (self, "COMMIT", error))
-    return TRUE;
+  if (self->tx_depth > 1)
+    {
+      if (_bhxh_store_exec (self, "RELEASE bhxh_nested", error))
+        {
+          self->tx_depth--;
+          return TRUE;
+        }
+    }
+  else if (_bhxh_store_exec (self, "COMMIT", error))
+    {
+      self->tx_depth = 0;
+      return TRUE;
+    }
   _bhxh_store_rollback (self);
   return FALSE;
 }
@@ -247,8 +268,48 @@ _bhxh_store_commit (BhxhStore  *self,
 void
 _bhxh_store_rollback (BhxhStore *self)
 {
+  if (self->tx_depth > 1)
+    {
+      sqlite3_exec (self->db, "ROLLBACK TO bhxh_nested; RELEASE bhxh_nested", NULL, NULL, NULL);
+      self->tx_depth--;
+      return;
+    }
+  self->tx_depth = 0;
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/**
+ * bhxh_store_batch_begin:
+ *
+ * Starts a transaction that the store's own writes until
+ * bhxh_store_batch_end() join as savepoints: one commit, one sync to disk
+ * for all of them (the sync's answers for a batch of decisions). A write
+ * that fails undoes itself only.
+ */
+gboolean
+bhxh_store_batch_begin (BhxhStore  *self,
+                        GError    **error)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->tx_depth == 0, FALSE);
+
+  return _bhxh_store_begin (self, error);
+}
+
+/* Commits the batch; @commit FALSE undoes all of it. */
+gboolean
+bhxh_store_batch_end (BhxhStore  *self,
+                      gboolean    commit,
+                      GError    **error)
+{
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->tx_depth == 1, FALSE);
+
+  if (commit)
+    return _bhxh_store_commit (self, error);
+  _bhxh_store_rollback (self);
+  return TRUE;
 }
 
 GBytes *
@@ -832,26 +893,3 @@ bhxh_store_list_reason_codes (BhxhStore  *self,
   return g_steal_pointer (&codes);
 }
 
-/* Plain types. */
-
-void
-bhxh_office_free (BhxhOffice *office)
-{
-  if (office == NULL)
-    return;
-  g_free (office->code);
-  g_free (office->parent_code);
-  g_free (office->name);
-  g_free (office);
-}
-
-void
-bhxh_user_free (BhxhUser *user)
-{
-  if (user == NULL)
-    return;
-  g_free (user->login);
-  g_free (user->display_name);
-  g_free (user->role);
-  g_free (user);
-}

@@ -183,6 +183,12 @@ gboolean         bhxh_store_withdraw_decision      (BhxhStore            *self,
 gboolean         bhxh_store_release_decision       (BhxhStore            *self,
                                                     const char           *uuid,
                                                     GError              **error);
+/* Many writes in one transaction (savepoints for each): one sync to disk. */
+gboolean         bhxh_store_batch_begin            (BhxhStore            *self,
+                                                    GError              **error);
+gboolean         bhxh_store_batch_end              (BhxhStore            *self,
+                                                    gboolean              commit,
+                                                    GError              **error);
 BhxhDecision    *bhxh_store_get_decision           (BhxhStore            *self,
                                                     const char           *uuid,
                                                     GError              **error);

@@ -143,52 +143,6 @@ bhxh_sync_report_to_json (const BhxhSyncReport *report)
   return json_builder_get_root (b);
 }
 
-const char *
-bhxh_sync_stage_to_string (BhxhSyncStage stage)
-{
-  static const char * const names[] = {
-    "account", "push", "reference", "declarations", "mirror-download", "mirror-import",
-  };
-
-  g_return_val_if_fail (stage < G_N_ELEMENTS (names), "unknown");
-  return names[stage];
-}
-
-gboolean
-bhxh_sync_stage_parse (const char    *text,
-                       BhxhSyncStage *stage)
-{
-  for (guint i = 0; i <= BHXH_SYNC_STAGE_MIRROR_IMPORT; i++)
-    if (g_strcmp0 (text, bhxh_sync_stage_to_string (i)) == 0)
-      {
-        *stage = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/* The stage as the status bar says it. */
-const char *
-bhxh_sync_stage_to_label (BhxhSyncStage stage)
-{
-  switch (stage)
-    {
-    case BHXH_SYNC_STAGE_ACCOUNT:
-      return _("checking the account");
-    case BHXH_SYNC_STAGE_PUSH:
-      return _("sending decisions");
-    case BHXH_SYNC_STAGE_REFERENCE:
-      return _("updating reference lists");
-    case BHXH_SYNC_STAGE_DECLARATIONS:
-      return _("receiving declarations");
-    case BHXH_SYNC_STAGE_MIRROR_DOWNLOAD:
-      return _("downloading the registry");
-    case BHXH_SYNC_STAGE_MIRROR_IMPORT:
-    default:
-      return _("loading the registry");
-    }
-}
-
 static void
 report_progress (Run           *run,
                  BhxhSyncStage  stage,
@@ -501,6 +455,7 @@ push_batch (Run       *run,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *results = NULL;
+  gboolean batched;
   JsonNode *audit;
   gint64 audit_seq = 0;
   guint status = 0;
@@ -546,11 +501,20 @@ push_batch (Run       *run,
   if (audit_seq > 0 && audit_accepted (run, json_node_get_object (answer)))
     bhxh_store_audit_mark_sent (run->store, audit_seq, NULL);
   results = json_object_get_array_member (json_node_get_object (answer), "results");
+  /* The answers for the batch in one transaction: one sync to disk, not
+   * one per decision (each still a savepoint of its own). A crash before
+   * the commit leaves them "sending": sent again, recognised by uuid. */
+  batched = bhxh_store_batch_begin (run->store, NULL);
   for (guint i = 0; i < batch->len; i++)
     {
       BhxhDecision *d = g_ptr_array_index (batch, i);
 
       apply_result (run, d->uuid, status, find_result (results, d->uuid));
+    }
+  if (batched && !bhxh_store_batch_end (run->store, TRUE, &error))
+    {
+      run_error (run, error);
+      return FALSE;
     }
   return TRUE;
 }

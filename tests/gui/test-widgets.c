@@ -19,8 +19,10 @@
 #include "bhxh-decide-dialog.h"
 #include "bhxh-preferences-window.h"
 #include "bhxh-queue-page.h"
+#include "bhxh-array-model.h"
 #include "bhxh-scan-listener.h"
 #include "bhxh-setup-page.h"
+#include "bhxh-slot-model.h"
 #include "bhxh-supervisor-page.h"
 #include "bhxh-text-diff.h"
 #include "bhxh-toast.h"
@@ -1523,6 +1525,79 @@ test_toast_dismissed_while_shown (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *calls)
+{
+  (*calls)++;
+}
+
+/* The queue's view for the column view: slots keep their place and follow
+ * the items, the length changes at the end only. */
+static void
+test_slot_model (void)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(BhxhArrayModel) source = bhxh_array_model_new (GTK_TYPE_STRING_OBJECT);
+  g_autoptr(BhxhSlotModel) slots = bhxh_slot_model_new (G_LIST_MODEL (source));
+  g_autoptr(BhxhSlot) first = NULL;
+  g_autoptr(BhxhSlot) fourth = NULL;
+  g_autoptr(BhxhSlot) again = NULL;
+  GArray *indices;
+  guint calls = 0;
+  guint three[] = { 0, 2, 4 }, one[] = { 3 };
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("%u", i);
+
+      g_ptr_array_add (items, gtk_string_object_new (text));
+    }
+  indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < 5; i++)
+    g_array_append_val (indices, i);
+  bhxh_array_model_set_items (source, items, indices);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 5);
+  g_signal_connect (slots, "items-changed", G_CALLBACK (count_changes_cb), &calls);
+  first = g_list_model_get_item (G_LIST_MODEL (slots), 0);
+  fourth = g_list_model_get_item (G_LIST_MODEL (slots), 3);
+  g_assert_true (bhxh_slot_get_item (fourth) == g_ptr_array_index (items, 3));
+
+  indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_vals (indices, three, 3);
+  bhxh_array_model_set_items (source, items, indices);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (slots)), ==, 3);
+  g_assert_cmpuint (calls, ==, 1);
+  again = g_list_model_get_item (G_LIST_MODEL (slots), 0);
+  g_assert_true (again == first);
+  g_clear_object (&again);
+  again = g_list_model_get_item (G_LIST_MODEL (slots), 1);
+  g_assert_true (bhxh_slot_get_item (again) == g_ptr_array_index (items, 2));
+  g_clear_object (&again);
+
+  /* Same length: no items-changed, the slots show the new items. */
+  indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_vals (indices, one, 1);
+  g_array_append_vals (indices, one, 1);
+  g_array_append_vals (indices, one, 1);
+  bhxh_array_model_set_items (source, items, indices);
+  g_assert_cmpuint (calls, ==, 1);
+  g_assert_true (bhxh_slot_get_item (first) == g_ptr_array_index (items, 3));
+
+  /* A slot gone at the end and asked for again starts anew. */
+  indices = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < 5; i++)
+    g_array_append_val (indices, i);
+  bhxh_array_model_set_items (source, items, indices);
+  g_assert_cmpuint (calls, ==, 2);
+  again = g_list_model_get_item (G_LIST_MODEL (slots), 3);
+  g_assert_true (again != fourth);
+  g_assert_true (bhxh_slot_get_item (again) == g_ptr_array_index (items, 3));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1542,6 +1617,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/gui/diff/diacritics", test_diff_marks_diacritics);
+  g_test_add_func ("/gui/queue/slots", test_slot_model);
   g_test_add_func ("/gui/queue/filters", test_queue_filters);
   g_test_add_func ("/gui/queue/order", test_queue_order);
   g_test_add_func ("/gui/queue/store", test_queue_from_store);

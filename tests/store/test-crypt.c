@@ -264,6 +264,19 @@ flip_byte (const char *path,
   fclose (file);
 }
 
+/* The page size of a database file, from its header (in clear). */
+static goffset
+page_size_of (const char *path)
+{
+  guint8 header[18];
+  FILE *file = fopen (path, "rb");
+
+  g_assert_nonnull (file);
+  g_assert_cmpuint (fread (header, 1, sizeof header, file), ==, sizeof header);
+  fclose (file);
+  return header[16] == 0 && header[17] == 1 ? 65536 : (header[16] << 8) | header[17];
+}
+
 /* PRAGMA integrity_check through the key's VFS: its report, folded. */
 static char *
 integrity_check (Fixture    *f,
@@ -298,6 +311,7 @@ test_tampering (Fixture       *f,
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(BhxhStore) store = NULL;
   g_autofree char *pristine = NULL;
+  goffset mirror_page;
   gsize length;
 
   open_store (f);
@@ -305,8 +319,10 @@ test_tampering (Fixture       *f,
   g_clear_object (&f->store);
   g_assert_true (g_file_get_contents (f->path, &pristine, &length, NULL));
 
-  /* One bit in a page of the mirror (its persons table lives on page 2). */
-  flip_byte (f->mirror, 4096 + 700);
+  /* One bit in a page of the mirror (its persons table lives on page 2;
+   * the mirror has pages of 16 KiB). */
+  mirror_page = page_size_of (f->mirror);
+  flip_byte (f->mirror, mirror_page + 700);
   open_store (f);
   found = bhxh_store_search_persons (f->store, "nguyen", 10, &error);
   g_assert_null (found);
@@ -314,7 +330,7 @@ test_tampering (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "integrity"));
   g_clear_error (&error);
   g_clear_object (&f->store);
-  flip_byte (f->mirror, 4096 + 700);
+  flip_byte (f->mirror, mirror_page + 700);
 
   /* One bit in any page of the main file: integrity_check, which reads
    * every page in use, stops at it. */

@@ -920,15 +920,30 @@ test_outbox (Fixture       *f,
   g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 2);
   g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_PENDING), ==, 1);
 
+  /* The sync's answers for a batch: one transaction, a failed write
+   * undoing itself only. */
+  g_assert_true (bhxh_store_batch_begin (f->store, &error));
   g_assert_true (bhxh_store_outbox_set_state (f->store, a->uuid, BHXH_OUTBOX_ACKNOWLEDGED,
                                               NULL, &error));
+  g_assert_false (bhxh_store_outbox_set_state (f->store, "no-such-uuid",
+                                               BHXH_OUTBOX_ACKNOWLEDGED, NULL, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
   g_assert_true (bhxh_store_outbox_set_state (f->store, c->uuid, BHXH_OUTBOX_REFUSED,
                                               "Mã số BHXH đã khóa", &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_batch_end (f->store, TRUE, &error));
   g_assert_no_error (error);
   g_assert_false (bhxh_store_outbox_set_state (f->store, "no-such-uuid",
                                                BHXH_OUTBOX_ACKNOWLEDGED, NULL, &error));
   g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  /* A batch given up leaves nothing. */
+  g_assert_true (bhxh_store_batch_begin (f->store, &error));
+  g_assert_true (bhxh_store_outbox_set_state (f->store, b->uuid, BHXH_OUTBOX_ACKNOWLEDGED,
+                                              NULL, &error));
+  g_assert_true (bhxh_store_batch_end (f->store, FALSE, &error));
+  g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 1);
 
   /* A crash while sending: b goes back to pending, once. */
   reopen (f);
