@@ -43,7 +43,8 @@ static const BhxhCommand commands[] = {
   { "bundle",       bhxh_cmd_bundle,
     "bundle export|import DB FILE [--workstation ID] [--force]" },
   { "users",        bhxh_cmd_users,
-    "users init|add|passwd|list|unlock|disable|enable|settings DB … (bhxh-deskctl users for details)" },
+    "users init|add|passwd|list|unlock|disable|enable|settings DB … "
+    "(bhxh-deskctl users for details)" },
   { "audit",        bhxh_cmd_audit,
     "audit verify DB | audit list DB [--date YYYY-MM-DD] [--user LOGIN]" },
   { "purge",        bhxh_cmd_purge,        "purge DB [--days N] [--user LOGIN]" },

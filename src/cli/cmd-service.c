@@ -33,7 +33,8 @@
   "mirror import FILE | declarations import FILE | " \
   "portal set --url URL --token-file FILE [--office CODE] [--portal-key FILE] | " \
   "portal set --portal-key FILE | sync | " \
-  "export decisions --date YYYY-MM-DD --output FILE.csv|FILE.xlsx [--force]  (each with --user LOGIN " \
+  "export decisions --date YYYY-MM-DD --output FILE.csv|FILE.xlsx [--force]  " \
+  "(each with --user LOGIN " \
   "[--password-file FILE]; root runs sync without)"
 
 typedef struct
