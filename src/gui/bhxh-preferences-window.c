@@ -16,6 +16,7 @@
 #include "store/bhxh-store.h"
 
 #include "bhxh-preferences-window.h"
+#include "bhxh-token-chooser.h"
 
 struct _BhxhPreferencesWindow
 {
@@ -788,34 +789,21 @@ enrol_clicked_cb (BhxhPreferencesWindow *self)
 }
 
 static void
-token_chosen_cb (GtkNativeDialog       *chooser,
-                 int                    response,
-                 BhxhPreferencesWindow *self)
+token_chosen_cb (GObject    *owner,
+                 const char *path)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *name = NULL;
+  BhxhPreferencesWindow *self = BHXH_PREFERENCES_WINDOW (owner);
+  g_autofree char *name = g_filename_display_name (path);
 
-      g_free (self->token_path);
-      self->token_path = g_file_get_path (file);
-      name = g_filename_display_name (self->token_path);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->portal_token_row), name);
-    }
-  g_object_unref (chooser);
+  g_free (self->token_path);
+  self->token_path = g_strdup (path);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->portal_token_row), name);
 }
 
 static void
 choose_token_cb (BhxhPreferencesWindow *self)
 {
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (_("Choose the Enrolment Token"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
-                                         _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (token_chosen_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  bhxh_choose_token_file (GTK_WIDGET (self), G_OBJECT (self), token_chosen_cb);
 }
 
 static void

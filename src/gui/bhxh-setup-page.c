@@ -24,6 +24,7 @@
 
 #include "bhxh-preferences-window.h"
 #include "bhxh-setup-page.h"
+#include "bhxh-token-chooser.h"
 
 struct _BhxhSetupPage
 {
@@ -424,34 +425,19 @@ skip_clicked_cb (BhxhSetupPage *self)
 }
 
 static void
-token_chosen_cb (GtkNativeDialog *chooser,
-                 int              response,
-                 BhxhSetupPage   *self)
+token_chosen_cb (GObject    *owner,
+                 const char *path)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
+  BhxhSetupPage *self = BHXH_SETUP_PAGE (owner);
 
-      bhxh_setup_page_set_token_file (self, path);
-    }
-  g_object_unref (chooser);
+  bhxh_setup_page_set_token_file (self, path);
   gtk_widget_grab_focus (self->connect_button);
 }
 
 static void
 choose_token_cb (BhxhSetupPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new (_("Choose the Enrolment Token"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
-                                         _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (token_chosen_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  bhxh_choose_token_file (GTK_WIDGET (self), G_OBJECT (self), token_chosen_cb);
 }
 
 static void
