@@ -8,7 +8,7 @@
 #include "bhxh-cli.h"
 
 /* export: the day's decisions for a spreadsheet, CSV (UTF-8 with a BOM) or
- * Excel, chosen by the file's extension (docs/cli.md). A supervisor's
+ * Excel, chosen by the file's extension (docs/papers.md). A supervisor's
  * export: it lists every clerk's decisions. Written whole or not at all. */
 
 #define EXPORT_USAGE \

@@ -14,7 +14,7 @@
 /* The day's decisions for a spreadsheet: one row per decision, in the
  * daily report's order (a Vietnamese list of people, given name first).
  * Like the papers, every word is Vietnamese whatever the locale: the file
- * is the office's, and its columns are a contract (docs/cli.md). */
+ * is the office's, and its columns are a contract (docs/papers.md). */
 
 typedef enum
 {

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  *
  * The day's decisions as a Vietnamese office reads them: Vietnamese
  * headers and values, times in Vietnam time (+07:00), dates dd/mm/yyyy.
- * The columns are a contract (docs/cli.md).
+ * The columns are a contract (docs/papers.md).
  */
 typedef enum
 {

@@ -920,7 +920,7 @@ export_rendered_cb (GObject      *source,
  * @file: FILE.csv or FILE.xlsx: the format follows the extension
  *
  * Writes the day's decisions, made by bhxh-deskd as `bhxh-deskctl export
- * decisions` makes them (docs/cli.md).
+ * decisions` makes them (docs/papers.md).
  */
 void
 bhxh_supervisor_page_export_async (BhxhSupervisorPage  *self,
