@@ -867,6 +867,8 @@ build_general (BhxhPreferencesWindow *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->portal_token_row);
   self->portal_save = gtk_button_new_with_mnemonic (_("_Enrol"));
   gtk_widget_add_css_class (self->portal_save, "suggested-action");
+  /* A button beside the group's title, not a block as tall as its text. */
+  gtk_widget_set_valign (self->portal_save, GTK_ALIGN_END);
   gtk_widget_set_visible (self->portal_save, FALSE);
   g_signal_connect_swapped (self->portal_save, "clicked", G_CALLBACK (enrol_clicked_cb), self);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), self->portal_save);
