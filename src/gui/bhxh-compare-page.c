@@ -20,7 +20,6 @@
 struct _BhxhComparePage
 {
   GtkWidget              parent_instance;
-  gboolean               verdict_to_top;   /* until the check of a page just opened */
 
   GtkWidget             *back_button;
   GtkLabel              *name_label;
@@ -571,19 +570,6 @@ check_cb (GObject      *source,
   g_clear_pointer (&self->check, bhxh_check_free);
   self->check = check;
   refresh (self);
-  /* The verdict in view once it is known. The focus coming back from a
-   * dialog (the chip's) may land on a row further down, and the page would
-   * follow it: it goes to the page's top instead. */
-  if (self->verdict_to_top)
-    {
-      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-      if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->scroller)))
-        gtk_widget_grab_focus (self->back_button);
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-    }
-  self->verdict_to_top = FALSE;
   if (error != NULL)
     {
       gtk_image_set_from_icon_name (self->verdict_icon, "dialog-error-symbolic");
@@ -744,7 +730,6 @@ bhxh_compare_page_show (BhxhComparePage       *self,
   set_subject (self, object, document);
   /* Each citizen's page opens at its top: the verdict first. */
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-  self->verdict_to_top = TRUE;
   if (other)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->claim_label), FALSE);
@@ -805,7 +790,6 @@ bhxh_compare_page_set_document (BhxhComparePage    *self,
 
   set_subject (self, self->object, document);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
-  self->verdict_to_top = TRUE;
   start_check (self);
 }
 
