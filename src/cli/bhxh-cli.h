@@ -62,6 +62,9 @@ int bhxh_cli_print_audit_check   (guint64     n,
 int bhxh_cli_print_accounts_init (const char *admin);
 int bhxh_cli_print_user_done     (const char *login,
                                   const char *what);
+int bhxh_cli_print_export_done   (const char *output,
+                                  const char *format,
+                                  guint       n_decisions);
 int bhxh_cli_print_user_added    (const char *login,
                                   const char *role,
                                   gboolean    has_password);

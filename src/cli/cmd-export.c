@@ -15,14 +15,34 @@
   "export decisions DB --date YYYY-MM-DD --output FILE.csv|FILE.xlsx [--force]" \
   " [--user LOGIN [--password-file FILE]]"
 
+/* {"output", "format", "decisions"}: direct and through the service alike. */
+int
+bhxh_cli_print_export_done (const char *output,
+                            const char *format,
+                            guint       n_decisions)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "output");
+  json_builder_add_string_value (b, output);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, format);
+  json_builder_set_member_name (b, "decisions");
+  json_builder_add_int_value (b, n_decisions);
+  json_builder_end_object (b);
+  node = json_builder_get_root (b);
+  bhxh_cli_print_json (node);
+  return BHXH_EXIT_OK;
+}
+
 int
 bhxh_cmd_export (int    argc,
                  char **argv)
 {
   g_autoptr(BhxhStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *output = NULL;
   g_autofree char *date = NULL;
   gboolean force = FALSE;
@@ -51,16 +71,5 @@ bhxh_cmd_export (int    argc,
   if (!bhxh_export_decisions_to_file (store, date, output, &n_rows, &error))
     return bhxh_cli_fail_error (error);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "output");
-  json_builder_add_string_value (b, output);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, bhxh_export_format_to_string (format));
-  json_builder_set_member_name (b, "decisions");
-  json_builder_add_int_value (b, n_rows);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  bhxh_cli_print_json (node);
-
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_export_done (output, bhxh_export_format_to_string (format), n_rows);
 }

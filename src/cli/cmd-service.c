@@ -7,8 +7,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gio/gunixfdlist.h>
-#include <gio/gunixinputstream.h>
 
+#include "core/bhxh-memfd.h"
 #include "docs/bhxh-export.h"
 #include "store/bhxh-auth.h"
 #include "store/bhxh-store.h"
@@ -371,11 +371,7 @@ export_decisions (BhxhDesk1 *proxy,
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) handle = NULL;
   g_autoptr(GUnixFDList) fds = NULL;
-  g_autoptr(GInputStream) in = NULL;
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
   BhxhExportFormat format;
   guint n = 0;
   int fd, rc;
@@ -393,25 +389,12 @@ export_decisions (BhxhDesk1 *proxy,
   fd = fds != NULL ? g_unix_fd_list_get (fds, g_variant_get_handle (handle), &error) : -1;
   if (fd < 0)
     return bhxh_cli_fail (BHXH_EXIT_INPUT, "%s", error != NULL ? error->message : "no file");
-  in = g_unix_input_stream_new (fd, TRUE);
-  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                       G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error) < 0)
+  if ((bytes = bhxh_memfd_read_all (fd, &error)) == NULL)
     return bhxh_cli_fail_error (error);
-  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
   if (!g_file_set_contents (o->output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                             &error))
     return bhxh_cli_fail_error (error);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "output");
-  json_builder_add_string_value (b, o->output);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, bhxh_export_format_to_string (format));
-  json_builder_set_member_name (b, "decisions");
-  json_builder_add_int_value (b, n);
-  json_builder_end_object (b);
-  node = json_builder_get_root (b);
-  bhxh_cli_print_json (node);
-  return BHXH_EXIT_OK;
+  return bhxh_cli_print_export_done (o->output, bhxh_export_format_to_string (format), n);
 }
 
 /* One signed-in command; argv[0] is the command name. */

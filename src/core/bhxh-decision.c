@@ -314,6 +314,8 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
   gboolean approve = request->outcome == BHXH_OUTCOME_APPROVE;
   gboolean has_document = facts->evidence > BHXH_EVIDENCE_NONE;
   gboolean blocked = check->verdict == BHXH_VERDICT_BLOCKED;
+  /* The counter's rule (chip_required): a card is proved by its chip. */
+  gboolean chip_missing = facts->chip_required && facts->evidence == BHXH_EVIDENCE_CARD_QR;
 
   g_return_val_if_fail (terms != NULL, BHXH_RULE_BAD_INPUT);
   *terms = (BhxhDecisionTerms) { FALSE, FALSE };
@@ -369,10 +371,9 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
                                       "certificate; for a declaration sent by post, type the "
                                       "ID number from the copy received) before approving, "
                                       "or escalate it to a supervisor"), d->id));
-  /* The counter's rule (chip_required): a card is proved by its chip; its
-   * QR alone approves only with a supervisor's override and note. */
-  if (facts->chip_required && facts->evidence == BHXH_EVIDENCE_CARD_QR &&
-      !(request->override && facts->by_supervisor))
+  /* A card's QR alone, where the chip is required, approves only with a
+   * supervisor's override and note. */
+  if (chip_missing && !(request->override && facts->by_supervisor))
     return refuse (BHXH_RULE_NOT_ALLOWED, message,
                    g_strdup_printf (_("This counter requires the card's chip to be read for "
                                       "declaration %s: place the card on the reader (its QR "
@@ -393,9 +394,7 @@ bhxh_decision_rules_check (const BhxhDecisionRequest  *request,
                                       "note"), d->id));
 
   /* An override is recorded only when it overrides something. */
-  terms->override = request->override &&
-                    (blocked || !has_document ||
-                     (facts->chip_required && facts->evidence == BHXH_EVIDENCE_CARD_QR));
+  terms->override = request->override && (blocked || !has_document || chip_missing);
   terms->countersign = facts->by_supervisor && d->status == BHXH_STATUS_ESCALATED;
   return BHXH_RULE_OK;
 }

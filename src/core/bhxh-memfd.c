@@ -45,3 +45,44 @@ bhxh_memfd_new_from_data (const char   *name,
     }
   return fd;
 }
+
+/**
+ * bhxh_memfd_read_all:
+ * @fd: (transfer full): a file passed back open (a paper, an export); closed
+ *   here
+ *
+ * Reads @fd from where it stands to its end.
+ *
+ * Returns: (transfer full): the bytes, or %NULL with @error set (a
+ *   #GFileError)
+ */
+GBytes *
+bhxh_memfd_read_all (int      fd,
+                     GError **error)
+{
+  GByteArray *data = g_byte_array_new ();
+  guint8 buffer[16384];
+
+  for (;;)
+    {
+      ssize_t n = read (fd, buffer, sizeof buffer);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                               g_strerror (saved));
+          close (fd);
+          g_byte_array_unref (data);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (data, buffer, (guint) n);
+    }
+  close (fd);
+  return g_byte_array_free_to_bytes (data);
+}

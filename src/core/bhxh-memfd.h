@@ -12,5 +12,7 @@ int bhxh_memfd_new_from_data (const char   *name,
                               const guint8 *data,
                               gsize         length,
                               gboolean      seal);
+GBytes *bhxh_memfd_read_all   (int           fd,
+                               GError      **error);
 
 G_END_DECLS

@@ -80,18 +80,6 @@ row_clear (Row *row)
   g_clear_pointer (&row->decided_at, g_date_time_unref);
 }
 
-static char *
-reason_labels (const BhxhDecision *d,
-               GPtrArray          *reasons)
-{
-  GString *s = g_string_new (NULL);
-
-  for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
-    g_string_append_printf (s, "%s%s", r > 0 ? "; " : "",
-                            _bhxh_paper_reason_label (reasons, d->reason_codes[r]));
-  return g_string_free (s, FALSE);
-}
-
 static void
 row_fill (Row                 *row,
           guint                number,
@@ -117,7 +105,12 @@ row_fill (Row                 *row,
     }
   row->text[COL_OUTCOME] = g_strdup (_bhxh_paper_outcome_words (d->outcome));
   row->text[COL_DECISION] = g_strdup (_bhxh_paper_decision_words (d));
-  row->text[COL_REASONS] = reason_labels (d, reasons);
+  {
+    GString *labels = g_string_new (NULL);
+
+    _bhxh_paper_append_reasons (labels, d, reasons);
+    row->text[COL_REASONS] = g_string_free (labels, FALSE);
+  }
   row->text[COL_NOTE] = g_strdup (d->note);
   row->text[COL_EVIDENCE] = g_strdup (_bhxh_paper_evidence_words (d->evidence));
   row->text[COL_CLERK] = g_strdup (bhxh_decision_get_clerk_name (d));
@@ -439,10 +432,7 @@ bhxh_export_decisions_to_file (BhxhStore    *store,
                                GError      **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local = NULL;
   BhxhExportFormat format;
-  gsize size;
-  const char *data;
 
   g_return_val_if_fail (BHXH_IS_STORE (store), FALSE);
   g_return_val_if_fail (output != NULL, FALSE);
@@ -455,14 +445,6 @@ bhxh_export_decisions_to_file (BhxhStore    *store,
     }
   if (!bhxh_store_check_output (store, output, error))
     return FALSE;
-  if ((bytes = bhxh_export_decisions_from_store (store, date, format, n_rows, error)) == NULL)
-    return FALSE;
-  data = g_bytes_get_data (bytes, &size);
-  if (!g_file_set_contents (output, data, size, &local))
-    {
-      g_set_error (error, BHXH_PAPER_ERROR, BHXH_PAPER_ERROR_WRITE,
-                   _("Cannot write %s: %s"), output, local->message);
-      return FALSE;
-    }
-  return TRUE;
+  bytes = bhxh_export_decisions_from_store (store, date, format, n_rows, error);
+  return bytes != NULL && _bhxh_paper_write_file (output, bytes, error);
 }

@@ -69,6 +69,9 @@ const char *_bhxh_paper_outbox_words     (BhxhOutboxState         state);
 const char *_bhxh_paper_office_name      (const BhxhPaperContext *context);
 const char *_bhxh_paper_reason_label     (GPtrArray              *reason_codes,
                                           const char             *code);
+void        _bhxh_paper_append_reasons   (GString                *out,
+                                          const BhxhDecision     *decision,
+                                          GPtrArray              *reason_codes);
 void        _bhxh_paper_qr               (BhxhPaper              *self,
                                           const char             *text,
                                           double                  x,
@@ -111,5 +114,8 @@ gboolean    _bhxh_paper_day_load         (BhxhPaperDay           *day,
 void        _bhxh_paper_day_clear        (BhxhPaperDay           *day);
 GPtrArray  *_bhxh_paper_sorted_rows      (const BhxhReportRow    *rows,
                                           guint                   n_rows);
+gboolean    _bhxh_paper_write_file       (const char             *output,
+                                          GBytes                 *bytes,
+                                          GError                **error);
 
 G_END_DECLS

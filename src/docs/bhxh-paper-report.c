@@ -270,9 +270,7 @@ remarks (const BhxhDecision *d,
 {
   GString *s = g_string_new (NULL);
 
-  for (guint r = 0; d->reason_codes != NULL && d->reason_codes[r] != NULL; r++)
-    g_string_append_printf (s, "%s%s", r > 0 ? "; " : "",
-                            _bhxh_paper_reason_label (reason_codes, d->reason_codes[r]));
+  _bhxh_paper_append_reasons (s, d, reason_codes);
   switch (bhxh_decision_get_kind (d))
     {
     case BHXH_DECISION_APPROVED_OVERRIDE:

@@ -229,7 +229,6 @@ bhxh_paper_print_from_store (BhxhStore      *store,
                              GError        **error)
 {
   g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local = NULL;
 
   g_return_val_if_fail (BHXH_IS_STORE (store), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -238,8 +237,18 @@ bhxh_paper_print_from_store (BhxhStore      *store,
   if (!bhxh_store_check_output (store, output, error))
     return FALSE;
   bytes = bhxh_paper_render_from_store (store, kind, key, n_pages, error);
-  if (bytes == NULL)
-    return FALSE;
+  return bytes != NULL && _bhxh_paper_write_file (output, bytes, error);
+}
+
+/* A paper or an export, written whole or not at all (a temporary file
+ * renamed over @output). */
+gboolean
+_bhxh_paper_write_file (const char  *output,
+                        GBytes      *bytes,
+                        GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+
   if (!g_file_set_contents (output, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                             &local))
     {

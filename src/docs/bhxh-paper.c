@@ -556,6 +556,17 @@ _bhxh_paper_reason_label (GPtrArray  *reason_codes,
   return code;
 }
 
+/* A decision's reasons as their labels, "; " between. */
+void
+_bhxh_paper_append_reasons (GString            *out,
+                            const BhxhDecision *decision,
+                            GPtrArray          *reason_codes)
+{
+  for (guint r = 0; decision->reason_codes != NULL && decision->reason_codes[r] != NULL; r++)
+    g_string_append_printf (out, "%s%s", r > 0 ? "; " : "",
+                            _bhxh_paper_reason_label (reason_codes, decision->reason_codes[r]));
+}
+
 /* Vector modules, so the code stays sharp at any printer resolution. */
 void
 _bhxh_paper_qr (BhxhPaper  *self,

@@ -108,26 +108,26 @@ show_mirror (BhxhStatusBar    *self,
             text, tooltip, stale ? "warning" : NULL);
 }
 
+/* An instant of the service (ISO 8601) as the office reads it: "05/12 09:15". */
+static char *
+office_time (const char *iso)
+{
+  g_autoptr(GDateTime) at = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+  g_autoptr(GDateTime) office = at != NULL ? bhxh_clock_to_office (at) : NULL;
+
+  return office != NULL ? g_date_time_format (office, "%d/%m %H:%M") : NULL;
+}
+
 static void
 show_sync (BhxhStatusBar    *self,
            const StatusInfo *info)
 {
-  g_autoptr(GDateTime) at = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *when = office_time (info->last_sync);
+  g_autofree char *text = when != NULL ? g_strdup_printf (_("Last sync: %s"), when)
+                                       : g_strdup (_("Never synced"));
 
-  if (info->last_sync != NULL)
-    at = g_date_time_new_from_iso8601 (info->last_sync, NULL);
-  if (at != NULL)
-    {
-      g_autoptr(GDateTime) office = bhxh_clock_to_office (at);
-      g_autofree char *when = g_date_time_format (office, "%d/%m %H:%M");
-
-      text = g_strdup_printf (_("Last sync: %s"), when);
-    }
-  else
-    text = g_strdup (_("Never synced"));
   item_set (self->sync_item, "emblem-synchronizing-symbolic", text, NULL,
-            at == NULL ? "warning" : NULL);
+            when == NULL ? "warning" : NULL);
 }
 
 static void
@@ -194,15 +194,6 @@ status_cb (GObject      *source,
   show_safety (self, info);
   check_portal (self, info);
   bhxh_counter_status_free (info);
-}
-
-static char *
-office_time (const char *iso)
-{
-  g_autoptr(GDateTime) at = iso != NULL ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
-  g_autoptr(GDateTime) office = at != NULL ? bhxh_clock_to_office (at) : NULL;
-
-  return office != NULL ? g_date_time_format (office, "%d/%m %H:%M") : NULL;
 }
 
 /* Connected only as far as the last sync knew: a route to the address

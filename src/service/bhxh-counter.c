@@ -13,6 +13,7 @@
 #include "core/bhxh-clock.h"
 #include "core/bhxh-date.h"
 #include "core/bhxh-json.h"
+#include "core/bhxh-memfd.h"
 #include "sync/bhxh-sync.h"
 #include "bhxh-counter.h"
 #include "bhxh-desk1.h"
@@ -2091,8 +2092,7 @@ parse_export (BhxhCounter  *self,
               GTask        *task,
               GError      **error)
 {
-  g_autoptr(GInputStream) in = NULL;
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  GBytes *bytes;
   Export *export;
   gint32 handle;
   guint n;
@@ -2108,12 +2108,10 @@ parse_export (BhxhCounter  *self,
       return NULL;
     }
   /* A sealed memfd of a day's rows: small, and read at once. */
-  in = g_unix_input_stream_new (fd, TRUE);
-  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                       G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+  if ((bytes = bhxh_memfd_read_all (fd, error)) == NULL)
     return NULL;
   export = g_new0 (Export, 1);
-  export->bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  export->bytes = bytes;
   export->n_decisions = n;
   return export;
 }
