@@ -497,6 +497,171 @@ test_active_authentication (void)
                    "active-authentication-failed");
 }
 
+/* Reads @variant's card with the MRZ and its CSCA: the authentication object. */
+static JsonObject *
+read_variant (Run        *run,
+              const char *variant,
+              const char *mrz)
+{
+  g_autofree char *csca = csca_dir (variant);
+
+  place_card (variant, 0);
+  RUN (run, "chip", "read", "--wait", "10", "--mrz", mrz, "--csca", csca);
+  g_assert_cmpint (run->status, ==, 0);
+  return authentication (run);
+}
+
+/* EF.CardAccess offers PACE (brainpoolP256r1): the chip is opened with
+ * PACE, the files come under AES secure messaging. */
+static void
+test_pace (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) p256 = { 0 };
+  g_autofree char *csca = NULL;
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  csca = csca_dir ("pace");
+  place_card ("pace", 0);
+  RUN (&run, "chip", "read", "--wait", "10", "--payload", QR_GENUINE, "--csca", csca);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object (&run), "full_name"), ==,
+                   "Phạm Thị Thu Hà");
+  auth = authentication (&run);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "pace");
+  g_assert_false (json_object_has_member (auth, "access_fallback"));
+  g_assert_cmpint (json_object_get_int_member (auth, "bac_attempts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (auth, "pace_attempts"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "absent");
+
+  /* The other standardized curve, secp256r1. */
+  auth = read_variant (&p256, "pace-p256", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "pace");
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+}
+
+/* A wrong key fails PACE's token check: counted like BAC's, said so. */
+static void
+test_pace_wrong_key (void)
+{
+  g_auto(Run) run = { 0 };
+
+  if (skipped ())
+    return;
+  place_card ("pace", 0);
+  RUN (&run, "chip", "read", "--wait", "10", "--mrz", MRZ_WRONG);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "PACE"));
+  g_assert_nonnull (strstr (run.err, "1"));
+}
+
+/* PACE offered with the integrated mapping only: BAC, and the fallback
+ * reported. */
+static void
+test_pace_unsupported (void)
+{
+  g_auto(Run) run = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&run, "pace-unsupported", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "bac");
+  g_assert_cmpstr (json_object_get_string_member (auth, "access_fallback"), ==,
+                   "pace-unsupported");
+  g_assert_cmpint (json_object_get_int_member (auth, "pace_attempts"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (auth, "bac_attempts"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+}
+
+/* DG14: chip authentication after BAC (3DES, explicit domain parameters)
+ * and after PACE (AES); a copy of the files on a chip without DG14's
+ * private key is caught. */
+static void
+test_chip_authentication (void)
+{
+  g_auto(Run) bac = { 0 };
+  g_auto(Run) pace = { 0 };
+  g_auto(Run) clone = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&bac, "ca", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "bac");
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "ca");
+  g_assert_false (json_object_has_member (auth, "reason"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (auth, "files"),
+                                         "dg14"));
+
+  auth = read_variant (&pace, "pace-ca", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "pace");
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "ca");
+
+  auth = read_variant (&clone, "ca-clone", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "invalid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "ca");
+  g_assert_cmpstr (json_object_get_string_member (auth, "reason"), ==,
+                   "chip-authentication-failed");
+}
+
+/* DG15 with an EC key: ECDSA (SHA-384 from DG14), r || s. */
+static void
+test_active_authentication_ec (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) clone = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&run, "aa-ec", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "aa");
+
+  auth = read_variant (&clone, "aa-ec-clone", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "invalid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "reason"), ==,
+                   "active-authentication-failed");
+}
+
+/* Read times on the emulated reader, mean of 3: BAC against PACE with chip
+ * authentication (no assertion on them: printed for the report). */
+static void
+test_timing_pace (void)
+{
+  static const char *const variants[] = { "genuine", "pace", "pace-ca" };
+  gint64 total[G_N_ELEMENTS (variants)] = { 0 };
+
+  if (skipped ())
+    return;
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      place_card (variants[v], 0);
+      for (guint i = 0; i < 3; i++)
+        {
+          g_auto(Run) run = { 0 };
+
+          RUN (&run, "chip", "read", "--wait", "10", "--mrz", MRZ_GENUINE);
+          g_assert_cmpint (run.status, ==, 0);
+          total[v] += json_object_get_int_member (object (&run), "read_ms");
+        }
+    }
+  g_test_message ("read time, mean of 3: BAC %" G_GINT64_FORMAT " ms, PACE %" G_GINT64_FORMAT
+                  " ms, PACE + chip authentication %" G_GINT64_FORMAT " ms",
+                  total[0] / 3, total[1] / 3, total[2] / 3);
+}
+
 static void
 test_removed (void)
 {
@@ -842,6 +1007,12 @@ main (int    argc,
   g_test_add_func ("/chip/card/removed", test_removed);
   g_test_add_func ("/chip/card/active-authentication", test_active_authentication);
   g_test_add_func ("/chip/card/async", test_async);
+  g_test_add_func ("/chip/card/pace", test_pace);
+  g_test_add_func ("/chip/card/pace-wrong-key", test_pace_wrong_key);
+  g_test_add_func ("/chip/card/pace-unsupported", test_pace_unsupported);
+  g_test_add_func ("/chip/card/chip-authentication", test_chip_authentication);
+  g_test_add_func ("/chip/card/active-authentication-ec", test_active_authentication_ec);
+  g_test_add_func ("/chip/card/timing-pace", test_timing_pace);
   g_test_add_func ("/chip/decide/chip-verified", test_decide_chip_verified);
   g_test_add_func ("/chip/decide/qr-mismatch", test_decide_qr_mismatch);
   g_test_add_func ("/chip/decide/chip-invalid", test_decide_chip_invalid);
