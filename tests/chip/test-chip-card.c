@@ -635,6 +635,53 @@ test_active_authentication_ec (void)
                    "active-authentication-failed");
 }
 
+/* The same reads in this process, through the library (for the leak and
+ * sanitizer checks to see PACE, chip and active authentication). */
+static void
+test_library (void)
+{
+  static const struct
+  {
+    const char     *variant;
+    const char     *access;
+    const char     *method;
+    BhxhAuthResult  chip;
+  } cases[] = {
+    { "pace-ca", "pace", "ca", BHXH_AUTH_VALID },
+    { "ca-clone", "bac", "ca", BHXH_AUTH_INVALID },
+    { "aa-ec", "bac", "aa", BHXH_AUTH_VALID },
+    { "pace-unsupported", "bac", NULL, BHXH_AUTH_ABSENT },
+  };
+
+  if (skipped ())
+    return;
+  g_setenv ("PCSCLITE_CSOCK_NAME", env.socket, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(BhxhChipReadOptions) options = { NULL };
+      g_autoptr(BhxhChipResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      BhxhChipKey key;
+
+      place_card (cases[i].variant, 0);
+      g_assert_true (bhxh_chip_key_parse (MRZ_GENUINE, &key, &error));
+      options.keys = g_array_new (FALSE, TRUE, sizeof (BhxhChipKey));
+      g_array_append_val (options.keys, key);
+      options.csca_dir = csca_dir (cases[i].variant);
+      options.now = g_date_time_new_from_iso8601 (NOW, NULL);
+      options.wait_ms = 10000;
+      result = bhxh_chip_read (&options, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (result->document->chip.passive, ==, BHXH_AUTH_VALID);
+      g_assert_cmpstr (result->document->chip.access, ==, cases[i].access);
+      g_assert_cmpstr (result->document->chip.chip_method, ==, cases[i].method);
+      g_assert_cmpint (result->document->chip.chip, ==, cases[i].chip);
+      g_assert_cmpuint (result->document->chip.pace_attempts, ==,
+                        g_str_equal (cases[i].access, "pace") ? 1 : 0);
+    }
+  g_unsetenv ("PCSCLITE_CSOCK_NAME");
+}
+
 /* Read times on the emulated reader, mean of 3: BAC against PACE with chip
  * authentication (no assertion on them: printed for the report). */
 static void
@@ -1012,6 +1059,7 @@ main (int    argc,
   g_test_add_func ("/chip/card/pace-unsupported", test_pace_unsupported);
   g_test_add_func ("/chip/card/chip-authentication", test_chip_authentication);
   g_test_add_func ("/chip/card/active-authentication-ec", test_active_authentication_ec);
+  g_test_add_func ("/chip/card/library", test_library);
   g_test_add_func ("/chip/card/timing-pace", test_timing_pace);
   g_test_add_func ("/chip/decide/chip-verified", test_decide_chip_verified);
   g_test_add_func ("/chip/decide/qr-mismatch", test_decide_qr_mismatch);
