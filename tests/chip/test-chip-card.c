@@ -1027,6 +1027,51 @@ test_decide_chip_invalid (void)
   g_assert_nonnull (strstr (decide.err, "chip-invalid"));
 }
 
+/* A chip read with PACE and chip authentication, received as JSON: its
+ * files (DG14 among them) pass passive authentication again; a copy that
+ * failed chip authentication stays invalid, named as such. */
+static void
+test_decide_chip_authentication (void)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *csca = NULL, *clone_csca = NULL;
+  g_autofree char *path = NULL, *clone_path = NULL;
+  g_auto(Run) read = { 0 };
+  g_auto(Run) clone_read = { 0 };
+  g_auto(Run) verify = { 0 };
+  g_auto(Run) clone_verify = { 0 };
+  g_auto(Run) decide = { 0 };
+
+  if (skipped ())
+    return;
+  db = new_store ("store-ca");
+  csca = csca_dir ("pace-ca");
+  place_card ("pace-ca", 0);
+  RUN (&read, "chip", "read", "--wait", "10", "--payload", QR_GENUINE, "--csca", csca);
+  g_assert_cmpint (read.status, ==, 0);
+  path = g_build_filename (env.dir, "chip-pace-ca.json", NULL);
+  g_assert_true (g_file_set_contents (path, read.out, -1, NULL));
+  RUN (&verify, "verify", db, "--chip", path, "--csca", csca);
+  g_assert_cmpint (verify.status, ==, 0);
+  g_assert_true (has_reason (first_check (&verify), "chip-verified"));
+
+  clone_csca = csca_dir ("ca-clone");
+  place_card ("ca-clone", 0);
+  RUN (&clone_read, "chip", "read", "--wait", "10", "--payload", QR_GENUINE, "--csca",
+       clone_csca);
+  g_assert_cmpint (clone_read.status, ==, 0);
+  clone_path = g_build_filename (env.dir, "chip-ca-clone.json", NULL);
+  g_assert_true (g_file_set_contents (clone_path, clone_read.out, -1, NULL));
+  RUN (&clone_verify, "verify", db, "--chip", clone_path, "--csca", clone_csca);
+  g_assert_cmpint (clone_verify.status, ==, 0);
+  g_assert_true (has_reason (first_check (&clone_verify), "chip-invalid"));
+  g_assert_nonnull (strstr (clone_verify.out, "Chip authentication failed"));
+  RUN (&decide, "decide", db, "TK01-07901-000101", "approve", "--chip", clone_path, "--csca",
+       clone_csca, "--clerk", "lan");
+  g_assert_cmpint (decide.status, ==, 1);
+  g_assert_nonnull (strstr (decide.err, "chip-invalid"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1065,6 +1110,7 @@ main (int    argc,
   g_test_add_func ("/chip/decide/qr-mismatch", test_decide_qr_mismatch);
   g_test_add_func ("/chip/decide/chip-invalid", test_decide_chip_invalid);
   g_test_add_func ("/chip/decide/forged-json", test_decide_forged_json);
+  g_test_add_func ("/chip/decide/chip-authentication", test_decide_chip_authentication);
   g_test_add_func ("/chip/card/no-card", test_no_card);
   g_test_add_func ("/chip/card/no-service", test_no_service);
   status = g_test_run ();
