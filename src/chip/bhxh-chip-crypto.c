@@ -418,15 +418,20 @@ _bhxh_chip_bac_finish (const BhxhChipBac *bac,
   return TRUE;
 }
 
-static void
-append_do (GByteArray   *out,
-           guint8        tag,
-           const guint8 *value,
-           gsize         len)
+/* A BER-TLV element: a one- or two-byte tag, a length up to 0xffff. */
+void
+_bhxh_tlv_append (GByteArray   *out,
+                  guint         tag,
+                  const guint8 *value,
+                  gsize         len)
 {
-  guint8 head[4] = { tag };
-  guint n = 1;
+  guint8 head[5];
+  guint n = 0;
 
+  g_return_if_fail (len <= 0xffff);
+  if (tag > 0xff)
+    head[n++] = tag >> 8;
+  head[n++] = tag & 0xff;
   if (len < 0x80)
     head[n++] = len;
   else if (len < 0x100)
@@ -500,10 +505,10 @@ _bhxh_chip_sm_wrap (BhxhChipSM   *sm,
       ssc_done = TRUE;
       if (!sm_crypt (sm, TRUE, data->data, data->len, enc + 1))
         return sm_error (error, _("The command for the chip could not be protected")), NULL;
-      append_do (objects, 0x87, enc, data->len + 1);
+      _bhxh_tlv_append (objects, 0x87, enc, data->len + 1);
     }
   if (has_le)
-    append_do (objects, 0x97, &le, 1);
+    _bhxh_tlv_append (objects, 0x97, &le, 1);
 
   if (!ssc_done)
     increment_ssc (sm);
@@ -513,7 +518,7 @@ _bhxh_chip_sm_wrap (BhxhChipSM   *sm,
   g_byte_array_append (mac_input, objects->data, objects->len);
   if (!sm_mac (sm, mac_input, mac))
     return sm_error (error, _("The command for the chip could not be protected")), NULL;
-  append_do (objects, 0x8e, mac, 8);
+  _bhxh_tlv_append (objects, 0x8e, mac, 8);
 
   if (objects->len > 0xff)
     return sm_error (error, _("The command for the chip could not be protected")), NULL;

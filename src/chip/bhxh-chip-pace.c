@@ -382,25 +382,6 @@ _bhxh_chip_pace_agree (BhxhChipPace *pace,
   return TRUE;
 }
 
-static void
-append_tlv (GByteArray   *out,
-            guint         tag,
-            const guint8 *value,
-            gsize         len)
-{
-  guint8 head[5];
-  guint n = 0;
-
-  if (tag > 0xff)
-    head[n++] = tag >> 8;
-  head[n++] = tag & 0xff;
-  if (len >= 0x80)
-    head[n++] = 0x81;
-  head[n++] = len;
-  g_byte_array_append (out, head, n);
-  g_byte_array_append (out, value, len);
-}
-
 /**
  * _bhxh_chip_pace_token:
  * @public_key: the other side's ephemeral public key
@@ -422,9 +403,9 @@ _bhxh_chip_pace_token (const BhxhChipPaceInfo *info,
   point = g_bytes_get_data (public_key, &len);
   if (len > 0xff - 4 - info->oid_len)
     return FALSE;
-  append_tlv (inner, 0x06, info->oid, info->oid_len);
-  append_tlv (inner, 0x86, point, len);
-  append_tlv (data, 0x7f49, inner->data, inner->len);
+  _bhxh_tlv_append (inner, 0x06, info->oid, info->oid_len);
+  _bhxh_tlv_append (inner, 0x86, point, len);
+  _bhxh_tlv_append (data, 0x7f49, inner->data, inner->len);
   return _bhxh_chip_cmac (sm->ks_mac, sm->key_len, data->data, data->len, token);
 }
 

@@ -122,6 +122,10 @@ gboolean  _bhxh_tlv_find           (const guint8  *data,
                                     gsize         *value_len);
 gssize    _bhxh_tlv_total_length   (const guint8  *head,
                                     gsize          len);
+void      _bhxh_tlv_append         (GByteArray    *out,
+                                    guint          tag,
+                                    const guint8  *value,
+                                    gsize          len);
 
 /* The LDS files. */
 GArray   *_bhxh_chip_parse_com     (GBytes        *com,

@@ -306,25 +306,22 @@ general_authenticate (Session       *s,
                       GError       **error)
 {
   g_autoptr(GByteArray) apdu = g_byte_array_new ();
+  g_autoptr(GByteArray) inner = g_byte_array_new ();
+  g_autoptr(GByteArray) outer = g_byte_array_new ();
   g_autoptr(GBytes) resp = NULL;
-  const guint8 *in = NULL, *value;
-  gsize in_len = 0, len;
-  guint8 head[] = { chained ? 0x10 : 0x00, 0x86, 0x00, 0x00, 0, 0x7c, 0 };
+  const guint8 *value;
+  gsize len;
+  guint8 head[] = { chained ? 0x10 : 0x00, 0x86, 0x00, 0x00, 0 };
 
   if (data_in != NULL)
-    in = g_bytes_get_data (data_in, &in_len);
-  if (in_len > 0x7f)
+    _bhxh_tlv_append (inner, tag_in, g_bytes_get_data (data_in, NULL),
+                      g_bytes_get_size (data_in));
+  _bhxh_tlv_append (outer, 0x7c, inner->data, inner->len);
+  if (outer->len > 0xff)
     return status_error (0, _("The access control could not be started (%04X)"), error), NULL;
-  head[4] = in_len + (data_in != NULL ? 4 : 2);
-  head[6] = in_len + (data_in != NULL ? 2 : 0);
+  head[4] = outer->len;
   g_byte_array_append (apdu, head, sizeof head);
-  if (data_in != NULL)
-    {
-      guint8 object[] = { tag_in, in_len };
-
-      g_byte_array_append (apdu, object, 2);
-      g_byte_array_append (apdu, in, in_len);
-    }
+  g_byte_array_append (apdu, outer->data, outer->len);
   g_byte_array_append (apdu, (guint8[]) { 0x00 }, 1);
   if ((resp = command (s, apdu->data, apdu->len, sw, error)) == NULL || *sw != SW_OK)
     return NULL;
@@ -708,12 +705,15 @@ chip_authenticate (Session         *s,
   if (dg14->cipher == BHXH_CHIP_CIPHER_3DES)
     {
       g_autoptr(GByteArray) apdu = g_byte_array_new ();
-      gsize len = g_bytes_get_size (public_key);
-      guint8 head[] = { 0x00, 0x22, 0x41, 0xa6, 2 + len + extra->len, 0x91, len };
+      g_autoptr(GByteArray) data = g_byte_array_new ();
 
-      g_byte_array_append (apdu, head, sizeof head);
-      g_byte_array_append (apdu, g_bytes_get_data (public_key, NULL), len);
-      g_byte_array_append (apdu, extra->data, extra->len);
+      _bhxh_tlv_append (data, 0x91, g_bytes_get_data (public_key, NULL),
+                        g_bytes_get_size (public_key));
+      g_byte_array_append (data, extra->data, extra->len);
+      if (data->len > 0xff)
+        return status_error (0, _("The access control could not be started (%04X)"), error);
+      g_byte_array_append (apdu, (guint8[]) { 0x00, 0x22, 0x41, 0xa6, data->len }, 5);
+      g_byte_array_append (apdu, data->data, data->len);
       resp = command (s, apdu->data, apdu->len, &sw, error);
       if (resp == NULL)
         return FALSE;
