@@ -724,9 +724,12 @@ chip_authenticate (Session         *s,
                                         extra->len, &sw, error))
         return FALSE;
       if (sw == SW_OK &&
-          (resp = general_authenticate (s, FALSE, 0x80, public_key, 0, &sw, error)) == NULL &&
-          *error != NULL)
-        return FALSE;
+          (resp = general_authenticate (s, FALSE, 0x80, public_key, 0, &sw, &local)) == NULL &&
+          local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
     }
   if (sw != SW_OK)
     {
@@ -771,9 +774,14 @@ authenticate_chip (Session         *s,
       if (file == NULL)
         return FALSE;
       g_hash_table_insert (groups, GUINT_TO_POINTER (14), file);
-      if (!_bhxh_chip_parse_dg14 (file, &dg14, error))
-        return FALSE;
       auth->chip = BHXH_AUTH_NOT_CHECKED;
+      if (!_bhxh_chip_parse_dg14 (file, &dg14, NULL))
+        {
+          /* Shown as the chip's failure, the files still read. */
+          auth->chip = BHXH_AUTH_INVALID;
+          *reason = "dg14-malformed";
+          return TRUE;
+        }
     }
   if (dg14.has_ca)
     {
@@ -835,12 +843,16 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
   result->document = bhxh_document_new (BHXH_DOCUMENT_CCCD_CHIP);
   auth = &result->document->chip;
   auth->chip = BHXH_AUTH_ABSENT;
+  /* A chip that answers the read of EF.CardAccess with nonsense offers no
+   * PACE; one taken away or a read cancelled ends here. */
   card_access = read_card_access (&s, &local);
-  if (local != NULL)
+  if (local != NULL && !g_error_matches (local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL) &&
+      !g_error_matches (local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_FORMAT))
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
+  g_clear_error (&local);
   if (!open_chip (&s, options->keys, card_access, auth, error) ||
       !read_files (&s, result, options->flags, groups, &sod, &listed, error) ||
       !authenticate_chip (&s, listed, groups, auth, &active_reason, error))
