@@ -291,6 +291,51 @@ test_pace_worked_example (void)
   _bhxh_chip_pace_clear (&pace);
 }
 
+/* AES secure messaging with G.1's session keys: ICAO publishes no AES
+ * trace, so these protected APDUs are the independent ones of Proxmark3's
+ * eMRTD tests (emrtd_pacetest.c, test_sm_aes), computed with OpenSSL /
+ * PyCryptodome and checked there on a real document: SSC 16 bytes from
+ * zero, IV = E(KSenc, SSC), the MAC input padded to 16 before CMAC. The
+ * same SELECT EF.COM and READ BINARY as appendix D.4's 3DES example. */
+static void
+test_secure_messaging_aes (void)
+{
+  static const guint8 select[] = { 0x00, 0xa4, 0x02, 0x0c, 0x02, 0x01, 0x1e };
+  static const guint8 read[] = { 0x00, 0xb0, 0x00, 0x00, 0x04 };
+  g_autoptr(GBytes) resp1 = hex ("990290008E08BEA7B381C494A0799000");
+  g_autoptr(GBytes) resp2 = hex ("871101645C0B1F998A088278D07942BBE94B60990290008E0894A33C6AA2D8CCC8"
+                                 "9000");
+  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhChipSM sm = { .cipher = BHXH_CHIP_CIPHER_AES, .key_len = 16 };
+  guint16 sw = 0;
+
+  copy_hex (sm.ks_enc, G1_KS_ENC);
+  copy_hex (sm.ks_mac, G1_KS_MAC);
+  apdu = _bhxh_chip_sm_wrap (&sm, select, sizeof select, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+              "0CA4020C1D871101EE0E4724F4465C1BE9C2F73ABDD73A3D8E08835D1B54575C955F00");
+  plain = _bhxh_chip_sm_unwrap (&sm, g_bytes_get_data (resp1, NULL), g_bytes_get_size (resp1),
+                                &sw, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (plain), ==, 0);
+  g_assert_cmphex (sw, ==, 0x9000);
+  g_clear_pointer (&apdu, g_bytes_unref);
+  g_clear_pointer (&plain, g_bytes_unref);
+
+  apdu = _bhxh_chip_sm_wrap (&sm, read, sizeof read, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+              "0CB000000D9701048E08AA6BA54F44DF836400");
+  plain = _bhxh_chip_sm_unwrap (&sm, g_bytes_get_data (resp2, NULL), g_bytes_get_size (resp2),
+                                &sw, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), "60145F01");
+  assert_hex (sm.ssc, 16, "00000000000000000000000000000004");
+}
+
 /* What EF.CardAccess offers: PACE-ECDH-IM (integrated mapping), 3DES or
  * proprietary domain parameters are not supported; BAC then. */
 static void
@@ -404,6 +449,7 @@ main (int    argc,
   g_test_add_func ("/chip/crypto/secure-messaging-tampered", test_secure_messaging_tampered);
   g_test_add_func ("/chip/pace/worked-example", test_pace_worked_example);
   g_test_add_func ("/chip/pace/card-access", test_pace_card_access);
+  g_test_add_func ("/chip/pace/secure-messaging-aes", test_secure_messaging_aes);
   g_test_add_func ("/chip/keys/parse", test_key_parse);
   g_test_add_func ("/chip/keys/from-qr", test_keys_from_qr);
   return g_test_run ();
