@@ -437,8 +437,9 @@ out:
 }
 
 /* PACE when EF.CardAccess offers it with parameters this desk speaks,
- * else BAC; each key tried counts (at most %MAX_BAC_ATTEMPTS), PACE's as
- * BAC's. */
+ * else BAC (and BAC when the chip refuses PACE for another reason than
+ * the key); each key tried counts once (at most %MAX_BAC_ATTEMPTS), PACE's
+ * as BAC's. */
 static gboolean
 open_chip (Session       *s,
            GArray        *keys,
@@ -463,6 +464,16 @@ open_chip (Session       *s,
         auth->pace_attempts++;
       ok = pace ? try_pace (s, &info, key, &local) && select_application (s, &local)
                 : try_bac (s, key, &local);
+      /* PACE refused or broken (not a wrong key): BAC with the same key,
+       * from then on, and said so. */
+      if (!ok && pace && g_error_matches (local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL))
+        {
+          g_debug ("PACE failed (%s): BAC instead", local->message);
+          g_clear_error (&local);
+          pace = FALSE;
+          auth->access_fallback = g_intern_static_string ("pace-failed");
+          ok = try_bac (s, key, &local);
+        }
       if (ok)
         {
           auth->access = g_intern_static_string (pace ? "pace" : "bac");

@@ -48,7 +48,9 @@ typedef struct
   guint           bac_attempts;  /* access keys tried (BAC or PACE) before one opened the chip */
   guint           pace_attempts; /* of those, tried with PACE */
   const char     *access;        /* "bac" or "pace" (interned), NULL when unknown */
-  const char     *access_fallback; /* "pace-unsupported": PACE offered, BAC used (interned) */
+  const char     *access_fallback; /* why BAC although PACE was offered: "pace-unsupported"
+                                  * (its parameters), "pace-failed" (the chip refused it);
+                                  * interned */
   const char     *chip_method;   /* "ca" (chip authentication) or "aa" (active), interned */
   /* The signed files as read, so that whoever receives the chip's data can
    * check it again (bhxh_chip_document_verify()); NULL when not kept. */

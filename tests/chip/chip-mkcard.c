@@ -16,6 +16,8 @@
  * pace, pace-p256 (EF.CardAccess, DIR/cardaccess.bin, offers
  * PACE-ECDH-GM-AES-CBC-CMAC-128 on brainpoolP256r1, secp256r1);
  * pace-unsupported (it offers only the integrated mapping: BAC is used);
+ * pace-refused (it offers PACE with AES-256, which the emulated chip then
+ * refuses: BAC is used);
  * ca, ca-clone (DG14: chip authentication ECDH with 3DES, the chip's key
  * with explicit domain parameters, its private half in DIR/ca-key.pem;
  * the clone holds another); pace-ca (PACE, and chip authentication with
@@ -337,16 +339,17 @@ make_dg15 (EVP_PKEY *key)
   return dg15;
 }
 
-/* EF.CardAccess: one PACEInfo (version 2) with @protocol's last arc and a
- * standardized domain parameter id. */
+/* EF.CardAccess: one PACEInfo (version 2), id-PACE's @mapping and
+ * cipher @suite arcs and a standardized domain parameter id. */
 static GByteArray *
 make_card_access (guint8 mapping,
+                  guint8 suite,
                   guint8 parameter_id)
 {
   g_autoptr(GByteArray) info = g_byte_array_new ();
   g_autoptr(GByteArray) set = g_byte_array_new ();
   GByteArray *file = g_byte_array_new ();
-  guint8 oid[] = { 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x04, mapping, 0x02 };
+  guint8 oid[] = { 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x04, mapping, suite };
   guint8 numbers[] = { 0x02, 0x01, 0x02, 0x02, 0x01, parameter_id };
 
   tlv (info, 0x06, oid, sizeof oid);
@@ -466,7 +469,7 @@ main (int    argc,
   static const guint8 version[] = { 0x02, 0x01, 0x00 };
   static const char *const variants[] = {
     "genuine", "altered-dg13", "unknown-csca", "expired-ds", "aa", "aa-clone", "aa-ec",
-    "aa-ec-clone", "pace", "pace-p256", "pace-unsupported", "ca", "ca-clone", "pace-ca", NULL
+    "aa-ec-clone", "pace", "pace-p256", "pace-unsupported", "pace-refused", "ca", "ca-clone", "pace-ca", NULL
   };
   const char *variant;
   EVP_PKEY *csca_key, *other_key, *ds_key;
@@ -494,11 +497,13 @@ main (int    argc,
   dg2 = make_dg2 ();
   dg13 = make_dg13 (FULL_NAME);
   if (g_str_equal (variant, "pace") || g_str_equal (variant, "pace-ca"))
-    card_access = make_card_access (0x02, 13);         /* ECDH-GM, brainpoolP256r1 */
+    card_access = make_card_access (0x02, 0x02, 13);   /* ECDH-GM-AES-128, brainpoolP256r1 */
   else if (g_str_equal (variant, "pace-p256"))
-    card_access = make_card_access (0x02, 12);         /* ECDH-GM, secp256r1 */
+    card_access = make_card_access (0x02, 0x02, 12);   /* ECDH-GM-AES-128, secp256r1 */
   else if (g_str_equal (variant, "pace-unsupported"))
-    card_access = make_card_access (0x04, 13);         /* ECDH-IM: not supported */
+    card_access = make_card_access (0x04, 0x02, 13);   /* ECDH-IM: not supported */
+  else if (g_str_equal (variant, "pace-refused"))
+    card_access = make_card_access (0x02, 0x04, 13);   /* ECDH-GM-AES-256: the chip refuses */
 
   g_byte_array_append (alg, sha256_oid, sizeof sha256_oid);
   add_hash (list, 1, dg1);

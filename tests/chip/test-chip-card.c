@@ -577,6 +577,24 @@ test_pace_unsupported (void)
   g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
 }
 
+/* A chip that refuses the PACE it offers (here: AES-256, which the
+ * emulated chip does not speak): BAC with the same key, counted once. */
+static void
+test_pace_refused (void)
+{
+  g_auto(Run) run = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&run, "pace-refused", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "bac");
+  g_assert_cmpstr (json_object_get_string_member (auth, "access_fallback"), ==, "pace-failed");
+  g_assert_cmpint (json_object_get_int_member (auth, "pace_attempts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (auth, "bac_attempts"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+}
+
 /* DG14: chip authentication after BAC (3DES, explicit domain parameters)
  * and after PACE (AES); a copy of the files on a chip without DG14's
  * private key is caught. */
@@ -1102,6 +1120,7 @@ main (int    argc,
   g_test_add_func ("/chip/card/pace", test_pace);
   g_test_add_func ("/chip/card/pace-wrong-key", test_pace_wrong_key);
   g_test_add_func ("/chip/card/pace-unsupported", test_pace_unsupported);
+  g_test_add_func ("/chip/card/pace-refused", test_pace_refused);
   g_test_add_func ("/chip/card/chip-authentication", test_chip_authentication);
   g_test_add_func ("/chip/card/active-authentication-ec", test_active_authentication_ec);
   g_test_add_func ("/chip/card/library", test_library);
