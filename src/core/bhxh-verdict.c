@@ -397,7 +397,11 @@ judge_chip (BhxhCheck          *self,
   switch (doc->chip.passive)
     {
     case BHXH_AUTH_VALID:
-      if (doc->chip.chip == BHXH_AUTH_INVALID)
+      if (doc->chip.chip == BHXH_AUTH_INVALID && g_strcmp0 (doc->chip.chip_method, "ca") == 0)
+        add_reason (self, "chip-invalid", BHXH_SEVERITY_BLOCK,
+                    _("Chip authentication failed: the chip does not hold the card’s key, "
+                      "the card may be a copy."));
+      else if (doc->chip.chip == BHXH_AUTH_INVALID)
         add_reason (self, "chip-invalid", BHXH_SEVERITY_BLOCK,
                     _("The chip failed its own authentication: the card may be cloned."));
       else
