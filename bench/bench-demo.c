@@ -2,7 +2,10 @@
 /* How long the demo takes: generating the mirror CSV, against the store's
  * own import of the same CSV (the reference, measured in the same run), and
  * the whole demo (offices, mirror, declarations, users) into a new store.
- * Usage: bench-demo [N_PERSONS] (default 100000). Prints; asserts nothing. */
+ * Usage: bench-demo [N_PERSONS] (default 100000). Prints; asserts nothing.
+ * bench-demo --mirror-csv FILE N_PERSONS YYYY-MM-DD: writes the mirror CSV of
+ * `bhxh-deskctl demo --persons N --today DATE` (bench-gui-scan.sh lays more
+ * synthetic persons under it for a 5M-person mirror). */
 #include "config.h"
 
 #include <stdio.h>
@@ -48,11 +51,33 @@ open_new (const char *dir,
   return store;
 }
 
+static int
+write_mirror_csv (const char *path,
+                  const char *persons,
+                  const char *today_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(BhxhDemo) demo = NULL;
+  BhxhDate today;
+
+  if (!bhxh_date_parse (today_text, &today, &error))
+    g_error ("%s", error->message);
+  demo = bhxh_demo_new (&today, (guint) atoi (persons), BHXH_DEMO_DEFAULT_SEED, &error);
+  if (demo == NULL
+      || (out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error)) == NULL
+      || !bhxh_demo_write_mirror_csv (demo, G_OUTPUT_STREAM (out), NULL, &error)
+      || !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error))
+    g_error ("%s", error->message);
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  guint n = argc > 1 ? (guint) atoi (argv[1]) : BHXH_DEMO_DEFAULT_PERSONS;
+  guint n;
   BhxhDate today = { 2026, 11, 23 };
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bench-demo-XXXXXX", &error);
@@ -60,6 +85,10 @@ main (int   argc,
   double best_gen = G_MAXDOUBLE, best_import = G_MAXDOUBLE, best_all = G_MAXDOUBLE;
   double best_decl = G_MAXDOUBLE;
   gsize csv_size = 0;
+
+  if (argc == 5 && g_str_equal (argv[1], "--mirror-csv"))
+    return write_mirror_csv (argv[2], argv[3], argv[4]);
+  n = argc > 1 ? (guint) atoi (argv[1]) : BHXH_DEMO_DEFAULT_PERSONS;
 
   if (dir == NULL)
     g_error ("%s", error->message);

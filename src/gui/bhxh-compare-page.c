@@ -40,7 +40,8 @@ struct _BhxhComparePage
   GtkWidget             *warnings_box;
   GtkWidget             *warnings_list;
   AdwPreferencesGroup   *details_group;
-  GPtrArray             *detail_rows;
+  GPtrArray             *detail_rows;   /* (element-type AdwActionRow): kept, hidden when unused */
+  GPtrArray             *field_rows;    /* (element-type FieldRow): kept, hidden when unused */
 
   BhxhCounter           *counter;
   GCancellable          *cancellable;
@@ -134,32 +135,73 @@ verdict_presentation (BhxhVerdict  verdict,
     }
 }
 
-static void
-clear_box (GtkWidget *box)
-{
-  GtkWidget *child;
+/* The page is filled again for every check (twice a scan: "Checking…",
+ * then the verdict). Its widgets are made once and updated in place, and
+ * a text is set only when it changed: a scan costs no widget creation, no
+ * style lookup and no relayout of the rows that stay the same. */
 
-  while ((child = gtk_widget_get_first_child (box)) != NULL)
-    gtk_widget_unparent (child);
+static void
+label_update (GtkLabel   *label,
+              const char *text,
+              gboolean    markup)
+{
+  if (gtk_label_get_use_markup (label) == markup &&
+      g_strcmp0 (gtk_label_get_label (label), text) == 0)
+    return;
+  if (markup)
+    gtk_label_set_markup (label, text);
+  else
+    gtk_label_set_text (label, text);
 }
 
 static void
-clear_grid (GtkGrid *grid)
+image_update (GtkImage   *image,
+              const char *icon_name)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
-    gtk_grid_remove (grid, child);
+  if (gtk_image_get_storage_type (image) != GTK_IMAGE_ICON_NAME ||
+      g_strcmp0 (gtk_image_get_icon_name (image), icon_name) != 0)
+    gtk_image_set_from_icon_name (image, icon_name);
 }
 
+static void
+css_class_update (GtkWidget  *widget,
+                  const char *css_class,
+                  gboolean    on)
+{
+  if (on)
+    gtk_widget_add_css_class (widget, css_class);
+  else
+    gtk_widget_remove_css_class (widget, css_class);
+}
+
+/* Swaps the one class of a set that @widget carries (static strings). */
+static void
+css_choice_update (GtkWidget  *widget,
+                   const char *css)
+{
+  const char *old = g_object_get_data (G_OBJECT (widget), "bhxh-css-choice");
+
+  if (g_strcmp0 (old, css) == 0)
+    return;
+  if (old != NULL)
+    gtk_widget_remove_css_class (widget, old);
+  if (css != NULL)
+    gtk_widget_add_css_class (widget, css);
+  g_object_set_data (G_OBJECT (widget), "bhxh-css-choice", (gpointer) css);
+}
+
+/* An icon beside words that may wrap. A grid, not a horizontal box: a box
+ * asks a wrapping label for its width at a given height, which GTK answers
+ * by laying the text out again and again (a binary search); a grid asks
+ * the width first, then the height for that width, as the page flows. */
 static GtkWidget *
-icon_line_new (const char *icon_name,
-               const char *text,
-               const char *css)
+icon_line_new (void)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *image = gtk_image_new_from_icon_name (icon_name);
-  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *box = gtk_grid_new ();
+  GtkWidget *image = gtk_image_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_grid_set_column_spacing (GTK_GRID (box), 8);
 
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -169,11 +211,50 @@ icon_line_new (const char *icon_name,
   gtk_widget_set_valign (label, GTK_ALIGN_START);
   gtk_widget_set_margin_top (image, 2);
   gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  gtk_box_append (GTK_BOX (box), image);
-  gtk_box_append (GTK_BOX (box), label);
-  if (css != NULL)
-    gtk_widget_add_css_class (box, css);
+  gtk_grid_attach (GTK_GRID (box), image, 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (box), label, 1, 0, 1, 1);
   return box;
+}
+
+/* @css: (nullable): a static string */
+static void
+icon_line_update (GtkWidget  *line,
+                  const char *icon_name,
+                  const char *text,
+                  const char *css)
+{
+  image_update (GTK_IMAGE (gtk_widget_get_first_child (line)), icon_name);
+  label_update (GTK_LABEL (gtk_widget_get_last_child (line)), text, FALSE);
+  css_choice_update (line, css);
+  gtk_widget_set_visible (line, TRUE);
+}
+
+/* The line after @previous in @box (the first with %NULL), made when
+ * there is none yet. */
+static GtkWidget *
+box_next_line (GtkWidget *box,
+               GtkWidget *previous)
+{
+  GtkWidget *line = previous != NULL ? gtk_widget_get_next_sibling (previous)
+                                     : gtk_widget_get_first_child (box);
+
+  if (line == NULL)
+    {
+      line = icon_line_new ();
+      gtk_box_append (GTK_BOX (box), line);
+    }
+  return line;
+}
+
+/* Hides the lines of @box after @last (all with %NULL). */
+static void
+box_hide_after (GtkWidget *box,
+                GtkWidget *last)
+{
+  for (GtkWidget *line = last != NULL ? gtk_widget_get_next_sibling (last)
+                                      : gtk_widget_get_first_child (box);
+       line != NULL; line = gtk_widget_get_next_sibling (line))
+    gtk_widget_set_visible (line, FALSE);
 }
 
 static gboolean
@@ -208,30 +289,73 @@ display_value (const char *field,
   return g_strdup (value);
 }
 
+/* A comparison row: the field, its three values and its level. */
+typedef struct
+{
+  GtkWidget *title;
+  GtkWidget *values[3];    /* declaration, document, mirror */
+  GtkWidget *level;        /* an icon line */
+} FieldRow;
+
+static void
+field_row_set_visible (FieldRow *row,
+                       gboolean  visible)
+{
+  gtk_widget_set_visible (row->title, visible);
+  for (guint c = 0; c < G_N_ELEMENTS (row->values); c++)
+    gtk_widget_set_visible (row->values[c], visible);
+  gtk_widget_set_visible (row->level, visible);
+}
+
+static FieldRow *
+field_row_new (GtkGrid *grid,
+               int      row)
+{
+  FieldRow *self = g_new0 (FieldRow, 1);
+
+  self->title = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
+  gtk_widget_add_css_class (self->title, "field-title");
+  gtk_grid_attach (grid, self->title, 0, row, 1, 1);
+  for (guint c = 0; c < G_N_ELEMENTS (self->values); c++)
+    {
+      GtkWidget *label = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_widget_add_css_class (label, "value");
+      gtk_grid_attach (grid, label, c + 1, row, 1, 1);
+      self->values[c] = label;
+    }
+  self->level = icon_line_new ();
+  gtk_widget_set_valign (self->level, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (self->level, "level");
+  gtk_grid_attach (grid, self->level, 4, row, 1, 1);
+  return self;
+}
+
 /* A value cell: the text, its differing characters marked against the
  * declared value when the field's level says they matter. */
-static GtkWidget *
-value_cell_new (const char          *raw_value,
-                const char          *raw_declared,
-                const BhxhFieldCheck *field,
-                gboolean             is_declared)
+static void
+value_cell_update (GtkWidget            *cell,
+                   const char           *raw_value,
+                   const char           *raw_declared,
+                   const BhxhFieldCheck *field,
+                   gboolean              is_declared)
 {
   g_autofree char *value = display_value (field->field, raw_value);
   g_autofree char *declared = display_value (field->field, raw_declared);
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkLabel *label = GTK_LABEL (cell);
   gboolean mark = !is_declared && !field->advisory && field->level >= BHXH_LEVEL_DIACRITICS &&
                   value != NULL && declared != NULL && !equivalent_text (value, declared);
+  gboolean empty = value == NULL || value[0] == '\0';
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_widget_add_css_class (label, "value");
-
-  if (value == NULL || value[0] == '\0')
+  css_class_update (cell, "dim-label", empty);
+  if (empty)
     {
-      gtk_label_set_text (GTK_LABEL (label), "—");
-      gtk_widget_add_css_class (label, "dim-label");
+      label_update (label, "—", FALSE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       _("Not given"), -1);
     }
@@ -245,29 +369,29 @@ value_cell_new (const char          *raw_value,
                                                          n_marked),
                                                value, n_marked);
 
-      gtk_label_set_markup (GTK_LABEL (label), markup);
+      label_update (label, markup, TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       a11y, -1);
     }
   else
-    gtk_label_set_text (GTK_LABEL (label), value);
-  return label;
+    {
+      label_update (label, value, FALSE);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL);
+    }
 }
 
-static GtkWidget *
-level_cell_new (const BhxhFieldCheck *field)
+static void
+level_cell_update (GtkWidget            *cell,
+                   const BhxhFieldCheck *field)
 {
   const char *icon, *words, *css;
-  GtkWidget *box;
   g_autofree char *text = NULL;
 
   level_presentation (field->level, &icon, &words, &css);
   text = field->advisory ? g_strdup_printf (_("%s (for information)"), words) : g_strdup (words);
-  box = icon_line_new (icon, text, css);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (box, "level");
-  gtk_widget_set_tooltip_text (box, bhxh_level_describe (field->level));
-  return box;
+  icon_line_update (cell, icon, text, css);
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (cell), bhxh_level_describe (field->level)) != 0)
+    gtk_widget_set_tooltip_text (cell, bhxh_level_describe (field->level));
 }
 
 static GtkWidget *
@@ -284,56 +408,46 @@ header_cell_new (const char *text)
 static void
 fill_fields (BhxhComparePage *self)
 {
-  const char *headers[] = { _("Field"), _("Declaration"), _("ID document"), _("Registry"),
-                            _("Result") };
+  guint n = self->check != NULL ? self->check->fields->len : 0;
 
-  clear_grid (self->fields_grid);
-  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
-    gtk_grid_attach (self->fields_grid, header_cell_new (headers[c]), c, 0, 1, 1);
-
-  for (guint i = 0; self->check != NULL && i < self->check->fields->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       const BhxhFieldCheck *field = g_ptr_array_index (self->check->fields, i);
-      GtkWidget *title = gtk_label_new (field_title (field->field));
-      int row = i + 1;
+      FieldRow *row;
 
-      gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_widget_add_css_class (title, "field-title");
-      gtk_grid_attach (self->fields_grid, title, 0, row, 1, 1);
-      gtk_grid_attach (self->fields_grid,
-                       value_cell_new (field->declared, field->declared, field, TRUE),
-                       1, row, 1, 1);
-      gtk_grid_attach (self->fields_grid,
-                       value_cell_new (field->document, field->declared, field, FALSE),
-                       2, row, 1, 1);
-      gtk_grid_attach (self->fields_grid,
-                       value_cell_new (field->mirror, field->declared, field, FALSE),
-                       3, row, 1, 1);
-      gtk_grid_attach (self->fields_grid, level_cell_new (field), 4, row, 1, 1);
+      if (i == self->field_rows->len)
+        g_ptr_array_add (self->field_rows, field_row_new (self->fields_grid, i + 1));
+      row = g_ptr_array_index (self->field_rows, i);
+      label_update (GTK_LABEL (row->title), field_title (field->field), FALSE);
+      value_cell_update (row->values[0], field->declared, field->declared, field, TRUE);
+      value_cell_update (row->values[1], field->document, field->declared, field, FALSE);
+      value_cell_update (row->values[2], field->mirror, field->declared, field, FALSE);
+      level_cell_update (row->level, field);
+      field_row_set_visible (row, TRUE);
     }
+  for (guint i = n; i < self->field_rows->len; i++)
+    field_row_set_visible (g_ptr_array_index (self->field_rows, i), FALSE);
 }
 
 static void
 fill_verdict (BhxhComparePage *self)
 {
   const char *icon, *title, *css;
-  static const char *classes[] = { "can-approve", "attention", "blocked", NULL };
-
-  clear_box (self->reasons_box);
-  for (guint i = 0; classes[i] != NULL; i++)
-    gtk_widget_remove_css_class (self->verdict_box, classes[i]);
+  GtkWidget *line = NULL;
 
   if (self->check == NULL)
     {
-      gtk_image_set_from_icon_name (self->verdict_icon, "content-loading-symbolic");
-      gtk_label_set_text (self->verdict_label, _("Checking…"));
+      box_hide_after (self->reasons_box, NULL);
+      css_choice_update (self->verdict_box, NULL);
+      image_update (self->verdict_icon, "content-loading-symbolic");
+      label_update (self->verdict_label, _("Checking…"), FALSE);
       return;
     }
 
   verdict_presentation (self->check->verdict, &icon, &title, &css);
-  gtk_image_set_from_icon_name (self->verdict_icon, icon);
-  gtk_label_set_text (self->verdict_label, title);
-  gtk_widget_add_css_class (self->verdict_box, css);
+  image_update (self->verdict_icon, icon);
+  label_update (self->verdict_label, title, FALSE);
+  css_choice_update (self->verdict_box, css);
 
   for (guint i = 0; i < self->check->reasons->len; i++)
     {
@@ -345,13 +459,15 @@ fill_verdict (BhxhComparePage *self)
       else if (reason->severity == BHXH_SEVERITY_ATTENTION)
         reason_icon = "dialog-warning-symbolic";
 
-      gtk_box_append (GTK_BOX (self->reasons_box),
-                      icon_line_new (reason_icon, reason->message, NULL));
+      line = box_next_line (self->reasons_box, line);
+      icon_line_update (line, reason_icon, reason->message, NULL);
     }
+  box_hide_after (self->reasons_box, line);
 }
 
-static void
+static GtkWidget *
 add_warning_lines (BhxhComparePage *self,
+                   GtkWidget       *line,
                    BhxhIdWarnings   warnings,
                    const char      *source)
 {
@@ -362,9 +478,10 @@ add_warning_lines (BhxhComparePage *self,
       if ((warnings & bit) == 0)
         continue;
       text = g_strdup_printf ("%s: %s", source, bhxh_id_warning_describe (bit));
-      gtk_box_append (GTK_BOX (self->warnings_list),
-                      icon_line_new ("dialog-warning-symbolic", text, "level-diacritics"));
+      line = box_next_line (self->warnings_list, line);
+      icon_line_update (line, "dialog-warning-symbolic", text, "level-diacritics");
     }
+  return line;
 }
 
 static void
@@ -375,36 +492,54 @@ fill_warnings (BhxhComparePage *self)
   BhxhIdWarnings scanned = self->document != NULL ? self->document->warnings
                                                   : BHXH_ID_WARNING_NONE;
 
-  clear_box (self->warnings_list);
+  GtkWidget *line = NULL;
+
   if (d->id_number != NULL && bhxh_id_number_is_valid (d->id_number))
     declared = bhxh_id_number_check (d->id_number, &d->birth_date, d->sex);
-  add_warning_lines (self, declared, _("Declared number"));
+  line = add_warning_lines (self, line, declared, _("Declared number"));
   if (scanned != declared)
-    add_warning_lines (self, scanned & ~declared, _("Number on the document"));
+    line = add_warning_lines (self, line, scanned & ~declared, _("Number on the document"));
+  box_hide_after (self->warnings_list, line);
   gtk_widget_set_visible (self->warnings_box, (declared | scanned) != BHXH_ID_WARNING_NONE);
 }
 
-static void
-add_detail (BhxhComparePage *self,
-            const char      *title,
-            const char      *value)
+/* The details shown so far while filling them: the rows are kept in
+ * order and the next one is reused. */
+typedef struct
 {
+  BhxhComparePage *page;
+  guint            n;
+} Details;
+
+static void
+add_detail (Details    *details,
+            const char *title,
+            const char *value)
+{
+  BhxhComparePage *self = details->page;
   GtkWidget *row;
 
   if (value == NULL || value[0] == '\0')
     return;
-  row = adw_action_row_new ();
-  /* Text to read, nothing to do: not a focus stop (the page followed the
-   * focus down to it and hid the verdict). */
-  gtk_widget_set_focusable (row, FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  adw_preferences_group_add (self->details_group, row);
-  g_ptr_array_add (self->detail_rows, row);
+  if (details->n == self->detail_rows->len)
+    {
+      row = adw_action_row_new ();
+      /* Text to read, nothing to do: not a focus stop (the page followed the
+       * focus down to it and hid the verdict). */
+      gtk_widget_set_focusable (row, FALSE);
+      adw_preferences_group_add (self->details_group, row);
+      g_ptr_array_add (self->detail_rows, row);
+    }
+  row = g_ptr_array_index (self->detail_rows, details->n++);
+  if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) != 0)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), value) != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+  gtk_widget_set_visible (row, TRUE);
 }
 
 static void
-add_detail_date (BhxhComparePage *self,
+add_detail_date (Details         *self,
                  const char      *title,
                  const BhxhDate  *date)
 {
@@ -414,7 +549,7 @@ add_detail_date (BhxhComparePage *self,
 }
 
 static void
-add_detail_time (BhxhComparePage *self,
+add_detail_time (Details         *self,
                  const char      *title,
                  GDateTime       *time)
 {
@@ -429,29 +564,26 @@ fill_details (BhxhComparePage *self)
   const BhxhDeclaration *d = bhxh_declaration_object_get_declaration (self->object);
   g_autofree char *certificate = NULL;
   g_autofree char *guardian = NULL;
+  Details details = { self, 0 };
 
-  for (guint i = 0; i < self->detail_rows->len; i++)
-    adw_preferences_group_remove (self->details_group, g_ptr_array_index (self->detail_rows, i));
-  g_ptr_array_set_size (self->detail_rows, 0);
-
-  add_detail (self, _("Request"), bhxh_kind_to_display (d->kind));
-  add_detail (self, _("Declaration number"), d->id);
-  add_detail_time (self, _("Submitted"), d->submitted_at);
-  add_detail_time (self, _("Confirmed by the citizen"), d->confirmed_at);
-  add_detail_date (self, d->kind == BHXH_KIND_STOP ? _("Stop from") : _("Start from"),
+  add_detail (&details, _("Request"), bhxh_kind_to_display (d->kind));
+  add_detail (&details, _("Declaration number"), d->id);
+  add_detail_time (&details, _("Submitted"), d->submitted_at);
+  add_detail_time (&details, _("Confirmed by the citizen"), d->confirmed_at);
+  add_detail_date (&details, d->kind == BHXH_KIND_STOP ? _("Stop from") : _("Start from"),
                    &d->start_date);
   if (d->kind == BHXH_KIND_REGISTER)
-    add_detail (self, _("Channel"),
+    add_detail (&details, _("Channel"),
                 g_strcmp0 (d->channel, "ivan") == 0 ? _("Through an I-VAN provider")
                                                     : _("BHXH portal"));
-  add_detail (self, _("I-VAN provider"), d->ivan_name);
-  add_detail (self, _("Reason for stopping"), d->stop_reason);
-  add_detail (self, _("Papers handed in"),
+  add_detail (&details, _("I-VAN provider"), d->ivan_name);
+  add_detail (&details, _("Reason for stopping"), d->stop_reason);
+  add_detail (&details, _("Papers handed in"),
               g_strcmp0 (d->handin, "post") == 0 ? _("By public postal service")
                                                  : _("At the counter"));
-  add_detail (self, _("Contact person"), d->contact_person);
-  add_detail (self, _("E-mail"), d->email);
-  add_detail (self, _("Mobile phone"), d->phone);
+  add_detail (&details, _("Contact person"), d->contact_person);
+  add_detail (&details, _("E-mail"), d->email);
+  add_detail (&details, _("Mobile phone"), d->phone);
   if (d->cert_number != NULL)
     {
       g_autofree char *from = bhxh_date_to_display (&d->cert_valid_from);
@@ -460,14 +592,16 @@ fill_details (BhxhComparePage *self)
       certificate = g_strdup_printf (_("%s, issued by %s, valid %s – %s"), d->cert_number,
                                      d->cert_issuer != NULL ? d->cert_issuer : "?", from, to);
     }
-  add_detail (self, _("Digital certificate"), certificate);
+  add_detail (&details, _("Digital certificate"), certificate);
   if (d->guardian_bhxh_code != NULL || d->guardian_id_number != NULL)
     guardian = g_strdup_printf (_("Mã số BHXH %s, ID number %s"),
                                 d->guardian_bhxh_code != NULL ? d->guardian_bhxh_code : "—",
                                 d->guardian_id_number != NULL ? d->guardian_id_number : "—");
-  add_detail (self, _("Parent or guardian"), guardian);
-  add_detail (self, _("Employer (batch)"), d->employer);
-  add_detail (self, _("Receiving office"), d->office_code);
+  add_detail (&details, _("Parent or guardian"), guardian);
+  add_detail (&details, _("Employer (batch)"), d->employer);
+  add_detail (&details, _("Receiving office"), d->office_code);
+  for (guint i = details.n; i < self->detail_rows->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->detail_rows, i), FALSE);
 }
 
 static void
@@ -479,23 +613,19 @@ fill_header (BhxhComparePage *self)
   int days_left = bhxh_declaration_object_get_days_left (self->object);
   gboolean open = bhxh_declaration_object_is_open (self->object);
 
-  gtk_label_set_text (self->name_label, d->full_name);
+  label_update (self->name_label, d->full_name, FALSE);
   subtitle = g_strdup_printf ("%s · %s · %s", bhxh_kind_to_display (d->kind), d->id,
                               bhxh_status_to_display (d->status));
-  gtk_label_set_text (self->subtitle_label, subtitle);
+  label_update (self->subtitle_label, subtitle, FALSE);
   gtk_widget_set_visible (self->minor_badge, bhxh_declaration_object_get_minor (self->object));
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->days_badge), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->days_badge), "warning");
   if (open && d->confirmed_at != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("%s left"), days);
 
-      gtk_label_set_text (self->days_badge, days_left > 0 ? text : days);
-      if (days_left <= 0)
-        gtk_widget_add_css_class (GTK_WIDGET (self->days_badge), "error");
-      else if (days_left <= 3)
-        gtk_widget_add_css_class (GTK_WIDGET (self->days_badge), "warning");
+      label_update (self->days_badge, days_left > 0 ? text : days, FALSE);
+      css_choice_update (GTK_WIDGET (self->days_badge),
+                         days_left <= 0 ? "error" : days_left <= 3 ? "warning" : NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->days_badge), open && d->confirmed_at != NULL);
 }
@@ -534,12 +664,9 @@ fill_document_hint (BhxhComparePage *self)
   else
     text = _("QR only (not authenticated): compared with the chip ID card (CCCD) just "
              "scanned.");
-  gtk_label_set_text (self->document_hint, text);
+  label_update (self->document_hint, text, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->document_hint), TRUE);
-  if (self->document == NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->document_hint), "waiting");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->document_hint), "waiting");
+  css_class_update (GTK_WIDGET (self->document_hint), "waiting", self->document == NULL);
 }
 
 static void
@@ -572,9 +699,9 @@ check_cb (GObject      *source,
   refresh (self);
   if (error != NULL)
     {
-      gtk_image_set_from_icon_name (self->verdict_icon, "dialog-error-symbolic");
-      gtk_label_set_text (self->verdict_label, error->message);
-      gtk_widget_add_css_class (self->verdict_box, "blocked");
+      image_update (self->verdict_icon, "dialog-error-symbolic");
+      label_update (self->verdict_label, error->message, FALSE);
+      css_choice_update (self->verdict_box, "blocked");
     }
   g_signal_emit (self, signals[CHECKED], 0);
 }
@@ -611,6 +738,7 @@ bhxh_compare_page_dispose (GObject *object)
   g_clear_pointer (&self->document, bhxh_document_free);
   g_clear_pointer (&self->check, bhxh_check_free);
   g_clear_pointer (&self->detail_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->field_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bhxh_compare_page_parent_class)->dispose (object);
 }
@@ -654,8 +782,14 @@ bhxh_compare_page_class_init (BhxhComparePageClass *klass)
 static void
 bhxh_compare_page_init (BhxhComparePage *self)
 {
+  const char *headers[] = { _("Field"), _("Declaration"), _("ID document"), _("Registry"),
+                            _("Result") };
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->detail_rows = g_ptr_array_new ();
+  self->field_rows = g_ptr_array_new_with_free_func (g_free);
+  for (guint c = 0; c < G_N_ELEMENTS (headers); c++)
+    gtk_grid_attach (self->fields_grid, header_cell_new (headers[c]), c, 0, 1, 1);
 }
 
 void

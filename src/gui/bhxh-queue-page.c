@@ -17,6 +17,7 @@
 
 
 #include "bhxh-array-model.h"
+#include "bhxh-cell-text.h"
 #include "bhxh-queue-page.h"
 #include "bhxh-slot-model.h"
 
@@ -383,11 +384,9 @@ static void
 setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  /* Not a label: see bhxh-cell-text.c. */
+  GtkWidget *label = bhxh_cell_text_new ();
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_list_item_set_child (item, label);
 }
 
@@ -403,7 +402,7 @@ update_cell (GtkListItem *item)
   if (object == NULL || func == NULL)
     return;
   text = func (object);
-  gtk_label_set_text (GTK_LABEL (label), text != NULL ? text : "");
+  bhxh_cell_text_set_text (BHXH_CELL_TEXT (label), text);
 
   gtk_widget_remove_css_class (label, "error");
   gtk_widget_remove_css_class (label, "warning");

@@ -885,7 +885,7 @@ _bhxh_window_sign_out (BhxhWindow *self)
    * empty detail without a way back. */
   adw_leaflet_set_visible_child_name (self->leaflet, "queue");
   bhxh_queue_page_clear_search (self->queue_page);
-  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  _bhxh_window_show_page (self, "sign-in");
   bhxh_sign_in_page_reset (self->sign_in_page, login);
   bhxh_scan_listener_set_enabled (self->scan_listener, FALSE);
   _bhxh_window_apply_camera (self);

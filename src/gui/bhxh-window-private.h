@@ -80,6 +80,11 @@ struct _BhxhWindow
   int                   idle_lock_seconds;   /* "idle-lock-seconds": -1 = the setting */
 };
 
+/* bhxh-window.c: a page of the main stack (built hidden but the loading
+ * one), shown. */
+void _bhxh_window_show_page          (BhxhWindow     *self,
+                                      const char     *name);
+
 /* bhxh-window-actions.c */
 void _bhxh_window_class_init_actions (GtkWidgetClass *widget_class);
 void _bhxh_window_update_actions     (BhxhWindow     *self);

@@ -40,12 +40,24 @@ bhxh_window_get_counter (BhxhWindow *self)
 
 static void day_changed_cb (BhxhWindow *self);
 
+/* The main stack's pages but the loading one are built hidden: the first
+ * frame (the loading page) would otherwise style the sign-in page and the
+ * whole counter behind it, some 40 ms of a start. A page is shown when it
+ * is first switched to. */
+void
+_bhxh_window_show_page (BhxhWindow *self,
+                        const char *name)
+{
+  gtk_widget_set_visible (gtk_stack_get_child_by_name (self->main_stack, name), TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
 static void
 show_error_page (BhxhWindow   *self,
                  const GError *error)
 {
   adw_status_page_set_description (self->error_page, error->message);
-  gtk_stack_set_visible_child_name (self->main_stack, "error");
+  _bhxh_window_show_page (self, "error");
 }
 
 /* Opening: start the counter's service (the demo office is made on first
@@ -76,7 +88,7 @@ show_setup (BhxhWindow *self)
                                G_CONNECT_SWAPPED);
       gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->setup_page), "setup");
     }
-  gtk_stack_set_visible_child_name (self->main_stack, "setup");
+  _bhxh_window_show_page (self, "setup");
   /* The first field: the administrator's name. */
   gtk_widget_child_focus (GTK_WIDGET (self->setup_page), GTK_DIR_TAB_FORWARD);
 }
@@ -110,7 +122,7 @@ described_cb (GObject      *source,
   bhxh_sign_in_page_set_accounts_required (self->sign_in_page, self->accounts_required);
   bhxh_sign_in_page_set_users (self->sign_in_page, info->users, last,
                                bhxh_application_get_is_demo (self->application));
-  gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
+  _bhxh_window_show_page (self, "sign-in");
 }
 
 /* The service ended the session on its side (the account was disabled,
@@ -234,7 +246,7 @@ prepare (BhxhWindow *self)
 {
   if (bhxh_application_get_is_demo (self->application))
     adw_status_page_set_title (self->loading_page, _("Preparing the Demo Office…"));
-  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+  _bhxh_window_show_page (self, "loading");
   self->prepare_id = g_timeout_add (500, prepare_timeout_cb, self);
   g_signal_connect (self, "map", G_CALLBACK (prepare_map_cb), NULL);
 }
@@ -324,7 +336,7 @@ sign_in_cb (BhxhWindow *self,
   adw_view_stack_page_set_visible (self->supervisor_stack_page, self->supervisor);
   adw_view_stack_set_visible_child_name (self->view_stack, "counter");
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");
-  gtk_stack_set_visible_child_name (self->main_stack, "work");
+  _bhxh_window_show_page (self, "work");
 
   bhxh_queue_page_load (self->queue_page, office, &today);
   /* Built on first need: a clerk's start-up never pays for the charts. */

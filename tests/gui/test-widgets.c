@@ -14,6 +14,7 @@
 #include "demo/bhxh-demo.h"
 
 #include "bhxh-birth-certificate-dialog.h"
+#include "bhxh-cell-text.h"
 #include "bhxh-chart.h"
 #include "bhxh-compare-page.h"
 #include "bhxh-decide-dialog.h"
@@ -226,6 +227,22 @@ find_label_with_markup (GtkWidget  *widget,
   return NULL;
 }
 
+/* A label on show (it and all its parents visible) that holds @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_compare_verdicts (void)
 {
@@ -254,9 +271,61 @@ test_compare_verdicts (void)
   g_assert_nonnull (find_label_with_markup (GTK_WIDGET (page), ">ễ</span>"));
   g_assert_true (bhxh_compare_page_get_object (page) == object2);
   g_assert_nonnull (bhxh_compare_page_get_check (page));
+  g_assert_cmpuint (marks->reasons->len, >, 0);
+  for (guint i = 0; i < marks->reasons->len; i++)
+    g_assert_true (shows_text (GTK_WIDGET (page),
+                               ((const BhxhReason *) marks->reasons->pdata[i])->message));
+
+  /* The page's widgets are kept from one check to the next: nothing of the
+   * citizen before stays on show (reasons, marks, values). */
+  bhxh_compare_page_show_check (page, object, document, clean);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpstr (bhxh_compare_page_get_verdict_text (page), ==, "Can be approved");
+  g_assert_cmpuint (clean->reasons->len, <, marks->reasons->len);
+  for (guint i = 0; i < marks->reasons->len; i++)
+    {
+      const char *message = ((const BhxhReason *) marks->reasons->pdata[i])->message;
+      gboolean also_clean = FALSE;
+
+      for (guint k = 0; k < clean->reasons->len; k++)
+        also_clean |= g_str_equal (((const BhxhReason *) clean->reasons->pdata[k])->message,
+                                   message);
+      g_assert_true (shows_text (GTK_WIDGET (page), message) == also_clean);
+    }
+  g_assert_null (find_label_with_markup (GTK_WIDGET (page), ">ễ</span>"));
+  g_assert_true (shows_text (GTK_WIDGET (page), "Nguyễn Văn An"));
+  g_assert_false (shows_text (GTK_WIDGET (page), "Nguyen Van An"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (page);
+}
+
+/* The queue's cells: one line of the font whatever the text, the width
+ * left to the column; the text is the accessible label. */
+static void
+test_cell_text (void)
+{
+  GtkWidget *cell = g_object_ref_sink (bhxh_cell_text_new ());
+  GtkWidget *window = show_in_window (cell);
+  int empty_min, empty_nat, min, nat;
+
+  gtk_widget_measure (cell, GTK_ORIENTATION_VERTICAL, -1, &empty_min, &empty_nat, NULL, NULL);
+  g_assert_cmpint (empty_min, >, 0);
+  bhxh_cell_text_set_text (BHXH_CELL_TEXT (cell),
+                           "Nguyễn Thị Ngọc Thủy · under 18, a name far longer than its column");
+  gtk_widget_measure (cell, GTK_ORIENTATION_VERTICAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (min, ==, empty_min);
+  g_assert_cmpint (nat, ==, empty_nat);
+  gtk_widget_measure (cell, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  g_assert_cmpint (nat, ==, 0);
+  gtk_test_widget_wait_for_draw (window);
+  g_assert_cmpstr (bhxh_cell_text_get_text (BHXH_CELL_TEXT (cell)), ==,
+                   "Nguyễn Thị Ngọc Thủy · under 18, a name far longer than its column");
+  bhxh_cell_text_set_text (BHXH_CELL_TEXT (cell), NULL);
+  g_assert_null (bhxh_cell_text_get_text (BHXH_CELL_TEXT (cell)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (cell);
 }
 
 /* What the declaration was compared with: the QR alone is said to be
@@ -1618,6 +1687,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/diff/diacritics", test_diff_marks_diacritics);
   g_test_add_func ("/gui/queue/slots", test_slot_model);
+  g_test_add_func ("/gui/queue/cell-text", test_cell_text);
   g_test_add_func ("/gui/queue/filters", test_queue_filters);
   g_test_add_func ("/gui/queue/order", test_queue_order);
   g_test_add_func ("/gui/queue/store", test_queue_from_store);
