@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chip-mkcard DIR VARIANT: the files of an emulated ID card for the chip
  * tests, for a synthetic person (never real data) — EF.COM, DG1 (a TD1
- * MRZ), DG2 (a portrait-sized JPEG-like block), DG13 (Vietnam's fields),
+ * MRZ), DG2 (a drawn synthetic face in JPEG 2000), DG13 (Vietnam's fields),
  * EF.SOD signed by a Document Signer of a test CSCA made here — with the
  * trust directory DIR/csca, the card's QR (DIR/qr.txt) and its MRZ key
  * (DIR/mrz.txt). Every date is fixed: no output depends on today.
@@ -11,7 +11,8 @@
  * expired before the SOD's signing time); aa (with DG15, an RSA active
  * authentication key, its private half in DIR/aa-key.pem for the
  * emulator); aa-clone (the files of an aa card on a chip that holds
- * another private key: a copy). */
+ * another private key: a copy); jpeg-portrait (a genuine card whose DG2
+ * holds a JPEG). The drawn face is also left as DIR/portrait.jp2. */
 #include "config.h"
 
 #include <string.h>
@@ -21,6 +22,10 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <jpeglib.h>
+#include <openjpeg.h>
 
 #define ID_NUMBER   "079188004321"
 #define FULL_NAME   "Phạm Thị Thu Hà"
@@ -131,32 +136,176 @@ make_dg1 (void)
   return dg1;
 }
 
-/* ISO/IEC 19794-5-shaped, around a block that starts like a JPEG: about
- * the size of a real portrait, so that reading it takes many commands. */
-static GByteArray *
-make_dg2 (void)
+/* A synthetic portrait, drawn here (never a real face): a grey-blue
+ * background, a head and shoulders, and the initials on the shirt. */
+#define FACE_W 240
+#define FACE_H 320
+
+static const guint8 bg[] = { 0xc8, 0xd4, 0xe0 };
+static const guint8 skin[] = { 0xe0, 0xb0, 0x90 };
+static const guint8 hair[] = { 0x30, 0x24, 0x20 };
+static const guint8 shirt[] = { 0x28, 0x48, 0x90 };
+static const guint8 ink[] = { 0xf8, 0xf8, 0xf8 };
+
+/* 5×7 glyphs of the initials, one row a byte (bit 4 leftmost). */
+static const guint8 glyph_p[7] = { 0x1e, 0x11, 0x11, 0x1e, 0x10, 0x10, 0x10 };
+static const guint8 glyph_h[7] = { 0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11 };
+
+static gboolean
+in_ellipse (int x, int y, int cx, int cy, int rx, int ry)
 {
-  g_autoptr(GByteArray) image = g_byte_array_new ();
+  double dx = (double) (x - cx) / rx, dy = (double) (y - cy) / ry;
+
+  return dx * dx + dy * dy <= 1.0;
+}
+
+static gboolean
+in_glyph (const guint8 glyph[7], int x, int y, int left, int top, int scale)
+{
+  int col = (x - left) / scale, row = (y - top) / scale;
+
+  return x >= left && y >= top && col < 5 && row < 7 && (glyph[row] & (0x10 >> col));
+}
+
+static const guint8 *
+face_colour (int x, int y)
+{
+  if (in_glyph (glyph_p, x, y, 76, 262, 6) || in_glyph (glyph_h, x, y, 134, 262, 6))
+    return ink;
+  if (in_ellipse (x, y, 120, 330, 115, 85))
+    return shirt;
+  if (in_ellipse (x, y, 120, 120, 62, 82))
+    {
+      if (y < 80 || (y < 120 && (x < 68 || x > 172)))
+        return hair;
+      if (in_ellipse (x, y, 97, 118, 7, 5) || in_ellipse (x, y, 143, 118, 7, 5))
+        return hair;
+      return skin;
+    }
+  if (x > 100 && x < 140 && y > 180 && y < 250)
+    return skin;
+  return bg;
+}
+
+static guint8 *
+draw_face (void)
+{
+  guint8 *rgb = g_malloc (FACE_W * FACE_H * 3);
+
+  for (int y = 0; y < FACE_H; y++)
+    for (int x = 0; x < FACE_W; x++)
+      memcpy (rgb + (y * FACE_W + x) * 3, face_colour (x, y), 3);
+  return rgb;
+}
+
+/* The face as a JP2 file, lossy, about 15 kB as on real cards. */
+static GByteArray *
+encode_jp2 (const guint8 *rgb,
+            const char   *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "portrait.jp2", NULL);
+  opj_cparameters_t params;
+  opj_image_cmptparm_t comps[3];
+  opj_image_t *image;
+  opj_codec_t *codec;
+  opj_stream_t *stream;
+  gchar *data = NULL;
+  gsize len = 0;
+
+  opj_set_default_encoder_parameters (&params);
+  params.tcp_numlayers = 1;
+  params.tcp_rates[0] = 15;
+  params.cp_disto_alloc = 1;
+  params.irreversible = 1;
+  params.tcp_mct = 1;
+  memset (comps, 0, sizeof comps);
+  for (guint c = 0; c < 3; c++)
+    comps[c] = (opj_image_cmptparm_t) { .dx = 1, .dy = 1, .w = FACE_W, .h = FACE_H,
+                                        .prec = 8, .sgnd = 0 };
+  image = opj_image_create (3, comps, OPJ_CLRSPC_SRGB);
+  check (image != NULL, "opj_image_create");
+  image->x1 = FACE_W;
+  image->y1 = FACE_H;
+  for (guint i = 0; i < FACE_W * FACE_H; i++)
+    for (guint c = 0; c < 3; c++)
+      image->comps[c].data[i] = rgb[i * 3 + c];
+  codec = opj_create_compress (OPJ_CODEC_JP2);
+  stream = opj_stream_create_default_file_stream (path, OPJ_FALSE);
+  check (codec != NULL && stream != NULL && opj_setup_encoder (codec, &params, image) &&
+         opj_start_compress (codec, image, stream) && opj_encode (codec, stream) &&
+         opj_end_compress (codec, stream), "JPEG 2000 encoding");
+  opj_stream_destroy (stream);
+  opj_destroy_codec (codec);
+  opj_image_destroy (image);
+  check (g_file_get_contents (path, &data, &len, NULL), "reading portrait.jp2");
+  return g_byte_array_new_take ((guint8 *) data, len);
+}
+
+static GByteArray *
+encode_jpeg (const guint8 *rgb)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *out = NULL;
+  unsigned long len = 0;
+  GByteArray *jpeg;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &out, &len);
+  cinfo.image_width = FACE_W;
+  cinfo.image_height = FACE_H;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, 90, TRUE);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < FACE_H)
+    {
+      JSAMPROW row = (JSAMPROW) rgb + cinfo.next_scanline * FACE_W * 3;
+
+      jpeg_write_scanlines (&cinfo, &row, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  jpeg = g_byte_array_new ();
+  g_byte_array_append (jpeg, out, len);
+  free (out);
+  return jpeg;
+}
+
+static void
+put_be (guint8 *p, guint value, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    p[i] = value >> (8 * (n - 1 - i));
+}
+
+/* DG2: the image in an ISO/IEC 19794-5 facial record (one face, no
+ * feature points) in a CBEFF biometric information template. */
+static GByteArray *
+make_dg2 (const char *dir,
+          gboolean    jpeg)
+{
+  g_autofree guint8 *rgb = draw_face ();
+  g_autoptr(GByteArray) image = jpeg ? encode_jpeg (rgb) : encode_jp2 (rgb, dir);
   g_autoptr(GByteArray) bdb = g_byte_array_new ();
   g_autoptr(GByteArray) bit = g_byte_array_new ();
   g_autoptr(GByteArray) group = g_byte_array_new ();
-  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
   GByteArray *dg2 = g_byte_array_new ();
-  static const guint8 jpeg_head[] = { 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F' };
-  static const guint8 jpeg_tail[] = { 0xff, 0xd9 };
   static const guint8 header[] = { 0x87, 0x02, 0x01, 0x01, 0x88, 0x02, 0x05, 0x01 };
   static const guint8 count[] = { 0x02, 0x01, 0x01 };
   guint8 fac[46] = { 'F', 'A', 'C', 0, '0', '1', '0', 0 };
 
-  g_byte_array_append (image, jpeg_head, sizeof jpeg_head);
-  for (guint i = 0; i < 15000; i++)
-    {
-      guint8 b = g_rand_int_range (rand, 0, 0xff);
-
-      g_byte_array_append (image, &b, 1);
-    }
-  g_byte_array_append (image, jpeg_tail, sizeof jpeg_tail);
-
+  put_be (fac + 8, sizeof fac + image->len, 4);    /* the record's length */
+  put_be (fac + 12, 1, 2);                         /* one face */
+  put_be (fac + 14, sizeof fac - 14 + image->len, 4);
+  fac[20] = 2;                                     /* sex: female */
+  fac[34] = 1;                                     /* full frontal */
+  fac[35] = jpeg ? 0 : 1;                          /* JPEG or JPEG 2000 */
+  put_be (fac + 36, FACE_W, 2);
+  put_be (fac + 38, FACE_H, 2);
+  fac[40] = 1;                                     /* sRGB */
   g_byte_array_append (bdb, fac, sizeof fac);
   g_byte_array_append (bdb, image->data, image->len);
   tlv (bit, 0xa1, header, sizeof header);
@@ -368,7 +517,8 @@ main (int    argc,
 
   if (argc != 3)
     {
-      g_printerr ("usage: chip-mkcard DIR genuine|altered-dg13|unknown-csca|expired-ds\n");
+      g_printerr ("usage: chip-mkcard DIR genuine|altered-dg13|unknown-csca|expired-ds|"
+                  "aa|aa-clone|jpeg-portrait\n");
       return 2;
     }
   variant = argv[2];
@@ -378,7 +528,7 @@ main (int    argc,
 
   com = make_com (aa);
   dg1 = make_dg1 ();
-  dg2 = make_dg2 ();
+  dg2 = make_dg2 (argv[1], g_str_equal (variant, "jpeg-portrait"));
   dg13 = make_dg13 (FULL_NAME);
 
   g_byte_array_append (alg, sha256_oid, sizeof sha256_oid);
@@ -424,6 +574,7 @@ main (int    argc,
       dg13 = make_dg13 ("Phạm Thị Thu Hằng");
     }
   else if (!g_str_equal (variant, "genuine") && !g_str_equal (variant, "unknown-csca") &&
+           !g_str_equal (variant, "jpeg-portrait") &&
            !g_str_equal (variant, "expired-ds") && !aa)
     g_error ("unknown variant %s", variant);
 
