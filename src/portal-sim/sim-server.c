@@ -322,6 +322,23 @@ handle_declarations (SimServer   *self,
 }
 
 static void
+handle_portrait (SimServer   *self,
+                 const char  *declaration_id,
+                 SimResponse *r)
+{
+  GBytes *image = sim_store_get_portrait (self->store, declaration_id);
+
+  if (image == NULL)
+    {
+      respond_error (r, 404, "not-found", "Tờ khai không có ảnh chân dung.");
+      return;
+    }
+  r->status = 200;
+  r->content_type = "image/jpeg";
+  r->body = image;
+}
+
+static void
 handle_snapshot (SimServer         *self,
                  SoupServerMessage *msg,
                  const char        *version,
@@ -831,6 +848,9 @@ route_v1 (SimServer         *self,
   else if (n == 3 && g_str_equal (parts[0], "declarations") && g_str_equal (parts[2], "claim")
            && (g_str_equal (method, "POST") || g_str_equal (method, "DELETE")))
     handle_claim (self, account, msg, parts[1], g_str_equal (method, "DELETE"), query, r);
+  else if (n == 3 && get && g_str_equal (parts[0], "declarations")
+           && g_str_equal (parts[2], "portrait"))
+    handle_portrait (self, parts[1], r);
   else if (n == 1 && get && g_str_equal (parts[0], "mirror"))
     {
       g_autoptr(JsonNode) info = sim_store_mirror_info (self->store);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chip-mkcard DIR VARIANT: the files of an emulated ID card for the chip
  * tests, for a synthetic person (never real data) — EF.COM, DG1 (a TD1
- * MRZ), DG2 (a drawn synthetic face in JPEG 2000), DG13 (Vietnam's fields),
+ * MRZ), DG2 (the demo's drawn face of the person, JPEG 2000), DG13 (Vietnam's fields),
  * EF.SOD signed by a Document Signer of a test CSCA made here — with the
  * trust directory DIR/csca, the card's QR (DIR/qr.txt) and its MRZ key
  * (DIR/mrz.txt). Every date is fixed: no output depends on today.
@@ -22,10 +22,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <jpeglib.h>
 #include <openjpeg.h>
+
+#include "demo/bhxh-demo-portrait.h"
 
 #define ID_NUMBER   "079188004321"
 #define FULL_NAME   "Phạm Thị Thu Hà"
@@ -136,68 +135,6 @@ make_dg1 (void)
   return dg1;
 }
 
-/* A synthetic portrait, drawn here (never a real face): a grey-blue
- * background, a head and shoulders, and the initials on the shirt. */
-#define FACE_W 240
-#define FACE_H 320
-
-static const guint8 bg[] = { 0xc8, 0xd4, 0xe0 };
-static const guint8 skin[] = { 0xe0, 0xb0, 0x90 };
-static const guint8 hair[] = { 0x30, 0x24, 0x20 };
-static const guint8 shirt[] = { 0x28, 0x48, 0x90 };
-static const guint8 ink[] = { 0xf8, 0xf8, 0xf8 };
-
-/* 5×7 glyphs of the initials, one row a byte (bit 4 leftmost). */
-static const guint8 glyph_p[7] = { 0x1e, 0x11, 0x11, 0x1e, 0x10, 0x10, 0x10 };
-static const guint8 glyph_h[7] = { 0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11 };
-
-static gboolean
-in_ellipse (int x, int y, int cx, int cy, int rx, int ry)
-{
-  double dx = (double) (x - cx) / rx, dy = (double) (y - cy) / ry;
-
-  return dx * dx + dy * dy <= 1.0;
-}
-
-static gboolean
-in_glyph (const guint8 glyph[7], int x, int y, int left, int top, int scale)
-{
-  int col = (x - left) / scale, row = (y - top) / scale;
-
-  return x >= left && y >= top && col < 5 && row < 7 && (glyph[row] & (0x10 >> col));
-}
-
-static const guint8 *
-face_colour (int x, int y)
-{
-  if (in_glyph (glyph_p, x, y, 76, 262, 6) || in_glyph (glyph_h, x, y, 134, 262, 6))
-    return ink;
-  if (in_ellipse (x, y, 120, 330, 115, 85))
-    return shirt;
-  if (in_ellipse (x, y, 120, 120, 62, 82))
-    {
-      if (y < 80 || (y < 120 && (x < 68 || x > 172)))
-        return hair;
-      if (in_ellipse (x, y, 97, 118, 7, 5) || in_ellipse (x, y, 143, 118, 7, 5))
-        return hair;
-      return skin;
-    }
-  if (x > 100 && x < 140 && y > 180 && y < 250)
-    return skin;
-  return bg;
-}
-
-static guint8 *
-draw_face (void)
-{
-  guint8 *rgb = g_malloc (FACE_W * FACE_H * 3);
-
-  for (int y = 0; y < FACE_H; y++)
-    for (int x = 0; x < FACE_W; x++)
-      memcpy (rgb + (y * FACE_W + x) * 3, face_colour (x, y), 3);
-  return rgb;
-}
-
 /* The face as a JP2 file, lossy, about 15 kB as on real cards. */
 static GByteArray *
 encode_jp2 (const guint8 *rgb,
@@ -220,13 +157,13 @@ encode_jp2 (const guint8 *rgb,
   params.tcp_mct = 1;
   memset (comps, 0, sizeof comps);
   for (guint c = 0; c < 3; c++)
-    comps[c] = (opj_image_cmptparm_t) { .dx = 1, .dy = 1, .w = FACE_W, .h = FACE_H,
+    comps[c] = (opj_image_cmptparm_t) { .dx = 1, .dy = 1, .w = BHXH_DEMO_PORTRAIT_WIDTH, .h = BHXH_DEMO_PORTRAIT_HEIGHT,
                                         .prec = 8, .sgnd = 0 };
   image = opj_image_create (3, comps, OPJ_CLRSPC_SRGB);
   check (image != NULL, "opj_image_create");
-  image->x1 = FACE_W;
-  image->y1 = FACE_H;
-  for (guint i = 0; i < FACE_W * FACE_H; i++)
+  image->x1 = BHXH_DEMO_PORTRAIT_WIDTH;
+  image->y1 = BHXH_DEMO_PORTRAIT_HEIGHT;
+  for (guint i = 0; i < BHXH_DEMO_PORTRAIT_WIDTH * BHXH_DEMO_PORTRAIT_HEIGHT; i++)
     for (guint c = 0; c < 3; c++)
       image->comps[c].data[i] = rgb[i * 3 + c];
   codec = opj_create_compress (OPJ_CODEC_JP2);
@@ -242,36 +179,11 @@ encode_jp2 (const guint8 *rgb,
 }
 
 static GByteArray *
-encode_jpeg (const guint8 *rgb)
+jpeg_array (void)
 {
-  struct jpeg_compress_struct cinfo;
-  struct jpeg_error_mgr jerr;
-  unsigned char *out = NULL;
-  unsigned long len = 0;
-  GByteArray *jpeg;
+  g_autoptr(GBytes) jpeg = bhxh_demo_portrait_jpeg (ID_NUMBER, BHXH_SEX_FEMALE, FULL_NAME);
 
-  cinfo.err = jpeg_std_error (&jerr);
-  jpeg_create_compress (&cinfo);
-  jpeg_mem_dest (&cinfo, &out, &len);
-  cinfo.image_width = FACE_W;
-  cinfo.image_height = FACE_H;
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults (&cinfo);
-  jpeg_set_quality (&cinfo, 90, TRUE);
-  jpeg_start_compress (&cinfo, TRUE);
-  while (cinfo.next_scanline < FACE_H)
-    {
-      JSAMPROW row = (JSAMPROW) rgb + cinfo.next_scanline * FACE_W * 3;
-
-      jpeg_write_scanlines (&cinfo, &row, 1);
-    }
-  jpeg_finish_compress (&cinfo);
-  jpeg_destroy_compress (&cinfo);
-  jpeg = g_byte_array_new ();
-  g_byte_array_append (jpeg, out, len);
-  free (out);
-  return jpeg;
+  return g_bytes_unref_to_array (g_steal_pointer (&jpeg));
 }
 
 static void
@@ -287,8 +199,8 @@ static GByteArray *
 make_dg2 (const char *dir,
           gboolean    jpeg)
 {
-  g_autofree guint8 *rgb = draw_face ();
-  g_autoptr(GByteArray) image = jpeg ? encode_jpeg (rgb) : encode_jp2 (rgb, dir);
+  g_autofree guint8 *rgb = bhxh_demo_portrait_draw (ID_NUMBER, BHXH_SEX_FEMALE, FULL_NAME);
+  g_autoptr(GByteArray) image = jpeg ? jpeg_array () : encode_jp2 (rgb, dir);
   g_autoptr(GByteArray) bdb = g_byte_array_new ();
   g_autoptr(GByteArray) bit = g_byte_array_new ();
   g_autoptr(GByteArray) group = g_byte_array_new ();
@@ -303,8 +215,8 @@ make_dg2 (const char *dir,
   fac[20] = 2;                                     /* sex: female */
   fac[34] = 1;                                     /* full frontal */
   fac[35] = jpeg ? 0 : 1;                          /* JPEG or JPEG 2000 */
-  put_be (fac + 36, FACE_W, 2);
-  put_be (fac + 38, FACE_H, 2);
+  put_be (fac + 36, BHXH_DEMO_PORTRAIT_WIDTH, 2);
+  put_be (fac + 38, BHXH_DEMO_PORTRAIT_HEIGHT, 2);
   fac[40] = 1;                                     /* sRGB */
   g_byte_array_append (bdb, fac, sizeof fac);
   g_byte_array_append (bdb, image->data, image->len);
