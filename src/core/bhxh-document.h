@@ -52,6 +52,9 @@ typedef struct
   GBytes         *dg1;
   GBytes         *dg13;
   GBytes         *dg15;
+  /* DG2's image (JPEG or JPEG 2000) when the face was read, for the clerk
+   * to look at; never in the JSON. */
+  GBytes         *portrait;
 } BhxhChipAuth;
 
 typedef struct _BhxhDocument

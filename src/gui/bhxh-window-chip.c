@@ -82,6 +82,7 @@ read_cb (GObject      *source,
     }
   document = g_steal_pointer (&chip->document);
   document->qr = bhxh_document_copy (read->qr);
+  document->chip.portrait = g_steal_pointer (&chip->portrait);
   go_on (read, document);
 }
 
@@ -138,6 +139,9 @@ readers_cb (GObject      *source,
     g_clear_pointer (&options.reader, g_free);
   options.now = bhxh_clock_now ();
   options.wait_ms = CARD_WAIT_MS;
+  /* The face for the clerk to compare (about a second more on a reader). */
+  if (g_settings_get_boolean (read->self->settings, "chip-portrait"))
+    options.flags |= BHXH_CHIP_READ_PORTRAIT;
   show_dialog (read);
   bhxh_chip_read_async (&options, read->cancellable, read_cb, g_rc_box_acquire (read));
 }

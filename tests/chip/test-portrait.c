@@ -69,6 +69,35 @@ assert_face (GBytes *image)
   g_assert_cmpint (memcmp (drawn + (10 * 240 + 10) * 3, drawn + (300 * 240 + 30) * 3, 3), !=, 0);
 }
 
+static gboolean
+openjp2_loaded (void)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, "libopenjp2") != NULL;
+}
+
+/* libopenjp2 is opened by the first JPEG 2000 image, not before: the
+ * window starts without it. A JPEG does not need it. */
+static void
+test_lazy (void)
+{
+  const char *type = NULL;
+  g_autoptr(GBytes) jpeg = card_portrait ("jpeg-portrait", &type);
+  g_autoptr(GBytes) jp2 = card_portrait ("genuine", &type);
+  g_autoptr(BhxhPortrait) a = NULL;
+  g_autoptr(BhxhPortrait) b = NULL;
+
+  g_assert_false (openjp2_loaded ());
+  a = bhxh_portrait_decode (jpeg, NULL);
+  g_assert_nonnull (a);
+  g_assert_false (openjp2_loaded ());
+  b = bhxh_portrait_decode (jp2, NULL);
+  g_assert_nonnull (b);
+  g_assert_true (openjp2_loaded ());
+}
+
 static void
 test_jp2 (void)
 {
@@ -233,6 +262,8 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   tmp_dir = g_dir_make_tmp ("bhxh-portrait-XXXXXX", NULL);
+  /* First: nothing has decoded a JPEG 2000 image yet. */
+  g_test_add_func ("/chip/portrait/lazy", test_lazy);
   g_test_add_func ("/chip/portrait/jp2", test_jp2);
   g_test_add_func ("/chip/portrait/j2k", test_j2k);
   g_test_add_func ("/chip/portrait/jpeg", test_jpeg);
