@@ -12,7 +12,8 @@
  * authentication key, its private half in DIR/aa-key.pem for the
  * emulator); aa-clone (the files of an aa card on a chip that holds
  * another private key: a copy); jpeg-portrait (a genuine card whose DG2
- * holds a JPEG). The drawn face is also left as DIR/portrait.jp2. */
+ * holds a JPEG). The drawn face is also left as DIR/portrait.jp2 and, for a
+ * declaration's photo, DIR/portrait.jpg. */
 #include "config.h"
 
 #include <string.h>
@@ -497,6 +498,14 @@ main (int    argc,
   write_file (argv[1], "sod.bin", sod->data, sod->len);
   write_file (argv[1], "qr.txt", QR_PAYLOAD, strlen (QR_PAYLOAD));
   write_file (argv[1], "mrz.txt", MRZ_KEY, strlen (MRZ_KEY));
+  {
+    /* The same face as a JPEG: the photo of the person's declaration in
+     * the screenshots. */
+    g_autoptr(GBytes) photo = bhxh_demo_portrait_jpeg (ID_NUMBER, BHXH_SEX_FEMALE, FULL_NAME);
+
+    write_file (argv[1], "portrait.jpg", g_bytes_get_data (photo, NULL),
+                g_bytes_get_size (photo));
+  }
   write_cert (csca_dir, "csca.pem", csca);
   if (aa)
     {
