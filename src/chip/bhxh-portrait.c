@@ -4,11 +4,11 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <gmodule.h>
 #include <glib/gi18n-lib.h>
 #include <jpeglib.h>
 #include <openjpeg.h>
 
+#include "core/bhxh-module.h"
 #include "bhxh-chip.h"
 #include "bhxh-portrait.h"
 
@@ -164,11 +164,7 @@ typedef struct
 
 #define LOOKUP(name) { "opj_" #name, G_STRUCT_OFFSET (Openjp2, name) }
 
-static const struct
-{
-  const char *symbol;
-  glong       offset;
-} opj_symbols[] = {
+static const BhxhModuleSymbol opj_symbols[] = {
   LOOKUP (create_decompress), LOOKUP (set_default_decoder_parameters),
   LOOKUP (setup_decoder), LOOKUP (decoder_set_strict_mode), LOOKUP (set_error_handler),
   LOOKUP (set_warning_handler), LOOKUP (set_info_handler), LOOKUP (stream_create),
@@ -184,24 +180,8 @@ static char *opj_load_error;
 static gpointer
 opj_load (gpointer data)
 {
-  GModule *module = g_module_open (OPENJP2_SONAME, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-
-  if (module == NULL)
-    {
-      opj_load_error = g_strdup (g_module_error ());
-      return NULL;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (opj_symbols); i++)
-    if (!g_module_symbol (module, opj_symbols[i].symbol,
-                          (gpointer *) G_STRUCT_MEMBER_P (&opj, opj_symbols[i].offset)))
-      {
-        opj_load_error = g_strdup (g_module_error ());
-        g_module_close (module);
-        return NULL;
-      }
-  /* Kept for the life of the process. */
-  g_module_make_resident (module);
-  return &opj;
+  return bhxh_module_load (OPENJP2_SONAME, opj_symbols, G_N_ELEMENTS (opj_symbols), &opj,
+                           &opj_load_error) ? &opj : NULL;
 }
 
 static const Openjp2 *
