@@ -350,6 +350,8 @@ decode_jpeg2000 (GBytes            *bytes,
   ok = lib->setup_decoder (codec, &params) &&
        lib->decoder_set_strict_mode (codec, OPJ_TRUE) &&
        lib->read_header (stream, codec, &image) &&
+       /* Before decoding: a forged header must not make it allocate much. */
+       image->numcomps >= 1 && image->numcomps <= 4 &&
        size_ok (image->x1 - image->x0, image->y1 - image->y0) &&
        lib->decode (codec, stream, image) &&
        lib->end_decompress (codec, stream) &&
