@@ -1346,6 +1346,9 @@ test_preferences_accounts (void)
       g_assert_true (has_title (titles, user->display_name));
       g_assert_false (has_title (titles, user->login));
     }
+  /* The chip's portrait is read unless the workstation says otherwise. */
+  g_assert_true (has_title (titles, "Read the portrait from the chip"));
+  g_assert_true (g_settings_get_boolean (settings, "chip-portrait"));
   g_assert_cmpuint (spins->len, ==, 4);
   for (guint i = 0; i < spins->len; i++)
     if (g_strcmp0 (g_object_get_data (G_OBJECT (g_ptr_array_index (spins, i)), "key"),
