@@ -117,7 +117,8 @@ unwrap (GBytes        *file,
   const guint8 *p = data;
   guint t;
 
-  return _bhxh_tlv_next (&p, data + size, &t, value, len) && t == tag;
+  /* An empty file's data may be NULL: no pointer arithmetic on it. */
+  return size > 0 && _bhxh_tlv_next (&p, data + size, &t, value, len) && t == tag;
 }
 
 /* The data groups EF.COM lists, as numbers (DG1 = 1, …), from their tags. */
