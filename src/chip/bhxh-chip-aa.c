@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -12,11 +13,14 @@
 /* Active authentication (ICAO 9303 part 11 §6.1): the chip signs the
  * terminal's random challenge with the private key whose public half is in
  * DG15 (covered by the SOD), so a copy of the files on another chip fails.
- * RSA keys sign with ISO/IEC 9796-2 scheme 1 (message recovery); ECDSA
- * keys are reported as not checked. */
+ * RSA keys sign with ISO/IEC 9796-2 scheme 1 (message recovery); EC keys
+ * sign with ECDSA, the signature in the plain format of BSI TR-03111 (r || s,
+ * each as long as the group's order), the hash named by DG14's
+ * ActiveAuthenticationInfo. */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY_CTX, EVP_PKEY_CTX_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
 
 /* The hash an ISO/IEC 9796-2 trailer names: 0xBC alone is SHA-1; 0x??CC
  * names it by its ISO/IEC 10118-3 identifier. */
@@ -76,9 +80,51 @@ verify_rsa (EVP_PKEY     *key,
          CRYPTO_memcmp (digest, f + f_len - trailer_len - hash_len, hash_len) == 0;
 }
 
+/* ECDSA over the challenge itself; r || s turned into DER for OpenSSL. */
+static gboolean
+verify_ecdsa (EVP_PKEY     *key,
+              const char   *digest,
+              const guint8  challenge[8],
+              const guint8 *signature,
+              gsize         signature_len)
+{
+  g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new ();
+  ECDSA_SIG *sig = ECDSA_SIG_new ();
+  BIGNUM *r, *s;
+  guint8 *der = NULL;
+  int der_len = -1;
+  gboolean ok = FALSE;
+
+  if (sig == NULL || ctx == NULL || signature_len == 0 || signature_len % 2 != 0 ||
+      signature_len > 2 * 66)
+    {
+      ECDSA_SIG_free (sig);
+      return FALSE;
+    }
+  r = BN_bin2bn (signature, signature_len / 2, NULL);
+  s = BN_bin2bn (signature + signature_len / 2, signature_len / 2, NULL);
+  if (r == NULL || s == NULL || !ECDSA_SIG_set0 (sig, r, s))
+    {
+      BN_free (r);
+      BN_free (s);
+    }
+  else
+    der_len = i2d_ECDSA_SIG (sig, &der);
+  if (der_len > 0)
+    ok = EVP_DigestVerifyInit_ex (ctx, NULL, digest, NULL, NULL, key, NULL) == 1 &&
+         EVP_DigestVerify (ctx, der, der_len, challenge, 8) == 1;
+  OPENSSL_free (der);
+  ECDSA_SIG_free (sig);
+  return ok;
+}
+
 /**
  * _bhxh_chip_active_check:
  * @dg15: DG15 as read (its public key)
+ * @ec_digest: (nullable): for an EC key, the hash DG14's
+ *   ActiveAuthenticationInfo names; %NULL: SHA-256 (the information is
+ *   mandatory with an EC key, ICAO 9303 part 11 §6.1; a DG14 without it is
+ *   taken to mean the common choice, ecdsa-with-SHA256)
  * @challenge: the 8 random bytes sent with INTERNAL AUTHENTICATE
  * @signature: the chip's answer
  * @reason: (out): a code when the result is not valid
@@ -87,6 +133,7 @@ verify_rsa (EVP_PKEY     *key,
  */
 BhxhAuthResult
 _bhxh_chip_active_check (GBytes       *dg15,
+                         const char   *ec_digest,
                          const guint8  challenge[8],
                          const guint8 *signature,
                          gsize         signature_len,
@@ -106,12 +153,16 @@ _bhxh_chip_active_check (GBytes       *dg15,
       *reason = "dg15-malformed";
       return BHXH_AUTH_INVALID;
     }
-  if (EVP_PKEY_get_base_id (key) != EVP_PKEY_RSA)
+  if (EVP_PKEY_get_base_id (key) == EVP_PKEY_RSA)
+    ok = verify_rsa (key, challenge, signature, signature_len);
+  else if (EVP_PKEY_get_base_id (key) == EVP_PKEY_EC)
+    ok = verify_ecdsa (key, ec_digest != NULL ? ec_digest : "SHA256", challenge, signature,
+                       signature_len);
+  else
     {
       *reason = "active-authentication-key-unsupported";
       return BHXH_AUTH_NOT_CHECKED;
     }
-  ok = verify_rsa (key, challenge, signature, signature_len);
   ERR_clear_error ();
   *reason = ok ? NULL : "active-authentication-failed";
   return ok ? BHXH_AUTH_VALID : BHXH_AUTH_INVALID;

@@ -3,13 +3,16 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 
 #include "bhxh-chip-private.h"
 
-/* ICAO 9303 part 11, §9.7 (BAC) and §9.8 (secure messaging): two-key 3DES
- * in CBC mode with a zero IV, the retail MAC of ISO/IEC 9797-1 (MAC
- * algorithm 3, padding method 2), SHA-1 key derivation. */
+/* ICAO 9303 part 11, §9.7 (BAC, key derivation) and §9.8 (secure
+ * messaging) with its two cipher suites: two-key 3DES in CBC mode with a
+ * zero IV and the retail MAC of ISO/IEC 9797-1 (MAC algorithm 3, padding
+ * method 2); AES in CBC mode with IV = E(KSenc, SSC) and CMAC truncated to
+ * 8 bytes. One wrapper serves both (BAC, PACE, chip authentication). */
 
 /* The check digit of ICAO 9303 part 3 §4.9: weights 7, 3, 1; digits count
  * as themselves, letters A–Z as 10–35, the filler '<' as 0. */
@@ -71,29 +74,107 @@ _bhxh_chip_key_seed (const BhxhChipKey *key,
   memcpy (seed, digest, 16);
 }
 
-/* Kx = SHA-1 (seed || counter)[0..16] with DES parity: counter 1 for the
- * encryption key, 2 for the MAC key. */
+/**
+ * _bhxh_chip_kdf:
+ * @secret: the shared secret (or BAC's key seed, or PACE's password)
+ * @counter: 1 for the encryption key, 2 for the MAC key, 3 for PACE's
+ *   password key
+ * @key: (out): @key_len bytes (16 for 3DES)
+ *
+ * KDF (K, c) of ICAO 9303 part 11 §9.7.1: SHA-1 (K || c) for 3DES (with
+ * DES parity) and AES-128, SHA-256 (K || c) for AES-192 and AES-256, cut
+ * to the key's length.
+ */
+gboolean
+_bhxh_chip_kdf (BhxhChipCipher cipher,
+                guint          key_len,
+                const guint8  *secret,
+                gsize          secret_len,
+                guint32        counter,
+                guint8        *key)
+{
+  g_autoptr(GByteArray) d = g_byte_array_sized_new (secret_len + 4);
+  guint8 c[4] = { counter >> 24, counter >> 16, counter >> 8, counter };
+  guint8 digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_len = 0;
+  gboolean sha1 = cipher == BHXH_CHIP_CIPHER_3DES || key_len == 16;
+
+  if (cipher == BHXH_CHIP_CIPHER_3DES)
+    key_len = BHXH_CHIP_KEY_LEN;
+  if (key_len != 16 && key_len != 24 && key_len != 32)
+    return FALSE;
+  g_byte_array_append (d, secret, secret_len);
+  g_byte_array_append (d, c, 4);
+  if (!EVP_Digest (d->data, d->len, digest, &digest_len, sha1 ? EVP_sha1 () : EVP_sha256 (),
+                   NULL))
+    g_error ("SHA-1 or SHA-256 is not available");
+  explicit_bzero (d->data, d->len);
+  memcpy (key, digest, key_len);
+  if (cipher == BHXH_CHIP_CIPHER_3DES)
+    for (guint i = 0; i < key_len; i++)
+      {
+        guint8 b = digest[i] & 0xfe;
+
+        /* Odd parity: the low bit makes the number of ones odd. */
+        key[i] = b | ((__builtin_popcount (b) & 1) ? 0 : 1);
+      }
+  explicit_bzero (digest, sizeof digest);
+  return TRUE;
+}
+
+/* BAC's keys: KDF with the 16-byte key seed, 3DES. */
 void
 _bhxh_chip_derive_key (const guint8 *seed,
                        guint32       counter,
                        guint8        key[BHXH_CHIP_KEY_LEN])
 {
-  guint8 d[20];
-  guint8 digest[20];
+  _bhxh_chip_kdf (BHXH_CHIP_CIPHER_3DES, BHXH_CHIP_KEY_LEN, seed, 16, counter, key);
+}
 
-  memcpy (d, seed, 16);
-  d[16] = counter >> 24;
-  d[17] = counter >> 16;
-  d[18] = counter >> 8;
-  d[19] = counter;
-  sha1 (d, sizeof d, digest);
-  for (guint i = 0; i < BHXH_CHIP_KEY_LEN; i++)
-    {
-      guint8 b = digest[i] & 0xfe;
+/**
+ * _bhxh_chip_sm_start:
+ * @secret: the secret the session keys are derived from
+ *
+ * Secure messaging with fresh keys KDF (@secret, 1) and KDF (@secret, 2)
+ * and a zero send sequence counter (PACE, chip authentication).
+ */
+void
+_bhxh_chip_sm_start (BhxhChipSM    *sm,
+                     BhxhChipCipher cipher,
+                     guint          key_len,
+                     const guint8  *secret,
+                     gsize          secret_len)
+{
+  memset (sm, 0, sizeof *sm);
+  sm->cipher = cipher;
+  sm->key_len = cipher == BHXH_CHIP_CIPHER_3DES ? BHXH_CHIP_KEY_LEN : key_len;
+  _bhxh_chip_kdf (cipher, sm->key_len, secret, secret_len, 1, sm->ks_enc);
+  _bhxh_chip_kdf (cipher, sm->key_len, secret, secret_len, 2, sm->ks_mac);
+}
 
-      /* Odd parity: the low bit makes the number of ones odd. */
-      key[i] = b | ((__builtin_popcount (b) & 1) ? 0 : 1);
-    }
+static gboolean
+cipher_iv (const EVP_CIPHER *type,
+           const guint8     *key,
+           gboolean          encrypt,
+           const guint8     *iv,
+           const guint8     *in,
+           gsize             len,
+           guint8           *out)
+{
+  static const guint8 zero_iv[16] = { 0 };
+  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new ();
+  int out_len = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (len % EVP_CIPHER_get_block_size (type) == 0 && len <= G_MAXINT, FALSE);
+
+  ok = ctx != NULL &&
+       EVP_CipherInit_ex (ctx, type, NULL, key, iv != NULL ? iv : zero_iv, encrypt ? 1 : 0) &&
+       EVP_CIPHER_CTX_set_padding (ctx, 0) &&
+       EVP_CipherUpdate (ctx, out, &out_len, in, (int) len) &&
+       (gsize) out_len == len;
+  EVP_CIPHER_CTX_free (ctx);
+  return ok;
 }
 
 static gboolean
@@ -104,19 +185,66 @@ cipher (const EVP_CIPHER *type,
         gsize             len,
         guint8           *out)
 {
-  static const guint8 zero_iv[8] = { 0 };
-  EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new ();
-  int out_len = 0;
+  return cipher_iv (type, key, encrypt, NULL, in, len, out);
+}
+
+static const EVP_CIPHER *
+aes_cbc (guint key_len)
+{
+  switch (key_len)
+    {
+    case 16: return EVP_aes_128_cbc ();
+    case 24: return EVP_aes_192_cbc ();
+    case 32: return EVP_aes_256_cbc ();
+    default: return NULL;
+    }
+}
+
+/* AES in CBC mode, @iv %NULL: zero (PACE's nonce). */
+gboolean
+_bhxh_chip_aes_cbc (const guint8 *key,
+                    guint         key_len,
+                    gboolean      encrypt,
+                    const guint8 *iv,
+                    const guint8 *in,
+                    gsize         len,
+                    guint8       *out)
+{
+  const EVP_CIPHER *type = aes_cbc (key_len);
+
+  return type != NULL && cipher_iv (type, key, encrypt, iv, in, len, out);
+}
+
+/* CMAC with AES (NIST SP 800-38B), truncated to 8 bytes: @data is taken
+ * as is (secure messaging pads it before). */
+gboolean
+_bhxh_chip_cmac (const guint8 *key,
+                 guint         key_len,
+                 const guint8 *data,
+                 gsize         len,
+                 guint8        mac[8])
+{
+  const char *name = key_len == 16 ? "AES-128-CBC" : key_len == 24 ? "AES-192-CBC" :
+                     key_len == 32 ? "AES-256-CBC" : NULL;
+  EVP_MAC *algorithm;
+  EVP_MAC_CTX *ctx = NULL;
+  OSSL_PARAM params[2];
+  guint8 full[16];
+  size_t full_len = 0;
   gboolean ok;
 
-  g_return_val_if_fail (len % 8 == 0 && len <= G_MAXINT, FALSE);
-
-  ok = ctx != NULL &&
-       EVP_CipherInit_ex (ctx, type, NULL, key, zero_iv, encrypt ? 1 : 0) &&
-       EVP_CIPHER_CTX_set_padding (ctx, 0) &&
-       EVP_CipherUpdate (ctx, out, &out_len, in, (int) len) &&
-       (gsize) out_len == len;
-  EVP_CIPHER_CTX_free (ctx);
+  if (name == NULL || (algorithm = EVP_MAC_fetch (NULL, "CMAC", NULL)) == NULL)
+    return FALSE;
+  params[0] = OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_CIPHER, (char *) name, 0);
+  params[1] = OSSL_PARAM_construct_end ();
+  ok = (ctx = EVP_MAC_CTX_new (algorithm)) != NULL &&
+       EVP_MAC_init (ctx, key, key_len, params) &&
+       EVP_MAC_update (ctx, data, len) &&
+       EVP_MAC_final (ctx, full, &full_len, sizeof full) && full_len == 16;
+  EVP_MAC_CTX_free (ctx);
+  EVP_MAC_free (algorithm);
+  if (ok)
+    memcpy (mac, full, 8);
   return ok;
 }
 
@@ -135,10 +263,18 @@ _bhxh_chip_3des_cbc (const guint8 *key,
 gsize
 _bhxh_chip_pad (GByteArray *data)
 {
+  return _bhxh_chip_pad_to (data, 8);
+}
+
+/* The same padding to a multiple of @block (16 for AES). */
+gsize
+_bhxh_chip_pad_to (GByteArray *data,
+                   guint       block)
+{
   static const guint8 one = 0x80, zero = 0x00;
 
   g_byte_array_append (data, &one, 1);
-  while (data->len % 8 != 0)
+  while (data->len % block != 0)
     g_byte_array_append (data, &zero, 1);
   return data->len;
 }
@@ -200,12 +336,53 @@ _bhxh_chip_bac_command (BhxhChipBac *bac,
          _bhxh_chip_mac (bac->k_mac, cmd_data, 32, cmd_data + 32);
 }
 
-static void
-increment_ssc (guint8 ssc[8])
+/* The block of the session's cipher: the length of its SSC and padding. */
+static guint
+sm_block (const BhxhChipSM *sm)
 {
-  for (int i = 7; i >= 0; i--)
-    if (++ssc[i] != 0)
+  return sm->cipher == BHXH_CHIP_CIPHER_AES ? 16 : 8;
+}
+
+static guint
+sm_key_len (const BhxhChipSM *sm)
+{
+  return sm->key_len != 0 ? sm->key_len : BHXH_CHIP_KEY_LEN;
+}
+
+static void
+increment_ssc (BhxhChipSM *sm)
+{
+  for (int i = sm_block (sm) - 1; i >= 0; i--)
+    if (++sm->ssc[i] != 0)
       break;
+}
+
+/* The retail MAC or CMAC over @data padded to the block (changes @data). */
+static gboolean
+sm_mac (const BhxhChipSM *sm,
+        GByteArray       *data,
+        guint8            mac[8])
+{
+  if (sm->cipher == BHXH_CHIP_CIPHER_3DES)
+    return _bhxh_chip_mac (sm->ks_mac, data->data, data->len, mac);   /* pads itself */
+  _bhxh_chip_pad_to (data, 16);
+  return _bhxh_chip_cmac (sm->ks_mac, sm_key_len (sm), data->data, data->len, mac);
+}
+
+/* DO87's cryptogram: 3DES with a zero IV, AES with IV = E(KSenc, SSC). */
+static gboolean
+sm_crypt (const BhxhChipSM *sm,
+          gboolean          encrypt,
+          const guint8     *in,
+          gsize             len,
+          guint8           *out)
+{
+  guint8 iv[16];
+
+  if (sm->cipher == BHXH_CHIP_CIPHER_3DES)
+    return _bhxh_chip_3des_cbc (sm->ks_enc, encrypt, in, len, out);
+  return _bhxh_chip_aes_cbc (sm->ks_enc, sm_key_len (sm), TRUE, NULL, sm->ssc, 16, iv) &&
+         _bhxh_chip_aes_cbc (sm->ks_enc, sm_key_len (sm), encrypt, iv, in, len, out);
 }
 
 /* Checks the chip's answer (E.ICC || M.ICC), then derives the session
@@ -233,6 +410,7 @@ _bhxh_chip_bac_finish (const BhxhChipBac *bac,
     }
   for (guint i = 0; i < 16; i++)
     seed[i] = bac->k_ifd[i] ^ r[16 + i];
+  memset (sm, 0, sizeof *sm);
   _bhxh_chip_derive_key (seed, 1, sm->ks_enc);
   _bhxh_chip_derive_key (seed, 2, sm->ks_mac);
   memcpy (sm->ssc, bac->rnd_icc + 4, 4);
@@ -240,15 +418,20 @@ _bhxh_chip_bac_finish (const BhxhChipBac *bac,
   return TRUE;
 }
 
-static void
-append_do (GByteArray   *out,
-           guint8        tag,
-           const guint8 *value,
-           gsize         len)
+/* A BER-TLV element: a one- or two-byte tag, a length up to 0xffff. */
+void
+_bhxh_tlv_append (GByteArray   *out,
+                  guint         tag,
+                  const guint8 *value,
+                  gsize         len)
 {
-  guint8 head[4] = { tag };
-  guint n = 1;
+  guint8 head[5];
+  guint n = 0;
 
+  g_return_if_fail (len <= 0xffff);
+  if (tag > 0xff)
+    head[n++] = tag >> 8;
+  head[n++] = tag & 0xff;
   if (len < 0x80)
     head[n++] = len;
   else if (len < 0x100)
@@ -294,6 +477,7 @@ _bhxh_chip_sm_wrap (BhxhChipSM   *sm,
   guint8 mac[8];
   gsize lc = 0;
   gboolean has_le = FALSE;
+  gboolean ssc_done = FALSE;
   guint8 le = 0;
 
   g_return_val_if_fail (len >= 4, NULL);
@@ -314,24 +498,27 @@ _bhxh_chip_sm_wrap (BhxhChipSM   *sm,
       g_autofree guint8 *enc = NULL;
 
       g_byte_array_append (data, apdu + 5, lc);
-      _bhxh_chip_pad (data);
+      _bhxh_chip_pad_to (data, sm_block (sm));
       enc = g_malloc (data->len + 1);
       enc[0] = 0x01;   /* padding-content indicator: ISO padding */
-      if (!_bhxh_chip_3des_cbc (sm->ks_enc, TRUE, data->data, data->len, enc + 1))
+      increment_ssc (sm);   /* AES's IV is E(KSenc, SSC) of this command */
+      ssc_done = TRUE;
+      if (!sm_crypt (sm, TRUE, data->data, data->len, enc + 1))
         return sm_error (error, _("The command for the chip could not be protected")), NULL;
-      append_do (objects, 0x87, enc, data->len + 1);
+      _bhxh_tlv_append (objects, 0x87, enc, data->len + 1);
     }
   if (has_le)
-    append_do (objects, 0x97, &le, 1);
+    _bhxh_tlv_append (objects, 0x97, &le, 1);
 
-  increment_ssc (sm->ssc);
-  g_byte_array_append (mac_input, sm->ssc, 8);
+  if (!ssc_done)
+    increment_ssc (sm);
+  g_byte_array_append (mac_input, sm->ssc, sm_block (sm));
   g_byte_array_append (mac_input, header, 4);
-  _bhxh_chip_pad (mac_input);
+  _bhxh_chip_pad_to (mac_input, sm_block (sm));
   g_byte_array_append (mac_input, objects->data, objects->len);
-  if (!_bhxh_chip_mac (sm->ks_mac, mac_input->data, mac_input->len, mac))
+  if (!sm_mac (sm, mac_input, mac))
     return sm_error (error, _("The command for the chip could not be protected")), NULL;
-  append_do (objects, 0x8e, mac, 8);
+  _bhxh_tlv_append (objects, 0x8e, mac, 8);
 
   if (objects->len > 0xff)
     return sm_error (error, _("The command for the chip could not be protected")), NULL;
@@ -370,7 +557,7 @@ _bhxh_chip_sm_unwrap (BhxhChipSM   *sm,
     return sm_error (error, _("The chip’s answer is malformed")), NULL;
   *sw = (resp[len - 2] << 8) | resp[len - 1];
   end = resp + len - 2;
-  increment_ssc (sm->ssc);
+  increment_ssc (sm);
   if (end == resp)   /* an error the chip did not protect */
     return g_bytes_new (NULL, 0);
 
@@ -392,9 +579,9 @@ _bhxh_chip_sm_unwrap (BhxhChipSM   *sm,
   if (do8e == NULL || do8e_len != 8 || do99 == NULL || do99_len != 2)
     return sm_error (error, _("The chip’s answer is malformed")), NULL;
 
-  g_byte_array_append (mac_input, sm->ssc, 8);
+  g_byte_array_append (mac_input, sm->ssc, sm_block (sm));
   g_byte_array_append (mac_input, resp, mac_end - resp);
-  if (!_bhxh_chip_mac (sm->ks_mac, mac_input->data, mac_input->len, mac) ||
+  if (!sm_mac (sm, mac_input, mac) ||
       CRYPTO_memcmp (mac, do8e, 8) != 0)
     return sm_error (error, _("The chip’s answer failed its integrity check")), NULL;
   *sw = (do99[0] << 8) | do99[1];
@@ -404,11 +591,11 @@ _bhxh_chip_sm_unwrap (BhxhChipSM   *sm,
       g_autofree guint8 *plain = NULL;
       gsize n;
 
-      if (do87_len < 9 || do87[0] != 0x01 || (do87_len - 1) % 8 != 0)
+      if (do87_len < 1 + sm_block (sm) || do87[0] != 0x01 || (do87_len - 1) % sm_block (sm) != 0)
         return sm_error (error, _("The chip’s answer is malformed")), NULL;
       n = do87_len - 1;
       plain = g_malloc (n);
-      if (!_bhxh_chip_3des_cbc (sm->ks_enc, FALSE, do87 + 1, n, plain))
+      if (!sm_crypt (sm, FALSE, do87 + 1, n, plain))
         return sm_error (error, _("The chip’s answer is malformed")), NULL;
       while (n > 0 && plain[n - 1] == 0x00)
         n--;

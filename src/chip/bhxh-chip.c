@@ -3,6 +3,8 @@
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "bhxh-chip-pcsc.h"
@@ -16,6 +18,7 @@ static const guint8 emrtd_aid[] = { 0xa0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
 #define FID_COM  0x011e
 #define FID_SOD  0x011d
 #define FID_DG(n) (0x0100 + (n))
+#define SFI_CARD_ACCESS 0x1c
 /* A READ BINARY's length: its answer, protected, stays within 256 bytes. */
 #define READ_CHUNK 0xdf
 /* Offsets above this need READ BINARY with an odd INS (not supported). */
@@ -267,6 +270,7 @@ status_error (guint16     sw,
   return FALSE;
 }
 
+/* In the clear before BAC, under secure messaging after PACE. */
 static gboolean
 select_application (Session  *s,
                     GError  **error)
@@ -276,7 +280,6 @@ select_application (Session  *s,
   guint16 sw;
 
   memcpy (apdu + 5, emrtd_aid, sizeof emrtd_aid);
-  s->secure = FALSE;
   if ((resp = command (s, apdu, sizeof apdu, &sw, error)) == NULL)
     return FALSE;
   if (sw != SW_OK)
@@ -303,6 +306,7 @@ try_bac (Session           *s,
   guint16 sw;
   gboolean ok;
 
+  s->secure = FALSE;
   if (!select_application (s, error))
     return FALSE;
   if ((challenge = command (s, get_challenge, sizeof get_challenge, &sw, error)) == NULL)
@@ -327,64 +331,242 @@ try_bac (Session           *s,
   return ok;
 }
 
-static gboolean
-open_chip (Session      *s,
-           GArray       *keys,
-           guint        *attempts,
-           GError      **error)
+/* One GENERAL AUTHENTICATE of PACE or chip authentication: the dynamic
+ * authentication data 7C { @tag_in @data_in } out, the data object
+ * @tag_out of the answer's 7C back (empty when @tag_out is 0). %NULL with
+ * @error unset when the chip refuses (*@sw). */
+static GBytes *
+general_authenticate (Session       *s,
+                      gboolean       chained,
+                      guint8         tag_in,
+                      GBytes        *data_in,
+                      guint8         tag_out,
+                      guint16       *sw,
+                      GError       **error)
 {
+  g_autoptr(GByteArray) apdu = g_byte_array_new ();
+  g_autoptr(GByteArray) inner = g_byte_array_new ();
+  g_autoptr(GByteArray) outer = g_byte_array_new ();
+  g_autoptr(GBytes) resp = NULL;
+  const guint8 *value;
+  gsize len;
+  guint8 head[] = { chained ? 0x10 : 0x00, 0x86, 0x00, 0x00, 0 };
+
+  if (data_in != NULL)
+    _bhxh_tlv_append (inner, tag_in, g_bytes_get_data (data_in, NULL),
+                      g_bytes_get_size (data_in));
+  _bhxh_tlv_append (outer, 0x7c, inner->data, inner->len);
+  if (outer->len > 0xff)
+    return status_error (0, _("The access control could not be started (%04X)"), error), NULL;
+  head[4] = outer->len;
+  g_byte_array_append (apdu, head, sizeof head);
+  g_byte_array_append (apdu, outer->data, outer->len);
+  g_byte_array_append (apdu, (guint8[]) { 0x00 }, 1);
+  if ((resp = command (s, apdu->data, apdu->len, sw, error)) == NULL || *sw != SW_OK)
+    return NULL;
+  if (!_bhxh_tlv_find (g_bytes_get_data (resp, NULL), g_bytes_get_size (resp), 0x7c,
+                       &value, &len))
+    return status_error (*sw, _("The chip’s answer to the access control does not check "
+                                "out (%04X)"), error), NULL;
+  if (tag_out == 0)
+    return g_bytes_new (NULL, 0);
+  if (!_bhxh_tlv_find (value, len, tag_out, &value, &len))
+    return status_error (*sw, _("The chip’s answer to the access control does not check "
+                                "out (%04X)"), error), NULL;
+  return g_bytes_new (value, len);
+}
+
+/* MSE:Set AT (PACE: P1 C1; chip authentication: P1 41): the protocol,
+ * then @extra's data objects. */
+static gboolean
+set_authentication_template (Session      *s,
+                             guint8        p1,
+                             const guint8 *oid,
+                             gsize         oid_len,
+                             const guint8 *extra,
+                             gsize         extra_len,
+                             guint16      *sw,
+                             GError      **error)
+{
+  g_autoptr(GByteArray) apdu = g_byte_array_new ();
+  g_autoptr(GBytes) resp = NULL;
+  guint8 head[] = { 0x00, 0x22, p1, 0xa4, 2 + oid_len + extra_len, 0x80, oid_len };
+
+  g_byte_array_append (apdu, head, sizeof head);
+  g_byte_array_append (apdu, oid, oid_len);
+  g_byte_array_append (apdu, extra, extra_len);
+  resp = command (s, apdu->data, apdu->len, sw, error);
+  return resp != NULL;
+}
+
+/* One PACE attempt (ICAO 9303 part 11 §4.4.4): MSE:Set AT with the MRZ as
+ * password, then the four steps of GENERAL AUTHENTICATE. %FALSE with
+ * @error unset when the chip rejects the key (the tokens differ). */
+static gboolean
+try_pace (Session                *s,
+          const BhxhChipPaceInfo *info,
+          const BhxhChipKey      *key,
+          GError                **error)
+{
+  const guint8 extra[] = { 0x83, 0x01, 0x01, 0x84, 0x01, info->parameter_id };
+  g_autoptr(GBytes) nonce = NULL, map_public = NULL, chip_map = NULL;
+  g_autoptr(GBytes) eph_public = NULL, chip_public = NULL, token_in = NULL, token_ic = NULL;
+  g_autoptr(GBytes) token_out = NULL;
+  g_autoptr(GError) local = NULL;
+  BhxhChipPace pace;
+  BhxhChipSM sm = { 0 };
+  guint8 token[8];
+  guint16 sw = 0;
+  gboolean ok = FALSE;
+
+  s->secure = FALSE;
+  if (!set_authentication_template (s, 0xc1, info->oid, info->oid_len, extra, sizeof extra,
+                                    &sw, error))
+    return FALSE;
+  if (sw != SW_OK)
+    return status_error (sw, _("The chip refused PACE (status %04X)"), error);
+  if (!_bhxh_chip_pace_init (&pace, info, key))
+    {
+      _bhxh_chip_pace_clear (&pace);
+      return status_error (0, _("The access control could not be started (%04X)"), error);
+    }
+
+  /* Steps 1–3: the nonce, the mapping, the key agreement. A refusal there
+   * is the chip's (or the parameters'), not the key's. */
+  if ((nonce = general_authenticate (s, TRUE, 0, NULL, 0x80, &sw, &local)) == NULL ||
+      !_bhxh_chip_pace_nonce (&pace, g_bytes_get_data (nonce, NULL), g_bytes_get_size (nonce)) ||
+      (map_public = _bhxh_chip_pace_map_public (&pace)) == NULL ||
+      (chip_map = general_authenticate (s, TRUE, 0x81, map_public, 0x82, &sw, &local)) == NULL ||
+      !_bhxh_chip_pace_map (&pace, g_bytes_get_data (chip_map, NULL),
+                            g_bytes_get_size (chip_map)) ||
+      (eph_public = _bhxh_chip_pace_eph_public (&pace)) == NULL ||
+      (chip_public = general_authenticate (s, TRUE, 0x83, eph_public, 0x84, &sw,
+                                           &local)) == NULL ||
+      !_bhxh_chip_pace_agree (&pace, g_bytes_get_data (chip_public, NULL),
+                              g_bytes_get_size (chip_public), &sm) ||
+      !_bhxh_chip_pace_token (info, &sm, chip_public, token))
+    {
+      if (local == NULL)
+        status_error (sw, _("The chip refused PACE (status %04X)"), &local);
+      goto out;
+    }
+  /* Step 4, the tokens: a refusal (6300) means the key is wrong. */
+  token_out = g_bytes_new (token, 8);
+  if ((token_ic = general_authenticate (s, FALSE, 0x85, token_out, 0x86, &sw, &local)) == NULL)
+    goto out;
+  if (!_bhxh_chip_pace_token (info, &sm, eph_public, token) ||
+      g_bytes_get_size (token_ic) != 8 ||
+      CRYPTO_memcmp (token, g_bytes_get_data (token_ic, NULL), 8) != 0)
+    {
+      g_set_error_literal (&local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL,
+                           _("The chip’s answer to the access control does not check out"));
+      goto out;
+    }
+  s->sm = sm;
+  s->secure = TRUE;
+  ok = TRUE;
+
+out:
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  explicit_bzero (&sm, sizeof sm);
+  explicit_bzero (token, sizeof token);
+  _bhxh_chip_pace_clear (&pace);
+  return ok;
+}
+
+/* PACE when EF.CardAccess offers it with parameters this desk speaks,
+ * else BAC (and BAC when the chip refuses PACE for another reason than
+ * the key); each key tried counts once (at most %MAX_BAC_ATTEMPTS), PACE's
+ * as BAC's. */
+static gboolean
+open_chip (Session       *s,
+           GArray        *keys,
+           GBytes        *card_access,
+           BhxhChipAuth  *auth,
+           GError       **error)
+{
+  BhxhChipPaceInfo info;
+  BhxhChipPaceOffer offer = _bhxh_chip_parse_card_access (card_access, &info);
+  gboolean pace = offer == BHXH_CHIP_PACE_SUPPORTED;
+
+  if (offer == BHXH_CHIP_PACE_UNSUPPORTED)
+    auth->access_fallback = g_intern_static_string ("pace-unsupported");
   for (guint i = 0; keys != NULL && i < keys->len && i < MAX_BAC_ATTEMPTS; i++)
     {
+      const BhxhChipKey *key = &g_array_index (keys, BhxhChipKey, i);
       g_autoptr(GError) local = NULL;
+      gboolean ok;
 
-      (*attempts)++;
-      if (try_bac (s, &g_array_index (keys, BhxhChipKey, i), &local))
-        return TRUE;
+      auth->bac_attempts++;
+      if (pace)
+        auth->pace_attempts++;
+      ok = pace ? try_pace (s, &info, key, &local) && select_application (s, &local)
+                : try_bac (s, key, &local);
+      /* PACE refused or broken (not a wrong key): BAC with the same key,
+       * from then on, and said so. */
+      if (!ok && pace && g_error_matches (local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL))
+        {
+          g_debug ("PACE failed (%s): BAC instead", local->message);
+          g_clear_error (&local);
+          pace = FALSE;
+          auth->access_fallback = g_intern_static_string ("pace-failed");
+          ok = try_bac (s, key, &local);
+        }
+      if (ok)
+        {
+          auth->access = g_intern_static_string (pace ? "pace" : "bac");
+          return TRUE;
+        }
       if (local != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
     }
-  g_set_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_ACCESS_DENIED,
-               g_dngettext (GETTEXT_PACKAGE,
-                            "The chip cannot be read: wrong access key (BAC), %u try",
-                            "The chip cannot be read: wrong access key (BAC), %u tries",
-                            *attempts),
-               *attempts);
+  if (pace)
+    g_set_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_ACCESS_DENIED,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "The chip cannot be read: wrong access key (PACE), %u try",
+                              "The chip cannot be read: wrong access key (PACE), %u tries",
+                              auth->bac_attempts),
+                 auth->bac_attempts);
+  else
+    g_set_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_ACCESS_DENIED,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "The chip cannot be read: wrong access key (BAC), %u try",
+                              "The chip cannot be read: wrong access key (BAC), %u tries",
+                              auth->bac_attempts),
+                 auth->bac_attempts);
   return FALSE;
 }
 
-/* SELECT the EF, then READ BINARY: its first bytes give its length, the
- * rest comes in chunks. %NULL with @error unset when the file is absent. */
+/* READ BINARY of the current EF (or, @sfi not 0, of the short EF @sfi,
+ * which it selects): its first bytes give its length, the rest comes in
+ * chunks. %NULL with @error unset when the short EF is absent. */
 static GBytes *
-read_file (Session  *s,
-           guint16   fid,
-           GError  **error)
+read_contents (Session  *s,
+               guint8    sfi,
+               GError  **error)
 {
-  guint8 select[] = { 0x00, 0xa4, 0x02, 0x0c, 0x02, fid >> 8, fid & 0xff };
   g_autoptr(GByteArray) file = g_byte_array_new ();
-  g_autoptr(GBytes) resp = NULL;
   gssize total = 4;
   guint16 sw;
-
-  if ((resp = command (s, select, sizeof select, &sw, error)) == NULL)
-    return NULL;
-  if (sw == 0x6a82)
-    return NULL;
-  if (sw != SW_OK)
-    return status_error (sw, _("The chip refused to open a file (status %04X)"), error), NULL;
 
   while ((gssize) file->len < total)
     {
       gsize want = MIN ((gsize) (total - file->len), READ_CHUNK);
       guint8 read[] = { 0x00, 0xb0, file->len >> 8, file->len & 0xff, want };
-      g_autoptr(GBytes) chunk = command (s, read, sizeof read, &sw, error);
+      g_autoptr(GBytes) chunk = NULL;
       gsize got;
 
-      if (chunk == NULL)
+      if (sfi != 0 && file->len == 0)
+        read[2] = 0x80 | sfi;
+      if ((chunk = command (s, read, sizeof read, &sw, error)) == NULL)
         return NULL;
       got = g_bytes_get_size (chunk);
+      if (sfi != 0 && file->len == 0 && sw != SW_OK && sw != 0x6282)
+        return NULL;
       if ((sw != SW_OK && sw != 0x6282) || got == 0)
         return status_error (sw, _("The chip refused to read a file (status %04X)"), error), NULL;
       g_byte_array_append (file, g_bytes_get_data (chunk, NULL), got);
@@ -400,6 +582,36 @@ read_file (Session  *s,
     }
   g_byte_array_set_size (file, total);
   return g_byte_array_free_to_bytes (g_steal_pointer (&file));
+}
+
+/* SELECT the EF, then read it. %NULL with @error unset when the file is
+ * absent. */
+static GBytes *
+read_file (Session  *s,
+           guint16   fid,
+           GError  **error)
+{
+  guint8 select[] = { 0x00, 0xa4, 0x02, 0x0c, 0x02, fid >> 8, fid & 0xff };
+  g_autoptr(GBytes) resp = NULL;
+  guint16 sw;
+
+  if ((resp = command (s, select, sizeof select, &sw, error)) == NULL)
+    return NULL;
+  if (sw == 0x6a82)
+    return NULL;
+  if (sw != SW_OK)
+    return status_error (sw, _("The chip refused to open a file (status %04X)"), error), NULL;
+  return read_contents (s, 0, error);
+}
+
+/* EF.CardAccess: in the clear, from the master file, before the eMRTD
+ * application is selected; %NULL with @error unset when there is none. */
+static GBytes *
+read_card_access (Session  *s,
+                  GError  **error)
+{
+  s->secure = FALSE;
+  return read_contents (s, SFI_CARD_ACCESS, error);
 }
 
 static GBytes *
@@ -477,6 +689,7 @@ read_files (Session             *s,
 static gboolean
 active_authenticate (Session         *s,
                      GHashTable      *groups,
+                     const char      *ec_digest,
                      BhxhAuthResult  *result,
                      const char     **reason,
                      GError         **error)
@@ -500,9 +713,144 @@ active_authenticate (Session         *s,
       *reason = "active-authentication-refused";
       return TRUE;
     }
-  *result = _bhxh_chip_active_check (dg15, apdu + 5, g_bytes_get_data (answer, NULL),
+  *result = _bhxh_chip_active_check (dg15, ec_digest, apdu + 5,
+                                     g_bytes_get_data (answer, NULL),
                                      g_bytes_get_size (answer), reason);
   return TRUE;
+}
+
+/* Chip authentication (ICAO 9303 part 11 §6.2) with DG14's key: an
+ * ephemeral key on its curve goes to the chip (MSE:Set KAT for 3DES;
+ * MSE:Set AT and GENERAL AUTHENTICATE for AES); both sides derive new
+ * session keys from the ECDH secret and secure messaging restarts with a
+ * zero counter. Only the chip holding DG14's private key answers the next
+ * command correctly: a copy's answer fails its MAC (invalid). */
+static gboolean
+chip_authenticate (Session         *s,
+                   BhxhChipDg14    *dg14,
+                   BhxhAuthResult  *result,
+                   const char     **reason,
+                   GError         **error)
+{
+  static const guint8 select_com[] = { 0x00, 0xa4, 0x02, 0x0c, 0x02, FID_COM >> 8,
+                                       FID_COM & 0xff };
+  g_autoptr(GBytes) public_key = NULL, secret = NULL, resp = NULL;
+  g_autoptr(GByteArray) extra = g_byte_array_new ();
+  g_autoptr(GError) local = NULL;
+  BIGNUM *key = _bhxh_chip_ec_random_key (dg14->group);
+  const guint8 *chip_public;
+  gsize chip_public_len;
+  guint16 sw = 0;
+
+  chip_public = g_bytes_get_data (dg14->chip_public, &chip_public_len);
+  if (key != NULL)
+    {
+      public_key = _bhxh_chip_ec_public (dg14->group, NULL, key);
+      secret = _bhxh_chip_ec_shared_x (dg14->group, key, chip_public, chip_public_len);
+      BN_clear_free (key);
+    }
+  if (public_key == NULL || secret == NULL)
+    {
+      *result = BHXH_AUTH_INVALID;
+      *reason = "dg14-malformed";
+      return TRUE;
+    }
+  if (dg14->has_key_id)
+    g_byte_array_append (extra, (guint8[]) { 0x84, 0x01, dg14->key_id }, 3);
+
+  if (dg14->cipher == BHXH_CHIP_CIPHER_3DES)
+    {
+      g_autoptr(GByteArray) apdu = g_byte_array_new ();
+      g_autoptr(GByteArray) data = g_byte_array_new ();
+
+      _bhxh_tlv_append (data, 0x91, g_bytes_get_data (public_key, NULL),
+                        g_bytes_get_size (public_key));
+      g_byte_array_append (data, extra->data, extra->len);
+      if (data->len > 0xff)
+        return status_error (0, _("The access control could not be started (%04X)"), error);
+      g_byte_array_append (apdu, (guint8[]) { 0x00, 0x22, 0x41, 0xa6, data->len }, 5);
+      g_byte_array_append (apdu, data->data, data->len);
+      resp = command (s, apdu->data, apdu->len, &sw, error);
+      if (resp == NULL)
+        return FALSE;
+    }
+  else
+    {
+      if (!set_authentication_template (s, 0x41, dg14->ca_oid, dg14->ca_oid_len, extra->data,
+                                        extra->len, &sw, error))
+        return FALSE;
+      if (sw == SW_OK &&
+          (resp = general_authenticate (s, FALSE, 0x80, public_key, 0, &sw, &local)) == NULL &&
+          local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  if (sw != SW_OK)
+    {
+      *result = BHXH_AUTH_INVALID;
+      *reason = "chip-authentication-refused";
+      return TRUE;
+    }
+
+  _bhxh_chip_sm_start (&s->sm, dg14->cipher, dg14->key_len, g_bytes_get_data (secret, NULL),
+                       g_bytes_get_size (secret));
+  g_clear_pointer (&resp, g_bytes_unref);
+  resp = command (s, select_com, sizeof select_com, &sw, &local);
+  if (resp == NULL && !g_error_matches (local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  *result = resp != NULL && sw == SW_OK ? BHXH_AUTH_VALID : BHXH_AUTH_INVALID;
+  *reason = *result == BHXH_AUTH_VALID ? NULL : "chip-authentication-failed";
+  return TRUE;
+}
+
+/* After the files: DG14 (hash-checked with the others) and chip
+ * authentication when it offers it, else active authentication when DG15
+ * is there; DG14 without a protocol this desk speaks leaves the chip not
+ * checked. */
+static gboolean
+authenticate_chip (Session         *s,
+                   GArray          *listed,
+                   GHashTable      *groups,
+                   BhxhChipAuth    *auth,
+                   const char     **reason,
+                   GError         **error)
+{
+  BhxhChipDg14 dg14 = { 0 };
+  gboolean ok = TRUE;
+
+  if (lists_group (listed, 14))
+    {
+      GBytes *file = read_required (s, FID_DG (14), "DG14", error);
+
+      if (file == NULL)
+        return FALSE;
+      g_hash_table_insert (groups, GUINT_TO_POINTER (14), file);
+      auth->chip = BHXH_AUTH_NOT_CHECKED;
+      if (!_bhxh_chip_parse_dg14 (file, &dg14, NULL))
+        {
+          /* Shown as the chip's failure, the files still read. */
+          auth->chip = BHXH_AUTH_INVALID;
+          *reason = "dg14-malformed";
+          return TRUE;
+        }
+    }
+  if (dg14.has_ca)
+    {
+      auth->chip_method = g_intern_static_string ("ca");
+      ok = chip_authenticate (s, &dg14, &auth->chip, reason, error);
+    }
+  else if (lists_group (listed, 15))
+    {
+      auth->chip_method = g_intern_static_string ("aa");
+      ok = active_authenticate (s, groups, dg14.aa_digest, &auth->chip, reason, error);
+    }
+  _bhxh_chip_dg14_clear (&dg14);
+  return ok;
 }
 
 /**
@@ -510,12 +858,14 @@ active_authenticate (Session         *s,
  * @options: the reader, the access keys to try, the trust directory
  * @cancellable: (nullable): checked between commands
  *
- * Opens the chip with the first access key that works (BAC), reads
+ * Opens the chip with the first access key that works (PACE when
+ * EF.CardAccess offers it with supported parameters, else BAC), reads
  * EF.COM, DG1, DG13, DG2 when asked and EF.SOD under secure messaging,
  * and checks the data passively against @options' CSCA directory at
- * @options' instant. A chip with DG15 is actively authenticated (RSA keys;
- * others are not checked); one with only DG14 (chip authentication)
- * reports it as not checked; one with neither, as absent.
+ * @options' instant. Then the chip itself: chip authentication when DG14
+ * offers it (ECDH), else active authentication when DG15 is there (RSA or
+ * ECDSA); a chip with neither reports it as absent, one with only a DG14
+ * this desk cannot use, as not checked.
  *
  * Returns: (transfer full): the chip's document with its authentication,
  *   or %NULL with a #BhxhChipError
@@ -531,6 +881,8 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
                                                         (GDestroyNotify) g_bytes_unref);
   g_autoptr(GBytes) sod = NULL;
   g_autoptr(GArray) listed = NULL;
+  g_autoptr(GBytes) card_access = NULL;
+  g_autoptr(GError) local = NULL;
   Session s = { .cancellable = cancellable };
   BhxhChipPassiveResult passive = { 0 };
   const char *active_reason = NULL;
@@ -550,10 +902,19 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
   result->document = bhxh_document_new (BHXH_DOCUMENT_CCCD_CHIP);
   auth = &result->document->chip;
   auth->chip = BHXH_AUTH_ABSENT;
-  if (!open_chip (&s, options->keys, &auth->bac_attempts, error) ||
+  /* A chip that answers the read of EF.CardAccess with nonsense offers no
+   * PACE; one taken away or a read cancelled ends here. */
+  card_access = read_card_access (&s, &local);
+  if (local != NULL && !g_error_matches (local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL) &&
+      !g_error_matches (local, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_FORMAT))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  g_clear_error (&local);
+  if (!open_chip (&s, options->keys, card_access, auth, error) ||
       !read_files (&s, result, options->flags, groups, &sod, &listed, error) ||
-      (lists_group (listed, 15) &&
-       !active_authenticate (&s, groups, &auth->chip, &active_reason, error)))
+      !authenticate_chip (&s, listed, groups, auth, &active_reason, error))
     {
       explicit_bzero (&s.sm, sizeof s.sm);
       return NULL;
@@ -572,11 +933,10 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
   auth->sod = g_bytes_ref (sod);
   auth->dg1 = g_bytes_ref (g_hash_table_lookup (groups, GUINT_TO_POINTER (1)));
   auth->dg13 = g_bytes_ref (g_hash_table_lookup (groups, GUINT_TO_POINTER (13)));
+  if (g_hash_table_contains (groups, GUINT_TO_POINTER (14)))
+    auth->dg14 = g_bytes_ref (g_hash_table_lookup (groups, GUINT_TO_POINTER (14)));
   if (g_hash_table_contains (groups, GUINT_TO_POINTER (15)))
     auth->dg15 = g_bytes_ref (g_hash_table_lookup (groups, GUINT_TO_POINTER (15)));
-  /* Chip authentication (DG14 alone) is not done: said so, not hidden. */
-  if (!lists_group (listed, 15) && lists_group (listed, 14))
-    auth->chip = BHXH_AUTH_NOT_CHECKED;
   if (auth->reason == NULL && active_reason != NULL)
     auth->reason = g_strdup (active_reason);
   bhxh_document_recheck (result->document);
@@ -651,8 +1011,9 @@ clear_chip_fields (BhxhDocument *d)
  *
  * What a receiver does with a chip's data instead of believing it: its
  * fields are parsed again from the signed DG13 it carries, and passive
- * authentication runs again on its SOD, DG1, DG13 (and DG15). Active
- * authentication, a live exchange with the chip, cannot be done again: it
+ * authentication runs again on its SOD, DG1, DG13 (and DG14, DG15). Chip
+ * and active authentication, live exchanges with the chip, cannot be done
+ * again: it
  * stays as received (not checked, or a failure).
  *
  * Returns: %FALSE with a %BHXH_CHIP_ERROR_FORMAT when the DG13 carried is
@@ -684,6 +1045,8 @@ bhxh_chip_document_verify (BhxhDocument  *document,
   g_hash_table_insert (groups, GUINT_TO_POINTER (13), g_bytes_ref (auth->dg13));
   if (auth->dg1 != NULL)
     g_hash_table_insert (groups, GUINT_TO_POINTER (1), g_bytes_ref (auth->dg1));
+  if (auth->dg14 != NULL)
+    g_hash_table_insert (groups, GUINT_TO_POINTER (14), g_bytes_ref (auth->dg14));
   if (auth->dg15 != NULL)
     g_hash_table_insert (groups, GUINT_TO_POINTER (15), g_bytes_ref (auth->dg15));
   _bhxh_chip_passive_check (auth->sod, groups, csca_dir, now, &passive);

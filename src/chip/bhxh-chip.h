@@ -2,9 +2,10 @@
 #pragma once
 
 /* The chip of a CCCD / căn cước card (ICAO 9303 eMRTD, DOMAIN.md §8):
- * PC/SC readers through libpcsclite, Basic Access Control with secure
- * messaging, the LDS files, and passive authentication against a trust
- * directory of CSCA certificates. Non-GUI: the CLI, the GUI and the tests
+ * PC/SC readers through libpcsclite, access control (PACE where the chip
+ * offers it, else Basic Access Control) with secure messaging, the LDS
+ * files, passive authentication against a trust directory of CSCA
+ * certificates, and the chip's own authentication (chip or active). Non-GUI: the CLI, the GUI and the tests
  * call it alike. Every call blocks; bhxh_chip_read_async() runs a read in a
  * thread. */
 
@@ -22,7 +23,7 @@ G_BEGIN_DECLS
  * @BHXH_CHIP_ERROR_NO_READER: no card reader is connected, or not the one named
  * @BHXH_CHIP_ERROR_NO_CARD: no card lies on the reader
  * @BHXH_CHIP_ERROR_CARD_REMOVED: the card was taken away during the read
- * @BHXH_CHIP_ERROR_ACCESS_DENIED: no access key opened the chip (wrong BAC key)
+ * @BHXH_CHIP_ERROR_ACCESS_DENIED: no access key opened the chip (wrong BAC or PACE key)
  * @BHXH_CHIP_ERROR_BAD_KEY: the access key given is malformed
  * @BHXH_CHIP_ERROR_PROTOCOL: the card answered something unexpected
  * @BHXH_CHIP_ERROR_FORMAT: a file on the chip is malformed
@@ -44,7 +45,7 @@ typedef enum
 
 GQuark bhxh_chip_error_quark (void);
 
-/* The MRZ information BAC derives its keys from: the document number (for
+/* The MRZ information BAC and PACE derive their keys from: the document number (for
  * a CCCD the last 9 digits of the ID number), birth and expiry as YYMMDD. */
 typedef struct
 {

@@ -66,6 +66,7 @@ bhxh_document_copy (const BhxhDocument *self)
   copy->chip.sod = self->chip.sod != NULL ? g_bytes_ref (self->chip.sod) : NULL;
   copy->chip.dg1 = self->chip.dg1 != NULL ? g_bytes_ref (self->chip.dg1) : NULL;
   copy->chip.dg13 = self->chip.dg13 != NULL ? g_bytes_ref (self->chip.dg13) : NULL;
+  copy->chip.dg14 = self->chip.dg14 != NULL ? g_bytes_ref (self->chip.dg14) : NULL;
   copy->chip.dg15 = self->chip.dg15 != NULL ? g_bytes_ref (self->chip.dg15) : NULL;
   copy->chip.portrait = self->chip.portrait != NULL ? g_bytes_ref (self->chip.portrait) : NULL;
   copy->qr = self->qr != NULL ? bhxh_document_copy (self->qr) : NULL;
@@ -97,6 +98,7 @@ bhxh_document_free (BhxhDocument *self)
   g_clear_pointer (&self->chip.sod, g_bytes_unref);
   g_clear_pointer (&self->chip.dg1, g_bytes_unref);
   g_clear_pointer (&self->chip.dg13, g_bytes_unref);
+  g_clear_pointer (&self->chip.dg14, g_bytes_unref);
   g_clear_pointer (&self->chip.dg15, g_bytes_unref);
   g_clear_pointer (&self->chip.portrait, g_bytes_unref);
   bhxh_document_free (self->qr);
@@ -537,13 +539,13 @@ bhxh_document_chip_disagreements (const BhxhDocument *self)
   return fields;
 }
 
-static const char *chip_file_names[] = { "sod", "dg1", "dg13", "dg15" };
+static const char *chip_file_names[] = { "sod", "dg1", "dg13", "dg15", "dg14" };
 
 static GBytes **
 chip_file (BhxhChipAuth *auth,
            guint         i)
 {
-  GBytes **files[] = { &auth->sod, &auth->dg1, &auth->dg13, &auth->dg15 };
+  GBytes **files[] = { &auth->sod, &auth->dg1, &auth->dg13, &auth->dg15, &auth->dg14 };
 
   return files[i];
 }
@@ -611,6 +613,15 @@ add_chip_members (JsonBuilder        *builder,
   bhxh_json_add_string (builder, "chip", bhxh_auth_result_to_string (self->chip.chip));
   json_builder_set_member_name (builder, "bac_attempts");
   json_builder_add_int_value (builder, self->chip.bac_attempts);
+  /* Extensions: how the chip was opened and authenticated. */
+  json_builder_set_member_name (builder, "pace_attempts");
+  json_builder_add_int_value (builder, self->chip.pace_attempts);
+  if (self->chip.access != NULL)
+    bhxh_json_add_string (builder, "access", self->chip.access);
+  if (self->chip.access_fallback != NULL)
+    bhxh_json_add_string (builder, "access_fallback", self->chip.access_fallback);
+  if (self->chip.chip_method != NULL)
+    bhxh_json_add_string (builder, "chip_method", self->chip.chip_method);
   add_chip_files (builder, &self->chip);
   json_builder_end_object (builder);
   if (self->qr != NULL)
@@ -678,6 +689,14 @@ chip_from_json (JsonObject  *object,
   document->chip.reason = bhxh_json_dup_string (auth, "reason", NULL);
   document->chip.signer = bhxh_json_dup_string (auth, "signer", NULL);
   document->chip.bac_attempts = json_object_get_int_member_with_default (auth, "bac_attempts", 0);
+  document->chip.pace_attempts = json_object_get_int_member_with_default (auth, "pace_attempts",
+                                                                          0);
+  document->chip.access =
+    g_intern_string (json_object_get_string_member_with_default (auth, "access", NULL));
+  document->chip.access_fallback =
+    g_intern_string (json_object_get_string_member_with_default (auth, "access_fallback", NULL));
+  document->chip.chip_method =
+    g_intern_string (json_object_get_string_member_with_default (auth, "chip_method", NULL));
   read_chip_files (auth, &document->chip);
   if (!trusted)
     {

@@ -45,12 +45,19 @@ typedef struct
   BhxhAuthResult  chip;
   char           *reason;        /* what failed, a stable code, when invalid */
   char           *signer;        /* the Document Signer certificate's subject */
-  guint           bac_attempts;  /* access keys tried before one opened the chip */
+  guint           bac_attempts;  /* access keys tried (BAC or PACE) before one opened the chip */
+  guint           pace_attempts; /* of those, tried with PACE */
+  const char     *access;        /* "bac" or "pace" (interned), NULL when unknown */
+  const char     *access_fallback; /* why BAC although PACE was offered: "pace-unsupported"
+                                  * (its parameters), "pace-failed" (the chip refused it);
+                                  * interned */
+  const char     *chip_method;   /* "ca" (chip authentication) or "aa" (active), interned */
   /* The signed files as read, so that whoever receives the chip's data can
    * check it again (bhxh_chip_document_verify()); NULL when not kept. */
   GBytes         *sod;
   GBytes         *dg1;
   GBytes         *dg13;
+  GBytes         *dg14;
   GBytes         *dg15;
   /* DG2's image (JPEG or JPEG 2000) when the face was read, for the clerk
    * to look at; never in the JSON. */

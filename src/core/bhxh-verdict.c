@@ -394,18 +394,26 @@ judge_chip (BhxhCheck          *self,
       add_reason (self, "chip-qr-mismatch", BHXH_SEVERITY_BLOCK, message);
       g_clear_pointer (&message, g_free);
     }
+  /* A failed live authentication of the chip blocks whatever became of
+   * its signature: a failure is never a claim to doubt (it only makes the
+   * decision stricter), even where passive authentication could not run. */
+  if (doc->chip.chip == BHXH_AUTH_INVALID && doc->chip.passive != BHXH_AUTH_INVALID)
+    {
+      if (g_strcmp0 (doc->chip.chip_method, "ca") == 0)
+        add_reason (self, "chip-invalid", BHXH_SEVERITY_BLOCK,
+                    _("Chip authentication failed: the chip does not hold the card’s key, "
+                      "the card may be a copy."));
+      else
+        add_reason (self, "chip-invalid", BHXH_SEVERITY_BLOCK,
+                    _("The chip failed its own authentication: the card may be cloned."));
+      return;
+    }
   switch (doc->chip.passive)
     {
     case BHXH_AUTH_VALID:
-      if (doc->chip.chip == BHXH_AUTH_INVALID)
-        add_reason (self, "chip-invalid", BHXH_SEVERITY_BLOCK,
-                    _("The chip failed its own authentication: the card may be cloned."));
-      else
-        {
-          message = g_strdup_printf (_("The chip's data is authenticated (signed by %s)."),
-                                     doc->chip.signer != NULL ? doc->chip.signer : "?");
-          add_reason (self, "chip-verified", BHXH_SEVERITY_INFO, message);
-        }
+      message = g_strdup_printf (_("The chip's data is authenticated (signed by %s)."),
+                                 doc->chip.signer != NULL ? doc->chip.signer : "?");
+      add_reason (self, "chip-verified", BHXH_SEVERITY_INFO, message);
       break;
     case BHXH_AUTH_INVALID:
       message = g_strdup_printf (_("The chip's data failed authentication (%s): the card may "

@@ -113,6 +113,17 @@ described_cb (GObject      *source,
   gtk_stack_set_visible_child_name (self->main_stack, "sign-in");
 }
 
+/* The service ended the session on its side (the account was disabled,
+ * or it stayed idle past the service's own limit): back to signing in. */
+static void
+session_ended_cb (BhxhWindow *self)
+{
+  if (self->login == NULL)
+    return;
+  _bhxh_window_sign_out (self);
+  bhxh_window_toast (self, _("Your session has ended: sign in again."));
+}
+
 static void
 counter_ready_cb (GObject      *source,
                   GAsyncResult *result,
@@ -137,6 +148,8 @@ counter_ready_cb (GObject      *source,
                            G_CALLBACK (_bhxh_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->counter, "notify::today",
                            G_CALLBACK (day_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->counter, "session-ended",
+                           G_CALLBACK (session_ended_cb), self, G_CONNECT_SWAPPED);
   bhxh_counter_describe_async (self->counter, self->cancellable, described_cb,
                                g_object_ref (self));
 }

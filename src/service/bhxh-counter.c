@@ -14,6 +14,7 @@
 #include "core/bhxh-date.h"
 #include "core/bhxh-json.h"
 #include "core/bhxh-memfd.h"
+#include "store/bhxh-auth.h"
 #include "sync/bhxh-sync.h"
 #include "bhxh-counter.h"
 #include "bhxh-desk1.h"
@@ -56,6 +57,7 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   SYNC_PROGRESS,
+  SESSION_ENDED,
   N_SIGNALS
 };
 
@@ -203,6 +205,18 @@ bhxh_counter_class_init (BhxhCounterClass *klass)
   signals[SYNC_PROGRESS] =
     g_signal_new ("sync-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT64, G_TYPE_UINT64);
+
+  /**
+   * BhxhCounter::session-ended:
+   *
+   * The service ended the signed-in user's session on its side (an admin
+   * disabled the account, or it was idle past the service's limit): a
+   * call answered "sign in first". Emitted once, before the call's own
+   * error is returned; the counter is signed out afterwards.
+   */
+  signals[SESSION_ENDED] =
+    g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -617,6 +631,13 @@ call_done (GObject      *source,
   if (reply == NULL)
     {
       strip_remote (error);
+      if (self->login != NULL &&
+          g_error_matches (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED))
+        {
+          g_signal_emit (self, signals[SESSION_ENDED], 0);
+          set_held (self, NULL, 0);
+          set_user (self, NULL, NULL, NULL);
+        }
       g_task_return_error (task, error);
       return;
     }

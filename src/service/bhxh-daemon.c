@@ -86,6 +86,24 @@ end_session (BhxhDaemon *self,
   g_hash_table_remove (self->sessions, sender);
 }
 
+/* Ends every session signed in as @login (an account just disabled). */
+static void
+end_sessions_of (BhxhDaemon *self,
+                 const char *login,
+                 const char *why)
+{
+  g_autoptr(GPtrArray) senders = g_ptr_array_new ();
+  GHashTableIter iter;
+  Session *session;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &session))
+    if (g_str_equal (session->user->login, login))
+      g_ptr_array_add (senders, session->sender);
+  for (guint i = 0; i < senders->len; i++)
+    end_session (self, g_ptr_array_index (senders, i), why);
+}
+
 static void
 caller_vanished (GDBusConnection *connection,
                  const char      *name,
@@ -607,13 +625,16 @@ handle_set_user_disabled (BhxhDesk1             *iface,
 {
   Session *session = _bhxh_daemon_session_of (self, invocation, "admin");
   GError *error = NULL;
+  gboolean ok;
 
   if (session == NULL)
     return TRUE;
-  return _bhxh_daemon_reply (invocation,
-                             bhxh_store_set_user_disabled (session->store, login, disabled,
-                                                           &error),
-                             &error);
+  ok = bhxh_store_set_user_disabled (session->store, login, disabled, &error);
+  /* A disabled account's sessions end now, not at its next sign-in: its
+   * next call is asked to sign in, which it can no longer do. */
+  if (ok && disabled)
+    end_sessions_of (self, login, "account disabled");
+  return _bhxh_daemon_reply (invocation, ok, &error);
 }
 
 static gboolean

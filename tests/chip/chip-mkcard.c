@@ -11,15 +11,26 @@
  * expired before the SOD's signing time); aa (with DG15, an RSA active
  * authentication key, its private half in DIR/aa-key.pem for the
  * emulator); aa-clone (the files of an aa card on a chip that holds
- * another private key: a copy); jpeg-portrait (a genuine card whose DG2
- * holds a JPEG). The drawn face is also left as DIR/portrait.jp2 and, for a
- * declaration's photo, DIR/portrait.jpg. */
+ * another private key: a copy); aa-ec, aa-ec-clone (the same with an EC
+ * key, ECDSA with SHA-384 named by DG14's ActiveAuthenticationInfo);
+ * pace, pace-p256 (EF.CardAccess, DIR/cardaccess.bin, offers
+ * PACE-ECDH-GM-AES-CBC-CMAC-128 on brainpoolP256r1, secp256r1);
+ * pace-unsupported (it offers only the integrated mapping: BAC is used);
+ * pace-refused (it offers PACE with AES-256, which the emulated chip then
+ * refuses: BAC is used);
+ * ca, ca-clone (DG14: chip authentication ECDH with 3DES, the chip's key
+ * with explicit domain parameters, its private half in DIR/ca-key.pem;
+ * the clone holds another); pace-ca (PACE, and chip authentication with
+ * AES-128); jpeg-portrait (a genuine card whose DG2 holds a JPEG). The drawn
+ * face is also left as DIR/portrait.jp2 and, for a declaration's photo,
+ * DIR/portrait.jpg. */
 #include "config.h"
 
 #include <string.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <openssl/cms.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -158,7 +169,8 @@ encode_jp2 (const guint8 *rgb,
   params.tcp_mct = 1;
   memset (comps, 0, sizeof comps);
   for (guint c = 0; c < 3; c++)
-    comps[c] = (opj_image_cmptparm_t) { .dx = 1, .dy = 1, .w = BHXH_DEMO_PORTRAIT_WIDTH, .h = BHXH_DEMO_PORTRAIT_HEIGHT,
+    comps[c] = (opj_image_cmptparm_t) { .dx = 1, .dy = 1, .w = BHXH_DEMO_PORTRAIT_WIDTH,
+                                        .h = BHXH_DEMO_PORTRAIT_HEIGHT,
                                         .prec = 8, .sgnd = 0 };
   image = opj_image_create (3, comps, OPJ_CLRSPC_SRGB);
   check (image != NULL, "opj_image_create");
@@ -235,15 +247,22 @@ make_dg2 (const char *dir,
 }
 
 static GByteArray *
-make_com (gboolean with_dg15)
+make_com (gboolean with_dg14,
+          gboolean with_dg15)
 {
   g_autoptr(GByteArray) inner = g_byte_array_new ();
+  g_autoptr(GByteArray) list = g_byte_array_new ();
   GByteArray *com = g_byte_array_new ();
-  static const guint8 list[] = { 0x61, 0x75, 0x6d, 0x6f };
+  static const guint8 tags[] = { 0x61, 0x75, 0x6d };
 
+  g_byte_array_append (list, tags, sizeof tags);
+  if (with_dg14)
+    g_byte_array_append (list, (const guint8 *) "\x6e", 1);
+  if (with_dg15)
+    g_byte_array_append (list, (const guint8 *) "\x6f", 1);
   tlv (inner, 0x5f01, (const guint8 *) "0107", 4);
   tlv (inner, 0x5f36, (const guint8 *) "040000", 6);
-  tlv (inner, 0x5c, list, with_dg15 ? 4 : 3);
+  tlv (inner, 0x5c, list->data, list->len);
   tlv_array (com, 0x60, inner);
   return com;
 }
@@ -383,6 +402,92 @@ make_dg15 (EVP_PKEY *key)
   return dg15;
 }
 
+/* EF.CardAccess: one PACEInfo (version 2), id-PACE's @mapping and
+ * cipher @suite arcs and a standardized domain parameter id. */
+static GByteArray *
+make_card_access (guint8 mapping,
+                  guint8 suite,
+                  guint8 parameter_id)
+{
+  g_autoptr(GByteArray) info = g_byte_array_new ();
+  g_autoptr(GByteArray) set = g_byte_array_new ();
+  GByteArray *file = g_byte_array_new ();
+  guint8 oid[] = { 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x04, mapping, suite };
+  guint8 numbers[] = { 0x02, 0x01, 0x02, 0x02, 0x01, parameter_id };
+
+  tlv (info, 0x06, oid, sizeof oid);
+  g_byte_array_append (info, numbers, sizeof numbers);
+  tlv_array (set, 0x30, info);
+  tlv_array (file, 0x31, set);
+  return file;
+}
+
+/* DG14: ChipAuthenticationInfo and ChipAuthenticationPublicKeyInfo when
+ * @ca_key (@ca_suite: 1 3DES, 2 AES-128), ActiveAuthenticationInfo
+ * (ecdsa-with-SHA384) when @aa_info. */
+static GByteArray *
+make_dg14 (EVP_PKEY *ca_key,
+           gboolean  explicit_parameters,
+           guint8    ca_suite,
+           gboolean  aa_info)
+{
+  g_autoptr(GByteArray) set = g_byte_array_new ();
+  g_autoptr(GByteArray) inner = g_byte_array_new ();
+  GByteArray *dg14 = g_byte_array_new ();
+  static const guint8 version1[] = { 0x02, 0x01, 0x01 };
+
+  if (ca_key != NULL)
+    {
+      g_autoptr(GByteArray) info = g_byte_array_new ();
+      g_autoptr(GByteArray) key_info = g_byte_array_new ();
+      guint8 ca_oid[] = { 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x03, 0x02, ca_suite };
+      static const guint8 pk_oid[] = { 0x04, 0x00, 0x7f, 0x00, 0x07, 0x02, 0x02, 0x01, 0x02 };
+      EVP_PKEY *key = EVP_PKEY_dup (ca_key);
+      guint8 *der = NULL;
+      int len;
+
+      /* The chip's copy (ca-key.pem) names its curve, for the emulator. */
+      check (key != NULL, "copying a key");
+      if (explicit_parameters)
+        check (EVP_PKEY_set_utf8_string_param (key, OSSL_PKEY_PARAM_EC_ENCODING,
+                                               OSSL_PKEY_EC_ENCODING_EXPLICIT),
+               "explicit parameters");
+      len = i2d_PUBKEY (key, &der);
+      EVP_PKEY_free (key);
+      check (len > 0, "DG14's key");
+      tlv (info, 0x06, ca_oid, sizeof ca_oid);
+      g_byte_array_append (info, version1, sizeof version1);
+      tlv_array (set, 0x30, info);
+      tlv (key_info, 0x06, pk_oid, sizeof pk_oid);
+      g_byte_array_append (key_info, der, len);
+      tlv_array (set, 0x30, key_info);
+      OPENSSL_free (der);
+    }
+  if (aa_info)
+    {
+      g_autoptr(GByteArray) info = g_byte_array_new ();
+      static const guint8 aa_oid[] = { 0x67, 0x81, 0x08, 0x01, 0x01, 0x05 };
+      static const guint8 sha384[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03 };
+
+      tlv (info, 0x06, aa_oid, sizeof aa_oid);
+      g_byte_array_append (info, version1, sizeof version1);
+      tlv (info, 0x06, sha384, sizeof sha384);
+      tlv_array (set, 0x30, info);
+    }
+  tlv_array (inner, 0x31, set);
+  tlv_array (dg14, 0x6e, inner);
+  return dg14;
+}
+
+static EVP_PKEY *
+new_ec_key (const char *curve)
+{
+  EVP_PKEY *key = EVP_EC_gen (curve);
+
+  check (key != NULL, "EC key generation");
+  return key;
+}
+
 static void
 write_key (const char *dir,
            const char *name,
@@ -413,9 +518,10 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GByteArray) com = NULL, dg1 = NULL, dg2 = NULL, dg13 = NULL, sod = NULL;
-  g_autoptr(GByteArray) dg15 = NULL;
-  EVP_PKEY *aa_key = NULL, *chip_key = NULL;
-  gboolean aa;
+  g_autoptr(GByteArray) dg14 = NULL, dg15 = NULL, card_access = NULL;
+  EVP_PKEY *aa_key = NULL, *chip_key = NULL, *ca_key = NULL, *ca_chip_key = NULL;
+  gboolean aa, aa_ec, ca, clone;
+  guint8 ca_suite = 0;
   g_autoptr(GByteArray) list = g_byte_array_new ();
   g_autoptr(GByteArray) alg = g_byte_array_new ();
   g_autoptr(GByteArray) body = g_byte_array_new ();
@@ -424,37 +530,73 @@ main (int    argc,
   static const guint8 sha256_oid[] = { 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
                                        0x02, 0x01, 0x05, 0x00 };
   static const guint8 version[] = { 0x02, 0x01, 0x00 };
+  static const char *const variants[] = {
+    "genuine", "altered-dg13", "unknown-csca", "expired-ds", "aa", "aa-clone", "aa-ec",
+    "aa-ec-clone", "pace", "pace-p256", "pace-unsupported", "pace-refused", "ca", "ca-clone",
+    "pace-ca", "jpeg-portrait", NULL
+  };
   const char *variant;
   EVP_PKEY *csca_key, *other_key, *ds_key;
   X509 *csca, *other, *ds;
 
-  if (argc != 3)
+  if (argc != 3 || !g_strv_contains (variants, argv[2]))
     {
-      g_printerr ("usage: chip-mkcard DIR genuine|altered-dg13|unknown-csca|expired-ds|"
-                  "aa|aa-clone|jpeg-portrait\n");
+      g_autofree char *names = g_strjoinv ("|", (char **) variants);
+
+      g_printerr ("usage: chip-mkcard DIR %s\n", names);
       return 2;
     }
   variant = argv[2];
+  clone = g_str_has_suffix (variant, "-clone");
+  aa_ec = g_str_has_prefix (variant, "aa-ec");
   aa = g_str_has_prefix (variant, "aa");
+  ca = g_str_equal (variant, "ca") || g_str_equal (variant, "ca-clone") ||
+       g_str_equal (variant, "pace-ca");
+  ca_suite = g_str_equal (variant, "pace-ca") ? 2 : 1;
   csca_dir = g_build_filename (argv[1], "csca", NULL);
   g_mkdir_with_parents (csca_dir, 0700);
 
-  com = make_com (aa);
+  com = make_com (ca || aa_ec, aa);
   dg1 = make_dg1 ();
   dg2 = make_dg2 (argv[1], g_str_equal (variant, "jpeg-portrait"));
   dg13 = make_dg13 (FULL_NAME);
+  if (g_str_equal (variant, "pace") || g_str_equal (variant, "pace-ca"))
+    card_access = make_card_access (0x02, 0x02, 13);   /* ECDH-GM-AES-128, brainpoolP256r1 */
+  else if (g_str_equal (variant, "pace-p256"))
+    card_access = make_card_access (0x02, 0x02, 12);   /* ECDH-GM-AES-128, secp256r1 */
+  else if (g_str_equal (variant, "pace-unsupported"))
+    card_access = make_card_access (0x04, 0x02, 13);   /* ECDH-IM: not supported */
+  else if (g_str_equal (variant, "pace-refused"))
+    card_access = make_card_access (0x02, 0x04, 13);   /* ECDH-GM-AES-256: the chip refuses */
 
   g_byte_array_append (alg, sha256_oid, sizeof sha256_oid);
   add_hash (list, 1, dg1);
   add_hash (list, 2, dg2);
   add_hash (list, 13, dg13);
+  if (ca)
+    {
+      /* The 3DES card's key comes with explicit domain parameters. */
+      ca_key = new_ec_key ("brainpoolP256r1");
+      ca_chip_key = clone ? new_ec_key ("brainpoolP256r1") : ca_key;
+    }
+  if (ca || aa_ec)
+    {
+      dg14 = make_dg14 (ca_key, ca_suite == 1, ca_suite, aa_ec);
+      add_hash (list, 14, dg14);
+    }
   if (aa)
     {
-      aa_key = EVP_RSA_gen (1024);
-      check (aa_key != NULL, "RSA key generation");
+      if (aa_ec)
+        aa_key = new_ec_key ("P-256");
+      else
+        aa_key = EVP_RSA_gen (1024);
+      check (aa_key != NULL, "key generation");
       /* A copy: the files of a genuine card, another key in the chip. */
-      chip_key = g_str_equal (variant, "aa-clone") ? EVP_RSA_gen (1024) : aa_key;
-      check (chip_key != NULL, "RSA key generation");
+      if (!clone)
+        chip_key = aa_key;
+      else
+        chip_key = aa_ec ? new_ec_key ("P-256") : EVP_RSA_gen (1024);
+      check (chip_key != NULL, "key generation");
       dg15 = make_dg15 (aa_key);
       add_hash (list, 15, dg15);
     }
@@ -486,10 +628,6 @@ main (int    argc,
       g_byte_array_unref (dg13);
       dg13 = make_dg13 ("Phạm Thị Thu Hằng");
     }
-  else if (!g_str_equal (variant, "genuine") && !g_str_equal (variant, "unknown-csca") &&
-           !g_str_equal (variant, "jpeg-portrait") &&
-           !g_str_equal (variant, "expired-ds") && !aa)
-    g_error ("unknown variant %s", variant);
 
   write_file (argv[1], "com.bin", com->data, com->len);
   write_file (argv[1], "dg1.bin", dg1->data, dg1->len);
@@ -507,10 +645,23 @@ main (int    argc,
                 g_bytes_get_size (photo));
   }
   write_cert (csca_dir, "csca.pem", csca);
+  if (card_access != NULL)
+    write_file (argv[1], "cardaccess.bin", card_access->data, card_access->len);
+  if (dg14 != NULL)
+    write_file (argv[1], "dg14.bin", dg14->data, dg14->len);
+  if (ca)
+    {
+      write_key (argv[1], "ca-key.pem", ca_chip_key);
+      if (ca_chip_key != ca_key)
+        EVP_PKEY_free (ca_chip_key);
+      EVP_PKEY_free (ca_key);
+    }
   if (aa)
     {
       write_file (argv[1], "dg15.bin", dg15->data, dg15->len);
       write_key (argv[1], "aa-key.pem", chip_key);
+      if (aa_ec)
+        write_file (argv[1], "aa-hash.txt", "sha384", 6);
       if (chip_key != aa_key)
         EVP_PKEY_free (chip_key);
       EVP_PKEY_free (aa_key);

@@ -496,6 +496,236 @@ test_active_authentication (void)
                    "active-authentication-failed");
 }
 
+/* Reads @variant's card with the MRZ and its CSCA: the authentication object. */
+static JsonObject *
+read_variant (Run        *run,
+              const char *variant,
+              const char *mrz)
+{
+  g_autofree char *csca = csca_dir (variant);
+
+  place_card (variant, 0);
+  RUN (run, "chip", "read", "--wait", "10", "--mrz", mrz, "--csca", csca);
+  g_assert_cmpint (run->status, ==, 0);
+  return authentication (run);
+}
+
+/* EF.CardAccess offers PACE (brainpoolP256r1): the chip is opened with
+ * PACE, the files come under AES secure messaging. */
+static void
+test_pace (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) p256 = { 0 };
+  g_autofree char *csca = NULL;
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  csca = csca_dir ("pace");
+  place_card ("pace", 0);
+  RUN (&run, "chip", "read", "--wait", "10", "--payload", QR_GENUINE, "--csca", csca);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (object (&run), "full_name"), ==,
+                   "Phạm Thị Thu Hà");
+  auth = authentication (&run);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "pace");
+  g_assert_false (json_object_has_member (auth, "access_fallback"));
+  g_assert_cmpint (json_object_get_int_member (auth, "bac_attempts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (auth, "pace_attempts"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "absent");
+
+  /* The other standardized curve, secp256r1. */
+  auth = read_variant (&p256, "pace-p256", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "pace");
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+}
+
+/* A wrong key fails PACE's token check: counted like BAC's, said so. */
+static void
+test_pace_wrong_key (void)
+{
+  g_auto(Run) run = { 0 };
+
+  if (skipped ())
+    return;
+  place_card ("pace", 0);
+  RUN (&run, "chip", "read", "--wait", "10", "--mrz", MRZ_WRONG);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "PACE"));
+  g_assert_nonnull (strstr (run.err, "1"));
+}
+
+/* PACE offered with the integrated mapping only: BAC, and the fallback
+ * reported. */
+static void
+test_pace_unsupported (void)
+{
+  g_auto(Run) run = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&run, "pace-unsupported", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "bac");
+  g_assert_cmpstr (json_object_get_string_member (auth, "access_fallback"), ==,
+                   "pace-unsupported");
+  g_assert_cmpint (json_object_get_int_member (auth, "pace_attempts"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (auth, "bac_attempts"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+}
+
+/* A chip that refuses the PACE it offers (here: AES-256, which the
+ * emulated chip does not speak): BAC with the same key, counted once. */
+static void
+test_pace_refused (void)
+{
+  g_auto(Run) run = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&run, "pace-refused", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "bac");
+  g_assert_cmpstr (json_object_get_string_member (auth, "access_fallback"), ==, "pace-failed");
+  g_assert_cmpint (json_object_get_int_member (auth, "pace_attempts"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (auth, "bac_attempts"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+}
+
+/* DG14: chip authentication after BAC (3DES, explicit domain parameters)
+ * and after PACE (AES); a copy of the files on a chip without DG14's
+ * private key is caught. */
+static void
+test_chip_authentication (void)
+{
+  g_auto(Run) bac = { 0 };
+  g_auto(Run) pace = { 0 };
+  g_auto(Run) clone = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&bac, "ca", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "bac");
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "ca");
+  g_assert_false (json_object_has_member (auth, "reason"));
+  g_assert_true (json_object_has_member (json_object_get_object_member (auth, "files"),
+                                         "dg14"));
+
+  auth = read_variant (&pace, "pace-ca", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "access"), ==, "pace");
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "ca");
+
+  auth = read_variant (&clone, "ca-clone", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "invalid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "ca");
+  g_assert_cmpstr (json_object_get_string_member (auth, "reason"), ==,
+                   "chip-authentication-failed");
+}
+
+/* DG15 with an EC key: ECDSA (SHA-384 from DG14), r || s. */
+static void
+test_active_authentication_ec (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(Run) clone = { 0 };
+  JsonObject *auth;
+
+  if (skipped ())
+    return;
+  auth = read_variant (&run, "aa-ec", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip_method"), ==, "aa");
+
+  auth = read_variant (&clone, "aa-ec-clone", MRZ_GENUINE);
+  g_assert_cmpstr (json_object_get_string_member (auth, "passive"), ==, "valid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "chip"), ==, "invalid");
+  g_assert_cmpstr (json_object_get_string_member (auth, "reason"), ==,
+                   "active-authentication-failed");
+}
+
+/* The same reads in this process, through the library (for the leak and
+ * sanitizer checks to see PACE, chip and active authentication). */
+static void
+test_library (void)
+{
+  static const struct
+  {
+    const char     *variant;
+    const char     *access;
+    const char     *method;
+    BhxhAuthResult  chip;
+  } cases[] = {
+    { "pace-ca", "pace", "ca", BHXH_AUTH_VALID },
+    { "ca-clone", "bac", "ca", BHXH_AUTH_INVALID },
+    { "aa-ec", "bac", "aa", BHXH_AUTH_VALID },
+    { "pace-unsupported", "bac", NULL, BHXH_AUTH_ABSENT },
+  };
+
+  if (skipped ())
+    return;
+  g_setenv ("PCSCLITE_CSOCK_NAME", env.socket, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(BhxhChipReadOptions) options = { NULL };
+      g_autoptr(BhxhChipResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      BhxhChipKey key;
+
+      place_card (cases[i].variant, 0);
+      g_assert_true (bhxh_chip_key_parse (MRZ_GENUINE, &key, &error));
+      options.keys = g_array_new (FALSE, TRUE, sizeof (BhxhChipKey));
+      g_array_append_val (options.keys, key);
+      options.csca_dir = csca_dir (cases[i].variant);
+      options.now = g_date_time_new_from_iso8601 (NOW, NULL);
+      options.wait_ms = 10000;
+      result = bhxh_chip_read (&options, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (result->document->chip.passive, ==, BHXH_AUTH_VALID);
+      g_assert_cmpstr (result->document->chip.access, ==, cases[i].access);
+      g_assert_cmpstr (result->document->chip.chip_method, ==, cases[i].method);
+      g_assert_cmpint (result->document->chip.chip, ==, cases[i].chip);
+      g_assert_cmpuint (result->document->chip.pace_attempts, ==,
+                        g_str_equal (cases[i].access, "pace") ? 1 : 0);
+    }
+  g_unsetenv ("PCSCLITE_CSOCK_NAME");
+}
+
+/* Read times on the emulated reader, mean of 3: BAC against PACE with chip
+ * authentication (no assertion on them: printed for the report). */
+static void
+test_timing_pace (void)
+{
+  static const char *const variants[] = { "genuine", "pace", "pace-ca" };
+  gint64 total[G_N_ELEMENTS (variants)] = { 0 };
+
+  if (skipped ())
+    return;
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      place_card (variants[v], 0);
+      for (guint i = 0; i < 3; i++)
+        {
+          g_auto(Run) run = { 0 };
+
+          RUN (&run, "chip", "read", "--wait", "10", "--mrz", MRZ_GENUINE);
+          g_assert_cmpint (run.status, ==, 0);
+          total[v] += json_object_get_int_member (object (&run), "read_ms");
+        }
+    }
+  g_test_message ("read time, mean of 3: BAC %" G_GINT64_FORMAT " ms, PACE %" G_GINT64_FORMAT
+                  " ms, PACE + chip authentication %" G_GINT64_FORMAT " ms",
+                  total[0] / 3, total[1] / 3, total[2] / 3);
+}
+
 static void
 test_removed (void)
 {
@@ -898,6 +1128,51 @@ test_decide_chip_invalid (void)
   g_assert_nonnull (strstr (decide.err, "chip-invalid"));
 }
 
+/* A chip read with PACE and chip authentication, received as JSON: its
+ * files (DG14 among them) pass passive authentication again; a copy that
+ * failed chip authentication stays invalid, named as such. */
+static void
+test_decide_chip_authentication (void)
+{
+  g_autofree char *db = NULL;
+  g_autofree char *csca = NULL, *clone_csca = NULL;
+  g_autofree char *path = NULL, *clone_path = NULL;
+  g_auto(Run) read = { 0 };
+  g_auto(Run) clone_read = { 0 };
+  g_auto(Run) verify = { 0 };
+  g_auto(Run) clone_verify = { 0 };
+  g_auto(Run) decide = { 0 };
+
+  if (skipped ())
+    return;
+  db = new_store ("store-ca");
+  csca = csca_dir ("pace-ca");
+  place_card ("pace-ca", 0);
+  RUN (&read, "chip", "read", "--wait", "10", "--payload", QR_GENUINE, "--csca", csca);
+  g_assert_cmpint (read.status, ==, 0);
+  path = g_build_filename (env.dir, "chip-pace-ca.json", NULL);
+  g_assert_true (g_file_set_contents (path, read.out, -1, NULL));
+  RUN (&verify, "verify", db, "--chip", path, "--csca", csca);
+  g_assert_cmpint (verify.status, ==, 0);
+  g_assert_true (has_reason (first_check (&verify), "chip-verified"));
+
+  clone_csca = csca_dir ("ca-clone");
+  place_card ("ca-clone", 0);
+  RUN (&clone_read, "chip", "read", "--wait", "10", "--payload", QR_GENUINE, "--csca",
+       clone_csca);
+  g_assert_cmpint (clone_read.status, ==, 0);
+  clone_path = g_build_filename (env.dir, "chip-ca-clone.json", NULL);
+  g_assert_true (g_file_set_contents (clone_path, clone_read.out, -1, NULL));
+  RUN (&clone_verify, "verify", db, "--chip", clone_path, "--csca", clone_csca);
+  g_assert_cmpint (clone_verify.status, ==, 0);
+  g_assert_true (has_reason (first_check (&clone_verify), "chip-invalid"));
+  g_assert_nonnull (strstr (clone_verify.out, "Chip authentication failed"));
+  RUN (&decide, "decide", db, "TK01-07901-000101", "approve", "--chip", clone_path, "--csca",
+       clone_csca, "--clerk", "lan");
+  g_assert_cmpint (decide.status, ==, 1);
+  g_assert_nonnull (strstr (decide.err, "chip-invalid"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -926,10 +1201,19 @@ main (int    argc,
   g_test_add_func ("/chip/card/active-authentication", test_active_authentication);
   g_test_add_func ("/chip/card/async", test_async);
   g_test_add_func ("/chip/card/progress", test_progress);
+  g_test_add_func ("/chip/card/pace", test_pace);
+  g_test_add_func ("/chip/card/pace-wrong-key", test_pace_wrong_key);
+  g_test_add_func ("/chip/card/pace-unsupported", test_pace_unsupported);
+  g_test_add_func ("/chip/card/pace-refused", test_pace_refused);
+  g_test_add_func ("/chip/card/chip-authentication", test_chip_authentication);
+  g_test_add_func ("/chip/card/active-authentication-ec", test_active_authentication_ec);
+  g_test_add_func ("/chip/card/library", test_library);
+  g_test_add_func ("/chip/card/timing-pace", test_timing_pace);
   g_test_add_func ("/chip/decide/chip-verified", test_decide_chip_verified);
   g_test_add_func ("/chip/decide/qr-mismatch", test_decide_qr_mismatch);
   g_test_add_func ("/chip/decide/chip-invalid", test_decide_chip_invalid);
   g_test_add_func ("/chip/decide/forged-json", test_decide_forged_json);
+  g_test_add_func ("/chip/decide/chip-authentication", test_decide_chip_authentication);
   g_test_add_func ("/chip/card/no-card", test_no_card);
   g_test_add_func ("/chip/card/no-service", test_no_service);
   status = g_test_run ();

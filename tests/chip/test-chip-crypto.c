@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The chip's cryptography against the worked example of ICAO Doc 9303
- * part 11, appendix D (BAC of the specimen MRZ "L898902C<3 6908061
- * 9406236"), and the access keys derived from a card's QR. */
+/* The chip's cryptography against the worked examples of ICAO Doc 9303
+ * part 11: appendix D (BAC of the specimen MRZ "L898902C<3 6908061
+ * 9406236"), appendix G.1 (PACE-ECDH-GM-AES-CBC-CMAC-128 on
+ * brainpoolP256r1, MRZ T22000129 / 640812 / 101031); and the access keys
+ * derived from a card's QR. */
 #include "config.h"
 
 #include <string.h>
+#include <openssl/bn.h>
+#include <openssl/obj_mac.h>
 
 #include "chip/bhxh-chip-private.h"
 
@@ -109,6 +113,7 @@ test_mutual_authentication (void)
 static void
 session (BhxhChipSM *sm)
 {
+  memset (sm, 0, sizeof *sm);
   copy_hex (sm->ks_enc, "979EC13B1CBFE9DCD01AB0FED307EAE5");
   copy_hex (sm->ks_mac, "F1CB1F1FB5ADF208806B89DC579DC1F8");
   copy_hex (sm->ssc, "887022120C06C226");
@@ -174,6 +179,193 @@ test_secure_messaging_tampered (void)
                                 &sw, &error);
   g_assert_null (plain);
   g_assert_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_PROTOCOL);
+}
+
+/* ICAO Doc 9303 part 11 (8th edition, 2021), appendix G.1, "PACE-ECDH-GM,
+ * brainpoolP256r1": every intermediate value. The same figures are in BSI
+ * TR-03110 / TR-SAC's worked example and in the tests of open-source
+ * readers (Proxmark3's emrtd_pacetest.c, the Rust crate of the eMRTD
+ * worked examples, nl.zienit's icao_examples); they agree. The terminal's
+ * two private keys are the example's, set before the steps that would
+ * draw them at random. */
+#define G1_CARD_ACCESS "31143012060A04007F0007020204020202010202010D"
+#define G1_NONCE_ENC   "95A3A016522EE98D01E76CB6B98B42C3"
+#define G1_NONCE       "3F00C4D39D153F2B2A214A078D899B22"
+#define G1_K_PI        "89DED1B26624EC1E634C1989302849DD"
+#define G1_SK_MAP_IFD  "7F4EF07B9EA82FD78AD689B38D0BC78CF21F249D953BC46F4C6E19259C010F99"
+#define G1_PK_MAP_IFD  "04" "7ACF3EFC982EC45565A4B155129EFBC74650DCBFA6362D896FC70262E0C2CC5E" \
+                            "544552DCB6725218799115B55C9BAA6D9F6BC3A9618E70C25AF71777A9C4922D"
+#define G1_PK_MAP_IC   "04" "824FBA91C9CBE26BEF53A0EBE7342A3BF178CEA9F45DE0B70AA601651FBA3F57" \
+                            "30D8C879AAA9C9F73991E61B58F4D52EB87A0A0C709A49DC63719363CCD13C54"
+#define G1_H           "04" "60332EF2450B5D247EF6D3868397D398852ED6E8CAF6FFEEF6BF85CA57057FD5" \
+                            "0840CA7415BAF3E43BD414D35AA4608B93A2CAF3A4E3EA4E82C9C13D03EB7181"
+#define G1_G_MAPPED    "04" "8CED63C91426D4F0EB1435E7CB1D74A46723A0AF21C89634F65A9AE87A9265E2" \
+                            "8C879506743F8611AC33645C5B985C80B5F09A0B83407C1B6A4D857AE76FE522"
+#define G1_SK_IFD      "A73FB703AC1436A18E0CFA5ABB3F7BEC7A070E7A6788486BEE230C4A22762595"
+#define G1_PK_IFD      "04" "2DB7A64C0355044EC9DF190514C625CBA2CEA48754887122F3A5EF0D5EDD301C" \
+                            "3556F3B3B186DF10B857B58F6A7EB80F20BA5DC7BE1D43D9BF850149FBB36462"
+#define G1_PK_IC       "04" "9E880F842905B8B3181F7AF7CAA9F0EFB743847F44A306D2D28C1D9EC65DF6DB" \
+                            "7764B22277A2EDDC3C265A9F018F9CB852E111B768B326904B59A0193776F094"
+#define G1_K           "28768D20701247DAE81804C9E780EDE582A9996DB4A315020B2733197DB84925"
+#define G1_KS_ENC      "F5F0E35C0D7161EE6724EE513A0D9A7F"
+#define G1_KS_MAC      "FE251C7858B356B24514B3BD5F4297D1"
+#define G1_T_IFD       "C2B0BD78D94BA866"
+#define G1_T_IC        "3ABB9674BCE93C08"
+
+static BIGNUM *
+bn_hex (const char *text)
+{
+  BIGNUM *bn = NULL;
+
+  g_assert_cmpint (BN_hex2bn (&bn, text), ==, strlen (text));
+  return bn;
+}
+
+static void
+assert_bytes (GBytes     *bytes,
+              const char *expected)
+{
+  g_assert_nonnull (bytes);
+  assert_hex (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), expected);
+}
+
+static void
+test_pace_worked_example (void)
+{
+  static const BhxhChipKey key = { "T22000129", "640812", "101031" };
+  g_autoptr(GBytes) card_access = hex (G1_CARD_ACCESS);
+  g_autoptr(GBytes) nonce = hex (G1_NONCE_ENC);
+  g_autoptr(GBytes) chip_map = hex (G1_PK_MAP_IC);
+  g_autoptr(GBytes) chip_public = hex (G1_PK_IC);
+  g_autoptr(GBytes) map_public = NULL, eph_public = NULL, h = NULL, mapped = NULL;
+  g_autofree char *info_text = _bhxh_chip_mrz_info (&key);
+  BhxhChipPaceInfo info;
+  BhxhChipPace pace;
+  BhxhChipSM sm;
+  guint8 token[8], s[16];
+
+  g_assert_cmpstr (info_text, ==, "T22000129364081251010318");
+  g_assert_cmpint (_bhxh_chip_parse_card_access (card_access, &info), ==,
+                   BHXH_CHIP_PACE_SUPPORTED);
+  assert_hex (info.oid, info.oid_len, "04007F00070202040202");
+  g_assert_cmpuint (info.parameter_id, ==, 13);
+  g_assert_cmpint (info.nid, ==, NID_brainpoolP256r1);
+  g_assert_cmpuint (info.key_len, ==, 16);
+
+  g_assert_true (_bhxh_chip_pace_init (&pace, &info, &key));
+  assert_hex (pace.k_pi, 16, G1_K_PI);
+  g_assert_true (_bhxh_chip_pace_nonce (&pace, g_bytes_get_data (nonce, NULL),
+                                        g_bytes_get_size (nonce)));
+  g_assert_cmpint (BN_bn2binpad (pace.nonce, s, 16), ==, 16);
+  assert_hex (s, 16, G1_NONCE);
+
+  pace.map_key = bn_hex (G1_SK_MAP_IFD);
+  map_public = _bhxh_chip_pace_map_public (&pace);
+  assert_bytes (map_public, G1_PK_MAP_IFD);
+  g_assert_true (_bhxh_chip_pace_map (&pace, g_bytes_get_data (chip_map, NULL),
+                                      g_bytes_get_size (chip_map)));
+  h = _bhxh_chip_ec_encode (pace.group, pace.h);
+  assert_bytes (h, G1_H);
+  mapped = _bhxh_chip_ec_encode (pace.group, pace.generator);
+  assert_bytes (mapped, G1_G_MAPPED);
+
+  pace.eph_key = bn_hex (G1_SK_IFD);
+  eph_public = _bhxh_chip_pace_eph_public (&pace);
+  assert_bytes (eph_public, G1_PK_IFD);
+  g_assert_true (_bhxh_chip_pace_agree (&pace, g_bytes_get_data (chip_public, NULL),
+                                        g_bytes_get_size (chip_public), &sm));
+  assert_bytes (pace.secret, G1_K);
+  g_assert_cmpint (sm.cipher, ==, BHXH_CHIP_CIPHER_AES);
+  assert_hex (sm.ks_enc, 16, G1_KS_ENC);
+  assert_hex (sm.ks_mac, 16, G1_KS_MAC);
+  assert_hex (sm.ssc, 16, "00000000000000000000000000000000");
+
+  g_assert_true (_bhxh_chip_pace_token (&info, &sm, chip_public, token));
+  assert_hex (token, 8, G1_T_IFD);
+  g_assert_true (_bhxh_chip_pace_token (&info, &sm, eph_public, token));
+  assert_hex (token, 8, G1_T_IC);
+
+  /* A chip that sends our own key back is refused. */
+  g_assert_false (_bhxh_chip_pace_agree (&pace, g_bytes_get_data (eph_public, NULL),
+                                         g_bytes_get_size (eph_public), &sm));
+  _bhxh_chip_pace_clear (&pace);
+}
+
+/* AES secure messaging with G.1's session keys: ICAO publishes no AES
+ * trace, so these protected APDUs are the independent ones of Proxmark3's
+ * eMRTD tests (emrtd_pacetest.c, test_sm_aes), computed with OpenSSL /
+ * PyCryptodome and checked there on a real document: SSC 16 bytes from
+ * zero, IV = E(KSenc, SSC), the MAC input padded to 16 before CMAC. The
+ * same SELECT EF.COM and READ BINARY as appendix D.4's 3DES example. */
+static void
+test_secure_messaging_aes (void)
+{
+  static const guint8 select[] = { 0x00, 0xa4, 0x02, 0x0c, 0x02, 0x01, 0x1e };
+  static const guint8 read[] = { 0x00, 0xb0, 0x00, 0x00, 0x04 };
+  g_autoptr(GBytes) resp1 = hex ("990290008E08BEA7B381C494A0799000");
+  g_autoptr(GBytes) resp2 = hex ("871101645C0B1F998A088278D07942BBE94B60990290008E0894A33C6AA2D8CCC8"
+                                 "9000");
+  g_autoptr(GBytes) apdu = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  BhxhChipSM sm = { .cipher = BHXH_CHIP_CIPHER_AES, .key_len = 16 };
+  guint16 sw = 0;
+
+  copy_hex (sm.ks_enc, G1_KS_ENC);
+  copy_hex (sm.ks_mac, G1_KS_MAC);
+  apdu = _bhxh_chip_sm_wrap (&sm, select, sizeof select, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+              "0CA4020C1D871101EE0E4724F4465C1BE9C2F73ABDD73A3D8E08835D1B54575C955F00");
+  plain = _bhxh_chip_sm_unwrap (&sm, g_bytes_get_data (resp1, NULL), g_bytes_get_size (resp1),
+                                &sw, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (plain), ==, 0);
+  g_assert_cmphex (sw, ==, 0x9000);
+  g_clear_pointer (&apdu, g_bytes_unref);
+  g_clear_pointer (&plain, g_bytes_unref);
+
+  apdu = _bhxh_chip_sm_wrap (&sm, read, sizeof read, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (apdu, NULL), g_bytes_get_size (apdu),
+              "0CB000000D9701048E08AA6BA54F44DF836400");
+  plain = _bhxh_chip_sm_unwrap (&sm, g_bytes_get_data (resp2, NULL), g_bytes_get_size (resp2),
+                                &sw, &error);
+  g_assert_no_error (error);
+  assert_hex (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), "60145F01");
+  assert_hex (sm.ssc, 16, "00000000000000000000000000000004");
+}
+
+/* What EF.CardAccess offers: PACE-ECDH-IM (integrated mapping), 3DES or
+ * proprietary domain parameters are not supported; BAC then. */
+static void
+test_pace_card_access (void)
+{
+  static const struct { const char *card_access; BhxhChipPaceOffer offer; guint id; } cases[] = {
+    { "31143012060A04007F0007020204020202010202010C", BHXH_CHIP_PACE_SUPPORTED, 12 },
+    { "31143012060A04007F0007020204020402010202010D", BHXH_CHIP_PACE_SUPPORTED, 13 },
+    { "31143012060A04007F0007020204040202010202010D", BHXH_CHIP_PACE_UNSUPPORTED, 0 },
+    { "31143012060A04007F0007020204020102010202010D", BHXH_CHIP_PACE_UNSUPPORTED, 0 },
+    /* No parameter id: proprietary domain parameters. */
+    { "3111300F060A04007F00070202040202020102", BHXH_CHIP_PACE_UNSUPPORTED, 0 },
+    /* Another protocol only (chip authentication's): no PACE. */
+    { "31143012060A04007F0007020203020202010202010D", BHXH_CHIP_PACE_NONE, 0 },
+    /* IM first, then a GM the desk speaks: the GM. */
+    { "31283012060A04007F0007020204040202010202010D"
+      "3012060A04007F0007020204020202010202010D", BHXH_CHIP_PACE_SUPPORTED, 13 },
+    { "3000", BHXH_CHIP_PACE_NONE, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) data = hex (cases[i].card_access);
+      BhxhChipPaceInfo info;
+
+      g_assert_cmpint (_bhxh_chip_parse_card_access (data, &info), ==, cases[i].offer);
+      g_assert_cmpuint (info.parameter_id, ==, cases[i].id);
+    }
+  g_assert_cmpint (_bhxh_chip_parse_card_access (NULL, &(BhxhChipPaceInfo) { 0 }), ==,
+                   BHXH_CHIP_PACE_NONE);
 }
 
 static void
@@ -255,6 +447,9 @@ main (int    argc,
   g_test_add_func ("/chip/crypto/mutual-authentication", test_mutual_authentication);
   g_test_add_func ("/chip/crypto/secure-messaging", test_secure_messaging);
   g_test_add_func ("/chip/crypto/secure-messaging-tampered", test_secure_messaging_tampered);
+  g_test_add_func ("/chip/pace/worked-example", test_pace_worked_example);
+  g_test_add_func ("/chip/pace/card-access", test_pace_card_access);
+  g_test_add_func ("/chip/pace/secure-messaging-aes", test_secure_messaging_aes);
   g_test_add_func ("/chip/keys/parse", test_key_parse);
   g_test_add_func ("/chip/keys/from-qr", test_keys_from_qr);
   return g_test_run ();

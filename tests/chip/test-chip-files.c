@@ -159,6 +159,69 @@ test_passive_malformed (void)
   _bhxh_chip_passive_result_clear (&result);
 }
 
+/* DG14: chip authentication with 3DES and a key with explicit domain
+ * parameters (ca), with AES-128 (pace-ca), the active authentication's
+ * hash (aa-ec); its hash checks against the SOD like the other groups. */
+static void
+test_dg14 (void)
+{
+  static const struct
+  {
+    const char     *variant;
+    gboolean        has_ca;
+    BhxhChipCipher  cipher;
+    const char     *aa_digest;
+  } cases[] = {
+    { "ca", TRUE, BHXH_CHIP_CIPHER_3DES, NULL },
+    { "pace-ca", TRUE, BHXH_CHIP_CIPHER_AES, NULL },
+    { "aa-ec", FALSE, BHXH_CHIP_CIPHER_3DES, "SHA384" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *dir = card (cases[i].variant);
+      g_autofree char *csca = g_build_filename (dir, "csca", NULL);
+      g_autoptr(GBytes) dg14 = file (dir, "dg14.bin");
+      g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
+                                                            (GDestroyNotify) g_bytes_unref);
+      g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-23T09:00:00+07:00",
+                                                               NULL);
+      g_autoptr(GBytes) sod = file (dir, "sod.bin");
+      g_autoptr(GError) error = NULL;
+      BhxhChipPassiveResult passive = { 0 };
+      BhxhChipDg14 info;
+
+      g_assert_true (_bhxh_chip_parse_dg14 (dg14, &info, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (info.has_ca, ==, cases[i].has_ca);
+      g_assert_cmpstr (info.aa_digest, ==, cases[i].aa_digest);
+      if (info.has_ca)
+        {
+          g_assert_cmpint (info.cipher, ==, cases[i].cipher);
+          g_assert_cmpuint (info.key_len, ==, 16);
+          g_assert_cmpint (EC_GROUP_get_degree (info.group), ==, 256);
+          g_assert_cmpuint (g_bytes_get_size (info.chip_public), ==, 65);
+        }
+      _bhxh_chip_dg14_clear (&info);
+
+      g_hash_table_insert (groups, GUINT_TO_POINTER (14), g_bytes_ref (dg14));
+      _bhxh_chip_passive_check (sod, groups, csca, now, &passive);
+      g_assert_cmpint (passive.result, ==, BHXH_AUTH_VALID);
+      _bhxh_chip_passive_result_clear (&passive);
+    }
+
+  /* Not a DG14. */
+  {
+    g_autoptr(GBytes) bad = g_bytes_new_static ("\x6e\x03\x30\x01\x00", 5);
+    g_autoptr(GError) error = NULL;
+    BhxhChipDg14 info;
+
+    g_assert_false (_bhxh_chip_parse_dg14 (bad, &info, &error));
+    g_assert_error (error, BHXH_CHIP_ERROR, BHXH_CHIP_ERROR_FORMAT);
+    _bhxh_chip_dg14_clear (&info);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -171,6 +234,7 @@ main (int    argc,
   g_test_add_func ("/chip/files/parse", test_parse);
   g_test_add_func ("/chip/files/passive", test_passive);
   g_test_add_func ("/chip/files/passive-malformed", test_passive_malformed);
+  g_test_add_func ("/chip/files/dg14", test_dg14);
   status = g_test_run ();
   rm[2] = tmp_dir;
   g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,

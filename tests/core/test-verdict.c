@@ -475,6 +475,16 @@ test_chip (Fixture       *f,
   g_assert_cmpint (bhxh_evidence_for_document (untrusted), ==, BHXH_EVIDENCE_CARD_QR);
   g_clear_pointer (&check, bhxh_check_free);
 
+  /* The same, where the office has no CSCA certificates (the signature not
+   * checked): a failure of the chip's live authentication still blocks —
+   * a failure is never a claim to doubt. */
+  untrusted->chip.passive = BHXH_AUTH_NOT_CHECKED;
+  untrusted->chip.chip_method = "ca";
+  check = run (f, BHXH_VERDICT_BLOCKED);
+  g_assert_true (bhxh_check_has_reason (check, "chip-invalid"));
+  g_assert_false (bhxh_check_has_reason (check, "chip-not-checked"));
+  g_clear_pointer (&check, bhxh_check_free);
+
   /* The QR printed with another birth date than the chip holds. */
   forged_qr->qr->birth_date = (BhxhDate) { 1990, 3, 16 };
   f->input.document = forged_qr;

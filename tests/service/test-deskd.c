@@ -10,6 +10,7 @@
 #include "store/bhxh-crypt.h"
 #include "store/bhxh-store.h"
 #include "../store/store-fixtures.h"
+#include "bhxh-counter.h"
 #include "bhxh-desk1.h"
 #include "bhxh-service-errors.h"
 
@@ -433,6 +434,103 @@ test_session_end (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static void
+got (GObject      *source,
+     GAsyncResult *result,
+     gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+count_up (guint *count)
+{
+  (*count)++;
+}
+
+/* An account disabled by the admin loses its live session at once: its
+ * next call is asked to sign in, and signing in is refused. */
+static void
+test_disable_ends_session (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BhxhDesk1) clerk = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *role = NULL;
+  g_autoptr(BhxhCounter) counter = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  guint ended = 0;
+
+  populate (f);
+  clerk = new_proxy ();
+  g_assert_true (bhxh_desk1_call_sign_in_sync (clerk, "lan", PASSWORD, &name, &role, NULL,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_desk1_call_list_queue_sync (clerk, g_variant_new ("a{sv}", NULL),
+                                                  &answer, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&answer, g_free);
+
+  /* Enabling an enabled account ends nothing. */
+  g_assert_true (bhxh_desk1_call_set_user_disabled_sync (f->proxy, "lan", FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_desk1_call_list_queue_sync (clerk, g_variant_new ("a{sv}", NULL),
+                                                  &answer, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&answer, g_free);
+
+  g_assert_true (bhxh_desk1_call_set_user_disabled_sync (f->proxy, "lan", TRUE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (bhxh_desk1_call_list_queue_sync (clerk, g_variant_new ("a{sv}", NULL),
+                                                   &answer, NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED);
+  g_clear_error (&error);
+  g_clear_pointer (&name, g_free);
+  g_clear_pointer (&role, g_free);
+  g_assert_false (bhxh_desk1_call_sign_in_sync (clerk, "lan", PASSWORD, &name, &role, NULL,
+                                                &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The admin's own session goes on. */
+  g_assert_true (bhxh_desk1_call_list_queue_sync (f->proxy, g_variant_new ("a{sv}", NULL),
+                                                  &answer, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&answer, g_free);
+
+  /* What the GUI uses: its counter says the session ended, once, and is
+   * signed out (the window goes back to signing in on that signal). */
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", g_test_dbus_get_bus_address (f->bus), TRUE);
+  bhxh_counter_new_system_async (NULL, got, &result);
+  counter = bhxh_counter_new_finish (await (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_signal_connect_swapped (counter, "session-ended", G_CALLBACK (count_up), &ended);
+  bhxh_counter_sign_in_async (counter, "hung", PASSWORD, NULL, got, &result);
+  g_assert_true (bhxh_counter_sign_in_finish (counter, await (&result), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (bhxh_desk1_call_set_user_disabled_sync (f->proxy, "hung", TRUE, NULL, &error));
+  g_assert_no_error (error);
+  bhxh_counter_list_queue_async (counter, NULL, NULL, got, &result);
+  g_assert_null (bhxh_counter_list_queue_finish (counter, await (&result), NULL, &error));
+  g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpuint (ended, ==, 1);
+  g_assert_null (bhxh_counter_get_login (counter));
+}
+
 /* What the service leaves on disk: its key file 0600 beside the store,
  * and no name, ID number or address in clear in any file. */
 static void
@@ -488,6 +586,8 @@ main (int   argc,
 
   g_test_add ("/deskd/counter", Fixture, NULL, setup, test_counter, teardown);
   g_test_add ("/deskd/session-end", Fixture, NULL, setup, test_session_end, teardown);
+  g_test_add ("/deskd/disable-ends-session", Fixture, NULL, setup, test_disable_ends_session,
+              teardown);
   g_test_add ("/deskd/nothing-in-clear", Fixture, NULL, setup, test_nothing_in_clear,
               teardown);
 
