@@ -35,8 +35,10 @@ done
 # The chip step (root: a private pcscd in a mount namespace, as the chip suite).
 if [ "$(id -u)" -eq 0 ] && [ -e /usr/lib/pcsc/drivers/serial/libifdvpcd.so ]; then
   ninja -C "$build" tests/chip/chip-mkcard >/dev/null
-  xvfb-run -a -s "-screen 0 1366x768x24" \
-    "$top/tests/gui/run-atspi.sh" "$top/tests/gui/screenshots-chip.py" "$build" \
-    "$out/1366x768" "$language"
+  for size in 1366x768 1024x768; do
+    xvfb-run -a -s "-screen 0 ${size}x24" \
+      "$top/tests/gui/run-atspi.sh" "$top/tests/gui/screenshots-chip.py" "$build" \
+      "$out/$size" "$language"
+  done
 fi
 ls -l "$out" "$out"/1366x768 "$out"/1024x768

@@ -117,7 +117,8 @@ unwrap (GBytes        *file,
   const guint8 *p = data;
   guint t;
 
-  return _bhxh_tlv_next (&p, data + size, &t, value, len) && t == tag;
+  /* An empty file's data may be NULL: no pointer arithmetic on it. */
+  return size > 0 && _bhxh_tlv_next (&p, data + size, &t, value, len) && t == tag;
 }
 
 /* The data groups EF.COM lists, as numbers (DG1 = 1, …), from their tags. */
@@ -344,34 +345,78 @@ _bhxh_chip_parse_dg13 (GBytes        *dg13,
   return TRUE;
 }
 
-/* The image inside DG2's biometric data block: from the JPEG or JPEG 2000
- * signature to the end of the block (ISO/IEC 19794-5 headers skipped). */
+/* The image of an ISO/IEC 19794-5 facial record: "FAC\0", a version, the
+ * record's length (4) and number of faces (2); then the first face: its
+ * block length (4), number of feature points (2), 14 bytes of facial
+ * information, 8 bytes a feature point and 12 of image information, then
+ * the image. %NULL when the record is not shaped so. */
+static const guint8 *
+facial_record_image (const guint8 *bdb,
+                     gsize         len)
+{
+  gsize offset;
+
+  if (len < 14 + 20 || memcmp (bdb, "FAC", 4) != 0)
+    return NULL;
+  offset = 14 + 20 + 8 * (gsize) ((bdb[18] << 8) | bdb[19]) + 12;
+  return offset < len ? bdb + offset : NULL;
+}
+
+static const char *
+image_type (const guint8 *data,
+            gsize         len)
+{
+  static const guint8 jpeg[] = { 0xff, 0xd8, 0xff };
+  static const guint8 jp2[] = { 0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20 };
+  static const guint8 j2k[] = { 0xff, 0x4f, 0xff, 0x51 };
+
+  if (len >= sizeof jpeg && memcmp (data, jpeg, sizeof jpeg) == 0)
+    return "image/jpeg";
+  if ((len >= sizeof jp2 && memcmp (data, jp2, sizeof jp2) == 0) ||
+      (len >= sizeof j2k && memcmp (data, j2k, sizeof j2k) == 0))
+    return "image/jp2";
+  return NULL;
+}
+
+/* The biometric data block of DG2's first biometric information template:
+ * 75 { 7F61 { 02 count, 7F60 { A1 header, 5F2E or 7F2E block } } }
+ * (ICAO 9303-10 §4.7.2, CBEFF). */
+static gboolean
+first_bdb (GBytes        *dg2,
+           const guint8 **bdb,
+           gsize         *bdb_len)
+{
+  const guint8 *group, *bit;
+  gsize group_len, bit_len;
+
+  return unwrap (dg2, 0x75, &group, &group_len) &&
+         _bhxh_tlv_find (group, group_len, 0x7f61, &group, &group_len) &&
+         _bhxh_tlv_find (group, group_len, 0x7f60, &bit, &bit_len) &&
+         (_bhxh_tlv_find (bit, bit_len, 0x5f2e, bdb, bdb_len) ||
+          _bhxh_tlv_find (bit, bit_len, 0x7f2e, bdb, bdb_len));
+}
+
+/* DG2's image (JPEG, or JPEG 2000: a JP2 file or a J2K codestream), from
+ * the facial record's headers, else from the first image signature in the
+ * block (chips that fill the headers loosely); to the end of the block. */
 GBytes *
 _bhxh_chip_parse_dg2 (GBytes      *dg2,
                       const char **mime_type,
                       GError     **error)
 {
-  static const guint8 jpeg[] = { 0xff, 0xd8, 0xff };
-  static const guint8 jp2[] = { 0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20 };
-  static const guint8 j2k[] = { 0xff, 0x4f, 0xff, 0x51 };
-  gsize size;
-  const guint8 *data = g_bytes_get_data (dg2, &size);
+  const guint8 *bdb, *end, *image;
+  gsize len;
 
-  if (size < 2 || data[0] != 0x75)
+  if (!first_bdb (dg2, &bdb, &len))
     return format_error (error, "DG2"), NULL;
-  for (gsize i = 0; i + 8 <= size; i++)
-    {
-      const char *type = NULL;
-
-      if (memcmp (data + i, jpeg, sizeof jpeg) == 0)
-        type = "image/jpeg";
-      else if (memcmp (data + i, jp2, sizeof jp2) == 0 || memcmp (data + i, j2k, sizeof j2k) == 0)
-        type = "image/jp2";
-      if (type != NULL)
-        {
-          *mime_type = type;
-          return g_bytes_new_from_bytes (dg2, i, size - i);
-        }
-    }
-  return format_error (error, "DG2"), NULL;
+  end = bdb + len;
+  image = facial_record_image (bdb, len);
+  if (image == NULL || image_type (image, end - image) == NULL)
+    for (image = bdb; image < end && image_type (image, end - image) == NULL; image++)
+      ;
+  if (image >= end)
+    return format_error (error, "DG2"), NULL;
+  *mime_type = image_type (image, end - image);
+  return g_bytes_new_from_bytes (dg2, image - (const guint8 *) g_bytes_get_data (dg2, NULL),
+                                 end - image);
 }

@@ -34,7 +34,46 @@ typedef struct
   BhxhChipSM    sm;
   gboolean      secure;
   GCancellable *cancellable;
+  /* Progress: the current step and its share of the whole read. */
+  BhxhChipProgressFunc progress;
+  gpointer      progress_data;
+  BhxhChipStep  step;
+  double        from, to, done;
 } Session;
+
+/* The step now running, which takes the read from @from to @to. */
+static void
+report_step (Session      *s,
+             BhxhChipStep  step,
+             double        from,
+             double        to)
+{
+  s->step = step;
+  s->from = from;
+  s->to = to;
+  s->done = MAX (s->done, from);
+  if (s->progress != NULL)
+    s->progress (step, s->done, s->progress_data);
+}
+
+/* @got bytes of a file of @total read; a step's later files only go on
+ * from where its first left the bar. */
+static void
+report_bytes (Session *s,
+              gsize    got,
+              gssize   total)
+{
+  double fraction;
+
+  if (s->progress == NULL || total <= 0)
+    return;
+  fraction = s->from + (s->to - s->from) * MIN ((double) got / total, 1.0);
+  if (fraction > s->done)
+    {
+      s->done = fraction;
+      s->progress (s->step, fraction, s->progress_data);
+    }
+}
 
 /* ---- access keys ---- */
 
@@ -539,6 +578,7 @@ read_contents (Session  *s,
                                _("A file on the chip is too large"));
           return NULL;
         }
+      report_bytes (s, file->len, total);
     }
   g_byte_array_set_size (file, total);
   return g_byte_array_free_to_bytes (g_steal_pointer (&file));
@@ -613,8 +653,11 @@ read_files (Session             *s,
             GError             **error)
 {
   g_autoptr(GBytes) com = NULL;
+  gboolean portrait = (flags & BHXH_CHIP_READ_PORTRAIT) != 0;
   GBytes *file;
 
+  /* DG2 is most of the bytes when it is read. */
+  report_step (s, BHXH_CHIP_STEP_PERSONAL, 0.1, portrait ? 0.3 : 0.6);
   if ((com = read_required (s, FID_COM, "EF.COM", error)) == NULL ||
       (*listed = _bhxh_chip_parse_com (com, error)) == NULL ||
       (file = read_required (s, FID_DG (1), "DG1", error)) == NULL)
@@ -626,14 +669,16 @@ read_files (Session             *s,
   g_hash_table_insert (groups, GUINT_TO_POINTER (13), file);
   if (!_bhxh_chip_parse_dg13 (file, result->document, error))
     return FALSE;
-  if ((flags & BHXH_CHIP_READ_PORTRAIT) && lists_group (*listed, 2))
+  if (portrait && lists_group (*listed, 2))
     {
+      report_step (s, BHXH_CHIP_STEP_PORTRAIT, 0.3, 0.85);
       if ((file = read_required (s, FID_DG (2), "DG2", error)) == NULL)
         return FALSE;
       g_hash_table_insert (groups, GUINT_TO_POINTER (2), file);
       if ((result->portrait = _bhxh_chip_parse_dg2 (file, &result->portrait_type, error)) == NULL)
         return FALSE;
     }
+  report_step (s, BHXH_CHIP_STEP_SIGNATURE, portrait ? 0.85 : 0.6, 0.95);
   *sod = read_required (s, FID_SOD, "EF.SOD", error);
   return *sod != NULL;
 }
@@ -846,10 +891,13 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
 
   g_return_val_if_fail (options != NULL, NULL);
 
+  s.progress = options->progress;
+  s.progress_data = options->progress_data;
   if ((card = _bhxh_chip_card_connect (options->reader, options->wait_ms, error)) == NULL)
     return NULL;
   start = g_get_monotonic_time ();
   s.card = card;
+  report_step (&s, BHXH_CHIP_STEP_OPENING, 0.0, 0.1);
   result->reader = g_strdup (_bhxh_chip_card_get_reader (card));
   result->document = bhxh_document_new (BHXH_DOCUMENT_CCCD_CHIP);
   auth = &result->document->chip;
@@ -892,6 +940,7 @@ bhxh_chip_read (const BhxhChipReadOptions *options,
   if (auth->reason == NULL && active_reason != NULL)
     auth->reason = g_strdup (active_reason);
   bhxh_document_recheck (result->document);
+  report_step (&s, BHXH_CHIP_STEP_SIGNATURE, 1.0, 1.0);
   return g_steal_pointer (&result);
 }
 
@@ -1047,6 +1096,8 @@ options_copy (const BhxhChipReadOptions *options)
   copy->now = options->now != NULL ? g_date_time_ref (options->now) : NULL;
   copy->flags = options->flags;
   copy->wait_ms = options->wait_ms;
+  copy->progress = options->progress;
+  copy->progress_data = options->progress_data;
   return copy;
 }
 

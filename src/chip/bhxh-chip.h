@@ -70,6 +70,29 @@ typedef enum
   BHXH_CHIP_READ_PORTRAIT = 1 << 0,
 } BhxhChipReadFlags;
 
+/**
+ * BhxhChipStep:
+ * @BHXH_CHIP_STEP_OPENING: the card is there; access control (BAC)
+ * @BHXH_CHIP_STEP_PERSONAL: EF.COM, DG1 and DG13, the person's data
+ * @BHXH_CHIP_STEP_PORTRAIT: DG2, the face (only when asked)
+ * @BHXH_CHIP_STEP_SIGNATURE: EF.SOD, active and passive authentication
+ */
+typedef enum
+{
+  BHXH_CHIP_STEP_OPENING,
+  BHXH_CHIP_STEP_PERSONAL,
+  BHXH_CHIP_STEP_PORTRAIT,
+  BHXH_CHIP_STEP_SIGNATURE,
+} BhxhChipStep;
+
+/* Where a read is: its step and the fraction done of the whole read (0 to
+ * 1, never going back; within a file, from its bytes read of the size its
+ * first READ BINARY gave). Called from the reading thread: a GUI hands it
+ * to its main loop. */
+typedef void (*BhxhChipProgressFunc) (BhxhChipStep step,
+                                      double       fraction,
+                                      gpointer     user_data);
+
 typedef struct
 {
   char              *reader;     /* NULL: the first reader holding a card */
@@ -78,6 +101,8 @@ typedef struct
   GDateTime         *now;        /* the instant certificates are checked at */
   BhxhChipReadFlags  flags;
   guint              wait_ms;    /* how long to wait for a card; 0: not at all */
+  BhxhChipProgressFunc progress; /* (nullable) */
+  gpointer           progress_data;
 } BhxhChipReadOptions;
 
 typedef struct

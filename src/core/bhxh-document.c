@@ -68,6 +68,7 @@ bhxh_document_copy (const BhxhDocument *self)
   copy->chip.dg13 = self->chip.dg13 != NULL ? g_bytes_ref (self->chip.dg13) : NULL;
   copy->chip.dg14 = self->chip.dg14 != NULL ? g_bytes_ref (self->chip.dg14) : NULL;
   copy->chip.dg15 = self->chip.dg15 != NULL ? g_bytes_ref (self->chip.dg15) : NULL;
+  copy->chip.portrait = self->chip.portrait != NULL ? g_bytes_ref (self->chip.portrait) : NULL;
   copy->qr = self->qr != NULL ? bhxh_document_copy (self->qr) : NULL;
   return copy;
 }
@@ -99,6 +100,7 @@ bhxh_document_free (BhxhDocument *self)
   g_clear_pointer (&self->chip.dg13, g_bytes_unref);
   g_clear_pointer (&self->chip.dg14, g_bytes_unref);
   g_clear_pointer (&self->chip.dg15, g_bytes_unref);
+  g_clear_pointer (&self->chip.portrait, g_bytes_unref);
   bhxh_document_free (self->qr);
   g_free (self);
 }

@@ -59,6 +59,9 @@ typedef struct
   GBytes         *dg13;
   GBytes         *dg14;
   GBytes         *dg15;
+  /* DG2's image (JPEG or JPEG 2000) when the face was read, for the clerk
+   * to look at; never in the JSON. */
+  GBytes         *portrait;
 } BhxhChipAuth;
 
 typedef struct _BhxhDocument

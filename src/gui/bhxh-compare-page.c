@@ -15,6 +15,7 @@
 #include "core/bhxh-text.h"
 
 #include "bhxh-compare-page.h"
+#include "bhxh-portrait-pair.h"
 #include "bhxh-text-diff.h"
 
 struct _BhxhComparePage
@@ -31,6 +32,7 @@ struct _BhxhComparePage
   GtkLabel              *verdict_label;
   GtkWidget             *reasons_box;
   GtkSpinner            *spinner;
+  BhxhPortraitPair      *portrait_pair;
   GtkLabel              *document_hint;
   GtkLabel              *claim_label;
   GtkLabel              *office_label;
@@ -754,6 +756,7 @@ bhxh_compare_page_class_init (BhxhComparePageClass *klass)
   signals[CHECKED] = g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (BHXH_TYPE_PORTRAIT_PAIR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/vn/bhxh/Desk/bhxh-compare-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, back_button);
@@ -766,6 +769,7 @@ bhxh_compare_page_class_init (BhxhComparePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, reasons_box);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, portrait_pair);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, document_hint);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, claim_label);
   gtk_widget_class_bind_template_child (widget_class, BhxhComparePage, office_label);
@@ -810,6 +814,11 @@ set_subject (BhxhComparePage       *self,
   g_set_object (&self->object, object);
   g_clear_pointer (&self->document, bhxh_document_free);
   self->document = copy;
+  /* The chip's face beside the declaration's photo, when the chip was
+   * read with it. */
+  bhxh_portrait_pair_show (self->portrait_pair, self->counter,
+                           bhxh_declaration_object_get_id (object),
+                           copy != NULL ? copy->chip.portrait : NULL);
 }
 
 static void
@@ -970,6 +979,14 @@ bhxh_compare_page_set_folded (BhxhComparePage *self,
 {
   g_return_if_fail (BHXH_IS_COMPARE_PAGE (self));
   gtk_widget_set_visible (self->back_button, folded);
+}
+
+BhxhPortraitPair *
+bhxh_compare_page_get_portrait_pair (BhxhComparePage *self)
+{
+  g_return_val_if_fail (BHXH_IS_COMPARE_PAGE (self), NULL);
+
+  return self->portrait_pair;
 }
 
 const char *

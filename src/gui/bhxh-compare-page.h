@@ -6,6 +6,7 @@
 #include "core/bhxh-verdict.h"
 
 #include "bhxh-declaration-object.h"
+#include "bhxh-portrait-pair.h"
 #include "service/bhxh-counter.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,8 @@ const BhxhDocument    *bhxh_compare_page_get_document (BhxhComparePage       *se
 const BhxhCheck       *bhxh_compare_page_get_check    (BhxhComparePage       *self);
 void                   bhxh_compare_page_set_folded   (BhxhComparePage       *self,
                                                        gboolean               folded);
+/* The chip's portrait and the declaration's photo, for tests. */
+BhxhPortraitPair      *bhxh_compare_page_get_portrait_pair (BhxhComparePage  *self);
 /* The text the verdict banner shows, for tests. */
 const char            *bhxh_compare_page_get_verdict_text (BhxhComparePage   *self);
 /* The line that says what the declaration was compared with (chip verified,

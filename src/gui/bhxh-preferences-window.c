@@ -934,6 +934,26 @@ readers_cb (GObject      *source,
                            self, 0);
 }
 
+/* Whether the chip dialog reads DG2 for the compare page's faces. */
+static GtkWidget *
+portrait_row (BhxhPreferencesWindow *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Read the portrait from the chip"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               _("Shown beside the declaration’s photo; about a second more "
+                                 "per card"));
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Read the portrait from the chip"), -1);
+  g_settings_bind (self->settings, "chip-portrait", toggle, "active", G_SETTINGS_BIND_DEFAULT);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  return row;
+}
+
 static void
 build_scanning (BhxhPreferencesWindow *self)
 {
@@ -961,6 +981,7 @@ build_scanning (BhxhPreferencesWindow *self)
   adw_combo_row_set_use_subtitle (self->reader_row, TRUE);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->reader_row));
   bhxh_chip_list_readers_async (self->cancellable, readers_cb, g_object_ref (self));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), portrait_row (self));
 
   group = group_new (page, _("Camera"), NULL);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),

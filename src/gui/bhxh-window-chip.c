@@ -9,8 +9,9 @@
 
 /* After a card's QR is scanned: when a card reader is connected, the clerk
  * is asked to place the card on it and the chip is read in a thread
- * (src/chip); "Skip" goes on with the QR alone. The chip's data, with its
- * authentication and the QR, then goes to the check like any document. */
+ * (src/chip), its steps and progress shown; "Skip" (Esc) goes on with the
+ * QR alone. The chip's data, with its authentication, the QR and the face
+ * when read, then goes to the check like any document. */
 
 /* How long the dialog waits for a card before going on with the QR. */
 #define CARD_WAIT_MS (60 * 1000)
@@ -20,6 +21,8 @@ typedef struct
   BhxhWindow       *self;
   BhxhDocument     *qr;
   AdwMessageDialog *dialog;        /* weak */
+  GtkLabel         *step_label;    /* in the dialog */
+  GtkProgressBar   *progress_bar;  /* in the dialog */
   GCancellable     *cancellable;
   gboolean          done;          /* the lookup has started, once */
 } ChipRead;
@@ -82,7 +85,72 @@ read_cb (GObject      *source,
     }
   document = g_steal_pointer (&chip->document);
   document->qr = bhxh_document_copy (read->qr);
+  document->chip.portrait = g_steal_pointer (&chip->portrait);
   go_on (read, document);
+}
+
+/* ---- progress, from the reading thread to the dialog ---- */
+
+typedef struct
+{
+  ChipRead     *read;
+  BhxhChipStep  step;
+  double        fraction;
+} Progress;
+
+static void
+progress_free (gpointer data)
+{
+  Progress *progress = data;
+
+  chip_read_unref (progress->read);
+  g_free (progress);
+}
+
+static const char *
+step_text (BhxhChipStep step)
+{
+  switch (step)
+    {
+    case BHXH_CHIP_STEP_OPENING:
+      return _("Opening the chip…");
+    case BHXH_CHIP_STEP_PERSONAL:
+      return _("Reading the personal data…");
+    case BHXH_CHIP_STEP_PORTRAIT:
+      return _("Reading the photo…");
+    case BHXH_CHIP_STEP_SIGNATURE:
+    default:
+      return _("Checking the digital signature…");
+    }
+}
+
+static gboolean
+progress_main_cb (gpointer data)
+{
+  Progress *progress = data;
+  ChipRead *read = progress->read;
+
+  if (!read->done && read->dialog != NULL)
+    {
+      gtk_label_set_text (read->step_label, step_text (progress->step));
+      gtk_progress_bar_set_fraction (read->progress_bar, progress->fraction);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* In the reading thread: the dialog is updated from the main loop. */
+static void
+progress_cb (BhxhChipStep step,
+             double       fraction,
+             gpointer     user_data)
+{
+  Progress *progress = g_new0 (Progress, 1);
+
+  progress->read = g_rc_box_acquire (user_data);
+  progress->step = step;
+  progress->fraction = fraction;
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, progress_main_cb, progress,
+                              progress_free);
 }
 
 static void
@@ -97,16 +165,22 @@ skip_cb (AdwMessageDialog *dialog,
 static void
 show_dialog (ChipRead *read)
 {
-  GtkWidget *spinner = gtk_spinner_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
 
   read->dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
     GTK_WINDOW (read->self), _("Place the Card on the Reader"),
     _("Reading the card’s chip to authenticate it. Keep the card still until it is "
       "read, or skip to go on with the QR only (not authenticated).")));
   g_object_add_weak_pointer (G_OBJECT (read->dialog), (gpointer *) &read->dialog);
-  gtk_spinner_start (GTK_SPINNER (spinner));
-  gtk_widget_set_size_request (spinner, 32, 32);
-  adw_message_dialog_set_extra_child (read->dialog, spinner);
+  /* What the read is doing, and how far (the library's steps). */
+  read->step_label = GTK_LABEL (gtk_label_new (_("Waiting for the card…")));
+  gtk_widget_add_css_class (GTK_WIDGET (read->step_label), "dim-label");
+  read->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (read->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chip read progress"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (read->step_label));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (read->progress_bar));
+  adw_message_dialog_set_extra_child (read->dialog, box);
   adw_message_dialog_add_response (read->dialog, "skip", _("_Skip (QR Only)"));
   adw_message_dialog_set_close_response (read->dialog, "skip");
   g_signal_connect_data (read->dialog, "response", G_CALLBACK (skip_cb),
@@ -138,6 +212,11 @@ readers_cb (GObject      *source,
     g_clear_pointer (&options.reader, g_free);
   options.now = bhxh_clock_now ();
   options.wait_ms = CARD_WAIT_MS;
+  options.progress = progress_cb;
+  options.progress_data = read;
+  /* The face for the clerk to compare (about a second more on a reader). */
+  if (g_settings_get_boolean (read->self->settings, "chip-portrait"))
+    options.flags |= BHXH_CHIP_READ_PORTRAIT;
   show_dialog (read);
   bhxh_chip_read_async (&options, read->cancellable, read_cb, g_rc_box_acquire (read));
 }

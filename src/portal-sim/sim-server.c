@@ -322,6 +322,23 @@ handle_declarations (SimServer   *self,
 }
 
 static void
+handle_portrait (SimServer   *self,
+                 const char  *declaration_id,
+                 SimResponse *r)
+{
+  GBytes *image = sim_store_get_portrait (self->store, declaration_id);
+
+  if (image == NULL)
+    {
+      respond_error (r, 404, "not-found", "Tờ khai không có ảnh chân dung.");
+      return;
+    }
+  r->status = 200;
+  r->content_type = "image/jpeg";
+  r->body = image;
+}
+
+static void
 handle_snapshot (SimServer         *self,
                  SoupServerMessage *msg,
                  const char        *version,
@@ -718,6 +735,28 @@ typedef struct
 
 #define INBOUND_LIFETIME (14 * 24 * 3600)
 
+/* A USB bundle travels where the portal cannot be reached: the photos the
+ * declarations name go inside it ("data"), not apart as online. */
+static void
+inline_portraits (SimServer *self,
+                  JsonArray *declarations)
+{
+  for (guint i = 0; i < json_array_get_length (declarations); i++)
+    {
+      JsonObject *d = json_array_get_object_element (declarations, i);
+      JsonNode *node = json_object_get_member (d, "portrait");
+      g_autoptr(GBytes) image = NULL;
+      g_autofree char *data = NULL;
+
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+          (image = sim_store_get_portrait (self->store,
+                                           json_object_get_string_member (d, "id"))) == NULL)
+        continue;
+      data = g_base64_encode (g_bytes_get_data (image, NULL), g_bytes_get_size (image));
+      json_object_set_string_member (json_node_get_object (node), "data", data);
+    }
+}
+
 static GBytes *
 inbound_payload (SimServer  *self,
                  SimAccount *account,
@@ -729,6 +768,7 @@ inbound_payload (SimServer  *self,
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   JsonObject *object = json_object_new ();
   JsonObject *declarations = json_object_new ();
+  JsonNode *list;
   gint64 after, next;
   gboolean has_more;
   gsize len;
@@ -740,9 +780,10 @@ inbound_payload (SimServer  *self,
   json_object_set_string_member (object, "created_at", created);
   json_object_set_string_member (object, "office_code", account->office_code);
   json_object_set_string_member (declarations, "format", "bhxh-declarations/1");
-  json_object_set_member (declarations, "declarations",
-                          sim_store_list_declarations (self->store, account->office_code, after,
-                                                       G_MAXINT32, &next, &has_more));
+  list = sim_store_list_declarations (self->store, account->office_code, after, G_MAXINT32,
+                                      &next, &has_more);
+  inline_portraits (self, json_node_get_array (list));
+  json_object_set_member (declarations, "declarations", list);
   json_object_set_object_member (object, "declarations", declarations);
   cursor = g_strdup_printf ("s%" G_GINT64_FORMAT, next);
   json_object_set_string_member (object, "next_cursor", cursor);
@@ -831,6 +872,9 @@ route_v1 (SimServer         *self,
   else if (n == 3 && g_str_equal (parts[0], "declarations") && g_str_equal (parts[2], "claim")
            && (g_str_equal (method, "POST") || g_str_equal (method, "DELETE")))
     handle_claim (self, account, msg, parts[1], g_str_equal (method, "DELETE"), query, r);
+  else if (n == 3 && get && g_str_equal (parts[0], "declarations")
+           && g_str_equal (parts[2], "portrait"))
+    handle_portrait (self, parts[1], r);
   else if (n == 1 && get && g_str_equal (parts[0], "mirror"))
     {
       g_autoptr(JsonNode) info = sim_store_mirror_info (self->store);

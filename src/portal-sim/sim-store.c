@@ -28,6 +28,7 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS declarations (id TEXT PRIMARY KEY, office_code TEXT,"
   "  seq INTEGER NOT NULL, status TEXT, decided_uuid TEXT, body TEXT NOT NULL);"
   "CREATE INDEX IF NOT EXISTS declarations_seq ON declarations (seq);"
+  "CREATE TABLE IF NOT EXISTS portraits (declaration_id TEXT PRIMARY KEY, image BLOB NOT NULL);"
   "CREATE TABLE IF NOT EXISTS mirror_versions (n INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  version TEXT UNIQUE NOT NULL, published_at TEXT, rows INTEGER, sha256 TEXT, body BLOB);"
   "CREATE TABLE IF NOT EXISTS mirror_deltas (to_n INTEGER PRIMARY KEY, changes TEXT);"
@@ -410,6 +411,52 @@ node_to_string (JsonNode *node)
   return json_generator_to_data (generator, NULL);
 }
 
+/* The photo a seeded declaration carries inline ("portrait": {"sha256",
+ * "size", "data"}) goes to its own table: the feed names it, and
+ * /v1/declarations/{id}/portrait serves it. */
+static gboolean
+split_portrait (SimStore    *self,
+                const char  *id,
+                JsonObject  *object,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "portrait");
+  JsonObject *ref = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *data = ref ? json_object_get_string_member_with_default (ref, "data", NULL) : NULL;
+  g_autofree guchar *image = NULL;
+  sqlite3_stmt *stmt;
+  gsize len;
+
+  if (ref == NULL)
+    {
+      stmt = prepare (self, "DELETE FROM portraits WHERE declaration_id = ?1");
+      bind_text (stmt, 1, id);
+      return step_done (self, stmt, error);
+    }
+  if (data == NULL)
+    return TRUE;
+  image = g_base64_decode (data, &len);
+  stmt = prepare (self, "INSERT OR REPLACE INTO portraits (declaration_id, image) VALUES (?1, ?2)");
+  bind_text (stmt, 1, id);
+  sqlite3_bind_blob (stmt, 2, image, len, SQLITE_TRANSIENT);
+  json_object_remove_member (ref, "data");
+  return step_done (self, stmt, error);
+}
+
+GBytes *
+sim_store_get_portrait (SimStore   *self,
+                        const char *declaration_id)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT image FROM portraits WHERE declaration_id = ?1");
+  GBytes *image = NULL;
+
+  bind_text (stmt, 1, declaration_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    image = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  release (self, stmt);
+  return image;
+}
+
 static gboolean
 put_declaration (SimStore    *self,
                  JsonObject  *object,
@@ -425,6 +472,8 @@ put_declaration (SimStore    *self,
       g_set_error (error, SIM_ERROR, SIM_ERROR_BAD_REQUEST, "declaration without id");
       return FALSE;
     }
+  if (!split_portrait (self, id, object, error))
+    return FALSE;
   body = node_to_string (node);
   stmt = prepare (self,
     "INSERT INTO declarations (id, office_code, seq, status, body) VALUES (?1, ?2, ?3, ?4, ?5)"

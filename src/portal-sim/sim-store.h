@@ -90,6 +90,10 @@ JsonNode   *sim_store_list_declarations  (SimStore    *self,
                                           gint64      *next_seq,
                                           gboolean    *has_more);
 
+/* A declaration's portrait photo (JPEG), or NULL. */
+GBytes     *sim_store_get_portrait       (SimStore    *self,
+                                          const char  *declaration_id);
+
 /* Registry mirror: snapshots and the deltas between consecutive ones. */
 gboolean    sim_store_publish_mirror     (SimStore    *self,
                                           const char  *version,

@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <gmodule.h>
 #include <glib/gi18n-lib.h>
+
+#include "core/bhxh-module.h"
 
 #include "bhxh-scan-error.h"
 #include "bhxh-scan-zbar-private.h"
 
 #define LOOKUP(name) { "zbar_" #name, G_STRUCT_OFFSET (BhxhZbar, name) }
 
-static const struct
-{
-  const char *symbol;
-  glong       offset;
-} symbols[] = {
+static const BhxhModuleSymbol symbols[] = {
   LOOKUP (image_scanner_create), LOOKUP (image_scanner_destroy),
   LOOKUP (image_scanner_set_config), LOOKUP (scan_image), LOOKUP (image_create),
   LOOKUP (image_destroy), LOOKUP (image_set_format), LOOKUP (image_set_size),
@@ -28,24 +25,8 @@ static char *load_error;
 static gpointer
 load (gpointer data)
 {
-  GModule *module = g_module_open (ZBAR_SONAME, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-
-  if (module == NULL)
-    {
-      load_error = g_strdup (g_module_error ());
-      return NULL;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (symbols); i++)
-    if (!g_module_symbol (module, symbols[i].symbol,
-                          (gpointer *) G_STRUCT_MEMBER_P (&zbar, symbols[i].offset)))
-      {
-        load_error = g_strdup (g_module_error ());
-        g_module_close (module);
-        return NULL;
-      }
-  /* Kept for the life of the process. */
-  g_module_make_resident (module);
-  return &zbar;
+  return bhxh_module_load (ZBAR_SONAME, symbols, G_N_ELEMENTS (symbols), &zbar, &load_error)
+         ? &zbar : NULL;
 }
 
 const BhxhZbar *

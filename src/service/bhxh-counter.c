@@ -1298,6 +1298,41 @@ bhxh_counter_set_portal_key_finish (BhxhCounter   *self,
 }
 
 static gpointer
+parse_bytes (BhxhCounter  *self,
+             GVariant     *reply,
+             GUnixFDList  *fds,
+             GTask        *task,
+             GError      **error)
+{
+  g_autoptr(GVariant) image = g_variant_get_child_value (reply, 0);
+
+  return g_variant_get_data_as_bytes (image);
+}
+
+void
+bhxh_counter_get_declaration_portrait_async (BhxhCounter         *self,
+                                             const char          *declaration_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  call (self, bhxh_counter_get_declaration_portrait_async, "GetDeclarationPortrait",
+        g_variant_new ("(s)", declaration_id), parse_bytes, (GDestroyNotify) g_bytes_unref,
+        NULL, NULL, cancellable, callback, user_data);
+}
+
+GBytes *
+bhxh_counter_get_declaration_portrait_finish (BhxhCounter   *self,
+                                              GAsyncResult  *result,
+                                              GError       **error)
+{
+  g_autoptr(GBytes) image = finish (self, result, bhxh_counter_get_declaration_portrait_async,
+                                    error);
+
+  return image != NULL && g_bytes_get_size (image) > 0 ? g_steal_pointer (&image) : NULL;
+}
+
+static gpointer
 parse_claim (BhxhCounter  *self,
              GVariant     *reply,
              GUnixFDList  *fds,

@@ -160,6 +160,12 @@ BHXH_COUNTER_ASYNC (bhxh_counter_note_viewed, const char *declaration_id,);
 gboolean bhxh_counter_note_viewed_finish (BhxhCounter *self, GAsyncResult *result,
                                           GError **error);
 
+/* The portrait photo of an online declaration (JPEG), for the compare
+ * page; %NULL with no error when it has none. */
+BHXH_COUNTER_ASYNC (bhxh_counter_get_declaration_portrait, const char *declaration_id,);
+GBytes *bhxh_counter_get_declaration_portrait_finish (BhxhCounter *self, GAsyncResult *result,
+                                                      GError **error);
+
 /* Enrolment (admin): the portal, office and workstation token the service
  * syncs with when no address is given. */
 BHXH_COUNTER_ASYNC (bhxh_counter_set_portal, const char *url, const char *office_code,

@@ -853,6 +853,28 @@ handle_note_viewed (BhxhDesk1             *iface,
 }
 
 static gboolean
+handle_get_declaration_portrait (BhxhDesk1             *iface,
+                                 GDBusMethodInvocation *invocation,
+                                 const char            *declaration_id,
+                                 BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "clerk");
+  g_autoptr(GBytes) image = NULL;
+  GError *error = NULL;
+
+  if (session == NULL)
+    return TRUE;
+  if (!bhxh_store_dup_declaration_portrait (session->store, session->user->login,
+                                            declaration_id, &image, &error))
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  if (image == NULL)
+    image = g_bytes_new (NULL, 0);
+  bhxh_desk1_complete_get_declaration_portrait (
+    iface, invocation, g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, image, TRUE));
+  return TRUE;
+}
+
+static gboolean
 handle_day (BhxhDesk1             *iface,
             GDBusMethodInvocation *invocation,
             const char            *date_text,
@@ -1102,6 +1124,8 @@ bhxh_daemon_export (BhxhDaemon       *self,
   g_signal_connect (self->skeleton, "handle-check", G_CALLBACK (handle_check), self);
   g_signal_connect (self->skeleton, "handle-note-viewed", G_CALLBACK (handle_note_viewed), self);
   g_signal_connect (self->skeleton, "handle-day", G_CALLBACK (handle_day), self);
+  g_signal_connect (self->skeleton, "handle-get-declaration-portrait",
+                    G_CALLBACK (handle_get_declaration_portrait), self);
   g_signal_connect (self->skeleton, "handle-decide-many", G_CALLBACK (handle_decide_many), self);
   g_signal_connect (self->skeleton, "handle-reassign", G_CALLBACK (handle_reassign), self);
   g_signal_connect (self->skeleton, "handle-get-status", G_CALLBACK (handle_get_status), self);

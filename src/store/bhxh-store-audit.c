@@ -635,7 +635,8 @@ bhxh_store_audit_mark_sent (BhxhStore  *self,
  * @n_purged: (out) (optional): how many payloads were blanked
  *
  * Blanks the raw payload of every document scanned more than @days days
- * ago (the row stays: who scanned which declaration when). Purging with
+ * ago (the row stays: who scanned which declaration when), and deletes the
+ * portrait photos of declarations closed and last changed before then. Purging with
  * fewer days than the setting needs an admin in "accounts required" mode;
  * at the setting anyone may (a timer does it). Audited, in one transaction.
  */
@@ -676,7 +677,19 @@ bhxh_store_purge_documents (BhxhStore  *self,
   if (!_bhxh_store_step_done (self, stmt, error))
     goto fail;
   n = (guint) sqlite3_changes (self->db);
-  detail = g_strdup_printf ("days=%u documents=%u", days, n);
+  /* A declaration's portrait photo is kept while it is open, and goes with
+   * the scans once it is closed. */
+  stmt = _bhxh_store_prepare (self,
+    "DELETE FROM declaration_portraits WHERE declaration_id IN (SELECT id FROM declarations "
+    "WHERE status NOT IN ('pending', 'escalated') AND julianday (updated_at) < julianday (?1))",
+    error);
+  if (stmt == NULL)
+    goto fail;
+  _bhxh_bind_time (stmt, 1, cutoff);
+  if (!_bhxh_store_step_done (self, stmt, error))
+    goto fail;
+  detail = g_strdup_printf ("days=%u documents=%u portraits=%u", days, n,
+                            (guint) sqlite3_changes (self->db));
   if (!_bhxh_store_audit_append (self, actor, "retention.purge", NULL, detail, error) ||
       !_bhxh_store_commit (self, error))
     goto fail;

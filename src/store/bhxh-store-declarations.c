@@ -220,6 +220,8 @@ import_one (BhxhStore   *self,
     return FALSE;
   /* No change: the declaration was decided here and the local decision wins. */
   *n_imported += sqlite3_changes (self->db) > 0;
+  if (!_bhxh_store_import_portrait_ref (self, d->id, json_node_get_object (node), error))
+    return FALSE;
 
   return TRUE;
 }

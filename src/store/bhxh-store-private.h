@@ -121,6 +121,12 @@ gboolean      _bhxh_store_audit_append     (BhxhStore     *self,
                                             const char    *detail,
                                             GError       **error);
 
+/* Portrait photos (bhxh-store-portraits.c), inside the import's transaction. */
+gboolean      _bhxh_store_import_portrait_ref (BhxhStore  *self,
+                                               const char *id,
+                                               JsonObject *object,
+                                               GError    **error);
+
 /* Roles (bhxh-store-users.c): TRUE outside "accounts required" mode. */
 gboolean      _bhxh_store_require_role     (BhxhStore     *self,
                                             const char    *actor,

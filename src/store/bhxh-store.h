@@ -154,6 +154,18 @@ gboolean         bhxh_store_import_declarations_json (BhxhStore          *self,
                                                     JsonNode             *root,
                                                     guint                *n_imported,
                                                     GError              **error);
+/* Portrait photos of declarations (bhxh-store-portraits.c). */
+GPtrArray       *bhxh_store_list_wanted_portraits  (BhxhStore            *self,
+                                                    GError              **error);
+gboolean         bhxh_store_set_declaration_portrait (BhxhStore          *self,
+                                                      const char         *id,
+                                                      GBytes             *image,
+                                                      GError            **error);
+gboolean         bhxh_store_dup_declaration_portrait (BhxhStore          *self,
+                                                      const char         *actor,
+                                                      const char         *id,
+                                                      GBytes            **image,
+                                                      GError            **error);
 BhxhDeclaration *bhxh_store_get_declaration        (BhxhStore            *self,
                                                     const char           *id,
                                                     GError              **error);

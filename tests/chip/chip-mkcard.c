@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* chip-mkcard DIR VARIANT: the files of an emulated ID card for the chip
  * tests, for a synthetic person (never real data) — EF.COM, DG1 (a TD1
- * MRZ), DG2 (a portrait-sized JPEG-like block), DG13 (Vietnam's fields),
+ * MRZ), DG2 (the demo's drawn face of the person, JPEG 2000), DG13 (Vietnam's fields),
  * EF.SOD signed by a Document Signer of a test CSCA made here — with the
  * trust directory DIR/csca, the card's QR (DIR/qr.txt) and its MRZ key
  * (DIR/mrz.txt). Every date is fixed: no output depends on today.
@@ -21,7 +21,9 @@
  * ca, ca-clone (DG14: chip authentication ECDH with 3DES, the chip's key
  * with explicit domain parameters, its private half in DIR/ca-key.pem;
  * the clone holds another); pace-ca (PACE, and chip authentication with
- * AES-128). */
+ * AES-128); jpeg-portrait (a genuine card whose DG2 holds a JPEG). The drawn
+ * face is also left as DIR/portrait.jp2 and, for a declaration's photo,
+ * DIR/portrait.jpg. */
 #include "config.h"
 
 #include <string.h>
@@ -32,6 +34,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <openjpeg.h>
+
+#include "demo/bhxh-demo-portrait.h"
 
 #define ID_NUMBER   "079188004321"
 #define FULL_NAME   "Phạm Thị Thu Hà"
@@ -142,32 +147,90 @@ make_dg1 (void)
   return dg1;
 }
 
-/* ISO/IEC 19794-5-shaped, around a block that starts like a JPEG: about
- * the size of a real portrait, so that reading it takes many commands. */
+/* The face as a JP2 file, lossy, about 15 kB as on real cards. */
 static GByteArray *
-make_dg2 (void)
+encode_jp2 (const guint8 *rgb,
+            const char   *dir)
 {
-  g_autoptr(GByteArray) image = g_byte_array_new ();
+  g_autofree char *path = g_build_filename (dir, "portrait.jp2", NULL);
+  opj_cparameters_t params;
+  opj_image_cmptparm_t comps[3];
+  opj_image_t *image;
+  opj_codec_t *codec;
+  opj_stream_t *stream;
+  gchar *data = NULL;
+  gsize len = 0;
+
+  opj_set_default_encoder_parameters (&params);
+  params.tcp_numlayers = 1;
+  params.tcp_rates[0] = 15;
+  params.cp_disto_alloc = 1;
+  params.irreversible = 1;
+  params.tcp_mct = 1;
+  memset (comps, 0, sizeof comps);
+  for (guint c = 0; c < 3; c++)
+    comps[c] = (opj_image_cmptparm_t) { .dx = 1, .dy = 1, .w = BHXH_DEMO_PORTRAIT_WIDTH,
+                                        .h = BHXH_DEMO_PORTRAIT_HEIGHT,
+                                        .prec = 8, .sgnd = 0 };
+  image = opj_image_create (3, comps, OPJ_CLRSPC_SRGB);
+  check (image != NULL, "opj_image_create");
+  image->x1 = BHXH_DEMO_PORTRAIT_WIDTH;
+  image->y1 = BHXH_DEMO_PORTRAIT_HEIGHT;
+  for (guint i = 0; i < BHXH_DEMO_PORTRAIT_WIDTH * BHXH_DEMO_PORTRAIT_HEIGHT; i++)
+    for (guint c = 0; c < 3; c++)
+      image->comps[c].data[i] = rgb[i * 3 + c];
+  codec = opj_create_compress (OPJ_CODEC_JP2);
+  stream = opj_stream_create_default_file_stream (path, OPJ_FALSE);
+  check (codec != NULL && stream != NULL && opj_setup_encoder (codec, &params, image) &&
+         opj_start_compress (codec, image, stream) && opj_encode (codec, stream) &&
+         opj_end_compress (codec, stream), "JPEG 2000 encoding");
+  opj_stream_destroy (stream);
+  opj_destroy_codec (codec);
+  opj_image_destroy (image);
+  check (g_file_get_contents (path, &data, &len, NULL), "reading portrait.jp2");
+  return g_byte_array_new_take ((guint8 *) data, len);
+}
+
+static GByteArray *
+jpeg_array (void)
+{
+  g_autoptr(GBytes) jpeg = bhxh_demo_portrait_jpeg (ID_NUMBER, BHXH_SEX_FEMALE, FULL_NAME);
+
+  return g_bytes_unref_to_array (g_steal_pointer (&jpeg));
+}
+
+static void
+put_be (guint8 *p, guint value, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    p[i] = value >> (8 * (n - 1 - i));
+}
+
+/* DG2: the image in an ISO/IEC 19794-5 facial record (one face, no
+ * feature points) in a CBEFF biometric information template. */
+static GByteArray *
+make_dg2 (const char *dir,
+          gboolean    jpeg)
+{
+  g_autofree guint8 *rgb = bhxh_demo_portrait_draw (ID_NUMBER, BHXH_SEX_FEMALE, FULL_NAME);
+  g_autoptr(GByteArray) image = jpeg ? jpeg_array () : encode_jp2 (rgb, dir);
   g_autoptr(GByteArray) bdb = g_byte_array_new ();
   g_autoptr(GByteArray) bit = g_byte_array_new ();
   g_autoptr(GByteArray) group = g_byte_array_new ();
-  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
   GByteArray *dg2 = g_byte_array_new ();
-  static const guint8 jpeg_head[] = { 0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F' };
-  static const guint8 jpeg_tail[] = { 0xff, 0xd9 };
   static const guint8 header[] = { 0x87, 0x02, 0x01, 0x01, 0x88, 0x02, 0x05, 0x01 };
   static const guint8 count[] = { 0x02, 0x01, 0x01 };
   guint8 fac[46] = { 'F', 'A', 'C', 0, '0', '1', '0', 0 };
 
-  g_byte_array_append (image, jpeg_head, sizeof jpeg_head);
-  for (guint i = 0; i < 15000; i++)
-    {
-      guint8 b = g_rand_int_range (rand, 0, 0xff);
-
-      g_byte_array_append (image, &b, 1);
-    }
-  g_byte_array_append (image, jpeg_tail, sizeof jpeg_tail);
-
+  put_be (fac + 8, sizeof fac + image->len, 4);    /* the record's length */
+  put_be (fac + 12, 1, 2);                         /* one face */
+  put_be (fac + 14, sizeof fac - 14 + image->len, 4);
+  fac[20] = 2;                                     /* sex: female */
+  fac[34] = 1;                                     /* full frontal */
+  fac[35] = jpeg ? 0 : 1;                          /* JPEG or JPEG 2000 */
+  put_be (fac + 36, BHXH_DEMO_PORTRAIT_WIDTH, 2);
+  put_be (fac + 38, BHXH_DEMO_PORTRAIT_HEIGHT, 2);
+  fac[40] = 1;                                     /* sRGB */
   g_byte_array_append (bdb, fac, sizeof fac);
   g_byte_array_append (bdb, image->data, image->len);
   tlv (bit, 0xa1, header, sizeof header);
@@ -469,7 +532,8 @@ main (int    argc,
   static const guint8 version[] = { 0x02, 0x01, 0x00 };
   static const char *const variants[] = {
     "genuine", "altered-dg13", "unknown-csca", "expired-ds", "aa", "aa-clone", "aa-ec",
-    "aa-ec-clone", "pace", "pace-p256", "pace-unsupported", "pace-refused", "ca", "ca-clone", "pace-ca", NULL
+    "aa-ec-clone", "pace", "pace-p256", "pace-unsupported", "pace-refused", "ca", "ca-clone",
+    "pace-ca", "jpeg-portrait", NULL
   };
   const char *variant;
   EVP_PKEY *csca_key, *other_key, *ds_key;
@@ -494,7 +558,7 @@ main (int    argc,
 
   com = make_com (ca || aa_ec, aa);
   dg1 = make_dg1 ();
-  dg2 = make_dg2 ();
+  dg2 = make_dg2 (argv[1], g_str_equal (variant, "jpeg-portrait"));
   dg13 = make_dg13 (FULL_NAME);
   if (g_str_equal (variant, "pace") || g_str_equal (variant, "pace-ca"))
     card_access = make_card_access (0x02, 0x02, 13);   /* ECDH-GM-AES-128, brainpoolP256r1 */
@@ -572,6 +636,14 @@ main (int    argc,
   write_file (argv[1], "sod.bin", sod->data, sod->len);
   write_file (argv[1], "qr.txt", QR_PAYLOAD, strlen (QR_PAYLOAD));
   write_file (argv[1], "mrz.txt", MRZ_KEY, strlen (MRZ_KEY));
+  {
+    /* The same face as a JPEG: the photo of the person's declaration in
+     * the screenshots. */
+    g_autoptr(GBytes) photo = bhxh_demo_portrait_jpeg (ID_NUMBER, BHXH_SEX_FEMALE, FULL_NAME);
+
+    write_file (argv[1], "portrait.jpg", g_bytes_get_data (photo, NULL),
+                g_bytes_get_size (photo));
+  }
   write_cert (csca_dir, "csca.pem", csca);
   if (card_access != NULL)
     write_file (argv[1], "cardaccess.bin", card_access->data, card_access->len);

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Screenshots of the chip step: a QR scanned, "place the card on the reader"
-while no card lies there, then the comparison with the authenticated chip.
+while no card lies there, the read in progress (its step and bar), then the
+comparison with the authenticated chip,
+the chip's portrait beside the declaration's photo.
 A real pcscd (in its own mount namespace, as the chip suite runs it), the
 vpcd reader driver, the emulated card of tests/chip with a synthetic person
 and a test CSCA. Needs root (unshare) and vsmartcard-vpcd.
 usage (under Xvfb, in run-atspi.sh): screenshots-chip.py BUILD OUTDIR [LANG]"""
 
+import base64
+import hashlib
+import json
 import os
 import random
 import shutil
@@ -25,15 +30,27 @@ MIRROR = ('bhxh_code,id_number,old_id_number,full_name,birth_date,sex,address,of
           'account_status,account_since\n'
           '7918800432,079188004321,025123456,Phạm Thị Thu Hà,1988-07-12,female,'
           '"Số 7 đường Lê Lợi, Phường Bến Nghé, Quận 1, TP Hồ Chí Minh",07901,,\n')
-DECLARATIONS = (
-    '{"format": "bhxh-declarations/1", "declarations": ['
-    '{"id": "TK01-07901-000101", "kind": "register", "status": "pending", '
-    '"office_code": "07901", "submitted_at": "2026-11-20T08:15:00+07:00", '
-    '"confirmed_at": "2026-11-20T08:20:00+07:00", "full_name": "Phạm Thị Thu Hà", '
-    '"bhxh_code": "7918800432", "id_number": "079188004321", '
-    '"birth_date": "1988-07-12", "sex": "female", '
-    '"address": "Số 7 đường Lê Lợi, Phường Bến Nghé, Quận 1, TP Hồ Chí Minh", '
-    '"handin": "office", "start_date": "2026-12-01", "channel": "portal"}]}\n')
+DECLARATION = {
+    'id': 'TK01-07901-000101', 'kind': 'register', 'status': 'pending',
+    'office_code': '07901', 'submitted_at': '2026-11-20T08:15:00+07:00',
+    'confirmed_at': '2026-11-20T08:20:00+07:00', 'full_name': 'Phạm Thị Thu Hà',
+    'bhxh_code': '7918800432', 'id_number': '079188004321',
+    'birth_date': '1988-07-12', 'sex': 'female',
+    'address': 'Số 7 đường Lê Lợi, Phường Bến Nghé, Quận 1, TP Hồ Chí Minh',
+    'handin': 'office', 'start_date': '2026-12-01', 'channel': 'portal'}
+
+
+def declarations(photo_path):
+    """The declaration with the photo attached online: the same synthetic
+    face as on the card's chip (chip-mkcard draws both), inline as a file
+    carries it."""
+    with open(photo_path, 'rb') as f:
+        photo = f.read()
+    declaration = dict(DECLARATION, portrait={
+        'sha256': hashlib.sha256(photo).hexdigest(), 'size': len(photo),
+        'data': base64.b64encode(photo).decode('ascii')})
+    return json.dumps({'format': 'bhxh-declarations/1', 'declarations': [declaration]},
+                      ensure_ascii=False) + '\n'
 
 
 def main():
@@ -49,7 +66,7 @@ def main():
     with open(os.path.join(workdir, 'm.csv'), 'w', encoding='utf-8') as f:
         f.write(MIRROR)
     with open(os.path.join(workdir, 'd.json'), 'w', encoding='utf-8') as f:
-        f.write(DECLARATIONS)
+        f.write(declarations(os.path.join(card, 'portrait.jpg')))
     for args in (['mirror', 'import', desk.db, os.path.join(workdir, 'm.csv'),
                   '--version', '2026-11'],
                  ['declarations', 'import', desk.db, os.path.join(workdir, 'd.json')]):
@@ -95,9 +112,17 @@ def main():
                                      '--port', str(port), '--dir', card,
                                      '--remove-after', '0'],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Mid-read: the step and the progress bar (DG2 takes seconds on vpcd).
+        desk.find('Đang đọc ảnh…' if language == 'vi' else 'Reading the photo…', 'label',
+                  timeout=30)
+        time.sleep(0.5)
+        shot('chip-reading')
         desk.find_prefix('Chip đã xác thực' if language == 'vi' else 'Chip verified',
                          timeout=60)
-        time.sleep(1.5)
+        # The portraits are decoded in a thread after the verdict.
+        desk.find('Ảnh trên tờ khai' if language == 'vi' else 'Photo on the declaration',
+                  'label', timeout=20)
+        time.sleep(2)
         shot('chip-verified')
         desk.quit()
     finally:

@@ -12,6 +12,7 @@
 #include "core/bhxh-error.h"
 #include "core/bhxh-verdict.h"
 #include "demo/bhxh-demo.h"
+#include "demo/bhxh-demo-portrait.h"
 
 #include "bhxh-birth-certificate-dialog.h"
 #include "bhxh-cell-text.h"
@@ -664,6 +665,111 @@ counter_for (const char *path,
   return counter;
 }
 
+/* An open declaration of the demo with a portrait photo (@with) or
+ * without, through the counter. */
+static BhxhDeclarationObject *
+declaration_with_photo (BhxhCounter *counter,
+                        gboolean     with)
+{
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bhxh_counter_list_queue_async (counter, NULL, NULL, got_result, &listed);
+  queue = bhxh_counter_list_queue_finish (counter, await_result (&listed), NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < queue->len; i++)
+    {
+      BhxhDeclaration *d = g_ptr_array_index (queue, i);
+      g_autoptr(GAsyncResult) fetched = NULL;
+      g_autoptr(GBytes) image = NULL;
+
+      bhxh_counter_get_declaration_portrait_async (counter, d->id, NULL, got_result, &fetched);
+      image = bhxh_counter_get_declaration_portrait_finish (counter, await_result (&fetched),
+                                                            &error);
+      g_assert_no_error (error);
+      if ((image != NULL) == with)
+        return bhxh_declaration_object_new (bhxh_declaration_copy (d), &today);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+wait_for_portraits (BhxhComparePage *page,
+                    GtkWidget       *window)
+{
+  BhxhPortraitPair *pair = bhxh_compare_page_get_portrait_pair (page);
+
+  while (bhxh_portrait_pair_get_busy (pair))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_test_widget_wait_for_draw (window);
+}
+
+/* After a chip read with its portrait, the compare page shows the chip's
+ * face beside the declaration's photo, or says the declaration has none;
+ * after the QR alone, no pictures. */
+static void
+test_compare_portraits (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "counter.sqlite", NULL);
+  g_autoptr(BhxhCounter) counter = NULL;
+  g_autoptr(BhxhDeclarationObject) with = NULL;
+  g_autoptr(BhxhDeclarationObject) without = NULL;
+  g_autoptr(BhxhDocument) qr = NULL;
+  g_autoptr(BhxhCheck) check = check_for ("Nguyễn Văn An", &qr);
+  g_autoptr(BhxhDocument) chip = bhxh_document_copy (qr);
+  BhxhComparePage *page = g_object_ref_sink (g_object_new (BHXH_TYPE_COMPARE_PAGE, NULL));
+  GtkWidget *window = show_in_window (GTK_WIDGET (page));
+  BhxhPortraitPair *pair = bhxh_compare_page_get_portrait_pair (page);
+
+  g_assert_no_error (error);
+  fill_demo_store (path);
+  counter = counter_for (path, "lan.nguyen");
+  bhxh_compare_page_set_counter (page, counter);
+  with = declaration_with_photo (counter, TRUE);
+  without = declaration_with_photo (counter, FALSE);
+  chip->kind = BHXH_DOCUMENT_CCCD_CHIP;
+  chip->chip.passive = BHXH_AUTH_VALID;
+  chip->chip.portrait = bhxh_demo_portrait_jpeg ("001090012345", BHXH_SEX_MALE,
+                                                 "Nguyễn Văn An");
+
+  bhxh_compare_page_show_check (page, with, chip, check);
+  wait_for_portraits (page, window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pair)));
+  g_assert_cmpuint (bhxh_portrait_pair_get_n_shown (pair), ==, 2);
+  g_assert_cmpstr (bhxh_portrait_pair_get_caption (pair, TRUE), ==, "Photo on the chip");
+  g_assert_cmpstr (bhxh_portrait_pair_get_caption (pair, FALSE), ==, "Photo on the declaration");
+  /* Beside the verdict: both on the same rows of the page. */
+  {
+    graphene_rect_t verdict, pictures;
+
+    g_assert_true (gtk_widget_compute_bounds (
+      gtk_widget_get_parent (GTK_WIDGET (pair)), GTK_WIDGET (page), &verdict));
+    g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (pair), GTK_WIDGET (page), &pictures));
+    g_assert_cmpfloat (pictures.origin.y, >=, verdict.origin.y);
+    g_assert_cmpfloat (pictures.origin.y + pictures.size.height, <=,
+                       verdict.origin.y + verdict.size.height);
+  }
+
+  bhxh_compare_page_show_check (page, without, chip, check);
+  wait_for_portraits (page, window);
+  g_assert_cmpuint (bhxh_portrait_pair_get_n_shown (pair), ==, 1);
+  g_assert_cmpstr (bhxh_portrait_pair_get_caption (pair, FALSE), ==,
+                   "The declaration has no photo");
+
+  bhxh_compare_page_show_check (page, with, qr, check);
+  wait_for_portraits (page, window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pair)));
+  g_assert_cmpuint (bhxh_portrait_pair_get_n_shown (pair), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (page);
+  g_clear_object (&counter);
+  remove_tree (dir);
+}
+
 static void
 test_queue_from_store (void)
 {
@@ -1309,6 +1415,9 @@ test_preferences_accounts (void)
       g_assert_true (has_title (titles, user->display_name));
       g_assert_false (has_title (titles, user->login));
     }
+  /* The chip's portrait is read unless the workstation says otherwise. */
+  g_assert_true (has_title (titles, "Read the portrait from the chip"));
+  g_assert_true (g_settings_get_boolean (settings, "chip-portrait"));
   g_assert_cmpuint (spins->len, ==, 4);
   for (guint i = 0; i < spins->len; i++)
     if (g_strcmp0 (g_object_get_data (G_OBJECT (g_ptr_array_index (spins, i)), "key"),
@@ -1693,6 +1802,7 @@ main (int   argc,
   g_test_add_func ("/gui/queue/store", test_queue_from_store);
   g_test_add_func ("/gui/compare/verdicts", test_compare_verdicts);
   g_test_add_func ("/gui/compare/chip", test_compare_chip);
+  g_test_add_func ("/gui/compare/portraits", test_compare_portraits);
   g_test_add_func ("/gui/chart", test_chart);
   g_test_add_func ("/gui/toast/dismissed-while-shown", test_toast_dismissed_while_shown);
   g_test_add_func ("/gui/decide-dialog", test_decide_dialog);

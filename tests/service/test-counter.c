@@ -323,6 +323,51 @@ test_clerk_day (Fixture       *f,
   g_assert_error (error, BHXH_AUTH_ERROR, BHXH_AUTH_ERROR_REQUIRED);
 }
 
+/* The demo's declarations through the service: some with a portrait
+ * photo (a JPEG), some without (empty answer, no error); none before
+ * signing in. */
+static void
+test_portraits (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) queue = NULL;
+  g_autoptr(GBytes) image = NULL;
+  g_autoptr(GError) error = NULL;
+  guint with = 0, without = 0;
+
+  result = AWAIT (bhxh_counter_get_declaration_portrait_async, f->counter,
+                  "TK01-00106-000001",);
+  g_assert_null (bhxh_counter_get_declaration_portrait_finish (f->counter, result, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  sign_in (f, "clerk");
+  g_clear_object (&result);
+  result = AWAIT (bhxh_counter_list_queue_async, f->counter, NULL,);
+  queue = bhxh_counter_list_queue_finish (f->counter, result, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < queue->len && i < 30; i++)
+    {
+      BhxhDeclaration *d = g_ptr_array_index (queue, i);
+
+      g_clear_object (&result);
+      result = AWAIT (bhxh_counter_get_declaration_portrait_async, f->counter, d->id,);
+      g_clear_pointer (&image, g_bytes_unref);
+      image = bhxh_counter_get_declaration_portrait_finish (f->counter, result, &error);
+      g_assert_no_error (error);
+      if (image == NULL)
+        {
+          without++;
+          continue;
+        }
+      with++;
+      g_assert_cmpmem (g_bytes_get_data (image, NULL), 3, "\xff\xd8\xff", 3);
+    }
+  g_assert_cmpuint (with, >, 0);
+  g_assert_cmpuint (without, >, 0);
+}
+
 static void
 test_supervisor_day (Fixture       *f,
                      gconstpointer  data)
@@ -825,6 +870,7 @@ main (int   argc,
 
   g_test_add ("/counter/clerk-day", Fixture, NULL, setup, test_clerk_day, teardown);
   g_test_add ("/counter/supervisor-day", Fixture, NULL, setup, test_supervisor_day, teardown);
+  g_test_add ("/counter/portraits", Fixture, NULL, setup, test_portraits, teardown);
   g_test_add ("/counter/sync", Fixture, NULL, setup, test_sync, teardown);
   g_test_add ("/counter/claims", Fixture, NULL, setup, test_claims, teardown);
   g_test_add ("/counter/accounts", Fixture, NULL, setup, test_accounts, teardown);

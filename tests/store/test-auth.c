@@ -543,16 +543,29 @@ test_purge (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM documents WHERE payload LIKE "
                                      "'%001090012345%'"), ==, 2);
 
+  /* Portrait photos: one of an open declaration, kept; one of a declaration
+   * rejected 40 days ago, deleted. */
+  g_free (update);
+  update = g_strdup_printf ("UPDATE declarations SET status = 'rejected', updated_at = '%s' "
+                            "WHERE id = 'TK01-00102-000004'", then_text);
+  g_free (sql_text (f->path, update));
+  g_free (sql_text (f->path, "INSERT INTO declaration_portraits VALUES "
+                             "('TK01-00106-000001', printf ('%064d', 1), 3, X'FFD8FF'), "
+                             "('TK01-00102-000004', printf ('%064d', 2), 3, X'FFD8FF')"));
+
   g_assert_true (bhxh_store_purge_documents (f->store, 0, &purged, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (purged, ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM declaration_portraits WHERE "
+                                     "declaration_id = 'TK01-00106-000001'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM declaration_portraits"), ==, 1);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM documents WHERE payload IS NULL "
                                      "AND purged_at IS NOT NULL AND declaration_id = "
                                      "'TK01-00106-000001'"), ==, 1);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM documents WHERE payload IS NOT NULL"),
                    ==, 1);
   detail = sql_text (f->path, "SELECT detail FROM audit WHERE action = 'retention.purge'");
-  g_assert_cmpstr (detail, ==, "days=30 documents=1");
+  g_assert_cmpstr (detail, ==, "days=30 documents=1 portraits=1");
   /* Again: nothing left to purge. */
   g_assert_true (bhxh_store_purge_documents (f->store, 30, &purged, &error));
   g_assert_cmpuint (purged, ==, 0);

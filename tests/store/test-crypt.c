@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "core/bhxh-document.h"
 #include "core/bhxh-text.h"
@@ -475,6 +476,131 @@ test_big_mirror (Fixture       *f,
   g_assert_null (memmem (raw, length, "nguyen thi so", strlen ("nguyen thi so")));
   g_assert_null (memmem (raw, length, "001099059999", 12));
   g_assert_null (memmem (raw, length, "00108000", 8));
+}
+
+/* A declaration's portrait photo: bytes shaped like a JPEG, random after
+ * the signature so that no run of them occurs by chance elsewhere. */
+static GBytes *
+fake_photo (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2026);
+  guint8 *data = g_malloc (20000);
+
+  data[0] = 0xff, data[1] = 0xd8, data[2] = 0xff, data[3] = 0xe0;
+  for (guint i = 4; i < 20000; i++)
+    data[i] = g_rand_int_range (rand, 0, 256);
+  return g_bytes_new_take (data, 20000);
+}
+
+/* The feed names the photo of TK01-00106-000001 by its hash and size. */
+static void
+import_with_portrait (Fixture *f,
+                      GBytes  *photo)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+  JsonObject *first, *ref = json_object_new ();
+  guint imported = 0;
+
+  g_assert_true (json_parser_load_from_data (parser, FIXTURE_DECLARATIONS_JSON, -1, &error));
+  first = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                  "declarations"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, "TK01-00106-000001");
+  json_object_set_string_member (ref, "sha256", sha256);
+  json_object_set_int_member (ref, "size", g_bytes_get_size (photo));
+  json_object_set_object_member (first, "portrait", ref);
+  g_assert_true (bhxh_store_import_declarations_json (f->store, json_parser_get_root (parser),
+                                                      &imported, &error));
+  g_assert_no_error (error);
+}
+
+/* The photo is stored once it matches what the feed named, given to a
+ * clerk (audited), absent for a declaration without one, and no run of its
+ * bytes is in the store's files (in the clear control, it is). */
+static void
+test_portrait (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GBytes) photo = fake_photo ();
+  g_autoptr(GBytes) other = g_bytes_new_from_bytes (photo, 0, 19000);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) none = NULL;
+  g_autoptr(GPtrArray) wanted = NULL;
+  g_autoptr(GPtrArray) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *raw_wal = NULL;
+  const guint8 *run = (const guint8 *) g_bytes_get_data (photo, NULL) + 10000;
+  gsize length = 0, wal_length = 0;
+  gboolean viewed = FALSE;
+
+  open_store (f);
+  import_with_portrait (f, photo);
+  wanted = bhxh_store_list_wanted_portraits (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (wanted->len, ==, 1);
+  g_assert_cmpstr (wanted->pdata[0], ==, "TK01-00106-000001");
+
+  /* Not the photo named: refused, nothing stored. */
+  g_assert_false (bhxh_store_set_declaration_portrait (f->store, "TK01-00106-000001", other,
+                                                       &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_clear_error (&error);
+  g_assert_false (bhxh_store_set_declaration_portrait (f->store, "TK01-07901-000002", photo,
+                                                       &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_clear_error (&error);
+
+  g_assert_true (bhxh_store_set_declaration_portrait (f->store, "TK01-00106-000001", photo,
+                                                      &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (wanted);
+  wanted = bhxh_store_list_wanted_portraits (f->store, &error);
+  g_assert_cmpuint (wanted->len, ==, 0);
+
+  g_assert_true (bhxh_store_dup_declaration_portrait (f->store, "lan", "TK01-00106-000001",
+                                                      &got, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, photo));
+  g_assert_true (bhxh_store_dup_declaration_portrait (f->store, "lan", "TK01-07901-000002",
+                                                      &none, &error));
+  g_assert_null (none);
+  g_assert_false (bhxh_store_dup_declaration_portrait (f->store, "lan", "TK01-NONE",
+                                                       &none, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  audit = bhxh_store_list_audit (f->store, &f->today, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      BhxhAuditEntry *entry = audit->pdata[i];
+
+      viewed |= g_str_equal (entry->action, "declaration.portrait") &&
+                g_str_equal (entry->object, "TK01-00106-000001");
+    }
+  g_assert_true (viewed);
+
+  /* The same feed again keeps the photo; none named forgets it. */
+  import_with_portrait (f, photo);
+  g_clear_pointer (&got, g_bytes_unref);
+  g_assert_true (bhxh_store_dup_declaration_portrait (f->store, "lan", "TK01-00106-000001",
+                                                      &got, &error));
+  g_assert_nonnull (got);
+
+  g_clear_object (&f->store);
+  g_assert_true (g_file_get_contents (f->path, &raw, &length, NULL));
+  if (!g_file_get_contents (wal, &raw_wal, &wal_length, NULL))
+    wal_length = 0;
+  if (data != NULL)
+    g_assert_nonnull (memmem (raw, length, run, 32));
+  else
+    {
+      g_assert_null (memmem (raw, length, run, 32));
+      g_assert_true (wal_length == 0 || memmem (raw_wal, wal_length, run, 32) == NULL);
+    }
 }
 
 /* bhxh_store_open() takes the key from BHXH_DESK_KEY_FILE. */
@@ -1213,6 +1339,9 @@ main (int   argc,
   g_test_add ("/crypt/by-default", Fixture, "clear", setup, test_by_default, teardown);
   g_test_add ("/crypt/temp-rewrites", Fixture, NULL, setup, test_temp_rewrites, teardown);
   g_test_add ("/crypt/locks-kept", Fixture, NULL, setup, test_locks_kept, teardown);
+  g_test_add ("/crypt/portrait", Fixture, NULL, setup, test_portrait, teardown);
+  g_test_add ("/crypt/portrait-clear-control", Fixture, "clear", setup, test_portrait,
+              teardown);
 
   return g_test_run ();
 }

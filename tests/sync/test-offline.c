@@ -10,6 +10,7 @@
 #include "sync/bhxh-bundle.h"
 #include "sync/bhxh-sync-offline.h"
 #include "sync/bhxh-sync-private.h"
+#include "demo/bhxh-demo-portrait.h"
 #include "sync-fixture.h"
 
 /* Hand-carried days (signed bundles) and TLS, against the simulator. */
@@ -307,6 +308,48 @@ test_import_inbound (SyncFixture   *f,
  * token-keyed format (whoever holds the token could make it), a bundle
  * signed by anyone but the portal, altered, made for another workstation,
  * expired, nested 300 000 deep, too big, or older than the last sync. */
+/* A declaration's portrait photo travels inside a USB bundle (no portal to
+ * fetch it from) and is stored on import. */
+static void
+test_inbound_portraits (SyncFixture   *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) jpeg = bhxh_demo_portrait_jpeg ("001090777777", BHXH_SEX_FEMALE,
+                                                    "Lý Thị Ảnh");
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, jpeg);
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (jpeg, NULL),
+                                          g_bytes_get_size (jpeg));
+  g_autofree char *body = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(BhxhSyncReport) report = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GPtrArray) wanted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_fixture_start_sim (f, "--demo=3", "--persons=20", NULL);
+  body = g_strdup_printf (
+    "{\"declarations\":[{\"id\":\"TK01-00106-700001\",\"kind\":\"register\","
+    "\"status\":\"pending\",\"office_code\":\"00106\","
+    "\"submitted_at\":\"2026-11-20T08:15:00+07:00\",\"full_name\":\"Lý Thị Ảnh\","
+    "\"bhxh_code\":null,\"id_number\":\"001090777777\",\"birth_date\":\"1990-01-01\","
+    "\"sex\":\"female\",\"handin\":\"office\","
+    "\"portrait\":{\"sha256\":\"%s\",\"size\":%zu,\"data\":\"%s\"}}]}",
+    sha256, g_bytes_get_size (jpeg), b64);
+  ok = sync_fixture_admin (f, "/admin/declarations", body);
+  file = fetch_inbound (f, "/v1/bundles/inbound", "inbound-portraits.bhxh");
+  pin_sim_key (f);
+  report = bhxh_sync_import_bundle (f->store, file, WORKSTATION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->declarations, ==, 4);
+  g_assert_true (bhxh_store_dup_declaration_portrait (f->store, "local", "TK01-00106-700001",
+                                                      &got, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, jpeg));
+  wanted = bhxh_store_list_wanted_portraits (f->store, &error);
+  g_assert_cmpuint (wanted->len, ==, 0);
+}
+
 static void
 test_inbound_refused (SyncFixture   *f,
                       gconstpointer  data)
@@ -683,6 +726,7 @@ main (int   argc,
   ADD ("/sync/bundle/export-decisions", test_export_decisions);
   ADD ("/sync/bundle/import-inbound", test_import_inbound);
   ADD ("/sync/bundle/inbound-refused", test_inbound_refused);
+  ADD ("/sync/bundle/inbound-portraits", test_inbound_portraits);
   ADD ("/sync/tls", test_tls);
   ADD ("/sync/proxy", test_proxy);
 #undef ADD

@@ -9,6 +9,7 @@
 #include "sync/bhxh-sync-private.h"
 #include "store/bhxh-store-safety.h"
 #include "store/bhxh-crypt.h"
+#include "demo/bhxh-demo-portrait.h"
 #include "sync-fixture.h"
 
 /* The client against the real simulator: pull, push, and every fault. */
@@ -103,6 +104,86 @@ test_pull_incremental (SyncFixture   *f,
   d = bhxh_store_get_declaration (f->store, "TK01-00106-900001", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (d->full_name, ==, "Đỗ Văn Mới");
+}
+
+/* A declaration's portrait photo over real HTTP: the feed names it (hash
+ * and size, no bytes), the sync fetches it from its own endpoint and the
+ * store keeps it; a declaration without one has none; a photo that is not
+ * the one named is refused and asked for again at the next sync. */
+static void
+test_pull_portraits (SyncFixture   *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) jpeg = bhxh_demo_portrait_jpeg ("001090888888", BHXH_SEX_MALE,
+                                                    "Đỗ Văn Ảnh");
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, jpeg);
+  g_autofree char *b64 = g_base64_encode (g_bytes_get_data (jpeg, NULL),
+                                          g_bytes_get_size (jpeg));
+  g_autofree char *body = NULL;
+  g_autoptr(BhxhSyncReport) first = NULL;
+  g_autoptr(BhxhSyncReport) second = NULL;
+  g_autoptr(JsonNode) ok = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(GPtrArray) wanted = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *feed = NULL;
+  guint status = 0;
+
+#define PORTRAIT_DECL(id, name, extra) \
+  "{\"id\":\"" id "\",\"kind\":\"register\",\"status\":\"pending\",\"office_code\":\"00106\"," \
+  "\"submitted_at\":\"2026-11-20T08:15:00+07:00\"," \
+  "\"full_name\":\"" name "\",\"bhxh_code\":null,\"id_number\":\"001090888888\"," \
+  "\"birth_date\":\"1990-01-01\",\"sex\":\"male\",\"handin\":\"office\"" extra "}"
+  sync_fixture_start_sim (f, "--demo=3", NULL);
+  body = g_strdup_printf ("{\"declarations\":["
+                          PORTRAIT_DECL ("TK01-00106-800001", "Đỗ Văn Ảnh",
+                                         ",\"portrait\":{\"sha256\":\"%s\",\"size\":%zu,"
+                                         "\"data\":\"%s\"}") ","
+                          PORTRAIT_DECL ("TK01-00106-800002", "Đỗ Văn Không", "") ","
+                          PORTRAIT_DECL ("TK01-00106-800003", "Đỗ Văn Sai",
+                                         ",\"portrait\":{\"sha256\":\"%s\",\"size\":%zu,"
+                                         "\"data\":\"%s\"}") "]}",
+                          sha256, g_bytes_get_size (jpeg), b64,
+                          "0000000000000000000000000000000000000000000000000000000000000000",
+                          g_bytes_get_size (jpeg), b64);
+#undef PORTRAIT_DECL
+  ok = sync_fixture_admin (f, "/admin/declarations", body);
+
+  /* The feed names the photo, without its bytes. */
+  page = bhxh_portal_call (f->admin, "GET", "/v1/declarations?limit=1000", NULL, &status,
+                           NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  feed = json_to_string (page, FALSE);
+  g_assert_nonnull (strstr (feed, sha256));
+  g_assert_null (strstr (feed, "\"data\""));
+
+  first = sync_fixture_run (f, f->store);
+  for (guint i = 0; i < first->errors->len; i++)
+    g_test_message ("sync error: %s", (const char *) first->errors->pdata[i]);
+  g_assert_cmpuint (first->errors->len, ==, 0);
+  g_assert_true (bhxh_store_dup_declaration_portrait (f->store, "local", "TK01-00106-800001",
+                                                      &got, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, jpeg));
+  g_assert_true (bhxh_store_dup_declaration_portrait (f->store, "local", "TK01-00106-800002",
+                                                      &none, &error));
+  g_assert_null (none);
+  g_assert_true (bhxh_store_dup_declaration_portrait (f->store, "local", "TK01-00106-800003",
+                                                      &none, &error));
+  g_assert_null (none);
+  wanted = bhxh_store_list_wanted_portraits (f->store, &error);
+  g_assert_cmpuint (wanted->len, ==, 1);
+  g_assert_cmpstr (wanted->pdata[0], ==, "TK01-00106-800003");
+
+  /* Asked again, still refused: nothing else changes. */
+  second = sync_fixture_run (f, f->store);
+  g_assert_cmpuint (second->errors->len, ==, 0);
+  g_ptr_array_unref (wanted);
+  wanted = bhxh_store_list_wanted_portraits (f->store, &error);
+  g_assert_cmpuint (wanted->len, ==, 1);
 }
 
 /* The simulator seeded from the project's demo data (src/demo). */
@@ -1043,6 +1124,7 @@ main (int   argc,
   g_test_add (path, SyncFixture, NULL, sync_fixture_setup, func, sync_fixture_teardown)
   ADD ("/sync/pull/incremental", test_pull_incremental);
   ADD ("/sync/pull/demo-data", test_pull_demo_data);
+  ADD ("/sync/pull/portraits", test_pull_portraits);
   ADD ("/sync/pull/identity-2025", test_pull_identity_2025);
   ADD ("/sync/pull/mirror-delta-and-resume", test_mirror_delta_and_resume);
   ADD ("/sync/push/exactly-once-under-faults", test_push_exactly_once_under_faults);
