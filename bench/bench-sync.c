@@ -114,6 +114,8 @@ count_accepted (JsonNode *answer)
   return n;
 }
 
+/* Both runs send bodies made before the clock starts: the per-decision run
+ * sends the decisions themselves, this one the batches made of them. */
 static double
 run_batched (const char *url,
              GPtrArray  *decisions,
@@ -121,23 +123,32 @@ run_batched (const char *url,
              guint      *accepted)
 {
   g_autoptr(BhxhPortal) portal = make_portal (url);
-  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GTimer) timer = NULL;
 
-  *accepted = 0;
   for (guint start = 0; start < decisions->len; start += batch)
     {
       g_autoptr(JsonArray) array = json_array_new ();
-      g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
-      g_autoptr(JsonNode) answer = NULL;
-      g_autoptr(GError) error = NULL;
-      guint status = 0;
+      JsonNode *body = json_node_init_object (json_node_alloc (), json_object_new ());
 
       for (guint i = start; i < MIN (start + batch, decisions->len); i++)
         json_array_add_element (array, json_node_copy (g_ptr_array_index (decisions, i)));
       json_object_set_array_member (json_node_get_object (body), "decisions",
                                     json_array_ref (array));
-      answer = bhxh_portal_call (portal, "POST", "/v1/decisions/batch", body, &status, NULL,
-                                 &error);
+      json_object_unref (json_node_get_object (body));
+      g_ptr_array_add (bodies, body);
+    }
+
+  *accepted = 0;
+  timer = g_timer_new ();
+  for (guint b = 0; b < bodies->len; b++)
+    {
+      g_autoptr(JsonNode) answer = NULL;
+      g_autoptr(GError) error = NULL;
+      guint status = 0;
+
+      answer = bhxh_portal_call (portal, "POST", "/v1/decisions/batch",
+                                 g_ptr_array_index (bodies, b), &status, NULL, &error);
       if (answer == NULL || status != 200)
         g_error ("batch failed: %s (HTTP %u)", error ? error->message : "", status);
       *accepted += count_accepted (answer);
