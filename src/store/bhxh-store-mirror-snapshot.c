@@ -60,7 +60,7 @@ snapshot_digest (const char  *file,
   if (sodium_init () < 0)
     {
       g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
-                           _("The cryptography library cannot start"));
+                           _("The cryptography library could not be initialised"));
       return FALSE;
     }
   crypto_generichash_init (&state, NULL, 0, DIGEST_BYTES);
