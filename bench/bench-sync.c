@@ -14,7 +14,8 @@
 /* Uploading N decisions to the portal simulator: batched (one request per
  * BATCH decisions) against one request per decision, each on a fresh
  * simulator with the same N declarations, over one kept-alive connection.
- * Usage: bench-sync [N=10000] [BATCH=500] [--single-sample M] [--latency MS]
+ * Usage: bench-sync [N=10000] [BATCH=1000: the contract's maximum] [--single-sample M]
+ *                   [--latency MS]
  * --latency makes the simulator answer every request MS later: a WAN round
  * trip from a district office, which is what batching saves most.
  * With --single-sample, the per-decision run sends only M decisions and the
@@ -209,7 +210,7 @@ run_engine (guint n)
   options->portal->token = g_strdup ("demo-token");
   options->pull_mirror = FALSE;
   options->page_size = 1000;
-  options->batch_size = 500;
+  options->batch_size = 1000;
   pull = bhxh_sync_run (store, options, NULL, NULL, NULL, &error);
   t_pull = g_timer_elapsed (timer, NULL);
   filter.status = BHXH_STATUS_PENDING;
@@ -246,7 +247,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  guint n = 10000, batch = 500, sample = 0, latency = 0;
+  guint n = 10000, batch = 1000, sample = 0, latency = 0;
   g_autofree char *dir = g_dir_make_tmp ("bench-sync-XXXXXX", NULL);
   g_autofree char *db1 = g_build_filename (dir, "batched.db", NULL);
   g_autofree char *db2 = g_build_filename (dir, "single.db", NULL);
