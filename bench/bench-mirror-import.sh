@@ -39,12 +39,13 @@ if [ ! -s "$csv" ]; then
   mv "$csv.tmp" "$csv"
 fi
 snapshot=$work/persons-$rows.sqlite
-if [ -x "$sim" ] && { [ ! -s "$snapshot" ] || [ ! -s "$snapshot.sig" ] || [ ! -s "$work/portal.pub" ] ||
+portal_key=$snapshot.pub   # the public half of the key that signed it
+if [ -x "$sim" ] && { [ ! -s "$snapshot" ] || [ ! -s "$snapshot.sig" ] || [ ! -s "$portal_key" ] ||
                       [ "$snapshot" -ot "$csv" ]; }; then
   echo "building the portal's signed snapshot of $csv (once, not timed)"
-  rm -f "$work/portal-sim.db"* "$snapshot" "$snapshot.sig"
-  "$sim" --db "$work/portal-sim.db" --make-snapshot "$csv" --snapshot-out "$snapshot" \
-    --mirror-version bench --public-key-file "$work/portal.pub" > /dev/null
+  rm -f "$work/portal-sim-$rows.db"* "$snapshot" "$snapshot.sig" "$portal_key"
+  "$sim" --db "$work/portal-sim-$rows.db" --make-snapshot "$csv" --snapshot-out "$snapshot" \
+    --mirror-version bench --public-key-file "$portal_key" > /dev/null
 fi
 cat "$csv" > /dev/null   # the same warm page cache for every run
 [ -s "$snapshot" ] && cat "$snapshot" > /dev/null
@@ -114,7 +115,7 @@ ours_import () {
 # swap) and the first verify.
 snapshot_import () {
   rm -f "$work"/desk.db*
-  "$deskctl" portal set "$work/desk.db" --portal-key "$work/portal.pub" > /dev/null
+  "$deskctl" portal set "$work/desk.db" --portal-key "$portal_key" > /dev/null
   t0=$(now)
   "$deskctl" mirror import "$work/desk.db" "$snapshot" > "$work/out.txt"
   t1=$(now)

@@ -1371,9 +1371,12 @@ import_mirror_locked (BhxhStore         *self,
 
 /**
  * bhxh_store_import_mirror:
- * @file: a CSV or JSON Lines file (docs/formats.md)
- * @format: its format, or %BHXH_MIRROR_FORMAT_AUTO to go by the file name
- * @version: (nullable): the mirror's version; %NULL: the file's base name
+ * @file: a CSV or JSON Lines file, or a registry snapshot signed by the
+ *   portal with FILE.sig beside it (docs/formats.md)
+ * @format: its format, or %BHXH_MIRROR_FORMAT_AUTO: a snapshot by its first
+ *   bytes, else by the file name
+ * @version: (nullable): the mirror's version; %NULL: the file's base name (a
+ *   snapshot's own; given, a snapshot of another version is refused)
  * @progress: (nullable): called every 65536 rows
  * @cancellable: (nullable): cancels the import, also from @progress
  * @n_rows: (out) (optional): the number of persons imported
