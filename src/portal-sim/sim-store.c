@@ -373,6 +373,17 @@ sim_store_put_rule (SimStore    *self,
   return step_done (self, stmt, error);
 }
 
+/* A node holding @array, which it takes: json_node_init_array() takes a
+ * reference of its own (each page of a pull leaked its array). */
+static JsonNode *
+array_node (JsonArray *array)
+{
+  JsonNode *node = json_node_init_array (json_node_alloc (), array);
+
+  json_array_unref (array);
+  return node;
+}
+
 /* Rows of two or three text columns become objects with these keys. */
 static JsonNode *
 list_rows (SimStore           *self,
@@ -398,7 +409,7 @@ list_rows (SimStore           *self,
       json_array_add_object_element (array, object);
     }
   release (self, stmt);
-  return json_node_init_array (json_node_alloc (), array);
+  return array_node (array);
 }
 
 JsonNode *
@@ -517,6 +528,7 @@ sim_store_list_declarations (SimStore   *self,
     " WHERE seq > ?2 AND (?1 IS NULL OR office_code IN (SELECT code FROM sub))"
     " ORDER BY seq LIMIT ?3");
   JsonArray *array = json_array_new ();
+  JsonNode *node;
   guint n = 0;
 
   *next = after_seq;
@@ -525,8 +537,6 @@ sim_store_list_declarations (SimStore   *self,
   sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      JsonNode *node;
-
       if (n == limit)
         break;
       node = json_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
@@ -537,7 +547,7 @@ sim_store_list_declarations (SimStore   *self,
     }
   *has_more = sqlite3_stmt_busy (stmt) && n == limit;
   release (self, stmt);
-  return json_node_init_array (json_node_alloc (), array);
+  return array_node (array);
 }
 
 gboolean
@@ -1094,7 +1104,7 @@ sim_store_list_decisions (SimStore *self)
       json_array_add_object_element (array, object);
     }
   release (self, stmt);
-  return json_node_init_array (json_node_alloc (), array);
+  return array_node (array);
 }
 
 /* ---- claims ------------------------------------------------------------ */
