@@ -473,7 +473,6 @@ test_killed (Fixture       *f,
   g_assert_false (g_file_test (new_path, G_FILE_TEST_EXISTS));
 }
 
-/* The fast fold of the import and bhxh_text_fold() agree. */
 /* Registry snapshots: the portal's mirror file, signed. */
 
 typedef struct
@@ -663,6 +662,7 @@ test_snapshot_in_clear (Fixture       *f,
   snapshot_clear (&s);
 }
 
+/* The fast fold of the import and bhxh_text_fold() agree. */
 static void
 test_fold (void)
 {
