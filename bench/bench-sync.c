@@ -259,7 +259,10 @@ main (int   argc,
   double batched, single, single_full;
 
   if (argc == 3 && g_str_equal (argv[1], "--engine"))
-    return run_engine ((guint) g_ascii_strtoull (argv[2], NULL, 10));
+    {
+      g_rmdir (dir);   /* run_engine() makes its own */
+      return run_engine ((guint) g_ascii_strtoull (argv[2], NULL, 10));
+    }
   for (int i = 1; i < argc; i++)
     if (g_str_equal (argv[i], "--single-sample") && i + 1 < argc)
       sample = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
