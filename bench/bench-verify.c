@@ -3,16 +3,22 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <glib/gstdio.h>
 
 #include "core/bhxh-document.h"
+#include "store/bhxh-crypt.h"
 #include "store/bhxh-store.h"
 
 /* What the clerk waits for after a scan: parse the card's payload, find the
  * open declarations for its ID number, and check each against the mirror,
  * on a large synthetic mirror. Prints p50/p90/p99; asserts nothing.
  *
- *   bench-verify [ROWS] [DIR]     (default: 10000000 /tmp/bhxh-bench-verify)
+ *   bench-verify [ROWS] [DIR] [--snapshot]   (default: 10000000 /tmp/bhxh-bench-verify)
+ *
+ * --snapshot: then the same scans again on the same persons imported from
+ * a signed registry snapshot (docs/formats.md) instead of the CSV: the
+ * lookups must cost the same.
  *
  * The mirror (1-2 GB for 10M persons) is deleted at the end. */
 
@@ -177,6 +183,100 @@ verify_once (BhxhStore      *store,
   return candidates->len;
 }
 
+/* The same scans (the same seed) on whatever mirror @store has. */
+static void
+run_scans (BhxhStore      *store,
+           guint64         rows,
+           const guint64  *declared,
+           const BhxhDate *today,
+           const char     *prefix)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(GTimer) timer = g_timer_new ();
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) misses = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *with = g_strconcat (prefix, "scan with a declaration (parse+find+check)",
+                                       NULL);
+  g_autofree char *without = g_strconcat (prefix,
+                                          "scan without one (parse+find+mirror lookup)", NULL);
+
+  for (guint i = 0; i < N_SCANS; i++)
+    {
+      gboolean hit = i % 2 == 0;
+      guint64 index = hit ? declared[g_rand_int_range (rand, 0, N_DECLARED)]
+                          : (guint64) g_rand_int_range (rand, 0, MIN (rows, G_MAXINT32));
+      g_autofree char *text = NULL;
+      Person p;
+      double us;
+
+      person (index, &p);
+      text = payload (&p);
+      g_timer_start (timer);
+      verify_once (store, text, today);
+      us = g_timer_elapsed (timer, NULL) * 1e6;
+      g_array_append_val (hit ? hits : misses, us);
+    }
+
+  printf ("mirror of %" G_GUINT64_FORMAT " persons, %d open declarations:\n", rows, N_DECLARED);
+  report (with, hits);
+  report (without, misses);
+}
+
+/* The portal's side in a store kept in clear, signed with a fresh key that
+ * @store then pins; the snapshot replaces @store's mirror. */
+static gboolean
+reimport_from_snapshot (BhxhStore  *store,
+                        const char *dir,
+                        const char *csv)
+{
+  g_autofree char *portal_db = g_build_filename (dir, "portal.db", NULL);
+  g_autofree char *portal_mirror = g_strconcat (portal_db, "-mirror", NULL);
+  g_autofree char *snapshot = g_build_filename (dir, "registry.sqlite", NULL);
+  g_autofree char *sig = g_strconcat (snapshot, ".sig", NULL);
+  g_autofree char *public_text = NULL;
+  g_autoptr(BhxhStore) portal = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimer) timer = NULL;
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  guint8 sk[crypto_sign_SECRETKEYBYTES];
+  guint64 imported = 0;
+  gboolean ok;
+
+  portal = bhxh_store_open_with_key (portal_db, NULL, &error);
+  ok = portal != NULL && bhxh_store_import_mirror (portal, csv, BHXH_MIRROR_FORMAT_CSV, "bench",
+                                                   NULL, NULL, NULL, NULL, &error);
+  g_clear_object (&portal);
+  ok = ok && g_rename (portal_mirror, snapshot) == 0;
+  if (ok)
+    {
+      g_assert (sodium_init () >= 0);
+      crypto_sign_keypair (pk, sk);
+      secret = g_bytes_new (sk, sizeof sk);
+      public_text = g_base64_encode (pk, sizeof pk);
+      ok = bhxh_mirror_snapshot_sign (snapshot, secret, &error) &&
+           bhxh_store_set_portal_key (store, public_text, "bench", &error);
+    }
+  timer = g_timer_new ();
+  ok = ok && bhxh_store_import_mirror (store, snapshot, BHXH_MIRROR_FORMAT_AUTO, NULL, NULL,
+                                       NULL, NULL, &imported, &error);
+  if (ok)
+    printf ("snapshot import: %" G_GUINT64_FORMAT " rows in %.1f s\n", imported,
+            g_timer_elapsed (timer, NULL));
+  else
+    g_printerr ("snapshot: %s\n", error != NULL ? error->message : "cannot build it");
+  g_unlink (snapshot);
+  g_unlink (sig);
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char * const suffixes[] = { "", "-wal", "-shm", "-mirror.lock" };
+      g_autofree char *path = g_strconcat (portal_db, suffixes[i], NULL);
+
+      g_unlink (path);
+    }
+  return ok;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,9 +292,8 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GTimer) timer = g_timer_new ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) misses = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree guint64 *declared = g_new (guint64, N_DECLARED);
+  gboolean with_snapshot = argc > 3 && g_str_equal (argv[3], "--snapshot");
   BhxhDate today = { 2026, 11, 23 };
   guint64 imported = 0;
   GStatBuf st;
@@ -219,36 +318,28 @@ main (int   argc,
   printf ("mirror import: %" G_GUINT64_FORMAT " rows in %.1f s (%.0f rows/s), %.0f MiB\n",
           imported, g_timer_elapsed (timer, NULL), imported / g_timer_elapsed (timer, NULL),
           st.st_size / 1048576.0);
-  g_unlink (csv);
   if (!declare (store, rows, rand, declared))
     return 1;
 
-  for (guint i = 0; i < N_SCANS; i++)
-    {
-      gboolean hit = i % 2 == 0;
-      guint64 index = hit ? declared[g_rand_int_range (rand, 0, N_DECLARED)]
-                          : (guint64) g_rand_int_range (rand, 0, MIN (rows, G_MAXINT32));
-      g_autofree char *text = NULL;
-      Person p;
-      double us;
-
-      person (index, &p);
-      text = payload (&p);
-      g_timer_start (timer);
-      verify_once (store, text, &today);
-      us = g_timer_elapsed (timer, NULL) * 1e6;
-      g_array_append_val (hit ? hits : misses, us);
-    }
-
-  printf ("mirror of %" G_GUINT64_FORMAT " persons, %d open declarations:\n", rows, N_DECLARED);
-  report ("scan with a declaration (parse+find+check)", hits);
-  report ("scan without one (parse+find+mirror lookup)", misses);
+  run_scans (store, rows, declared, &today, "");
+  if (with_snapshot && !reimport_from_snapshot (store, dir, csv))
+    return 1;
+  if (with_snapshot)
+    run_scans (store, rows, declared, &today, "snapshot: ");
+  g_unlink (csv);
 
   g_clear_object (&store);
   g_unlink (db);
   g_unlink (wal);
   g_unlink (shm);
   g_unlink (mirror);
+  {
+    g_autofree char *lock = g_strconcat (mirror, ".lock", NULL);
+    g_autofree char *key = g_strconcat (db, ".key", NULL);
+
+    g_unlink (lock);
+    g_unlink (key);
+  }
   g_rmdir (dir);
 
   return 0;

@@ -16,7 +16,7 @@
 /* The commands over the local database: mirror import, declarations
  * import, queue, verify, decide. */
 
-#define MIRROR_USAGE "mirror import DB FILE [--format csv|jsonl] [--version V]" \
+#define MIRROR_USAGE "mirror import DB FILE [--format csv|jsonl|snapshot] [--version V]" \
   " [--user LOGIN [--password-file FILE]]"
 #define DECLARATIONS_USAGE "declarations import DB FILE [--user LOGIN [--password-file FILE]]"
 #define QUEUE_USAGE \
@@ -117,7 +117,7 @@ bhxh_cmd_mirror (int    argc,
   BhxhMirrorFormat mirror_format = BHXH_MIRROR_FORMAT_AUTO;
   guint64 rows = 0;
   GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, "csv|jsonl" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, NULL, "csv|jsonl|snapshot" },
     { "version", 0, 0, G_OPTION_ARG_STRING, &version, NULL, "V" },
     { NULL }
   };
@@ -131,6 +131,8 @@ bhxh_cmd_mirror (int    argc,
     mirror_format = BHXH_MIRROR_FORMAT_CSV;
   else if (format != NULL && g_str_equal (format, "jsonl"))
     mirror_format = BHXH_MIRROR_FORMAT_JSONL;
+  else if (format != NULL && g_str_equal (format, "snapshot"))
+    mirror_format = BHXH_MIRROR_FORMAT_SNAPSHOT;
   else if (format != NULL)
     return bhxh_cli_usage (MIRROR_USAGE);
 

@@ -105,7 +105,7 @@ bhxh_cmd_sync (int    argc,
   g_autofree char *client_cert = NULL, *client_key = NULL, *office = NULL, *since = NULL;
   gboolean pull = FALSE, push = FALSE, no_mirror = FALSE, status = FALSE, log = FALSE;
   gboolean csv = FALSE, verbose = FALSE;
-  int timeout = 60, retries = 5, batch = 200;
+  int timeout = 60, retries = 5, batch = 1000;   /* the contract's maximum */
   GOptionEntry entries[] = {
     { "portal", 0, 0, G_OPTION_ARG_STRING, &portal, NULL, "URL" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, NULL, "FILE" },

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "store/bhxh-crypt.h"
 #include "sync/bhxh-bundle.h"
 #include "sim-seed.h"
 #include "sim-server.h"
@@ -95,6 +97,64 @@ write_public_key (SimStore    *store,
   return g_file_set_contents (file, line, -1, error);
 }
 
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+/* A registry snapshot (docs/formats.md) as the portal publishes it: the
+ * mirror built from @source by the desk's own import, in clear, then
+ * signed with the portal's key into OUT.sig. */
+static gboolean
+make_snapshot (SimStore    *store,
+               const char  *source,
+               const char  *version,
+               const char  *out,
+               GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bhxh-snapshot-XXXXXX", error);
+  g_autofree char *db = NULL;
+  g_autofree char *mirror = NULL;
+  g_autoptr(GBytes) public_key = NULL;
+  g_autoptr(GBytes) secret_key = NULL;
+  BhxhStore *desk;
+  gboolean ok;
+
+  if (dir == NULL)
+    return FALSE;
+  db = g_build_filename (dir, "portal.db", NULL);
+  mirror = g_strconcat (db, "-mirror", NULL);
+  desk = bhxh_store_open_with_key (db, NULL, error);   /* in clear */
+  ok = desk != NULL && bhxh_store_import_mirror (desk, source, BHXH_MIRROR_FORMAT_AUTO, version,
+                                                 NULL, NULL, NULL, NULL, error);
+  g_clear_object (&desk);
+  if (ok && g_rename (mirror, out) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot write %s: %s",
+                   out, g_strerror (saved));
+      ok = FALSE;
+    }
+  remove_dir (dir);
+  if (ok && !sim_store_dup_signing_key (store, &public_key, &secret_key))
+    {
+      g_set_error_literal (error, SIM_ERROR, SIM_ERROR_DB, "cannot make the signing key");
+      ok = FALSE;
+    }
+  return ok && bhxh_mirror_snapshot_sign (out, secret_key, error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -105,6 +165,7 @@ main (int   argc,
   g_autofree char *declarations_file = NULL, *mirror_file = NULL, *mirror_version = NULL;
   g_autofree char *tls_cert = NULL, *tls_key = NULL, *tmpdir = NULL, *url = NULL;
   g_autofree char *public_key_file = NULL;
+  g_autofree char *snapshot_source = NULL, *snapshot_out = NULL;
   gboolean verbose = FALSE;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: any free port)", "N" },
@@ -138,6 +199,10 @@ main (int   argc,
     { "public-key-file", 0, 0, G_OPTION_ARG_FILENAME, &public_key_file,
       "Write the portal's public signing key (for 'bhxh-deskctl portal set --portal-key')",
       "FILE" },
+    { "make-snapshot", 0, 0, G_OPTION_ARG_FILENAME, &snapshot_source,
+      "Build a signed registry snapshot from this CSV or JSON Lines file, then exit", "FILE" },
+    { "snapshot-out", 0, 0, G_OPTION_ARG_FILENAME, &snapshot_out,
+      "Where the snapshot goes (its signature: FILE.sig)", "FILE" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every request on stderr", NULL },
     { NULL }
   };
@@ -180,6 +245,20 @@ main (int   argc,
     {
       g_printerr ("bhxh-portal-sim: %s\n", error->message);
       return 1;
+    }
+  if (snapshot_source != NULL)
+    {
+      gboolean made = snapshot_out != NULL &&
+                      make_snapshot (store, snapshot_source, mirror_version, snapshot_out,
+                                     &error);
+
+      if (!made)
+        g_printerr ("bhxh-portal-sim: %s\n",
+                    error != NULL ? error->message : "--make-snapshot needs --snapshot-out");
+      sim_store_free (store);
+      if (tmpdir)
+        remove_dir (tmpdir);
+      return made ? 0 : 1;
     }
   if (tls_cert)
     {

@@ -1016,10 +1016,7 @@ open_new_mirror (Import      *import,
   /* Few persons have a former code: this partial index costs the load
    * little, where built afterwards it read the whole table once more. */
   if (rc == SQLITE_OK)
-    rc = sqlite3_exec (import->db,
-                       "CREATE INDEX persons_legacy_bhxh_code ON persons (legacy_bhxh_code) "
-                       "WHERE legacy_bhxh_code IS NOT NULL",
-                       NULL, NULL, NULL);
+    rc = sqlite3_exec (import->db, BHXH_MIRROR_LEGACY_INDEX_SQL, NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (import->db, "BEGIN", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
@@ -1273,6 +1270,7 @@ import_mirror_locked (BhxhStore         *self,
 {
   g_autofree char *new_path = NULL;
   g_autofree char *fallback_version = NULL;
+  g_autofree char *snapshot_version = NULL;
   g_autofree char *detail = NULL;
   g_autoptr(GTimer) timer = NULL;
   double loaded, indexed;
@@ -1285,8 +1283,8 @@ import_mirror_locked (BhxhStore         *self,
   import.vfs = _bhxh_crypt_vfs_of (self->db);
   remove_with_journals (new_path);   /* stale, from an interrupted import */
 
-  if (version == NULL || *version == '\0')
-    version = fallback_version = default_version (file);
+  if (version != NULL && *version == '\0')
+    version = NULL;
   fd = open (file, O_RDONLY | O_CLOEXEC);
   if (fd < 0 || fstat (fd, &st) != 0)
     {
@@ -1298,24 +1296,46 @@ import_mirror_locked (BhxhStore         *self,
         close (fd);
       return FALSE;
     }
-  fd = open_if_sealed (self, file, version, fd, &st, error);
-  if (fd < 0)
-    return FALSE;
+  if (format == BHXH_MIRROR_FORMAT_AUTO && _bhxh_mirror_is_snapshot (fd))
+    format = BHXH_MIRROR_FORMAT_SNAPSHOT;
+  if (format != BHXH_MIRROR_FORMAT_SNAPSHOT)
+    {
+      if (version == NULL)
+        version = fallback_version = default_version (file);
+      fd = open_if_sealed (self, file, version, fd, &st, error);
+      if (fd < 0)
+        return FALSE;
+    }
   import.total_bytes = st.st_size;
   if (format == BHXH_MIRROR_FORMAT_AUTO)
     format = guess_format (file);
 
   timer = g_timer_new ();
-  ok = open_new_mirror (&import, new_path, error) &&
-       (format == BHXH_MIRROR_FORMAT_JSONL ? load_jsonl (&import, fd, error)
-                                           : load_csv (&import, fd, error)) &&
-       !g_cancellable_set_error_if_cancelled (cancellable, error);
-  close (fd);
-  loaded = g_timer_elapsed (timer, NULL);
-  if (ok && progress != NULL)
-    progress (import.total_bytes, import.total_bytes, import.rows, user_data);
-  ok = ok && finish_new_mirror (&import, version, error);
-  indexed = g_timer_elapsed (timer, NULL);
+  if (format == BHXH_MIRROR_FORMAT_SNAPSHOT)
+    {
+      /* Signed by the portal, indexed already: verified and copied. */
+      close (fd);
+      ok = _bhxh_store_build_mirror_from_snapshot (self, file, new_path, import.vfs, version,
+                                                   cancellable, &snapshot_version,
+                                                   &import.rows, error);
+      version = snapshot_version;
+      loaded = indexed = g_timer_elapsed (timer, NULL);
+      if (ok && progress != NULL)
+        progress (import.total_bytes, import.total_bytes, import.rows, user_data);
+    }
+  else
+    {
+      ok = open_new_mirror (&import, new_path, error) &&
+           (format == BHXH_MIRROR_FORMAT_JSONL ? load_jsonl (&import, fd, error)
+                                               : load_csv (&import, fd, error)) &&
+           !g_cancellable_set_error_if_cancelled (cancellable, error);
+      close (fd);
+      loaded = g_timer_elapsed (timer, NULL);
+      if (ok && progress != NULL)
+        progress (import.total_bytes, import.total_bytes, import.rows, user_data);
+      ok = ok && finish_new_mirror (&import, version, error);
+      indexed = g_timer_elapsed (timer, NULL);
+    }
   ok = ok && !g_cancellable_set_error_if_cancelled (cancellable, error) &&
        swap_mirror (self, new_path, error);
   g_debug ("mirror: %" G_GUINT64_FORMAT " rows loaded in %.2f s, indexed at %.2f s, "
@@ -1351,9 +1371,12 @@ import_mirror_locked (BhxhStore         *self,
 
 /**
  * bhxh_store_import_mirror:
- * @file: a CSV or JSON Lines file (docs/formats.md)
- * @format: its format, or %BHXH_MIRROR_FORMAT_AUTO to go by the file name
- * @version: (nullable): the mirror's version; %NULL: the file's base name
+ * @file: a CSV or JSON Lines file, or a registry snapshot signed by the
+ *   portal with FILE.sig beside it (docs/formats.md)
+ * @format: its format, or %BHXH_MIRROR_FORMAT_AUTO: a snapshot by its first
+ *   bytes, else by the file name
+ * @version: (nullable): the mirror's version; %NULL: the file's base name (a
+ *   snapshot's own; given, a snapshot of another version is refused)
  * @progress: (nullable): called every 65536 rows
  * @cancellable: (nullable): cancels the import, also from @progress
  * @n_rows: (out) (optional): the number of persons imported

@@ -97,6 +97,20 @@ gboolean      _bhxh_store_attach_mirror    (BhxhStore     *self,
 gboolean      _bhxh_store_detach_mirror    (BhxhStore     *self,
                                             GError       **error);
 void          _bhxh_store_refresh_mirror   (BhxhStore     *self);
+/* Made with the table, before the load (bhxh-store-mirror-import.c). */
+#define BHXH_MIRROR_LEGACY_INDEX_SQL \
+  "CREATE INDEX persons_legacy_bhxh_code ON persons (legacy_bhxh_code) " \
+  "WHERE legacy_bhxh_code IS NOT NULL"
+gboolean      _bhxh_mirror_is_snapshot     (int            fd);
+gboolean      _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
+                                                      const char    *file,
+                                                      const char    *new_path,
+                                                      const char    *vfs,
+                                                      const char    *wanted_version,
+                                                      GCancellable  *cancellable,
+                                                      char         **version,
+                                                      guint64       *rows,
+                                                      GError       **error);
 BhxhPerson   *_bhxh_person_from_row        (sqlite3_stmt  *stmt,
                                             int            first);
 char         *_bhxh_store_fold             (const char    *text,

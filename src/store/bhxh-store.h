@@ -55,6 +55,7 @@ typedef enum
   BHXH_MIRROR_FORMAT_AUTO,
   BHXH_MIRROR_FORMAT_CSV,
   BHXH_MIRROR_FORMAT_JSONL,
+  BHXH_MIRROR_FORMAT_SNAPSHOT,   /* a signed registry snapshot (docs/formats.md) */
 } BhxhMirrorFormat;
 
 typedef struct
@@ -118,6 +119,10 @@ gboolean         bhxh_store_import_mirror          (BhxhStore            *self,
                                                     gpointer              user_data,
                                                     GCancellable         *cancellable,
                                                     guint64              *n_rows,
+                                                    GError              **error);
+/* What the portal does to publish a registry snapshot: FILE.sig. */
+gboolean         bhxh_mirror_snapshot_sign         (const char           *file,
+                                                    GBytes               *secret_key,
                                                     GError              **error);
 char            *bhxh_store_dup_mirror_version     (BhxhStore            *self);
 GDateTime       *bhxh_store_dup_mirror_imported_at (BhxhStore            *self);

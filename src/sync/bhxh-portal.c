@@ -555,7 +555,7 @@ bhxh_portal_call (BhxhPortal    *self,
         break;
       if (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
                                       g_bytes_get_size (answer), &parse_error))
-        return json_node_copy (json_parser_get_root (parser));
+        return json_parser_steal_root (parser);   /* a batch's answer: no deep copy */
       if (*status >= 300 || attempt >= self->config->max_retries)
         break;
       self->stats.retries++;

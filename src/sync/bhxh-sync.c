@@ -13,7 +13,7 @@
 #include "store/bhxh-crypt.h"
 #include "bhxh-sync-private.h"
 
-#define DEFAULT_BATCH 200
+#define DEFAULT_BATCH 1000   /* the contract's maximum (DecisionBatch.maxItems) */
 #define AUDIT_BATCH 500     /* audit entries per batch: ~150 KiB at most */
 #define DEFAULT_PAGE 200
 #define META_CURSOR "sync.declarations_cursor"

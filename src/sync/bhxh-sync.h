@@ -18,7 +18,7 @@ typedef struct
   gboolean          push;         /* the outbox */
   gboolean          pull_mirror;  /* with pull: the registry mirror too */
   char             *office_code;  /* NULL: the workstation's office (from the portal) */
-  guint             batch_size;   /* decisions per request; 0: 200 */
+  guint             batch_size;   /* decisions per request; 0: 1000, the most allowed */
   guint             page_size;    /* declarations per page; 0: 200 */
 } BhxhSyncOptions;
 

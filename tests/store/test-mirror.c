@@ -7,8 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sodium.h>
+#include <glib/gstdio.h>
+
 #include "core/bhxh-text.h"
+#include "store/bhxh-crypt.h"
 #include "store/bhxh-store.h"
+#include "sync/bhxh-sync.h"
 #include "store/bhxh-store-private.h"
 #include "raw-sql.h"
 #include "store-fixtures.h"
@@ -468,6 +473,195 @@ test_killed (Fixture       *f,
   g_assert_false (g_file_test (new_path, G_FILE_TEST_EXISTS));
 }
 
+/* Registry snapshots: the portal's mirror file, signed. */
+
+typedef struct
+{
+  char   *file;
+  GBytes *secret_key;
+  char   *public_key;   /* base64, as pinned */
+} Snapshot;
+
+static void
+snapshot_clear (Snapshot *s)
+{
+  g_free (s->file);
+  g_bytes_unref (s->secret_key);
+  g_free (s->public_key);
+}
+
+/* What the portal does: the mirror built from the JSONL fixture in a store
+ * kept in clear, its file taken out and signed. */
+static void
+make_snapshot (Fixture    *f,
+               const char *version,
+               Snapshot   *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (f->dir, "portal", NULL);
+  g_autofree char *db = g_build_filename (dir, "portal.db", NULL);
+  g_autofree char *mirror = g_strconcat (db, "-mirror", NULL);
+  g_autofree char *jsonl = fixture_write (f->dir, "mirror-2.jsonl", FIXTURE_MIRROR_JSONL);
+  g_autoptr(BhxhStore) portal = NULL;
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  guint8 sk[crypto_sign_SECRETKEYBYTES];
+
+  g_assert_cmpint (sodium_init (), >=, 0);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  portal = bhxh_store_open_with_key (db, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_mirror (portal, jsonl, BHXH_MIRROR_FORMAT_AUTO, version,
+                                           NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&portal);
+  s->file = g_build_filename (f->dir, "registry.sqlite", NULL);
+  g_assert_cmpint (g_rename (mirror, s->file), ==, 0);
+
+  crypto_sign_keypair (pk, sk);
+  s->secret_key = g_bytes_new (sk, sizeof sk);
+  s->public_key = g_base64_encode (pk, sizeof pk);
+  g_assert_true (bhxh_mirror_snapshot_sign (s->file, s->secret_key, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_snapshot_in_use (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = bhxh_store_dup_mirror_version (f->store);
+  g_autoptr(BhxhPerson) thu = bhxh_store_find_person (f->store, "0199999992", &error);
+  g_autoptr(GPtrArray) duc = bhxh_store_search_persons (f->store, "do van duc", 0, &error);
+  g_autoptr(GDateTime) imported_at = bhxh_store_dup_mirror_imported_at (f->store);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (version, ==, "portal-7");
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 2);
+  g_assert_cmpint (thu->sex, ==, BHXH_SEX_FEMALE);
+  g_assert_cmpuint (duc->len, ==, 1);
+  g_assert_nonnull (imported_at);
+  g_assert_null (bhxh_store_find_person (f->store, "0112345678", NULL));
+}
+
+/* Verified with the pinned key, copied enciphered, swapped in; its own
+ * version; the same lookups as after a JSONL import. */
+static void
+test_snapshot (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mirror = g_strconcat (f->path, "-mirror", NULL);
+  Snapshot s = { NULL };
+  guint64 rows = 0;
+
+  make_snapshot (f, "portal-7", &s);
+  g_assert_true (bhxh_sync_pin_portal_key (f->store, s.public_key, &error));
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_mirror (f->store, s.file, BHXH_MIRROR_FORMAT_AUTO, NULL,
+                                           NULL, NULL, NULL, &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, 2);
+  assert_snapshot_in_use (f);
+  /* Enciphered with the store's key like an imported mirror. */
+  g_assert_true (bhxh_crypt_file_is_encrypted (mirror));
+  snapshot_clear (&s);
+}
+
+/* No pinned key, a byte altered, no signature, another version asked
+ * for, another key: refused, and the old mirror stays in use. */
+static void
+test_snapshot_refused (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *sig = NULL;
+  g_autofree char *altered = NULL;
+  g_autofree char *content = NULL;
+  guint8 other_pk[crypto_sign_PUBLICKEYBYTES], other_sk[crypto_sign_SECRETKEYBYTES];
+  g_autofree char *other = NULL;
+  Snapshot s = { NULL };
+  gsize len;
+
+  make_snapshot (f, "portal-7", &s);
+  sig = g_strconcat (s.file, ".sig", NULL);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (bhxh_store_import_mirror (f->store, s.file, BHXH_MIRROR_FORMAT_AUTO, NULL,
+                                              NULL, NULL, NULL, NULL, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_ALLOWED);
+    assert_mirror_v1 (f);
+  }
+  crypto_sign_keypair (other_pk, other_sk);
+  other = g_base64_encode (other_pk, sizeof other_pk);
+  g_assert_true (bhxh_sync_pin_portal_key (f->store, other, NULL));
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (bhxh_store_import_mirror (f->store, s.file, BHXH_MIRROR_FORMAT_AUTO, NULL,
+                                              NULL, NULL, NULL, NULL, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+    assert_mirror_v1 (f);
+  }
+  g_assert_true (bhxh_sync_pin_portal_key (f->store, s.public_key, NULL));
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (bhxh_store_import_mirror (f->store, s.file, BHXH_MIRROR_FORMAT_SNAPSHOT,
+                                              "portal-8", NULL, NULL, NULL, NULL, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+    assert_mirror_v1 (f);
+  }
+  /* One byte of a row changed after signing. */
+  g_assert_true (g_file_get_contents (s.file, &content, &len, NULL));
+  content[len - 100] ^= 0x01;
+  altered = g_build_filename (f->dir, "altered.sqlite", NULL);
+  g_assert_true (g_file_set_contents (altered, content, len, NULL));
+  {
+    g_autofree char *altered_sig = g_strconcat (altered, ".sig", NULL);
+    g_autofree char *sig_text = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_file_get_contents (sig, &sig_text, NULL, NULL));
+    g_assert_true (g_file_set_contents (altered_sig, sig_text, -1, NULL));
+    g_assert_false (bhxh_store_import_mirror (f->store, altered, BHXH_MIRROR_FORMAT_AUTO, NULL,
+                                              NULL, NULL, NULL, NULL, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+    assert_mirror_v1 (f);
+  }
+  g_assert_cmpint (g_unlink (sig), ==, 0);
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (bhxh_store_import_mirror (f->store, s.file, BHXH_MIRROR_FORMAT_AUTO, NULL,
+                                              NULL, NULL, NULL, NULL, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+    assert_mirror_v1 (f);
+  }
+  snapshot_clear (&s);
+}
+
+/* A store kept in clear takes the snapshot in clear. */
+static void
+test_snapshot_in_clear (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "clear.db", NULL);
+  g_autofree char *mirror = g_strconcat (path, "-mirror", NULL);
+  Snapshot s = { NULL };
+
+  make_snapshot (f, "portal-7", &s);
+  g_clear_object (&f->store);
+  f->store = bhxh_store_open_with_key (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_sync_pin_portal_key (f->store, s.public_key, &error));
+  g_assert_true (bhxh_store_import_mirror (f->store, s.file, BHXH_MIRROR_FORMAT_AUTO,
+                                           "portal-7", NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_snapshot_in_use (f);
+  g_assert_false (bhxh_crypt_file_is_encrypted (mirror));
+  snapshot_clear (&s);
+}
+
 /* The fast fold of the import and bhxh_text_fold() agree. */
 static void
 test_fold (void)
@@ -518,6 +712,10 @@ main (int   argc,
   g_test_add ("/mirror/keyed-by-id-number", Fixture, NULL, setup, test_keyed_by_id_number,
               teardown);
   g_test_add ("/mirror/before-2025", Fixture, NULL, setup, test_mirror_before_2025, teardown);
+  g_test_add ("/mirror/snapshot", Fixture, NULL, setup, test_snapshot, teardown);
+  g_test_add ("/mirror/snapshot-refused", Fixture, NULL, setup, test_snapshot_refused, teardown);
+  g_test_add ("/mirror/snapshot-in-clear", Fixture, NULL, setup, test_snapshot_in_clear,
+              teardown);
 
   return g_test_run ();
 }
