@@ -266,8 +266,12 @@ set_held (BhxhCounter *self,
   g_clear_handle_id (&self->held_timeout_id, g_source_remove);
   g_free (self->held_uuid);
   self->held_uuid = g_strdup (uuid);
+  /* A precise timer, not g_timeout_add_seconds(): that one may fire early
+   * (its first call is rounded to the session's second), and the window
+   * must not close here before the service's has (its hold ends within a
+   * second of the decision, which came before this answer). */
   if (uuid != NULL)
-    self->held_timeout_id = g_timeout_add_seconds (MAX (seconds, 1), held_timeout_cb, self);
+    self->held_timeout_id = g_timeout_add (MAX (seconds, 1) * 1000, held_timeout_cb, self);
   if (could != (uuid != NULL))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_UNDO]);
 }
