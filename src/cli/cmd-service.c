@@ -212,17 +212,36 @@ call_import (BhxhDesk1  *proxy,
   g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
+  g_autofree char *signature = NULL;
   guint64 count = 0;
   int fd = g_open (file, O_RDONLY | O_CLOEXEC, 0);
   int index;
 
   if (fd < 0)
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("Cannot open %s: %s"), file, g_strerror (errno));
+  /* A registry snapshot travels with its signature, FILE.sig, which the
+   * service cannot read: its text goes along. */
+  if (g_str_equal (kind, "mirror") && bhxh_store_file_is_mirror_snapshot (file))
+    {
+      g_autofree char *sig_path = g_strconcat (file, ".sig", NULL);
+
+      if (!g_file_get_contents (sig_path, &signature, NULL, NULL))
+        {
+          close (fd);
+          return bhxh_cli_fail (BHXH_EXIT_INPUT,
+                                _("The registry snapshot %s has no signature (%s)"), file,
+                                sig_path);
+        }
+    }
   index = g_unix_fd_list_append (fds, fd, &error);
   close (fd);
   if (index < 0 ||
-      !bhxh_desk1_call_import_sync (proxy, kind, g_variant_new_handle (index), fds, &count,
-                                    NULL, NULL, &error))
+      (signature != NULL
+       ? !bhxh_desk1_call_import_mirror_snapshot_sync (proxy, g_variant_new_handle (index),
+                                                       signature, fds, &count, NULL, NULL,
+                                                       &error)
+       : !bhxh_desk1_call_import_sync (proxy, kind, g_variant_new_handle (index), fds, &count,
+                                       NULL, NULL, &error)))
     return fail_remote (g_steal_pointer (&error));
   json_builder_begin_object (b);
   json_builder_set_member_name (b, g_str_equal (kind, "mirror") ? "rows" : "imported");

@@ -680,6 +680,42 @@ handle_change_settings (BhxhDesk1             *iface,
 }
 
 static gboolean
+handle_import_mirror_snapshot (BhxhDesk1             *iface,
+                               GDBusMethodInvocation *invocation,
+                               GUnixFDList           *fd_list,
+                               GVariant              *handle,
+                               const char            *signature,
+                               BhxhDaemon            *self)
+{
+  Session *session = _bhxh_daemon_session_of (self, invocation, "admin");
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+  guint64 count = 0;
+  gboolean ok;
+  int fd;
+
+  if (session == NULL)
+    return TRUE;
+  fd = fd_list != NULL ? g_unix_fd_list_get (fd_list, g_variant_get_handle (handle), &error)
+                       : -1;
+  if (fd < 0)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                             _("No file was passed"));
+      return _bhxh_daemon_reply (invocation, FALSE, &error);
+    }
+  path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  ok = bhxh_store_import_mirror_snapshot (session->store, path, signature, NULL, &count,
+                                          &error);
+  close (fd);
+  if (!ok)
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
+  bhxh_desk1_complete_import_mirror_snapshot (iface, invocation, NULL, count);
+  return TRUE;
+}
+
+static gboolean
 handle_import (BhxhDesk1             *iface,
                GDBusMethodInvocation *invocation,
                GUnixFDList           *fd_list,
@@ -1113,6 +1149,8 @@ bhxh_daemon_export (BhxhDaemon       *self,
   g_signal_connect (self->skeleton, "handle-change-settings",
                     G_CALLBACK (handle_change_settings), self);
   g_signal_connect (self->skeleton, "handle-import", G_CALLBACK (handle_import), self);
+  g_signal_connect (self->skeleton, "handle-import-mirror-snapshot",
+                    G_CALLBACK (handle_import_mirror_snapshot), self);
   g_signal_connect (self->skeleton, "handle-describe", G_CALLBACK (handle_describe), self);
   g_signal_connect (self->skeleton, "handle-sign-in-status",
                     G_CALLBACK (handle_sign_in_status), self);

@@ -1260,6 +1260,7 @@ open_if_sealed (BhxhStore    *self,
 static gboolean
 import_mirror_locked (BhxhStore         *self,
                       const char        *file,
+                      const char        *signature,
                       BhxhMirrorFormat   format,
                       const char        *version,
                       BhxhProgressFunc   progress,
@@ -1298,6 +1299,14 @@ import_mirror_locked (BhxhStore         *self,
     }
   if (format == BHXH_MIRROR_FORMAT_AUTO && _bhxh_mirror_is_snapshot (fd))
     format = BHXH_MIRROR_FORMAT_SNAPSHOT;
+  if (signature != NULL && (format != BHXH_MIRROR_FORMAT_SNAPSHOT ||
+                            !_bhxh_mirror_is_snapshot (fd)))
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("%s is not a registry snapshot"), file);
+      close (fd);
+      return FALSE;
+    }
   if (format != BHXH_MIRROR_FORMAT_SNAPSHOT)
     {
       if (version == NULL)
@@ -1315,7 +1324,8 @@ import_mirror_locked (BhxhStore         *self,
     {
       /* Signed by the portal, indexed already: verified and copied. */
       close (fd);
-      ok = _bhxh_store_build_mirror_from_snapshot (self, file, new_path, import.vfs, version,
+      ok = _bhxh_store_build_mirror_from_snapshot (self, file, signature, new_path, import.vfs,
+                                                   version,
                                                    cancellable, &snapshot_version,
                                                    &import.rows, error);
       version = snapshot_version;
@@ -1404,9 +1414,63 @@ bhxh_store_import_mirror (BhxhStore         *self,
   lock = lock_mirror (self, error);
   if (lock < 0)
     return FALSE;
-  ok = import_mirror_locked (self, file, format, version, progress, user_data,
+  ok = import_mirror_locked (self, file, NULL, format, version, progress, user_data,
                              cancellable, n_rows, error);
   close (lock);
 
   return ok;
+}
+
+/**
+ * bhxh_store_import_mirror_snapshot:
+ * @file: a registry snapshot signed by the portal
+ * @signature: the text of its signature (what FILE.sig holds), for a caller
+ *   that has the file open only (the service: the caller's descriptor)
+ * @n_rows: (out) (optional): the number of persons imported
+ *
+ * bhxh_store_import_mirror() of a snapshot whose signature comes as text;
+ * anything but a snapshot is refused. All or nothing, as that one.
+ */
+gboolean
+bhxh_store_import_mirror_snapshot (BhxhStore     *self,
+                                   const char    *file,
+                                   const char    *signature,
+                                   GCancellable  *cancellable,
+                                   guint64       *n_rows,
+                                   GError       **error)
+{
+  gboolean ok;
+  int lock;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (signature != NULL, FALSE);
+
+  lock = lock_mirror (self, error);
+  if (lock < 0)
+    return FALSE;
+  ok = import_mirror_locked (self, file, signature, BHXH_MIRROR_FORMAT_SNAPSHOT, NULL, NULL,
+                             NULL, cancellable, n_rows, error);
+  close (lock);
+
+  return ok;
+}
+
+/**
+ * bhxh_store_file_is_mirror_snapshot:
+ *
+ * Whether @file starts as a registry snapshot does (the check
+ * bhxh_store_import_mirror() makes to tell one from a CSV).
+ */
+gboolean
+bhxh_store_file_is_mirror_snapshot (const char *file)
+{
+  gboolean is;
+  int fd = open (file, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  is = _bhxh_mirror_is_snapshot (fd);
+  close (fd);
+  return is;
 }

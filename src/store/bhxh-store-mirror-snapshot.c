@@ -106,11 +106,13 @@ bhxh_mirror_snapshot_sign (const char  *file,
   return g_file_set_contents (path, line, -1, error);
 }
 
-/* FILE.sig must be the portal's signature of FILE, by the key pinned at
- * enrolment. */
+/* FILE.sig (or @given, its text passed along by a caller that holds the
+ * file open only) must be the portal's signature of FILE, by the key
+ * pinned at enrolment. */
 static gboolean
 verify_snapshot (BhxhStore   *self,
                  const char  *file,
+                 const char  *given,
                  GError     **error)
 {
   g_autofree char *key_text = bhxh_store_dup_portal_key (self);
@@ -129,7 +131,9 @@ verify_snapshot (BhxhStore   *self,
       return FALSE;
     }
   key = g_base64_decode (key_text, &key_len);
-  if (!g_file_get_contents (sig_path, &sig_text, NULL, NULL))
+  if (given != NULL)
+    sig_text = g_strdup (given);
+  else if (!g_file_get_contents (sig_path, &sig_text, NULL, NULL))
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                    _("The registry snapshot %s has no signature (%s)"), file, sig_path);
@@ -241,6 +245,7 @@ cancel_cb (void *user_data)
 /**
  * _bhxh_store_build_mirror_from_snapshot:
  * @file: a registry snapshot, FILE.sig beside it
+ * @signature: (nullable): the signature's text; %NULL: read FILE.sig
  * @new_path: the new mirror file to write ("<db>-mirror.new", absent)
  * @vfs: (nullable): the store's crypt VFS, %NULL for a store in clear
  * @wanted_version: (nullable): the version the caller expects, if any
@@ -252,6 +257,7 @@ cancel_cb (void *user_data)
 gboolean
 _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
                                         const char    *file,
+                                        const char    *signature,
                                         const char    *new_path,
                                         const char    *vfs,
                                         const char    *wanted_version,
@@ -270,7 +276,7 @@ _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
   int rc;
 
   *version = NULL;
-  if (!verify_snapshot (self, file, error))
+  if (!verify_snapshot (self, file, signature, error))
     return FALSE;
 
   /* The new mirror as an import makes it (bhxh-store-mirror-import.c),

@@ -104,6 +104,7 @@ void          _bhxh_store_refresh_mirror   (BhxhStore     *self);
 gboolean      _bhxh_mirror_is_snapshot     (int            fd);
 gboolean      _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
                                                       const char    *file,
+                                                      const char    *signature,
                                                       const char    *new_path,
                                                       const char    *vfs,
                                                       const char    *wanted_version,

@@ -120,6 +120,13 @@ gboolean         bhxh_store_import_mirror          (BhxhStore            *self,
                                                     GCancellable         *cancellable,
                                                     guint64              *n_rows,
                                                     GError              **error);
+gboolean         bhxh_store_import_mirror_snapshot (BhxhStore            *self,
+                                                    const char           *file,
+                                                    const char           *signature,
+                                                    GCancellable         *cancellable,
+                                                    guint64              *n_rows,
+                                                    GError              **error);
+gboolean         bhxh_store_file_is_mirror_snapshot (const char          *file);
 /* What the portal does to publish a registry snapshot: FILE.sig. */
 gboolean         bhxh_mirror_snapshot_sign         (const char           *file,
                                                     GBytes               *secret_key,

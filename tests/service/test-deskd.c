@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sodium.h>
 
 #include "store/bhxh-auth.h"
 #include "store/bhxh-crypt.h"
@@ -531,6 +532,58 @@ test_disable_ends_session (Fixture       *f,
   g_assert_null (bhxh_counter_get_login (counter));
 }
 
+/* A registry snapshot signed by the portal goes through the service as
+ * the caller's open file with its signature's text: imported by the
+ * admin; refused when another key signed it. */
+static void
+test_mirror_snapshot (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *portal_dir = g_build_filename (f->dir, "portal", NULL);
+  g_autofree char *portal_db = g_build_filename (portal_dir, "portal.db", NULL);
+  g_autofree char *portal_mirror = g_strconcat (portal_db, "-mirror", NULL);
+  g_autofree char *jsonl = fixture_write (f->dir, "mirror.jsonl", FIXTURE_MIRROR_JSONL);
+  g_autofree char *snapshot = g_build_filename (f->dir, "registry.sqlite", NULL);
+  g_autofree char *public_key = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(BhxhStore) portal = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GBytes) other = NULL;
+  guint8 pk[crypto_sign_PUBLICKEYBYTES];
+  guint8 sk[crypto_sign_SECRETKEYBYTES];
+
+  populate (f);
+  /* What the portal publishes: its mirror file, signed. */
+  g_assert_cmpint (sodium_init (), >=, 0);
+  g_assert_cmpint (g_mkdir_with_parents (portal_dir, 0700), ==, 0);
+  portal = bhxh_store_open_with_key (portal_db, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bhxh_store_import_mirror (portal, jsonl, BHXH_MIRROR_FORMAT_AUTO, "portal-7",
+                                           NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&portal);
+  g_assert_cmpint (g_rename (portal_mirror, snapshot), ==, 0);
+  crypto_sign_keypair (pk, sk);
+  other = g_bytes_new (sk, sizeof sk);
+  crypto_sign_keypair (pk, sk);
+  secret = g_bytes_new (sk, sizeof sk);
+  public_key = g_base64_encode (pk, sizeof pk);
+  g_assert_true (bhxh_desk1_call_set_portal_key_sync (f->proxy, public_key, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Signed by another key: refused, the CSV's mirror stays. */
+  g_assert_true (bhxh_mirror_snapshot_sign (snapshot, other, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (DESKCTL (&out, "mirror", "import", snapshot, "--user", "quan"), ==, 1);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_true (bhxh_mirror_snapshot_sign (snapshot, secret, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (DESKCTL (&out, "mirror", "import", snapshot, "--user", "quan"), ==, 0);
+  g_assert_nonnull (strstr (out, "\"rows\" : 2"));
+}
+
 /* What the service leaves on disk: its key file 0600 beside the store,
  * and no name, ID number or address in clear in any file. */
 static void
@@ -588,6 +641,7 @@ main (int   argc,
   g_test_add ("/deskd/session-end", Fixture, NULL, setup, test_session_end, teardown);
   g_test_add ("/deskd/disable-ends-session", Fixture, NULL, setup, test_disable_ends_session,
               teardown);
+  g_test_add ("/deskd/mirror-snapshot", Fixture, NULL, setup, test_mirror_snapshot, teardown);
   g_test_add ("/deskd/nothing-in-clear", Fixture, NULL, setup, test_nothing_in_clear,
               teardown);
 
