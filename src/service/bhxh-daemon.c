@@ -679,6 +679,30 @@ handle_change_settings (BhxhDesk1             *iface,
   return _bhxh_daemon_reply_json (invocation, bhxh_answer_settings (session->store), &error);
 }
 
+/* The file a caller passed open, as a path the library can read (the
+ * library reads paths; the caller's file is open here only): close @fd
+ * after use. */
+static char *
+caller_file (GUnixFDList  *fd_list,
+             GVariant     *handle,
+             int          *fd,
+             GError      **error)
+{
+  GError *local = NULL;
+
+  *fd = fd_list != NULL ? g_unix_fd_list_get (fd_list, g_variant_get_handle (handle), &local)
+                        : -1;
+  if (*fd < 0)
+    {
+      if (local == NULL)
+        g_set_error_literal (&local, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                             _("No file was passed"));
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  return g_strdup_printf ("/proc/self/fd/%d", *fd);
+}
+
 static gboolean
 handle_import_mirror_snapshot (BhxhDesk1             *iface,
                                GDBusMethodInvocation *invocation,
@@ -696,16 +720,8 @@ handle_import_mirror_snapshot (BhxhDesk1             *iface,
 
   if (session == NULL)
     return TRUE;
-  fd = fd_list != NULL ? g_unix_fd_list_get (fd_list, g_variant_get_handle (handle), &error)
-                       : -1;
-  if (fd < 0)
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                             _("No file was passed"));
-      return _bhxh_daemon_reply (invocation, FALSE, &error);
-    }
-  path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  if ((path = caller_file (fd_list, handle, &fd, &error)) == NULL)
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   ok = bhxh_store_import_mirror_snapshot (session->store, path, signature, NULL, &count,
                                           &error);
   close (fd);
@@ -733,17 +749,8 @@ handle_import (BhxhDesk1             *iface,
 
   if (session == NULL)
     return TRUE;
-  fd = fd_list != NULL ? g_unix_fd_list_get (fd_list, g_variant_get_handle (handle), &error)
-                       : -1;
-  if (fd < 0)
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                             _("No file was passed"));
-      return _bhxh_daemon_reply (invocation, FALSE, &error);
-    }
-  /* The library reads paths; the caller's file is open here only. */
-  path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  if ((path = caller_file (fd_list, handle, &fd, &error)) == NULL)
+    return _bhxh_daemon_reply (invocation, FALSE, &error);
   if (g_str_equal (kind, "mirror"))
     ok = bhxh_store_import_mirror (session->store, path, BHXH_MIRROR_FORMAT_AUTO, NULL, NULL,
                                    NULL, NULL, &count, &error);

@@ -1379,6 +1379,30 @@ import_mirror_locked (BhxhStore         *self,
   return TRUE;
 }
 
+/* One import at a time per mirror file (a lock beside it). */
+static gboolean
+import_mirror (BhxhStore         *self,
+               const char        *file,
+               const char        *signature,
+               BhxhMirrorFormat   format,
+               const char        *version,
+               BhxhProgressFunc   progress,
+               gpointer           user_data,
+               GCancellable      *cancellable,
+               guint64           *n_rows,
+               GError           **error)
+{
+  gboolean ok;
+  int lock = lock_mirror (self, error);
+
+  if (lock < 0)
+    return FALSE;
+  ok = import_mirror_locked (self, file, signature, format, version, progress, user_data,
+                             cancellable, n_rows, error);
+  close (lock);
+  return ok;
+}
+
 /**
  * bhxh_store_import_mirror:
  * @file: a CSV or JSON Lines file, or a registry snapshot signed by the
@@ -1405,20 +1429,11 @@ bhxh_store_import_mirror (BhxhStore         *self,
                           guint64           *n_rows,
                           GError           **error)
 {
-  gboolean ok;
-  int lock;
-
   g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
   g_return_val_if_fail (file != NULL, FALSE);
 
-  lock = lock_mirror (self, error);
-  if (lock < 0)
-    return FALSE;
-  ok = import_mirror_locked (self, file, NULL, format, version, progress, user_data,
-                             cancellable, n_rows, error);
-  close (lock);
-
-  return ok;
+  return import_mirror (self, file, NULL, format, version, progress, user_data, cancellable,
+                        n_rows, error);
 }
 
 /**
@@ -1439,21 +1454,12 @@ bhxh_store_import_mirror_snapshot (BhxhStore     *self,
                                    guint64       *n_rows,
                                    GError       **error)
 {
-  gboolean ok;
-  int lock;
-
   g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
   g_return_val_if_fail (file != NULL, FALSE);
   g_return_val_if_fail (signature != NULL, FALSE);
 
-  lock = lock_mirror (self, error);
-  if (lock < 0)
-    return FALSE;
-  ok = import_mirror_locked (self, file, signature, BHXH_MIRROR_FORMAT_SNAPSHOT, NULL, NULL,
-                             NULL, cancellable, n_rows, error);
-  close (lock);
-
-  return ok;
+  return import_mirror (self, file, signature, BHXH_MIRROR_FORMAT_SNAPSHOT, NULL, NULL, NULL,
+                        cancellable, n_rows, error);
 }
 
 /**

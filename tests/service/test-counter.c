@@ -7,6 +7,7 @@
 
 #include "store/bhxh-auth.h"
 #include "../store/store-fixtures.h"
+#include "service-fixtures.h"
 #include "sync/bhxh-sync.h"
 #include "bhxh-counter.h"
 
@@ -20,22 +21,6 @@ typedef struct
   char        *db;
   BhxhCounter *counter;
 } Fixture;
-
-static void
-got (GObject      *source,
-     GAsyncResult *result,
-     gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
 
 #define AWAIT(call, ...) \
   ({ g_autoptr(GAsyncResult) r_ = NULL; \

@@ -11,6 +11,7 @@
 #include "store/bhxh-crypt.h"
 #include "store/bhxh-store.h"
 #include "../store/store-fixtures.h"
+#include "service-fixtures.h"
 #include "bhxh-counter.h"
 #include "bhxh-desk1.h"
 #include "bhxh-service-errors.h"
@@ -433,22 +434,6 @@ test_session_end (Fixture       *f,
   g_assert_cmpuint (left, ==, 1);
   g_assert_true (bhxh_store_audit_verify (store, NULL, &error));
   g_assert_no_error (error);
-}
-
-static void
-got (GObject      *source,
-     GAsyncResult *result,
-     gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
 }
 
 static void
