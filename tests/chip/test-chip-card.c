@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 
 #include "chip/bhxh-chip.h"
+#include "chip-fixtures.h"
 
 #define NOW "2026-11-23T09:00:00+07:00"
 #define VPCD_DRIVER "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
@@ -238,17 +239,7 @@ stop_pcscd (void)
 static char *
 card_dir (const char *variant)
 {
-  g_autofree char *dir = g_build_filename (env.dir, variant, NULL);
-  const char *argv[] = { g_getenv ("BHXH_CHIP_MKCARD"), dir, variant, NULL };
-  int status = 1;
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                                   NULL, NULL, &status, NULL));
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-    }
-  return g_steal_pointer (&dir);
+  return chip_fixture_card (env.dir, variant);
 }
 
 /* Puts the card on the reader; @remove_after: it leaves after so many
@@ -1220,12 +1211,7 @@ main (int    argc,
 
   stop_pcscd ();
   if (env.dir != NULL)
-    {
-      const char *rm[] = { "rm", "-rf", env.dir, NULL };
-
-      g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
-                    NULL, NULL);
-    }
+    chip_fixture_rmtree (env.dir);
   g_free (env.dir);
   g_free (env.skip);
   g_free (env.socket);

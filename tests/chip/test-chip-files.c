@@ -7,45 +7,18 @@
 #include <glib/gstdio.h>
 
 #include "chip/bhxh-chip-private.h"
+#include "chip-fixtures.h"
 
 static char *tmp_dir;
-
-static char *
-card (const char *variant)
-{
-  char *dir = g_build_filename (tmp_dir, variant, NULL);
-  const char *argv[] = { g_getenv ("BHXH_CHIP_MKCARD"), dir, variant, NULL };
-  int status = 1;
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                                   NULL, NULL, &status, NULL));
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-    }
-  return dir;
-}
-
-static GBytes *
-file (const char *dir,
-      const char *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
-
-  g_assert_no_error (error);
-  return g_mapped_file_get_bytes (mapped);
-}
 
 static void
 test_parse (void)
 {
-  g_autofree char *dir = card ("genuine");
-  g_autoptr(GBytes) com = file (dir, "com.bin");
-  g_autoptr(GBytes) dg1 = file (dir, "dg1.bin");
-  g_autoptr(GBytes) dg2 = file (dir, "dg2.bin");
-  g_autoptr(GBytes) dg13 = file (dir, "dg13.bin");
+  g_autofree char *dir = chip_fixture_card (tmp_dir, "genuine");
+  g_autoptr(GBytes) com = chip_fixture_file (dir, "com.bin");
+  g_autoptr(GBytes) dg1 = chip_fixture_file (dir, "dg1.bin");
+  g_autoptr(GBytes) dg2 = chip_fixture_file (dir, "dg2.bin");
+  g_autoptr(GBytes) dg13 = chip_fixture_file (dir, "dg13.bin");
   g_autoptr(BhxhDocument) doc = bhxh_document_new (BHXH_DOCUMENT_CCCD_CHIP);
   g_autoptr(GArray) groups = NULL;
   g_autoptr(GBytes) image = NULL;
@@ -79,7 +52,7 @@ test_parse (void)
   g_assert_no_error (error);
   g_assert_cmpstr (type, ==, "image/jp2");
   {
-    g_autoptr(GBytes) drawn = file (dir, "portrait.jp2");
+    g_autoptr(GBytes) drawn = chip_fixture_file (dir, "portrait.jp2");
 
     g_assert_true (g_bytes_equal (image, drawn));
   }
@@ -103,17 +76,17 @@ check (const char     *variant,
        BhxhAuthResult  expected,
        const char     *reason)
 {
-  g_autofree char *dir = card (variant);
-  g_autofree char *trusted_dir = card (trusted);
+  g_autofree char *dir = chip_fixture_card (tmp_dir, variant);
+  g_autofree char *trusted_dir = chip_fixture_card (tmp_dir, trusted);
   g_autofree char *csca = g_build_filename (trusted_dir, "csca", NULL);
   g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
                                                         (GDestroyNotify) g_bytes_unref);
-  g_autoptr(GBytes) sod = file (dir, "sod.bin");
+  g_autoptr(GBytes) sod = chip_fixture_file (dir, "sod.bin");
   g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (now_text, NULL);
   BhxhChipPassiveResult result;
 
-  g_hash_table_insert (groups, GUINT_TO_POINTER (1), file (dir, "dg1.bin"));
-  g_hash_table_insert (groups, GUINT_TO_POINTER (13), file (dir, "dg13.bin"));
+  g_hash_table_insert (groups, GUINT_TO_POINTER (1), chip_fixture_file (dir, "dg1.bin"));
+  g_hash_table_insert (groups, GUINT_TO_POINTER (13), chip_fixture_file (dir, "dg13.bin"));
   _bhxh_chip_passive_check (sod, groups, csca, now, &result);
   g_test_message ("%s: %s %s", variant, bhxh_auth_result_to_string (result.result),
                   result.reason ? result.reason : "");
@@ -145,10 +118,10 @@ test_passive (void)
 static void
 test_passive_malformed (void)
 {
-  g_autofree char *dir = card ("genuine");
+  g_autofree char *dir = chip_fixture_card (tmp_dir, "genuine");
   g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
                                                         (GDestroyNotify) g_bytes_unref);
-  g_autoptr(GBytes) sod = file (dir, "sod.bin");
+  g_autoptr(GBytes) sod = chip_fixture_file (dir, "sod.bin");
   g_autoptr(GBytes) cut = g_bytes_new_from_bytes (sod, 0, g_bytes_get_size (sod) / 2);
   g_autofree char *csca = g_build_filename (dir, "csca", NULL);
   BhxhChipPassiveResult result;
@@ -179,14 +152,14 @@ test_dg14 (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *dir = card (cases[i].variant);
+      g_autofree char *dir = chip_fixture_card (tmp_dir, cases[i].variant);
       g_autofree char *csca = g_build_filename (dir, "csca", NULL);
-      g_autoptr(GBytes) dg14 = file (dir, "dg14.bin");
+      g_autoptr(GBytes) dg14 = chip_fixture_file (dir, "dg14.bin");
       g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
                                                             (GDestroyNotify) g_bytes_unref);
       g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 ("2026-11-23T09:00:00+07:00",
                                                                NULL);
-      g_autoptr(GBytes) sod = file (dir, "sod.bin");
+      g_autoptr(GBytes) sod = chip_fixture_file (dir, "sod.bin");
       g_autoptr(GError) error = NULL;
       BhxhChipPassiveResult passive = { 0 };
       BhxhChipDg14 info;
@@ -227,7 +200,6 @@ main (int    argc,
       char **argv)
 {
   int status;
-  const char *rm[] = { "rm", "-rf", NULL, NULL };
 
   g_test_init (&argc, &argv, NULL);
   tmp_dir = g_dir_make_tmp ("bhxh-chip-files-XXXXXX", NULL);
@@ -236,9 +208,7 @@ main (int    argc,
   g_test_add_func ("/chip/files/passive-malformed", test_passive_malformed);
   g_test_add_func ("/chip/files/dg14", test_dg14);
   status = g_test_run ();
-  rm[2] = tmp_dir;
-  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-                NULL);
+  chip_fixture_rmtree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -10,6 +10,7 @@
 #include "chip/bhxh-chip-private.h"
 #include "chip/bhxh-portrait.h"
 #include "demo/bhxh-demo-portrait.h"
+#include "chip-fixtures.h"
 
 static char *tmp_dir;
 
@@ -17,24 +18,11 @@ static GBytes *
 card_portrait (const char  *variant,
                const char **type)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, variant, NULL);
-  g_autofree char *path = g_build_filename (dir, "dg2.bin", NULL);
-  const char *argv[] = { g_getenv ("BHXH_CHIP_MKCARD"), dir, variant, NULL };
+  g_autofree char *dir = chip_fixture_card (tmp_dir, variant);
+  g_autoptr(GBytes) dg2 = chip_fixture_file (dir, "dg2.bin");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) dg2 = NULL;
   GBytes *image;
-  char *data;
-  gsize len;
-  int status = 1;
 
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                                   NULL, NULL, &status, NULL));
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-    }
-  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
-  dg2 = g_bytes_new_take (data, len);
   image = _bhxh_chip_parse_dg2 (dg2, type, &error);
   g_assert_no_error (error);
   return image;
@@ -258,7 +246,6 @@ main (int    argc,
       char **argv)
 {
   int status;
-  const char *rm[] = { "rm", "-rf", NULL, NULL };
 
   g_test_init (&argc, &argv, NULL);
   tmp_dir = g_dir_make_tmp ("bhxh-portrait-XXXXXX", NULL);
@@ -271,9 +258,7 @@ main (int    argc,
   g_test_add_func ("/chip/portrait/truncated", test_truncated);
   g_test_add_func ("/chip/portrait/garbage", test_garbage);
   status = g_test_run ();
-  rm[2] = tmp_dir;
-  g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-                NULL);
+  chip_fixture_rmtree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }
