@@ -221,7 +221,7 @@ call_import (BhxhDesk1  *proxy,
     return bhxh_cli_fail (BHXH_EXIT_INPUT, _("Cannot open %s: %s"), file, g_strerror (errno));
   /* A registry snapshot travels with its signature, FILE.sig, which the
    * service cannot read: its text goes along. */
-  if (g_str_equal (kind, "mirror") && bhxh_store_file_is_mirror_snapshot (file))
+  if (g_str_equal (kind, "mirror") && bhxh_mirror_is_snapshot (fd))
     {
       g_autofree char *sig_path = g_strconcat (file, ".sig", NULL);
 

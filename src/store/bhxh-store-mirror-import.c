@@ -1297,10 +1297,10 @@ import_mirror_locked (BhxhStore         *self,
         close (fd);
       return FALSE;
     }
-  if (format == BHXH_MIRROR_FORMAT_AUTO && _bhxh_mirror_is_snapshot (fd))
+  if (format == BHXH_MIRROR_FORMAT_AUTO && bhxh_mirror_is_snapshot (fd))
     format = BHXH_MIRROR_FORMAT_SNAPSHOT;
   if (signature != NULL && (format != BHXH_MIRROR_FORMAT_SNAPSHOT ||
-                            !_bhxh_mirror_is_snapshot (fd)))
+                            !bhxh_mirror_is_snapshot (fd)))
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                    _("%s is not a registry snapshot"), file);
@@ -1460,23 +1460,4 @@ bhxh_store_import_mirror_snapshot (BhxhStore     *self,
 
   return import_mirror (self, file, signature, BHXH_MIRROR_FORMAT_SNAPSHOT, NULL, NULL, NULL,
                         cancellable, n_rows, error);
-}
-
-/**
- * bhxh_store_file_is_mirror_snapshot:
- *
- * Whether @file starts as a registry snapshot does (the check
- * bhxh_store_import_mirror() makes to tell one from a CSV).
- */
-gboolean
-bhxh_store_file_is_mirror_snapshot (const char *file)
-{
-  gboolean is;
-  int fd = open (file, O_RDONLY | O_CLOEXEC);
-
-  if (fd < 0)
-    return FALSE;
-  is = _bhxh_mirror_is_snapshot (fd);
-  close (fd);
-  return is;
 }

@@ -32,8 +32,15 @@ static const char * const snapshot_indexes[] = {
   "persons_bhxh_code", "persons_id_number", "persons_name_folded", "persons_legacy_bhxh_code",
 };
 
+/**
+ * bhxh_mirror_is_snapshot:
+ * @fd: an open file
+ *
+ * Whether it starts as a registry snapshot does: how an import tells one
+ * from a CSV, and the CLI whether to send its signature to the service.
+ */
 gboolean
-_bhxh_mirror_is_snapshot (int fd)
+bhxh_mirror_is_snapshot (int fd)
 {
   char head[sizeof SNAPSHOT_MAGIC];
 

@@ -126,7 +126,8 @@ gboolean         bhxh_store_import_mirror_snapshot (BhxhStore            *self,
                                                     GCancellable         *cancellable,
                                                     guint64              *n_rows,
                                                     GError              **error);
-gboolean         bhxh_store_file_is_mirror_snapshot (const char          *file);
+/* Whether the open file @fd starts as a registry snapshot does. */
+gboolean         bhxh_mirror_is_snapshot           (int                   fd);
 /* What the portal does to publish a registry snapshot: FILE.sig. */
 gboolean         bhxh_mirror_snapshot_sign         (const char           *file,
                                                     GBytes               *secret_key,
