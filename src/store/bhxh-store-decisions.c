@@ -852,6 +852,41 @@ fail:
   return NULL;
 }
 
+static gboolean
+set_state_locked (BhxhStore        *self,
+                  const char       *uuid,
+                  BhxhOutboxState   state,
+                  const char       *detail,
+                  const char       *now,
+                  GError          **error)
+{
+  g_autofree char *action = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = _bhxh_store_prepare (self,
+    "UPDATE outbox SET state = ?2, detail = ?3, updated_at = ?4 WHERE decision_uuid = ?1",
+    error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, bhxh_outbox_state_to_string (state), -1, SQLITE_STATIC);
+  _bhxh_bind_text (stmt, 3, detail);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
+  if (!_bhxh_store_step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND,
+                   _("There is no decision %s in the outbox"), uuid);
+      return FALSE;
+    }
+  /* The portal's answers matter to the trail; "sending" is bookkeeping. */
+  if (state == BHXH_OUTBOX_SENDING)
+    return TRUE;
+  action = g_strconcat ("outbox.", bhxh_outbox_state_to_string (state), NULL);
+  return _bhxh_store_audit_append (self, "sync", action, uuid, detail, error);
+}
+
 gboolean
 bhxh_store_outbox_set_state (BhxhStore        *self,
                              const char       *uuid,
@@ -859,46 +894,55 @@ bhxh_store_outbox_set_state (BhxhStore        *self,
                              const char       *detail,
                              GError          **error)
 {
-  g_autofree char *now = bhxh_clock_now_iso ();
-  g_autofree char *action = NULL;
-  sqlite3_stmt *stmt;
+  BhxhOutboxAnswer answer = { uuid, state, detail };
 
   g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
   g_return_val_if_fail (uuid != NULL, FALSE);
   g_return_val_if_fail (state <= BHXH_OUTBOX_CONFLICT, FALSE);
 
+  return bhxh_store_outbox_settle (self, &answer, 1, error);
+}
+
+/**
+ * bhxh_store_outbox_settle:
+ * @answers: (array length=n_answers): the new state of each decision
+ *
+ * Records the portal's answers about a batch of decisions: each outbox
+ * entry's state and detail, with its audit entry, all in one transaction
+ * (one sync to disk for the batch). All or nothing: when one of them
+ * cannot be recorded (no such decision in the outbox), none is, and the
+ * decisions stay as they were — sent again, recognised by the portal.
+ */
+gboolean
+bhxh_store_outbox_settle (BhxhStore               *self,
+                          const BhxhOutboxAnswer  *answers,
+                          guint                    n_answers,
+                          GError                 **error)
+{
+  g_autofree char *now = bhxh_clock_now_iso ();
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (answers != NULL || n_answers == 0, FALSE);
+
+  for (guint i = 0; i < n_answers; i++)
+    {
+      g_return_val_if_fail (answers[i].uuid != NULL, FALSE);
+      g_return_val_if_fail (answers[i].state <= BHXH_OUTBOX_CONFLICT, FALSE);
+    }
+  if (n_answers == 0)
+    return TRUE;
   if (!_bhxh_store_begin (self, error))
     return FALSE;
-  stmt = _bhxh_store_prepare (self,
-    "UPDATE outbox SET state = ?2, detail = ?3, updated_at = ?4 WHERE decision_uuid = ?1",
-    error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, bhxh_outbox_state_to_string (state), -1, SQLITE_STATIC);
-  _bhxh_bind_text (stmt, 3, detail);
-  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_STATIC);
-  if (!_bhxh_store_step_done (self, stmt, error))
-    goto fail;
-  if (sqlite3_changes (self->db) == 0)
+  for (guint i = 0; i < n_answers; i++)
     {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND,
-                   _("There is no decision %s in the outbox"), uuid);
-      goto fail;
+      if (!set_state_locked (self, answers[i].uuid, answers[i].state, answers[i].detail, now,
+                             error))
+        {
+          _bhxh_store_rollback (self);
+          return FALSE;
+        }
     }
-  /* The portal's answers matter to the trail; "sending" is bookkeeping. */
-  if (state != BHXH_OUTBOX_SENDING)
-    {
-      action = g_strconcat ("outbox.", bhxh_outbox_state_to_string (state), NULL);
-      if (!_bhxh_store_audit_append (self, "sync", action, uuid, detail, error))
-        goto fail;
-    }
-
   return _bhxh_store_commit (self, error);
-
-fail:
-  _bhxh_store_rollback (self);
-  return FALSE;
 }
 
 /* After a crash, entries left "sending" may not have reached the portal:

@@ -226,6 +226,13 @@ GPtrArray       *bhxh_store_list_decisions_on      (BhxhStore            *self,
                                                     GError              **error);
 
 /* Outbox, for the sync layer. */
+typedef struct
+{
+  const char      *uuid;
+  BhxhOutboxState  state;
+  const char      *detail;
+} BhxhOutboxAnswer;
+
 GPtrArray       *bhxh_store_outbox_claim           (BhxhStore            *self,
                                                     guint                 limit,
                                                     GError              **error);
@@ -233,6 +240,10 @@ gboolean         bhxh_store_outbox_set_state       (BhxhStore            *self,
                                                     const char           *uuid,
                                                     BhxhOutboxState       state,
                                                     const char           *detail,
+                                                    GError              **error);
+gboolean         bhxh_store_outbox_settle          (BhxhStore            *self,
+                                                    const BhxhOutboxAnswer *answers,
+                                                    guint                 n_answers,
                                                     GError              **error);
 gboolean         bhxh_store_outbox_requeue_sending (BhxhStore            *self,
                                                     GError              **error);

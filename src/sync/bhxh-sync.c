@@ -320,76 +320,87 @@ _bhxh_sync_classify_result (guint       http,
   return BHXH_OUTBOX_PENDING;
 }
 
-/* Applies the portal's answer about one decision (@result may be NULL).
- * Returns FALSE when the decision stays pending. */
-static gboolean
-apply_result (Run        *run,
-              const char *uuid,
-              guint       http,
-              JsonObject *result)
+/* What the portal's answer about one decision (@result may be NULL) means
+ * for it: counted in the report, logged, and *detail set for the store
+ * (bhxh_store_outbox_settle() records it). */
+static BhxhOutboxState
+judge_result (Run         *run,
+              const char  *uuid,
+              guint        http,
+              JsonObject  *result,
+              char       **detail)
 {
   BhxhOutboxState state = _bhxh_sync_classify_result (http, result);
-  g_autofree char *detail = NULL;
-  g_autoptr(GError) error = NULL;
 
+  *detail = NULL;
   switch (state)
     {
     case BHXH_OUTBOX_ACKNOWLEDGED:
-      detail = g_strdup (json_object_get_string_member_with_default (result, "ack_id", NULL));
+      *detail = g_strdup (json_object_get_string_member_with_default (result, "ack_id", NULL));
       run->report->acknowledged++;
       break;
     case BHXH_OUTBOX_REFUSED:
     case BHXH_OUTBOX_CONFLICT:
-      detail = result != NULL ? result_detail (result) : NULL;
-      if (detail == NULL)
-        detail = g_strdup_printf (state == BHXH_OUTBOX_REFUSED
-                                  ? _("The portal refused it (HTTP %u).")
-                                  : _("The portal answered it with a conflict (HTTP %u)."),
-                                  http);
+      *detail = result != NULL ? result_detail (result) : NULL;
+      if (*detail == NULL)
+        *detail = g_strdup_printf (state == BHXH_OUTBOX_REFUSED
+                                   ? _("The portal refused it (HTTP %u).")
+                                   : _("The portal answered it with a conflict (HTTP %u)."),
+                                   http);
       if (state == BHXH_OUTBOX_REFUSED)
         {
           run->report->refused++;
           bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "refused",
-                                _("Decision %s refused by the portal: %s"), uuid, detail);
+                                _("Decision %s refused by the portal: %s"), uuid, *detail);
         }
       else
         {
           run->report->conflict++;
           bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "conflict",
-                                _("Decision %s conflicts on the portal: %s"), uuid, detail);
+                                _("Decision %s conflicts on the portal: %s"), uuid, *detail);
         }
       break;
     case BHXH_OUTBOX_PENDING:
     case BHXH_OUTBOX_SENDING:
     default:
       g_hash_table_add (run->unanswered, g_strdup (uuid));
-      bhxh_store_outbox_set_state (run->store, uuid, BHXH_OUTBOX_PENDING, NULL, NULL);
-      return FALSE;
+      return BHXH_OUTBOX_PENDING;
     }
-
   g_hash_table_remove (run->unanswered, uuid);
-  if (!bhxh_store_outbox_set_state (run->store, uuid, state, detail, &error))
-    {
-      run_error (run, error);
-      return FALSE;
-    }
-  return TRUE;
+  return state;
 }
 
-static JsonObject *
-find_result (JsonArray  *results,
-             const char *uuid)
+/* Records the answers about @n decisions in one transaction. */
+static gboolean
+settle (Run                    *run,
+        const BhxhOutboxAnswer *answers,
+        guint                   n)
 {
+  g_autoptr(GError) error = NULL;
+
+  if (bhxh_store_outbox_settle (run->store, answers, n, &error))
+    return TRUE;
+  run_error (run, error);
+  return FALSE;
+}
+
+/* The per-item results of a batch by UUID (the first for a UUID given twice). */
+static GHashTable *
+index_results (JsonArray *results)
+{
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
   for (guint i = 0; results && i < json_array_get_length (results); i++)
     {
       JsonNode *node = json_array_get_element (results, i);
+      const char *uuid = JSON_NODE_HOLDS_OBJECT (node)
+        ? json_object_get_string_member_with_default (json_node_get_object (node), "uuid", NULL)
+        : NULL;
 
-      if (JSON_NODE_HOLDS_OBJECT (node)
-          && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                    "uuid", NULL), uuid) == 0)
-        return json_node_get_object (node);
+      if (uuid != NULL && !g_hash_table_contains (index, uuid))
+        g_hash_table_insert (index, (gpointer) uuid, json_node_get_object (node));
     }
-  return NULL;
+  return index;
 }
 
 /* The batch as a whole was refused (malformed, too big): send one by one,
@@ -414,8 +425,17 @@ push_singly (Run       *run,
           run_error (run, error);
           return FALSE;
         }
-      apply_result (run, d->uuid, status,
-                    JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL);
+      {
+        g_autofree char *detail = NULL;
+        BhxhOutboxAnswer settled = { d->uuid, BHXH_OUTBOX_PENDING, NULL };
+
+        settled.state = judge_result (run, d->uuid, status,
+                                      JSON_NODE_HOLDS_OBJECT (answer)
+                                      ? json_node_get_object (answer) : NULL, &detail);
+        settled.detail = detail;
+        if (!settle (run, &settled, 1))
+          return FALSE;
+      }
     }
   return TRUE;
 }
@@ -455,7 +475,9 @@ push_batch (Run       *run,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *results = NULL;
-  gboolean batched;
+  g_autoptr(GHashTable) index = NULL;
+  g_autofree BhxhOutboxAnswer *answers = NULL;
+  g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func (g_free);
   JsonNode *audit;
   gint64 audit_seq = 0;
   guint status = 0;
@@ -481,6 +503,7 @@ push_batch (Run       *run,
 
   answer = bhxh_portal_call (run->portal, "POST", "/v1/decisions/batch", body, &status,
                              run->cancellable, &error);
+
   if (answer == NULL)
     {
       run_error (run, error);
@@ -502,21 +525,22 @@ push_batch (Run       *run,
     bhxh_store_audit_mark_sent (run->store, audit_seq, NULL);
   results = json_object_get_array_member (json_node_get_object (answer), "results");
   /* The answers for the batch in one transaction: one sync to disk, not
-   * one per decision (each still a savepoint of its own). A crash before
-   * the commit leaves them "sending": sent again, recognised by uuid. */
-  batched = bhxh_store_batch_begin (run->store, NULL);
+   * one per decision. A crash before the commit leaves them "sending":
+   * sent again, recognised by uuid. */
+  index = index_results (results);
+  answers = g_new0 (BhxhOutboxAnswer, batch->len);
   for (guint i = 0; i < batch->len; i++)
     {
       BhxhDecision *d = g_ptr_array_index (batch, i);
+      char *detail = NULL;
 
-      apply_result (run, d->uuid, status, find_result (results, d->uuid));
+      answers[i].uuid = d->uuid;
+      answers[i].state = judge_result (run, d->uuid, status,
+                                       g_hash_table_lookup (index, d->uuid), &detail);
+      answers[i].detail = detail;
+      g_ptr_array_add (details, detail);
     }
-  if (batched && !bhxh_store_batch_end (run->store, TRUE, &error))
-    {
-      run_error (run, error);
-      return FALSE;
-    }
-  return TRUE;
+  return settle (run, answers, batch->len);
 }
 
 #define META_AUDIT_KEY_REGISTERED "portal.audit_key_id"

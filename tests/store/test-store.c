@@ -107,7 +107,7 @@ test_open_migrate (Fixture       *f,
   reopen (f);
   value = bhxh_store_dup_meta (f->store, "office");
   g_assert_cmpstr (value, ==, "00106");
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 8);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 9);
   mode = sql_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (mode, ==, "wal");
   g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, 0);
@@ -957,6 +957,28 @@ test_outbox (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "SELECT attempts FROM outbox WHERE decision_uuid = "
                                      "(SELECT uuid FROM decisions WHERE declaration_id = "
                                      "'TK01-07901-000002')"), ==, 2);
+
+  /* The answers about a batch at once: all or nothing, each audited. */
+  {
+    BhxhOutboxAnswer answers[] = {
+      { b->uuid, BHXH_OUTBOX_CONFLICT, "Tờ khai đã được một quầy khác quyết định trước." },
+      { "no-such-uuid", BHXH_OUTBOX_ACKNOWLEDGED, NULL },
+    };
+    gint64 audited = sql_int (f->path, "SELECT count(*) FROM audit");
+
+    g_assert_false (bhxh_store_outbox_settle (f->store, answers, 2, &error));
+    g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_SENDING), ==, 1);
+    g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit"), ==, audited);
+    g_assert_true (bhxh_store_outbox_settle (f->store, answers, 1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (bhxh_store_outbox_count (f->store, BHXH_OUTBOX_CONFLICT), ==, 1);
+    g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM audit WHERE action = "
+                                       "'outbox.conflict'"), ==, 1);
+    g_assert_true (bhxh_store_audit_verify (f->store, NULL, &error));
+    g_assert_no_error (error);
+  }
 
   refused = bhxh_store_get_decision (f->store, c->uuid, &error);
   g_assert_cmpint (refused->outbox_state, ==, BHXH_OUTBOX_REFUSED);
