@@ -404,36 +404,65 @@ handle_delta (SimServer   *self,
     respond_json (r, 200, delta);
 }
 
-static JsonObject *
-submit_one (SimServer  *self,
-            SimAccount *account,
-            JsonNode   *decision)
+static gboolean
+roll_conflict (gpointer user_data)
 {
-  gboolean conflict = self->faults.conflict_rate > 0
-                      && g_rand_double (self->rand) < self->faults.conflict_rate;
-  JsonObject *result;
+  SimServer *self = user_data;
 
-  result = sim_store_submit_decision (self->store, account->workstation, decision, conflict);
-  if (conflict && !json_object_get_boolean_member_with_default (result, "replayed", FALSE))
-    self->injected_conflicts++;
-  self->decision_items++;
-  return result;
+  return self->faults.conflict_rate > 0
+         && g_rand_double (self->rand) < self->faults.conflict_rate;
 }
 
-static JsonArray *
-submit_array (SimServer  *self,
-              SimAccount *account,
-              JsonArray  *decisions)
+/* The decisions' results, in order, counted for /admin/stats. */
+static GArray *
+submit (SimServer  *self,
+        SimAccount *account,
+        GArray     *decisions)
 {
-  JsonArray *results = json_array_new ();
+  GArray *results = sim_store_submit_decisions (self->store, account->workstation, decisions,
+                                                roll_conflict, self);
 
-  sim_store_begin (self->store, NULL);
-  for (guint i = 0; i < json_array_get_length (decisions); i++)
-    json_array_add_object_element (results,
-                                   submit_one (self, account,
-                                               json_array_get_element (decisions, i)));
-  sim_store_commit (self->store, NULL);
+  for (guint i = 0; i < results->len; i++)
+    self->injected_conflicts += g_array_index (results, SimResult, i).forced;
+  self->decision_items += results->len;
   return results;
+}
+
+/* {"results": [...]} and, when given, the audit trail's verdict. */
+static void
+respond_results (SimResponse *r,
+                 GArray      *results,
+                 JsonObject  *audit)
+{
+  GString *out = g_string_sized_new (64 + 200 * results->len);
+
+  g_string_append (out, "{\"results\":[");
+  for (guint i = 0; i < results->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      sim_result_append_json (&g_array_index (results, SimResult, i), out);
+    }
+  g_string_append_c (out, ']');
+  if (audit != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), audit);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_string_append (out, ",\"audit\":");
+      g_string_append (out, text);
+    }
+  g_string_append_c (out, '}');
+  r->status = 200;
+  r->content_type = "application/json";
+  r->body = g_string_free_to_bytes (out);
+  r->compressible = TRUE;
+}
+
+static GBytes *
+request_bytes (SoupServerMessage *msg)
+{
+  return soup_message_body_flatten (soup_server_message_get_request_body (msg));
 }
 
 static void
@@ -442,38 +471,38 @@ handle_batch (SimServer         *self,
               SoupServerMessage *msg,
               SimResponse       *r)
 {
-  g_autoptr(JsonNode) body = parse_body (msg);
-  JsonArray *decisions = NULL;
-  JsonObject *object;
+  g_autoptr(GBytes) body = request_bytes (msg);
+  g_autoptr(GArray) decisions = NULL;
+  g_autoptr(GArray) results = NULL;
+  g_autofree char *audit_text = NULL;
+  g_autoptr(JsonObject) audit = NULL;
+  gsize len;
+  const char *text = g_bytes_get_data (body, &len);
 
   self->batch_requests++;
-  if (body && JSON_NODE_HOLDS_OBJECT (body)
-      && json_object_has_member (json_node_get_object (body), "decisions")
-      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (body),
-                                                        "decisions")))
-    decisions = json_object_get_array_member (json_node_get_object (body), "decisions");
+  decisions = text != NULL ? sim_json_parse_batch (text, len, &audit_text) : NULL;
   if (decisions == NULL)
     {
       respond_error (r, 400, "bad-request", "Nội dung yêu cầu không phải một lô quyết định.");
       return;
     }
-  if (json_array_get_length (decisions) > MAX_BATCH)
+  if (decisions->len > MAX_BATCH)
     {
       respond_error (r, 413, "batch-too-large", "Một lô không được quá 1000 quyết định.");
       return;
     }
-  object = json_object_new ();
-  json_object_set_array_member (object, "results", submit_array (self, account, decisions));
+  results = submit (self, account, decisions);
   /* The audit entries that ride along are checked against the desk's
    * registered key and what it sent before. */
-  if (json_object_has_member (json_node_get_object (body), "audit")
-      && JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_node_get_object (body), "audit")))
-    json_object_set_object_member (object, "audit",
-      sim_store_check_audit (self->store, account->workstation,
-                             json_object_get_array_member (json_node_get_object (body),
-                                                           "audit")));
-  respond_object (r, 200, object);
-  json_object_unref (object);
+  if (audit_text != NULL)
+    {
+      g_autoptr(JsonNode) entries = json_from_string (audit_text, NULL);
+
+      if (entries != NULL && JSON_NODE_HOLDS_ARRAY (entries))
+        audit = sim_store_check_audit (self->store, account->workstation,
+                                       json_node_get_array (entries));
+    }
+  respond_results (r, results, audit);
 }
 
 static void
@@ -516,31 +545,43 @@ handle_single (SimServer         *self,
                const char        *uuid,
                SimResponse       *r)
 {
-  g_autoptr(JsonNode) body = parse_body (msg);
-  JsonObject *result;
-  const char *status;
+  g_autoptr(GBytes) body = request_bytes (msg);
+  g_autoptr(GArray) decisions = g_array_sized_new (FALSE, TRUE, sizeof (SimDecisionIn), 1);
+  g_autoptr(GArray) results = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  SimDecisionIn decision;
+  const SimResult *result;
+  gsize len;
+  const char *text = g_bytes_get_data (body, &len);
   guint code;
 
   self->single_requests++;
-  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body)
-      || g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (body),
-                                                                "uuid", NULL), uuid) != 0)
+  g_array_set_clear_func (decisions, (GDestroyNotify) sim_decision_in_clear);
+  if (text == NULL || !sim_json_parse_decision (text, len, &decision))
     {
       respond_error (r, 400, "bad-request", "UUID trong đường dẫn và trong nội dung khác nhau.");
       return;
     }
-  sim_store_begin (self->store, NULL);
-  result = submit_one (self, account, body);
-  sim_store_commit (self->store, NULL);
-  status = json_object_get_string_member (result, "status");
-  if (g_str_equal (status, "accepted"))
-    code = json_object_get_boolean_member (result, "replayed") ? 200 : 201;
-  else if (g_str_equal (status, "conflict"))
+  g_array_append_val (decisions, decision);
+  if (decision.type != SIM_JSON_OBJECT
+      || g_strcmp0 (decision.field[SIM_FIELD_UUID], uuid) != 0)
+    {
+      respond_error (r, 400, "bad-request", "UUID trong đường dẫn và trong nội dung khác nhau.");
+      return;
+    }
+  results = submit (self, account, decisions);
+  result = &g_array_index (results, SimResult, 0);
+  if (g_str_equal (result->status, "accepted"))
+    code = result->replayed == TRUE ? 200 : 201;
+  else if (g_str_equal (result->status, "conflict"))
     code = 409;
   else
     code = 422;
-  respond_object (r, code, result);
-  json_object_unref (result);
+  sim_result_append_json (result, out);
+  r->status = code;
+  r->content_type = "application/json";
+  r->body = g_bytes_new (out->str, out->len);
+  r->compressible = TRUE;
 }
 
 static void
@@ -653,8 +694,10 @@ handle_bundle_upload (SimServer         *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(BhxhBundle) bundle = NULL;
   g_autoptr(JsonNode) payload = NULL;
-  JsonObject *root;
-  JsonObject *object;
+  g_autofree char *text = NULL;
+  g_autofree char *audit = NULL;
+  g_autoptr(GArray) decisions = NULL;
+  g_autoptr(GArray) results = NULL;
 
   if (key == NULL)
     {
@@ -678,13 +721,17 @@ handle_bundle_upload (SimServer         *self,
                      "Tệp gói quyết định không hợp lệ, sai chữ ký hoặc đã hết hạn.");
       return;
     }
-  root = json_node_get_object (payload);
-  object = json_object_new ();
-  json_object_set_array_member (object, "results",
-                                submit_array (self, account,
-                                              json_object_get_array_member (root, "decisions")));
-  respond_object (r, 200, object);
-  json_object_unref (object);
+  /* One reader for every way decisions arrive. */
+  text = json_to_string (payload, FALSE);
+  decisions = sim_json_parse_batch (text, strlen (text), &audit);
+  if (decisions == NULL)
+    {
+      respond_error (r, 422, "bad-bundle",
+                     "Tệp gói quyết định không hợp lệ, sai chữ ký hoặc đã hết hạn.");
+      return;
+    }
+  results = submit (self, account, decisions);
+  respond_results (r, results, NULL);
 }
 
 static JsonNode *

@@ -573,7 +573,7 @@ sim_store_list_declarations (SimStore   *self,
   sqlite3_stmt *stmt = prepare (self,
     "WITH RECURSIVE sub (code) AS (SELECT ?1 UNION"
     "  SELECT o.code FROM offices o JOIN sub ON o.parent_code = sub.code)"
-    " SELECT seq, body FROM declarations"
+    " SELECT seq, body, status FROM declarations"
     " WHERE seq > ?2 AND (?1 IS NULL OR office_code IN (SELECT code FROM sub))"
     " ORDER BY seq LIMIT ?3");
   JsonArray *array = json_array_new ();
@@ -589,6 +589,10 @@ sim_store_list_declarations (SimStore   *self,
       if (n == limit)
         break;
       node = json_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      /* The status is the column's: a decision changes only that. */
+      if (node && JSON_NODE_HOLDS_OBJECT (node))
+        json_object_set_string_member (json_node_get_object (node), "status",
+                                       (const char *) sqlite3_column_text (stmt, 2));
       if (node)
         json_array_add_element (array, node);
       *next = sqlite3_column_int64 (stmt, 0);
@@ -842,286 +846,437 @@ sim_store_mirror_delta (SimStore    *self,
 /* ---- decisions --------------------------------------------------------- */
 
 /* What "the same content" means: every field the clerk decided, in a
- * fixed order, whatever the JSON's member order or spacing. */
-/* As printf's "%s" had it. */
+ * fixed order, whatever the JSON's member order or spacing. A member that
+ * is absent, null or not a value reads as empty; a number or a boolean as
+ * "(null)" (as json-glib's string getters had it). */
 static void
-append_or_null (GString    *out,
-                const char *text)
+update_text (GChecksum  *sum,
+             const char *text)
 {
-  g_string_append (out, text != NULL ? text : "(null)");
+  g_checksum_update (sum, (const guchar *) text, strlen (text));
 }
 
 static char *
-fingerprint (JsonObject *d)
+fingerprint (GChecksum           *sum,
+             const SimDecisionIn *d)
 {
-  g_autoptr(GString) canon = g_string_new (NULL);
-  static const char * const fields[] = {
-    "declaration_id", "outcome", "clerk", "decided_at", "note", NULL
+  static const SimField fields[] = {
+    SIM_FIELD_DECLARATION_ID, SIM_FIELD_OUTCOME, SIM_FIELD_CLERK, SIM_FIELD_DECIDED_AT,
+    SIM_FIELD_NOTE,
   };
-  JsonArray *reasons;
+  static const char * const names[] = {
+    "declaration_id=", "outcome=", "clerk=", "decided_at=", "note=",
+  };
 
-  for (guint i = 0; fields[i] != NULL; i++)
+  g_checksum_reset (sum);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
-      g_string_append (canon, fields[i]);
-      g_string_append_c (canon, '=');
-      append_or_null (canon, json_object_get_string_member_with_default (d, fields[i], ""));
-      g_string_append_c (canon, '\x1f');
+      SimJsonType type = d->field_type[fields[i]];
+
+      update_text (sum, names[i]);
+      if (type == SIM_JSON_STRING)
+        update_text (sum, d->field[fields[i]]);
+      else if (type == SIM_JSON_NUMBER || type == SIM_JSON_TRUE || type == SIM_JSON_FALSE)
+        update_text (sum, "(null)");
+      update_text (sum, "\x1f");
     }
-  g_string_append (canon, json_object_get_boolean_member_with_default (d, "override", FALSE)
-                          ? "override=1\x1f" : "override=0\x1f");
-  reasons = json_object_has_member (d, "reason_codes")
-            && JSON_NODE_HOLDS_ARRAY (json_object_get_member (d, "reason_codes"))
-            ? json_object_get_array_member (d, "reason_codes") : NULL;
-  for (guint i = 0; reasons && i < json_array_get_length (reasons); i++)
+  update_text (sum, d->override_type == SIM_JSON_TRUE ? "override=1\x1f" : "override=0\x1f");
+  for (guint i = 0; d->reasons != NULL && i < d->reasons->len; i++)
     {
-      g_string_append (canon, "reason=");
-      append_or_null (canon, json_array_get_string_element (reasons, i));
-      g_string_append_c (canon, '\x1f');
+      const char *reason = g_ptr_array_index (d->reasons, i);
+
+      update_text (sum, "reason=");
+      update_text (sum, reason != NULL ? reason : "(null)");
+      update_text (sum, "\x1f");
     }
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canon->str, canon->len);
+  return g_strdup (g_checksum_get_string (sum));
 }
 
-static JsonObject *
-result_new (const char *uuid,
+static void
+result_set (SimResult  *result,
+            const char *uuid,
             const char *status,
             const char *reason_code,
             const char *message)
 {
-  JsonObject *result = json_object_new ();
-
-  json_object_set_string_member (result, "uuid", uuid ? uuid : "");
-  json_object_set_string_member (result, "status", status);
-  if (reason_code)
-    json_object_set_string_member (result, "reason_code", reason_code);
-  if (message)
-    json_object_set_string_member (result, "message", message);
-  return result;
+  result->uuid = g_strdup (uuid ? uuid : "");
+  result->status = g_strdup (status);
+  result->reason_code = g_strdup (reason_code);
+  result->message = g_strdup (message);
+  result->replayed = -1;
 }
 
-static JsonObject *
-replay (SimStore     *self,
-        sqlite3_stmt *stmt,
-        const char   *uuid,
-        const char   *print)
+void
+sim_result_clear (SimResult *result)
 {
-  JsonObject *result;
+  g_clear_pointer (&result->uuid, g_free);
+  g_clear_pointer (&result->status, g_free);
+  g_clear_pointer (&result->reason_code, g_free);
+  g_clear_pointer (&result->message, g_free);
+  g_clear_pointer (&result->ack_id, g_free);
+  g_clear_pointer (&result->acknowledged_at, g_free);
+}
+
+/* The result object of docs/portal-api.yaml, members in a fixed order. */
+void
+sim_result_append_json (const SimResult *result,
+                        GString         *out)
+{
+  g_string_append (out, "{\"uuid\":");
+  sim_json_append_string (out, result->uuid);
+  g_string_append (out, ",\"status\":");
+  sim_json_append_string (out, result->status);
+  if (result->reason_code != NULL)
+    {
+      g_string_append (out, ",\"reason_code\":");
+      sim_json_append_string (out, result->reason_code);
+    }
+  if (result->message != NULL)
+    {
+      g_string_append (out, ",\"message\":");
+      sim_json_append_string (out, result->message);
+    }
+  if (result->ack_id != NULL)
+    {
+      g_string_append (out, ",\"ack_id\":");
+      sim_json_append_string (out, result->ack_id);
+      g_string_append (out, ",\"acknowledged_at\":");
+      sim_json_append_string (out, result->acknowledged_at ? result->acknowledged_at : "");
+    }
+  if (result->replayed >= 0)
+    g_string_append (out, result->replayed ? ",\"replayed\":true" : ",\"replayed\":false");
+  g_string_append_c (out, '}');
+}
+
+/* The statements a batch uses for every decision, prepared once for it. */
+typedef struct
+{
+  SimStore     *store;
+  sqlite3_stmt *find_decision;
+  sqlite3_stmt *find_declaration;
+  sqlite3_stmt *update_declaration;
+  sqlite3_stmt *insert_decision;
+  gboolean      claims;
+  char         *now;
+  GChecksum    *sum;
+} Batch;
+
+static void
+batch_init (Batch    *b,
+            SimStore *self)
+{
+  b->store = self;
+  b->find_decision = prepare (self, "SELECT fingerprint, status, reason_code, message, ack_id,"
+                                    " acknowledged_at FROM decisions WHERE uuid = ?");
+  b->find_declaration = prepare (self, "SELECT status, decided_uuid FROM declarations"
+                                       " WHERE id = ?");
+  /* Only the status column: the body takes it when it is served (setting
+   * it in the body too, even with sqlite's json_set(), was a fifth of the
+   * work per decision). An escalation keeps the declaration open for the
+   * supervisor. */
+  b->update_declaration = prepare (self,
+    "UPDATE declarations SET status = ?1, seq = ?2,"
+    " decided_uuid = CASE WHEN ?1 = 'escalated' THEN NULL ELSE ?3 END"
+    " WHERE id = ?4 AND status IS NOT 'cancelled' AND decided_uuid IS NULL");
+  b->insert_decision = prepare (self,
+    "INSERT INTO decisions (uuid, declaration_id, workstation, fingerprint, body, status,"
+    " reason_code, message, ack_id, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  b->claims = may_have_claims (self);
+  b->now = bhxh_clock_now_iso ();
+  b->sum = g_checksum_new (G_CHECKSUM_SHA256);
+}
+
+static void
+batch_clear (Batch *b)
+{
+  release (b->store, b->find_decision);
+  release (b->store, b->find_declaration);
+  release (b->store, b->update_declaration);
+  release (b->store, b->insert_decision);
+  g_free (b->now);
+  g_checksum_free (b->sum);
+}
+
+/* For text that outlives the statement's step (reuse() follows it). */
+static void
+bind_static (sqlite3_stmt *stmt,
+             int           i,
+             const char   *text)
+{
+  if (text)
+    sqlite3_bind_text (stmt, i, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, i);
+}
+
+static void
+reuse (sqlite3_stmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+static void
+replay (Batch        *b,
+        const char   *uuid,
+        const char   *print,
+        SimResult    *result)
+{
+  sqlite3_stmt *stmt = b->find_decision;
 
   if (!g_str_equal ((const char *) sqlite3_column_text (stmt, 0), print))
-    return result_new (uuid, "conflict", "uuid-reused",
-                       "Mã UUID này đã được dùng cho một quyết định có nội dung khác.");
-
-  result = result_new (uuid, (const char *) sqlite3_column_text (stmt, 1),
-                       (const char *) sqlite3_column_text (stmt, 2),
-                       (const char *) sqlite3_column_text (stmt, 3));
+    {
+      result_set (result, uuid, "conflict", "uuid-reused",
+                  "Mã UUID này đã được dùng cho một quyết định có nội dung khác.");
+      return;
+    }
+  result_set (result, uuid, (const char *) sqlite3_column_text (stmt, 1),
+              (const char *) sqlite3_column_text (stmt, 2),
+              (const char *) sqlite3_column_text (stmt, 3));
   if (sqlite3_column_text (stmt, 4))
     {
-      json_object_set_string_member (result, "ack_id", (const char *) sqlite3_column_text (stmt, 4));
-      json_object_set_string_member (result, "acknowledged_at",
-                                     (const char *) sqlite3_column_text (stmt, 5));
+      result->ack_id = column_dup (stmt, 4);
+      result->acknowledged_at = column_dup (stmt, 5);
     }
-  json_object_set_boolean_member (result, "replayed", TRUE);
-  return result;
+  result->replayed = TRUE;
 }
 
-static JsonObject *
-check_declaration (SimStore   *self,
-                   JsonObject *d,
-                   const char *uuid)
+/* Whether the portal takes this decision for its declaration; FALSE with
+ * @result set when it does not. */
+static gboolean
+check_declaration (Batch               *b,
+                   const SimDecisionIn *d,
+                   SimResult           *result)
 {
-  const char *id = json_object_get_string_member_with_default (d, "declaration_id", NULL);
-  const char *outcome = json_object_get_string_member_with_default (d, "outcome", "");
-  sqlite3_stmt *stmt = prepare (self, "SELECT status, decided_uuid FROM declarations WHERE id = ?");
-  JsonObject *result = NULL;
-  JsonArray *reasons;
+  const char *uuid = d->field[SIM_FIELD_UUID];
+  const char *id = d->field[SIM_FIELD_DECLARATION_ID];
+  sqlite3_stmt *stmt = b->find_declaration;
+  gboolean refused = TRUE;
 
-  bind_text (stmt, 1, id);
+  bind_static (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    result = result_new (uuid, "refused", "unknown-declaration",
-                         "Không tìm thấy tờ khai này trên Cổng dịch vụ công.");
+    result_set (result, uuid, "refused", "unknown-declaration",
+                "Không tìm thấy tờ khai này trên Cổng dịch vụ công.");
   else if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "cancelled") == 0)
-    result = result_new (uuid, "refused", "declaration-cancelled",
-                         "Tờ khai đã bị hủy vì quá 10 ngày người khai không đến nộp hồ sơ.");
+    result_set (result, uuid, "refused", "declaration-cancelled",
+                "Tờ khai đã bị hủy vì quá 10 ngày người khai không đến nộp hồ sơ.");
   else if (sqlite3_column_text (stmt, 1) != NULL)
-    result = result_new (uuid, "conflict", "already-decided",
-                         "Tờ khai đã được một quầy khác quyết định trước.");
-  release (self, stmt);
-  if (result)
-    return result;
+    result_set (result, uuid, "conflict", "already-decided",
+                "Tờ khai đã được một quầy khác quyết định trước.");
+  else
+    refused = FALSE;
+  reuse (stmt);
+  if (refused)
+    return FALSE;
 
   /* Decided offline while another clerk held it here: both saw the
    * citizen; a person must settle it. */
-  if (may_have_claims (self))
+  if (b->claims)
     {
-      stmt = prepare (self, "SELECT coalesce(clerk_name, clerk) FROM claims"
-                            " WHERE declaration_id = ? AND expires_at > ? AND clerk <> ?");
+      stmt = prepare (b->store, "SELECT coalesce(clerk_name, clerk) FROM claims"
+                                " WHERE declaration_id = ? AND expires_at > ? AND clerk <> ?");
       bind_text (stmt, 1, id);
       sqlite3_bind_int64 (stmt, 2, bhxh_clock_now_unix ());
-      bind_text (stmt, 3, json_object_get_string_member_with_default (d, "clerk", ""));
+      bind_text (stmt, 3, d->field[SIM_FIELD_CLERK]);
       if (sqlite3_step (stmt) == SQLITE_ROW)
         {
           g_autofree char *message = g_strdup_printf ("Tờ khai đang được %s xử lý tại quầy khác.",
                                                       (const char *) sqlite3_column_text (stmt, 0));
 
-          result = result_new (uuid, "conflict", "claimed-elsewhere", message);
+          result_set (result, uuid, "conflict", "claimed-elsewhere", message);
+          refused = TRUE;
         }
-      release (self, stmt);
-      if (result)
-        return result;
+      release (b->store, stmt);
+      if (refused)
+        return FALSE;
     }
 
-  reasons = json_object_has_member (d, "reason_codes")
-            && JSON_NODE_HOLDS_ARRAY (json_object_get_member (d, "reason_codes"))
-            ? json_object_get_array_member (d, "reason_codes") : NULL;
-  if (g_str_equal (outcome, "reject") && (reasons == NULL || json_array_get_length (reasons) == 0))
-    return result_new (uuid, "refused", "missing-reason",
-                       "Quyết định từ chối phải nêu ít nhất một lý do.");
-  return NULL;
+  if (g_str_equal (d->field[SIM_FIELD_OUTCOME], "reject")
+      && (d->reasons == NULL || d->reasons->len == 0))
+    {
+      result_set (result, uuid, "refused", "missing-reason",
+                  "Quyết định từ chối phải nêu ít nhất một lý do.");
+      return FALSE;
+    }
+  return TRUE;
 }
 
-static void
-apply_to_declaration (SimStore   *self,
-                      JsonObject *d,
-                      const char *uuid)
+/* Marks the declaration decided, unless it is unknown, cancelled or
+ * decided already; FALSE when it changed nothing. */
+static gboolean
+apply_to_declaration (Batch               *b,
+                      const SimDecisionIn *d)
 {
-  const char *id = json_object_get_string_member (d, "declaration_id");
-  const char *outcome = json_object_get_string_member (d, "outcome");
+  const char *id = d->field[SIM_FIELD_DECLARATION_ID];
+  const char *outcome = d->field[SIM_FIELD_OUTCOME];
   const char *status = g_str_equal (outcome, "approve") ? "approved"
                      : g_str_equal (outcome, "reject") ? "rejected" : "escalated";
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = b->update_declaration;
+  gboolean changed;
 
-  /* Decided: the claim has served its purpose. */
-  if (may_have_claims (self))
+  bind_static (stmt, 1, status);
+  sqlite3_bind_int64 (stmt, 2, next_seq (b->store));
+  bind_static (stmt, 3, d->field[SIM_FIELD_UUID]);
+  bind_static (stmt, 4, id);
+  changed = sqlite3_step (stmt) == SQLITE_DONE && sqlite3_changes (b->store->db) > 0;
+  reuse (stmt);
+  if (!changed)
     {
-      stmt = prepare (self, "DELETE FROM claims WHERE declaration_id = ?");
-      bind_text (stmt, 1, id);
-      step_done (self, stmt, NULL);
+      b->store->last_seq--;
+      return FALSE;
     }
+  /* Decided: the claim has served its purpose. */
+  if (b->claims)
+    {
+      stmt = prepare (b->store, "DELETE FROM claims WHERE declaration_id = ?");
+      bind_text (stmt, 1, id);
+      step_done (b->store, stmt, NULL);
+    }
+  return TRUE;
+}
 
-  /* An escalation keeps the declaration open for the supervisor. */
-  /* The body's status set by sqlite's json_set(): parsing and writing the
-   * body again with json-glib was a good part of the work per decision. */
-  stmt = prepare (self, "UPDATE declarations SET status = ?, body = json_set (body, '$.status', ?),"
-                        " seq = ?, decided_uuid = CASE WHEN ? = 'escalated' THEN NULL ELSE ? END"
-                        " WHERE id = ?");
-  bind_text (stmt, 1, status);
-  bind_text (stmt, 2, status);
-  sqlite3_bind_int64 (stmt, 3, next_seq (self));
-  bind_text (stmt, 4, status);
-  bind_text (stmt, 5, uuid);
-  bind_text (stmt, 6, id);
-  step_done (self, stmt, NULL);
+/* Whether the portal takes the decision: then its declaration is marked
+ * decided; else @result says why not. Most are taken: without claims to
+ * look at, one UPDATE decides, and the reason is looked for only when it
+ * changed nothing. */
+static gboolean
+take (Batch               *b,
+      const SimDecisionIn *d,
+      SimResult           *result)
+{
+  gboolean reasoned = !g_str_equal (d->field[SIM_FIELD_OUTCOME], "reject")
+                      || (d->reasons != NULL && d->reasons->len > 0);
+
+  if (!b->claims && reasoned && apply_to_declaration (b, d))
+    return TRUE;
+  if (!check_declaration (b, d, result))
+    return FALSE;
+  if (apply_to_declaration (b, d))
+    return TRUE;
+  result_set (result, d->field[SIM_FIELD_UUID], "conflict", "already-decided",
+              "Tờ khai đã được một quầy khác quyết định trước.");
+  return FALSE;
 }
 
 static gboolean
-is_valid_decision (JsonObject *d)
+is_valid_decision (const SimDecisionIn *d)
 {
-  static const char * const required[] = {
-    "uuid", "declaration_id", "outcome", "clerk", "decided_at", NULL
+  static const SimField required[] = {
+    SIM_FIELD_UUID, SIM_FIELD_DECLARATION_ID, SIM_FIELD_OUTCOME, SIM_FIELD_CLERK,
+    SIM_FIELD_DECIDED_AT,
   };
-  const char *outcome;
+  const char *outcome = d->field[SIM_FIELD_OUTCOME];
 
-  for (guint i = 0; required[i] != NULL; i++)
-    {
-      JsonNode *member = json_object_get_member (d, required[i]);
-
-      if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING
-          || *json_node_get_string (member) == '\0')
-        return FALSE;
-    }
-  outcome = json_object_get_string_member (d, "outcome");
+  if (d->type != SIM_JSON_OBJECT)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    if (d->field[required[i]] == NULL || *d->field[required[i]] == '\0')
+      return FALSE;
   return g_str_equal (outcome, "approve") || g_str_equal (outcome, "reject")
          || g_str_equal (outcome, "escalate");
 }
 
 static void
-record (SimStore   *self,
-        JsonObject *d,
-        const char *workstation,
-        const char *print,
-        JsonObject *result)
+record (Batch               *b,
+        const SimDecisionIn *d,
+        const char          *workstation,
+        const char          *print,
+        const SimResult     *result)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), d);
-  g_autofree char *body = node_to_string (node);
-  sqlite3_stmt *stmt = prepare (self,
-    "INSERT INTO decisions (uuid, declaration_id, workstation, fingerprint, body, status,"
-    " reason_code, message, ack_id, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_stmt *stmt = b->insert_decision;
 
-  bind_text (stmt, 1, json_object_get_string_member (d, "uuid"));
-  bind_text (stmt, 2, json_object_get_string_member (d, "declaration_id"));
-  bind_text (stmt, 3, workstation);
-  bind_text (stmt, 4, print);
-  bind_text (stmt, 5, body);
-  bind_text (stmt, 6, json_object_get_string_member (result, "status"));
-  bind_text (stmt, 7, json_object_get_string_member_with_default (result, "reason_code", NULL));
-  bind_text (stmt, 8, json_object_get_string_member_with_default (result, "message", NULL));
-  bind_text (stmt, 9, json_object_get_string_member_with_default (result, "ack_id", NULL));
-  bind_text (stmt, 10, json_object_get_string_member_with_default (result, "acknowledged_at",
-                                                                   NULL));
-  self->last_decision = step_done (self, stmt, NULL) ? sqlite3_last_insert_rowid (self->db) : 0;
+  bind_static (stmt, 1, d->field[SIM_FIELD_UUID]);
+  bind_static (stmt, 2, d->field[SIM_FIELD_DECLARATION_ID]);
+  bind_static (stmt, 3, workstation);
+  bind_static (stmt, 4, print);
+  bind_static (stmt, 5, d->body);
+  bind_static (stmt, 6, result->status);
+  bind_static (stmt, 7, result->reason_code);
+  bind_static (stmt, 8, result->message);
+  bind_static (stmt, 9, result->ack_id);
+  bind_static (stmt, 10, result->acknowledged_at);
+  b->store->last_decision = sqlite3_step (stmt) == SQLITE_DONE
+                            ? sqlite3_last_insert_rowid (b->store->db) : 0;
+  reuse (stmt);
 }
 
-JsonObject *
-sim_store_submit_decision (SimStore   *self,
-                           const char *workstation,
-                           JsonNode   *decision,
-                           gboolean    force_conflict)
+static void
+submit_one (Batch               *b,
+            const char          *workstation,
+            const SimDecisionIn *d,
+            gboolean             force_conflict,
+            SimResult           *result)
 {
-  JsonObject *d = JSON_NODE_HOLDS_OBJECT (decision) ? json_node_get_object (decision) : NULL;
-  const char *uuid;
+  SimStore *self = b->store;
+  const char *uuid = d->field[SIM_FIELD_UUID];
   g_autofree char *print = NULL;
-  JsonObject *result;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = b->find_decision;
+  gboolean found;
 
-  if (d == NULL || !is_valid_decision (d))
+  if (!is_valid_decision (d))
     {
-      uuid = d ? json_object_get_string_member_with_default (d, "uuid", NULL) : NULL;
-      return result_new (uuid, "refused", "invalid",
-                         "Quyết định thiếu thông tin bắt buộc hoặc sai định dạng.");
+      result_set (result, uuid, "refused", "invalid",
+                  "Quyết định thiếu thông tin bắt buộc hoặc sai định dạng.");
+      return;
     }
 
-  uuid = json_object_get_string_member (d, "uuid");
-  print = fingerprint (d);
-  stmt = prepare (self, "SELECT fingerprint, status, reason_code, message, ack_id,"
-                        " acknowledged_at FROM decisions WHERE uuid = ?");
-  bind_text (stmt, 1, uuid);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  print = fingerprint (b->sum, d);
+  bind_static (stmt, 1, uuid);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    replay (b, uuid, print, result);
+  reuse (stmt);
+  if (found)
     {
-      result = replay (self, stmt, uuid, print);
-      release (self, stmt);
-      if (json_object_get_boolean_member_with_default (result, "replayed", FALSE))
+      if (result->replayed == TRUE)
         {
           stmt = prepare (self, "UPDATE decisions SET received = received + 1 WHERE uuid = ?");
           bind_text (stmt, 1, uuid);
           step_done (self, stmt, NULL);
         }
-      return result;
+      return;
     }
-  release (self, stmt);
 
   if (force_conflict)
-    result = result_new (uuid, "conflict", "already-decided",
-                         "Tờ khai đã được một quầy khác quyết định trước.");
-  else
-    result = check_declaration (self, d, uuid);
-  if (result == NULL)
     {
-      g_autofree char *ack = NULL;
-      g_autofree char *at = bhxh_clock_now_iso ();
-
+      result_set (result, uuid, "conflict", "already-decided",
+                  "Tờ khai đã được một quầy khác quyết định trước.");
+      result->forced = TRUE;
+    }
+  else if (take (b, d, result))
+    {
       if (self->last_decision == 0)
         self->last_decision = query_int (self, "SELECT coalesce(max(rowid), 0) FROM decisions",
                                          NULL);
+      result_set (result, uuid, "accepted", NULL, NULL);
       /* The rowid record() gives the decision below. */
-      ack = g_strdup_printf ("ACK-%08" G_GINT64_FORMAT, self->last_decision + 1);
-
-      result = result_new (uuid, "accepted", NULL, NULL);
-      json_object_set_string_member (result, "ack_id", ack);
-      json_object_set_string_member (result, "acknowledged_at", at);
-      apply_to_declaration (self, d, uuid);
+      result->ack_id = g_strdup_printf ("ACK-%08" G_GINT64_FORMAT, self->last_decision + 1);
+      result->acknowledged_at = g_strdup (b->now);
     }
-  record (self, d, workstation, print, result);
-  json_object_set_boolean_member (result, "replayed", FALSE);
-  return result;
+  record (b, d, workstation, print, result);
+  result->replayed = FALSE;
+}
+
+GArray *
+sim_store_submit_decisions (SimStore        *self,
+                            const char      *workstation,
+                            GArray          *decisions,
+                            SimConflictFunc  conflict,
+                            gpointer         user_data)
+{
+  GArray *results = g_array_sized_new (FALSE, TRUE, sizeof (SimResult), decisions->len);
+  Batch b = { NULL, };
+
+  g_array_set_clear_func (results, (GDestroyNotify) sim_result_clear);
+  g_array_set_size (results, decisions->len);
+  sim_store_begin (self, NULL);
+  batch_init (&b, self);
+  for (guint i = 0; i < decisions->len; i++)
+    submit_one (&b, workstation, &g_array_index (decisions, SimDecisionIn, i),
+                conflict != NULL && conflict (user_data), &g_array_index (results, SimResult, i));
+  batch_clear (&b);
+  sim_store_commit (self, NULL);
+  return results;
 }
 
 gint64

@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "sim-json.h"
+
 G_BEGIN_DECLS
 
 #define SIM_ERROR (sim_error_quark ())
@@ -107,11 +109,33 @@ JsonNode   *sim_store_mirror_delta       (SimStore    *self,
                                           const char  *since,
                                           GError     **error);
 
-/* Decisions, deduplicated by UUID. Returns the per-item result object. */
-JsonObject *sim_store_submit_decision    (SimStore    *self,
-                                          const char  *workstation,
-                                          JsonNode    *decision,
-                                          gboolean     force_conflict);
+/* The portal's answer about one decision (docs/portal-api.yaml). */
+typedef struct
+{
+  char     *uuid;
+  char     *status;
+  char     *reason_code;
+  char     *message;
+  char     *ack_id;
+  char     *acknowledged_at;
+  int       replayed;   /* -1: not said (a refusal of its form, a reused UUID) */
+  gboolean  forced;     /* a conflict the fault injection made */
+} SimResult;
+
+void        sim_result_clear             (SimResult       *result);
+void        sim_result_append_json       (const SimResult *result,
+                                          GString         *out);
+
+/* Whether to answer the next new decision with an injected conflict. */
+typedef gboolean (*SimConflictFunc) (gpointer user_data);
+
+/* Decisions (SimDecisionIn), deduplicated by UUID, in one transaction.
+ * Returns their results (SimResult), in order. */
+GArray     *sim_store_submit_decisions   (SimStore        *self,
+                                          const char      *workstation,
+                                          GArray          *decisions,
+                                          SimConflictFunc  conflict,
+                                          gpointer         user_data);
 JsonNode   *sim_store_list_decisions     (SimStore    *self);
 gint64      sim_store_count_decisions    (SimStore    *self);
 

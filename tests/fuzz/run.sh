@@ -11,7 +11,7 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-20}
 merge=${2:-}
 build=${BUILD:-$src/_build-fuzz}
-targets=(qr declaration mirror-csv portrait)
+targets=(qr declaration mirror-csv portrait sim-json)
 
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang-14 CXX=clang++-14 meson setup "$build" "$src" -Dgui=false -Dfuzzing=true \
