@@ -84,33 +84,42 @@ keyed_from (BhxhStore *self)
   return text != NULL ? g_ascii_strtoll (text, NULL, 10) : G_MAXINT64;
 }
 
+/* @head: whether this entry is the last of its transaction (the head's
+ * MAC names the last entry; a batch writes it once, for its last one). */
 static gboolean
 anchor_keyed (BhxhStore   *self,
               gint64       seq,
               const char  *hash,
+              gboolean     head,
               GError     **error)
 {
-  g_autofree char *mac = head_mac (self->audit_key, seq, hash);
-  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  g_autofree char *mac = NULL;
 
   if (keyed_from (self) == G_MAXINT64)
     {
       g_autofree char *id = key_id (self->audit_key);
+      g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
 
       if (!bhxh_store_set_meta (self, META_KEYED_FROM, seq_text, error) ||
           !bhxh_store_set_meta (self, META_KEY_ID, id, error))
         return FALSE;
     }
+  if (!head)
+    return TRUE;
+  mac = head_mac (self->audit_key, seq, hash);
   return bhxh_store_set_meta (self, META_HEAD, mac, error);
 }
 
+/* @head FALSE: more entries follow in this transaction, the last of
+ * which anchors the head (one MAC and one write for a batch). */
 gboolean
-_bhxh_store_audit_append (BhxhStore   *self,
-                          const char  *actor,
-                          const char  *action,
-                          const char  *object,
-                          const char  *detail,
-                          GError     **error)
+_bhxh_store_audit_append_full (BhxhStore   *self,
+                               const char  *actor,
+                               const char  *action,
+                               const char  *object,
+                               const char  *detail,
+                               gboolean     head,
+                               GError     **error)
 {
   g_autofree char *prev_hash = NULL;
   g_autofree char *at = bhxh_clock_now_iso ();
@@ -142,7 +151,7 @@ _bhxh_store_audit_append (BhxhStore   *self,
 
   hash = bhxh_audit_entry_hash (self->audit_key, prev_hash, seq, at, actor, action, object,
                                 detail);
-  if (self->audit_key != NULL && !anchor_keyed (self, seq, hash, error))
+  if (self->audit_key != NULL && !anchor_keyed (self, seq, hash, head, error))
     return FALSE;
   stmt = _bhxh_store_prepare (self,
     "INSERT INTO audit (seq, at, actor, action, object, detail, prev_hash, hash) "
@@ -159,6 +168,17 @@ _bhxh_store_audit_append (BhxhStore   *self,
   sqlite3_bind_text (stmt, 8, hash, -1, SQLITE_STATIC);
 
   return _bhxh_store_step_done (self, stmt, error);
+}
+
+gboolean
+_bhxh_store_audit_append (BhxhStore   *self,
+                          const char  *actor,
+                          const char  *action,
+                          const char  *object,
+                          const char  *detail,
+                          GError     **error)
+{
+  return _bhxh_store_audit_append_full (self, actor, action, object, detail, TRUE, error);
 }
 
 gboolean
@@ -316,7 +336,7 @@ rechain (BhxhStore  *self,
     g_autofree char *id = key_id (self->audit_key);
 
     return bhxh_store_set_meta (self, META_KEY_ID, id, error) &&
-           (last == 0 || anchor_keyed (self, last, prev_hash, error));
+           (last == 0 || anchor_keyed (self, last, prev_hash, TRUE, error));
   }
 }
 

@@ -858,6 +858,7 @@ set_state_locked (BhxhStore        *self,
                   BhxhOutboxState   state,
                   const char       *detail,
                   const char       *now,
+                  gboolean          head,
                   GError          **error)
 {
   g_autofree char *action = NULL;
@@ -884,7 +885,7 @@ set_state_locked (BhxhStore        *self,
   if (state == BHXH_OUTBOX_SENDING)
     return TRUE;
   action = g_strconcat ("outbox.", bhxh_outbox_state_to_string (state), NULL);
-  return _bhxh_store_audit_append (self, "sync", action, uuid, detail, error);
+  return _bhxh_store_audit_append_full (self, "sync", action, uuid, detail, head, error);
 }
 
 gboolean
@@ -920,6 +921,7 @@ bhxh_store_outbox_settle (BhxhStore               *self,
                           GError                 **error)
 {
   g_autofree char *now = bhxh_clock_now_iso ();
+  guint last_audited = 0;
 
   g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
   g_return_val_if_fail (answers != NULL || n_answers == 0, FALSE);
@@ -928,6 +930,8 @@ bhxh_store_outbox_settle (BhxhStore               *self,
     {
       g_return_val_if_fail (answers[i].uuid != NULL, FALSE);
       g_return_val_if_fail (answers[i].state <= BHXH_OUTBOX_CONFLICT, FALSE);
+      if (answers[i].state != BHXH_OUTBOX_SENDING)
+        last_audited = i;
     }
   if (n_answers == 0)
     return TRUE;
@@ -935,8 +939,9 @@ bhxh_store_outbox_settle (BhxhStore               *self,
     return FALSE;
   for (guint i = 0; i < n_answers; i++)
     {
+      /* The audit trail's head anchored once, at the batch's last entry. */
       if (!set_state_locked (self, answers[i].uuid, answers[i].state, answers[i].detail, now,
-                             error))
+                             i == last_audited, error))
         {
           _bhxh_store_rollback (self);
           return FALSE;

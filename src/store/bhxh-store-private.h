@@ -134,6 +134,13 @@ gboolean      _bhxh_store_audit_append     (BhxhStore     *self,
                                             const char    *object,
                                             const char    *detail,
                                             GError       **error);
+gboolean      _bhxh_store_audit_append_full (BhxhStore     *self,
+                                            const char    *actor,
+                                            const char    *action,
+                                            const char    *object,
+                                            const char    *detail,
+                                            gboolean        head,
+                                            GError       **error);
 
 /* Portrait photos (bhxh-store-portraits.c), inside the import's transaction. */
 gboolean      _bhxh_store_import_portrait_ref (BhxhStore  *self,
