@@ -284,15 +284,31 @@ read_value (Reader      *r,
     }
 }
 
-/* A value kept only when it is a string. */
+/* A value kept only when it is a string (copied as it is when it has no
+ * escapes: most have none). */
 static gboolean
 read_string_value (Reader       *r,
                    SimJsonType  *type,
                    char        **out)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) text = NULL;
+  const char *p;
 
   g_clear_pointer (out, g_free);
+  skip_space (r);
+  if (r->p < r->end && *r->p == '"')
+    {
+      for (p = r->p + 1; p < r->end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20; p++)
+        ;
+      if (p < r->end && *p == '"')
+        {
+          *type = SIM_JSON_STRING;
+          *out = g_strndup (r->p + 1, p - r->p - 1);
+          r->p = p + 1;
+          return TRUE;
+        }
+    }
+  text = g_string_new (NULL);
   if (!read_value (r, type, text))
     return FALSE;
   if (*type == SIM_JSON_STRING)
