@@ -4,6 +4,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bhxh-application.h"
+#include "bhxh-renderer.h"
 #include "bhxh-preferences-window.h"
 #include "bhxh-window.h"
 
@@ -135,6 +136,7 @@ about_activated (GSimpleAction *action,
 {
   GtkApplication *app = user_data;
   static const char *developers[] = { "bhxh-desk contributors", NULL };
+  g_autofree char *renderer = bhxh_renderer_describe ();
 
   adw_show_about_window (gtk_application_get_active_window (app),
                          "application-name", _("BHXH Counter"),
@@ -145,6 +147,7 @@ about_activated (GSimpleAction *action,
                          "developers", developers,
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
+                         "debug-info", renderer,
                          NULL);
 }
 

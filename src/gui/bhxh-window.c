@@ -8,6 +8,7 @@
 #include "demo/bhxh-demo.h"
 #include "store/bhxh-auth.h"
 
+#include "bhxh-renderer.h"
 #include "bhxh-window-private.h"
 
 G_DEFINE_FINAL_TYPE (BhxhWindow, bhxh_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -227,6 +228,7 @@ first_paint_cb (GdkFrameClock *clock,
   g_signal_handlers_disconnect_by_func (clock, first_paint_cb, self);
   if (self->prepare_id != 0)
     start_service (self);
+  bhxh_renderer_note (GTK_WIDGET (self));
 }
 
 static void

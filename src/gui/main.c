@@ -3,6 +3,7 @@
 
 #include "core/bhxh-i18n.h"
 #include "bhxh-application.h"
+#include "bhxh-renderer.h"
 
 int
 main (int   argc,
@@ -12,6 +13,7 @@ main (int   argc,
 
   /* The counter speaks Vietnamese unless the user chose a language. */
   bhxh_i18n_init ("vi");
+  bhxh_renderer_choose ();
   app = bhxh_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

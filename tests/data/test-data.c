@@ -1027,7 +1027,7 @@ test_flatpak_modules (void)
     "glib-2.0", "gio-2.0", "gobject-2.0", "gio-unix-2.0", "gmodule-2.0", "gdk-pixbuf-2.0", "gtk4",
     "gtk4-unix-print", "libadwaita-1", "json-glib-1.0", "sqlite3", "libcurl", "libsoup-3.0",
     "gstreamer-1.0", "gstreamer-app-1.0", "gstreamer-video-1.0", "libcrypto", "libjpeg",
-    "libopenjp2", NULL
+    "libopenjp2", "epoxy", NULL
   };
   static const char * const modules[][2] = {
     { "zbar", "zbar" }, { "libqrencode", "libqrencode" }, { "zxing", "zxing-cpp" },
