@@ -167,6 +167,37 @@ _bhxh_sync_apply_delta (BhxhStore   *store,
 }
 
 gboolean
+_bhxh_sync_mirror_delta (BhxhStore        *store,
+                         const char       *from,
+                         const char       *to,
+                         JsonArray        *changes,
+                         BhxhProgressFunc  progress,
+                         gpointer          user_data,
+                         GCancellable     *cancellable,
+                         guint64          *n_rows,
+                         GError          **error)
+{
+  const char *db_path = bhxh_store_get_path (store);
+  g_autofree char *base = _bhxh_sync_snapshot_path (db_path, from);
+  g_autofree char *out = NULL;
+
+  if (!g_file_test (base, G_FILE_TEST_IS_REGULAR))
+    {
+      if (!bhxh_store_apply_mirror_delta (store, from, to, changes, n_rows, error))
+        return FALSE;
+      _bhxh_sync_prune_snapshots (db_path, to);
+      return TRUE;
+    }
+  out = _bhxh_sync_snapshot_path (db_path, to);
+  if (!_bhxh_sync_apply_delta (store, base, from, changes, out, to, NULL, error) ||
+      !bhxh_store_import_mirror (store, out, BHXH_MIRROR_FORMAT_JSONL, to, progress, user_data,
+                                 cancellable, n_rows, error))
+    return FALSE;
+  _bhxh_sync_prune_snapshots (db_path, to);
+  return TRUE;
+}
+
+gboolean
 _bhxh_sync_save_offices (BhxhStore  *store,
                          JsonArray  *offices,
                          guint      *n,

@@ -23,6 +23,20 @@ gboolean  _bhxh_sync_apply_delta       (BhxhStore       *store,
                                         guint64         *n_rows,
                                         GError         **error);
 
+/* Brings the mirror from @from (its version) to @to by @changes: on the
+ * sealed JSON Lines base kept for @from when there is one (then imported),
+ * else in place (a mirror that came as a signed sqlite snapshot, or by
+ * hand). Prunes the bases of other versions. */
+gboolean  _bhxh_sync_mirror_delta      (BhxhStore       *store,
+                                        const char      *from,
+                                        const char      *to,
+                                        JsonArray       *changes,
+                                        BhxhProgressFunc progress,
+                                        gpointer         user_data,
+                                        GCancellable    *cancellable,
+                                        guint64         *n_rows,
+                                        GError         **error);
+
 gboolean  _bhxh_sync_save_offices      (BhxhStore       *store,
                                         JsonArray       *offices,
                                         guint           *n,
