@@ -34,6 +34,7 @@ struct _SimServer
   guint64     injected_conflicts;
   guint64     range_requests;
   guint64     sqlite_builds;
+  guint64     sqlite_requests;
 
   /* Signed sqlite snapshots (NULL: not offered, as an older portal). */
   char       *snapshot_dir;
@@ -480,6 +481,7 @@ handle_sqlite (SimServer         *self,
 {
   SimSqlite *sqlite = lookup_sqlite (self, version, NULL);
 
+  self->sqlite_requests++;
   if (sqlite == NULL)
     {
       respond_error (r, 404, "not-found", "Không có bản dữ liệu sqlite của phiên bản này.");
@@ -1152,6 +1154,7 @@ admin_stats (SimServer   *self,
   json_object_set_int_member (object, "injected_conflicts", self->injected_conflicts);
   json_object_set_int_member (object, "range_requests", self->range_requests);
   json_object_set_int_member (object, "sqlite_builds", self->sqlite_builds);
+  json_object_set_int_member (object, "sqlite_requests", self->sqlite_requests);
   json_object_set_object_member (object, "audit", sim_store_audit_status (self->store));
   respond_object (r, 200, object);
   json_object_unref (object);

@@ -48,22 +48,27 @@ bhxh_mirror_is_snapshot (int fd)
          memcmp (head, SNAPSHOT_MAGIC, sizeof head) == 0;
 }
 
-/* The digest a signature covers: the context, then every byte of @file. */
-static gboolean
-snapshot_digest (const char  *file,
-                 guint8       digest[DIGEST_BYTES],
-                 GError     **error)
+static GMappedFile *
+map_snapshot (const char  *file,
+              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (file, FALSE, &local_error);
-  crypto_generichash_state state;
+  GMappedFile *mapped = g_mapped_file_new (file, FALSE, &local_error);
 
   if (mapped == NULL)
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
-                   _("Cannot read the registry snapshot %s: %s"), file, local_error->message);
-      return FALSE;
-    }
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                 _("Cannot read the registry snapshot %s: %s"), file, local_error->message);
+  return mapped;
+}
+
+/* The digest a signature covers: the context, then every byte of the file. */
+static gboolean
+snapshot_digest (GMappedFile  *mapped,
+                 guint8        digest[DIGEST_BYTES],
+                 GError      **error)
+{
+  crypto_generichash_state state;
+
   if (sodium_init () < 0)
     {
       g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
@@ -97,12 +102,14 @@ bhxh_mirror_snapshot_sign (const char  *file,
   g_autofree char *text = NULL;
   g_autofree char *line = NULL;
   g_autofree char *path = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
 
   g_return_val_if_fail (file != NULL, FALSE);
   g_return_val_if_fail (secret_key != NULL &&
                         g_bytes_get_size (secret_key) == crypto_sign_SECRETKEYBYTES, FALSE);
 
-  if (!snapshot_digest (file, digest, error))
+  mapped = map_snapshot (file, error);
+  if (mapped == NULL || !snapshot_digest (mapped, digest, error))
     return FALSE;
   crypto_sign_detached (signature, NULL, digest, sizeof digest,
                         g_bytes_get_data (secret_key, NULL));
@@ -117,10 +124,11 @@ bhxh_mirror_snapshot_sign (const char  *file,
  * file open only) must be the portal's signature of FILE, by the key
  * pinned at enrolment. */
 static gboolean
-verify_snapshot (BhxhStore   *self,
-                 const char  *file,
-                 const char  *given,
-                 GError     **error)
+verify_snapshot (BhxhStore    *self,
+                 const char   *file,
+                 GMappedFile  *mapped,
+                 const char   *given,
+                 GError      **error)
 {
   g_autofree char *key_text = bhxh_store_dup_portal_key (self);
   g_autofree char *sig_path = g_strconcat (file, ".sig", NULL);
@@ -155,7 +163,7 @@ verify_snapshot (BhxhStore   *self,
                    _("The signature of the registry snapshot %s is malformed"), file);
       return FALSE;
     }
-  if (!snapshot_digest (file, digest, error))
+  if (!snapshot_digest (mapped, digest, error))
     return FALSE;
   if (crypto_sign_verify_detached (signature, digest, sizeof digest, key) != 0)
     {
@@ -275,19 +283,21 @@ _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
 {
   g_autoptr(GBytes) schema = _bhxh_store_lookup_sql ("mirror-schema.sql");
   g_autoptr(GBytes) indexes = _bhxh_store_lookup_sql ("mirror-indexes.sql");
-  g_autofree char *escaped = g_uri_escape_string (file, "/", FALSE);
+  g_autoptr(GMappedFile) mapped = NULL;
   g_autofree char *now = bhxh_clock_now_iso ();
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db = NULL;
-  char *sql;
   int rc;
 
   *version = NULL;
-  if (!verify_snapshot (self, file, signature, error))
+  mapped = map_snapshot (file, error);
+  if (mapped == NULL || !verify_snapshot (self, file, mapped, signature, error))
     return FALSE;
 
   /* The new mirror as an import makes it (bhxh-store-mirror-import.c),
-   * the snapshot attached read-only and in clear (sqlite's own VFS). */
+   * the snapshot attached read-only from the very bytes verified (mapped:
+   * a file swapped after the check is never read; a download in a memfd
+   * has no path sqlite could open). */
   rc = sqlite3_open_v2 (new_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                        SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc == SQLITE_OK)
@@ -299,10 +309,16 @@ _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
                            "PRAGMA locking_mode = EXCLUSIVE;", NULL, NULL, NULL);
   if (rc == SQLITE_OK)
     {
-      sql = sqlite3_mprintf ("ATTACH 'file:%q?mode=ro&vfs=%q' AS snapshot", escaped,
-                             sqlite3_vfs_find (NULL)->zName);
-      rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
-      sqlite3_free (sql);
+      gsize length = g_mapped_file_get_length (mapped);
+
+      rc = sqlite3_exec (db, "ATTACH ':memory:' AS snapshot", NULL, NULL, NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_deserialize (db, "snapshot",
+                                  (unsigned char *) g_mapped_file_get_contents (mapped),
+                                  (sqlite3_int64) length, (sqlite3_int64) length,
+                                  SQLITE_DESERIALIZE_READONLY);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_exec (db, "SELECT count(*) FROM snapshot.sqlite_schema", NULL, NULL, NULL);
       if (rc != SQLITE_OK)
         {
           g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
