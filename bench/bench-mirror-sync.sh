@@ -62,7 +62,7 @@ json () { python3 -c "import json,sys; j = json.load(open(sys.argv[1])); print($
 simpid=$!
 # The simulator's database is kept for reruns only until a delta is
 # published into it (at the end).
-trap 'kill $simpid 2>/dev/null; rm -rf "$work"/desk-*' EXIT
+trap 'kill $simpid 2>/dev/null || true; rm -rf "$work"/desk-*' EXIT
 for _ in $(seq 1 600); do grep -q listening "$work/sim.out" 2>/dev/null && break; sleep 0.5; done
 url=$(sed -n 's/^listening on //p' "$work/sim.out")
 [ -n "$url" ] || { cat "$work/sim.err" >&2; exit 1; }
