@@ -40,6 +40,7 @@ struct _SimServer
   char       *snapshot_dir;
   GHashTable *snapshots;      /* version → SimSqlite */
   gboolean    tamper_sqlite;  /* serve it with a byte flipped (admin fault) */
+  gboolean    withhold_sqlite; /* offer it, then answer 404 (admin fault) */
   struct _SimSqlite *tampered;
 };
 
@@ -482,7 +483,7 @@ handle_sqlite (SimServer         *self,
   SimSqlite *sqlite = lookup_sqlite (self, version, NULL);
 
   self->sqlite_requests++;
-  if (sqlite == NULL)
+  if (sqlite == NULL || self->withhold_sqlite)
     {
       respond_error (r, 404, "not-found", "Không có bản dữ liệu sqlite của phiên bản này.");
       return;
@@ -1127,11 +1128,14 @@ admin_faults (SimServer         *self,
         }
       if (json_object_has_member (object, "tamper_sqlite"))
         self->tamper_sqlite = json_object_get_boolean_member (object, "tamper_sqlite");
+      if (json_object_has_member (object, "withhold_sqlite"))
+        self->withhold_sqlite = json_object_get_boolean_member (object, "withhold_sqlite");
       if (json_object_has_member (object, "seed"))
         g_rand_set_seed (self->rand, (guint32) json_object_get_int_member (object, "seed"));
     }
   object = faults_to_json (&self->faults);
   json_object_set_boolean_member (object, "tamper_sqlite", self->tamper_sqlite);
+  json_object_set_boolean_member (object, "withhold_sqlite", self->withhold_sqlite);
   respond_object (r, 200, object);
   json_object_unref (object);
 }

@@ -934,12 +934,19 @@ pull_sqlite_snapshot (Run         *run,
   close (fd);
   if (!ok)
     {
+      g_autoptr(GString) message = NULL;
+
       if (g_error_matches (local_error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
-                     _("The portal's registry snapshot of version %s was refused; the mirror "
-                       "in use is kept: %s"), latest, local_error->message);
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* The file is the portal's, not a descriptor of this process. */
+      message = g_string_new (local_error->message);
+      g_string_replace (message, path, json_object_get_string_member (offer, "href"), 0);
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The portal's registry snapshot of version %s was refused; the mirror "
+                     "in use is kept: %s"), latest, message->str);
       return FALSE;
     }
   run->report->mirror_version = g_strdup (latest);
@@ -993,7 +1000,22 @@ pull_mirror (Run     *run,
 
   offer = usable_sqlite_offer (run, info);
   if (offer != NULL)
-    return pull_sqlite_snapshot (run, offer, latest, error);
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (pull_sqlite_snapshot (run, offer, latest, &local_error))
+        return TRUE;
+      /* A portal that named a file it then refuses to serve (HTTP 404,
+       * 403…): the JSON Lines, as from a portal without them. */
+      if (!g_error_matches (local_error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "mirror",
+                            _("The portal did not serve its registry snapshot (%s): the JSON "
+                              "Lines file is downloaded instead."), local_error->message);
+    }
 
   dest = _bhxh_sync_snapshot_path (run->db_path, latest);
   size = (guint64) json_object_get_int_member_with_default (snapshot, "size", 0);

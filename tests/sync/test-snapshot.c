@@ -270,6 +270,8 @@ test_refused (SyncFixture   *f,
   message = g_ptr_array_index (other_key->errors, 0);
   g_assert_nonnull (strstr (message, "refused"));
   g_assert_nonnull (strstr (message, "not signed by the portal"));
+  g_assert_nonnull (strstr (message, "/v1/mirror/snapshots/demo-1/sqlite"));
+  g_assert_null (strstr (message, "/proc/"));
   g_assert_null (other_key->mirror_version);
   version = bhxh_store_dup_mirror_version (f->store);
   g_assert_cmpstr (version, ==, "hand-1");
@@ -319,6 +321,25 @@ test_json_lines_paths (SyncFixture   *f,
   g_assert_cmpint (sync_fixture_stat (f, "sqlite_requests"), ==, 0);
   log = read_log (f->store);
   g_assert_nonnull (strstr (log, "trusts no portal key"));
+
+  /* A portal that names its snapshot, then does not serve it (404): the
+   * JSON Lines in the same run, said in the log. */
+  {
+    g_autoptr(BhxhStore) third = sync_fixture_open_store (f, "third.db");
+    g_autoptr(BhxhSyncReport) withheld = NULL;
+    g_autoptr(JsonNode) faults = sync_fixture_admin (f, "/admin/faults",
+                                                     "{\"withhold_sqlite\":true}");
+    g_autofree char *third_log = NULL;
+
+    pin_sim_key (f, third);
+    withheld = sync_fixture_run (f, third);
+    g_assert_cmpuint (withheld->errors->len, ==, 0);
+    g_assert_cmpstr (withheld->mirror_format, ==, "jsonl");
+    g_assert_cmpuint (withheld->mirror_rows, ==, 300);
+    g_assert_cmpint (sync_fixture_stat (f, "sqlite_requests"), ==, 1);
+    third_log = read_log (third);
+    g_assert_nonnull (strstr (third_log, "did not serve its registry snapshot"));
+  }
 
   /* A portal without sqlite snapshots: the JSON Lines, key or not. */
   g_subprocess_force_exit (f->sim);
