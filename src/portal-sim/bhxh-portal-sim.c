@@ -98,21 +98,6 @@ write_public_key (SimStore    *store,
   return g_file_set_contents (file, line, -1, error);
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -218,7 +203,7 @@ main (int   argc,
                     error != NULL ? error->message : "--make-snapshot needs --snapshot-out");
       sim_store_free (store);
       if (tmpdir)
-        remove_dir (tmpdir);
+        sim_remove_dir (tmpdir);
       return made ? 0 : 1;
     }
   if (tls_cert)
@@ -263,7 +248,7 @@ main (int   argc,
       g_remove (db);
       g_remove (wal);
       g_remove (shm);
-      remove_dir (snapshot_dir);
+      sim_remove_dir (snapshot_dir);
       g_rmdir (tmpdir);
     }
   return 0;

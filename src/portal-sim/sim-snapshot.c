@@ -7,8 +7,8 @@
 #include "store/bhxh-crypt.h"
 #include "sim-snapshot.h"
 
-static void
-remove_dir (const char *dir)
+void
+sim_remove_dir (const char *dir)
 {
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
   const char *name;
@@ -53,7 +53,7 @@ sim_snapshot_make (SimStore    *store,
                    out, g_strerror (saved));
       ok = FALSE;
     }
-  remove_dir (dir);
+  sim_remove_dir (dir);
   if (ok && !sim_store_dup_signing_key (store, &public_key, &secret_key))
     {
       g_set_error_literal (error, SIM_ERROR, SIM_ERROR_DB, "cannot make the signing key");

@@ -24,4 +24,7 @@ gboolean  sim_snapshot_ensure  (SimStore     *store,
                                 char        **signature,
                                 GError      **error);
 
+/* Removes @dir and the files in it (not below). */
+void      sim_remove_dir       (const char   *dir);
+
 G_END_DECLS

@@ -28,19 +28,6 @@ stamp_start (SyncFixture *f)
   test_start = (gint64) st.st_mtime - 1;
 }
 
-/* The portal's key, as the provincial office hands it over. */
-static void
-pin_sim_key (SyncFixture *f,
-             BhxhStore   *store)
-{
-  g_autoptr(JsonNode) key = sync_fixture_admin (f, "/admin/signing-key", NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (bhxh_sync_pin_portal_key (
-    store, json_object_get_string_member (json_node_get_object (key), "public_key"), &error));
-  g_assert_no_error (error);
-}
-
 static char *
 read_log (BhxhStore *store)
 {
@@ -69,23 +56,6 @@ assert_person (BhxhStore  *store,
   g_assert_cmpstr (person->full_name, ==, name);
 }
 
-static void
-publish (SyncFixture *f,
-         const char  *version,
-         GString     *jsonl)
-{
-  g_autoptr(GBytes) body = g_bytes_new (jsonl->str, jsonl->len);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_strdup_printf ("/admin/mirror?version=%s", version);
-  guint status = 0;
-
-  answer = bhxh_portal_call_bytes (f->admin, "POST", path, "application/x-ndjson", body,
-                                   &status, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (status, ==, 200);
-}
-
 /* v2 of the seeded 300: one person renamed, one removed, one added. */
 static void
 publish_v2 (SyncFixture *f)
@@ -99,7 +69,7 @@ publish_v2 (SyncFixture *f)
                                     "\"birth_date\":\"1980-01-01\"}\n", i, i);
   g_string_append (mirror, "{\"bhxh_code\":\"0100999999\",\"full_name\":\"Lê Thị Thêm\","
                            "\"birth_date\":\"2001-02\"}\n");
-  publish (f, "v2", mirror);
+  sync_fixture_publish (f, "v2", mirror);
 }
 
 /* A mirror imported by hand under a version the portal never published:
@@ -196,7 +166,7 @@ test_first_sync_and_delta (SyncFixture   *f,
 
   stamp_start (f);
   sync_fixture_start_sim (f, "--demo=5", "--persons=300", NULL);
-  pin_sim_key (f, f->store);
+  sync_fixture_pin_key (f, f->store);
   g_assert_true (bhxh_store_is_encrypted (f->store));
   first = sync_fixture_run (f, f->store);
   for (guint i = 0; i < first->errors->len; i++)
@@ -292,7 +262,7 @@ test_refused (SyncFixture   *f,
   assert_person (f->store, "0199999999", "Trần Văn Tay");
 
   /* The right key, a snapshot altered on the way (its checksum matching). */
-  pin_sim_key (f, f->store);
+  sync_fixture_pin_key (f, f->store);
   faults = sync_fixture_admin (f, "/admin/faults", "{\"tamper_sqlite\":true}");
   tampered = sync_fixture_run (f, f->store);
   g_assert_cmpuint (tampered->errors->len, ==, 1);
@@ -345,7 +315,7 @@ test_json_lines_paths (SyncFixture   *f,
                                                      "{\"withhold_sqlite\":true}");
     g_autofree char *third_log = NULL;
 
-    pin_sim_key (f, third);
+    sync_fixture_pin_key (f, third);
     withheld = sync_fixture_run (f, third);
     g_assert_cmpuint (withheld->errors->len, ==, 0);
     g_assert_cmpstr (withheld->mirror_format, ==, "jsonl");
@@ -362,7 +332,7 @@ test_json_lines_paths (SyncFixture   *f,
   g_clear_pointer (&f->url, g_free);
   sync_fixture_start_sim (f, "--no-sqlite-snapshot", NULL);
   other = sync_fixture_open_store (f, "other.db");
-  pin_sim_key (f, other);
+  sync_fixture_pin_key (f, other);
   old_portal = sync_fixture_run (f, other);
   g_assert_cmpuint (old_portal->errors->len, ==, 0);
   g_assert_cmpstr (old_portal->mirror_version, ==, "demo-1");
@@ -383,7 +353,7 @@ test_interrupted (SyncFixture   *f,
   g_autofree char *version = NULL;
 
   sync_fixture_start_sim (f, "--demo=5", "--persons=300", NULL);
-  pin_sim_key (f, f->store);
+  sync_fixture_pin_key (f, f->store);
 
   /* Cut three times: resumed with Range requests within the run. */
   faults = sync_fixture_admin (f, "/admin/faults", "{\"truncate_next\":3,"
@@ -398,7 +368,7 @@ test_interrupted (SyncFixture   *f,
   /* Cut more often than the retries allow: nothing imported, and the
    * next run starts afresh. */
   other = sync_fixture_open_store (f, "other.db");
-  pin_sim_key (f, other);
+  sync_fixture_pin_key (f, other);
   g_clear_pointer (&faults, json_node_unref);
   faults = sync_fixture_admin (f, "/admin/faults", "{\"truncate_next\":4,"
                               "\"path_prefix\":\"/v1/mirror/snapshots/\"}");
