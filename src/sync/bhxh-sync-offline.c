@@ -227,6 +227,7 @@ import_mirror_part (BhxhStore       *store,
                                     cancellable, &report->mirror_rows, error))
         return FALSE;
       report->mirror_from_delta = TRUE;
+      report->mirror_format = "delta";
       report->mirror_version = g_strdup (version);
       return TRUE;
     }
@@ -249,6 +250,7 @@ import_mirror_part (BhxhStore       *store,
                                  cancellable, &report->mirror_rows, error))
     return FALSE;
   report->mirror_version = g_strdup (version);
+  report->mirror_format = "jsonl";
   _bhxh_sync_prune_snapshots (db_path, version);
   return TRUE;
 }
