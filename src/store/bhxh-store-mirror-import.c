@@ -1308,10 +1308,10 @@ import_mirror_locked (BhxhStore         *self,
         close (fd);
       return FALSE;
     }
-  if (format == BHXH_MIRROR_FORMAT_AUTO && bhxh_mirror_is_snapshot (fd))
+  if (format == BHXH_MIRROR_FORMAT_AUTO && _bhxh_mirror_file_is_snapshot (file, fd))
     format = BHXH_MIRROR_FORMAT_SNAPSHOT;
   if (signature != NULL && (format != BHXH_MIRROR_FORMAT_SNAPSHOT ||
-                            !bhxh_mirror_is_snapshot (fd)))
+                            !_bhxh_mirror_file_is_snapshot (file, fd)))
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                    _("%s is not a registry snapshot"), file);

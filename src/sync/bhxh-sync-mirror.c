@@ -17,8 +17,9 @@ _bhxh_sync_cache_dir (const char *db_path)
 
 /* Versions come from the portal: keep only safe characters in file names. */
 char *
-_bhxh_sync_snapshot_path (const char *db_path,
-                          const char *version)
+_bhxh_sync_cache_path (const char *db_path,
+                       const char *version,
+                       const char *suffix)
 {
   g_autofree char *dir = _bhxh_sync_cache_dir (db_path);
   g_autofree char *safe = g_strdup (version);
@@ -27,9 +28,16 @@ _bhxh_sync_snapshot_path (const char *db_path,
   g_strcanon (safe, G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "-_.", '_');
   if (safe[0] == '.')
     safe[0] = '_';
-  name = g_strdup_printf ("mirror-%s.jsonl", safe);
+  name = g_strdup_printf ("mirror-%s%s", safe, suffix);
   g_mkdir_with_parents (dir, 0700);
   return g_build_filename (dir, name, NULL);
+}
+
+char *
+_bhxh_sync_snapshot_path (const char *db_path,
+                          const char *version)
+{
+  return _bhxh_sync_cache_path (db_path, version, ".jsonl");
 }
 
 void

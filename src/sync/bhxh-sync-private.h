@@ -9,6 +9,10 @@ G_BEGIN_DECLS
 char     *_bhxh_sync_cache_dir         (const char      *db_path);
 char     *_bhxh_sync_snapshot_path     (const char      *db_path,
                                         const char      *version);
+/* "mirror-<version><suffix>" there (a spool: removed by the prune too). */
+char     *_bhxh_sync_cache_path        (const char      *db_path,
+                                        const char      *version,
+                                        const char      *suffix);
 void      _bhxh_sync_prune_snapshots   (const char      *db_path,
                                         const char      *keep_version);
 

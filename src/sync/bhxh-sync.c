@@ -900,10 +900,12 @@ usable_sqlite_offer (Run        *run,
   return offer;
 }
 
-/* Downloads the signed sqlite snapshot into memory (a memfd: the registry
- * is never on disk in clear) and imports it: signature checked against the
- * pinned key, then copied page by page through the store's VFS. Refused,
- * the mirror in use stays and the next sync tries again. */
+/* Downloads the signed sqlite snapshot into a spool beside the store (a
+ * file enciphered as it arrives, with a key in memory only: the registry is
+ * never on disk in clear, nor whole in memory) and imports it from there:
+ * signature checked against the pinned key, then copied page by page
+ * through the store's VFS. Refused, the mirror in use stays and the next
+ * sync tries again. The spool is removed either way. */
 static gboolean
 pull_sqlite_snapshot (Run         *run,
                       JsonObject  *offer,
@@ -911,28 +913,25 @@ pull_sqlite_snapshot (Run         *run,
                       GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr(BhxhSpool) spool = NULL;
+  g_autofree char *path = _bhxh_sync_cache_path (run->db_path, latest, ".sqlite.spool");
+  const char *href = json_object_get_string_member (offer, "href");
   guint64 rows = 0;
-  gboolean ok;
-  int fd;
 
-  fd = bhxh_portal_download_memfd (run->portal,
-                                   json_object_get_string_member (offer, "href"),
+  spool = bhxh_spool_new (path, error);
+  if (spool == NULL ||
+      !bhxh_portal_download_spool (run->portal, href, spool,
                                    (guint64) json_object_get_int_member_with_default (offer,
                                                                                       "size", 0),
                                    json_object_get_string_member_with_default (offer, "sha256",
                                                                                NULL),
-                                   download_progress_cb, run, run->cancellable, error);
-  if (fd < 0)
+                                   download_progress_cb, run, run->cancellable, error))
     return FALSE;
-  path = g_strdup_printf ("/proc/self/fd/%d", fd);
-  ok = bhxh_store_import_mirror_snapshot_version (run->store, path,
+  if (!bhxh_store_import_mirror_snapshot_version (run->store, path,
                                                   json_object_get_string_member (offer,
                                                                                  "signature"),
                                                   latest, import_progress_cb, run,
-                                                  run->cancellable, &rows, &local_error);
-  close (fd);
-  if (!ok)
+                                                  run->cancellable, &rows, &local_error))
     {
       g_autoptr(GString) message = NULL;
 
@@ -941,9 +940,9 @@ pull_sqlite_snapshot (Run         *run,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      /* The file is the portal's, not a descriptor of this process. */
+      /* The file is the portal's, not this counter's spool. */
       message = g_string_new (local_error->message);
-      g_string_replace (message, path, json_object_get_string_member (offer, "href"), 0);
+      g_string_replace (message, path, href, 0);
       g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
                    _("The portal's registry snapshot of version %s was refused; the mirror "
                      "in use is kept: %s"), latest, message->str);

@@ -149,6 +149,38 @@ assert_not_in_clear (SyncFixture *f,
     g_error ("“%s” is in clear in %s", needle, where);
 }
 
+typedef struct
+{
+  SyncFixture *f;
+  const char  *needle;
+  guint        checked;
+} SpoolCheck;
+
+/* While the snapshot is imported, its spool is beside the store: nothing
+ * of it in clear, not even sqlite's header. */
+static void
+check_spool_cb (BhxhSyncStage stage,
+                guint64       done,
+                guint64       total,
+                gpointer      user_data)
+{
+  SpoolCheck *check = user_data;
+  g_autofree char *spool = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (stage != BHXH_SYNC_STAGE_MIRROR_IMPORT)
+    return;
+  spool = g_build_filename (check->f->tmpdir, "desk.db-sync", "mirror-demo-1.sqlite.spool",
+                            NULL);
+  if (!g_file_get_contents (spool, &contents, &length, NULL))
+    return;
+  g_assert_cmpuint (length, >, 4096);
+  g_assert_null (memmem (contents, length, "SQLite format 3", 15));
+  g_assert_null (memmem (contents, length, check->needle, strlen (check->needle)));
+  check->checked++;
+}
+
 static void
 test_first_sync_and_delta (SyncFixture   *f,
                            gconstpointer  data)
@@ -168,7 +200,13 @@ test_first_sync_and_delta (SyncFixture   *f,
   sync_fixture_start_sim (f, "--demo=5", "--persons=300", NULL);
   sync_fixture_pin_key (f, f->store);
   g_assert_true (bhxh_store_is_encrypted (f->store));
-  first = sync_fixture_run (f, f->store);
+  {
+    SpoolCheck check = { f, "0100000002", 0 };
+
+    first = bhxh_sync_run (f->store, f->options, check_spool_cb, &check, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (check.checked, >=, 1);
+  }
   for (guint i = 0; i < first->errors->len; i++)
     g_test_message ("error: %s", (char *) g_ptr_array_index (first->errors, i));
   g_assert_cmpuint (first->errors->len, ==, 0);
@@ -198,9 +236,16 @@ test_first_sync_and_delta (SyncFixture   *f,
     g_assert_cmpuint (by_id->len, >=, 1);
   }
 
-  /* Never in clear: not in the store's folder, not in the temporary one. */
+  /* Never in clear: not in the store's folder, not in the temporary one;
+   * the spool is gone. */
   assert_not_in_clear (f, id);
   assert_not_in_clear (f, name);
+  {
+    g_autofree char *spool = g_build_filename (f->tmpdir, "desk.db-sync",
+                                               "mirror-demo-1.sqlite.spool", NULL);
+
+    g_assert_false (g_file_test (spool, G_FILE_TEST_EXISTS));
+  }
   /* No JSON Lines base was kept. */
   cache = g_build_filename (f->tmpdir, "desk.db-sync", "mirror-demo-1.jsonl", NULL);
   g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
