@@ -5,8 +5,9 @@
 # store is encrypted (the default), by the two paths the portal offers:
 #
 #   sqlite  the signed sqlite snapshot (MirrorInfo.sqlite): downloaded into
-#           a memfd, signature checked against the pinned key, copied b-tree
-#           by b-tree through the encrypting VFS, fsync'd, swapped in;
+#           an enciphered spool, signature checked against the pinned key,
+#           copied b-tree by b-tree through the encrypting VFS, fsync'd,
+#           swapped in;
 #   jsonl   the JSON Lines snapshot: downloaded into memory, sealed to disk
 #           (the base for later deltas), parsed, sorted, indexed.
 #
@@ -93,7 +94,7 @@ payload="$person||Người Thử|01011990|Nam|Hà Nội|01012022"
 # peak RSS of the sync in KiB.
 sync_desk () {
   db=$work/desk-$1-$2.db
-  rm -f "$db"*; rm -rf "$db"-sync
+  rm -rf "$db"*
   if [ "$1" = sqlite ]; then
     "$deskctl" portal set "$db" --portal-key "$work/portal.pub" > /dev/null
   fi
