@@ -2,11 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -657,59 +655,6 @@ download_attempts (BhxhPortal   *self,
     }
 }
 
-/**
- * bhxh_portal_download_memfd:
- *
- * Like bhxh_portal_download(), into memory: a memfd, nothing on disk. It
- * resumes within this call's retries, not across runs — for a store whose
- * registry must never be written in clear. A caller that needs a path
- * (sqlite) reads it as "/proc/self/fd/N".
- *
- * Returns: the memfd holding the verified contents (the caller closes
- *   it), or -1 with @error set
- */
-int
-bhxh_portal_download_memfd (BhxhPortal        *self,
-                            const char        *path,
-                            guint64            expected_size,
-                            const char        *expected_sha256,
-                            BhxhTransferFunc   progress,
-                            gpointer           user_data,
-                            GCancellable      *cancellable,
-                            GError           **error)
-{
-  g_autofree char *url = make_url (self, path);
-  g_autofree char *mem_path = NULL;
-  g_autoptr(GByteArray) answer = g_byte_array_new ();
-  Transfer t = { self, answer, NULL, 0, FALSE, cancellable, progress, user_data, expected_size };
-  FILE *file = NULL;
-  gboolean ok;
-  int fd, kept = -1;
-
-  fd = memfd_create ("bhxh-download", MFD_CLOEXEC);
-  if (fd >= 0)
-    file = fdopen (fd, "w+b");
-  if (file == NULL)
-    {
-      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot write %s: %s"),
-                   "memfd", g_strerror (errno));
-      if (fd >= 0)
-        close (fd);
-      return -1;
-    }
-  t.file = file;
-  mem_path = g_strdup_printf ("/proc/self/fd/%d", fd);
-  ok = download_attempts (self, url, file, &t, error) && fflush (file) == 0 &&
-       verify_file (mem_path, expected_size, expected_sha256, error);
-  if (ok)
-    kept = fcntl (fd, F_DUPFD_CLOEXEC, 0);
-  if (ok && kept < 0)
-    g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot write %s: %s"),
-                 "memfd", g_strerror (errno));
-  fclose (file);
-  return kept;
-}
-
 /* Size and SHA-256 of what a spool holds, deciphered. */
 static gboolean
 verify_spool (BhxhSpool    *spool,
@@ -793,7 +738,9 @@ bhxh_portal_download_spool (BhxhPortal        *self,
 /**
  * bhxh_portal_download_bytes:
  *
- * bhxh_portal_download_memfd(), its contents mapped.
+ * Like bhxh_portal_download(), into memory (a memfd: nothing on disk; it
+ * resumes within this call's retries, not across runs) — for a store whose
+ * snapshot must never be written in clear.
  *
  * Returns: (transfer full): the verified contents, or %NULL with @error set
  */
@@ -807,15 +754,37 @@ bhxh_portal_download_bytes (BhxhPortal        *self,
                             GCancellable      *cancellable,
                             GError           **error)
 {
+  g_autofree char *url = make_url (self, path);
+  g_autofree char *mem_path = NULL;
+  g_autoptr(GByteArray) answer = g_byte_array_new ();
   g_autoptr(GMappedFile) mapped = NULL;
-  int fd = bhxh_portal_download_memfd (self, path, expected_size, expected_sha256, progress,
-                                       user_data, cancellable, error);
+  Transfer t = { self, answer, NULL, 0, FALSE, cancellable, progress, user_data, expected_size };
+  GBytes *bytes = NULL;
+  FILE *file = NULL;
+  int fd;
 
-  if (fd < 0)
-    return NULL;
-  mapped = g_mapped_file_new_from_fd (fd, FALSE, error);
-  close (fd);
-  return mapped != NULL ? g_mapped_file_get_bytes (mapped) : NULL;
+  fd = memfd_create ("bhxh-download", MFD_CLOEXEC);
+  if (fd >= 0)
+    file = fdopen (fd, "w+b");
+  if (file == NULL)
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot write %s: %s"),
+                   "memfd", g_strerror (errno));
+      if (fd >= 0)
+        close (fd);
+      return NULL;
+    }
+  t.file = file;
+  mem_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  if (download_attempts (self, url, file, &t, error) && fflush (file) == 0 &&
+      verify_file (mem_path, expected_size, expected_sha256, error))
+    {
+      mapped = g_mapped_file_new (mem_path, FALSE, error);
+      if (mapped != NULL)
+        bytes = g_mapped_file_get_bytes (mapped);
+    }
+  fclose (file);
+  return bytes;
 }
 
 gboolean
