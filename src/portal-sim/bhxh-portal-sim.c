@@ -10,6 +10,7 @@
 #include "store/bhxh-crypt.h"
 #include "sync/bhxh-bundle.h"
 #include "sim-seed.h"
+#include "sim-snapshot.h"
 #include "sim-server.h"
 
 static gboolean
@@ -97,64 +98,6 @@ write_public_key (SimStore    *store,
   return g_file_set_contents (file, line, -1, error);
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_remove (path);
-    }
-  g_rmdir (dir);
-}
-
-/* A registry snapshot (docs/formats.md) as the portal publishes it: the
- * mirror built from @source by the desk's own import, in clear, then
- * signed with the portal's key into OUT.sig. */
-static gboolean
-make_snapshot (SimStore    *store,
-               const char  *source,
-               const char  *version,
-               const char  *out,
-               GError     **error)
-{
-  g_autofree char *dir = g_dir_make_tmp ("bhxh-snapshot-XXXXXX", error);
-  g_autofree char *db = NULL;
-  g_autofree char *mirror = NULL;
-  g_autoptr(GBytes) public_key = NULL;
-  g_autoptr(GBytes) secret_key = NULL;
-  BhxhStore *desk;
-  gboolean ok;
-
-  if (dir == NULL)
-    return FALSE;
-  db = g_build_filename (dir, "portal.db", NULL);
-  mirror = g_strconcat (db, "-mirror", NULL);
-  desk = bhxh_store_open_with_key (db, NULL, error);   /* in clear */
-  ok = desk != NULL && bhxh_store_import_mirror (desk, source, BHXH_MIRROR_FORMAT_AUTO, version,
-                                                 NULL, NULL, NULL, NULL, error);
-  g_clear_object (&desk);
-  if (ok && g_rename (mirror, out) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot write %s: %s",
-                   out, g_strerror (saved));
-      ok = FALSE;
-    }
-  remove_dir (dir);
-  if (ok && !sim_store_dup_signing_key (store, &public_key, &secret_key))
-    {
-      g_set_error_literal (error, SIM_ERROR, SIM_ERROR_DB, "cannot make the signing key");
-      ok = FALSE;
-    }
-  return ok && bhxh_mirror_snapshot_sign (out, secret_key, error);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -165,8 +108,8 @@ main (int   argc,
   g_autofree char *declarations_file = NULL, *mirror_file = NULL, *mirror_version = NULL;
   g_autofree char *tls_cert = NULL, *tls_key = NULL, *tmpdir = NULL, *url = NULL;
   g_autofree char *public_key_file = NULL;
-  g_autofree char *snapshot_source = NULL, *snapshot_out = NULL;
-  gboolean verbose = FALSE;
+  g_autofree char *snapshot_source = NULL, *snapshot_out = NULL, *snapshot_dir = NULL;
+  gboolean verbose = FALSE, no_sqlite = FALSE;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "TCP port on 127.0.0.1 (0: any free port)", "N" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The simulator's sqlite file (default: temporary)",
@@ -203,6 +146,9 @@ main (int   argc,
       "Build a signed registry snapshot from this CSV or JSON Lines file, then exit", "FILE" },
     { "snapshot-out", 0, 0, G_OPTION_ARG_FILENAME, &snapshot_out,
       "Where the snapshot goes (its signature: FILE.sig)", "FILE" },
+    { "no-sqlite-snapshot", 0, 0, G_OPTION_ARG_NONE, &no_sqlite,
+      "Offer the mirror as JSON Lines only, as a portal older than signed sqlite snapshots",
+      NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every request on stderr", NULL },
     { NULL }
   };
@@ -249,7 +195,7 @@ main (int   argc,
   if (snapshot_source != NULL)
     {
       gboolean made = snapshot_out != NULL &&
-                      make_snapshot (store, snapshot_source, mirror_version, snapshot_out,
+                      sim_snapshot_make (store, snapshot_source, mirror_version, snapshot_out,
                                      &error);
 
       if (!made)
@@ -257,7 +203,7 @@ main (int   argc,
                     error != NULL ? error->message : "--make-snapshot needs --snapshot-out");
       sim_store_free (store);
       if (tmpdir)
-        remove_dir (tmpdir);
+        sim_remove_dir (tmpdir);
       return made ? 0 : 1;
     }
   if (tls_cert)
@@ -277,6 +223,9 @@ main (int   argc,
   faults.conflict_rate = conflict_rate;
   faults.latency_ms = MAX (latency, 0);
   server = sim_server_new (store, &faults, (guint32) seed, verbose);
+  snapshot_dir = g_strconcat (db, "-snapshots", NULL);
+  if (!no_sqlite)
+    sim_server_set_snapshot_dir (server, snapshot_dir);
   if (!sim_server_listen (server, CLAMP (port, 0, 65535), certificate, &url, &error))
     {
       g_printerr ("bhxh-portal-sim: %s\n", error->message);
@@ -299,6 +248,7 @@ main (int   argc,
       g_remove (db);
       g_remove (wal);
       g_remove (shm);
+      sim_remove_dir (snapshot_dir);
       g_rmdir (tmpdir);
     }
   return 0;

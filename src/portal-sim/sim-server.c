@@ -9,6 +9,7 @@
 #include "sync/bhxh-sync-error.h"
 
 #include "sim-server.h"
+#include "sim-snapshot.h"
 
 #define MAX_BATCH 1000
 #define PAGE_DEFAULT 100
@@ -32,7 +33,35 @@ struct _SimServer
   guint64     injected_truncations;
   guint64     injected_conflicts;
   guint64     range_requests;
+  guint64     sqlite_builds;
+  guint64     sqlite_requests;
+
+  /* Signed sqlite snapshots (NULL: not offered, as an older portal). */
+  char       *snapshot_dir;
+  GHashTable *snapshots;      /* version → SimSqlite */
+  gboolean    tamper_sqlite;  /* serve it with a byte flipped (admin fault) */
+  gboolean    withhold_sqlite; /* offer it, then answer 404 (admin fault) */
+  struct _SimSqlite *tampered;
 };
+
+/* A built snapshot as served: its bytes (mapped), digest and signature. */
+typedef struct _SimSqlite
+{
+  GBytes *bytes;
+  char   *sha256;
+  char   *signature;
+} SimSqlite;
+
+static void
+sim_sqlite_free (gpointer data)
+{
+  SimSqlite *sqlite = data;
+
+  g_bytes_unref (sqlite->bytes);
+  g_free (sqlite->sha256);
+  g_free (sqlite->signature);
+  g_free (sqlite);
+}
 
 typedef struct
 {
@@ -340,27 +369,22 @@ handle_portrait (SimServer   *self,
   r->body = image;
 }
 
+/* A file's bytes, the whole or the Range asked (resumable downloads). */
 static void
-handle_snapshot (SimServer         *self,
-                 SoupServerMessage *msg,
-                 const char        *version,
-                 SimResponse       *r)
+respond_ranged (SimServer         *self,
+                SoupServerMessage *msg,
+                GBytes            *bytes,
+                const char        *sha,
+                const char        *content_type,
+                SimResponse       *r)
 {
-  g_autofree char *sha = NULL;
-  g_autoptr(GBytes) bytes = sim_store_mirror_snapshot (self->store, version, &sha);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupRange *ranges = NULL;
   int n_ranges = 0;
-  gsize total;
+  gsize total = g_bytes_get_size (bytes);
 
-  if (bytes == NULL)
-    {
-      respond_error (r, 404, "not-found", "Không có phiên bản dữ liệu này.");
-      return;
-    }
-  total = g_bytes_get_size (bytes);
   r->status = 200;
-  r->content_type = "application/x-ndjson";
+  r->content_type = content_type;
   r->etag = g_strdup_printf ("\"%s\"", sha);
   if (soup_message_headers_get_ranges (headers, total, &ranges, &n_ranges))
     {
@@ -379,7 +403,133 @@ handle_snapshot (SimServer         *self,
       r->body = g_bytes_new_from_bytes (bytes, start, end - start + 1);
       return;
     }
-  r->body = g_steal_pointer (&bytes);
+  r->body = g_bytes_ref (bytes);
+}
+
+static void
+handle_snapshot (SimServer         *self,
+                 SoupServerMessage *msg,
+                 const char        *version,
+                 SimResponse       *r)
+{
+  g_autofree char *sha = NULL;
+  g_autoptr(GBytes) bytes = sim_store_mirror_snapshot (self->store, version, &sha);
+
+  if (bytes == NULL)
+    {
+      respond_error (r, 404, "not-found", "Không có phiên bản dữ liệu này.");
+      return;
+    }
+  respond_ranged (self, msg, bytes, sha, "application/x-ndjson", r);
+}
+
+/* The signed sqlite snapshot of @version, built on first use. With the
+ * tamper fault, a copy with one byte flipped, its digest its own: what a
+ * desk must refuse by the signature, not by the transfer's checksum. */
+static SimSqlite *
+lookup_sqlite (SimServer   *self,
+               const char  *version,
+               GError     **error)
+{
+  SimSqlite *sqlite;
+  g_autofree char *path = NULL;
+  g_autofree char *signature = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+
+  if (self->snapshot_dir == NULL)
+    {
+      g_set_error_literal (error, SIM_ERROR, SIM_ERROR_NOT_FOUND, "no sqlite snapshots");
+      return NULL;
+    }
+  sqlite = g_hash_table_lookup (self->snapshots, version);
+  if (sqlite == NULL)
+    {
+      if (!sim_snapshot_ensure (self->store, self->snapshot_dir, version, &path, &signature,
+                                error))
+        return NULL;
+      mapped = g_mapped_file_new (path, FALSE, error);
+      if (mapped == NULL)
+        return NULL;
+      self->sqlite_builds++;
+      sqlite = g_new0 (SimSqlite, 1);
+      sqlite->bytes = g_mapped_file_get_bytes (mapped);
+      sqlite->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, sqlite->bytes);
+      sqlite->signature = g_steal_pointer (&signature);
+      g_hash_table_insert (self->snapshots, g_strdup (version), sqlite);
+    }
+  if (self->tamper_sqlite)
+    {
+      gsize size = g_bytes_get_size (sqlite->bytes);
+      guint8 *copy = g_memdup2 (g_bytes_get_data (sqlite->bytes, NULL), size);
+      SimSqlite *tampered = g_new0 (SimSqlite, 1);
+
+      copy[size / 2] ^= 0x01;
+      tampered->bytes = g_bytes_new_take (copy, size);
+      tampered->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, tampered->bytes);
+      tampered->signature = g_strdup (sqlite->signature);
+      g_clear_pointer (&self->tampered, sim_sqlite_free);
+      self->tampered = tampered;
+      return tampered;
+    }
+  return sqlite;
+}
+
+static void
+handle_sqlite (SimServer         *self,
+               SoupServerMessage *msg,
+               const char        *version,
+               SimResponse       *r)
+{
+  SimSqlite *sqlite = lookup_sqlite (self, version, NULL);
+
+  self->sqlite_requests++;
+  if (sqlite == NULL || self->withhold_sqlite)
+    {
+      respond_error (r, 404, "not-found", "Không có bản dữ liệu sqlite của phiên bản này.");
+      return;
+    }
+  respond_ranged (self, msg, sqlite->bytes, sqlite->sha256, "application/vnd.sqlite3", r);
+}
+
+/* GET /v1/mirror: the latest version, and its signed sqlite snapshot when
+ * this portal offers them. */
+static void
+handle_mirror_info (SimServer   *self,
+                    SimResponse *r)
+{
+  g_autoptr(JsonNode) info = sim_store_mirror_info (self->store);
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  SimSqlite *sqlite;
+  const char *version;
+
+  if (info == NULL)
+    {
+      respond_error (r, 404, "not-found", "Chưa có dữ liệu quản lý nào được phát hành.");
+      return;
+    }
+  object = json_node_get_object (info);
+  version = json_object_get_string_member (object, "version");
+  if (self->snapshot_dir != NULL)
+    {
+      sqlite = lookup_sqlite (self, version, &error);
+      if (sqlite != NULL)
+        {
+          JsonObject *offer = json_object_new ();
+          g_autofree char *escaped = g_uri_escape_string (version, NULL, FALSE);
+          g_autofree char *href = g_strdup_printf ("/v1/mirror/snapshots/%s/sqlite", escaped);
+
+          json_object_set_string_member (offer, "href", href);
+          json_object_set_string_member (offer, "format", "sqlite");
+          json_object_set_int_member (offer, "size", g_bytes_get_size (sqlite->bytes));
+          json_object_set_string_member (offer, "sha256", sqlite->sha256);
+          json_object_set_string_member (offer, "signature", sqlite->signature);
+          json_object_set_object_member (object, "sqlite", offer);
+        }
+      else
+        g_printerr ("bhxh-portal-sim: no sqlite snapshot of %s: %s\n", version, error->message);
+    }
+  respond_json (r, 200, info);
 }
 
 static void
@@ -925,17 +1075,17 @@ route_v1 (SimServer         *self,
            && g_str_equal (parts[2], "portrait"))
     handle_portrait (self, parts[1], r);
   else if (n == 1 && get && g_str_equal (parts[0], "mirror"))
-    {
-      g_autoptr(JsonNode) info = sim_store_mirror_info (self->store);
-
-      if (info)
-        respond_json (r, 200, info);
-      else
-        respond_error (r, 404, "not-found", "Chưa có dữ liệu quản lý nào được phát hành.");
-    }
+    handle_mirror_info (self, r);
   else if (n == 3 && get && g_str_equal (parts[0], "mirror")
            && g_str_equal (parts[1], "snapshots"))
     handle_snapshot (self, msg, parts[2], r);
+  else if (n == 4 && get && g_str_equal (parts[0], "mirror")
+           && g_str_equal (parts[1], "snapshots") && g_str_equal (parts[3], "sqlite"))
+    {
+      g_autofree char *version = g_uri_unescape_string (parts[2], NULL);
+
+      handle_sqlite (self, msg, version ? version : parts[2], r);
+    }
   else if (n == 2 && get && g_str_equal (parts[0], "mirror") && g_str_equal (parts[1], "deltas"))
     handle_delta (self, query, r);
   else if (n == 2 && g_str_equal (method, "POST") && g_str_equal (parts[0], "decisions")
@@ -1023,10 +1173,16 @@ admin_faults (SimServer         *self,
           self->faults.path_prefix = g_strdup (
             json_object_get_string_member_with_default (object, "path_prefix", NULL));
         }
+      if (json_object_has_member (object, "tamper_sqlite"))
+        self->tamper_sqlite = json_object_get_boolean_member (object, "tamper_sqlite");
+      if (json_object_has_member (object, "withhold_sqlite"))
+        self->withhold_sqlite = json_object_get_boolean_member (object, "withhold_sqlite");
       if (json_object_has_member (object, "seed"))
         g_rand_set_seed (self->rand, (guint32) json_object_get_int_member (object, "seed"));
     }
   object = faults_to_json (&self->faults);
+  json_object_set_boolean_member (object, "tamper_sqlite", self->tamper_sqlite);
+  json_object_set_boolean_member (object, "withhold_sqlite", self->withhold_sqlite);
   respond_object (r, 200, object);
   json_object_unref (object);
 }
@@ -1048,6 +1204,8 @@ admin_stats (SimServer   *self,
   json_object_set_int_member (object, "injected_truncations", self->injected_truncations);
   json_object_set_int_member (object, "injected_conflicts", self->injected_conflicts);
   json_object_set_int_member (object, "range_requests", self->range_requests);
+  json_object_set_int_member (object, "sqlite_builds", self->sqlite_builds);
+  json_object_set_int_member (object, "sqlite_requests", self->sqlite_requests);
   json_object_set_object_member (object, "audit", sim_store_audit_status (self->store));
   respond_object (r, 200, object);
   json_object_unref (object);
@@ -1285,7 +1443,16 @@ sim_server_new (SimStore        *store,
   self->faults.path_prefix = g_strdup (faults->path_prefix);
   self->rand = g_rand_new_with_seed (seed);
   self->verbose = verbose;
+  self->snapshots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sim_sqlite_free);
   return self;
+}
+
+void
+sim_server_set_snapshot_dir (SimServer  *self,
+                             const char *dir)
+{
+  g_free (self->snapshot_dir);
+  self->snapshot_dir = g_strdup (dir);
 }
 
 gboolean
@@ -1334,5 +1501,8 @@ sim_server_free (SimServer *self)
   g_clear_object (&self->server);
   g_rand_free (self->rand);
   g_free (self->faults.path_prefix);
+  g_free (self->snapshot_dir);
+  g_hash_table_unref (self->snapshots);
+  g_clear_pointer (&self->tampered, sim_sqlite_free);
   g_free (self);
 }

@@ -35,5 +35,9 @@ gboolean   sim_server_listen  (SimServer       *self,
                                char           **url,
                                GError         **error);
 void       sim_server_free    (SimServer       *self);
+/* Offer signed sqlite snapshots of the mirror, built in @dir on first
+ * request (NULL: none, as a portal older than them). */
+void       sim_server_set_snapshot_dir (SimServer  *self,
+                                        const char *dir);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <stdio.h>
 #include <sqlite3.h>
 
 #include "bhxh-store.h"
@@ -69,6 +70,28 @@ GBytes             *bhxh_store_read_sealed          (BhxhStore           *self,
                                                       const char          *label,
                                                       const char          *path,
                                                       GError             **error);
+
+/* A spool: a file enciphered as it is written, with a random key held in
+ * this process's memory only, read back by offset or by sqlite; removed
+ * when freed. Where a downloaded registry snapshot lands (the sync). */
+typedef struct _BhxhSpool BhxhSpool;
+
+BhxhSpool          *bhxh_spool_new                  (const char          *path,
+                                                      GError             **error);
+void                bhxh_spool_free                 (BhxhSpool           *self);
+const char         *bhxh_spool_get_path             (BhxhSpool           *self);
+guint64             bhxh_spool_get_size             (BhxhSpool           *self);
+gboolean            bhxh_spool_truncate             (BhxhSpool           *self);
+FILE               *bhxh_spool_open_writer          (BhxhSpool           *self);
+gssize              bhxh_spool_read                 (BhxhSpool           *self,
+                                                      guint64              offset,
+                                                      void                *buf,
+                                                      gsize                len);
+/* The live spool at @path in this process, or %NULL; its URI for sqlite. */
+BhxhSpool          *_bhxh_spool_lookup              (const char          *path);
+char               *_bhxh_spool_dup_uri             (BhxhSpool           *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BhxhSpool, bhxh_spool_free)
 
 /* Encrypts a store kept in clear so far (the main file and its mirror);
  * no other process may have it open. */

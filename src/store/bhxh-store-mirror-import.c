@@ -855,6 +855,29 @@ load_csv (Import   *import,
 
 /* JSON Lines: one object per line, the same keys as the CSV columns. */
 
+/* A person object's columns: strings or null. */
+static gboolean
+object_row (JsonObject  *object,
+            guint64      line,
+            Row         *row,
+            GError     **error)
+{
+  for (int c = 0; c < N_COLS; c++)
+    {
+      JsonNode *member = json_object_get_member (object, column_names[c]);
+
+      if (member == NULL || JSON_NODE_HOLDS_NULL (member))
+        continue;
+      if (json_node_get_value_type (member) != G_TYPE_STRING)
+        return line_error (error, line, _("the key “%s” is not a string"), column_names[c]);
+      row->ptr[c] = json_node_get_string (member);
+      row->len[c] = strlen (row->ptr[c]);
+    }
+
+  return TRUE;
+}
+
+
 static gboolean
 jsonl_row (JsonParser  *parser,
            const char  *text,
@@ -876,19 +899,7 @@ jsonl_row (JsonParser  *parser,
     return line_error (error, line, _("not a JSON object"));
   object = json_node_get_object (root);
 
-  for (int c = 0; c < N_COLS; c++)
-    {
-      JsonNode *member = json_object_get_member (object, column_names[c]);
-
-      if (member == NULL || JSON_NODE_HOLDS_NULL (member))
-        continue;
-      if (json_node_get_value_type (member) != G_TYPE_STRING)
-        return line_error (error, line, _("the key “%s” is not a string"), column_names[c]);
-      row->ptr[c] = json_node_get_string (member);
-      row->len[c] = strlen (row->ptr[c]);
-    }
-
-  return TRUE;
+  return object_row (object, line, row, error);
 }
 
 static gboolean
@@ -1297,10 +1308,10 @@ import_mirror_locked (BhxhStore         *self,
         close (fd);
       return FALSE;
     }
-  if (format == BHXH_MIRROR_FORMAT_AUTO && bhxh_mirror_is_snapshot (fd))
+  if (format == BHXH_MIRROR_FORMAT_AUTO && _bhxh_mirror_file_is_snapshot (file, fd))
     format = BHXH_MIRROR_FORMAT_SNAPSHOT;
   if (signature != NULL && (format != BHXH_MIRROR_FORMAT_SNAPSHOT ||
-                            !bhxh_mirror_is_snapshot (fd)))
+                            !_bhxh_mirror_file_is_snapshot (file, fd)))
     {
       g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
                    _("%s is not a registry snapshot"), file);
@@ -1454,10 +1465,226 @@ bhxh_store_import_mirror_snapshot (BhxhStore     *self,
                                    guint64       *n_rows,
                                    GError       **error)
 {
+  return bhxh_store_import_mirror_snapshot_version (self, file, signature, NULL, NULL, NULL,
+                                                    cancellable, n_rows, error);
+}
+
+/**
+ * bhxh_store_import_mirror_snapshot_version:
+ * @version: (nullable): the version the caller was promised (the sync: the
+ *   portal's latest); a signed snapshot of another version is refused
+ * @progress: (nullable): called once the copy is done
+ *
+ * bhxh_store_import_mirror_snapshot() for the sync, which downloaded the
+ * snapshot into memory (@file: "/proc/self/fd/N") and knows its version.
+ */
+gboolean
+bhxh_store_import_mirror_snapshot_version (BhxhStore         *self,
+                                           const char        *file,
+                                           const char        *signature,
+                                           const char        *version,
+                                           BhxhProgressFunc   progress,
+                                           gpointer           user_data,
+                                           GCancellable      *cancellable,
+                                           guint64           *n_rows,
+                                           GError           **error)
+{
   g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
   g_return_val_if_fail (file != NULL, FALSE);
   g_return_val_if_fail (signature != NULL, FALSE);
 
-  return import_mirror (self, file, signature, BHXH_MIRROR_FORMAT_SNAPSHOT, NULL, NULL, NULL,
-                        cancellable, n_rows, error);
+  return import_mirror (self, file, signature, BHXH_MIRROR_FORMAT_SNAPSHOT, version, progress,
+                        user_data, cancellable, n_rows, error);
+}
+
+/* ---- deltas applied in place ------------------------------------------ */
+
+static gboolean
+delta_error (guint       number,
+             GError    **error)
+{
+  g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+               _("The mirror delta has a malformed change (number %u)"), number);
+  return FALSE;
+}
+
+/* Validates every change (as an import validates a line) before the
+ * mirror is touched: the upserts' rows in @batch, the deletions' codes in
+ * @deletions. */
+static gboolean
+parse_delta (JsonArray   *changes,
+             Batch       *batch,
+             GPtrArray   *deletions,
+             GError     **error)
+{
+  g_autoptr(GString) folded = g_string_sized_new (128);
+  g_autoptr(GString) nfc = g_string_sized_new (256);
+  Scratch scratch = { folded, nfc };
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonNode *node = json_array_get_element (changes, i);
+      JsonObject *change = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *op = change ? json_object_get_string_member_with_default (change, "op", "")
+                              : "";
+      JsonNode *person = change ? json_object_get_member (change, "person") : NULL;
+      const char *code;
+
+      if (g_str_equal (op, "upsert") && person != NULL && JSON_NODE_HOLDS_OBJECT (person))
+        {
+          Row row = { { NULL } };
+
+          if (!object_row (json_node_get_object (person), i + 1, &row, error) ||
+              !parse_row (&row, i + 1, batch, &scratch, error))
+            return FALSE;
+        }
+      else if (g_str_equal (op, "delete") &&
+               (code = json_object_get_string_member_with_default (change, "bhxh_code",
+                                                                   NULL)) != NULL)
+        g_ptr_array_add (deletions, (gpointer) code);
+      else
+        return delta_error (i + 1, error);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+step_done (BhxhStore     *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _bhxh_store_set_error (error, self->db, rc, _("cannot update the registry mirror"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * bhxh_store_apply_mirror_delta:
+ * @from: the version the delta starts from: the mirror's own
+ * @to: the version it brings
+ * @changes: the delta's changes (docs/portal-api.yaml, MirrorDelta): an
+ *   "upsert" with its person, a "delete" with its bhxh_code
+ * @n_rows: (out) (optional): the number of persons after
+ *
+ * Applies a delta to the mirror in place, in one transaction with its
+ * version: all or nothing. Every person is validated as an import does;
+ * a mirror of another version than @from is left alone. What keeps a
+ * mirror that came as a signed snapshot (no JSON Lines base) up to date.
+ */
+gboolean
+bhxh_store_apply_mirror_delta (BhxhStore    *self,
+                               const char   *from,
+                               const char   *to,
+                               JsonArray    *changes,
+                               guint64      *n_rows,
+                               GError      **error)
+{
+  g_autoptr(GPtrArray) deletions = g_ptr_array_new ();
+  g_autofree char *current = NULL;
+  g_autofree char *now = bhxh_clock_now_iso ();
+  g_autofree char *rows_text = NULL;
+  g_autofree char *detail = NULL;
+  sqlite3_stmt *remove, *insert, *meta;
+  Batch *batch;
+  gint64 rows;
+  gboolean ok = FALSE;
+  int lock;
+
+  g_return_val_if_fail (BHXH_IS_STORE (self), FALSE);
+  g_return_val_if_fail (from != NULL && to != NULL && changes != NULL, FALSE);
+
+  batch = batch_new ();
+  if (!parse_delta (changes, batch, deletions, error))
+    {
+      batch_free (batch);
+      return FALSE;
+    }
+  lock = lock_mirror (self, error);
+  if (lock < 0)
+    {
+      batch_free (batch);
+      return FALSE;
+    }
+  current = bhxh_store_dup_mirror_version (self);
+  rows = (gint64) bhxh_store_count_persons (self);
+  if (g_strcmp0 (current, from) != 0)
+    {
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("The mirror delta starts from version %s, but the registry mirror is "
+                     "version %s"), from, current != NULL ? current : "-");
+      goto out;
+    }
+  if (!_bhxh_store_begin (self, error))
+    goto out;
+  remove = _bhxh_store_prepare (self, "DELETE FROM mirror.persons WHERE bhxh_code = ?1", error);
+  insert = remove == NULL ? NULL : _bhxh_store_prepare (self,
+    "INSERT INTO mirror.persons (bhxh_code, id_number, old_id_number, full_name, "
+    "name_folded, birth_date, address, office_code, sex, account_status, account_since, "
+    "legacy_bhxh_code) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
+  meta = insert == NULL ? NULL : _bhxh_store_prepare (self,
+    "INSERT OR REPLACE INTO mirror.mirror_meta (key, value) VALUES (?1, ?2)", error);
+  if (meta == NULL)
+    goto rollback;
+  for (guint i = 0; i < deletions->len; i++)
+    {
+      sqlite3_bind_text (remove, 1, g_ptr_array_index (deletions, i), -1, SQLITE_STATIC);
+      if (!step_done (self, remove, error))
+        goto rollback;
+      rows -= sqlite3_changes (self->db);
+    }
+  for (guint i = 0; i < batch->rows->len; i++)
+    {
+      const ParsedRow *row = &g_array_index (batch->rows, ParsedRow, i);
+      const char *data = (const char *) batch->data->data;
+
+      sqlite3_bind_text (remove, 1, data + row->off[VAL_BHXH_CODE], row->len[VAL_BHXH_CODE],
+                         SQLITE_STATIC);
+      if (!step_done (self, remove, error))
+        goto rollback;
+      rows -= sqlite3_changes (self->db);
+      for (int v = 0; v < N_VALUES; v++)
+        if (row->off[v] == NO_VALUE)
+          sqlite3_bind_null (insert, v + 2);
+        else
+          sqlite3_bind_text (insert, v + 2, data + row->off[v], row->len[v], SQLITE_STATIC);
+      if (!step_done (self, insert, error))
+        goto rollback;
+      rows++;
+    }
+  rows_text = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (rows, 0));
+  {
+    const char *pairs[] = { "version", to, "rows", rows_text, "imported_at", now };
+
+    for (guint i = 0; i < G_N_ELEMENTS (pairs); i += 2)
+      {
+        sqlite3_bind_text (meta, 1, pairs[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text (meta, 2, pairs[i + 1], -1, SQLITE_STATIC);
+        if (!step_done (self, meta, error))
+          goto rollback;
+      }
+  }
+  detail = g_strdup_printf ("version=%s from=%s changes=%u rows=%s", to, from,
+                            json_array_get_length (changes), rows_text);
+  if (!_bhxh_store_audit_append (self, "system", "mirror.delta", to, detail, error) ||
+      !_bhxh_store_commit (self, error))
+    goto rollback;
+  if (n_rows != NULL)
+    *n_rows = (guint64) MAX (rows, 0);
+  ok = TRUE;
+  goto out;
+
+rollback:
+  _bhxh_store_rollback (self);
+out:
+  close (lock);
+  batch_free (batch);
+  return ok;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -22,6 +23,7 @@
 #define SNAPSHOT_MAGIC "SQLite format 3"   /* the first 16 bytes, with the NUL */
 #define DIGEST_CONTEXT "bhxh-mirror-snapshot/1"
 #define DIGEST_BYTES crypto_generichash_BYTES_MAX
+#define SPOOL_CHUNK (4 << 20)
 
 static const char * const snapshot_columns[] = {
   "bhxh_code", "id_number", "old_id_number", "full_name", "name_folded", "birth_date",
@@ -31,6 +33,9 @@ static const char * const snapshot_columns[] = {
 static const char * const snapshot_indexes[] = {
   "persons_bhxh_code", "persons_id_number", "persons_name_folded", "persons_legacy_bhxh_code",
 };
+
+static GMappedFile *map_snapshot (const char  *file,
+                                  GError     **error);
 
 /**
  * bhxh_mirror_is_snapshot:
@@ -48,22 +53,71 @@ bhxh_mirror_is_snapshot (int fd)
          memcmp (head, SNAPSHOT_MAGIC, sizeof head) == 0;
 }
 
-/* The digest a signature covers: the context, then every byte of @file. */
+/* The same of @file open as @fd, or of the spool at @file (its bytes on
+ * disk are enciphered). */
+gboolean
+_bhxh_mirror_file_is_snapshot (const char *file,
+                               int         fd)
+{
+  BhxhSpool *spool = _bhxh_spool_lookup (file);
+  char head[sizeof SNAPSHOT_MAGIC];
+
+  if (spool == NULL)
+    return bhxh_mirror_is_snapshot (fd);
+  return bhxh_spool_read (spool, 0, head, sizeof head) == (gssize) sizeof head &&
+         memcmp (head, SNAPSHOT_MAGIC, sizeof head) == 0;
+}
+
+/* Where the bytes are read from: a spool (a download, enciphered on disk)
+ * or a mapping of the file (what is checked is what is copied). */
+typedef struct
+{
+  BhxhSpool   *spool;
+  GMappedFile *mapped;
+} Source;
+
+static void
+source_clear (Source *source)
+{
+  g_clear_pointer (&source->mapped, g_mapped_file_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Source, source_clear)
+
 static gboolean
-snapshot_digest (const char  *file,
-                 guint8       digest[DIGEST_BYTES],
-                 GError     **error)
+source_open (Source      *source,
+             const char  *file,
+             GError     **error)
+{
+  source->spool = _bhxh_spool_lookup (file);
+  if (source->spool != NULL)
+    return TRUE;
+  source->mapped = map_snapshot (file, error);
+  return source->mapped != NULL;
+}
+
+static GMappedFile *
+map_snapshot (const char  *file,
+              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (file, FALSE, &local_error);
-  crypto_generichash_state state;
+  GMappedFile *mapped = g_mapped_file_new (file, FALSE, &local_error);
 
   if (mapped == NULL)
-    {
-      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
-                   _("Cannot read the registry snapshot %s: %s"), file, local_error->message);
-      return FALSE;
-    }
+    g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                 _("Cannot read the registry snapshot %s: %s"), file, local_error->message);
+  return mapped;
+}
+
+/* The digest a signature covers: the context, then every byte of the file. */
+static gboolean
+snapshot_digest (const Source  *source,
+                 const char    *file,
+                 guint8         digest[DIGEST_BYTES],
+                 GError       **error)
+{
+  crypto_generichash_state state;
+
   if (sodium_init () < 0)
     {
       g_set_error_literal (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
@@ -72,8 +126,31 @@ snapshot_digest (const char  *file,
     }
   crypto_generichash_init (&state, NULL, 0, DIGEST_BYTES);
   crypto_generichash_update (&state, (const guchar *) DIGEST_CONTEXT, sizeof DIGEST_CONTEXT);
-  crypto_generichash_update (&state, (const guchar *) g_mapped_file_get_contents (mapped),
-                             g_mapped_file_get_length (mapped));
+  if (source->spool != NULL)
+    {
+      g_autofree guint8 *chunk = g_malloc (SPOOL_CHUNK);
+      guint64 offset = 0;
+      gssize n;
+
+      while ((n = bhxh_spool_read (source->spool, offset, chunk, SPOOL_CHUNK)) > 0)
+        {
+          crypto_generichash_update (&state, chunk, n);
+          offset += n;
+        }
+      sodium_memzero (chunk, SPOOL_CHUNK);
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_IO,
+                       _("Cannot read the registry snapshot %s: %s"), file, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  else
+    crypto_generichash_update (&state,
+                               (const guchar *) g_mapped_file_get_contents (source->mapped),
+                               g_mapped_file_get_length (source->mapped));
   crypto_generichash_final (&state, digest, DIGEST_BYTES);
 
   return TRUE;
@@ -97,12 +174,13 @@ bhxh_mirror_snapshot_sign (const char  *file,
   g_autofree char *text = NULL;
   g_autofree char *line = NULL;
   g_autofree char *path = NULL;
+  g_auto(Source) source = { NULL, NULL };
 
   g_return_val_if_fail (file != NULL, FALSE);
   g_return_val_if_fail (secret_key != NULL &&
                         g_bytes_get_size (secret_key) == crypto_sign_SECRETKEYBYTES, FALSE);
 
-  if (!snapshot_digest (file, digest, error))
+  if (!source_open (&source, file, error) || !snapshot_digest (&source, file, digest, error))
     return FALSE;
   crypto_sign_detached (signature, NULL, digest, sizeof digest,
                         g_bytes_get_data (secret_key, NULL));
@@ -117,10 +195,11 @@ bhxh_mirror_snapshot_sign (const char  *file,
  * file open only) must be the portal's signature of FILE, by the key
  * pinned at enrolment. */
 static gboolean
-verify_snapshot (BhxhStore   *self,
-                 const char  *file,
-                 const char  *given,
-                 GError     **error)
+verify_snapshot (BhxhStore     *self,
+                 const char    *file,
+                 const Source  *source,
+                 const char    *given,
+                 GError       **error)
 {
   g_autofree char *key_text = bhxh_store_dup_portal_key (self);
   g_autofree char *sig_path = g_strconcat (file, ".sig", NULL);
@@ -155,7 +234,7 @@ verify_snapshot (BhxhStore   *self,
                    _("The signature of the registry snapshot %s is malformed"), file);
       return FALSE;
     }
-  if (!snapshot_digest (file, digest, error))
+  if (!snapshot_digest (source, file, digest, error))
     return FALSE;
   if (crypto_sign_verify_detached (signature, digest, sizeof digest, key) != 0)
     {
@@ -243,6 +322,39 @@ check_snapshot_schema (sqlite3     *db,
   return TRUE;
 }
 
+/* Attaches the snapshot as "snapshot", read only: a spool through its VFS,
+ * a mapping as an in-memory database over the mapped bytes. */
+static int
+attach_snapshot (sqlite3      *db,
+                 const Source *source)
+{
+  int rc;
+
+  if (source->spool != NULL)
+    {
+      g_autofree char *uri = _bhxh_spool_dup_uri (source->spool);
+      char *sql = sqlite3_mprintf ("ATTACH %Q AS snapshot", uri);
+
+      rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+      sqlite3_free (sql);
+    }
+  else
+    {
+      gsize length = g_mapped_file_get_length (source->mapped);
+
+      rc = sqlite3_exec (db, "ATTACH ':memory:' AS snapshot", NULL, NULL, NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_deserialize (db, "snapshot",
+                                  (unsigned char *) g_mapped_file_get_contents (source->mapped),
+                                  (sqlite3_int64) length, (sqlite3_int64) length,
+                                  SQLITE_DESERIALIZE_READONLY);
+    }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "SELECT count(*) FROM snapshot.sqlite_schema", NULL, NULL, NULL);
+
+  return rc;
+}
+
 static int
 cancel_cb (void *user_data)
 {
@@ -275,19 +387,21 @@ _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
 {
   g_autoptr(GBytes) schema = _bhxh_store_lookup_sql ("mirror-schema.sql");
   g_autoptr(GBytes) indexes = _bhxh_store_lookup_sql ("mirror-indexes.sql");
-  g_autofree char *escaped = g_uri_escape_string (file, "/", FALSE);
+  g_auto(Source) source = { NULL, NULL };
   g_autofree char *now = bhxh_clock_now_iso ();
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db = NULL;
-  char *sql;
   int rc;
 
   *version = NULL;
-  if (!verify_snapshot (self, file, signature, error))
+  if (!source_open (&source, file, error) ||
+      !verify_snapshot (self, file, &source, signature, error))
     return FALSE;
 
   /* The new mirror as an import makes it (bhxh-store-mirror-import.c),
-   * the snapshot attached read-only and in clear (sqlite's own VFS). */
+   * the snapshot attached read-only from the very bytes verified (mapped:
+   * a file swapped after the check is never read; a download: its spool,
+   * deciphered page by page). */
   rc = sqlite3_open_v2 (new_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                        SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, vfs);
   if (rc == SQLITE_OK)
@@ -297,20 +411,12 @@ _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
                            "PRAGMA journal_mode = OFF;"
                            "PRAGMA synchronous = OFF;"
                            "PRAGMA locking_mode = EXCLUSIVE;", NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
+  if (rc == SQLITE_OK && attach_snapshot (db, &source) != SQLITE_OK)
     {
-      sql = sqlite3_mprintf ("ATTACH 'file:%q?mode=ro&vfs=%q' AS snapshot", escaped,
-                             sqlite3_vfs_find (NULL)->zName);
-      rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
-      sqlite3_free (sql);
-      if (rc != SQLITE_OK)
-        {
-          g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
-                       _("Cannot open the registry snapshot %s: %s"), file,
-                       sqlite3_errmsg (db));
-          sqlite3_close_v2 (db);
-          return FALSE;
-        }
+      g_set_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT,
+                   _("Cannot open the registry snapshot %s: %s"), file, sqlite3_errmsg (db));
+      sqlite3_close_v2 (db);
+      return FALSE;
     }
   if (rc == SQLITE_OK && !check_snapshot_schema (db, file, version, rows, error))
     {

@@ -101,6 +101,8 @@ void          _bhxh_store_refresh_mirror   (BhxhStore     *self);
 #define BHXH_MIRROR_LEGACY_INDEX_SQL \
   "CREATE INDEX persons_legacy_bhxh_code ON persons (legacy_bhxh_code) " \
   "WHERE legacy_bhxh_code IS NOT NULL"
+gboolean      _bhxh_mirror_file_is_snapshot (const char   *file,
+                                             int           fd);
 gboolean      _bhxh_store_build_mirror_from_snapshot (BhxhStore     *self,
                                                       const char    *file,
                                                       const char    *signature,

@@ -126,6 +126,22 @@ gboolean         bhxh_store_import_mirror_snapshot (BhxhStore            *self,
                                                     GCancellable         *cancellable,
                                                     guint64              *n_rows,
                                                     GError              **error);
+gboolean         bhxh_store_import_mirror_snapshot_version (BhxhStore        *self,
+                                                            const char       *file,
+                                                            const char       *signature,
+                                                            const char       *version,
+                                                            BhxhProgressFunc  progress,
+                                                            gpointer          user_data,
+                                                            GCancellable     *cancellable,
+                                                            guint64          *n_rows,
+                                                            GError          **error);
+/* A mirror delta (docs/portal-api.yaml) applied in place, with its version. */
+gboolean         bhxh_store_apply_mirror_delta     (BhxhStore            *self,
+                                                    const char           *from,
+                                                    const char           *to,
+                                                    JsonArray            *changes,
+                                                    guint64              *n_rows,
+                                                    GError              **error);
 /* Whether the open file @fd starts as a registry snapshot does. */
 gboolean         bhxh_mirror_is_snapshot           (int                   fd);
 /* What the portal does to publish a registry snapshot: FILE.sig. */

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "core/bhxh-json.h"
+#include "store/bhxh-crypt.h"
 #include "bhxh-portal.h"
 
 struct _BhxhPortal
@@ -32,6 +33,7 @@ typedef struct
   BhxhTransferFunc  progress;
   gpointer          progress_data;
   guint64           expected_total;
+  BhxhSpool        *spool;         /* @file writes into it: truncated through it */
 } Transfer;
 
 BhxhPortalConfig *
@@ -126,7 +128,9 @@ write_cb (char   *data,
       /* A 200 to a Range request is the whole file again: start over. */
       if (code == 200 && t->ranged)
         {
-          if (fflush (t->file) != 0 || ftruncate (fileno (t->file), 0) != 0
+          if (fflush (t->file) != 0
+              || (t->spool != NULL ? !bhxh_spool_truncate (t->spool)
+                                   : ftruncate (fileno (t->file), 0) != 0)
               || fseek (t->file, 0, SEEK_SET) != 0)
             return 0;
           t->ranged = FALSE;
@@ -649,6 +653,86 @@ download_attempts (BhxhPortal   *self,
           return FALSE;
         }
     }
+}
+
+/* Size and SHA-256 of what a spool holds, deciphered. */
+static gboolean
+verify_spool (BhxhSpool    *spool,
+              guint64       expected_size,
+              const char   *expected_sha256,
+              GError      **error)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *chunk = g_malloc (4 << 20);
+  guint64 offset = 0;
+  const char *sha;
+  gssize n;
+
+  while ((n = bhxh_spool_read (spool, offset, chunk, 4 << 20)) > 0)
+    {
+      g_checksum_update (checksum, chunk, n);
+      offset += n;
+    }
+  memset (chunk, 0, 4 << 20);
+  if (n < 0)
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot read %s: %s"),
+                   bhxh_spool_get_path (spool), g_strerror (errno));
+      return FALSE;
+    }
+  sha = g_checksum_get_string (checksum);
+  if ((expected_size && offset != expected_size)
+      || (expected_sha256 && g_ascii_strcasecmp (sha, expected_sha256) != 0))
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The downloaded file is damaged (%lu bytes, checksum %.12s…)."),
+                   (unsigned long) offset, sha);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * bhxh_portal_download_spool:
+ * @spool: where the file lands, enciphered as it arrives (bhxh-crypt.h)
+ *
+ * Like bhxh_portal_download(), into a spool: nothing in clear on disk, and
+ * not the whole file in memory. It resumes within this call's retries (the
+ * spool's key lives no longer than the spool).
+ */
+gboolean
+bhxh_portal_download_spool (BhxhPortal        *self,
+                            const char        *path,
+                            BhxhSpool         *spool,
+                            guint64            expected_size,
+                            const char        *expected_sha256,
+                            BhxhTransferFunc   progress,
+                            gpointer           user_data,
+                            GCancellable      *cancellable,
+                            GError           **error)
+{
+  g_autofree char *url = make_url (self, path);
+  g_autoptr(GByteArray) answer = g_byte_array_new ();
+  Transfer t = { self, answer, NULL, 0, FALSE, cancellable, progress, user_data, expected_size };
+  FILE *file = bhxh_spool_open_writer (spool);
+  gboolean ok;
+
+  if (file == NULL)
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot write %s: %s"),
+                   bhxh_spool_get_path (spool), g_strerror (errno));
+      return FALSE;
+    }
+  t.file = file;
+  t.spool = spool;
+  ok = download_attempts (self, url, file, &t, error);
+  if (fclose (file) != 0 && ok)
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_IO, _("Cannot write %s: %s"),
+                   bhxh_spool_get_path (spool), g_strerror (errno));
+      return FALSE;
+    }
+  return ok && verify_spool (spool, expected_size, expected_sha256, error);
 }
 
 /**

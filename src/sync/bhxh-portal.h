@@ -79,6 +79,16 @@ GBytes           *bhxh_portal_call_bytes     (BhxhPortal             *self,
                                               GError                **error);
 /* Downloads to @dest through "@dest.part", resuming it with a Range
  * request after a broken transfer or a restart; checks size and SHA-256. */
+typedef struct _BhxhSpool BhxhSpool;
+gboolean          bhxh_portal_download_spool (BhxhPortal             *self,
+                                              const char             *path,
+                                              BhxhSpool              *spool,
+                                              guint64                 expected_size,
+                                              const char             *expected_sha256,
+                                              BhxhTransferFunc        progress,
+                                              gpointer                user_data,
+                                              GCancellable           *cancellable,
+                                              GError                **error);
 GBytes           *bhxh_portal_download_bytes (BhxhPortal             *self,
                                               const char             *path,
                                               guint64                 expected_size,

@@ -17,8 +17,9 @@ _bhxh_sync_cache_dir (const char *db_path)
 
 /* Versions come from the portal: keep only safe characters in file names. */
 char *
-_bhxh_sync_snapshot_path (const char *db_path,
-                          const char *version)
+_bhxh_sync_cache_path (const char *db_path,
+                       const char *version,
+                       const char *suffix)
 {
   g_autofree char *dir = _bhxh_sync_cache_dir (db_path);
   g_autofree char *safe = g_strdup (version);
@@ -27,9 +28,16 @@ _bhxh_sync_snapshot_path (const char *db_path,
   g_strcanon (safe, G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "-_.", '_');
   if (safe[0] == '.')
     safe[0] = '_';
-  name = g_strdup_printf ("mirror-%s.jsonl", safe);
+  name = g_strdup_printf ("mirror-%s%s", safe, suffix);
   g_mkdir_with_parents (dir, 0700);
   return g_build_filename (dir, name, NULL);
+}
+
+char *
+_bhxh_sync_snapshot_path (const char *db_path,
+                          const char *version)
+{
+  return _bhxh_sync_cache_path (db_path, version, ".jsonl");
 }
 
 void
@@ -164,6 +172,37 @@ _bhxh_sync_apply_delta (BhxhStore   *store,
   if (n_rows)
     *n_rows = rows;
   return bhxh_store_write_sealed (store, to, result->str, result->len, out, error);
+}
+
+gboolean
+_bhxh_sync_mirror_delta (BhxhStore        *store,
+                         const char       *from,
+                         const char       *to,
+                         JsonArray        *changes,
+                         BhxhProgressFunc  progress,
+                         gpointer          user_data,
+                         GCancellable     *cancellable,
+                         guint64          *n_rows,
+                         GError          **error)
+{
+  const char *db_path = bhxh_store_get_path (store);
+  g_autofree char *base = _bhxh_sync_snapshot_path (db_path, from);
+  g_autofree char *out = NULL;
+
+  if (!g_file_test (base, G_FILE_TEST_IS_REGULAR))
+    {
+      if (!bhxh_store_apply_mirror_delta (store, from, to, changes, n_rows, error))
+        return FALSE;
+      _bhxh_sync_prune_snapshots (db_path, to);
+      return TRUE;
+    }
+  out = _bhxh_sync_snapshot_path (db_path, to);
+  if (!_bhxh_sync_apply_delta (store, base, from, changes, out, to, NULL, error) ||
+      !bhxh_store_import_mirror (store, out, BHXH_MIRROR_FORMAT_JSONL, to, progress, user_data,
+                                 cancellable, n_rows, error))
+    return FALSE;
+  _bhxh_sync_prune_snapshots (db_path, to);
+  return TRUE;
 }
 
 gboolean

@@ -211,25 +211,25 @@ import_mirror_part (BhxhStore       *store,
     {
       JsonObject *delta = json_object_get_object_member (mirror, "delta");
       const char *from = json_object_get_string_member_with_default (delta, "from", "");
-      g_autofree char *base = NULL;
 
       version = json_object_get_string_member_with_default (delta, "to", NULL);
       if (version == NULL || g_strcmp0 (local, version) == 0)
         return TRUE;
-      base = _bhxh_sync_snapshot_path (db_path, from);
-      if (g_strcmp0 (local, from) != 0 || !g_file_test (base, G_FILE_TEST_IS_REGULAR))
+      if (g_strcmp0 (local, from) != 0)
         {
           g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE,
                        _("The bundle's mirror delta starts from version %s, but this counter "
                          "has version %s."), from, local ? local : "—");
           return FALSE;
         }
-      out = _bhxh_sync_snapshot_path (db_path, version);
-      if (!_bhxh_sync_apply_delta (store, base, from,
-                                   json_object_get_array_member (delta, "changes"), out,
-                                   version, NULL, error))
+      if (!_bhxh_sync_mirror_delta (store, from, version,
+                                    json_object_get_array_member (delta, "changes"), NULL, NULL,
+                                    cancellable, &report->mirror_rows, error))
         return FALSE;
       report->mirror_from_delta = TRUE;
+      report->mirror_format = "delta";
+      report->mirror_version = g_strdup (version);
+      return TRUE;
     }
   else if (json_object_has_member (mirror, "snapshot"))
     {
@@ -250,6 +250,7 @@ import_mirror_part (BhxhStore       *store,
                                  cancellable, &report->mirror_rows, error))
     return FALSE;
   report->mirror_version = g_strdup (version);
+  report->mirror_format = "jsonl";
   _bhxh_sync_prune_snapshots (db_path, version);
   return TRUE;
 }

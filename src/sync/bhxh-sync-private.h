@@ -9,6 +9,10 @@ G_BEGIN_DECLS
 char     *_bhxh_sync_cache_dir         (const char      *db_path);
 char     *_bhxh_sync_snapshot_path     (const char      *db_path,
                                         const char      *version);
+/* "mirror-<version><suffix>" there (a spool: removed by the prune too). */
+char     *_bhxh_sync_cache_path        (const char      *db_path,
+                                        const char      *version,
+                                        const char      *suffix);
 void      _bhxh_sync_prune_snapshots   (const char      *db_path,
                                         const char      *keep_version);
 
@@ -20,6 +24,20 @@ gboolean  _bhxh_sync_apply_delta       (BhxhStore       *store,
                                         JsonArray       *changes,
                                         const char      *out,
                                         const char      *to,
+                                        guint64         *n_rows,
+                                        GError         **error);
+
+/* Brings the mirror from @from (its version) to @to by @changes: on the
+ * sealed JSON Lines base kept for @from when there is one (then imported),
+ * else in place (a mirror that came as a signed sqlite snapshot, or by
+ * hand). Prunes the bases of other versions. */
+gboolean  _bhxh_sync_mirror_delta      (BhxhStore       *store,
+                                        const char      *from,
+                                        const char      *to,
+                                        JsonArray       *changes,
+                                        BhxhProgressFunc progress,
+                                        gpointer         user_data,
+                                        GCancellable    *cancellable,
                                         guint64         *n_rows,
                                         GError         **error);
 

@@ -116,6 +116,13 @@ bhxh_sync_report_to_json (const BhxhSyncReport *report)
   json_builder_add_int_value (b, (gint64) report->mirror_rows);
   json_builder_set_member_name (b, "mirror_from_delta");
   json_builder_add_boolean_value (b, report->mirror_from_delta);
+  json_builder_set_member_name (b, "mirror_from_snapshot");
+  json_builder_add_boolean_value (b, report->mirror_from_snapshot);
+  json_builder_set_member_name (b, "mirror_format");
+  if (report->mirror_format)
+    json_builder_add_string_value (b, report->mirror_format);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "pushed");
@@ -850,17 +857,13 @@ try_delta (Run         *run,
            const char  *latest,
            GError     **error)
 {
-  g_autofree char *base = _bhxh_sync_snapshot_path (run->db_path, local);
   g_autofree char *escaped = g_uri_escape_string (local, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("/v1/mirror/deltas?since=%s", escaped);
-  g_autofree char *out = _bhxh_sync_snapshot_path (run->db_path, latest);
   g_autoptr(JsonNode) answer = NULL;
   JsonObject *delta;
   guint status = 0;
   guint64 rows = 0;
 
-  if (!g_file_test (base, G_FILE_TEST_IS_REGULAR))
-    return FALSE;
   answer = bhxh_portal_call (run->portal, "GET", path, NULL, &status, run->cancellable, error);
   if (answer == NULL || status != 200 || !JSON_NODE_HOLDS_OBJECT (answer))
     return FALSE;
@@ -868,13 +871,116 @@ try_delta (Run         *run,
   if (g_strcmp0 (json_object_get_string_member_with_default (delta, "to", NULL), latest) != 0
       || !json_object_has_member (delta, "changes"))
     return FALSE;
-  if (!_bhxh_sync_apply_delta (run->store, base, local,
-                               json_object_get_array_member (delta, "changes"), out, latest,
-                               &rows, error))
+  report_progress (run, BHXH_SYNC_STAGE_MIRROR_IMPORT, 0, 1);
+  if (!_bhxh_sync_mirror_delta (run->store, local, latest,
+                                json_object_get_array_member (delta, "changes"),
+                                import_progress_cb, run, run->cancellable, &rows, error))
     return FALSE;
-  if (!import_snapshot (run, out, latest, error))
-    return FALSE;
+  report_progress (run, BHXH_SYNC_STAGE_MIRROR_IMPORT, 1, 1);
+  run->report->mirror_version = g_strdup (latest);
+  run->report->mirror_rows = rows;
   run->report->mirror_from_delta = TRUE;
+  run->report->mirror_format = "delta";
+  bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "mirror",
+                        _("Registry mirror updated to version %s (%llu people)."), latest,
+                        (unsigned long long) rows);
+  return TRUE;
+}
+
+/* The signed sqlite snapshot the portal offers beside the JSON Lines one
+ * (docs/portal-api.yaml, MirrorInfo.sqlite), when this counter can check
+ * it: a portal key is pinned. NULL: take the JSON Lines. */
+static JsonObject *
+usable_sqlite_offer (Run        *run,
+                     JsonObject *info)
+{
+  g_autofree char *key = NULL;
+  JsonObject *offer;
+  const char *href, *signature;
+
+  offer = json_object_has_member (info, "sqlite") &&
+          JSON_NODE_HOLDS_OBJECT (json_object_get_member (info, "sqlite"))
+          ? json_object_get_object_member (info, "sqlite") : NULL;
+  if (offer == NULL)
+    return NULL;
+  href = json_object_get_string_member_with_default (offer, "href", NULL);
+  signature = json_object_get_string_member_with_default (offer, "signature", NULL);
+  if (href == NULL || !g_str_has_prefix (href, "/") || signature == NULL || *signature == '\0')
+    {
+      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "mirror",
+                            _("The portal's registry snapshot offer is incomplete: the JSON "
+                              "Lines file is downloaded instead."));
+      return NULL;
+    }
+  key = bhxh_store_dup_portal_key (run->store);
+  if (key == NULL)
+    {
+      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "mirror",
+                            _("The portal offers a signed registry snapshot, but this counter "
+                              "trusts no portal key yet: the JSON Lines file is downloaded "
+                              "instead."));
+      return NULL;
+    }
+  return offer;
+}
+
+/* Downloads the signed sqlite snapshot into a spool beside the store (a
+ * file enciphered as it arrives, with a key in memory only: the registry is
+ * never on disk in clear, nor whole in memory) and imports it from there:
+ * signature checked against the pinned key, then copied page by page
+ * through the store's VFS. Refused, the mirror in use stays and the next
+ * sync tries again. The spool is removed either way. */
+static gboolean
+pull_sqlite_snapshot (Run         *run,
+                      JsonObject  *offer,
+                      const char  *latest,
+                      GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BhxhSpool) spool = NULL;
+  g_autofree char *path = _bhxh_sync_cache_path (run->db_path, latest, ".sqlite.spool");
+  const char *href = json_object_get_string_member (offer, "href");
+  guint64 rows = 0;
+
+  spool = bhxh_spool_new (path, error);
+  if (spool == NULL ||
+      !bhxh_portal_download_spool (run->portal, href, spool,
+                                   (guint64) json_object_get_int_member_with_default (offer,
+                                                                                      "size", 0),
+                                   json_object_get_string_member_with_default (offer, "sha256",
+                                                                               NULL),
+                                   download_progress_cb, run, run->cancellable, error))
+    return FALSE;
+  if (!bhxh_store_import_mirror_snapshot_version (run->store, path,
+                                                  json_object_get_string_member (offer,
+                                                                                 "signature"),
+                                                  latest, import_progress_cb, run,
+                                                  run->cancellable, &rows, &local_error))
+    {
+      g_autoptr(GString) message = NULL;
+
+      if (g_error_matches (local_error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* The file is the portal's, not this counter's spool. */
+      message = g_string_new (local_error->message);
+      g_string_replace (message, path, href, 0);
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The portal's registry snapshot of version %s was refused; the mirror "
+                     "in use is kept: %s"), latest, message->str);
+      return FALSE;
+    }
+  run->report->mirror_version = g_strdup (latest);
+  run->report->mirror_rows = rows;
+  run->report->mirror_from_snapshot = TRUE;
+  run->report->mirror_format = "sqlite";
+  /* No JSON Lines base: the next delta is applied in place. */
+  _bhxh_sync_prune_snapshots (run->db_path, latest);
+  bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_INFO, "mirror",
+                        _("Registry mirror updated to version %s (%llu people) from the "
+                          "portal's signed snapshot."), latest, (unsigned long long) rows);
   return TRUE;
 }
 
@@ -885,7 +991,7 @@ pull_mirror (Run     *run,
   g_autoptr(JsonNode) answer = NULL;
   g_autofree char *local = bhxh_store_dup_mirror_version (run->store);
   g_autofree char *dest = NULL;
-  JsonObject *info, *snapshot;
+  JsonObject *info, *snapshot, *offer;
   const char *latest, *href, *sha256;
   guint64 size;
   guint status = 0;
@@ -915,6 +1021,25 @@ pull_mirror (Run     *run,
   if (error && *error)
     return FALSE;
 
+  offer = usable_sqlite_offer (run, info);
+  if (offer != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (pull_sqlite_snapshot (run, offer, latest, &local_error))
+        return TRUE;
+      /* A portal that named a file it then refuses to serve (HTTP 404,
+       * 403…): the JSON Lines, as from a portal without them. */
+      if (!g_error_matches (local_error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_HTTP))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      bhxh_sync_log_append (run->db_path, BHXH_SYNC_LOG_WARNING, "mirror",
+                            _("The portal did not serve its registry snapshot (%s): the JSON "
+                              "Lines file is downloaded instead."), local_error->message);
+    }
+
   dest = _bhxh_sync_snapshot_path (run->db_path, latest);
   size = (guint64) json_object_get_int_member_with_default (snapshot, "size", 0);
   sha256 = json_object_get_string_member_with_default (snapshot, "sha256", NULL);
@@ -933,7 +1058,10 @@ pull_mirror (Run     *run,
   else if (!bhxh_portal_download (run->portal, href, dest, size, sha256, download_progress_cb,
                                   run, run->cancellable, error))
     return FALSE;
-  return import_snapshot (run, dest, latest, error);
+  if (!import_snapshot (run, dest, latest, error))
+    return FALSE;
+  run->report->mirror_format = "jsonl";
+  return TRUE;
 }
 
 static gboolean

@@ -31,6 +31,8 @@ typedef struct
   char     *mirror_version;     /* NULL: unchanged */
   guint64   mirror_rows;
   gboolean  mirror_from_delta;
+  gboolean  mirror_from_snapshot; /* a signed sqlite snapshot, verified and copied in */
+  const char *mirror_format;      /* "sqlite", "jsonl", "delta"; NULL: unchanged (static) */
   guint     acknowledged;
   guint     refused;
   guint     conflict;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/wait.h>
@@ -663,6 +664,58 @@ test_snapshot_in_clear (Fixture       *f,
 }
 
 /* The fast fold of the import and bhxh_text_fold() agree. */
+/* A delta applied in place: upsert, delete, the version and the count in
+ * one transaction; a malformed change or another base changes nothing. */
+static void
+test_delta_in_place (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) bad = json_from_string (
+    "[{\"op\":\"delete\",\"bhxh_code\":\"0112345678\"},"
+    "{\"op\":\"upsert\",\"person\":{\"bhxh_code\":\"0199999998\","
+    "\"full_name\":\"Lê Văn Sai\",\"birth_date\":\"1990-02-30\"}}]", NULL);
+  g_autoptr(JsonNode) good = json_from_string (
+    "[{\"op\":\"delete\",\"bhxh_code\":\"0112345678\"},"
+    "{\"op\":\"upsert\",\"person\":{\"bhxh_code\":\"0199999998\","
+    "\"full_name\":\"Lê Văn Mới\",\"birth_date\":\"1990-02\",\"sex\":\"Nam\"}}]", NULL);
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(BhxhPerson) added = NULL;
+  g_autofree char *version = NULL;
+  guint64 rows = 0;
+
+  /* 30 February: the whole delta refused, the mirror as it was. */
+  g_assert_false (bhxh_store_apply_mirror_delta (f->store, "v1", "v2",
+                                                 json_node_get_array (bad), &rows, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_assert_nonnull (strstr (error->message, "birth date"));
+  g_clear_error (&error);
+  assert_mirror_v1 (f);
+  /* From a version this mirror is not at: refused too. */
+  g_assert_false (bhxh_store_apply_mirror_delta (f->store, "v0", "v2",
+                                                 json_node_get_array (good), &rows, &error));
+  g_assert_error (error, BHXH_STORE_ERROR, BHXH_STORE_ERROR_BAD_INPUT);
+  g_clear_error (&error);
+  assert_mirror_v1 (f);
+
+  g_assert_true (bhxh_store_apply_mirror_delta (f->store, "v1", "v2",
+                                                json_node_get_array (good), &rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows, ==, FIXTURE_MIRROR_ROWS);
+  version = bhxh_store_dup_mirror_version (f->store);
+  g_assert_cmpstr (version, ==, "v2");
+  g_assert_cmpuint (bhxh_store_count_persons (f->store), ==, FIXTURE_MIRROR_ROWS);
+  g_assert_null (bhxh_store_find_person (f->store, "0112345678", NULL));
+  added = bhxh_store_find_person (f->store, "0199999998", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (added->full_name, ==, "Lê Văn Mới");
+  g_assert_cmpint (added->sex, ==, BHXH_SEX_MALE);
+  /* Folded for search as an import folds it. */
+  found = bhxh_store_search_persons (f->store, "le van moi", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+}
+
 static void
 test_fold (void)
 {
@@ -716,6 +769,7 @@ main (int   argc,
   g_test_add ("/mirror/snapshot-refused", Fixture, NULL, setup, test_snapshot_refused, teardown);
   g_test_add ("/mirror/snapshot-in-clear", Fixture, NULL, setup, test_snapshot_in_clear,
               teardown);
+  g_test_add ("/mirror/delta-in-place", Fixture, NULL, setup, test_delta_in_place, teardown);
 
   return g_test_run ();
 }

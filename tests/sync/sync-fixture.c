@@ -315,6 +315,35 @@ sync_fixture_stat (SyncFixture *f,
   return json_object_get_int_member (json_node_get_object (stats), name);
 }
 
+void
+sync_fixture_pin_key (SyncFixture *f,
+                      BhxhStore   *store)
+{
+  g_autoptr(JsonNode) key = sync_fixture_admin (f, "/admin/signing-key", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bhxh_sync_pin_portal_key (
+    store, json_object_get_string_member (json_node_get_object (key), "public_key"), &error));
+  g_assert_no_error (error);
+}
+
+void
+sync_fixture_publish (SyncFixture *f,
+                      const char  *version,
+                      GString     *jsonl)
+{
+  g_autoptr(GBytes) body = g_bytes_new (jsonl->str, jsonl->len);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("/admin/mirror?version=%s", version);
+  guint status = 0;
+
+  answer = bhxh_portal_call_bytes (f->admin, "POST", path, "application/x-ndjson", body,
+                                   &status, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+}
+
 GPtrArray *
 sync_fixture_decide (SyncFixture *f,
                      BhxhStore   *store,

@@ -60,6 +60,13 @@ JsonNode   *sync_fixture_admin       (SyncFixture  *f,
                                       const char   *body);
 gint64      sync_fixture_stat        (SyncFixture  *f,
                                       const char   *name);
+/* Pins the simulator's key in @store, as the provincial office hands it over. */
+void        sync_fixture_pin_key     (SyncFixture  *f,
+                                      BhxhStore    *store);
+/* Publishes @jsonl as the simulator's mirror version @version. */
+void        sync_fixture_publish     (SyncFixture  *f,
+                                      const char   *version,
+                                      GString      *jsonl);
 /* Rejects @n open declarations (reason "other"): n outbox entries. */
 GPtrArray  *sync_fixture_decide      (SyncFixture  *f,
                                       BhxhStore    *store,

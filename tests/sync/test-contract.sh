@@ -60,7 +60,7 @@ sync () {
   "$DESKCTL" sync "$@" --token-file "$WORK/token" --retries 3 > "$WORK/out.json" 2> "$WORK/err.txt"
 }
 (umask 077; echo demo-token > "$WORK/token")
-echo "1..17"
+echo "1..18"
 
 # 1. Lint.
 "$BIN/redocly" lint "$SPEC" > "$WORK/lint.txt" 2>&1
@@ -173,6 +173,21 @@ code=$(curl -s -o "$WORK/results.json" -w '%{http_code}' -X POST -H 'Authorizati
   -H 'Content-Type: application/vnd.bhxh.bundle' --data-binary @"$WORK/out.bhxh" "$PROXY/v1/bundles")
 [ "$code" = 200 ] && [ "$(json "$WORK/results.json" '[r["status"] for r in j["results"]]')" = "['accepted']" ]
 ok $? "proxy: the counter's signed decision bundle is valid and taken ($code $(cat "$WORK/err.txt"))"
+
+# A counter that pins the portal's key takes the signed sqlite snapshot
+# (MirrorInfo.sqlite, getMirrorSqliteSnapshot). Prism checks the offer and
+# the file's answer; it mangles binary bodies, so the counter itself
+# downloads from the simulator.
+href=$(curl -s -H 'Authorization: Bearer demo-token' "$PROXY/v1/mirror" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["sqlite"]["href"])')
+got=$(curl -s -o /dev/null -w '%{http_code} %{content_type}' -H 'Authorization: Bearer demo-token' \
+  "$PROXY$href")
+"$DESKCTL" portal set "$WORK/desk2.db" --portal-key "$WORK/portal.pub" > /dev/null 2>> "$WORK/err.txt"
+sync "$WORK/desk2.db" --portal "$SIMURL" --pull
+rc=$?
+[ "$got" = "200 application/vnd.sqlite3" ] && [ $rc = 0 ] \
+  && [ "$(json "$WORK/out.json" 'j["pulled"]["mirror_version"], j["pulled"]["mirror_format"], j["pulled"]["mirror_from_snapshot"]')" = "v2 sqlite True" ]
+ok $? "proxy: the signed sqlite snapshot's offer and file are valid; a counter with the key takes it ($got, exit $rc $(cat "$WORK/err.txt"))"
 
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer nope' "$PROXY/v1/account")
 [ "$code" = 401 ]

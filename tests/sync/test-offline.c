@@ -208,18 +208,6 @@ fetch_inbound (SyncFixture *f,
   return g_steal_pointer (&file);
 }
 
-/* The portal's key, as the provincial office hands it over. */
-static void
-pin_sim_key (SyncFixture *f)
-{
-  g_autoptr(JsonNode) key = sync_fixture_admin (f, "/admin/signing-key", NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (bhxh_sync_pin_portal_key (
-    f->store, json_object_get_string_member (json_node_get_object (key), "public_key"), &error));
-  g_assert_no_error (error);
-}
-
 static void
 test_import_inbound (SyncFixture   *f,
                      gconstpointer  data)
@@ -247,7 +235,7 @@ test_import_inbound (SyncFixture   *f,
   g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_NOT_ENROLLED);
   g_assert_null (refused);
   g_clear_error (&error);
-  pin_sim_key (f);
+  sync_fixture_pin_key (f, f->store);
   /* A counter that never reached the portal says which workstation it is. */
   refused = bhxh_sync_import_bundle (f->store, file1, NULL, NULL, &error);
   g_assert_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_BAD_BUNDLE);
@@ -338,7 +326,7 @@ test_inbound_portraits (SyncFixture   *f,
     sha256, g_bytes_get_size (jpeg), b64);
   ok = sync_fixture_admin (f, "/admin/declarations", body);
   file = fetch_inbound (f, "/v1/bundles/inbound", "inbound-portraits.bhxh");
-  pin_sim_key (f);
+  sync_fixture_pin_key (f, f->store);
   report = bhxh_sync_import_bundle (f->store, file, WORKSTATION, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->declarations, ==, 4);
@@ -378,7 +366,7 @@ test_inbound_refused (SyncFixture   *f,
                         "\\\"1990\\\"}\\n\"}}}";
 
   sync_fixture_start_sim (f, "--demo=5", "--persons=20", NULL);
-  pin_sim_key (f);
+  sync_fixture_pin_key (f, f->store);
   good = fetch_inbound (f, "/v1/bundles/inbound", "good.bhxh");
   report = bhxh_sync_import_bundle (f->store, good, WORKSTATION, NULL, &error);
   g_assert_no_error (error);
