@@ -245,14 +245,19 @@ bhxh_sign_in_page_init (BhxhSignInPage *self)
   self->cancellable = g_cancellable_new ();
 }
 
+/* People are shown by their names and roles; the login only tells apart
+ * two accounts of the same name (@namesake). */
 static GtkWidget *
-user_row_new (const BhxhUser *user)
+user_row_new (const BhxhUser *user,
+              gboolean        namesake)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *avatar = adw_avatar_new (32, user->display_name, TRUE);
   GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
   const char *name = user->display_name != NULL ? user->display_name : user->login;
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", user->login, bhxh_role_to_label (bhxh_role_parse (user->role)));
+  const char *role = bhxh_role_to_label (bhxh_role_parse (user->role));
+  g_autofree char *subtitle = namesake ? g_strdup_printf ("%s · %s", role, user->login)
+                                       : g_strdup (role);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -287,7 +292,15 @@ bhxh_sign_in_page_set_users (BhxhSignInPage *self,
   for (guint i = 0; i < users->len; i++)
     {
       const BhxhUser *user = g_ptr_array_index (users, i);
-      GtkWidget *row = user_row_new (user);
+      gboolean namesake = FALSE;
+      GtkWidget *row;
+
+      for (guint j = 0; j < users->len && !namesake; j++)
+        namesake = j != i && user->display_name != NULL
+                   && g_strcmp0 (user->display_name,
+                                 ((const BhxhUser *) g_ptr_array_index (users, j))->display_name)
+                      == 0;
+      row = user_row_new (user, namesake);
 
       gtk_list_box_append (self->user_list, row);
       if (focus == NULL || g_strcmp0 (user->login, last_login) == 0)

@@ -24,6 +24,7 @@
 #include "bhxh-array-model.h"
 #include "bhxh-scan-listener.h"
 #include "bhxh-setup-page.h"
+#include "bhxh-sign-in-page.h"
 #include "bhxh-slot-model.h"
 #include "bhxh-supervisor-page.h"
 #include "bhxh-text-diff.h"
@@ -1776,6 +1777,68 @@ test_slot_model (void)
   g_assert_true (bhxh_slot_get_item (again) == g_ptr_array_index (items, 3));
 }
 
+static BhxhUser *
+user_new (const char *login,
+          const char *display_name,
+          const char *role)
+{
+  BhxhUser *user = g_new0 (BhxhUser, 1);
+
+  user->login = g_strdup (login);
+  user->display_name = g_strdup (display_name);
+  user->role = g_strdup (role);
+  return user;
+}
+
+/* People by their names and roles: a login only tells two namesakes apart. */
+static void
+test_sign_in_rows (void)
+{
+  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) bhxh_user_free);
+  GtkWidget *page = g_object_ref_sink (g_object_new (BHXH_TYPE_SIGN_IN_PAGE, NULL));
+  GtkWidget *window = gtk_window_new ();
+  GtkListBox *list = NULL;
+  GtkWidget *child;
+  const char *expected[][2] = {
+    { "Trần Văn Hùng", "Clerk" },
+    { "Nguyễn Thị Lan", "Clerk · lan.nguyen" },
+    { "Nguyễn Thị Lan", "Supervisor · lan.nguyen2" },
+  };
+  guint n = 0;
+
+  g_ptr_array_add (users, user_new ("hung.tran", "Trần Văn Hùng", "clerk"));
+  g_ptr_array_add (users, user_new ("lan.nguyen", "Nguyễn Thị Lan", "clerk"));
+  g_ptr_array_add (users, user_new ("lan.nguyen2", "Nguyễn Thị Lan", "supervisor"));
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  bhxh_sign_in_page_set_users (BHXH_SIGN_IN_PAGE (page), users, NULL, FALSE);
+  for (child = gtk_widget_get_first_child (page); child != NULL && list == NULL; )
+    {
+      if (GTK_IS_LIST_BOX (child))
+        list = GTK_LIST_BOX (child);
+      else if (gtk_widget_get_first_child (child) != NULL)
+        child = gtk_widget_get_first_child (child);
+      else
+        {
+          while (child != page && gtk_widget_get_next_sibling (child) == NULL)
+            child = gtk_widget_get_parent (child);
+          child = child == page ? NULL : gtk_widget_get_next_sibling (child);
+        }
+    }
+  g_assert_nonnull (list);
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child), n++)
+    {
+      g_assert_cmpuint (n, <, G_N_ELEMENTS (expected));
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), ==,
+                       expected[n][0]);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child)), ==,
+                       expected[n][1]);
+    }
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1813,5 +1876,6 @@ main (int   argc,
   g_test_add_func ("/gui/supervisor/safety-stop", test_supervisor_safety_stop);
   g_test_add_func ("/gui/preferences/accounts", test_preferences_accounts);
   g_test_add_func ("/gui/setup/first-run", test_setup_first_run);
+  g_test_add_func ("/gui/sign-in/rows", test_sign_in_rows);
   return g_test_run ();
 }
