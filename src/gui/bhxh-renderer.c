@@ -161,7 +161,10 @@ bhxh_renderer_note (GtkWidget *widget)
       || (strstr (G_OBJECT_TYPE_NAME (renderer), "GLRenderer") == NULL
           && strstr (G_OBJECT_TYPE_NAME (renderer), "NglRenderer") == NULL))
     return;
-  gl = dup_gl_renderer (gtk_widget_get_display (widget));
+  /* Known for this display already: no OpenGL context made at each start. */
+  gl = dup_seen ();
+  if (gl == NULL)
+    gl = dup_gl_renderer (gtk_widget_get_display (widget));
   if (gl != NULL)
     bhxh_renderer_remember (gl);
 }
