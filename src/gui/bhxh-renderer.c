@@ -16,6 +16,9 @@
 static gboolean choosing;
 static char *chosen;
 static char *chosen_because;
+/* The OpenGL renderer this display is known to have: read once by
+ * bhxh_renderer_choose(), kept up to date by bhxh_renderer_remember(). */
+static char *seen;
 
 static char *
 cache_path (void)
@@ -83,24 +86,23 @@ dup_seen (void)
 const char *
 bhxh_renderer_choose (void)
 {
-  g_autofree char *seen = NULL;
-
   choosing = TRUE;
   g_clear_pointer (&chosen, g_free);
   g_clear_pointer (&chosen_because, g_free);
+  g_free (seen);
+  seen = dup_seen ();
   if (g_getenv ("GSK_RENDERER") != NULL)
     {
       chosen = g_strdup (g_getenv ("GSK_RENDERER"));
       chosen_because = g_strdup ("GSK_RENDERER");
       return NULL;
     }
-  seen = dup_seen ();
   if (!bhxh_renderer_is_software (seen))
     return NULL;
   /* Read by GSK when the first window is realized, and only then. */
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   chosen = g_strdup ("cairo");
-  chosen_because = g_steal_pointer (&seen);
+  chosen_because = g_strdup (seen);
   return chosen;
 }
 
@@ -125,7 +127,6 @@ bhxh_renderer_remember (const char *gl_renderer)
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *seen = dup_seen ();
 
   g_return_if_fail (gl_renderer != NULL);
 
@@ -136,6 +137,8 @@ bhxh_renderer_remember (const char *gl_renderer)
     }
   if (g_strcmp0 (seen, gl_renderer) == 0)
     return;
+  g_free (seen);
+  seen = g_strdup (gl_renderer);
   cache = g_key_file_new ();
   key = display_key ();
   g_key_file_set_string (cache, GROUP, "display", key);
@@ -162,9 +165,7 @@ bhxh_renderer_note (GtkWidget *widget)
           && strstr (G_OBJECT_TYPE_NAME (renderer), "NglRenderer") == NULL))
     return;
   /* Known for this display already: no OpenGL context made at each start. */
-  gl = dup_seen ();
-  if (gl == NULL)
-    gl = dup_gl_renderer (gtk_widget_get_display (widget));
+  gl = seen != NULL ? g_strdup (seen) : dup_gl_renderer (gtk_widget_get_display (widget));
   if (gl != NULL)
     bhxh_renderer_remember (gl);
 }
