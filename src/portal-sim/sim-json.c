@@ -58,6 +58,17 @@ hex4 (const char *p)
   return value;
 }
 
+/* The end of the run of characters a string holds as they are, from @p:
+ * up to its closing quote, an escape, or a character that must not appear. */
+static const char *
+plain_run (const char *p,
+           const char *end)
+{
+  while (p < end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20)
+    p++;
+  return p;
+}
+
 /* A string at r->p; its unescaped text appended to @text when not NULL.
  * Refused: raw control characters, unknown escapes, lone surrogates, and
  * \u0000 (the text is used as a C string). */
@@ -75,8 +86,7 @@ read_string (Reader  *r,
       const char *run = p;
       char c;
 
-      while (p < r->end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20)
-        p++;
+      p = plain_run (p, r->end);
       if (text != NULL)
         g_string_append_len (text, run, p - run);
       if (p >= r->end || (guchar) *p < 0x20)
@@ -298,8 +308,7 @@ read_string_value (Reader       *r,
   skip_space (r);
   if (r->p < r->end && *r->p == '"')
     {
-      for (p = r->p + 1; p < r->end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20; p++)
-        ;
+      p = plain_run (r->p + 1, r->end);
       if (p < r->end && *p == '"')
         {
           *type = SIM_JSON_STRING;

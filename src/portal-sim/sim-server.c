@@ -707,13 +707,9 @@ handle_single (SimServer         *self,
 
   self->single_requests++;
   g_array_set_clear_func (decisions, (GDestroyNotify) sim_decision_in_clear);
-  if (text == NULL || !sim_json_parse_decision (text, len, &decision))
-    {
-      respond_error (r, 400, "bad-request", "UUID trong đường dẫn và trong nội dung khác nhau.");
-      return;
-    }
-  g_array_append_val (decisions, decision);
-  if (decision.type != SIM_JSON_OBJECT
+  if (text != NULL && sim_json_parse_decision (text, len, &decision))
+    g_array_append_val (decisions, decision);
+  if (decisions->len == 0 || decision.type != SIM_JSON_OBJECT
       || g_strcmp0 (decision.field[SIM_FIELD_UUID], uuid) != 0)
     {
       respond_error (r, 400, "bad-request", "UUID trong đường dẫn và trong nội dung khác nhau.");

@@ -906,6 +906,16 @@ result_set (SimResult  *result,
   result->replayed = -1;
 }
 
+/* Another counter decided the declaration first (or the fault injection
+ * says so). */
+static void
+result_already_decided (SimResult  *result,
+                        const char *uuid)
+{
+  result_set (result, uuid, "conflict", "already-decided",
+              "Tờ khai đã được một quầy khác quyết định trước.");
+}
+
 void
 sim_result_clear (SimResult *result)
 {
@@ -1061,8 +1071,7 @@ check_declaration (Batch               *b,
     result_set (result, uuid, "refused", "declaration-cancelled",
                 "Tờ khai đã bị hủy vì quá 10 ngày người khai không đến nộp hồ sơ.");
   else if (sqlite3_column_text (stmt, 1) != NULL)
-    result_set (result, uuid, "conflict", "already-decided",
-                "Tờ khai đã được một quầy khác quyết định trước.");
+    result_already_decided (result, uuid);
   else
     refused = FALSE;
   reuse (stmt);
@@ -1153,8 +1162,7 @@ take (Batch               *b,
     return FALSE;
   if (apply_to_declaration (b, d))
     return TRUE;
-  result_set (result, d->field[SIM_FIELD_UUID], "conflict", "already-decided",
-              "Tờ khai đã được một quầy khác quyết định trước.");
+  result_already_decided (result, d->field[SIM_FIELD_UUID]);
   return FALSE;
 }
 
@@ -1239,8 +1247,7 @@ submit_one (Batch               *b,
 
   if (force_conflict)
     {
-      result_set (result, uuid, "conflict", "already-decided",
-                  "Tờ khai đã được một quầy khác quyết định trước.");
+      result_already_decided (result, uuid);
       result->forced = TRUE;
     }
   else if (take (b, d, result))
