@@ -572,6 +572,25 @@ bhxh_portal_call (BhxhPortal    *self,
 
 /* ---- downloads --------------------------------------------------------- */
 
+/* What arrived against what the portal announced. */
+static gboolean
+check_download (guint64      len,
+                const char  *sha,
+                guint64      expected_size,
+                const char  *expected_sha256,
+                GError     **error)
+{
+  if ((expected_size && len != expected_size)
+      || (expected_sha256 && g_ascii_strcasecmp (sha, expected_sha256) != 0))
+    {
+      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
+                   _("The downloaded file is damaged (%lu bytes, checksum %.12s…)."),
+                   (unsigned long) len, sha);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 verify_file (const char  *file,
              guint64      expected_size,
@@ -587,15 +606,7 @@ verify_file (const char  *file,
   len = g_mapped_file_get_length (mapped);
   sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
                                      (const guchar *) g_mapped_file_get_contents (mapped), len);
-  if ((expected_size && len != expected_size)
-      || (expected_sha256 && g_ascii_strcasecmp (sha, expected_sha256) != 0))
-    {
-      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
-                   _("The downloaded file is damaged (%lu bytes, checksum %.12s…)."),
-                   (unsigned long) len, sha);
-      return FALSE;
-    }
-  return TRUE;
+  return check_download (len, sha, expected_size, expected_sha256, error);
 }
 
 static gboolean
@@ -665,7 +676,6 @@ verify_spool (BhxhSpool    *spool,
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *chunk = g_malloc (4 << 20);
   guint64 offset = 0;
-  const char *sha;
   gssize n;
 
   while ((n = bhxh_spool_read (spool, offset, chunk, 4 << 20)) > 0)
@@ -680,16 +690,8 @@ verify_spool (BhxhSpool    *spool,
                    bhxh_spool_get_path (spool), g_strerror (errno));
       return FALSE;
     }
-  sha = g_checksum_get_string (checksum);
-  if ((expected_size && offset != expected_size)
-      || (expected_sha256 && g_ascii_strcasecmp (sha, expected_sha256) != 0))
-    {
-      g_set_error (error, BHXH_SYNC_ERROR, BHXH_SYNC_ERROR_PROTOCOL,
-                   _("The downloaded file is damaged (%lu bytes, checksum %.12s…)."),
-                   (unsigned long) offset, sha);
-      return FALSE;
-    }
-  return TRUE;
+  return check_download (offset, g_checksum_get_string (checksum), expected_size,
+                         expected_sha256, error);
 }
 
 /**
